@@ -1,0 +1,185 @@
+"""The command line: the composition root that resolves paths, opens the store, runs the app.
+
+``reader list`` and ``reader locate`` never import Textual, so they start instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reader import __version__
+from reader.documents import DocumentError, is_article_file, read_source
+from reader.paths import Paths, resolve, seed_library
+from reader.store import Store, StoreError
+
+COMMANDS = ("list", "locate")
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A mistake or a problem the user can fix; printed as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read and annotate long-form articles in the terminal.",
+        epilog="Commands: 'reader list [DIR]' lists a library; "
+        "'reader locate' shows where data is kept.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file (default: READER_DB, or reader.json in the data folder)",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="an article (.md, .txt) or a folder of articles "
+        "(default: ./articles, READER_LIBRARY, or the library in the data folder)",
+    )
+    return parser
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=f"reader {command}")
+    parser.add_argument("--db", metavar="PATH", help="database file")
+    if command == "list":
+        parser.description = "List the articles of a library with their length and progress."
+        parser.add_argument("path", nargs="?", metavar="DIR", help="library folder")
+    else:
+        parser.description = "Show where reader keeps its data."
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args and args[0] in COMMANDS:
+            command = args[0]
+            options = _command_parser(command).parse_args(args[1:])
+            if command == "list":
+                return _list(options)
+            return _locate(options)
+        return _run(_parser().parse_args(args))
+    except UserError as error:
+        print(f"reader: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _paths(options: argparse.Namespace) -> Paths:
+    return resolve(db=options.db, library=None)
+
+
+def _open_store(paths: Paths) -> Store:
+    try:
+        return Store(paths.db)
+    except StoreError as error:
+        raise UserError(str(error)) from None
+
+
+def _library_folder(options: argparse.Namespace, paths: Paths) -> Path:
+    if getattr(options, "path", None):
+        return Path(options.path).expanduser()
+    seed_library(paths.library)
+    return paths.library
+
+
+def _run(options: argparse.Namespace) -> int:
+    paths = _paths(options)
+    target = _library_folder(options, paths)
+    article: Path | None = None
+    library: Path | None = None
+    if target.is_dir():
+        library = target
+        _check_library(target)
+    elif target.exists():
+        if not is_article_file(target) and target.suffix:
+            raise UserError(f"{target}: reader opens .md and .txt files")
+        try:
+            read_source(target)  # fail early, with one line, on binary or unreadable files
+        except DocumentError as error:
+            raise UserError(str(error)) from None
+        article = target
+    else:
+        raise UserError(f"{target}: no such file or folder")
+    store = _open_store(paths)
+    from reader.ui.app import ReaderApp  # Textual is imported only to run the app
+
+    app = ReaderApp(store, library=library, article=article)
+    app.run()
+    return app.return_code or 0
+
+
+def _check_library(folder: Path) -> None:
+    from reader.library import article_files
+
+    try:
+        if not article_files(folder):
+            raise UserError(f"{folder} has no articles (.md or .txt files)")
+    except DocumentError as error:
+        raise UserError(str(error)) from None
+
+
+def _list(options: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from reader.layout import visible
+    from reader.library import scan
+
+    paths = _paths(options)
+    folder = _library_folder(options, paths)
+    store = _open_store(paths)
+    try:
+        library = scan(folder, store)
+    except DocumentError as error:
+        raise UserError(str(error)) from None
+    finally:
+        store.close()
+    console = Console()
+    if not library.entries:
+        console.print(Text(f"No articles in {folder}"))
+    else:
+        table = Table(title=Text(f"Library: {folder}"), title_justify="left")
+        table.add_column("Id", style="dim", no_wrap=True)
+        table.add_column("Title")
+        table.add_column("Words", justify="right")
+        table.add_column("Read", justify="right")
+        table.add_column("File", style="dim")
+        for entry in library.entries:
+            progress = "" if entry.progress is None else f"{entry.progress * 100:.0f}%"
+            table.add_row(
+                entry.id,
+                Text(visible(entry.title)),
+                f"{entry.words:,}",
+                progress,
+                Text(visible(entry.path.name)),
+            )
+        console.print(table)
+    for problem in library.problems:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    return 0
+
+
+def _locate(options: argparse.Namespace) -> int:
+    paths = _paths(options)
+    rows = (
+        ("data", paths.data_dir),
+        ("database", paths.db),
+        ("backup", paths.backup),
+        ("library", paths.library),
+        ("exports", paths.exports),
+    )
+    for name, path in rows:
+        print(f"{name + ':':<10} {path}")
+    return 0

@@ -1,0 +1,429 @@
+"""Files into articles: reading, decoding, front matter, Markdown and plain text.
+
+Never imports Textual. Large files load progressively: :func:`open_article` parses enough
+to show the first screen and returns an iterator that yields the remaining blocks in
+batches, so a 5 MB book paints as fast as a short article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind, Span, SpanKind
+
+ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+MAX_FILE_BYTES = 64 * 1024 * 1024
+FIRST_CHUNK_CHARS = 24_000
+CHUNK_CHARS = 48_000
+TXT_BATCH = 2_000
+
+_BINARY_SIGNATURES = (
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\x7fELF",
+    b"RIFF",
+    b"BM",
+)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_REFERENCE_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&!~]| \n|\n ")
+_BLANK_RUN = re.compile(r"\n[ \t]*\n\s*")
+
+
+class DocumentError(Exception):
+    """A file that cannot be read as an article; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A file's text, normalised: no BOM, ``\\n`` line ends."""
+
+    path: Path
+    text: str
+    notice: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """A short hash of the normalised text."""
+        return fingerprint(self.text)
+
+
+def fingerprint(text: str) -> str:
+    """A short content hash used to tell whether an article changed."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def article_id(path: Path) -> str:
+    """A stable id for the article at ``path`` (derived from its absolute path)."""
+    resolved = str(path.expanduser().resolve())
+    return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether ``path`` looks like an article reader can open."""
+    return path.suffix.lower() in ARTICLE_SUFFIXES and not path.name.startswith(".")
+
+
+def decode(data: bytes, name: str = "file") -> tuple[str, str]:
+    """Decode file bytes into normalised text and a notice ("" when all went well)."""
+    head = data[:8000]
+    if b"\x00" in head or any(head.startswith(sig) for sig in _BINARY_SIGNATURES):
+        raise DocumentError(f"{name} is a binary file, not an article")
+    notice = ""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+        notice = f"{name} is not valid UTF-8; it was read as Windows-1252"
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, notice
+
+
+def read_source(path: Path) -> Source:
+    """Read and normalise a file, or raise :class:`DocumentError` with a clear message."""
+    try:
+        if path.is_dir():
+            raise DocumentError(f"{path} is a folder, not an article")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            mb = MAX_FILE_BYTES // (1024 * 1024)
+            raise DocumentError(f"{path} is too large ({size / 1e6:.0f} MB; the limit is {mb} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise DocumentError(f"{path}: no such file") from None
+    except PermissionError:
+        raise DocumentError(f"{path}: permission denied") from None
+    except IsADirectoryError:
+        raise DocumentError(f"{path} is a folder, not an article") from None
+    except OSError as error:
+        raise DocumentError(f"{path}: {error.strerror or error}") from None
+    text, notice = decode(data, str(path))
+    return Source(path, text, notice)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split YAML-style front matter (simple ``key: value`` lines) from the body."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in (match.group(1) or "").splitlines():
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip() or key.startswith((" ", "\t", "-", "#")):
+            continue
+        fields[key.strip().lower()] = _unquote(value.strip())
+    return fields, text[match.end() :]
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == "'":
+        return value[1:-1].replace("''", "'")
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return re.sub(r"\\(.)", r"\1", value[1:-1])
+    return value
+
+
+def title_from_name(path: Path) -> str:
+    """A readable title made from a file name."""
+    stem = path.stem.replace("_", " ").replace("-", " ").strip()
+    return stem[:1].upper() + stem[1:] if stem else path.name
+
+
+def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> ArticleMeta:
+    title = fields.get("title", "")
+    if not title and markdown:
+        heading = _ATX_HEADING.search(body[:200_000])
+        if heading:
+            title = _strip_inline_markup(heading.group(1))
+    return ArticleMeta(
+        id=article_id(path),
+        path=path,
+        title=title or title_from_name(path),
+        source=fields.get("source", ""),
+        published=fields.get("published", ""),
+    )
+
+
+def _strip_inline_markup(text: str) -> str:
+    return re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text).strip()
+
+
+def describe(path: Path) -> tuple[ArticleMeta, int]:
+    """An article's id, title, source and date, and its word count, without parsing it."""
+    source = read_source(path)
+    fields, body = split_front_matter(source.text)
+    return _meta(path, fields, body, path.suffix.lower() != ".txt"), len(body.split())
+
+
+def open_article(path: Path) -> tuple[Article, Iterator[list[Block]]]:
+    """Open ``path`` for reading.
+
+    Returns the article with its first blocks already parsed, and an iterator of the
+    remaining blocks in batches. The caller appends each batch with
+    :meth:`Article.extend` and sets ``complete`` once the iterator is exhausted.
+    """
+    source = read_source(path)
+    return article_from_text(path, source.text, source.notice)
+
+
+def article_from_text(
+    path: Path, text: str, notice: str = ""
+) -> tuple[Article, Iterator[list[Block]]]:
+    """Like :func:`open_article`, for text already in memory."""
+    fields, body = split_front_matter(text)
+    markdown = path.suffix.lower() != ".txt"
+    meta = _meta(path, fields, body, markdown)
+    article = Article(meta=meta, fingerprint=fingerprint(text), complete=False, notice=notice)
+    batches = _markdown_batches(body) if markdown else _text_batches(body)
+    first = next(batches, None)
+    if first is None:
+        article.complete = True
+        return article, iter(())
+    article.extend(_place(first, 0))
+    return article, _placed(article, batches)
+
+
+def _placed(article: Article, batches: Iterator[list[_Draft]]) -> Iterator[list[Block]]:
+    for batch in batches:
+        yield _place(batch, article.next_start)
+    article.complete = True
+
+
+def load_article(path: Path) -> Article:
+    """Load a whole article at once."""
+    article, rest = open_article(path)
+    for batch in rest:
+        article.extend(batch)
+    article.complete = True
+    return article
+
+
+def load_text(text: str, path: Path = Path("untitled.md")) -> Article:
+    """Load a whole article from text (the suffix of ``path`` picks the format)."""
+    article, rest = article_from_text(path, text)
+    for batch in rest:
+        article.extend(batch)
+    article.complete = True
+    return article
+
+
+# --- Drafts: blocks before their offsets are known -------------------------------------
+
+
+@dataclass(slots=True)
+class _Draft:
+    kind: BlockKind
+    text: str
+    level: int = 0
+    marker: str = ""
+    spans: tuple[Span, ...] = ()
+
+
+def _place(drafts: Iterable[_Draft], start: int) -> list[Block]:
+    blocks = []
+    sep = len(BLOCK_SEPARATOR)
+    for draft in drafts:
+        blocks.append(Block(draft.kind, draft.text, start, draft.level, draft.marker, draft.spans))
+        start += len(draft.text) + sep
+    return blocks
+
+
+# --- Plain text ---------------------------------------------------------------------------
+
+
+def _text_batches(body: str) -> Iterator[list[_Draft]]:
+    """Paragraphs split at blank lines, or one per line when there are no blank lines."""
+    stripped = body.strip("\n")
+    if not stripped.strip():
+        return
+    if _BLANK_RUN.search(stripped):
+        raw = _BLANK_RUN.split(stripped)
+        paragraphs = (" ".join(line.strip() for line in chunk.split("\n")) for chunk in raw)
+    else:
+        paragraphs = (line.strip() for line in stripped.split("\n"))
+    batch: list[_Draft] = []
+    for paragraph in paragraphs:
+        if paragraph:
+            batch.append(_Draft(BlockKind.PARAGRAPH, paragraph))
+            if len(batch) >= TXT_BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+# --- Markdown -----------------------------------------------------------------------------
+
+
+def _markdown_parser():  # -> MarkdownIt, imported lazily to keep `reader list` light
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).enable("strikethrough")
+
+
+def _chunks(body: str) -> Iterator[str]:
+    """Split Markdown at blank lines outside code fences, in pieces of about CHUNK_CHARS.
+
+    A chunk boundary is a blank line followed by a line that starts in column 0, so no
+    paragraph, quote, fence or indented code is cut. Link reference definitions can be
+    used before they are defined, so a file that has any is parsed in one piece.
+    """
+    if len(body) <= FIRST_CHUNK_CHARS or ("]:" in body and _REFERENCE_DEF.search(body)):
+        yield body
+        return
+    start = 0
+    limit = FIRST_CHUNK_CHARS
+    fence: str | None = None
+    pos = 0
+    length = len(body)
+    while pos < length:
+        end = body.find("\n", pos)
+        end = length if end == -1 else end + 1
+        line = body[pos:end]
+        fence_match = _FENCE.match(line)
+        if fence_match:
+            marker = fence_match.group(1)
+            if fence is None:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = None
+        elif (
+            fence is None
+            and pos - start >= limit
+            and line.strip() == ""
+            and end < length
+            and body[end] not in " \t\n"
+        ):
+            yield body[start:end]
+            start = end
+            limit = CHUNK_CHARS
+        pos = end
+    if start < length:
+        yield body[start:]
+
+
+def _markdown_batches(body: str) -> Iterator[list[_Draft]]:
+    md = _markdown_parser()
+    for chunk in _chunks(body):
+        env: dict = {}
+        tokens: list = []
+        md.block.parse(chunk, md, env, tokens)
+        yield list(_drafts(tokens, md, env))
+
+
+def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
+    """Turn markdown-it block tokens into drafts (one per heading, paragraph, code...)."""
+    quote_depth = 0
+    lists: list[list] = []  # [ordered, next number]
+    item_marker: str | None = None
+    heading_level = 0
+    for token in tokens:
+        kind = token.type
+        if kind == "blockquote_open":
+            quote_depth += 1
+        elif kind == "blockquote_close":
+            quote_depth -= 1
+        elif kind in ("bullet_list_open", "ordered_list_open"):
+            ordered = kind == "ordered_list_open"
+            first = int(token.attrGet("start") or 1) if ordered else 0
+            lists.append([ordered, first])
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists.pop()
+        elif kind == "list_item_open":
+            ordered, number = lists[-1]
+            item_marker = f"{number}{token.markup or '.'}" if ordered else "•"
+            lists[-1][1] = number + 1
+        elif kind == "heading_open":
+            heading_level = int(token.tag[1:])
+        elif kind == "inline":
+            text, spans = _inline(token.content, md, env)
+            if not text.strip():
+                heading_level = 0
+                continue
+            if heading_level:
+                yield _Draft(BlockKind.HEADING, text, heading_level, "", spans)
+                heading_level = 0
+            elif lists:
+                marker = item_marker or ""
+                item_marker = None
+                yield _Draft(BlockKind.ITEM, text, len(lists), marker, spans)
+            elif quote_depth:
+                yield _Draft(BlockKind.QUOTE, text, quote_depth, "", spans)
+            else:
+                yield _Draft(BlockKind.PARAGRAPH, text, 0, "", spans)
+        elif kind in ("fence", "code_block", "html_block"):
+            text = token.content.rstrip("\n")
+            if text.strip():
+                yield _Draft(BlockKind.CODE, text, quote_depth or len(lists))
+
+
+def _inline(content: str, md, env: dict) -> tuple[str, tuple[Span, ...]]:
+    """Plain text and spans of one inline run; skips the inline parser for plain prose."""
+    if not _INLINE_SPECIAL.search(content):
+        return content.replace("\n", " "), ()
+    children: list = []
+    md.inline.parse(content, md, env, children)
+    parts: list[str] = []
+    spans: list[Span] = []
+    length = 0
+    open_spans: list[tuple[SpanKind, int, str | None]] = []
+    closers = {"em_close", "strong_close", "link_close", "s_close"}
+    openers = {
+        "em_open": SpanKind.EMPHASIS,
+        "strong_open": SpanKind.STRONG,
+        "link_open": SpanKind.LINK,
+        "s_open": SpanKind.STRIKE,
+    }
+    for child in _flatten(children):
+        kind = child.type
+        if kind in openers:
+            href = child.attrGet("href") if kind == "link_open" else None
+            open_spans.append((openers[kind], length, str(href) if href is not None else None))
+        elif kind in closers:
+            if open_spans:
+                span_kind, start, href = open_spans.pop()
+                if length > start:
+                    spans.append(Span(start, length, span_kind, href))
+        else:
+            if kind == "softbreak":
+                piece = " "
+            elif kind == "hardbreak":
+                piece = "\n"
+            elif kind == "code_inline":
+                piece = child.content
+                spans.append(Span(length, length + len(piece), SpanKind.CODE))
+            else:  # text, html_inline, image alt text
+                piece = child.content
+            parts.append(piece)
+            length += len(piece)
+    text = "".join(parts)
+    stripped = text.strip()
+    if stripped != text:
+        # Trim, keeping spans inside the text.
+        lead = len(text) - len(text.lstrip())
+        text = stripped
+        spans = [
+            Span(max(0, s.start - lead), min(len(text), s.end - lead), s.kind, s.href)
+            for s in spans
+            if min(len(text), s.end - lead) > max(0, s.start - lead)
+        ]
+    spans.sort(key=lambda span: (span.start, span.end))
+    return text, tuple(spans)
+
+
+def _flatten(children: list) -> Iterator:
+    for child in children:
+        if child.type == "image":
+            yield from _flatten(child.children or [])
+        else:
+            yield child

@@ -1,0 +1,213 @@
+"""Pure layout helpers for the article view: safe visible text, word wrap, line index.
+
+No Textual here; Rich only for cell widths. Everything works in block-relative character
+offsets, so what is drawn maps back exactly to the article's canonical text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rich.cells import cell_len
+
+# Each control character becomes exactly one visible placeholder character, so offsets
+# into the text stay valid: C0 controls -> Unicode "control pictures", DEL -> ␡, and C1
+# controls, bidi overrides and other invisible format characters -> "�"-like marks.
+_PLACEHOLDERS: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
+_PLACEHOLDERS[0x7F] = "\u2421"
+_PLACEHOLDERS.update({code: "\u2426" for code in range(0x80, 0xA0)})
+_PLACEHOLDERS.update(
+    {code: "\u2422" for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+)
+_PLACEHOLDERS[ord("\t")] = " "
+_PLACEHOLDERS[ord("\n")] = " "
+_NEEDS_MAP = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_WORD = re.compile(r"[^ \n]+")
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character replaced by one visible placeholder.
+
+    Newlines and tabs become spaces (layout has already used them), so the result has the
+    same length as ``text`` and can be drawn straight to a terminal.
+    """
+    if _NEEDS_MAP.search(text) is None:
+        return text
+    return text.translate(_PLACEHOLDERS)
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _cut(text: str, start: int, end: int, width: int) -> int:
+    """The furthest index after ``start`` such that ``text[start:index]`` fits ``width``.
+
+    Never splits a character from the combining marks that follow it, and always makes
+    progress (at least one character) so wrapping terminates.
+    """
+    if text.isascii():
+        return min(end, start + max(1, width))
+    used = 0
+    index = start
+    while index < end:
+        char_width = cell_len(text[index])
+        if used + char_width > width and index > start:
+            break
+        used += char_width
+        index += 1
+    while index < end and unicodedata.combining(text[index]):
+        index += 1
+    return index
+
+
+def wrap(text: str, width: int, *, words: bool = True) -> list[tuple[int, int]]:
+    """Wrap ``text`` to ``width`` cells; return each line's ``(start, end)`` offsets.
+
+    Lines break at spaces when ``words`` (trailing spaces are left off the line), and hard
+    line breaks (``\\n``) always break. A word longer than the width is cut. With
+    ``words=False`` (code) lines are cut at the width, keeping every space.
+    """
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    position = 0
+    length = len(text)
+    while True:
+        stop = text.find("\n", position)
+        if stop == -1:
+            stop = length
+        if words:
+            _wrap_words(text, position, stop, width, lines)
+        else:
+            _wrap_chars(text, position, stop, width, lines)
+        if stop >= length:
+            break
+        position = stop + 1
+    return lines
+
+
+def _wrap_chars(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
+    if start == stop:
+        out.append((start, start))
+        return
+    while start < stop:
+        cut = _cut(text, start, stop, width)
+        out.append((start, cut))
+        start = cut
+
+
+def _wrap_words(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
+    ascii_text = text.isascii()
+    line_start = -1
+    line_end = start
+    used = 0
+    for match in _WORD.finditer(text, start, stop):
+        word_start, word_end = match.span()
+        word_width = word_end - word_start if ascii_text else cell_len(text[word_start:word_end])
+        if line_start < 0:
+            line_start = start
+            used = _cells(text[line_start:word_start]) + word_width
+        else:
+            gap = word_start - line_end
+            if used + gap + word_width <= width:
+                used += gap + word_width
+            else:
+                out.append((line_start, line_end))
+                line_start = word_start
+                used = word_width
+        while used > width:
+            cut = _cut(text, line_start, word_end, width)
+            if cut >= word_end:
+                break
+            out.append((line_start, cut))
+            line_start = cut
+            used = _cells(text[cut:word_end])
+        line_end = word_end
+    if line_start < 0:
+        out.append((start, start))
+    else:
+        out.append((line_start, line_end))
+
+
+def estimate_lines(text: str, width: int) -> int:
+    """A cheap guess of ``len(wrap(text, width))`` for blocks not yet wrapped."""
+    width = max(1, width)
+    # Greedy word wrap leaves on average about half a word of slack per line.
+    per_line = max(1, width - 5) if width > 20 else width
+    return text.count("\n") + len(text) // per_line + 1
+
+
+class HeightIndex:
+    """Heights of consecutive blocks with prefix sums, point updates and search in O(log n).
+
+    A Fenwick tree: the view keeps one value per block (its lines plus the gap after it),
+    finds the block under any line of a 40,000-block book instantly, and refines a
+    block's estimated height once it is actually wrapped.
+    """
+
+    __slots__ = ("_tree", "_values")
+
+    def __init__(self) -> None:
+        self._values: list[int] = []
+        self._tree: list[int] = [0]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __getitem__(self, index: int) -> int:
+        return self._values[index]
+
+    def append(self, value: int) -> None:
+        """Add a block at the end."""
+        self._values.append(value)
+        index = len(self._values)
+        total = value
+        stop = index - (index & -index)
+        child = index - 1
+        while child > stop:
+            total += self._tree[child]
+            child -= child & -child
+        self._tree.append(total)
+
+    def set(self, index: int, value: int) -> int:
+        """Change block ``index``'s height; return the difference."""
+        delta = value - self._values[index]
+        if delta:
+            self._values[index] = value
+            position = index + 1
+            size = len(self._values)
+            while position <= size:
+                self._tree[position] += delta
+                position += position & -position
+        return delta
+
+    def prefix(self, index: int) -> int:
+        """Total height of the blocks before ``index`` (the line where it starts)."""
+        total = 0
+        position = min(index, len(self._values))
+        while position > 0:
+            total += self._tree[position]
+            position -= position & -position
+        return total
+
+    @property
+    def total(self) -> int:
+        """Total height of all blocks."""
+        return self.prefix(len(self._values))
+
+    def find(self, line: int) -> int:
+        """Index of the block that contains ``line`` (clamped to the last block)."""
+        size = len(self._values)
+        if size == 0:
+            return 0
+        position = 0
+        remaining = line
+        step = 1 << size.bit_length()
+        while step:
+            probe = position + step
+            if probe <= size and self._tree[probe] <= remaining:
+                position = probe
+                remaining -= self._tree[probe]
+            step >>= 1
+        return min(position, size - 1)

@@ -1,0 +1,151 @@
+"""The data model: articles made of blocks, with offsets into one canonical text.
+
+Standard library only. An article's canonical text is its blocks' plain texts joined by
+``"\\n\\n"``; every block knows where it starts in that text, so a cursor, a search match, a
+highlight and an exported quote all speak in the same offsets.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+BLOCK_SEPARATOR = "\n\n"
+
+
+class BlockKind(StrEnum):
+    """What a block is, which decides how it is drawn."""
+
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    QUOTE = "quote"
+    ITEM = "item"
+    CODE = "code"
+
+
+class SpanKind(StrEnum):
+    """Inline markup kept beside the text instead of inside it."""
+
+    EMPHASIS = "em"
+    STRONG = "strong"
+    CODE = "code"
+    LINK = "link"
+    STRIKE = "strike"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A range of a block's text (block-relative offsets) with inline meaning."""
+
+    start: int
+    end: int
+    kind: SpanKind
+    href: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One unit of reading: a heading, paragraph, quote, list item or code block.
+
+    ``start`` is the offset of the block's first character in the article's canonical
+    text. ``level`` is the heading level (1-6) for headings, the nesting depth for quotes
+    and list items. ``marker`` is a list item's bullet or number.
+    """
+
+    kind: BlockKind
+    text: str
+    start: int
+    level: int = 0
+    marker: str = ""
+    spans: tuple[Span, ...] = ()
+
+    @property
+    def end(self) -> int:
+        """Offset just past the block's last character."""
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """What is known about an article without reading all of it."""
+
+    id: str
+    path: Path
+    title: str
+    source: str = ""
+    published: str = ""
+
+
+@dataclass
+class Article:
+    """A loaded article.
+
+    ``blocks`` may grow while a large file is still being parsed (``complete`` is False
+    until the last block is in); everything that reads it copes with a partial list.
+    """
+
+    meta: ArticleMeta
+    fingerprint: str
+    blocks: list[Block] = field(default_factory=list)
+    complete: bool = True
+    notice: str = ""
+    _starts: list[int] = field(default_factory=list, repr=False)
+    _headings: list[int] = field(default_factory=list, repr=False)
+    _text: str | None = field(default=None, repr=False)
+    _text_blocks: int = field(default=-1, repr=False)
+
+    def __post_init__(self) -> None:
+        blocks, self.blocks = self.blocks, []
+        self.extend(blocks)
+
+    @property
+    def id(self) -> str:
+        """The article's stable id."""
+        return self.meta.id
+
+    @property
+    def title(self) -> str:
+        """The article's title."""
+        return self.meta.title
+
+    def extend(self, blocks: list[Block]) -> None:
+        """Append parsed blocks (their ``start`` offsets must already be right)."""
+        base = len(self.blocks)
+        self.blocks.extend(blocks)
+        self._starts.extend(block.start for block in blocks)
+        self._headings.extend(
+            base + index for index, block in enumerate(blocks) if block.kind is BlockKind.HEADING
+        )
+
+    @property
+    def text(self) -> str:
+        """The canonical text (recomputed only when blocks were added)."""
+        if self._text is None or self._text_blocks != len(self.blocks):
+            self._text = BLOCK_SEPARATOR.join(block.text for block in self.blocks)
+            self._text_blocks = len(self.blocks)
+        return self._text
+
+    @property
+    def headings(self) -> list[int]:
+        """Indices of the heading blocks, in order."""
+        return self._headings
+
+    @property
+    def next_start(self) -> int:
+        """The offset the next appended block will start at."""
+        if not self.blocks:
+            return 0
+        return self.blocks[-1].end + len(BLOCK_SEPARATOR)
+
+    def block_at(self, offset: int) -> int:
+        """Index of the block containing ``offset`` (or the one before a separator)."""
+        if not self.blocks:
+            return 0
+        return max(0, bisect_right(self._starts, offset) - 1)
+
+    @property
+    def word_count(self) -> int:
+        """Number of words in the loaded text."""
+        return sum(len(block.text.split()) for block in self.blocks)

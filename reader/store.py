@@ -1,0 +1,328 @@
+"""The user's data, kept in one TinyDB file that is never half-written.
+
+This is the only module that imports ``tinydb``. It hands out model objects, never TinyDB
+documents. Writes are atomic (temporary file in the same folder, fsync, ``os.replace``),
+the file is re-read only when it changed on disk, and every write happens under a file
+lock after re-reading, so two running ``reader`` processes lose nothing. A file that does
+not parse, or was written by a newer reader, is never written to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import Query, TinyDB
+from tinydb.storages import Storage
+
+SCHEMA_VERSION = 1
+LOCK_TIMEOUT = 10.0
+BACKUP_EVERY = 15 * 60.0
+
+Data = dict[str, dict[str, Any]]
+
+
+class StoreError(Exception):
+    """A problem with the database, explained for the user (the message names the file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingPosition:
+    """Where the reader was in an article."""
+
+    block: int
+    offset: int
+    progress: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """Cached facts about an article file, valid while its size and mtime are unchanged."""
+
+    title: str
+    words: int
+    size: int
+    mtime_ns: int
+
+
+def _migrate_to_1(data: Data) -> None:
+    data.setdefault("articles", {})
+
+
+# MIGRATIONS[n] turns a schema-n database into schema n+1 (schema 0 is an empty file).
+MIGRATIONS: list[Callable[[Data], None]] = [_migrate_to_1]
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+class AtomicJSONStorage(Storage):
+    """A TinyDB storage that writes atomically and re-reads only when the file changed."""
+
+    def __init__(self, path: str | os.PathLike[str], read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._data: Data | None = None
+        self._stamp: tuple[int, int, int] | None = None
+
+    def _current_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def read(self) -> Data | None:
+        stamp = self._current_stamp()
+        if stamp is None:
+            self._data, self._stamp = None, None
+            return None
+        if stamp != self._stamp or self._data is None:
+            self._data = parse_database(self.path)
+            self._stamp = stamp
+        return self._data
+
+    def write(self, data: Data) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only; the change was not saved")
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        atomic_write(self.path, payload.encode("utf-8"))
+        self._data = data
+        self._stamp = self._current_stamp()
+
+    def close(self) -> None:
+        self._data = None
+
+
+def parse_database(path: Path) -> Data:
+    """Read and check a database file, or raise :class:`StoreError` saying what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+    if not raw.strip():
+        return {}
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise StoreError(f"{path} is damaged and cannot be read ({error})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise StoreError(f"{path} is not a reader database")
+    return data
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` so that it is always either old or new, never half."""
+    directory = path.parent
+    directory.mkdir(parents=True, exist_ok=True)
+    temp = directory / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise StoreError(
+            f"could not save to {path}: {error.strerror or error}; nothing was changed"
+        ) from None
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def sweep_temp_files(directory: Path, name: str) -> None:
+    """Remove temporary files left by a writer that died mid-write."""
+    for stale in directory.glob(f".{name}.*.tmp"):
+        with contextlib.suppress(OSError):
+            pid = int(stale.name.rsplit(".", 2)[-2])
+            if pid == os.getpid() or not _alive(pid):
+                stale.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store:
+    """Reading positions and article facts (highlights and notes come next)."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.backup = self.path.with_name(self.path.name + ".bak")
+        self.read_only = read_only
+        self.problem = ""
+        self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")))
+        self._last_backup = 0.0
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                sweep_temp_files(self.path.parent, self.path.name)
+            except OSError as error:
+                self._go_read_only(f"cannot write to {self.path.parent}: {error.strerror}")
+        self._storage = AtomicJSONStorage(self.path, read_only=self.read_only)
+        self._db = TinyDB(storage=lambda: self._storage)
+        try:
+            data = self._storage.read() or {}
+        except StoreError as error:
+            raise StoreError(f"{error}. {self._backup_hint()}") from None
+        version = int(data.get("meta", {}).get("1", {}).get("schema", 0)) if data else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} was written by a newer version of reader (schema {version}; "
+                f"this one knows {SCHEMA_VERSION}). It was not changed; upgrade reader to use it."
+            )
+        if not self.read_only:
+            self._refresh_backup(force=True)
+            if version < SCHEMA_VERSION:
+                self._migrate(version)
+
+    def _backup_hint(self) -> str:
+        if self.backup.exists():
+            return f"It was left as it is; the last good copy is {self.backup}"
+        return "It was left as it is; there is no backup yet"
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A store kept in a temporary file that nobody else uses (for tests)."""
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="reader-store-"))
+        return cls(folder / "reader.json")
+
+    def _go_read_only(self, why: str) -> None:
+        self.read_only = True
+        self.problem = f"{why}; reader is running read-only and will not save changes"
+
+    def _migrate(self, version: int) -> None:
+        with self._transaction():
+            data = self._storage.read() or {}
+            for step in MIGRATIONS[version:]:
+                step(data)
+            data.setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+            self._storage.write(data)
+
+    def _refresh_backup(self, force: bool = False) -> None:
+        """Copy the last good database aside (at start and every BACKUP_EVERY seconds)."""
+        now = time.monotonic()
+        if not self.path.exists() or (not force and now - self._last_backup < BACKUP_EVERY):
+            return
+        with contextlib.suppress(OSError, StoreError):
+            parse_database(self.path)
+            temp = self.backup.with_name(f".{self.backup.name}.{os.getpid()}.tmp")
+            shutil.copyfile(self.path, temp)
+            os.replace(temp, self.backup)
+            self._last_backup = now
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self.read_only:
+            raise StoreError(self.problem or f"{self.path} is open read-only")
+        try:
+            with self._lock.acquire(timeout=LOCK_TIMEOUT):
+                # Another reader may have written since we last looked: re-read, and make
+                # TinyDB forget the next id it cached.
+                self._storage.read()
+                for table in self._db.tables():
+                    self._db.table(table)._next_id = None
+                yield
+        except Timeout:
+            raise StoreError(f"{self.path} is locked by another reader; try again") from None
+        self._refresh_backup()
+
+    def _table(self, name: str):
+        return self._db.table(name, cache_size=0)
+
+    # --- reading positions and article facts ------------------------------------------
+
+    def position(self, article_id: str) -> ReadingPosition | None:
+        """The saved reading position in an article."""
+        doc = self._table("articles").get(Query().id == article_id)
+        if not doc or "position" not in doc:
+            return None
+        pos = doc["position"]
+        return ReadingPosition(int(pos["block"]), int(pos["offset"]), float(pos["progress"]))
+
+    def positions(self) -> dict[str, ReadingPosition]:
+        """Every saved reading position, by article id."""
+        result = {}
+        for doc in self._table("articles").all():
+            if "position" in doc:
+                pos = doc["position"]
+                result[doc["id"]] = ReadingPosition(
+                    int(pos["block"]), int(pos["offset"]), float(pos["progress"])
+                )
+        return result
+
+    def save_position(
+        self, article_id: str, path: Path, fingerprint: str, position: ReadingPosition
+    ) -> None:
+        """Remember where the reader is in an article."""
+        fields = {
+            "id": article_id,
+            "path": str(path),
+            "fingerprint": fingerprint,
+            "position": {
+                "block": position.block,
+                "offset": position.offset,
+                "progress": round(position.progress, 4),
+            },
+            "opened": time.time(),
+        }
+        with self._transaction():
+            self._table("articles").upsert(fields, Query().id == article_id)
+
+    def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
+        """Cached title and word count of an article file, if still valid."""
+        doc = self._table("articles").get(Query().id == article_id)
+        info = doc.get("info") if doc else None
+        if not info or info.get("size") != size or info.get("mtime_ns") != mtime_ns:
+            return None
+        return ArticleInfo(info["title"], int(info["words"]), size, mtime_ns)
+
+    def save_article_infos(self, infos: dict[str, tuple[Path, ArticleInfo]]) -> None:
+        """Cache several articles' titles and word counts in one write."""
+        if not infos or self.read_only:
+            return
+        with self._transaction():
+            table = self._table("articles")
+            for article_id, (path, info) in infos.items():
+                table.upsert(
+                    {
+                        "id": article_id,
+                        "path": str(path),
+                        "info": {
+                            "title": info.title,
+                            "words": info.words,
+                            "size": info.size,
+                            "mtime_ns": info.mtime_ns,
+                        },
+                    },
+                    Query().id == article_id,
+                )
+
+    def close(self) -> None:
+        """Release the database."""
+        self._db.close()
+
+
+def open_store(path: Path) -> Store:
+    """Open the store at ``path``; a damaged or newer file opens nothing and raises."""
+    return Store(path)

@@ -1,0 +1,1 @@
+"""The Textual user interface (the only part of reader that imports Textual)."""

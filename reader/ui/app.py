@@ -1,0 +1,116 @@
+"""The reader app: owns the store, turns messages from screens into store calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from reader.documents import DocumentError, open_article
+from reader.library import scan
+from reader.model import Article
+from reader.store import ReadingPosition, Store, StoreError
+from reader.ui.help_screen import HelpScreen, help_sections
+from reader.ui.library_screen import LibraryScreen
+from reader.ui.reading_screen import ReadingScreen
+
+
+class ReaderApp(App[None]):
+    """Read and annotate long-form articles."""
+
+    TITLE = "reader"
+    CSS_PATH = "reader.tcss"
+    HELP_TITLE = "Everywhere"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        library: Path | None = None,
+        article: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.library_path = library
+        self.article_path = article
+
+    def on_mount(self) -> None:
+        if self.store.problem:
+            self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
+        if self.article_path is not None:
+            self.open_article(self.article_path, direct=True)
+        elif self.library_path is not None:
+            self.push_screen(LibraryScreen(scan(self.library_path, self.store)))
+
+    # --- opening articles ----------------------------------------------------------------
+
+    def open_article(self, path: Path, *, direct: bool = False) -> None:
+        """Open an article on a new reading screen, where the reader left off."""
+        try:
+            article, rest = open_article(path)
+        except DocumentError as error:
+            self.notify(str(error), severity="error", markup=False)
+            if direct:
+                self.exit(return_code=2, message=str(error))
+            return
+        position = self.store.position(article.id)
+        self.push_screen(ReadingScreen(article, rest, position=position, direct=direct))
+
+    @on(LibraryScreen.OpenArticle)
+    def _open_from_library(self, event: LibraryScreen.OpenArticle) -> None:
+        self.open_article(event.path)
+
+    @on(ReadingScreen.PositionChanged)
+    def _position_changed(self, event: ReadingScreen.PositionChanged) -> None:
+        self._save_position(event.article, event.position)
+
+    def _save_position(self, article: Article, position: ReadingPosition) -> None:
+        try:
+            self.store.save_position(article.id, article.meta.path, article.fingerprint, position)
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=10, markup=False)
+
+    def on_screen_resume(self) -> None:
+        screen = self.screen
+        if isinstance(screen, LibraryScreen) and self.library_path is not None:
+            screen.set_library(scan(self.library_path, self.store))
+
+    # --- help and commands ---------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        self.push_screen(HelpScreen(help_sections(self, self.screen)))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Show every key and what it does", self.action_help)
+        if isinstance(screen, ReadingScreen):
+            view = screen.view
+            yield SystemCommand("Go to top", "First paragraph", view.action_first)
+            yield SystemCommand("Go to end", "Last paragraph", view.action_last)
+            yield SystemCommand(
+                "Next heading", "Jump to the next heading", view.action_next_heading
+            )
+            yield SystemCommand(
+                "Previous heading", "Jump to the previous heading", view.action_previous_heading
+            )
+            yield SystemCommand("Search", "Search this article", screen.action_search)
+            yield SystemCommand("Back", "Back to the library, or quit", screen.action_close)
+        if isinstance(screen, LibraryScreen):
+            yield SystemCommand("Filter", "Filter the library by title", screen.action_filter)
+
+    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+        """Save where the reader is in every open article, then exit."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ReadingScreen) and screen.article.blocks:
+                self._save_position(screen.article, screen.current_position())
+        super().exit(*args, **kwargs)

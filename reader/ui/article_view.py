@@ -1,0 +1,563 @@
+"""The article view: one Line-API widget that draws an article of any length.
+
+Its cost follows the screen, not the document: blocks are wrapped only when they come into
+view, their wrapped lines and rendered strips are cached per block, and a Fenwick tree of
+block heights (estimated until a block is wrapped) maps any line of a 40,000-paragraph
+book to its block in O(log n). The cursor is a block index; the view posts
+:class:`ArticleView.CursorMoved` when it changes and never touches the store.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.layout import HeightIndex, estimate_lines, visible, wrap
+from reader.model import Article, Block, BlockKind, SpanKind
+
+MAX_COLUMN = 84
+GUTTER = 3
+CURSOR_MARK = "▌"
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """How a block is laid out: cells before the text on the first and later lines."""
+
+    indent: int
+    first: str
+    rest: str
+    words: bool = True
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """A scrollable, cursor-driven view of an :class:`~reader.model.Article`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Next", id="next-paragraph"),
+        Binding("k,up", "cursor_up", "Previous", id="previous-paragraph"),
+        Binding("g,home", "first", "Top", show=False, id="first-paragraph"),
+        Binding("G,end", "last", "End", show=False, id="last-paragraph"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="page-down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="page-up"),
+        Binding(
+            "right_curly_bracket", "next_heading", "Next heading", show=False, id="next-heading"
+        ),
+        Binding(
+            "left_curly_bracket",
+            "previous_heading",
+            "Previous heading",
+            show=False,
+            id="previous-heading",
+        ),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-view--cursor",
+        "article-view--cursor-mark",
+        "article-view--h1",
+        "article-view--h2",
+        "article-view--h3",
+        "article-view--quote",
+        "article-view--quote-bar",
+        "article-view--marker",
+        "article-view--code",
+        "article-view--link",
+        "article-view--match",
+        "article-view--match-current",
+    }
+
+    DEFAULT_CSS = """
+    ArticleView {
+        background: $surface;
+        color: $foreground;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        & > .article-view--cursor { background: $primary 12%; }
+        & > .article-view--cursor-mark { color: $accent; }
+        & > .article-view--h1 { color: $accent; text-style: bold; }
+        & > .article-view--h2 { color: $primary; text-style: bold; }
+        & > .article-view--h3 { color: $text; text-style: bold italic; }
+        & > .article-view--quote { color: $text-muted; text-style: italic; }
+        & > .article-view--quote-bar { color: $primary-muted; }
+        & > .article-view--marker { color: $accent; }
+        & > .article-view--code { background: $boost; color: $text; }
+        & > .article-view--link { color: $text-primary; text-style: underline; }
+        & > .article-view--match { background: $warning 40%; }
+        & > .article-view--match-current { background: $warning; color: $background; }
+    }
+    """
+
+    class CursorMoved(Message):
+        """The cursor moved to another block."""
+
+        def __init__(self, view: ArticleView, index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> ArticleView:
+            """The view whose cursor moved."""
+            return self.view
+
+    def __init__(
+        self,
+        article: Article,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article = article
+        self.cursor = 0
+        self._heights = HeightIndex()
+        self._exact = bytearray()
+        self._lines: dict[int, list[tuple[int, int]]] = {}
+        self._strips: LRUCache[int, tuple[tuple, list[Strip]]] = LRUCache(1024)
+        self._text_width = 0
+        self._left = 0
+        self._matches: list[int] = []
+        self._match_length = 0
+        self._current_match = -1
+        self._pending_end = False
+        self._pending_cursor: int | None = None
+        for index in range(len(article.blocks)):
+            self._add_height(index)
+
+    # --- geometry -------------------------------------------------------------------------
+
+    def _shape(self, block: Block) -> _Shape:
+        kind = block.kind
+        if kind is BlockKind.QUOTE:
+            bar = "│ " * max(1, block.level)
+            return _Shape(len(bar), bar, bar)
+        if kind is BlockKind.ITEM:
+            depth = max(0, block.level - 1) * 3
+            width = max(3, len(block.marker) + 1)
+            first = " " * depth + block.marker.rjust(width - 1) + " " if block.marker else ""
+            return _Shape(depth + width, first or " " * (depth + width), " " * (depth + width))
+        if kind is BlockKind.CODE:
+            pad = "  " + "  " * block.level
+            return _Shape(len(pad), pad, pad, words=False)
+        return _Shape(0, "", "")
+
+    def _gap(self, index: int) -> int:
+        blocks = self.article.blocks
+        if index + 1 >= len(blocks):
+            return 0
+        this, after = blocks[index], blocks[index + 1]
+        if this.kind is BlockKind.ITEM and after.kind is BlockKind.ITEM:
+            return 0
+        return 1
+
+    def _block_width(self, block: Block) -> int:
+        return max(8, self._text_width - self._shape(block).indent)
+
+    def _add_height(self, index: int) -> None:
+        block = self.article.blocks[index]
+        width = self._block_width(block) if self._text_width else 72
+        self._heights.append(estimate_lines(block.text, width) + self._gap(index))
+        self._exact.append(0)
+
+    def _wrapped(self, index: int) -> list[tuple[int, int]]:
+        """Wrapped line ranges of block ``index``; makes its height exact."""
+        lines = self._lines.get(index)
+        if lines is None:
+            block = self.article.blocks[index]
+            shape = self._shape(block)
+            lines = wrap(block.text, self._block_width(block), words=shape.words)
+            self._lines[index] = lines
+            height = len(lines) + self._gap(index)
+            top = self._heights.prefix(index)
+            delta = self._heights.set(index, height)
+            self._exact[index] = 1
+            if delta:
+                self._height_changed(top, delta)
+        return lines
+
+    def _height_changed(self, top: int, delta: int) -> None:
+        """Keep what the reader is looking at in place when a block above it resizes."""
+        self.virtual_size = Size(self.scrollable_content_region.width, self._heights.total)
+        if top < self.scroll_offset.y:
+            self.set_reactive(ScrollView.scroll_y, max(0.0, self.scroll_y + delta))
+            self.set_reactive(ScrollView.scroll_target_y, self.scroll_y)
+
+    def _relayout(self) -> None:
+        """Recompute the column for the current width (after a resize)."""
+        width = self.scrollable_content_region.width
+        column = min(MAX_COLUMN, max(20, width - 2))
+        text_width = max(12, column - GUTTER)
+        self._left = max(0, (width - column) // 2)
+        if text_width == self._text_width:
+            return
+        anchor = self.cursor
+        self._text_width = text_width
+        self._lines.clear()
+        self._strips.clear()
+        heights = HeightIndex()
+        for index, block in enumerate(self.article.blocks):
+            heights.append(estimate_lines(block.text, self._block_width(block)) + self._gap(index))
+        self._heights = heights
+        self._exact = bytearray(len(self.article.blocks))
+        self.virtual_size = Size(width, heights.total)
+        if self.article.blocks:
+            self._settle(self._heights.prefix(anchor))
+            self._scroll_to_block(anchor, top=True)
+
+    def _settle(self, top: int) -> None:
+        """Wrap every block that will show from line ``top`` on, so heights are exact."""
+        if not self.article.blocks or not self._text_width:
+            return
+        height = self.size.height or 1
+        for _ in range(4):
+            index = self._heights.find(top)
+            end = top + height
+            changed = False
+            while index < len(self.article.blocks) and self._heights.prefix(index) < end:
+                if not self._exact[index]:
+                    self._wrapped(index)
+                    changed = True
+                index += 1
+            if not changed:
+                break
+            top = int(self.scroll_offset.y)
+
+    # --- growing article -----------------------------------------------------------------
+
+    def blocks_added(self, first: int) -> None:
+        """Blocks from ``first`` on were appended to the article (progressive loading)."""
+        if first > 0:
+            # The gap after the previous last block depends on what follows it.
+            self._lines.pop(first - 1, None)
+            self._exact[first - 1] = 0
+            block = self.article.blocks[first - 1]
+            width = self._block_width(block) if self._text_width else 72
+            self._heights.set(first - 1, estimate_lines(block.text, width) + self._gap(first - 1))
+            self._strips.discard(first - 1)
+        for index in range(first, len(self.article.blocks)):
+            self._add_height(index)
+        self.virtual_size = Size(self.scrollable_content_region.width, self._heights.total)
+        if self._pending_cursor is not None and self._pending_cursor < len(self.article.blocks):
+            target, self._pending_cursor = self._pending_cursor, None
+            self.move_to(target, top=True)
+        elif self._pending_end:
+            self.move_to(len(self.article.blocks) - 1, keep_pending=True)
+        else:
+            self.refresh()
+
+    # --- cursor -------------------------------------------------------------------------
+
+    def restore(self, index: int) -> None:
+        """Put the cursor on block ``index`` now, or as soon as it has loaded."""
+        if index < len(self.article.blocks):
+            self.move_to(index, top=True)
+        elif not self.article.complete:
+            self._pending_cursor = index
+        elif self.article.blocks:
+            self.move_to(len(self.article.blocks) - 1, top=True)
+
+    def move_to(self, index: int, *, top: bool = False, keep_pending: bool = False) -> None:
+        """Move the cursor to block ``index`` and scroll it into view."""
+        if not self.article.blocks:
+            return
+        if not keep_pending:
+            self._pending_end = False
+            self._pending_cursor = None
+        index = max(0, min(index, len(self.article.blocks) - 1))
+        previous = self.cursor
+        self.cursor = index
+        self._strips.discard(previous)
+        self._strips.discard(index)
+        self._scroll_to_block(index, top=top)
+        self.refresh()
+        if previous != index or top:
+            self.post_message(self.CursorMoved(self, index))
+
+    def _scroll_to_block(self, index: int, *, top: bool = False) -> None:
+        if not self._text_width:
+            return
+        self._wrapped(index)
+        block_top = self._heights.prefix(index)
+        block_height = len(self._lines[index])
+        view_top = int(self.scroll_offset.y)
+        view_height = max(1, self.size.height)
+        if top or block_top < view_top:
+            target = max(0, block_top - (1 if index else 0))
+        elif block_top + block_height > view_top + view_height:
+            target = block_top + block_height - view_height
+            target = min(target, block_top - 1 if index else 0)
+            target = max(target, 0)
+        else:
+            return
+        self._scroll_lines(target)
+
+    def _scroll_lines(self, y: int) -> None:
+        self._settle(y)
+        self.scroll_to(y=y, animate=False, immediate=True)
+        self._settle(int(self.scroll_offset.y))
+
+    def _cursor_bottom_hidden(self) -> bool:
+        lines = self._wrapped(self.cursor)
+        bottom = self._heights.prefix(self.cursor) + len(lines)
+        return bottom > self.scroll_offset.y + self.size.height
+
+    def _cursor_top_hidden(self) -> bool:
+        self._wrapped(self.cursor)
+        return self._heights.prefix(self.cursor) < self.scroll_offset.y
+
+    def action_cursor_down(self) -> None:
+        """Next paragraph (or the rest of a paragraph taller than the screen)."""
+        if self.article.blocks and self._cursor_bottom_hidden() and self.size.height > 4:
+            self._scroll_lines(int(self.scroll_offset.y) + self.size.height - 2)
+            return
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Previous paragraph (or the start of a paragraph taller than the screen)."""
+        if self.article.blocks and self._cursor_top_hidden() and self.size.height > 4:
+            top = self._heights.prefix(self.cursor)
+            self._scroll_lines(max(top, int(self.scroll_offset.y) - self.size.height + 2))
+            return
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        """First paragraph."""
+        self.move_to(0, top=True)
+
+    def action_last(self) -> None:
+        """Last paragraph (follows the end while a long book is still loading)."""
+        self.move_to(len(self.article.blocks) - 1)
+        self._pending_end = not self.article.complete
+
+    def action_page_down(self) -> None:
+        """Scroll one screen down; the cursor goes to the first paragraph in view."""
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        """Scroll one screen up; the cursor goes to the first paragraph in view."""
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        if not self.article.blocks:
+            return
+        self._pending_end = False
+        self._pending_cursor = None
+        step = max(1, self.size.height - 2)
+        before = int(self.scroll_offset.y)
+        self._scroll_lines(max(0, before + direction * step))
+        after = int(self.scroll_offset.y)
+        if after == before:
+            target = len(self.article.blocks) - 1 if direction > 0 else 0
+        else:
+            target = self._heights.find(after)
+            partly_above = self._heights.prefix(target) < after
+            if (
+                partly_above
+                and target + 1 < len(self.article.blocks)
+                and self._heights.prefix(target + 1) < after + self.size.height
+            ):
+                target += 1
+        previous, self.cursor = self.cursor, target
+        self._strips.discard(previous)
+        self._strips.discard(target)
+        if after == before:
+            self._scroll_to_block(target)
+        self.refresh()
+        if previous != target:
+            self.post_message(self.CursorMoved(self, target))
+
+    def action_next_heading(self) -> None:
+        """Next heading."""
+        headings = self.article.headings
+        position = bisect_left(headings, self.cursor + 1)
+        if position < len(headings):
+            self.move_to(headings[position], top=True)
+
+    def action_previous_heading(self) -> None:
+        """Previous heading."""
+        headings = self.article.headings
+        position = bisect_left(headings, self.cursor) - 1
+        if position >= 0:
+            self.move_to(headings[position], top=True)
+
+    # --- search matches ------------------------------------------------------------------
+
+    def set_matches(self, starts: list[int], length: int) -> None:
+        """Show search matches (offsets into the article's text, sorted)."""
+        self._matches = starts
+        self._match_length = length
+        self._current_match = -1
+        self._strips.clear()
+        self.refresh()
+
+    def show_match(self, number: int) -> None:
+        """Make match ``number`` current and move the cursor to it."""
+        if not self._matches:
+            return
+        self._current_match = number % len(self._matches)
+        offset = self._matches[self._current_match]
+        index = self.article.block_at(offset)
+        self._strips.clear()
+        self.move_to(index)
+        # A long block: bring the match's own line into view.
+        lines = self._wrapped(index)
+        relative = offset - self.article.blocks[index].start
+        line = max(0, bisect_left([start for start, _ in lines], relative + 1) - 1)
+        y = self._heights.prefix(index) + line
+        if not self.scroll_offset.y <= y < self.scroll_offset.y + self.size.height:
+            self._scroll_lines(max(0, y - self.size.height // 3))
+        self.refresh()
+
+    @property
+    def current_match(self) -> int:
+        """Index of the current search match, or -1."""
+        return self._current_match
+
+    # --- events -------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def on_mount(self) -> None:
+        self._relayout()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._settle(int(new_value))
+
+    def on_click(self, event: events.Click) -> None:
+        if not self.article.blocks:
+            return
+        y = int(self.scroll_offset.y) + event.y
+        if y >= self._heights.total:
+            return
+        self.move_to(self._heights.find(y))
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = int(self.scroll_offset.y) + y
+        blocks = self.article.blocks
+        if not blocks or line >= self._heights.total or not self._text_width:
+            return Strip.blank(width, base)
+        index = self._heights.find(line)
+        strips = self._block_strips(index, width, base)
+        row = line - self._heights.prefix(index)
+        if row < len(strips):
+            return strips[row]
+        return Strip.blank(width, base)
+
+    def _block_strips(self, index: int, width: int, base: Style) -> list[Strip]:
+        is_cursor = index == self.cursor
+        block = self.article.blocks[index]
+        match_key = self._match_key(block)
+        key = (width, self._left, is_cursor, match_key)
+        cached = self._strips.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        lines = self._wrapped(index)
+        strips = self._render_block(index, block, lines, width, base, is_cursor)
+        self._strips[index] = (key, strips)
+        return strips
+
+    def _match_key(self, block: Block) -> tuple:
+        if not self._matches:
+            return ()
+        low = bisect_left(self._matches, block.start - self._match_length + 1)
+        high = bisect_left(self._matches, block.end)
+        current = self._current_match if low <= self._current_match < high else -1
+        return (low, high, current)
+
+    def _styled(self, block: Block, is_cursor: bool) -> Text:
+        style = self.get_component_rich_style
+        text = Text(visible(block.text), end="", no_wrap=True)
+        if block.kind is BlockKind.HEADING:
+            level = min(3, max(1, block.level))
+            text.stylize(style(f"article-view--h{level}"))
+        elif block.kind is BlockKind.QUOTE:
+            text.stylize(style("article-view--quote"))
+        elif block.kind is BlockKind.CODE:
+            text.stylize(style("article-view--code"))
+        for span in block.spans:
+            if span.kind is SpanKind.EMPHASIS:
+                text.stylize(Style(italic=True), span.start, span.end)
+            elif span.kind is SpanKind.STRONG:
+                text.stylize(Style(bold=True), span.start, span.end)
+            elif span.kind is SpanKind.CODE:
+                text.stylize(style("article-view--code"), span.start, span.end)
+            elif span.kind is SpanKind.STRIKE:
+                text.stylize(Style(strike=True), span.start, span.end)
+            elif span.kind is SpanKind.LINK:
+                text.stylize(style("article-view--link"), span.start, span.end)
+        if self._matches:
+            low = bisect_left(self._matches, block.start - self._match_length + 1)
+            high = bisect_left(self._matches, block.end)
+            for number in range(low, high):
+                start = self._matches[number] - block.start
+                name = (
+                    "article-view--match-current"
+                    if number == self._current_match
+                    else "article-view--match"
+                )
+                text.stylize(style(name), max(0, start), start + self._match_length)
+        return text
+
+    def _render_block(
+        self,
+        index: int,
+        block: Block,
+        lines: list[tuple[int, int]],
+        width: int,
+        base: Style,
+        is_cursor: bool,
+    ) -> list[Strip]:
+        console = self.app.console
+        style = self.get_component_rich_style
+        line_style = base + style("article-view--cursor") if is_cursor else base
+        text = self._styled(block, is_cursor)
+        shape = self._shape(block)
+        column = GUTTER + self._text_width
+        left = Segment(" " * self._left, base)
+        mark = Segment(
+            (CURSOR_MARK if is_cursor else " ") + " " * (GUTTER - 1),
+            base + style("article-view--cursor-mark") if is_cursor else base,
+        )
+        prefix_style = line_style + style(
+            "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
+        )
+        strips: list[Strip] = []
+        for number, (start, end) in enumerate(lines):
+            prefix = shape.first if number == 0 else shape.rest
+            segments = [left, mark]
+            if prefix:
+                segments.append(Segment(prefix, prefix_style))
+            piece = text[start:end]
+            piece.stylize_before(line_style)
+            segments.extend(piece.render(console))
+            used = self._left + GUTTER + len(prefix) + piece.cell_len
+            fill = self._left + column - used
+            if fill > 0:
+                segments.append(Segment(" " * fill, line_style))
+                used += fill
+            if width > used:
+                segments.append(Segment(" " * (width - used), base))
+            strips.append(Strip(segments).crop_extend(0, width, base))
+        for _ in range(self._gap(index)):
+            strips.append(Strip.blank(width, base))
+        return strips

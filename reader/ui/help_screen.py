@@ -1,0 +1,74 @@
+"""The help screen, generated from the bindings that are active where it was opened."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the screen underneath, with what it does."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="close-help"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: round $accent; background: $panel; padding: 0 1;
+    }
+    """
+
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+        super().__init__()
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for title, rows in self.sections:
+            table.add_row(Text(title, style="bold underline"), Text(""))
+            for keys, what in rows:
+                table.add_row(Text(keys), Text(what))
+            table.add_row(Text(""), Text(""))
+        table.add_row(Text("escape"), Text("close this help"))
+        with VerticalScroll():
+            yield Static(table)
+
+    def action_dismiss(self) -> None:
+        """Close the help."""
+        self.dismiss()
+
+
+def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Sections of (keys, description) from the bindings of the focused widget up to the app.
+
+    Bindings sharing an action are shown on one row (``j, down``), so the table stays
+    true to the keymap whatever it is.
+    """
+    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    seen: set[str] = set()
+    for node, bindings in screen._modal_binding_chain:
+        rows: dict[str, list[str]] = {}
+        descriptions: dict[str, str] = {}
+        for _key, binding in bindings:
+            if not binding.description or (binding.action in seen and binding.action not in rows):
+                continue
+            rows.setdefault(binding.action, []).append(app.get_key_display(binding))
+            descriptions[binding.action] = binding.tooltip or binding.description
+        if rows:
+            seen.update(rows)
+            title = getattr(node, "HELP_TITLE", None) or type(node).__name__
+            listed = [(", ".join(dict.fromkeys(keys)), descriptions[a]) for a, keys in rows.items()]
+            sections.append((title, listed))
+    return sections
