@@ -74,8 +74,10 @@ class AtomicJSONStorage(Storage):
     def _current_stamp(self) -> tuple[int, int, int] | None:
         try:
             info = os.stat(self.path)
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             return None
+        except OSError as error:
+            raise StoreError(f"cannot read {self.path}: {error.strerror or error}") from None
         return (info.st_mtime_ns, info.st_size, info.st_ino)
 
     def read(self) -> Data | None:

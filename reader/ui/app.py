@@ -29,6 +29,7 @@ class ReaderApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
+        Binding("ctrl+q", "quit", "Quit reader", show=False, priority=True, id="quit-app"),
     ]
 
     def __init__(
@@ -79,7 +80,8 @@ class ReaderApp(App[None]):
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
 
-    def on_screen_resume(self) -> None:
+    @on(LibraryScreen.Resumed)
+    def _library_resumed(self) -> None:
         screen = self.screen
         if isinstance(screen, LibraryScreen) and self.library_path is not None:
             screen.set_library(scan(self.library_path, self.store))

@@ -45,6 +45,7 @@ class _Shape:
 class ArticleView(ScrollView, can_focus=True):
     """A scrollable, cursor-driven view of an :class:`~reader.model.Article`."""
 
+    HELP_TITLE = "Reading"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Next", id="next-paragraph"),
         Binding("k,up", "cursor_up", "Previous", id="previous-paragraph"),

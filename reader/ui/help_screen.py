@@ -50,11 +50,18 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss()
 
 
+def _key_rank(key: str) -> int:
+    """Letters first (``j, ↓``), then ``space``, then named keys."""
+    if len(key) == 1 and key.isascii():
+        return 0
+    return 1 if key == "space" else 2
+
+
 def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
     """Sections of (keys, description) from the bindings of the focused widget up to the app.
 
-    Bindings sharing an action are shown on one row (``j, down``), so the table stays
-    true to the keymap whatever it is.
+    Bindings sharing an action are shown on one row (``j, ↓``), so the table stays true to
+    the keymap whatever it is. Only bindings with an id (reader's own) are listed.
     """
     sections: list[tuple[str, list[tuple[str, str]]]] = []
     seen: set[str] = set()
@@ -62,13 +69,17 @@ def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
         rows: dict[str, list[str]] = {}
         descriptions: dict[str, str] = {}
         for _key, binding in bindings:
-            if not binding.description or (binding.action in seen and binding.action not in rows):
+            # Only reader's own bindings (they all have ids), not Textual's plumbing.
+            if not binding.id or (binding.action in seen and binding.action not in rows):
                 continue
             rows.setdefault(binding.action, []).append(app.get_key_display(binding))
             descriptions[binding.action] = binding.tooltip or binding.description
         if rows:
             seen.update(rows)
             title = getattr(node, "HELP_TITLE", None) or type(node).__name__
-            listed = [(", ".join(dict.fromkeys(keys)), descriptions[a]) for a, keys in rows.items()]
+            listed = [
+                (", ".join(sorted(dict.fromkeys(keys), key=_key_rank)), descriptions[a])
+                for a, keys in rows.items()
+            ]
             sections.append((title, listed))
     return sections

@@ -20,31 +20,21 @@ from reader.ui.text import plain
 
 
 class LibraryTable(DataTable):
-    """The list of articles; printable keys that are not bindings start the filter."""
+    """The list of articles, with vim-style movement."""
 
+    HELP_TITLE = "Articles"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("g", "scroll_top", "Top", show=False),
-        Binding("G", "scroll_bottom", "Bottom", show=False),
+        Binding("j", "cursor_down", "Down", show=False, id="library-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="library-up"),
+        Binding("g", "scroll_top", "Top", show=False, id="library-top"),
+        Binding("G", "scroll_bottom", "Bottom", show=False, id="library-bottom"),
     ]
-
-    class TypeAhead(Message):
-        """A character typed on the table, for the filter."""
-
-        def __init__(self, character: str) -> None:
-            super().__init__()
-            self.character = character
-
-    def on_key(self, event: Key) -> None:
-        if event.is_printable and event.character and event.character not in "jkgGq?/":
-            event.stop()
-            self.post_message(self.TypeAhead(event.character))
 
 
 class LibraryScreen(Screen[None]):
     """Lists the articles of a folder."""
 
+    HELP_TITLE = "Library"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("question_mark", "app.help", "Help", id="help"),
@@ -58,27 +48,40 @@ class LibraryScreen(Screen[None]):
             super().__init__()
             self.path = path
 
+    class Resumed(Message):
+        """The library is showing again (the app re-reads progress for it)."""
+
     def __init__(self, library: Library) -> None:
         super().__init__()
         self.library = library
         self._shown: list[LibraryEntry] = []
 
     def compose(self) -> ComposeResult:
-        yield Static(plain(f"Library · {self.library.folder}"), id="library-title")
-        yield Input(placeholder="Type to filter by title", id="filter")
+        count = len(self.library.entries)
+        label = f"Library · {self.library.folder.name} · {count} article{'s' * (count != 1)}"
+        yield Static(plain(label), id="library-title")
+        yield Input(placeholder="Type to filter by title", id="filter", select_on_focus=False)
         yield LibraryTable(cursor_type="row", zebra_stripes=True, id="articles")
         yield Static("", id="library-empty")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(LibraryTable)
-        table.add_column("Title", key="title")
-        table.add_column(Text("Words", justify="right"), key="words")
+        # The title goes last: a long one then never pushes the numbers off screen.
         table.add_column(Text("Read", justify="right"), key="read")
+        table.add_column(Text("Words", justify="right"), key="words")
+        table.add_column("Title", key="title")
         self._fill("")
         table.focus()
+        # Notify once the screen is showing, so the toasts land on it.
+        self.call_after_refresh(self._report_problems)
+
+    def _report_problems(self) -> None:
         for problem in self.library.problems:
-            self.notify(problem, severity="warning", markup=False)
+            self.notify(f"Skipped: {problem}", severity="warning", timeout=8, markup=False)
+
+    def on_screen_resume(self) -> None:
+        self.app.post_message(self.Resumed())
 
     def set_library(self, library: Library) -> None:
         """Show a re-scanned library (after returning from an article)."""
@@ -99,9 +102,9 @@ class LibraryScreen(Screen[None]):
         for entry in self._shown:
             progress = "" if entry.progress is None else f"{entry.progress * 100:.0f}%"
             table.add_row(
-                Text(visible(entry.title)),
-                Text(f"{entry.words:,}", justify="right"),
                 Text(progress, justify="right"),
+                Text(f"{entry.words:,}", justify="right"),
+                Text(visible(entry.title)),
             )
         empty = self.query_one("#library-empty", Static)
         if not self.library.entries:
@@ -127,12 +130,6 @@ class LibraryScreen(Screen[None]):
         """Focus the filter."""
         self.set_focus(self.query_one("#filter", Input))
 
-    @on(LibraryTable.TypeAhead)
-    def _type_ahead(self, event: LibraryTable.TypeAhead) -> None:
-        field = self.query_one("#filter", Input)
-        self.set_focus(field)
-        field.insert_text_at_cursor(event.character)
-
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
@@ -152,9 +149,16 @@ class LibraryScreen(Screen[None]):
 
     def on_key(self, event: Key) -> None:
         field = self.query_one("#filter", Input)
-        if not field.has_focus:
-            return
         table = self.query_one(LibraryTable)
+        if not field.has_focus:
+            if event.is_printable and event.character and event.key not in self.active_bindings:
+                # Type to filter: the first letter moves focus to the filter at once, so the
+                # letters typed right after it land there too.
+                event.stop()
+                event.prevent_default()
+                self.set_focus(field)
+                field.insert_text_at_cursor(event.character)
+            return
         if event.key == "escape":
             event.stop()
             field.value = ""

@@ -72,6 +72,7 @@ class SearchBar(Input):
 class ReadingScreen(Screen[None]):
     """Reads one article."""
 
+    HELP_TITLE = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="search"),
         Binding("n", "next_match", "Next match", show=False, id="next-match"),
@@ -113,7 +114,10 @@ class ReadingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield ArticleHeader(self.article.title)
         yield ArticleView(self.article, id="article")
-        yield SearchBar(placeholder="Search this article (enter to find, escape to cancel)")
+        yield SearchBar(
+            placeholder="Search this article (enter to find, escape to cancel)",
+            select_on_focus=False,
+        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -184,7 +188,8 @@ class ReadingScreen(Screen[None]):
             self._save_timer.stop()
             self._save_timer = None
         if self.article.blocks:
-            self.post_message(self.PositionChanged(self.article, self.current_position()))
+            # Straight to the app, so the save is queued before whatever follows a close.
+            self.app.post_message(self.PositionChanged(self.article, self.current_position()))
 
     def action_close(self) -> None:
         """Back to the library, or quit when the article was opened directly."""
@@ -202,6 +207,7 @@ class ReadingScreen(Screen[None]):
         bar.add_class("-active")
         bar.display = True
         bar.value = self._query
+        bar.select_all()  # typing replaces the last query; enter searches it again
         # Focus now, not after a refresh, so keys typed right after "/" reach the field.
         self.set_focus(bar)
 

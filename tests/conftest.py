@@ -1,0 +1,52 @@
+"""Shared fixtures. Every test runs with its own data folder, never the user's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+ARTICLES = ROOT / "articles"
+SAMPLE = ARTICLES / "canada-us-talks-digital-services-tax.md"
+WELCOME = ARTICLES / "welcome-to-reader.md"
+
+
+@pytest.fixture(autouse=True)
+def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point reader's data folder at a temporary one and forget any other override."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("READER_DATA_DIR", str(data))
+    monkeypatch.delenv("READER_DB", raising=False)
+    monkeypatch.delenv("READER_LIBRARY", raising=False)
+    return data
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    """A library folder holding copies of the two sample articles."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for sample in (SAMPLE, WELCOME):
+        (folder / sample.name).write_bytes(sample.read_bytes())
+    return folder
+
+
+def book_text(chapters: int = 30, verses: int = 40) -> str:
+    """A deterministic Markdown 'book' large enough to load in several batches."""
+    lines = ["# The Test Book", ""]
+    for chapter in range(1, chapters + 1):
+        lines += [f"## Chapter {chapter}", ""]
+        for verse in range(1, verses + 1):
+            words = " ".join(f"word{(chapter * verse + n) % 97}" for n in range(40))
+            lines += [f"{verse} Verse {chapter}:{verse} says {words}.", ""]
+    return "\n".join(lines)
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    """A Markdown book of 1,230 blocks (about 370 kB), loaded progressively."""
+    path = tmp_path / "book.md"
+    path.write_text(book_text(), encoding="utf-8")
+    return path

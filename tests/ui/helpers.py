@@ -1,0 +1,32 @@
+"""Helpers for Pilot tests: build the app as the CLI does and read what is on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.paths import resolve
+from reader.store import Store
+from reader.ui.app import ReaderApp
+
+SIZE = (100, 30)
+
+
+def make_app(*, library: Path | None = None, article: Path | None = None) -> ReaderApp:
+    """The app over the test's private database."""
+    return ReaderApp(Store(resolve().db), library=library, article=article)
+
+
+def screen_lines(app: ReaderApp) -> list[str]:
+    """The text of every row of the terminal, as the user sees it."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip).rstrip() for strip in strips]
+
+
+def screen_text(app: ReaderApp) -> str:
+    """The whole screen as one string."""
+    return "\n".join(screen_lines(app))
+
+
+def cursor_lines(app: ReaderApp) -> list[str]:
+    """Rows that carry the cursor mark in the margin, without the mark."""
+    return [line.split("▌", 1)[1].strip() for line in screen_lines(app) if "▌" in line]

@@ -1,0 +1,224 @@
+"""Reading an article with the keyboard and mouse: what moves, what shows, what is kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+
+from reader.documents import load_article
+from reader.ui.help_screen import HelpScreen
+from reader.ui.library_screen import LibraryScreen
+from reader.ui.reading_screen import ReadingScreen
+from tests.conftest import SAMPLE, WELCOME
+from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_text
+
+SAMPLE_BLOCKS = load_article(SAMPLE).blocks
+
+
+def first_words(index: int, count: int = 4) -> str:
+    return " ".join(SAMPLE_BLOCKS[index].text.split()[:count])
+
+
+async def test_opens_on_the_first_paragraph_with_title_and_position() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Canada-US talks resume" in text
+        assert f"¶ 1 / {len(SAMPLE_BLOCKS)}" in text
+        assert cursor_lines(app)[0].startswith(first_words(0))
+
+
+async def test_j_and_k_move_paragraph_by_paragraph() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "down")
+        assert app.screen.view.cursor == 3
+        assert cursor_lines(app)[0].startswith(first_words(3))
+        assert f"¶ 4 / {len(SAMPLE_BLOCKS)}" in screen_text(app)
+        await pilot.press("k", "up")
+        assert app.screen.view.cursor == 1
+        await pilot.press("k", "k", "k")
+        assert app.screen.view.cursor == 0
+
+
+async def test_G_and_g_jump_to_the_ends() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("G")
+        last = len(SAMPLE_BLOCKS) - 1
+        assert app.screen.view.cursor == last
+        assert "Trump reveals foreign policy of annexation" in screen_text(app)
+        assert "100%" in screen_text(app)
+        await pilot.press("g")
+        assert app.screen.view.cursor == 0
+        await pilot.press("end")
+        assert app.screen.view.cursor == last
+        await pilot.press("home")
+        assert app.screen.view.cursor == 0
+
+
+async def test_space_and_b_turn_pages() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        view = app.screen.view
+        await pilot.press("space")
+        assert view.scroll_offset.y > 0
+        page_cursor = view.cursor
+        assert page_cursor > 2
+        assert cursor_lines(app), "the cursor paragraph is on screen"
+        await pilot.press("space")
+        assert view.cursor > page_cursor
+        await pilot.press("b", "b")
+        assert view.cursor == 0 and view.scroll_offset.y == 0
+
+
+async def test_braces_jump_between_headings() -> None:
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        view = app.screen.view
+        headings = app.screen.article.headings
+        await pilot.press("right_curly_bracket")
+        assert view.cursor == headings[1]
+        await pilot.press("right_curly_bracket")
+        assert view.cursor == headings[2]
+        assert cursor_lines(app)[0] == "Jumping between sections"
+        await pilot.press("left_curly_bracket")
+        assert view.cursor == headings[1]
+
+
+async def test_search_highlights_matches_and_n_N_step_through_them() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        view = app.screen.view
+        await pilot.press("slash", *"golden dome", "enter")
+        await pilot.pause()
+        article = app.screen.article
+        assert article.blocks[view.cursor].text.lower().count("golden dome") >= 1
+        assert view.current_match == 0
+        assert "Match 1 of 1" in screen_text(app)
+        await pilot.press("g", "slash", *"Trump", "enter")
+        assert view.current_match == 0
+        first = view.cursor
+        assert "Trump" in article.blocks[first].text
+        await pilot.press("n")
+        assert view.current_match == 1
+        await pilot.press("N", "N")
+        assert view.current_match == len(app.screen._matches) - 1
+        assert view.cursor > first
+
+
+async def test_search_with_no_match_says_so_and_escape_cancels() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "slash", *"zzzqqq", "enter")
+        await pilot.pause()
+        assert "No matches for “zzzqqq”" in screen_text(app)
+        assert app.screen.view.cursor == 1
+        await pilot.press("slash", "x", "escape")
+        assert app.screen.focused is app.screen.view
+        await pilot.press("j")
+        assert app.screen.view.cursor == 2
+
+
+async def test_help_lists_the_keys_of_the_screen() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for expected in ("j, ↓", "Next", "Page down", "Next heading", "Search", "Back"):
+            assert expected in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_command_palette_runs_a_reader_command() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"go to end")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.view.cursor == len(SAMPLE_BLOCKS) - 1
+
+
+async def test_click_puts_the_cursor_on_a_paragraph() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        view = app.screen.view
+        await pilot.pause()
+        top_of_second = view._heights.prefix(1)
+        await pilot.click(view, offset=(30, top_of_second + 1))
+        assert view.cursor == 1
+
+
+async def test_mouse_wheel_scrolls() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        view = app.screen.view
+        for _ in range(3):
+            view.post_message(events.MouseScrollDown(view, 10, 5, 0, 1, 0, False, False, False))
+        await pilot.pause()
+        assert view.scroll_offset.y > 0
+
+
+async def test_position_is_restored_when_reopened() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "j", "j", "j", "q")
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert app.screen.view.cursor == 5
+        assert cursor_lines(app)[0].startswith(first_words(5))
+
+
+async def test_q_returns_to_the_library_which_shows_progress(library: Path) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReadingScreen)
+        await pilot.press("G", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert "100%" in screen_text(app)
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_big_book_loads_in_the_background_and_G_reaches_its_end(book: Path) -> None:
+    app = make_app(article=book)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        article = app.screen.article
+        await pilot.press("G")
+        for _ in range(200):
+            if article.complete:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert article.complete and len(article.blocks) == 1231
+        assert app.screen.view.cursor == len(article.blocks) - 1
+        assert "40 Verse 30:40" in screen_text(app)
+        await pilot.press("left_curly_bracket")
+        assert cursor_lines(app) == ["Chapter 30"]
+
+
+async def test_untrusted_markup_in_an_article_is_shown_literally(tmp_path: Path) -> None:
+    path = tmp_path / "[bold]evil[red].md"
+    path.write_text(
+        "---\ntitle: '[red]Title[/red] [@click=app.quit]x[/]'\n---\n"
+        "Text with [bold]tags[/bold], [@click=app.quit]click[/] and \x1b[31mescapes\x07.\n",
+        encoding="utf-8",
+    )
+    app = make_app(article=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "[red]Title[/red] [@click=app.quit]x[/]" in text
+        assert "Text with [bold]tags[/bold], [@click=app.quit]click[/] and ␛[31mescapes␇." in text
+        assert "\x1b" not in text
+        await pilot.click(app.screen.view, offset=(45, 1))
+        assert app.is_running

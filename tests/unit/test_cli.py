@@ -1,0 +1,162 @@
+"""The command line: errors as one line with status 2, list and locate without Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import __version__
+from reader.cli import main
+from reader.paths import resolve, seed_library
+from tests.conftest import ROOT
+
+
+def run(*args: str, cwd: Path | None = None, env: dict | None = None):
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.strip() == f"reader {__version__}"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "reader list" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda d: d / "missing.md", "no such file"),
+        (lambda d: _write(d / "image.md", b"\x89PNG\r\n\x1a\nxxxx"), "binary"),
+        (lambda d: _write(d / "nul.txt", b"text\x00more"), "binary"),
+        (lambda d: _mkdir(d / "empty"), "has no articles"),
+        (lambda d: _write(d / "table.xlsx", b"data"), "opens .md and .txt"),
+    ],
+)
+def test_user_mistakes_print_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup, message: str
+) -> None:
+    target = setup(tmp_path)
+    assert main([str(target)]) == 2
+    err = capsys.readouterr().err
+    assert message in err
+    assert err.count("\n") == 1 and err.startswith("reader: ")
+    assert "Traceback" not in err
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def test_damaged_database_is_a_clear_error(
+    tmp_path: Path, library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "broken.json"
+    db.write_text("{oops", encoding="utf-8")
+    assert main(["list", "--db", str(db), str(library)]) == 2
+    err = capsys.readouterr().err
+    assert str(db) in err and "damaged" in err
+    assert db.read_text(encoding="utf-8") == "{oops"
+
+
+def test_list_shows_titles_and_words_without_importing_textual(
+    library: Path, tmp_path: Path
+) -> None:
+    probe = (
+        "import sys; from reader.cli import main; code = main(['list', sys.argv[1]]); "
+        "print('TEXTUAL' if any(m.startswith('textual') for m in sys.modules) else 'CLEAN'); "
+        "sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(library)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**_env(tmp_path), "COLUMNS": "200"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Welcome to reader" in result.stdout
+    assert "Canada-US talks resume" in result.stdout
+    assert "CLEAN" in result.stdout
+
+
+def test_list_shows_reading_progress(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.documents import article_id
+    from reader.store import ReadingPosition, Store
+
+    store = Store(resolve().db)
+    welcome = library / "welcome-to-reader.md"
+    store.save_position(article_id(welcome), welcome, "x", ReadingPosition(3, 0, 0.42))
+    store.close()
+    assert main(["list", str(library)]) == 0
+    assert "42%" in capsys.readouterr().out
+
+
+def test_locate_follows_the_environment(
+    tmp_path: Path, private_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["locate"]) == 0
+    out = capsys.readouterr().out
+    assert f"database:  {private_data / 'reader.json'}" in out
+    custom = tmp_path / "elsewhere.json"
+    assert main(["locate", "--db", str(custom)]) == 0
+    assert str(custom) in capsys.readouterr().out
+
+
+def test_paths_precedence(tmp_path: Path) -> None:
+    env = {
+        "READER_DATA_DIR": str(tmp_path / "d"),
+        "READER_DB": str(tmp_path / "x.json"),
+        "READER_LIBRARY": str(tmp_path / "lib"),
+    }
+    paths = resolve(env=env, cwd=tmp_path)
+    assert paths.db == tmp_path / "x.json"
+    assert paths.library == tmp_path / "lib"
+    (tmp_path / "articles").mkdir()
+    assert resolve(env=env, cwd=tmp_path).library == tmp_path / "articles"
+    assert resolve(db=tmp_path / "y.json", env=env, cwd=tmp_path).db == tmp_path / "y.json"
+    assert resolve(env={"READER_DATA_DIR": str(tmp_path / "d")}, cwd=tmp_path / "d").library == (
+        tmp_path / "d" / "library"
+    )
+
+
+def test_first_run_library_is_seeded_with_the_samples(tmp_path: Path) -> None:
+    library = tmp_path / "fresh" / "library"
+    assert seed_library(library)
+    names = sorted(p.name for p in library.iterdir())
+    assert names == sorted(p.name for p in (ROOT / "articles").iterdir())
+    assert not seed_library(library)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    import os
+
+    return {**os.environ, "READER_DATA_DIR": str(tmp_path / "data")}
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    result = run("locate", env=_env(tmp_path))
+    assert result.returncode == 0 and "database:" in result.stdout
+    result = run(str(tmp_path / "nothing.md"), env=_env(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"reader: {tmp_path / 'nothing.md'}: no such file or folder"
