@@ -19,7 +19,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -220,22 +220,28 @@ class ArticleView(ScrollView, can_focus=True):
             self._scroll_to_block(anchor, top=True)
 
     def _settle(self, top: int) -> None:
-        """Wrap every block that will show from line ``top`` on, so heights are exact."""
+        """Wrap every block that will show from line ``top`` on, so heights are exact.
+
+        Wrapping a block can change its height and so bring more blocks into view; repeat
+        until nothing on screen is an estimate any more.
+        """
         if not self.article.blocks or not self._text_width:
             return
         height = self.size.height or 1
-        for _ in range(4):
+        count = len(self.article.blocks)
+        while True:
+            # Near the end the view cannot scroll past the last screenful.
+            top = max(0, min(top, self._heights.total - height))
             index = self._heights.find(top)
             end = top + height
             changed = False
-            while index < len(self.article.blocks) and self._heights.prefix(index) < end:
+            while index < count and self._heights.prefix(index) < end:
                 if not self._exact[index]:
                     self._wrapped(index)
                     changed = True
                 index += 1
             if not changed:
-                break
-            top = int(self.scroll_offset.y)
+                return
 
     # --- growing article -----------------------------------------------------------------
 
@@ -292,19 +298,30 @@ class ArticleView(ScrollView, can_focus=True):
         if not self._text_width:
             return
         self._wrapped(index)
-        block_top = self._heights.prefix(index)
-        block_height = len(self._lines[index])
         view_top = int(self.scroll_offset.y)
+        target = self._target_for(index, view_top, top)
+        if target is None:
+            return
+        # Wrapping what will show above the block can move it; aim again until it stays.
+        for _ in range(8):
+            self._settle(target)
+            again = self._target_for(index, view_top, top)
+            if again is None or again == target:
+                break
+            target = again
+        self._scroll_lines(target)
+
+    def _target_for(self, index: int, view_top: int, top: bool) -> int | None:
+        """Where to scroll so block ``index`` shows, or None if it already does."""
+        block_top = self._heights.prefix(index)
+        block_height = len(self._wrapped(index))
         view_height = max(1, self.size.height)
         if top or block_top < view_top:
-            target = max(0, block_top - (1 if index else 0))
-        elif block_top + block_height > view_top + view_height:
+            return max(0, block_top - (1 if index else 0))
+        if block_top + block_height > view_top + view_height:
             target = block_top + block_height - view_height
-            target = min(target, block_top - 1 if index else 0)
-            target = max(target, 0)
-        else:
-            return
-        self._scroll_lines(target)
+            return max(0, min(target, block_top - 1 if index else 0))
+        return None
 
     def _scroll_lines(self, y: int) -> None:
         self._settle(y)
@@ -449,6 +466,11 @@ class ArticleView(ScrollView, can_focus=True):
         self.move_to(self._heights.find(y))
 
     # --- rendering ------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Make every height on screen exact before drawing, so no line moves mid-frame.
+        self._settle(int(self.scroll_offset.y))
+        return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -222,3 +222,21 @@ async def test_untrusted_markup_in_an_article_is_shown_literally(tmp_path: Path)
         assert "\x1b" not in text
         await pilot.click(app.screen.view, offset=(45, 1))
         assert app.is_running
+
+
+async def test_a_deep_position_in_a_book_is_restored_once_it_has_loaded(book: Path) -> None:
+    app = make_app(article=book)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        while not app.screen.article.complete:
+            await pilot.pause(0.02)
+        app.screen.view.move_to(1100)
+        await pilot.press("j", "q")
+    app = make_app(article=book)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        for _ in range(200):
+            if app.screen.view.cursor == 1101:
+                break
+            await pilot.pause(0.02)
+        assert app.screen.view.cursor == 1101
+        text = app.screen.article.blocks[1101].text
+        assert cursor_lines(app)[0] == " ".join(text.split()[:12])[: len(cursor_lines(app)[0])]
