@@ -149,3 +149,55 @@ class Article:
     def word_count(self) -> int:
         """Number of words in the loaded text."""
         return sum(len(block.text.split()) for block in self.blocks)
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """Where a passage is, described so that it can be found again after edits.
+
+    After the W3C Web Annotation model: a TextPositionSelector (``start``, ``end`` into
+    the canonical text), a TextQuoteSelector (``exact`` with about 32 characters of
+    ``prefix`` and ``suffix``), plus the block index and the fingerprint of the text the
+    anchor was made on.
+    """
+
+    start: int
+    end: int
+    exact: str
+    prefix: str = ""
+    suffix: str = ""
+    block: int = 0
+    fingerprint: str = ""
+
+
+class Colour(StrEnum):
+    """Highlight colours, in the order of the keys 1-5."""
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    PINK = "pink"
+    PURPLE = "purple"
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A highlighted passage of an article, with the reader's colour, tags and note.
+
+    ``id`` is a UUID (the store never hands out its own document ids); ``created`` and
+    ``modified`` are ISO 8601 UTC times.
+    """
+
+    id: str
+    article_id: str
+    anchor: Anchor
+    colour: Colour = Colour.YELLOW
+    tags: tuple[str, ...] = ()
+    note: str = ""
+    created: str = ""
+    modified: str = ""
+
+    @property
+    def quote(self) -> str:
+        """The highlighted words, as they were when anchored."""
+        return self.anchor.exact
