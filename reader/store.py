@@ -23,6 +23,8 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
+from reader.model import Anchor, Colour, Highlight
+
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
 BACKUP_EVERY = 15 * 60.0
@@ -70,6 +72,11 @@ class AtomicJSONStorage(Storage):
         self.read_only = read_only
         self._data: Data | None = None
         self._stamp: tuple[int, int, int] | None = None
+        # Serialised JSON of each table as last written, keyed by table name and valid while
+        # the table is the very same dict: TinyDB replaces a table's dict whenever it
+        # changes it, so an untouched table (say 10,000 highlights of other articles) is
+        # not serialised again when a reading position is saved.
+        self._serialised: dict[str, tuple[dict, str]] = {}
 
     def _current_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -88,18 +95,44 @@ class AtomicJSONStorage(Storage):
         if stamp != self._stamp or self._data is None:
             self._data = parse_database(self.path)
             self._stamp = stamp
+            self._serialised.clear()
         return self._data
 
     def write(self, data: Data) -> None:
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; the change was not saved")
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        atomic_write(self.path, payload.encode("utf-8"))
+        atomic_write(self.path, self._payload(data))
         self._data = data
         self._stamp = self._current_stamp()
 
+    def _payload(self, data: Data) -> bytes:
+        parts = []
+        serialised: dict[str, tuple[dict, str]] = {}
+        for name, table in data.items():
+            cached = self._serialised.get(name)
+            if cached is None or cached[0] is not table:
+                cached = (table, _dumps(table))
+            serialised[name] = cached
+            parts.append(f"{_dumps(name)}:{cached[1]}")
+        self._serialised = serialised
+        payload = "{" + ",".join(parts) + "}"
+        try:
+            return payload.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate (from a pasted note, say) cannot be UTF-8: escape everything.
+            self._serialised.clear()
+            return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+    def forget_serialised(self) -> None:
+        """Drop the serialisation cache (after changing a table's dict in place)."""
+        self._serialised.clear()
+
     def close(self) -> None:
         self._data = None
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def parse_database(path: Path) -> Data:
@@ -219,6 +252,7 @@ class Store:
             for step in MIGRATIONS[version:]:
                 step(data)
             data.setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+            self._storage.forget_serialised()
             self._storage.write(data)
 
     def _refresh_backup(self, force: bool = False) -> None:
@@ -320,9 +354,149 @@ class Store:
                     Query().id == article_id,
                 )
 
+    # --- highlights ---------------------------------------------------------------------
+
+    # Highlights live in one table per article ("highlights/<article id>"): adding one then
+    # rewrites only that article's table, however many thousands the others hold.
+    HIGHLIGHTS = "highlights/"
+
+    def _highlights(self, article_id: str):
+        return self._table(self.HIGHLIGHTS + article_id)
+
+    def highlights(self, article_id: str) -> list[Highlight]:
+        """Every highlight of an article (in no particular order)."""
+        result = []
+        for doc in self._highlights(article_id).all():
+            highlight = _highlight_from(doc, article_id)
+            if highlight is not None:
+                result.append(highlight)
+        return result
+
+    def save_highlight(self, highlight: Highlight) -> None:
+        """Add a highlight, or replace the one with the same id."""
+        with self._transaction():
+            self._highlights(highlight.article_id).upsert(
+                _highlight_doc(highlight), Query().id == highlight.id
+            )
+
+    def save_highlights(self, highlights: list[Highlight]) -> None:
+        """Replace several highlights of one article in a single write."""
+        if not highlights:
+            return
+        by_id = {h.id: _highlight_doc(h) for h in highlights}
+        article_id = highlights[0].article_id
+        with self._transaction():
+            table = self._highlights(article_id)
+
+            def replace(docs: dict) -> None:
+                for doc_id, doc in list(docs.items()):
+                    new = by_id.pop(doc.get("id"), None)
+                    if new is not None:
+                        docs[doc_id] = new
+                next_id = max(docs, default=0) + 1
+                for offset, doc in enumerate(by_id.values()):
+                    docs[next_id + offset] = doc
+
+            table._update_table(replace)
+
+    def delete_highlight(self, article_id: str, highlight_id: str) -> bool:
+        """Delete a highlight; False when there was none with that id."""
+        with self._transaction():
+            removed = self._highlights(article_id).remove(Query().id == highlight_id)
+        return bool(removed)
+
+    def highlight_counts(self) -> dict[str, tuple[int, int]]:
+        """(highlights, notes) per article id."""
+        counts = {}
+        for name in self._db.tables():
+            if name.startswith(self.HIGHLIGHTS):
+                docs = self._db.table(name, cache_size=0).all()
+                notes = sum(1 for doc in docs if str(doc.get("note", "")).strip())
+                counts[name[len(self.HIGHLIGHTS) :]] = (len(docs), notes)
+        return counts
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use, the most used first."""
+        seen: dict[str, int] = {}
+        for name in self._db.tables():
+            if name.startswith(self.HIGHLIGHTS):
+                for doc in self._db.table(name, cache_size=0).all():
+                    for tag in doc.get("tags", []) or []:
+                        if isinstance(tag, str):
+                            seen[tag] = seen.get(tag, 0) + 1
+        return sorted(seen, key=lambda tag: (-seen[tag], tag.casefold()))
+
+    def article_note(self, article_id: str) -> str:
+        """The note on an article as a whole ("" when there is none)."""
+        doc = self._table("articles").get(Query().id == article_id)
+        return str(doc.get("note", "")) if doc else ""
+
+    def set_article_note(self, article_id: str, path: Path, note: str) -> None:
+        """Write (or clear, with "") the note on an article as a whole."""
+        with self._transaction():
+            self._table("articles").upsert(
+                {"id": article_id, "path": str(path), "note": note, "note_modified": now()},
+                Query().id == article_id,
+            )
+
     def close(self) -> None:
         """Release the database."""
         self._db.close()
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _highlight_doc(highlight: Highlight) -> dict[str, Any]:
+    anchor = highlight.anchor
+    return {
+        "id": highlight.id,
+        "article": highlight.article_id,
+        "anchor": {
+            "start": anchor.start,
+            "end": anchor.end,
+            "exact": anchor.exact,
+            "prefix": anchor.prefix,
+            "suffix": anchor.suffix,
+            "block": anchor.block,
+            "fingerprint": anchor.fingerprint,
+        },
+        "colour": highlight.colour.value,
+        "tags": list(highlight.tags),
+        "note": highlight.note,
+        "created": highlight.created,
+        "modified": highlight.modified,
+    }
+
+
+def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
+    """A highlight from its document, or None if the document is not one (kept on disk)."""
+    try:
+        raw = doc["anchor"]
+        anchor = Anchor(
+            start=int(raw["start"]),
+            end=int(raw["end"]),
+            exact=str(raw["exact"]),
+            prefix=str(raw.get("prefix", "")),
+            suffix=str(raw.get("suffix", "")),
+            block=int(raw.get("block", 0)),
+            fingerprint=str(raw.get("fingerprint", "")),
+        )
+        colour = doc.get("colour", Colour.YELLOW.value)
+        return Highlight(
+            id=str(doc["id"]),
+            article_id=str(doc.get("article", article_id)),
+            anchor=anchor,
+            colour=Colour(colour) if colour in Colour._value2member_map_ else Colour.YELLOW,
+            tags=tuple(str(tag) for tag in doc.get("tags", []) or []),
+            note=str(doc.get("note", "")),
+            created=str(doc.get("created", "")),
+            modified=str(doc.get("modified", "")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def open_store(path: Path) -> Store:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import multiprocessing
 from pathlib import Path
 
 import pytest
 
+from reader.model import Anchor, Colour, Highlight
 from reader.store import SCHEMA_VERSION, ArticleInfo, ReadingPosition, Store, StoreError
 
 
@@ -133,3 +135,93 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path: Path) -> None:
         assert worker.exitcode == 0
     positions = Store(path).positions()
     assert {f"{n}-{i}" for n in "xy" for i in range(25)} <= set(positions)
+
+
+# --- highlights ---------------------------------------------------------------------------
+
+
+def make_highlight(article: str = "art1", number: int = 0, **changes: object) -> Highlight:
+    highlight = Highlight(
+        id=f"id-{article}-{number}",
+        article_id=article,
+        anchor=Anchor(number * 10, number * 10 + 5, "quote", "pre", "suf", 0, "fp"),
+        colour=Colour.GREEN,
+        tags=("one", "two"),
+        note="a *note*",
+        created="2026-01-01T00:00:00Z",
+        modified="2026-01-01T00:00:00Z",
+    )
+    return dataclasses.replace(highlight, **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("where", ["memory", "disk"])
+def test_highlights_round_trip_update_and_delete(tmp_path: Path, where: str) -> None:
+    store = Store.memory() if where == "memory" else Store(tmp_path / "reader.json")
+    first, second = make_highlight(number=0), make_highlight(number=1)
+    store.save_highlight(first)
+    store.save_highlight(second)
+    store.save_highlight(dataclasses.replace(first, note="changed"))
+    by_id = {h.id: h for h in store.highlights("art1")}
+    assert by_id == {first.id: dataclasses.replace(first, note="changed"), second.id: second}
+    assert store.delete_highlight("art1", first.id)
+    assert not store.delete_highlight("art1", first.id)
+    assert [h.id for h in store.highlights("art1")] == [second.id]
+    if where == "disk":
+        assert [h.id for h in Store(tmp_path / "reader.json").highlights("art1")] == [second.id]
+
+
+def test_highlights_are_stored_with_uuids_not_doc_ids(tmp_path: Path) -> None:
+    path = tmp_path / "reader.json"
+    store = Store(path)
+    store.save_highlight(make_highlight())
+    table = json.loads(path.read_text())["highlights/art1"]
+    (doc,) = table.values()
+    assert doc["id"] == "id-art1-0"
+    assert doc["anchor"]["exact"] == "quote" and doc["colour"] == "green"
+
+
+def test_save_highlights_replaces_and_adds_in_one_write(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.json")
+    store.save_highlight(make_highlight(number=0))
+    store.save_highlights([make_highlight(number=0, note="new"), make_highlight(number=1)])
+    notes = sorted((h.id, h.note) for h in store.highlights("art1"))
+    assert notes == [("id-art1-0", "new"), ("id-art1-1", "a *note*")]
+
+
+def test_counts_tags_and_article_notes(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.json")
+    store.save_highlight(make_highlight("a", 0))
+    store.save_highlight(make_highlight("a", 1, note="", tags=("two",)))
+    store.save_highlight(make_highlight("b", 0, tags=("three",)))
+    assert store.highlight_counts() == {"a": (2, 1), "b": (1, 1)}
+    assert store.all_tags() == ["two", "one", "three"]
+    store.set_article_note("a", Path("/x/a.md"), "whole-article thoughts")
+    assert Store(tmp_path / "reader.json").article_note("a") == "whole-article thoughts"
+
+
+def test_a_highlight_from_another_window_is_seen_and_kept(tmp_path: Path) -> None:
+    path = tmp_path / "reader.json"
+    first, second = Store(path), Store(path)
+    first.save_highlight(make_highlight(number=0))
+    second.save_highlight(make_highlight(number=1))
+    first.save_highlight(make_highlight(number=2))
+    assert len(Store(path).highlights("art1")) == 3
+
+
+def test_lone_surrogates_in_a_note_are_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.json")
+    store.save_highlight(make_highlight(note="broken \udcff text"))
+    assert Store(tmp_path / "reader.json").highlights("art1")[0].note == "broken \udcff text"
+
+
+def test_a_malformed_highlight_is_skipped_but_kept_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "reader.json"
+    store = Store(path)
+    store.save_highlight(make_highlight())
+    data = json.loads(path.read_text())
+    data["highlights/art1"]["9"] = {"id": "odd", "anchor": "not an anchor"}
+    path.write_text(json.dumps(data))
+    again = Store(path)
+    assert [h.id for h in again.highlights("art1")] == ["id-art1-0"]
+    again.save_highlight(make_highlight(number=3))
+    assert "odd" in path.read_text()
