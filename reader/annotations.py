@@ -1,0 +1,254 @@
+"""The highlights of one open article: placed in its text, changed through the store, undoable.
+
+No Textual here. The app keeps one :class:`Annotations` per open article, calls it when the
+reader highlights, colours, tags, annotates or deletes, and draws what :meth:`placed` says.
+Every change is written to the store before it is acknowledged, and every change can be
+undone (the undo itself is written too).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from reader.anchoring import describe, locate
+from reader.model import Article, Colour, Highlight
+from reader.store import Store, now
+
+UNDO_DEPTH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A highlight and where it is in the current text (``start`` is None for an orphan)."""
+
+    highlight: Highlight
+    start: int | None
+    end: int | None
+
+    @property
+    def id(self) -> str:
+        """The highlight's id."""
+        return self.highlight.id
+
+    @property
+    def orphan(self) -> bool:
+        """Whether the highlight could not be placed in the current text."""
+        return self.start is None
+
+
+Place = tuple[int, int] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable change: the highlight and its place before and after (None: absent)."""
+
+    before: Highlight | None
+    after: Highlight | None
+    what: str
+    before_place: Place = None
+    after_place: Place = None
+
+
+def clean_tags(text: str) -> tuple[str, ...]:
+    """Tags from comma-separated text: trimmed, inner spaces as '-', no '#', no repeats."""
+    tags: list[str] = []
+    for raw in text.split(","):
+        tag = "-".join(raw.strip().lstrip("#").split())
+        if tag and tag.casefold() not in (t.casefold() for t in tags):
+            tags.append(tag)
+    return tuple(tags)
+
+
+class Annotations:
+    """Highlights of one article, kept in step with the store."""
+
+    def __init__(self, store: Store, article: Article) -> None:
+        self.store = store
+        self.article = article
+        self._highlights: dict[str, Highlight] = {}
+        self._places: dict[str, tuple[int, int] | None] = {}
+        self._undo: list[Change] = []
+        self._order: list[Placed] = []
+        self._starts: list[int] = []
+
+    # --- loading and placing ----------------------------------------------------------
+
+    def load(self) -> None:
+        """Read the article's highlights; place those made on this very text at once."""
+        self._highlights = {h.id: h for h in self.store.highlights(self.article.id)}
+        self._places = {}
+        for highlight in self._highlights.values():
+            anchor = highlight.anchor
+            if anchor.fingerprint == self.article.fingerprint and 0 <= anchor.start <= anchor.end:
+                self._places[highlight.id] = (anchor.start, anchor.end)
+        self._reorder()
+
+    @property
+    def unplaced(self) -> list[Highlight]:
+        """Highlights made on another version of the text, not yet looked for."""
+        return [h for h in self._highlights.values() if h.id not in self._places]
+
+    def find_places(
+        self, text: str, highlights: list[Highlight]
+    ) -> dict[str, tuple[int, int] | None]:
+        """Look for ``highlights`` in ``text`` (reads nothing else: safe in a worker thread)."""
+        found: dict[str, tuple[int, int] | None] = {}
+        for highlight in highlights:
+            placement = locate(text, highlight.anchor, fingerprint=self.article.fingerprint)
+            found[highlight.id] = None if placement is None else (placement.start, placement.end)
+        return found
+
+    def apply_places(self, found: dict[str, tuple[int, int] | None]) -> int:
+        """Record where highlights were found; re-describe and save the moved ones.
+
+        Returns how many could not be placed (orphans). An orphan keeps its old anchor,
+        quote and note untouched, so it can be placed again later.
+        """
+        text = self.article.text
+        moved = []
+        for highlight_id, place in found.items():
+            highlight = self._highlights.get(highlight_id)
+            if highlight is None:
+                continue
+            self._places[highlight_id] = place
+            if place is not None:
+                moved.append(dataclasses.replace(highlight, anchor=self._describe(text, *place)))
+        if moved:
+            self.store.save_highlights(moved)
+            for highlight in moved:
+                self._highlights[highlight.id] = highlight
+        self._reorder()
+        return sum(1 for place in found.values() if place is None)
+
+    def _describe(self, text: str, start: int, end: int):
+        return describe(
+            text,
+            start,
+            end,
+            block=self.article.block_at(start),
+            fingerprint=self.article.fingerprint,
+        )
+
+    def _reorder(self) -> None:
+        placed = [
+            Placed(h, *(self._places.get(h.id) or (None, None))) for h in self._highlights.values()
+        ]
+        placed.sort(key=lambda p: (p.orphan, p.start or 0, p.end or 0, p.highlight.created))
+        self._order = placed
+        self._starts = [p.start for p in placed if p.start is not None]
+
+    # --- reading ----------------------------------------------------------------------
+
+    def placed(self) -> list[Placed]:
+        """Every highlight in document order, orphans last."""
+        return self._order
+
+    def get(self, highlight_id: str) -> Highlight | None:
+        """The highlight with this id."""
+        return self._highlights.get(highlight_id)
+
+    def place_of(self, highlight_id: str) -> tuple[int, int] | None:
+        """Where a highlight is now (None for an orphan)."""
+        return self._places.get(highlight_id)
+
+    def in_range(self, start: int, end: int) -> list[Placed]:
+        """Placed highlights that overlap ``[start, end)`` (or touch it, when empty)."""
+        high = bisect_left(self._starts, end if end > start else end + 1)
+        stop = max(end, start + 1)
+        return [
+            p
+            for p in self._order[:high]
+            if p.start is not None and p.end is not None and p.end > start and p.start < stop
+        ]
+
+    def next_after(self, offset: int) -> Placed | None:
+        """The first placed highlight that starts after ``offset``."""
+        index = bisect_right(self._starts, offset)
+        return self._order[index] if index < len(self._starts) else None
+
+    def previous_before(self, offset: int) -> Placed | None:
+        """The last placed highlight that starts before ``offset``."""
+        index = bisect_left(self._starts, offset) - 1
+        return self._order[index] if index >= 0 else None
+
+    @property
+    def orphans(self) -> list[Placed]:
+        """Highlights that could not be placed."""
+        return [p for p in self._order if p.orphan]
+
+    # --- changing -----------------------------------------------------------------------
+
+    def create(self, start: int, end: int, colour: Colour = Colour.YELLOW) -> Highlight:
+        """Highlight ``[start, end)`` of the article's text."""
+        stamp = now()
+        highlight = Highlight(
+            id=str(uuid.uuid4()),
+            article_id=self.article.id,
+            anchor=self._describe(self.article.text, start, end),
+            colour=colour,
+            created=stamp,
+            modified=stamp,
+        )
+        self._commit(Change(None, highlight, "highlight", None, (start, end)))
+        return highlight
+
+    def update(self, highlight_id: str, what: str, **changes: object) -> Highlight:
+        """Change a highlight's colour, tags or note."""
+        before = self._highlights[highlight_id]
+        after = dataclasses.replace(before, modified=now(), **changes)  # type: ignore[arg-type]
+        place = self._places.get(highlight_id)
+        self._commit(Change(before, after, what, place, place))
+        return after
+
+    def reattach(self, highlight_id: str, start: int, end: int) -> Highlight:
+        """Anchor an orphan (or any highlight) to a new passage."""
+        before = self._highlights[highlight_id]
+        after = dataclasses.replace(
+            before, anchor=self._describe(self.article.text, start, end), modified=now()
+        )
+        self._commit(
+            Change(before, after, "re-attach", self._places.get(highlight_id), (start, end))
+        )
+        return after
+
+    def delete(self, highlight_id: str) -> Highlight:
+        """Delete a highlight (undo brings it back with its note and tags)."""
+        before = self._highlights[highlight_id]
+        self._commit(Change(before, None, "delete", self._places.get(highlight_id), None))
+        return before
+
+    def undo(self) -> Change | None:
+        """Undo the last change; returns it, or None when there is nothing to undo."""
+        if not self._undo:
+            return None
+        change = self._undo[-1]
+        self._apply(change.after, change.before, change.before_place)
+        self._undo.pop()
+        return change
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is a change to undo."""
+        return bool(self._undo)
+
+    def _commit(self, change: Change) -> None:
+        self._apply(change.before, change.after, change.after_place)
+        self._undo.append(change)
+        del self._undo[:-UNDO_DEPTH]
+
+    def _apply(self, before: Highlight | None, after: Highlight | None, place: Place) -> None:
+        """Write the change to the store first; only then update what is shown."""
+        if after is None:
+            assert before is not None
+            self.store.delete_highlight(before.article_id, before.id)
+            self._highlights.pop(before.id, None)
+            self._places.pop(before.id, None)
+        else:
+            self.store.save_highlight(after)
+            self._highlights[after.id] = after
+            self._places[after.id] = place
+        self._reorder()

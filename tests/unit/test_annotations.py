@@ -1,0 +1,131 @@
+"""Annotations of one article: create, change, delete, undo, and re-place after edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reader.annotations import Annotations, clean_tags
+from reader.documents import load_text
+from reader.model import Colour
+from reader.store import Store
+
+TEXT = """# Title
+
+The first paragraph talks about tariffs and trade.
+
+The second paragraph is about the digital services tax.
+
+The third paragraph ends the article.
+"""
+PATH = Path("/lib/article.md")
+
+
+def article(text: str = TEXT):
+    return load_text(text, PATH)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "reader.json")
+
+
+def span_of(words: str, text: str | None = None) -> tuple[int, int]:
+    body = text or article().text
+    start = body.index(words)
+    return start, start + len(words)
+
+
+def test_create_is_saved_and_placed(store: Store) -> None:
+    notes = Annotations(store, article())
+    notes.load()
+    highlight = notes.create(*span_of("digital services tax"), Colour.BLUE)
+    assert highlight.anchor.exact == "digital services tax"
+    assert notes.place_of(highlight.id) == span_of("digital services tax")
+    (saved,) = store.highlights(article().id)
+    assert saved == highlight and saved.colour is Colour.BLUE
+    assert [p.id for p in notes.in_range(*span_of("The second paragraph"))] == []
+    assert [p.id for p in notes.in_range(*span_of("services"))] == [highlight.id]
+
+
+def test_placed_is_in_document_order_and_steps_between_highlights(store: Store) -> None:
+    notes = Annotations(store, article())
+    notes.load()
+    third = notes.create(*span_of("third paragraph"))
+    first = notes.create(*span_of("first paragraph"))
+    second = notes.create(*span_of("second paragraph"))
+    assert [p.id for p in notes.placed()] == [first.id, second.id, third.id]
+    assert notes.next_after(span_of("first paragraph")[0]).id == second.id
+    assert notes.previous_before(span_of("third paragraph")[0]).id == second.id
+    assert notes.next_after(span_of("third paragraph")[0]) is None
+
+
+def test_every_change_can_be_undone_and_the_undo_is_saved(store: Store) -> None:
+    notes = Annotations(store, article())
+    notes.load()
+    highlight = notes.create(*span_of("tariffs and trade"))
+    notes.update(highlight.id, "note", note="Why now?")
+    notes.update(highlight.id, "tags", tags=("trade",))
+    notes.delete(highlight.id)
+    assert store.highlights(article().id) == []
+
+    assert notes.undo().what == "delete"
+    (back,) = store.highlights(article().id)
+    assert (back.note, back.tags) == ("Why now?", ("trade",))
+    assert notes.place_of(back.id) == span_of("tariffs and trade")
+    assert notes.undo().what == "tags"
+    assert store.highlights(article().id)[0].tags == ()
+    assert notes.undo().what == "note"
+    assert store.highlights(article().id)[0].note == ""
+    assert notes.undo().what == "highlight"
+    assert store.highlights(article().id) == []
+    assert notes.undo() is None
+
+
+def test_highlights_made_on_this_text_are_placed_without_searching(store: Store) -> None:
+    first = Annotations(store, article())
+    first.load()
+    highlight = first.create(*span_of("digital services tax"))
+    again = Annotations(store, article())
+    again.load()
+    assert again.unplaced == []
+    assert again.place_of(highlight.id) == span_of("digital services tax")
+
+
+def test_after_an_edit_highlights_move_and_lost_ones_become_orphans(store: Store) -> None:
+    before = Annotations(store, article())
+    before.load()
+    moved = before.create(*span_of("digital services tax"))
+    lost = before.create(*span_of("The third paragraph ends the article."))
+    before.update(lost.id, "note", note="keep me")
+
+    edited_text = TEXT.replace("# Title\n", "# Title\n\nA new opening paragraph.\n").replace(
+        "The third paragraph ends the article.", "Nothing of what was here remains."
+    )
+    edited = article(edited_text)
+    after = Annotations(store, edited)
+    after.load()
+    assert {h.id for h in after.unplaced} == {moved.id, lost.id}
+    orphans = after.apply_places(after.find_places(edited.text, after.unplaced))
+    assert orphans == 1
+    assert after.place_of(moved.id) == span_of("digital services tax", edited.text)
+    assert [p.id for p in after.orphans] == [lost.id]
+    kept = {h.id: h for h in store.highlights(edited.id)}
+    assert kept[lost.id].note == "keep me"
+    assert kept[lost.id].anchor.exact == "The third paragraph ends the article."
+    assert kept[moved.id].anchor.fingerprint == edited.fingerprint
+
+    reattached = after.reattach(lost.id, *span_of("Nothing of what", edited.text))
+    assert reattached.note == "keep me"
+    assert after.orphans == []
+    after.undo()
+    assert [p.id for p in after.orphans] == [lost.id]
+
+
+def test_clean_tags() -> None:
+    assert clean_tags(" #Politics, canada ,politics, two words,,") == (
+        "Politics",
+        "canada",
+        "two-words",
+    )
