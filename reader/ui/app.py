@@ -11,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from reader.annotations import Annotations
 from reader.documents import DocumentError, open_article
 from reader.library import scan
 from reader.model import Article
@@ -64,7 +65,18 @@ class ReaderApp(App[None]):
                 self.exit(return_code=2, message=str(error))
             return
         position = self.store.position(article.id)
-        self.push_screen(ReadingScreen(article, rest, position=position, direct=direct))
+        annotations = Annotations(self.store, article)
+        annotations.load()
+        self.push_screen(
+            ReadingScreen(
+                article,
+                rest,
+                annotations=annotations,
+                article_note=self.store.article_note(article.id),
+                position=position,
+                direct=direct,
+            )
+        )
 
     @on(LibraryScreen.OpenArticle)
     def _open_from_library(self, event: LibraryScreen.OpenArticle) -> None:
@@ -73,6 +85,14 @@ class ReaderApp(App[None]):
     @on(ReadingScreen.PositionChanged)
     def _position_changed(self, event: ReadingScreen.PositionChanged) -> None:
         self._save_position(event.article, event.position)
+
+    @on(ReadingScreen.ArticleNoteChanged)
+    def _article_note_changed(self, event: ReadingScreen.ArticleNoteChanged) -> None:
+        article = event.article
+        try:
+            self.store.set_article_note(article.id, article.meta.path, event.note)
+        except StoreError as error:
+            self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
 
     def _save_position(self, article: Article, position: ReadingPosition) -> None:
         try:

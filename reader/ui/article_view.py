@@ -13,6 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,10 +27,19 @@ from textual.strip import Strip
 
 from reader.layout import HeightIndex, estimate_lines, visible, wrap
 from reader.model import Article, Block, BlockKind, SpanKind
+from reader.navigation import (
+    next_sentence_end,
+    next_sentence_start,
+    next_word_end,
+    next_word_start,
+    previous_word_end,
+    trim,
+)
 
 MAX_COLUMN = 84
 GUTTER = 3
 CURSOR_MARK = "▌"
+NOTE_MARK = "✎"
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +67,30 @@ class ArticleView(ScrollView, can_focus=True):
             "right_curly_bracket", "next_heading", "Next heading", show=False, id="next-heading"
         ),
         Binding(
+            "right_square_bracket",
+            "next_highlight",
+            "Next highlight",
+            show=False,
+            id="next-highlight",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_highlight",
+            "Previous highlight",
+            show=False,
+            id="previous-highlight",
+        ),
+        Binding("v", "select", "Select", id="select"),
+        # Selection mode (v): these keys only act while a selection is being made.
+        Binding("w", "select_word", "Grow by a word", id="select-word"),
+        Binding("b", "select_word_back", "Shrink by a word", id="select-word-back"),
+        Binding("s", "select_sentence", "Grow by a sentence", id="select-sentence"),
+        Binding("o", "select_swap", "Move the other end", id="select-swap"),
+        Binding("j,down", "select_down", "Grow to next paragraph", id="select-down"),
+        Binding("k,up", "select_up", "Shrink to previous paragraph", id="select-up"),
+        Binding("escape", "select_cancel", "Cancel selection", id="select-cancel"),
+        Binding("enter,h", "select_confirm", "Highlight the selection", id="select-confirm"),
+        Binding(
             "left_curly_bracket",
             "previous_heading",
             "Previous heading",
@@ -78,6 +112,14 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--link",
         "article-view--match",
         "article-view--match-current",
+        "article-view--selection",
+        "article-view--note-mark",
+        "article-view--current-highlight",
+        "article-view--hl-yellow",
+        "article-view--hl-green",
+        "article-view--hl-blue",
+        "article-view--hl-pink",
+        "article-view--hl-purple",
     }
 
     DEFAULT_CSS = """
@@ -98,6 +140,14 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--link { color: $text-primary; text-style: underline; }
         & > .article-view--match { background: $warning 40%; }
         & > .article-view--match-current { background: $warning; color: $background; }
+        & > .article-view--selection { background: $accent 55%; color: $text; }
+        & > .article-view--note-mark { color: $accent; text-style: bold; }
+        & > .article-view--current-highlight { text-style: underline; }
+        & > .article-view--hl-yellow { background: #f2c744 38%; }
+        & > .article-view--hl-green { background: #5fbf5f 38%; }
+        & > .article-view--hl-blue { background: #4f8fe0 42%; }
+        & > .article-view--hl-pink { background: #e060a8 40%; }
+        & > .article-view--hl-purple { background: #9a6ae0 42%; }
     }
     """
 
@@ -113,6 +163,23 @@ class ArticleView(ScrollView, can_focus=True):
         def control(self) -> ArticleView:
             """The view whose cursor moved."""
             return self.view
+
+    class SelectionChanged(Message):
+        """A selection started, changed or ended (``span`` is None when it ended)."""
+
+        def __init__(self, view: ArticleView, span: tuple[int, int] | None) -> None:
+            super().__init__()
+            self.view = view
+            self.span = span
+
+    class SelectionDone(Message):
+        """The reader confirmed a selection (enter or h) to highlight it."""
+
+        def __init__(self, view: ArticleView, start: int, end: int) -> None:
+            super().__init__()
+            self.view = view
+            self.start = start
+            self.end = end
 
     def __init__(
         self,
@@ -136,6 +203,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._current_match = -1
         self._pending_end = False
         self._pending_cursor: int | None = None
+        # Highlights to draw: per block, (start, end, colour, has note, id) in text offsets.
+        self._marks: dict[int, tuple[tuple[int, int, str, bool, str], ...]] = {}
+        self.current_highlight: str | None = None
+        self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
+        self._mouse_from: int | None = None
+        self._dragged = False
         for index in range(len(article.blocks)):
             self._add_height(index)
 
@@ -412,6 +485,185 @@ class ArticleView(ScrollView, can_focus=True):
         if position >= 0:
             self.move_to(headings[position], top=True)
 
+    # --- highlights -------------------------------------------------------------------
+
+    def set_highlights(
+        self, spans: list[tuple[int, int, str, bool, str]], current: str | None = None
+    ) -> None:
+        """Show highlights: ``(start, end, colour, has_note, id)`` in text offsets."""
+        marks: dict[int, list[tuple[int, int, str, bool, str]]] = {}
+        blocks = self.article.blocks
+        for span in spans:
+            start, end = span[0], span[1]
+            if not blocks or start >= self.article.next_start:
+                continue
+            first = self.article.block_at(start)
+            last = self.article.block_at(max(start, end - 1))
+            for index in range(first, last + 1):
+                marks.setdefault(index, []).append(span)
+        self._marks = {index: tuple(found) for index, found in marks.items()}
+        self.current_highlight = current
+        self.refresh()
+
+    def highlights_at(self, index: int) -> list[str]:
+        """Ids of the highlights on block ``index``, in order."""
+        return [mark[4] for mark in self._marks.get(index, ())]
+
+    def show_highlight(self, highlight_id: str, start: int) -> None:
+        """Make a highlight current and move the cursor to where it starts."""
+        self.current_highlight = highlight_id
+        index = self.article.block_at(start)
+        self.move_to(index)
+        self._strips.clear()
+        self.refresh()
+
+    def action_next_highlight(self) -> None:
+        """Next highlight (posted to the screen, which knows them all)."""
+        self.post_message(self.HighlightStep(self, +1))
+
+    def action_previous_highlight(self) -> None:
+        """Previous highlight."""
+        self.post_message(self.HighlightStep(self, -1))
+
+    class HighlightStep(Message):
+        """The reader asked for the next (+1) or previous (-1) highlight."""
+
+        def __init__(self, view: ArticleView, direction: int) -> None:
+            super().__init__()
+            self.view = view
+            self.direction = direction
+
+    # --- selection --------------------------------------------------------------------
+
+    @property
+    def selecting(self) -> bool:
+        """Whether a selection is being made."""
+        return self._selection is not None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """The selection as ``(start, end)`` text offsets, trimmed of spaces."""
+        if self._selection is None:
+            return None
+        anchor, head = self._selection
+        return trim(self.article.text, min(anchor, head), max(anchor, head))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action.startswith("select_"):
+            return self.selecting
+        # While selecting, j, k and b belong to the selection.
+        return not (action in ("cursor_down", "cursor_up", "page_up") and self.selecting)
+
+    def _set_selection(self, anchor: int, head: int) -> None:
+        self._selection = (anchor, head)
+        self._strips.clear()
+        index = self.article.block_at(head if head <= anchor else max(anchor, head - 1))
+        if index != self.cursor:
+            self.move_to(index)
+        self.refresh()
+        self.refresh_bindings()
+        self.post_message(self.SelectionChanged(self, self.selection))
+
+    def clear_selection(self) -> None:
+        """End selection mode without highlighting."""
+        if self._selection is not None:
+            self._selection = None
+            self._strips.clear()
+            self.refresh()
+            self.refresh_bindings()
+            self.post_message(self.SelectionChanged(self, None))
+
+    def action_select(self) -> None:
+        """Start selecting inside the paragraph: the first word, to grow with w, s, j."""
+        if not self.article.blocks:
+            return
+        block = self.article.blocks[self.cursor]
+        text = self.article.text
+        self._set_selection(block.start, next_word_end(text, block.start, block.end))
+
+    def _head_limits(self) -> tuple[int, int]:
+        assert self._selection is not None
+        head = self._selection[1]
+        block = self.article.blocks[self.article.block_at(head)]
+        return block.start, block.end
+
+    def action_select_word(self) -> None:
+        """Move the moving end of the selection forward by a word."""
+        assert self._selection is not None
+        anchor, head = self._selection
+        _, end = self._head_limits()
+        text = self.article.text
+        if head < anchor:
+            self._set_selection(anchor, min(anchor, next_word_start(text, head, end)))
+        else:
+            self._set_selection(anchor, next_word_end(text, head, end))
+
+    def action_select_word_back(self) -> None:
+        """Move the moving end of the selection back by a word."""
+        assert self._selection is not None
+        anchor, head = self._selection
+        start, _ = self._head_limits()
+        text = self.article.text
+        if head > anchor:
+            new = previous_word_end(text, head, start)
+            if new <= anchor:
+                new = next_word_end(text, anchor, head)  # keep at least one word
+            self._set_selection(anchor, new)
+        else:
+            index = head
+            while index > start and text[index - 1].isspace():
+                index -= 1
+            while index > start and not text[index - 1].isspace():
+                index -= 1
+            self._set_selection(anchor, index)
+
+    def action_select_sentence(self) -> None:
+        """Move the moving end of the selection forward by a sentence."""
+        assert self._selection is not None
+        anchor, head = self._selection
+        _, end = self._head_limits()
+        text = self.article.text
+        if head < anchor:
+            self._set_selection(anchor, min(anchor, next_sentence_start(text, head, end)))
+        else:
+            self._set_selection(anchor, next_sentence_end(text, head, end))
+
+    def action_select_swap(self) -> None:
+        """Swap the ends: w, b and s then move the other end."""
+        assert self._selection is not None
+        anchor, head = self._selection
+        self._set_selection(head, anchor)
+
+    def action_select_down(self) -> None:
+        """Grow the selection to the end of the next paragraph."""
+        assert self._selection is not None
+        anchor, head = self._selection
+        index = self.article.block_at(max(anchor, head - 1) if head > anchor else head)
+        if index + 1 < len(self.article.blocks):
+            target = self.article.blocks[index + 1]
+            self._set_selection(min(anchor, head), target.end)
+
+    def action_select_up(self) -> None:
+        """Shrink the selection to the end of the previous paragraph."""
+        assert self._selection is not None
+        anchor, head = self._selection
+        low, high = min(anchor, head), max(anchor, head)
+        index = self.article.block_at(max(low, high - 1))
+        first = self.article.block_at(low)
+        if index > first:
+            self._set_selection(low, self.article.blocks[index - 1].end)
+
+    def action_select_cancel(self) -> None:
+        """Stop selecting."""
+        self.clear_selection()
+
+    def action_select_confirm(self) -> None:
+        """Highlight the selection."""
+        span = self.selection
+        self.clear_selection()
+        if span is not None and span[1] > span[0]:
+            self.post_message(self.SelectionDone(self, *span))
+
     # --- search matches ------------------------------------------------------------------
 
     def set_matches(self, starts: list[int], length: int) -> None:
@@ -457,13 +709,59 @@ class ArticleView(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._settle(int(new_value))
 
-    def on_click(self, event: events.Click) -> None:
-        if not self.article.blocks:
+    def offset_at(self, x: int, y: int) -> int | None:
+        """The text offset under the cell ``(x, y)`` of the widget, or None past the end."""
+        if not self.article.blocks or not self._text_width:
+            return None
+        line = int(self.scroll_offset.y) + y
+        if line >= self._heights.total:
+            return None
+        index = self._heights.find(line)
+        block = self.article.blocks[index]
+        lines = self._wrapped(index)
+        row = line - self._heights.prefix(index)
+        if row >= len(lines):
+            return block.end
+        start, end = lines[row]
+        shape = self._shape(block)
+        column = x - self._left - GUTTER - len(shape.first if row == 0 else shape.rest)
+        if column <= 0:
+            return block.start + start
+        used = 0
+        for position in range(start, end):
+            used += cell_len(block.text[position])
+            if used > column:
+                return block.start + position
+        return block.start + end
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.button != 1:
             return
-        y = int(self.scroll_offset.y) + event.y
-        if y >= self._heights.total:
+        self._mouse_from = self.offset_at(event.x, event.y)
+        self._dragged = False
+        if self._mouse_from is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._mouse_from is None or not event.button:
             return
-        self.move_to(self._heights.find(y))
+        offset = self.offset_at(event.x, event.y)
+        if offset is None:
+            offset = self.article.blocks[-1].end
+        if offset != self._mouse_from or self._dragged:
+            self._dragged = True
+            low, high = sorted((self._mouse_from, offset))
+            self._set_selection(low, high + (1 if high < self.article.next_start else 0))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._mouse_from is None:
+            return
+        start, self._mouse_from = self._mouse_from, None
+        self.release_mouse()
+        if self._dragged:
+            return
+        self.clear_selection()
+        self.move_to(self.article.block_at(start))
 
     # --- rendering ------------------------------------------------------------------------
 
@@ -490,7 +788,11 @@ class ArticleView(ScrollView, can_focus=True):
         is_cursor = index == self.cursor
         block = self.article.blocks[index]
         match_key = self._match_key(block)
-        key = (width, self._left, is_cursor, match_key)
+        marks = self._marks.get(index, ())
+        current = self.current_highlight
+        if not any(mark[4] == current for mark in marks):
+            current = None
+        key = (width, self._left, is_cursor, match_key, marks, current, self._selection_in(block))
         cached = self._strips.get(index)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -507,7 +809,15 @@ class ArticleView(ScrollView, can_focus=True):
         current = self._current_match if low <= self._current_match < high else -1
         return (low, high, current)
 
-    def _styled(self, block: Block, is_cursor: bool) -> Text:
+    def _selection_in(self, block: Block) -> tuple[int, int] | None:
+        if self._selection is None:
+            return None
+        low, high = sorted(self._selection)
+        if high <= block.start or low >= block.end:
+            return None
+        return max(low, block.start) - block.start, min(high, block.end) - block.start
+
+    def _styled(self, block: Block, index: int) -> Text:
         style = self.get_component_rich_style
         text = Text(visible(block.text), end="", no_wrap=True)
         if block.kind is BlockKind.HEADING:
@@ -528,6 +838,14 @@ class ArticleView(ScrollView, can_focus=True):
                 text.stylize(Style(strike=True), span.start, span.end)
             elif span.kind is SpanKind.LINK:
                 text.stylize(style("article-view--link"), span.start, span.end)
+        for start, end, colour, _note, highlight_id in self._marks.get(index, ()):
+            low, high = max(0, start - block.start), min(len(block.text), end - block.start)
+            text.stylize(style(f"article-view--hl-{colour}"), low, high)
+            if highlight_id == self.current_highlight:
+                text.stylize(style("article-view--current-highlight"), low, high)
+        selected = self._selection_in(block)
+        if selected is not None:
+            text.stylize(style("article-view--selection"), *selected)
         if self._matches:
             low = bisect_left(self._matches, block.start - self._match_length + 1)
             high = bisect_left(self._matches, block.end)
@@ -541,6 +859,16 @@ class ArticleView(ScrollView, can_focus=True):
                 text.stylize(style(name), max(0, start), start + self._match_length)
         return text
 
+    def _note_rows(self, block: Block, lines: list[tuple[int, int]], index: int) -> set[int]:
+        """Rows of the block where a highlight with a note starts (row 0 if it began above)."""
+        rows = set()
+        for start, _end, _colour, has_note, _id in self._marks.get(index, ()):
+            if has_note:
+                relative = max(0, start - block.start)
+                row = bisect_left([line[0] for line in lines], relative + 1) - 1
+                rows.add(max(0, row))
+        return rows
+
     def _render_block(
         self,
         index: int,
@@ -553,13 +881,18 @@ class ArticleView(ScrollView, can_focus=True):
         console = self.app.console
         style = self.get_component_rich_style
         line_style = base + style("article-view--cursor") if is_cursor else base
-        text = self._styled(block, is_cursor)
+        text = self._styled(block, index)
+        noted = self._note_rows(block, lines, index)
         shape = self._shape(block)
         column = GUTTER + self._text_width
         left = Segment(" " * self._left, base)
         mark = Segment(
-            (CURSOR_MARK if is_cursor else " ") + " " * (GUTTER - 1),
+            CURSOR_MARK if is_cursor else " ",
             base + style("article-view--cursor-mark") if is_cursor else base,
+        )
+        blank_gutter = Segment(" " * (GUTTER - 1), base)
+        note_gutter = Segment(
+            NOTE_MARK + " " * (GUTTER - 2), base + style("article-view--note-mark")
         )
         prefix_style = line_style + style(
             "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
@@ -567,7 +900,7 @@ class ArticleView(ScrollView, can_focus=True):
         strips: list[Strip] = []
         for number, (start, end) in enumerate(lines):
             prefix = shape.first if number == 0 else shape.rest
-            segments = [left, mark]
+            segments = [left, mark, note_gutter if number in noted else blank_gutter]
             if prefix:
                 segments.append(Segment(prefix, prefix_style))
             piece = text[start:end]

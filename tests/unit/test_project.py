@@ -20,3 +20,25 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_sample_library_ships_the_seed_and_the_welcome_article() -> None:
     names = sorted(p.name for p in (ROOT / "articles").iterdir())
     assert names == ["canada-us-talks-digital-services-tax.md", "welcome-to-reader.md"]
+
+
+def test_only_the_ui_imports_textual_and_only_the_store_imports_tinydb() -> None:
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "reader").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top == "textual" and not relative.startswith("reader/ui/"):
+                    offenders.append(f"{relative} imports {name}")
+                if top == "tinydb" and relative != "reader/store.py":
+                    offenders.append(f"{relative} imports {name}")
+    assert offenders == []

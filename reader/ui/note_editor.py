@@ -1,0 +1,197 @@
+"""Modal editors: a highlight's note, its tags, and a yes/no question."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Button, Input, Static, TextArea
+
+from reader.ui.text import plain
+
+_EDITOR_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{
+    width: 84; max-width: 96%; height: auto; max-height: 90%;
+    border: round $accent; background: $panel; padding: 0 1;
+}}
+{name} .editor-title {{ text-style: bold; padding: 0 0 1 0; }}
+{name} .editor-quote {{ color: $text-muted; text-style: italic; max-height: 4; }}
+{name} .editor-hint {{ color: $text-muted; padding: 1 0 0 0; }}
+"""
+
+
+def _excerpt(quote: str, limit: int = 300) -> str:
+    flat = " ".join(quote.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question; y or enter says yes, n or escape says no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Vertical {
+        width: 60; max-width: 96%; height: auto; border: round $warning;
+        background: $panel; padding: 1 2;
+    }
+    ConfirmScreen Horizontal { height: auto; align: right middle; padding: 1 0 0 0; }
+    ConfirmScreen Button { margin: 0 0 0 2; }
+    """
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.question))
+            with Horizontal():
+                yield Button(f"{self.no} (n)", id="no")
+                yield Button(f"{self.yes} (y)", id="yes", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, answer: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(answer)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class NoteEditor(ModalScreen[str | None]):
+    """Write a note (Markdown welcome); ctrl+s saves, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="note-save"),
+        Binding("escape", "cancel", "Cancel", priority=True, id="note-cancel"),
+    ]
+    DEFAULT_CSS = (
+        _EDITOR_CSS.format(name="NoteEditor")
+        + """
+    NoteEditor TextArea { height: 12; }
+    """
+    )
+
+    def __init__(self, title: str, quote: str, note: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.quote = quote
+        self.original = note
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain(self.title_text), classes="editor-title")
+            if self.quote:
+                yield Static(plain(f"“{_excerpt(self.quote)}”"), classes="editor-quote")
+            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="indent")
+            yield Static(
+                plain("ctrl+s save · escape cancel · Markdown is welcome"), classes="editor-hint"
+            )
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    @property
+    def text(self) -> str:
+        """The note as written so far."""
+        return self.query_one(TextArea).text
+
+    def action_save(self) -> None:
+        """Save the note."""
+        self.dismiss(self.text.rstrip())
+
+    def action_cancel(self) -> None:
+        """Cancel, asking first if the note was changed."""
+        if self.text.rstrip() == self.original.rstrip():
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard the changes to this note?", yes="Discard", no="Keep editing"),
+            answered,
+        )
+
+
+class TagSuggester(Suggester):
+    """Completes the last comma-separated tag from the tags already in use."""
+
+    def __init__(self, tags: list[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self.tags = tags
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        stem = last.lstrip()
+        if not stem:
+            return None
+        taken = {tag.strip().casefold() for tag in head.split(",")}
+        for tag in self.tags:
+            if tag.casefold().startswith(stem.casefold()) and tag.casefold() not in taken:
+                prefix = value[: len(value) - len(stem)]
+                return prefix + tag
+        return None
+
+
+class TagEditor(ModalScreen[str | None]):
+    """Edit tags, comma separated, with completion (right arrow accepts)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="tags-cancel"),
+    ]
+    DEFAULT_CSS = _EDITOR_CSS.format(name="TagEditor")
+
+    def __init__(self, quote: str, tags: tuple[str, ...], known: list[str]) -> None:
+        super().__init__()
+        self.quote = quote
+        self.tags = tags
+        self.known = known
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(plain("Tags"), classes="editor-title")
+            yield Static(plain(f"“{_excerpt(self.quote)}”"), classes="editor-quote")
+            yield Input(
+                ", ".join(self.tags),
+                placeholder="comma, separated, tags",
+                suggester=TagSuggester(self.known),
+                id="tags-input",
+                select_on_focus=False,
+            )
+            yield Static(
+                plain("enter save · → accept a suggestion · escape cancel"), classes="editor-hint"
+            )
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Leave the tags as they were."""
+        self.dismiss(None)

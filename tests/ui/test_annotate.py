@@ -1,0 +1,285 @@
+"""Highlighting and annotating with real keys: what the screen shows and what the store keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+from reader.documents import load_article
+from reader.model import Colour
+from reader.paths import resolve
+from reader.store import Store
+from reader.ui.note_editor import ConfirmScreen, NoteEditor, TagEditor
+from tests.conftest import SAMPLE
+from tests.ui.helpers import SIZE, make_app, screen_lines, screen_text
+
+WIDE = (150, 40)  # wide enough for the notes pane to show beside the article
+BLOCKS = load_article(SAMPLE).blocks
+
+
+def saved(article: Path = SAMPLE) -> list:
+    """The highlights in the test's database, in document order."""
+    article_id = load_article(article).id
+    return sorted(Store(resolve().db).highlights(article_id), key=lambda h: h.anchor.start)
+
+
+def pane_text(app) -> str:
+    """What the notes pane shows (the right-hand columns of the screen)."""
+    pane = app.screen.query_one("#notes")
+    left = pane.region.x
+    return "\n".join(line[left:] for line in screen_lines(app))
+
+
+async def test_h_highlights_the_paragraph_and_the_pane_lists_it() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "j", "h")
+        (highlight,) = saved()
+        assert highlight.anchor.exact == BLOCKS[2].text
+        assert highlight.colour is Colour.YELLOW
+        assert "Highlights · 1" in pane_text(app)
+        assert "“Stung by Trump’s action" in pane_text(app)
+        assert "¶ 3" in pane_text(app)
+
+
+async def test_v_w_grows_by_words_and_enter_highlights_exactly_that() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "j", "j", "v", "w", "w", "w", "b", "enter")
+        (highlight,) = saved()
+        assert highlight.anchor.exact == "Details about the"
+
+
+async def test_v_s_selects_a_sentence_and_h_highlights_it() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "j", "v", "s", "h")
+        (highlight,) = saved()
+        assert highlight.anchor.exact == "Stung by Trump’s action, Canada quickly retreated."
+
+
+async def test_a_selection_can_span_paragraphs() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "v", "j", "h")
+        (highlight,) = saved()
+        assert highlight.anchor.start == BLOCKS[1].start
+        assert highlight.anchor.end > BLOCKS[2].start
+        assert highlight.anchor.exact.startswith("In a brief social media post")
+
+
+async def test_escape_cancels_a_selection() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("v", "w", "escape")
+        assert app.screen.view.selection is None
+        assert saved() == []
+        await pilot.press("h")  # back in reading mode: h takes the whole paragraph
+        assert saved()[0].anchor.exact == BLOCKS[0].text
+
+
+def flat(text: str) -> str:
+    """Pane text with its wrapping and border undone."""
+    return " ".join(text.replace("▏", " ").split())
+
+
+def locate_on_screen(app, words: str) -> tuple[int, int]:
+    """The screen cell where ``words`` begins."""
+    for y, line in enumerate(screen_lines(app)):
+        if words in line:
+            return line.index(words), y
+    raise AssertionError(f"{words!r} is not on screen")
+
+
+async def test_a_mouse_selection_then_h_highlights_exactly_the_selected_text() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        x, y = locate_on_screen(app, "Trump pulled the plug")
+        end_x = x + len("Trump pulled the plug") - 1
+        await pilot.mouse_down(offset=(x, y))
+        await pilot._post_mouse_events([events.MouseMove], None, (end_x, y), button=1)
+        await pilot.mouse_up(offset=(end_x, y))
+        await pilot.press("h")
+        (highlight,) = saved()
+        assert highlight.anchor.exact == "Trump pulled the plug"
+
+
+async def test_number_keys_colour_and_t_tags_with_completion() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h", "3")
+        assert saved()[0].colour is Colour.BLUE
+        await pilot.press("t")
+        assert isinstance(app.screen, TagEditor)
+        await pilot.press(*"policy, trade", "enter")
+        assert saved()[0].tags == ("policy", "trade")
+        assert "#policy #trade" in pane_text(app)
+        await pilot.press("j", "5")  # no highlight here yet: 5 makes a purple one
+        assert [h.colour for h in saved()] == [Colour.BLUE, Colour.PURPLE]
+        await pilot.press("t", "p")
+        await pilot.pause()
+        field = app.screen.query_one("#tags-input", Input)
+        assert field._suggestion == "policy"
+        await pilot.press("right", "enter")
+        assert saved()[1].tags == ("policy",)
+
+
+async def test_a_writes_a_note_which_is_shown_literally_with_a_margin_mark() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "a")  # no highlight: a highlights the paragraph first
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).insert("Is [bold]this[/] *true*?\nSecond line")
+        await pilot.press("ctrl+s")
+        assert not isinstance(app.screen, NoteEditor)
+        (highlight,) = saved()
+        assert highlight.note == "Is [bold]this[/] *true*?\nSecond line"
+        assert "✎ Is [bold]this[/] *true*? Second" in pane_text(app)
+        marked = [line for line in screen_lines(app) if "✎" in line.split("▏")[0]]
+        assert marked and "In a brief social media post" in marked[0]
+
+
+async def test_escape_in_the_note_editor_asks_before_discarding() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("a")
+        app.screen.query_one(TextArea).insert("draft")
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep editing
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("escape", "y")  # discard
+        assert not isinstance(app.screen, (NoteEditor, ConfirmScreen))
+        assert saved()[0].note == ""
+        await pilot.press("a", "escape")  # unchanged: closes without asking
+        assert not isinstance(app.screen, (NoteEditor, ConfirmScreen))
+
+
+async def test_A_writes_a_note_on_the_whole_article() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("A")
+        app.screen.query_one(TextArea).insert("Read with the Globe piece.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Article note: Read with the Globe piece." in flat(pane_text(app))
+        article_id = load_article(SAMPLE).id
+        assert Store(resolve().db).article_note(article_id) == "Read with the Globe piece."
+
+
+async def test_p_toggles_the_pane_and_the_cursor_is_followed_in_it() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        pane = app.screen.query_one("#notes")
+        assert pane.display
+        await pilot.press("h", "j", "j", "h", "k")
+        await pilot.press("k", "k")
+        assert pane.highlighted_id == saved()[0].id
+        await pilot.press("j", "j")
+        assert pane.highlighted_id == saved()[1].id
+        await pilot.press("p")
+        assert not pane.display
+        assert "Highlights ·" not in screen_text(app)
+        await pilot.press("p")
+        assert pane.display
+
+
+async def test_brackets_jump_between_highlights() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "h", "j", "j", "j", "h", "G", "left_square_bracket")
+        assert app.screen.view.cursor == 4
+        await pilot.press("left_square_bracket")
+        assert app.screen.view.cursor == 1
+        await pilot.press("left_square_bracket")
+        assert "No more highlights that way." in screen_text(app)
+        await pilot.press("right_square_bracket")
+        assert app.screen.view.cursor == 4
+
+
+async def test_pane_keys_move_jump_annotate_delete_and_filter() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h", "j", "j", "j", "j", "j", "h", "t", *"keep", "enter", "g")
+        await pilot.press("tab")
+        pane = app.screen.query_one("#notes")
+        assert pane.option_list.has_focus
+        await pilot.press("j", "enter")
+        assert app.screen.view.cursor == 5
+        assert app.screen.view.has_focus
+        await pilot.press("tab", "k", "a")
+        assert isinstance(app.screen, NoteEditor)
+        app.screen.query_one(TextArea).insert("from the pane")
+        await pilot.press("ctrl+s")
+        assert saved()[0].note == "from the pane"
+        await pilot.press("slash", *"#kee")
+        assert "Highlights · 1/2" in pane_text(app)
+        await pilot.press("enter", "d")
+        assert [h.tags for h in saved()] == [()]
+        assert "Highlight deleted" in screen_text(app)
+
+
+async def test_u_undoes_create_edit_and_delete() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("h", "2", "d")
+        assert saved() == []
+        await pilot.press("u")
+        assert saved()[0].colour is Colour.GREEN
+        await pilot.press("u")
+        assert saved()[0].colour is Colour.YELLOW
+        await pilot.press("u")
+        assert saved() == []
+        await pilot.press("u")
+        assert "Nothing to undo." in screen_text(app)
+
+
+async def test_everything_is_in_place_after_quitting_and_reopening() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "v", "s", "h", "4", "a")
+        app.screen.query_one(TextArea).insert("kept")
+        await pilot.press("ctrl+s", "q")
+    again = make_app(article=SAMPLE)
+    async with again.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        text = pane_text(again)
+        assert "Highlights · 1" in text and "✎ kept" in text
+        assert saved()[0].colour is Colour.PINK
+
+
+async def test_edited_article_replaces_highlights_and_lists_orphans(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    app = make_app(article=article)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "h", "j", "a")
+        app.screen.query_one(TextArea).insert("orphan-to-be")
+        await pilot.press("ctrl+s", "q")
+    text = article.read_text(encoding="utf-8")
+    doomed = BLOCKS[2].text
+    text = text.replace(doomed, "An entirely new paragraph replaced the old one here.")
+    first = BLOCKS[0].text
+    text = text.replace(first, "A new first paragraph.\n\n" + first)
+    article.write_text(text, encoding="utf-8")
+
+    again = make_app(article=article)
+    async with again.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        shown = pane_text(again)
+        assert "Could not be placed (1)" in shown
+        assert "✎ orphan-to-be" in shown
+        assert "could not be placed in the changed" in screen_text(again)
+        kept = saved(article)
+        assert {h.note for h in kept} == {"", "orphan-to-be"}
+        # Re-attach the orphan to the paragraph that replaced its text.
+        await pilot.press("tab", "j", "j", "enter")
+        await pilot.press("g", "j", "j", "j", "r")
+        assert "Highlight re-attached." in screen_text(again)
+        assert "Could not be placed" not in pane_text(again)
+        assert any(h.anchor.exact.startswith("An entirely new") for h in saved(article))
