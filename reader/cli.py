@@ -155,6 +155,8 @@ def _list(options: argparse.Namespace) -> int:
         table.add_column("Title")
         table.add_column("Words", justify="right")
         table.add_column("Read", justify="right")
+        table.add_column("Highlights", justify="right")
+        table.add_column("Notes", justify="right")
         table.add_column("File", style="dim")
         for entry in library.entries:
             progress = "" if entry.progress is None else f"{entry.progress * 100:.0f}%"
@@ -163,6 +165,8 @@ def _list(options: argparse.Namespace) -> int:
                 Text(visible(entry.title)),
                 f"{entry.words:,}",
                 progress,
+                f"{entry.highlights:,}" if entry.highlights else "",
+                f"{entry.notes:,}" if entry.notes else "",
                 Text(visible(entry.path.name)),
             )
         console.print(table)

@@ -23,6 +23,8 @@ class LibraryEntry:
     title: str
     words: int
     progress: float | None
+    highlights: int = 0
+    notes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,7 @@ def scan(folder: Path, store: Store | None = None) -> Library:
     problems: list[str] = []
     fresh: dict[str, tuple[Path, ArticleInfo]] = {}
     positions = store.positions() if store else {}
+    counts = _counts(store) if store else {}
     for path in article_files(folder):
         ident = article_id(path)
         try:
@@ -66,9 +69,21 @@ def scan(folder: Path, store: Store | None = None) -> Library:
             continue
         position = positions.get(ident)
         progress = position.progress if position else None
-        entries.append(LibraryEntry(ident, path, info.title, info.words, progress))
+        highlights, notes = counts.get(ident, (0, 0))
+        entries.append(
+            LibraryEntry(ident, path, info.title, info.words, progress, highlights, notes)
+        )
     if store is not None and fresh:
         # A cache that cannot be saved only makes the next scan slower.
         with contextlib.suppress(StoreError):
             store.save_article_infos(fresh)
     return Library(folder, entries, problems)
+
+
+def _counts(store: Store) -> dict[str, tuple[int, int]]:
+    """(highlights, notes) per article id; a note on the whole article counts as a note."""
+    counts = dict(store.highlight_counts())
+    for ident in store.noted_articles():
+        highlights, notes = counts.get(ident, (0, 0))
+        counts[ident] = (highlights, notes + 1)
+    return counts

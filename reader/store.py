@@ -431,6 +431,14 @@ class Store:
         doc = self._table("articles").get(Query().id == article_id)
         return str(doc.get("note", "")) if doc else ""
 
+    def noted_articles(self) -> list[str]:
+        """Ids of the articles that have a note on the whole article."""
+        return [
+            str(doc["id"])
+            for doc in self._table("articles").all()
+            if "id" in doc and str(doc.get("note", "")).strip()
+        ]
+
     def set_article_note(self, article_id: str, path: Path, note: str) -> None:
         """Write (or clear, with "") the note on an article as a whole."""
         with self._transaction():

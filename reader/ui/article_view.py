@@ -145,9 +145,9 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--current-highlight { text-style: underline; }
         & > .article-view--hl-yellow { background: #f2c744 38%; }
         & > .article-view--hl-green { background: #5fbf5f 38%; }
-        & > .article-view--hl-blue { background: #4f8fe0 42%; }
-        & > .article-view--hl-pink { background: #e060a8 40%; }
-        & > .article-view--hl-purple { background: #9a6ae0 42%; }
+        & > .article-view--hl-blue { background: #3d7fe0 62%; }
+        & > .article-view--hl-pink { background: #e060a8 48%; }
+        & > .article-view--hl-purple { background: #9a6ae0 55%; }
     }
     """
 
@@ -842,7 +842,10 @@ class ArticleView(ScrollView, can_focus=True):
             low, high = max(0, start - block.start), min(len(block.text), end - block.start)
             text.stylize(style(f"article-view--hl-{colour}"), low, high)
             if highlight_id == self.current_highlight:
-                text.stylize(style("article-view--current-highlight"), low, high)
+                # Only the text style: the component's colours would hide the highlight's.
+                marked = style("article-view--current-highlight")
+                emphasis = Style(underline=marked.underline, bold=marked.bold)
+                text.stylize(emphasis, low, high)
         selected = self._selection_in(block)
         if selected is not None:
             text.stylize(style("article-view--selection"), *selected)

@@ -70,6 +70,8 @@ class LibraryScreen(Screen[None]):
         # The title goes last: a long one then never pushes the numbers off screen.
         table.add_column(Text("Read", justify="right"), key="read")
         table.add_column(Text("Words", justify="right"), key="words")
+        table.add_column(Text("Highlights", justify="right"), key="highlights")
+        table.add_column(Text("Notes", justify="right"), key="notes")
         table.add_column("Title", key="title")
         self._fill("")
         table.focus()
@@ -104,6 +106,8 @@ class LibraryScreen(Screen[None]):
             table.add_row(
                 Text(progress, justify="right"),
                 Text(f"{entry.words:,}", justify="right"),
+                Text(f"{entry.highlights:,}" if entry.highlights else "", justify="right"),
+                Text(f"{entry.notes:,}" if entry.notes else "", justify="right"),
                 Text(visible(entry.title)),
             )
         empty = self.query_one("#library-empty", Static)

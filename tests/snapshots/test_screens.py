@@ -13,7 +13,7 @@ SIZE = (100, 32)
 
 
 def test_library(snap_compare) -> None:
-    """The library of the two sample articles: progress, word count and title columns,
+    """The library of the two sample articles: progress, words, highlights, notes, title,
     the filter field above, the first row selected, key hints in the footer."""
     assert snap_compare(make_app(library=ARTICLES), terminal_size=SIZE)
 
@@ -46,3 +46,20 @@ def test_help(snap_compare) -> None:
     key with what it does (j, ↓ Next; space Page down; / Search; q Back...)."""
     app = make_app(article=WELCOME)
     assert snap_compare(app, press=["question_mark"], terminal_size=(100, 40))
+
+
+def test_highlights_and_notes_pane(snap_compare) -> None:
+    """The sample article with the notes pane on the right: a yellow paragraph
+    highlight on ¶ 2, a blue sentence highlight ("Stung by Trump's action, Canada quickly
+    retreated.") with a ✎ mark in the margin, and a green three-word highlight on ¶ 4;
+    the pane lists the three in order with colour swatches, quotes, "¶ n", the note
+    "Why so fast?" and the tag #trade; the entry under the cursor is selected."""
+
+    async def annotate(pilot) -> None:
+        await pilot.press("j", "h", "j", "v", "s", "h", "3", "a")
+        pilot.app.screen.query_one("#note-text").insert("Why so fast?")
+        await pilot.press("ctrl+s", "t", *"trade", "enter")
+        await pilot.press("j", "v", "w", "w", "h", "2", "k")
+
+    app = make_app(article=SAMPLE)
+    assert snap_compare(app, run_before=annotate, terminal_size=(140, 36))

@@ -51,3 +51,17 @@ async def test_an_unreadable_article_is_reported_not_fatal(library: Path) -> Non
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert "binary" in screen_text(app)
+
+
+async def test_highlight_and_note_counts_show_after_annotating(library: Path) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press(*"canada", "enter")
+        assert isinstance(app.screen, ReadingScreen)
+        await pilot.press("h", "j", "h", "a")
+        app.screen.query_one("#note-text").insert("a note")
+        await pilot.press("ctrl+s", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        row = next(line for line in screen_text(app).splitlines() if "Canada-US" in line)
+        assert row.split()[2:4] == ["2", "1"]

@@ -160,3 +160,25 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     result = run(str(tmp_path / "nothing.md"), env=_env(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == f"reader: {tmp_path / 'nothing.md'}: no such file or folder"
+
+
+def test_list_shows_highlight_and_note_counts(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.annotations import Annotations
+    from reader.documents import load_article
+    from reader.store import Store
+
+    store = Store(resolve().db)
+    article = load_article(library / "welcome-to-reader.md")
+    notes = Annotations(store, article)
+    notes.load()
+    for block in article.blocks[:3]:
+        notes.create(block.start, block.end)
+    notes.update(notes.placed()[0].id, "note", note="first thought")
+    store.set_article_note(article.id, library / "welcome-to-reader.md", "the whole thing")
+    store.close()
+    assert main(["list", str(library)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "Welcome" in line)
+    cells = [cell.strip() for cell in row.split("│")]
+    assert "3" in cells and "2" in cells  # 3 highlights; 1 note + the article note
