@@ -197,7 +197,7 @@ def _alive(pid: int) -> bool:
 
 
 class Store:
-    """Reading positions and article facts (highlights and notes come next)."""
+    """Reading positions, article facts, highlights and notes, in one TinyDB file."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
