@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.events import Key
+from textual.events import Click, Key
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Input, Static
 
 from reader.annotations import Placed
 from reader.layout import visible, wrap
@@ -60,17 +65,53 @@ class Entry:
         return needle in haystack.casefold()
 
 
-class HighlightList(OptionList):
-    """The entries; j/k move, enter jumps, a annotates, d deletes."""
+class HighlightList(ScrollView, can_focus=True):
+    """The entries, drawn with the Line API: its cost follows the screen, not the notes.
+
+    j/k move, enter (or a click) jumps, a annotates, d deletes, / filters. Each entry's
+    height is known without drawing it (its quote takes one line or two), so ten thousand
+    highlights cost a list of offsets; only the entries on screen are ever drawn.
+    """
 
     HELP_TITLE = "Notes pane"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="pane-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="pane-up"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="pane-down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="pane-up"),
+        Binding("g,home", "first", "First", show=False, id="pane-first"),
+        Binding("G,end", "last", "Last", show=False, id="pane-last"),
+        Binding("enter", "select", "Jump", id="pane-jump"),
         Binding("a", "annotate", "Note", id="pane-annotate"),
         Binding("d", "delete", "Delete", id="pane-delete"),
         Binding("slash", "filter", "Filter", id="pane-filter"),
     ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "highlight-list--cursor",
+        "highlight-list--cursor-blurred",
+        "highlight-list--where",
+        "highlight-list--note",
+        "highlight-list--tags",
+        "highlight-list--heading",
+        "highlight-list--yellow",
+        "highlight-list--green",
+        "highlight-list--blue",
+        "highlight-list--pink",
+        "highlight-list--purple",
+    }
+    DEFAULT_CSS = """
+    HighlightList {
+        & > .highlight-list--cursor { background: $block-cursor-background; }
+        & > .highlight-list--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .highlight-list--where { color: $text-muted; }
+        & > .highlight-list--note { text-style: italic; }
+        & > .highlight-list--tags { text-style: bold; color: $text-accent; }
+        & > .highlight-list--heading { text-style: bold; color: $text-warning; }
+        & > .highlight-list--yellow { color: #f2c744; text-style: bold; }
+        & > .highlight-list--green { color: #5fbf5f; text-style: bold; }
+        & > .highlight-list--blue { color: #4f8fe0; text-style: bold; }
+        & > .highlight-list--pink { color: #e060a8; text-style: bold; }
+        & > .highlight-list--purple { color: #9a6ae0; text-style: bold; }
+    }
+    """
 
     class Request(Message):
         """The reader asked to do something with the highlighted entry."""
@@ -80,37 +121,230 @@ class HighlightList(OptionList):
             self.what = what
             self.highlight_id = highlight_id
 
-    def _chosen(self) -> str | None:
-        if self.highlighted is None:
+    class Highlighted(Message):
+        """The cursor moved to an entry (``highlight_id`` None: the list is empty)."""
+
+        def __init__(self, highlight_id: str | None) -> None:
+            super().__init__()
+            self.highlight_id = highlight_id
+
+    class Selected(Message):
+        """Enter or a click on an entry."""
+
+        def __init__(self, highlight_id: str) -> None:
+            super().__init__()
+            self.highlight_id = highlight_id
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[Entry | str] = []  # an entry, or a heading
+        self._tops: list[int] = [0]
+        self._index: dict[str, int] = {}
+        self._cursor: int | None = None
+        self._strips: dict[tuple, list[Strip]] = {}
+
+    # --- content ------------------------------------------------------------------------
+
+    @property
+    def _width(self) -> int:
+        return max(10, self.scrollable_content_region.width or 40)
+
+    def _height(self, row: Entry | str) -> int:
+        if isinstance(row, str):
+            return 2
+        quote = cell_len(" ".join(visible(row.quote).split())) + 2 <= self._width - 2
+        return (1 if quote else EXCERPT) + 1 + bool(row.note.strip()) + bool(row.tags)
+
+    def set_rows(self, rows: list[Entry | str], current: str | None = None) -> None:
+        """Show these rows; keep the cursor on ``current`` (or the entry it was on)."""
+        remember = current or self.highlighted_id
+        self._rows = rows
+        self._index = {row.id: n for n, row in enumerate(rows) if isinstance(row, Entry)}
+        self._strips.clear()
+        self._measure()
+        self._cursor = None
+        if remember is not None and remember in self._index:
+            self._cursor = self._index[remember]
+        elif self._index:
+            self._cursor = min(self._index.values())
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def _measure(self) -> None:
+        tops = [0]
+        for row in self._rows:
+            tops.append(tops[-1] + self._height(row))
+        self._tops = tops
+        self.virtual_size = Size(self._width, tops[-1])
+
+    def on_resize(self) -> None:
+        self._strips.clear()
+        self._measure()
+
+    @property
+    def highlighted(self) -> int | None:
+        """Index of the row under the cursor."""
+        return self._cursor
+
+    @property
+    def highlighted_id(self) -> str | None:
+        """The id of the entry under the cursor."""
+        if self._cursor is None:
             return None
-        option = self.get_option_at_index(self.highlighted)
-        return option.id if option.id and not option.disabled else None
+        row = self._rows[self._cursor]
+        return row.id if isinstance(row, Entry) else None
+
+    def follow(self, highlight_id: str) -> None:
+        """Put the cursor on this entry (as the article's cursor moves), if it is listed."""
+        index = self._index.get(highlight_id)
+        if index is not None and index != self._cursor:
+            self._move(index, announce=False)
+
+    def _move(self, index: int, *, announce: bool = True) -> None:
+        self._cursor = index
+        self._scroll_to_cursor()
+        self.refresh()
+        if announce:
+            self.post_message(self.Highlighted(self.highlighted_id))
+
+    def _scroll_to_cursor(self) -> None:
+        if self._cursor is None:
+            return
+        top, bottom = self._tops[self._cursor], self._tops[self._cursor + 1]
+        self.scroll_to_region(
+            Region(0, top, 1, bottom - top), animate=False, immediate=True, force=True
+        )
+
+    def _step(self, direction: int) -> None:
+        if not self._index:
+            return
+        index = self._cursor if self._cursor is not None else -direction
+        while 0 <= index + direction < len(self._rows):
+            index += direction
+            if isinstance(self._rows[index], Entry):
+                self._move(index)
+                return
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        """Next entry."""
+        self._step(+1)
+
+    def action_cursor_up(self) -> None:
+        """Previous entry."""
+        self._step(-1)
+
+    def action_first(self) -> None:
+        """First entry."""
+        if self._index:
+            self._move(min(self._index.values()))
+
+    def action_last(self) -> None:
+        """Last entry."""
+        if self._index:
+            self._move(max(self._index.values()))
+
+    def action_select(self) -> None:
+        """Jump the article to the entry."""
+        if chosen := self.highlighted_id:
+            self.post_message(self.Selected(chosen))
 
     def action_annotate(self) -> None:
         """Write the note of the highlighted entry."""
-        if chosen := self._chosen():
+        if chosen := self.highlighted_id:
             self.post_message(self.Request("annotate", chosen))
 
     def action_delete(self) -> None:
         """Delete the highlighted entry."""
-        if chosen := self._chosen():
+        if chosen := self.highlighted_id:
             self.post_message(self.Request("delete", chosen))
 
     def action_filter(self) -> None:
         """Filter the entries."""
         self.post_message(self.Request("filter", ""))
 
+    def on_click(self, event: Click) -> None:
+        line = int(self.scroll_offset.y) + event.y
+        index = bisect_right(self._tops, line) - 1
+        if 0 <= index < len(self._rows) and isinstance(self._rows[index], Entry):
+            self._move(index)
+            self.action_select()
+
+    # --- drawing ------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self._width
+        line = int(self.scroll_offset.y) + y
+        base = self.rich_style
+        if line >= self._tops[-1]:
+            return Strip.blank(width, base)
+        index = bisect_right(self._tops, line) - 1
+        strips = self._row_strips(index, width, base)
+        row = line - self._tops[index]
+        return strips[row] if row < len(strips) else Strip.blank(width, base)
+
+    def _row_strips(self, index: int, width: int, base: Style) -> list[Strip]:
+        is_cursor = index == self._cursor
+        key = (index, width, is_cursor, self.has_focus, self.app.theme)
+        cached = self._strips.get(key)
+        if cached is not None:
+            return cached
+        if len(self._strips) > 512:
+            self._strips.clear()
+        if is_cursor:
+            blurred = "" if self.has_focus else "-blurred"
+            base = base + self.get_component_rich_style(f"highlight-list--cursor{blurred}")
+
+        def style(name: str) -> Style:
+            # Foreground only: a component's background would punch holes in the cursor's.
+            full = self.get_component_rich_style(name)
+            return Style(color=full.color, bold=full.bold, italic=full.italic)
+
+        row = self._rows[index]
+        lines: list[Text] = []
+        if isinstance(row, str):
+            lines = [Text(""), Text.assemble((row, style("highlight-list--heading")))]
+        else:
+            quote = f"“{' '.join(visible(row.quote).split())}”"
+            pieces = wrap(quote, width - 2)
+            if len(pieces) > EXCERPT:
+                # Cut at the end of the last line shown, leaving room for the ellipsis.
+                cut = quote[: max(1, pieces[EXCERPT - 1][1] - 2)].rstrip() + "…”"
+                pieces = wrap(cut, width - 2)[:EXCERPT]
+                quote = cut
+            swatch = style(f"highlight-list--{row.colour}")
+            for number, (start, end) in enumerate(pieces[:EXCERPT]):
+                text = Text()
+                text.append(SWATCH + " " if number == 0 else "  ", style=swatch)
+                text.append(quote[start:end])
+                lines.append(text)
+            lines.append(Text.assemble(("  " + row.where, style("highlight-list--where"))))
+            if row.note.strip():
+                note = "✎ " + " ".join(visible(row.note).split())
+                lines.append(Text.assemble(("  " + note, style("highlight-list--note"))))
+            if row.tags:
+                tags = " ".join(f"#{visible(tag)}" for tag in row.tags)
+                lines.append(Text.assemble(("  " + tags, style("highlight-list--tags"))))
+        console = self.app.console
+        strips = []
+        for text in lines:
+            text.truncate(width, overflow="ellipsis")
+            text.stylize_before(base)
+            segments = list(text.render(console))
+            strips.append(Strip(segments).extend_cell_length(width, base).crop(0, width))
+        self._strips[key] = strips
+        return strips
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
 
 class NotesPane(Vertical):
     """Highlights and notes beside the article."""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "notes-pane--yellow",
-        "notes-pane--green",
-        "notes-pane--blue",
-        "notes-pane--pink",
-        "notes-pane--purple",
-    }
 
     DEFAULT_CSS = """
     NotesPane {
@@ -124,11 +358,6 @@ class NotesPane(Vertical):
         #pane-article-note { padding: 0 1; color: $text-muted; max-height: 6; }
         HighlightList { height: 1fr; border: none; padding: 0; background: $surface; }
         #pane-empty { padding: 1; color: $text-muted; }
-        & > .notes-pane--yellow { color: #f2c744; text-style: bold; }
-        & > .notes-pane--green { color: #5fbf5f; text-style: bold; }
-        & > .notes-pane--blue { color: #4f8fe0; text-style: bold; }
-        & > .notes-pane--pink { color: #e060a8; text-style: bold; }
-        & > .notes-pane--purple { color: #9a6ae0; text-style: bold; }
     }
     """
 
@@ -168,17 +397,15 @@ class NotesPane(Vertical):
         self._rebuild(current)
 
     def _rebuild(self, current: str | None = None) -> None:
-        options = self.option_list
+        entries = self.option_list
         shown = [entry for entry in self._entries if entry.matches(self._query)]
         placed = [entry for entry in shown if not entry.orphan]
         orphans = [entry for entry in shown if entry.orphan]
-        items: list[Option] = [Option(self._prompt(entry), id=entry.id) for entry in placed]
+        rows: list[Entry | str] = list(placed)
         if orphans:
-            heading = Text(f"Could not be placed ({len(orphans)})", style="bold")
-            items.append(Option(heading, disabled=True))
-            items += [Option(self._prompt(entry), id=entry.id) for entry in orphans]
-        remember = current or self.highlighted_id
-        options.set_options(items)
+            rows.append(f"Could not be placed ({len(orphans)})")
+            rows += orphans
+        entries.set_rows(rows, current)
         total = len(self._entries)
         title = f"Highlights · {total}" if not self._query else f"Highlights · {len(shown)}/{total}"
         self.query_one("#pane-title", Static).update(plain(title))
@@ -196,59 +423,22 @@ class NotesPane(Vertical):
         elif not shown:
             empty.update(plain(f"Nothing matches “{self._query}”."))
         empty.display = not shown
-        options.display = bool(shown)
-        if remember:
-            self.follow(remember)
-        if options.highlighted is None and shown:
-            # Filtered away or nothing chosen yet: keep a cursor in the list for d, a, enter.
-            options.highlighted = 0 if placed else 1
-
-    def _prompt(self, entry: Entry) -> Text:
-        width = max(10, (self.size.width or 42) - 4)
-        text = Text(no_wrap=False, overflow="fold")
-        quote = f"“{' '.join(visible(entry.quote).split())}”"
-        lines = wrap(quote, width - 2)
-        if len(lines) > EXCERPT:
-            # Cut at the end of the last line shown, leaving room for the ellipsis.
-            quote = quote[: max(1, lines[EXCERPT - 1][1] - 2)].rstrip() + "…”"
-        swatch = self.get_component_rich_style(f"notes-pane--{entry.colour}")
-        text.append(SWATCH + " ", style=swatch)
-        text.append(quote)
-        text.append("\n  " + entry.where, style="dim")
-        if entry.note.strip():
-            first = " ".join(visible(entry.note).split())
-            if len(first) > width - 4:
-                first = first[: width - 5].rstrip() + "…"
-            text.append("\n  ✎ " + first, style="italic")
-        if entry.tags:
-            text.append("\n  " + " ".join(f"#{visible(tag)}" for tag in entry.tags), style="bold")
-        return text
+        entries.display = bool(shown)
 
     @property
     def highlighted_id(self) -> str | None:
-        """The id of the highlighted entry."""
-        options = self.option_list
-        if options.highlighted is None:
-            return None
-        return options.get_option_at_index(options.highlighted).id
+        """The id of the entry under the list's cursor."""
+        return self.option_list.highlighted_id
 
     def follow(self, highlight_id: str | None) -> None:
-        """Highlight the entry of ``highlight_id`` (as the cursor moves), without focus."""
-        if highlight_id is None:
-            return
-        options = self.option_list
-        try:
-            index = options.get_option_index(highlight_id)
-        except OptionDoesNotExist:  # filtered out or gone: leave the list as it is
-            return
-        if options.highlighted != index:
-            options.highlighted = index
+        """Put the list's cursor on ``highlight_id`` (as the article's cursor moves)."""
+        if highlight_id is not None:
+            self.option_list.follow(highlight_id)
 
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
+    @on(HighlightList.Selected)
+    def _selected(self, event: HighlightList.Selected) -> None:
         event.stop()
-        if event.option.id:
-            self.post_message(self.Jump(event.option.id))
+        self.post_message(self.Jump(event.highlight_id))
 
     @on(HighlightList.Request)
     def _request(self, event: HighlightList.Request) -> None:

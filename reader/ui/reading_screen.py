@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Footer, Input, Static
 
 from reader.annotations import Annotations, Placed, clean_tags
 from reader.model import Article, Block, Colour
@@ -123,6 +123,8 @@ class ReadingScreen(Screen[None]):
         self.annotations = annotations
         self.article_note = article_note
         self._reattach_target: str | None = None
+        self._pane_pending = False
+        self._pane_current: str | None = None
         self._rest = rest
         self._start = position
         self.direct = direct
@@ -367,7 +369,20 @@ class ReadingScreen(Screen[None]):
                 else None
             )
         view.set_highlights(spans, current)
-        self.pane.show([Entry.of(p, self._where(p)) for p in placed], self.article_note, current)
+        # The pane is redrawn after the article's frame, and once however many changes came
+        # in between: the text answers the key at once, the list a frame later.
+        self._pane_current = current
+        if not self._pane_pending:
+            self._pane_pending = True
+            self.call_after_refresh(self._refresh_pane)
+
+    def _refresh_pane(self) -> None:
+        self._pane_pending = False
+        if self.annotations is None:
+            return
+        placed = self.annotations.placed()
+        entries = [Entry.of(p, self._where(p)) for p in placed]
+        self.pane.show(entries, self.article_note, self._pane_current)
 
     def _where(self, placed: Placed) -> str:
         if placed.start is None:
@@ -617,9 +632,9 @@ class ReadingScreen(Screen[None]):
         self.view.show_highlight(event.highlight_id, place[0])
         self.set_focus(self.view)
 
-    @on(OptionList.OptionHighlighted, "#pane-list")
-    def _pane_moved(self, event: OptionList.OptionHighlighted) -> None:
-        option_id = event.option.id
+    @on(HighlightList.Highlighted)
+    def _pane_moved(self, event: HighlightList.Highlighted) -> None:
+        option_id = event.highlight_id
         if self.annotations is not None and option_id and not self.annotations.place_of(option_id):
             self._reattach_target = option_id
 

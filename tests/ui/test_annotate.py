@@ -283,3 +283,18 @@ async def test_edited_article_replaces_highlights_and_lists_orphans(tmp_path: Pa
         assert "Highlight re-attached." in screen_text(again)
         assert "Could not be placed" not in pane_text(again)
         assert any(h.anchor.exact.startswith("An entirely new") for h in saved(article))
+
+
+async def test_clicking_an_entry_in_the_pane_jumps_there_and_G_reaches_the_last() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h", *["j"] * 6, "h", *["j"] * 6, "h", "g")
+        await pilot.pause()
+        x, y = locate_on_screen(app, "“Not only has Trump")
+        await pilot.click(offset=(x, y))
+        assert app.screen.view.cursor == 6
+        await pilot.press("tab", "G")
+        pane = app.screen.query_one("#notes")
+        assert pane.highlighted_id == saved()[-1].id
+        await pilot.press("enter")
+        assert app.screen.view.cursor == 12
