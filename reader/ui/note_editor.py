@@ -8,6 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
@@ -74,12 +75,25 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class NoteArea(TextArea):
+    """A TextArea that leaves escape to the editor around it."""
+
+    async def _on_key(self, event: Key) -> None:
+        # Textual calls each class's handler in turn; preventing the default skips
+        # TextArea's, which would move focus on escape. The key then bubbles up to the
+        # editor's binding, in order with the typing before it.
+        if event.key == "escape":
+            event.prevent_default()
+
+
 class NoteEditor(ModalScreen[str | None]):
     """Write a note (Markdown welcome); ctrl+s saves, escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", priority=True, id="note-save"),
-        Binding("escape", "cancel", "Cancel", priority=True, id="note-cancel"),
+        # Not priority bindings: those run before the keys typed just ahead of them have
+        # reached the text, so a fast "type, ctrl+s" would save the note without its end.
+        Binding("ctrl+s", "save", "Save", id="note-save"),
+        Binding("escape", "cancel", "Cancel", id="note-cancel"),
     ]
     DEFAULT_CSS = (
         _EDITOR_CSS.format(name="NoteEditor")
@@ -99,7 +113,7 @@ class NoteEditor(ModalScreen[str | None]):
             yield Static(plain(self.title_text), classes="editor-title")
             if self.quote:
                 yield Static(plain(f"“{_excerpt(self.quote)}”"), classes="editor-quote")
-            yield TextArea(self.original, id="note-text", soft_wrap=True, tab_behavior="indent")
+            yield NoteArea(self.original, id="note-text", soft_wrap=True, tab_behavior="indent")
             yield Static(
                 plain("ctrl+s save · escape cancel · Markdown is welcome"), classes="editor-hint"
             )

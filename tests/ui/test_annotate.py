@@ -298,3 +298,19 @@ async def test_clicking_an_entry_in_the_pane_jumps_there_and_G_reaches_the_last(
         assert pane.highlighted_id == saved()[-1].id
         await pilot.press("enter")
         assert app.screen.view.cursor == 12
+
+
+async def test_typing_fast_then_ctrl_s_saves_every_character() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, NoteEditor)
+        # Keys arriving in one burst, as from a fast typist or a terminal paste.
+        for character in "typed in one burst":
+            name = "space" if character == " " else character
+            app.post_message(events.Key(name, character))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditor)
+        assert saved()[0].note == "typed in one burst"
