@@ -349,7 +349,7 @@ class NotesPane(Vertical):
     DEFAULT_CSS = """
     NotesPane {
         width: 42;
-        dock: right;
+        height: 1fr;
         border-left: vkey $panel-lighten-2;
         background: $surface;
         #pane-title { height: 1; padding: 0 1; text-style: bold; background: $panel; }

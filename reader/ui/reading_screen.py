@@ -144,8 +144,11 @@ class ReadingScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(self.article.title)
-        yield NotesPane(id="notes")
-        yield ArticleView(self.article, id="article")
+        # The pane sits beside the article below the header (a docked pane would cover the
+        # header's right end, where the reading position is shown).
+        with Horizontal(id="reading-body"):
+            yield ArticleView(self.article, id="article")
+            yield NotesPane(id="notes")
         yield SearchBar(
             placeholder="Search this article (enter to find, escape to cancel)",
             select_on_focus=False,

@@ -314,3 +314,11 @@ async def test_typing_fast_then_ctrl_s_saves_every_character() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, NoteEditor)
         assert saved()[0].note == "typed in one burst"
+
+
+async def test_the_reading_position_shows_beside_the_open_pane() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j")
+        assert app.screen.query_one("#notes").display
+        assert f"¶ 2 / {len(BLOCKS)}" in screen_lines(app)[0]
