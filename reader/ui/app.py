@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -16,9 +16,13 @@ from reader.documents import DocumentError, open_article
 from reader.library import scan
 from reader.model import Article
 from reader.store import ReadingPosition, Store, StoreError
-from reader.ui.help_screen import HelpScreen, help_sections
-from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import ReadingScreen
+
+if TYPE_CHECKING:
+    from reader.ui.library_screen import LibraryScreen
+
+# The library, help and editor screens are imported when first shown: opening an article
+# directly then paints without loading their widgets (DataTable, TextArea) first.
 
 
 class ReaderApp(App[None]):
@@ -51,6 +55,8 @@ class ReaderApp(App[None]):
         if self.article_path is not None:
             self.open_article(self.article_path, direct=True)
         elif self.library_path is not None:
+            from reader.ui.library_screen import LibraryScreen
+
             self.push_screen(LibraryScreen(scan(self.library_path, self.store)))
 
     # --- opening articles ----------------------------------------------------------------
@@ -78,8 +84,8 @@ class ReaderApp(App[None]):
             )
         )
 
-    @on(LibraryScreen.OpenArticle)
-    def _open_from_library(self, event: LibraryScreen.OpenArticle) -> None:
+    def on_library_screen_open_article(self, event: LibraryScreen.OpenArticle) -> None:
+        """The reader chose an article in the library."""
         self.open_article(event.path)
 
     @on(ReadingScreen.PositionChanged)
@@ -100,8 +106,10 @@ class ReaderApp(App[None]):
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
 
-    @on(LibraryScreen.Resumed)
-    def _library_resumed(self) -> None:
+    def on_library_screen_resumed(self) -> None:
+        """Back in the library: re-read progress and counts."""
+        from reader.ui.library_screen import LibraryScreen
+
         screen = self.screen
         if isinstance(screen, LibraryScreen) and self.library_path is not None:
             screen.set_library(scan(self.library_path, self.store))
@@ -110,6 +118,8 @@ class ReaderApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
+        from reader.ui.help_screen import HelpScreen, help_sections
+
         self.push_screen(HelpScreen(help_sections(self, self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -127,7 +137,7 @@ class ReaderApp(App[None]):
             )
             yield SystemCommand("Search", "Search this article", screen.action_search)
             yield SystemCommand("Back", "Back to the library, or quit", screen.action_close)
-        if isinstance(screen, LibraryScreen):
+        if hasattr(screen, "action_filter") and not isinstance(screen, ReadingScreen):
             yield SystemCommand("Filter", "Filter the library by title", screen.action_filter)
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]

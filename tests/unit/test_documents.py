@@ -186,3 +186,14 @@ def test_any_text_loads_with_consistent_offsets(text: str) -> None:
         article = load_text(text, Path(name))
         assert_offsets(article)
         assert all(block.text.strip() for block in article.blocks)
+
+
+def test_a_reference_link_defined_at_the_end_of_a_long_file_resolves() -> None:
+    from reader.documents import load_text
+    from reader.model import SpanKind
+
+    filler = "\n\n".join(f"Paragraph {n} " + "words " * 30 for n in range(2000))
+    text = f"See [the source][ref] first.\n\n{filler}\n\n[ref]: https://example.com/a\n"
+    article = load_text(text, Path("long.md"))
+    links = [span for span in article.blocks[0].spans if span.kind is SpanKind.LINK]
+    assert [span.href for span in links] == ["https://example.com/a"]
