@@ -77,9 +77,16 @@ def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
         if rows:
             seen.update(rows)
             title = getattr(node, "HELP_TITLE", None) or type(node).__name__
-            listed = [
-                (", ".join(sorted(dict.fromkeys(keys), key=_key_rank)), descriptions[a])
-                for a, keys in rows.items()
-            ]
-            sections.append((title, listed))
+            # A node may set some of its bindings apart (the keys of selection mode).
+            apart: dict[str, str] = getattr(node, "HELP_SUBSECTIONS", {})
+            ids = {b.action: b.id or "" for _key, b in bindings}
+            groups: dict[str, list[tuple[str, str]]] = {title: []}
+            for action, keys in rows.items():
+                group = next(
+                    (name for prefix, name in apart.items() if ids[action].startswith(prefix)),
+                    title,
+                )
+                row = (", ".join(sorted(dict.fromkeys(keys), key=_key_rank)), descriptions[action])
+                groups.setdefault(group, []).append(row)
+            sections.extend((name, listed) for name, listed in groups.items() if listed)
     return sections

@@ -124,11 +124,12 @@ async def test_search_with_no_match_says_so_and_escape_cancels() -> None:
 
 async def test_help_lists_the_keys_of_the_screen() -> None:
     app = make_app(article=SAMPLE)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
+    async with app.run_test(size=(100, 80), notifications=True) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for expected in ("j, ↓", "Next", "Page down", "Next heading", "Search", "Back"):
+        expected_keys = ("j, ↓", "Next", "Page down", "Next heading", "Search", "Back")
+        for expected in (*expected_keys, "Follow link", "Back (history)", "^n"):
             assert expected in text
         await pilot.press("escape")
         assert isinstance(app.screen, ReadingScreen)
