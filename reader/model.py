@@ -201,3 +201,24 @@ class Highlight:
     def quote(self) -> str:
         """The highlighted words, as they were when anchored."""
         return self.anchor.exact
+
+
+@dataclass(frozen=True, slots=True)
+class LinkEnd:
+    """One end of a cross-link: a passage of an article, anchored like a highlight."""
+
+    article_id: str
+    path: str
+    title: str
+    anchor: Anchor
+
+
+@dataclass(frozen=True, slots=True)
+class CrossLink:
+    """A link the reader made from one passage to another (in one article or two)."""
+
+    id: str
+    source: LinkEnd
+    target: LinkEnd
+    label: str = ""
+    created: str = ""

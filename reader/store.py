@@ -23,7 +23,7 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from reader.model import Anchor, Colour, Highlight
+from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
@@ -447,6 +447,31 @@ class Store:
                 Query().id == article_id,
             )
 
+    # --- cross-links --------------------------------------------------------------------
+
+    def links_of(self, article_id: str) -> list[CrossLink]:
+        """Every cross-link with an end in this article."""
+        result = []
+        for doc in self._table("links").all():
+            link = _link_from(doc)
+            if link is not None and article_id in (link.source.article_id, link.target.article_id):
+                result.append(link)
+        return result
+
+    def all_links(self) -> list[CrossLink]:
+        """Every cross-link."""
+        return [link for doc in self._table("links").all() if (link := _link_from(doc))]
+
+    def save_link(self, link: CrossLink) -> None:
+        """Add a cross-link, or replace the one with the same id."""
+        with self._transaction():
+            self._table("links").upsert(_link_doc(link), Query().id == link.id)
+
+    def delete_link(self, link_id: str) -> bool:
+        """Delete a cross-link; False when there was none with that id."""
+        with self._transaction():
+            return bool(self._table("links").remove(Query().id == link_id))
+
     def close(self) -> None:
         """Release the database."""
         self._db.close()
@@ -502,6 +527,72 @@ def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             note=str(doc.get("note", "")),
             created=str(doc.get("created", "")),
             modified=str(doc.get("modified", "")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _anchor_doc(anchor: Anchor) -> dict[str, Any]:
+    return {
+        "start": anchor.start,
+        "end": anchor.end,
+        "exact": anchor.exact,
+        "prefix": anchor.prefix,
+        "suffix": anchor.suffix,
+        "block": anchor.block,
+        "fingerprint": anchor.fingerprint,
+    }
+
+
+def _anchor_from(raw: dict[str, Any]) -> Anchor:
+    return Anchor(
+        start=int(raw["start"]),
+        end=int(raw["end"]),
+        exact=str(raw["exact"]),
+        prefix=str(raw.get("prefix", "")),
+        suffix=str(raw.get("suffix", "")),
+        block=int(raw.get("block", 0)),
+        fingerprint=str(raw.get("fingerprint", "")),
+    )
+
+
+def _end_doc(end: LinkEnd) -> dict[str, Any]:
+    return {
+        "article": end.article_id,
+        "path": end.path,
+        "title": end.title,
+        "anchor": _anchor_doc(end.anchor),
+    }
+
+
+def _end_from(doc: dict[str, Any]) -> LinkEnd:
+    return LinkEnd(
+        article_id=str(doc["article"]),
+        path=str(doc.get("path", "")),
+        title=str(doc.get("title", "")),
+        anchor=_anchor_from(doc["anchor"]),
+    )
+
+
+def _link_doc(link: CrossLink) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "source": _end_doc(link.source),
+        "target": _end_doc(link.target),
+        "label": link.label,
+        "created": link.created,
+    }
+
+
+def _link_from(doc: dict[str, Any]) -> CrossLink | None:
+    """A cross-link from its document, or None if it is not one (kept on disk)."""
+    try:
+        return CrossLink(
+            id=str(doc["id"]),
+            source=_end_from(doc["source"]),
+            target=_end_from(doc["target"]),
+            label=str(doc.get("label", "")),
+            created=str(doc.get("created", "")),
         )
     except (KeyError, TypeError, ValueError):
         return None

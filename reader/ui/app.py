@@ -14,6 +14,7 @@ from textual.screen import Screen
 from reader.annotations import Annotations
 from reader.documents import DocumentError, open_article
 from reader.library import scan
+from reader.links import History, Location, Place, same_file
 from reader.model import Article
 from reader.store import ReadingPosition, Store, StoreError
 from reader.ui.reading_screen import ReadingScreen
@@ -48,6 +49,7 @@ class ReaderApp(App[None]):
         self.store = store
         self.library_path = library
         self.article_path = article
+        self.history = History()
 
     def on_mount(self) -> None:
         if self.store.problem:
@@ -63,26 +65,83 @@ class ReaderApp(App[None]):
 
     def open_article(self, path: Path, *, direct: bool = False) -> None:
         """Open an article on a new reading screen, where the reader left off."""
+        screen = self._reading_screen(path, direct=direct)
+        if screen is not None:
+            self.push_screen(screen)
+
+    def _reading_screen(
+        self, path: Path, *, direct: bool, place: Place | None = None
+    ) -> ReadingScreen | None:
+        """A reading screen for ``path``: at ``place``, or where the reader left off."""
         try:
             article, rest = open_article(path)
         except DocumentError as error:
             self.notify(str(error), severity="error", markup=False)
-            if direct:
+            if direct and not self.screen_stack[1:]:
                 self.exit(return_code=2, message=str(error))
-            return
+            return None
         position = self.store.position(article.id)
+        if place is not None:
+            block = place.block_in(article)
+            if block is not None:
+                position = ReadingPosition(block, 0, 0.0)
         annotations = Annotations(self.store, article)
         annotations.load()
-        self.push_screen(
-            ReadingScreen(
-                article,
-                rest,
-                annotations=annotations,
-                article_note=self.store.article_note(article.id),
-                position=position,
-                direct=direct,
-            )
+        return ReadingScreen(
+            article,
+            rest,
+            annotations=annotations,
+            article_note=self.store.article_note(article.id),
+            position=position,
+            direct=direct,
         )
+
+    @property
+    def library_folder(self) -> Path | None:
+        """The folder of articles that links and the link picker look in."""
+        if self.library_path is not None:
+            return self.library_path
+        return self.article_path.parent if self.article_path is not None else None
+
+    # --- jumps and history -----------------------------------------------------------------
+
+    def go_to(self, path: Path, place: Place | None = None, *, record: bool = True) -> None:
+        """Jump to a place in an article (this one or another), remembering where from."""
+        screen = self.screen
+        if not isinstance(screen, ReadingScreen):
+            return
+        if record:
+            self.history.jumped(screen.here())
+        if same_file(screen.article.meta.path, path):
+            screen.jump_within(place)
+            return
+        other = self._reading_screen(path, direct=screen.direct, place=place)
+        if other is None:
+            return
+        screen.save_position()
+        self.switch_screen(other)
+
+    def record_jump(self, origin: Location) -> None:
+        """Note a jump made within an article (search, pane, heading link)."""
+        self.history.jumped(origin)
+
+    def go_back(self) -> None:
+        """Back to where the last jump started."""
+        self._travel(self.history.back, "Nothing to go back to.")
+
+    def go_forward(self) -> None:
+        """Forward again, after going back."""
+        self._travel(self.history.forward, "Nothing to go forward to.")
+
+    def _travel(self, step, empty: str) -> None:
+        screen = self.screen
+        if not isinstance(screen, ReadingScreen):
+            return
+        location = step(screen.here())
+        if location is None:
+            self.notify(empty, markup=False)
+            return
+        self.go_to(location.path, Place(block=location.block), record=False)
 
     def on_library_screen_open_article(self, event: LibraryScreen.OpenArticle) -> None:
         """The reader chose an article in the library."""

@@ -40,6 +40,7 @@ MAX_COLUMN = 84
 GUTTER = 3
 CURSOR_MARK = "▌"
 NOTE_MARK = "✎"
+LINK_MARK = "⇄"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ class ArticleView(ScrollView, can_focus=True):
     """A scrollable, cursor-driven view of an :class:`~reader.model.Article`."""
 
     HELP_TITLE = "Reading"
+    HELP_SUBSECTIONS: ClassVar[dict[str, str]] = {"select-": "While selecting (after v)"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Next", id="next-paragraph"),
         Binding("k,up", "cursor_up", "Previous", id="previous-paragraph"),
@@ -114,6 +116,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--match-current",
         "article-view--selection",
         "article-view--note-mark",
+        "article-view--link-mark",
         "article-view--current-highlight",
         "article-view--hl-yellow",
         "article-view--hl-green",
@@ -142,6 +145,7 @@ class ArticleView(ScrollView, can_focus=True):
         & > .article-view--match-current { background: $warning; color: $background; }
         & > .article-view--selection { background: $accent 55%; color: $text; }
         & > .article-view--note-mark { color: $accent; text-style: bold; }
+        & > .article-view--link-mark { color: $text-primary; text-style: bold; }
         & > .article-view--current-highlight { text-style: underline; }
         & > .article-view--hl-yellow { background: #f2c744 38%; }
         & > .article-view--hl-green { background: #5fbf5f 38%; }
@@ -205,6 +209,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending_cursor: int | None = None
         # Highlights to draw: per block, (start, end, colour, has note, id) in text offsets.
         self._marks: dict[int, tuple[tuple[int, int, str, bool, str], ...]] = {}
+        self._linked: frozenset[int] = frozenset()
         self.current_highlight: str | None = None
         self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
         self._mouse_from: int | None = None
@@ -505,6 +510,12 @@ class ArticleView(ScrollView, can_focus=True):
         self.current_highlight = current
         self.refresh()
 
+    def set_linked(self, blocks: frozenset[int]) -> None:
+        """Mark these blocks in the margin: a cross-link starts or ends there."""
+        if blocks != self._linked:
+            self._linked = blocks
+            self.refresh()
+
     def highlights_at(self, index: int) -> list[str]:
         """Ids of the highlights on block ``index``, in order."""
         return [mark[4] for mark in self._marks.get(index, ())]
@@ -792,7 +803,16 @@ class ArticleView(ScrollView, can_focus=True):
         current = self.current_highlight
         if not any(mark[4] == current for mark in marks):
             current = None
-        key = (width, self._left, is_cursor, match_key, marks, current, self._selection_in(block))
+        key = (
+            width,
+            self._left,
+            is_cursor,
+            match_key,
+            marks,
+            current,
+            self._selection_in(block),
+            index in self._linked,
+        )
         cached = self._strips.get(index)
         if cached is not None and cached[0] == key:
             return cached[1]
@@ -897,13 +917,25 @@ class ArticleView(ScrollView, can_focus=True):
         note_gutter = Segment(
             NOTE_MARK + " " * (GUTTER - 2), base + style("article-view--note-mark")
         )
+        link_gutter = Segment(
+            LINK_MARK + " " * (GUTTER - 2), base + style("article-view--link-mark")
+        )
+        link_row = None
+        if index in self._linked:
+            link_row = next((n for n in range(len(lines)) if n not in noted), None)
         prefix_style = line_style + style(
             "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
         )
         strips: list[Strip] = []
         for number, (start, end) in enumerate(lines):
             prefix = shape.first if number == 0 else shape.rest
-            segments = [left, mark, note_gutter if number in noted else blank_gutter]
+            if number in noted:
+                gutter = note_gutter
+            elif number == link_row:
+                gutter = link_gutter
+            else:
+                gutter = blank_gutter
+            segments = [left, mark, gutter]
             if prefix:
                 segments.append(Segment(prefix, prefix_style))
             piece = text[start:end]

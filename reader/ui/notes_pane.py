@@ -358,6 +358,7 @@ class NotesPane(Vertical):
         #pane-article-note { padding: 0 1; color: $text-muted; max-height: 6; }
         HighlightList { height: 1fr; border: none; padding: 0; background: $surface; }
         #pane-empty { padding: 1; color: $text-muted; }
+        #pane-links { padding: 0 1 1 1; max-height: 10; display: none; }
     }
     """
 
@@ -380,6 +381,7 @@ class NotesPane(Vertical):
             placeholder="Filter: words, #tag or colour", id="pane-filter", select_on_focus=False
         )
         yield Static("", id="pane-article-note")
+        yield Static("", id="pane-links")
         yield HighlightList(id="pane-list")
         yield Static("", id="pane-empty")
 
@@ -424,6 +426,30 @@ class NotesPane(Vertical):
             empty.update(plain(f"Nothing matches “{self._query}”."))
         empty.display = not shown
         entries.display = bool(shown)
+
+    def show_links(self, choices: list) -> None:
+        """The cross-links of the paragraph under the cursor ("Links here", "Linked from")."""
+        from reader.ui.link_picker import choice_text
+
+        box = self.query_one("#pane-links", Static)
+        if not choices:
+            box.display = False
+            return
+        text = Text()
+        outgoing = [c for c in choices if c.kind == "outgoing"]
+        incoming = [c for c in choices if c.kind == "backlink"]
+        for heading, group in (("Links here", outgoing), ("Linked from", incoming)):
+            if group:
+                if text:
+                    text.append("\n")
+                text.append(heading, style="bold")
+                for choice in group:
+                    text.append("\n")
+                    text.append_text(choice_text(choice))
+        text.append("\n")
+        text.append("o follows · backspace comes back", style="dim")
+        box.update(text)
+        box.display = True
 
     @property
     def highlighted_id(self) -> str | None:
