@@ -199,7 +199,12 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-KIND_LABELS = {"article": "article", "highlight": "highlight", "note": "note", "paragraph": "¶"}
+KIND_LABELS = {
+    "article": "article",
+    "highlight": "highlight",
+    "note": "note",
+    "paragraph": "paragraph",
+}
 
 
 class LinkPicker(ModalScreen[Candidate | None]):
