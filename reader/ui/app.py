@@ -195,6 +195,19 @@ class ReaderApp(App[None]):
                 "Previous heading", "Jump to the previous heading", view.action_previous_heading
             )
             yield SystemCommand("Search", "Search this article", screen.action_search)
+            yield SystemCommand(
+                "Follow link", "Follow a link of this paragraph", screen.action_follow
+            )
+            yield SystemCommand(
+                "Link this passage", "Link it to any passage of the library", screen.action_link
+            )
+            yield SystemCommand(
+                "History: back", "Back to where the last jump started", self.go_back
+            )
+            yield SystemCommand("History: forward", "Forward again", self.go_forward)
+            yield SystemCommand(
+                "Next linked paragraph", "Next paragraph with a link", screen.action_next_linked
+            )
             yield SystemCommand("Back", "Back to the library, or quit", screen.action_close)
         if hasattr(screen, "action_filter") and not isinstance(screen, ReadingScreen):
             yield SystemCommand("Filter", "Filter the library by title", screen.action_filter)

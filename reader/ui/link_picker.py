@@ -164,6 +164,40 @@ class UrlScreen(ModalScreen[str | None]):
         self.dismiss(answer)
 
 
+class KeepLinksScreen(ModalScreen[str | None]):
+    """A highlight with links is being deleted: keep the links (k), remove them (r), or not."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("k,y", "answer('keep')", "Keep the links", id="links-keep"),
+        Binding("r", "answer('remove')", "Remove them", id="links-remove"),
+        Binding("n,escape", "answer(None)", "Cancel", id="links-cancel"),
+    ]
+    DEFAULT_CSS = _EDITOR_CSS.format(name="KeepLinksScreen")
+
+    def __init__(self, count: int) -> None:
+        super().__init__()
+        self.count = count
+
+    def compose(self) -> ComposeResult:
+        links = f"{self.count} link{'s' * (self.count != 1)}"
+        with Vertical():
+            yield Static(plain(f"This highlight carries {links}."), classes="editor-title")
+            yield Static(
+                plain(
+                    "Keep them on the passage (they still work without the highlight), "
+                    "or remove them with it?"
+                )
+            )
+            yield Static(
+                plain("k keep the links · r remove them · escape keep everything"),
+                classes="editor-hint",
+            )
+
+    def action_answer(self, answer: str | None) -> None:
+        """Close with the answer."""
+        self.dismiss(answer)
+
+
 class TextPrompt(ModalScreen[str | None]):
     """One line of text (a link's label); enter keeps it, escape cancels."""
 

@@ -595,13 +595,54 @@ class ReadingScreen(Screen[None]):
 
     def _delete(self, highlight_id: str) -> None:
         assert self.annotations is not None
+        links = self._links_on(highlight_id)
+        if not links:
+            self._delete_now(highlight_id, [])
+            return
+        from reader.ui.link_picker import KeepLinksScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "keep":
+                self._delete_now(highlight_id, [])
+            elif answer == "remove":
+                self._delete_now(highlight_id, links)
+
+        self.app.push_screen(KeepLinksScreen(len(links)), answered)
+
+    def _links_on(self, highlight_id: str) -> list[CrossLink]:
+        """Cross-links with an end on exactly this highlight's passage."""
+        assert self.annotations is not None
+        place = self.annotations.place_of(highlight_id)
+        if place is None:
+            return []
+        return [
+            link
+            for link in self._links
+            if place
+            in (
+                self._link_places.get((link.id, "source")),
+                self._link_places.get((link.id, "target")),
+            )
+        ]
+
+    def _delete_now(self, highlight_id: str, links: list[CrossLink]) -> None:
+        assert self.annotations is not None
         try:
             self.annotations.delete(highlight_id)
+            for link in links:
+                self.annotations.store.delete_link(link.id)
         except StoreError as error:
             self._store_failed(error)
             return
         self.refresh_annotations()
-        self.notify("Highlight deleted. Press u to undo.", markup=False)
+        if links:
+            self.reload_links()
+            count = f"{len(links)} link{'s' * (len(links) != 1)}"
+            self.notify(
+                f"Highlight and its {count} deleted. u brings the highlight back.", markup=False
+            )
+        else:
+            self.notify("Highlight deleted. Press u to undo.", markup=False)
 
     def action_undo(self) -> None:
         """Undo the last highlight, edit or delete."""

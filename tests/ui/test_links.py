@@ -181,3 +181,39 @@ async def test_a_wiki_link_in_a_note_is_followed(linked: Path) -> None:
         await pilot.pause()
         assert title(app) == "The Salt Marsh"
         assert app.screen.article.blocks[cursor(app)].text.startswith("The marsh is a nursery")
+
+
+async def test_deleting_a_highlight_with_links_asks_what_to_do_with_them(linked: Path) -> None:
+    from reader.ui.link_picker import KeepLinksScreen
+
+    app = make_app(library=linked, article=linked / "salt-marsh.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "h")  # highlight ¶ 3, then link from it
+        await make_link(pilot, "spring tides")
+        await make_link(pilot, "young fish")
+        store = Store(resolve().db)
+        assert len(store.all_links()) == 2
+        await pilot.press("d")
+        assert isinstance(app.screen, KeepLinksScreen)
+        await pilot.press("escape")  # changed my mind: nothing deleted
+        assert len(store.highlights(app.screen.article.id)) == 1
+        await pilot.press("d", "r")
+        await pilot.pause()
+        assert store.highlights(app.screen.article.id) == []
+        assert store.all_links() == []
+        assert "⇄" not in screen_text(app)
+
+
+async def test_deleting_and_keeping_the_links(linked: Path) -> None:
+    app = make_app(library=linked, article=linked / "salt-marsh.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "h")
+        await make_link(pilot, "spring tides")
+        await pilot.press("d", "k")
+        await pilot.pause()
+        store = Store(resolve().db)
+        assert store.highlights(app.screen.article.id) == []
+        assert len(store.all_links()) == 1
+        await pilot.press("o")
+        await pilot.pause()
+        assert title(app) == "Tides and the Moon"
