@@ -1,4 +1,4 @@
-"""Regenerate docs/screenshot.svg: the sample article as a new user sees it.
+"""Regenerate docs/screenshot.svg: the sample article with highlights, a note and tags.
 
 Run from the project root: ``python docs/screenshot.py``. Uses a throwaway data folder.
 """
@@ -21,9 +21,12 @@ async def main() -> None:
 
     article = ROOT / "articles" / "canada-us-talks-digital-services-tax.md"
     app = ReaderApp(Store(resolve().db), article=article)
-    async with app.run_test(size=(110, 34)) as pilot:
-        await pilot.press("j", "j", "j", "slash", *"Golden Dome", "enter")
-        await pilot.pause(0.2)
+    async with app.run_test(size=(140, 36)) as pilot:
+        await pilot.press("j", "h", "j", "v", "s", "h", "3", "a")
+        app.screen.query_one("#note-text").insert("Why retreat within two days?")
+        await pilot.press("ctrl+s", "t", *"trade, sovereignty", "enter")
+        await pilot.press("j", "j", "v", "w", "w", "w", "w", "h", "2", "k", "k")
+        await pilot.pause(0.3)
         app.save_screenshot("screenshot.svg", path=str(ROOT / "docs"))
 
 
