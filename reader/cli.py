@@ -16,7 +16,7 @@ from reader.documents import DocumentError, check_readable, is_article_file
 from reader.paths import Paths, resolve, seed_library
 from reader.store import Store, StoreError
 
-COMMANDS = ("list", "locate")
+COMMANDS = ("list", "locate", "export")
 EXIT_USAGE = 2
 
 
@@ -53,6 +53,25 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
     if command == "list":
         parser.description = "List the articles of a library with their length and progress."
         parser.add_argument("path", nargs="?", metavar="DIR", help="library folder")
+    elif command == "export":
+        parser.description = (
+            "Export an article's highlights and notes as Markdown (or W3C Web Annotation "
+            "JSON) to standard output, or to a file with -o."
+        )
+        parser.add_argument(
+            "article",
+            nargs="?",
+            metavar="ARTICLE",
+            help="an article file, or an id or title as 'reader list' shows them",
+        )
+        parser.add_argument("--all", action="store_true", help="every annotated article")
+        parser.add_argument("-o", "--output", metavar="PATH", help="file (or folder with --all)")
+        parser.add_argument("--format", choices=("md", "json"), default="md")
+        parser.add_argument(
+            "--wikilinks", action="store_true", help="write links as [[Title]] (Obsidian)"
+        )
+        parser.add_argument("--force", action="store_true", help="replace existing files")
+        parser.add_argument("--library", metavar="DIR", help="library folder")
     else:
         parser.description = "Show where reader keeps its data."
     return parser
@@ -67,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             options = _command_parser(command).parse_args(args[1:])
             if command == "list":
                 return _list(options)
+            if command == "export":
+                return _export(options)
             return _locate(options)
         return _run(_parser().parse_args(args))
     except UserError as error:
@@ -192,3 +213,102 @@ def _locate(options: argparse.Namespace) -> int:
     for name, path in rows:
         print(f"{name + ':':<10} {path}")
     return 0
+
+
+def _export(options: argparse.Namespace) -> int:
+    from reader import export
+    from reader.documents import load_article
+    from reader.library import scan
+
+    paths = _paths(options)
+    folder = Path(options.library).expanduser() if options.library else None
+    if folder is None:
+        seed_library(paths.library)
+        folder = _library_folder(argparse.Namespace(path=None), paths)
+    store = _open_store(paths)
+    try:
+        if options.all:
+            targets = [e.path for e in scan(folder, store).entries if e.highlights or e.notes]
+            if not targets:
+                raise UserError(f"no annotated articles in {folder}")
+        elif options.article:
+            targets = [_find_article(options.article, folder, store)]
+        else:
+            raise UserError("name an article to export (a file, or an id or title), or --all")
+        gathered = []
+        for path in targets:
+            try:
+                article = load_article(path)
+            except DocumentError as error:
+                raise UserError(str(error)) from None
+            gathered.append(
+                export.gather(
+                    article,
+                    store.highlights(article.id),
+                    store.article_note(article.id),
+                    store.links_of(article.id),
+                )
+            )
+    finally:
+        store.close()
+    today = export.exported_now()
+    names = {n.article.id: export.safe_filename(n.article.title) for n in gathered}
+    try:
+        if options.format == "json":
+            label = "reader export" if options.all else gathered[0].article.title
+            text = export.dumps(export.to_collection(gathered, exported=today, label=label))
+            return _emit(text, options.output, options.force)
+        if options.all:
+            if not options.output:
+                raise UserError("--all writes one file per article: give a folder with -o")
+            out = Path(options.output).expanduser()
+            out.mkdir(parents=True, exist_ok=True)
+            index = ["# Notes", ""]
+            for notes in gathered:
+                name = names[notes.article.id]
+                body = export.to_markdown(
+                    notes, exported=today, wikilinks=options.wikilinks, file_names=names
+                )
+                export.write_file(out / name, body, force=options.force)
+                index.append(f"- [{export.escape_inline(notes.article.title)}](<{name}>)")
+            export.write_file(out / "index.md", "\n".join(index) + "\n", force=options.force)
+            print(f"Wrote {len(gathered)} articles and index.md to {out}", file=sys.stderr)
+            return 0
+        text = export.to_markdown(
+            gathered[0], exported=today, wikilinks=options.wikilinks, file_names=names
+        )
+        return _emit(text, options.output, options.force)
+    except export.ExportError as error:
+        raise UserError(str(error)) from None
+
+
+def _emit(text: str, output: str | None, force: bool) -> int:
+    from reader import export
+
+    if output:
+        export.write_file(Path(output).expanduser(), text, force=force)
+        print(f"Wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _find_article(name: str, folder: Path, store: Store) -> Path:
+    """An article by file path, or by id or title in the library."""
+    path = Path(name).expanduser()
+    if path.is_file():
+        return path
+    from reader.library import scan
+    from reader.links import match_title
+
+    try:
+        entries = scan(folder, store).entries
+    except DocumentError as error:
+        raise UserError(str(error)) from None
+    for entry in entries:
+        if entry.id == name:
+            return entry.path
+    key = match_title(name, {str(e.path): e.title for e in entries})
+    if key is None:
+        raise UserError(f"{name}: no such file, and no article with that id or title in {folder}")
+    return Path(key)

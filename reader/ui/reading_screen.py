@@ -111,6 +111,7 @@ class ReadingScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("r", "reattach", "Re-attach orphan", show=False, id="reattach"),
         Binding("p", "toggle_pane", "Notes", id="toggle-pane"),
+        Binding("e", "export", "Export notes", show=False, id="export-notes"),
         Binding("o,enter", "follow", "Follow link", id="follow-link"),
         Binding("l", "link", "Link", id="make-link"),
         Binding("backspace,alt+left", "back", "Back (history)", show=False, id="history-back"),
@@ -1079,3 +1080,31 @@ class ReadingScreen(Screen[None]):
             label = (link.label + " · " if link.label else "") + where
             found.append(LinkChoice(kind, label, detail, (link, other)))
         return found
+
+    # --- export ---------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        """Write this article's notes as Markdown to the export folder."""
+        from reader import export
+        from reader.paths import resolve
+
+        if self.annotations is None or not self.article.complete:
+            self.notify("Wait for the article to finish loading, then export.", markup=False)
+            return
+        store = self.annotations.store
+        article = self.article
+        notes = export.gather(
+            article, store.highlights(article.id), self.article_note, store.links_of(article.id)
+        )
+        folder = resolve().exports
+        path = folder / export.safe_filename(article.title)
+        text = export.to_markdown(notes, exported=export.exported_now())
+        try:
+            export.write_file(path, text, force=True)
+        except export.ExportError as error:
+            self.notify(f"Not exported: {error}", severity="error", markup=False)
+            return
+        count = len(notes.entries)
+        self.notify(
+            f"Exported {count} highlight{'s' * (count != 1)} to {path}", timeout=8, markup=False
+        )

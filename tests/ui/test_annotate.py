@@ -322,3 +322,16 @@ async def test_the_reading_position_shows_beside_the_open_pane() -> None:
         await pilot.press("j")
         assert app.screen.query_one("#notes").display
         assert f"¶ 2 / {len(BLOCKS)}" in screen_lines(app)[0]
+
+
+async def test_e_exports_the_notes_to_the_export_folder() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "h", "a")
+        app.screen.query_one(TextArea).insert("exported *note*")
+        await pilot.press("ctrl+s", "e")
+        exports = list(resolve().exports.iterdir())
+        assert len(exports) == 1 and exports[0].suffix == ".md"
+        text = exports[0].read_text(encoding="utf-8")
+        assert "> In a brief social media post" in text and "exported *note*" in text
+        assert "Exported 1 highlight to" in screen_text(app)

@@ -1,0 +1,426 @@
+"""Export an article's notes: Markdown for people, W3C Web Annotation JSON for tools.
+
+Pure functions over model objects (no Textual, no TinyDB), plus :func:`write_file`, which
+writes atomically and never follows a symlink or overwrites without being told to.
+
+Safety rules, after mdformat's: the article's words (quotes, titles, tags) are escaped so
+that they render literally; notes are the reader's own Markdown and keep their emphasis,
+lists, links and code, but a heading in a note becomes bold, raw HTML is escaped, an
+unclosed code fence is closed, and a rule or setext underline is escaped, so that nothing
+in a note can end its entry, start front matter or split the file. Control characters
+never reach the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.anchoring import locate
+from reader.layout import visible
+from reader.model import Article, CrossLink, Highlight
+
+# --- what is exported ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A highlight and where it is in the current text (start None: could not be placed)."""
+
+    highlight: Highlight
+    start: int | None
+    end: int | None
+
+
+@dataclass(slots=True)
+class Notes:
+    """Everything exported for one article."""
+
+    article: Article
+    entries: list[Entry]
+    article_note: str = ""
+    links: list[CrossLink] = field(default_factory=list)
+
+
+def gather(
+    article: Article,
+    highlights: Iterable[Highlight],
+    article_note: str = "",
+    links: Iterable[CrossLink] = (),
+) -> Notes:
+    """Place each highlight in the article's current text (as the app does) and order them."""
+    entries = []
+    for highlight in highlights:
+        anchor = highlight.anchor
+        if anchor.fingerprint == article.fingerprint and 0 <= anchor.start <= anchor.end:
+            entries.append(Entry(highlight, anchor.start, anchor.end))
+            continue
+        placement = locate(article.text, anchor, fingerprint=article.fingerprint)
+        if placement is None:
+            entries.append(Entry(highlight, None, None))
+        else:
+            entries.append(Entry(highlight, placement.start, placement.end))
+    entries.sort(
+        key=lambda e: (
+            e.start is None,
+            e.start or 0,
+            e.end or 0,
+            e.highlight.created,
+            e.highlight.id,
+        )
+    )
+    return Notes(article, entries, article_note, list(links))
+
+
+# --- escaping --------------------------------------------------------------------------------
+
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~!&$^{}])")
+_LINE_START = re.compile(r"^(\s*)([-+=>:]|\d+[.)])")
+
+
+def clean(text: str) -> str:
+    """Text with control characters made visible and line ends normalised."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = [visible(line) for line in text.split("\n")]
+    return "\n".join(lines)
+
+
+def escape_text(text: str) -> str:
+    """The article's words, escaped so Markdown shows them literally."""
+    out = []
+    for line in clean(text).split("\n"):
+        line = _INLINE_SPECIALS.sub(r"\\\1", line.strip())
+        line = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def escape_inline(text: str) -> str:
+    """A title or label on one line, escaped."""
+    return escape_text(" ".join(clean(text).split()))
+
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_RULE = re.compile(r"^ {0,3}([-=*_])(?:[ \t]*\1)+[ \t]*$")
+
+
+def safe_note(note: str) -> str:
+    """The reader's Markdown, kept, but unable to break the document around it."""
+    lines = clean(note).strip("\n").split("\n")
+    out: list[str] = []
+    fence: str | None = None
+    for line in lines:
+        fence_match = _FENCE.match(line)
+        if fence is not None:
+            out.append(line)
+            if (
+                fence_match
+                and fence_match.group(1)[0] == fence[0]
+                and len(fence_match.group(1)) >= len(fence)
+            ):
+                fence = None
+            continue
+        if fence_match:
+            fence = fence_match.group(1)
+            out.append(line)
+            continue
+        heading = _HEADING.match(line)
+        if heading:
+            title = (heading.group(2) or "").strip()
+            out.append(f"**{_escape_html(title)}**" if title else "")
+            continue
+        if _RULE.match(line):
+            out.append("\\" + line.strip())
+            continue
+        out.append(_escape_html(line))
+    if fence is not None:
+        out.append(fence)  # close what the note left open
+    return "\n".join(out).strip("\n")
+
+
+def _escape_html(line: str) -> str:
+    # Raw HTML (and autolinks' angle brackets) is shown, not run; code spans keep it.
+    return line.replace("<", "&lt;")
+
+
+def tag_text(tag: str) -> str:
+    """A tag as ``#tag`` that Obsidian and Logseq read as one tag."""
+    cleaned = re.sub(r"[^\w/-]", "-", unicodedata.normalize("NFC", clean(tag)))
+    return "#" + (cleaned.strip("-") or "tag")
+
+
+# --- file names --------------------------------------------------------------------------------
+
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(1, 10)),
+    *(f"lpt{n}" for n in range(1, 10)),
+}
+
+
+def safe_filename(title: str, suffix: str = ".md", limit: int = 80) -> str:
+    """A file name from a title: no separators, no ``..``, no reserved or over-long names."""
+    name = unicodedata.normalize("NFC", title)
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    name = re.sub(r'[\\/:*?"<>|]+', " ", name)
+    name = " ".join(name.split()).strip(" .")
+    name = name[:limit].rstrip(" .")
+    if not name or name.split(".")[0].casefold() in _RESERVED:
+        name = f"article {name}".strip()
+    return name + suffix
+
+
+class ExportError(Exception):
+    """The export could not be written; the message is for the user."""
+
+
+def write_file(path: Path, text: str, *, force: bool = False) -> None:
+    """Write ``text`` to ``path`` atomically; refuse symlinks, and existing files unless forced."""
+    from reader.store import StoreError, atomic_write
+
+    if path.is_symlink():
+        raise ExportError(f"{path} is a symbolic link; not following it")
+    if path.exists() and not force:
+        raise ExportError(f"{path} exists; use --force to replace it")
+    try:
+        atomic_write(path, text.encode("utf-8", "surrogatepass"))
+    except StoreError as error:
+        raise ExportError(str(error)) from None
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+
+def _where(article: Article, start: int) -> tuple[int, str]:
+    index = article.block_at(start)
+    section = ""
+    for heading in article.headings:
+        if heading > index:
+            break
+        if heading != index and article.blocks[heading].level > 1:
+            section = article.blocks[heading].text
+    return index, section
+
+
+def to_markdown(
+    notes: Notes,
+    *,
+    exported: str,
+    wikilinks: bool = False,
+    file_names: dict[str, str] | None = None,
+) -> str:
+    """The notes of one article as Markdown (deterministic: same input, same bytes)."""
+    article = notes.article
+    meta = article.meta
+    placed = [e for e in notes.entries if e.start is not None]
+    orphans = [e for e in notes.entries if e.start is None]
+    tags = sorted({t for e in notes.entries for t in e.highlight.tags}, key=str.casefold)
+    noted = sum(1 for e in notes.entries if e.highlight.note.strip())
+    front = {
+        "title": clean(article.title),
+        "source": clean(meta.source),
+        "published": clean(meta.published),
+        "exported": exported,
+        "highlights": len(notes.entries),
+        "notes": noted,
+        "tags": [tag_text(t)[1:] for t in tags],
+    }
+    out = ["---"]
+    for key, value in front.items():
+        if value in ("", []) and key in ("source", "published"):
+            continue
+        out.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+    out += ["---", "", f"# {escape_inline(article.title)}", ""]
+    if notes.article_note.strip():
+        out += [safe_note(notes.article_note), ""]
+    section: str | None = None
+    for entry in placed:
+        assert entry.start is not None
+        index, heading = _where(article, entry.start)
+        if heading != section and heading:
+            out += [f"## {escape_inline(heading)}", ""]
+        section = heading
+        out += _entry(entry, f"¶ {index + 1}", notes, wikilinks, file_names)
+    if orphans:
+        out += ["## Could not be placed", ""]
+        for entry in orphans:
+            out += _entry(entry, "could not be placed", notes, wikilinks, file_names)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _entry(
+    entry: Entry, where: str, notes: Notes, wikilinks: bool, file_names: dict[str, str] | None
+) -> list[str]:
+    highlight = entry.highlight
+    quote = (
+        highlight.anchor.exact
+        if entry.start is None
+        else notes.article.text[entry.start : entry.end]
+    )
+    out = []
+    for paragraph in [p for p in quote.split("\n\n") if p.strip()] or [quote]:
+        if out:
+            out.append(">")
+        out.append("> " + escape_text(" ".join(paragraph.split())))
+    out.append("")
+    if highlight.note.strip():
+        out += [safe_note(highlight.note), ""]
+    facts = [*(tag_text(t) for t in highlight.tags), highlight.colour.value, where]
+    out += [" · ".join(facts), ""]
+    for link in notes.links:
+        for mine, other in ((link.source, link.target), (link.target, link.source)):
+            if mine.article_id != notes.article.id or entry.start is None:
+                continue
+            if not (mine.anchor.start < (entry.end or 0) and entry.start < mine.anchor.end):
+                continue
+            arrow = "→" if mine is link.source else "←"
+            label = f" ({escape_inline(link.label)})" if link.label else ""
+            title = escape_inline(other.title)
+            if wikilinks:
+                target = "[[" + clean(other.title).replace("]", "").replace("[", "") + "]]"
+            else:
+                name = (file_names or {}).get(other.article_id) or safe_filename(other.title)
+                target = f"[{title}](<{name}>)"
+            out += [f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”", ""]
+    return out
+
+
+# --- W3C Web Annotation ----------------------------------------------------------------------
+
+CONTEXT = "http://www.w3.org/ns/anno.jsonld"
+
+
+def source_uri(article: Article) -> str:
+    """The article's address: its file as a file:// URI."""
+    return article.meta.path.resolve().as_uri()
+
+
+def to_annotations(notes: Notes) -> list[dict]:
+    """Each highlight (and each link from this article) as a W3C Web Annotation."""
+    article = notes.article
+    source = source_uri(article)
+    items = []
+    for entry in notes.entries:
+        highlight = entry.highlight
+        anchor = highlight.anchor
+        bodies: list[dict] = []
+        if highlight.note.strip():
+            bodies.append(
+                {
+                    "type": "TextualBody",
+                    "value": highlight.note,
+                    "format": "text/markdown",
+                    "purpose": "commenting",
+                }
+            )
+        bodies += [
+            {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in highlight.tags
+        ]
+        start = entry.start if entry.start is not None else anchor.start
+        end = entry.end if entry.end is not None else anchor.end
+        item = {
+            "id": f"urn:uuid:{highlight.id}",
+            "type": "Annotation",
+            "motivation": "commenting" if highlight.note.strip() else "highlighting",
+            "created": highlight.created or None,
+            "modified": highlight.modified or None,
+            "target": {
+                "type": "SpecificResource",
+                "source": source,
+                "selector": [
+                    {
+                        "type": "TextQuoteSelector",
+                        "exact": anchor.exact,
+                        "prefix": anchor.prefix,
+                        "suffix": anchor.suffix,
+                    },
+                    {"type": "TextPositionSelector", "start": max(0, start), "end": max(0, end)},
+                ],
+            },
+            "reader:colour": highlight.colour.value,
+        }
+        if bodies:
+            item["body"] = bodies
+        items.append({k: v for k, v in item.items() if v is not None})
+    for link in notes.links:
+        if link.source.article_id != article.id:
+            continue
+        items.append(
+            {
+                "id": f"urn:uuid:{link.id}",
+                "type": "Annotation",
+                "motivation": "linking",
+                "created": link.created or None,
+                "body": _link_end_target(link.target),
+                "target": _link_end_target(link.source),
+                "reader:label": link.label or None,
+            }
+        )
+        items[-1] = {k: v for k, v in items[-1].items() if v is not None}
+    return items
+
+
+def _link_end_target(end) -> dict:
+    anchor = end.anchor
+    source = (
+        Path(end.path).resolve().as_uri() if end.path else f"urn:reader:article:{end.article_id}"
+    )
+    return {
+        "type": "SpecificResource",
+        "source": source,
+        "selector": [
+            {
+                "type": "TextQuoteSelector",
+                "exact": anchor.exact,
+                "prefix": anchor.prefix,
+                "suffix": anchor.suffix,
+            },
+            {
+                "type": "TextPositionSelector",
+                "start": max(0, anchor.start),
+                "end": max(0, anchor.end),
+            },
+        ],
+    }
+
+
+def to_collection(all_notes: list[Notes], *, exported: str, label: str) -> dict:
+    """An AnnotationCollection of several articles' annotations, in one page."""
+    items = [item for notes in all_notes for item in to_annotations(notes)]
+    return {
+        "@context": CONTEXT,
+        "id": "urn:reader:export",
+        "type": "AnnotationCollection",
+        "label": label,
+        "total": len(items),
+        "generated": exported,
+        "first": {
+            "id": "urn:reader:export:page1",
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    }
+
+
+def dumps(document: dict) -> str:
+    """JSON as reader writes it: stable, readable, UTF-8."""
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def exported_now() -> str:
+    """Today's date for the front matter (ISO 8601; SOURCE_DATE_EPOCH fixes it)."""
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = time.gmtime(int(epoch)) if epoch.isdigit() else time.gmtime()
+    return time.strftime("%Y-%m-%d", moment)

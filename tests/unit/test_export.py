@@ -1,0 +1,216 @@
+"""Export: Markdown that renders exactly the quotes and notes, and valid W3C JSON."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from reader import export
+from reader.anchoring import describe
+from reader.cli import main
+from reader.documents import load_text
+from reader.model import Colour, CrossLink, Highlight, LinkEnd
+from reader.paths import resolve
+from reader.store import Store
+from tests.conftest import DATA
+
+HOSTILE = "# [bold]Title[/] <b>x</b> | a | *not* `code` ---"
+TEXT = f"""---
+title: "{HOSTILE}"
+source: https://example.com/a
+---
+
+# Intro
+
+Plain words with *emphasis*, a [link](https://example.com), <span>html</span>, 1. not a list,
+and # not a heading, | not | a table |, and \\[brackets\\].
+
+## Section two
+
+- a list item whose words matter
+
+Last paragraph with a tab\there and an escape \x1b[31m red.
+"""
+
+
+def make_article(tmp_path: Path):
+    path = tmp_path / "hostile.md"
+    path.write_text(TEXT, encoding="utf-8")
+    return load_text(TEXT, path)
+
+
+def make_highlight(article, block: int, note: str = "", tags=(), number: int = 0) -> Highlight:
+    b = article.blocks[block]
+    return Highlight(
+        id=f"h{number}",
+        article_id=article.id,
+        anchor=describe(article.text, b.start, b.end, block=block, fingerprint=article.fingerprint),
+        colour=Colour.GREEN,
+        tags=tuple(tags),
+        note=note,
+        created="2026-01-01T00:00:00Z",
+        modified="2026-01-01T00:00:00Z",
+    )
+
+
+NOTES = [
+    "# My heading\nwith **bold**, a [link](https://x.org) and `code`",
+    "<script>alert(1)</script>\n\n---\nfront: matter\n---",
+    "```python\nunclosed = True",
+    "A line\n===",
+    "> a quote in a note\n- and a list",
+]
+
+
+def exported(tmp_path: Path) -> tuple[object, str]:
+    article = make_article(tmp_path)
+    highlights = [
+        make_highlight(article, i, note, ("tag one", "c++"), n)
+        for n, (i, note) in enumerate(zip([1, 3, 4, 2, 1], NOTES, strict=True))
+    ]
+    notes = export.gather(article, highlights, "The article note *as a whole*.")
+    return notes, export.to_markdown(notes, exported="2026-11-25")
+
+
+def test_one_blockquote_per_highlight_with_the_quotes_rendered_literally(tmp_path: Path) -> None:
+    notes, text = exported(tmp_path)
+    text = text.split("---\n", 2)[2]  # the body, after the front matter
+    tokens = MarkdownIt("commonmark").parse(text)
+    quoting_notes = 1  # one note is itself a Markdown quote ("> a quote in a note")
+    blockquotes = sum(1 for t in tokens if t.type == "blockquote_open")
+    assert blockquotes == len(notes.entries) + quoting_notes
+    assert not any(t.type in ("html_block", "hr", "table_open") for t in tokens)
+    html = MarkdownIt("commonmark").render(text)
+    for entry in notes.entries:
+        quote = notes.article.text[entry.start : entry.end]
+        visible_quote = " ".join(export.clean(quote).split())
+        # The quote's words all arrive as text, HTML-escaped, never as markup.
+        rendered = html.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        rendered = rendered.replace("&quot;", '"')
+        assert visible_quote in " ".join(rendered.split()), visible_quote
+
+
+def test_the_title_stays_text_and_the_front_matter_is_valid(tmp_path: Path) -> None:
+    _notes, text = exported(tmp_path)
+    assert text.startswith("---\ntitle: ")
+    front = text.split("---\n")[1]
+    fields = dict(line.split(": ", 1) for line in front.strip().split("\n"))
+    assert json.loads(fields["title"]) == HOSTILE
+    tokens = MarkdownIt("commonmark").parse(text.split("---\n", 2)[2])
+    headings = [tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open"]
+    assert headings[0] == export.escape_inline(HOSTILE)
+    html = MarkdownIt("commonmark").render(text.split("---\n", 2)[2])
+    assert "<b>" not in html and "<script>" not in html and "<span>" not in html
+
+
+def test_notes_keep_their_markdown_but_cannot_break_the_document(tmp_path: Path) -> None:
+    _notes, text = exported(tmp_path)
+    body = text.split("---\n", 2)[2]
+    tokens = MarkdownIt("commonmark").parse(body)
+    # Only the title (h1) and the article's section heading (h2) are headings.
+    levels = [t.tag for t in tokens if t.type == "heading_open"]
+    assert levels == ["h1", "h2"]
+    assert "**My heading**" in body and "**bold**" in body and "[link](https://x.org)" in body
+    assert "&lt;script>" in body
+    assert not any(t.type == "hr" for t in tokens)
+    assert body.count("```") % 2 == 0  # the unclosed fence was closed
+    assert "\x1b" not in text and "␛" in text
+    assert "The article note *as a whole*." in body.split("\n> ")[0]
+
+
+def test_tags_colour_and_place_follow_each_quote(tmp_path: Path) -> None:
+    _notes, text = exported(tmp_path)
+    assert "#tag-one · #c · green · ¶ 2" in text
+    assert "## Section two" in text
+
+
+def test_export_is_deterministic(tmp_path: Path) -> None:
+    assert exported(tmp_path)[1] == exported(tmp_path)[1]
+
+
+def test_orphans_are_listed_last(tmp_path: Path) -> None:
+    article = make_article(tmp_path)
+    lost = make_highlight(article, 1, "kept note")
+    raw = next(p for p in TEXT.split("\n\n") if p.startswith("Plain words"))
+    edited = load_text(TEXT.replace(raw, "Entirely new words here."), article.meta.path)
+    notes = export.gather(edited, [lost])
+    text = export.to_markdown(notes, exported="2026-11-25")
+    assert text.index("## Could not be placed") < text.index("kept note")
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("A normal title", "A normal title.md"),
+        ("../../etc/passwd", "etc passwd.md"),
+        ("a/b\\c:d*e?f", "a b c d e f.md"),
+        ("CON", "article CON.md"),
+        ("", "article.md"),
+        ("x" * 300, "x" * 80 + ".md"),
+        ("dots...", "dots.md"),
+        ("tab\tand\x1bescape", "tabandescape.md"),
+    ],
+)
+def test_file_names_stay_in_the_folder(title: str, name: str) -> None:
+    assert export.safe_filename(title) == name
+
+
+def test_existing_files_and_symlinks_are_not_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    export.write_file(target, "one\n")
+    with pytest.raises(export.ExportError, match="--force"):
+        export.write_file(target, "two\n")
+    export.write_file(target, "two\n", force=True)
+    assert target.read_text() == "two\n"
+    link = tmp_path / "link.md"
+    link.symlink_to(tmp_path / "elsewhere.md")
+    with pytest.raises(export.ExportError, match="symbolic link"):
+        export.write_file(link, "x", force=True)
+    assert not (tmp_path / "elsewhere.md").exists()
+
+
+def test_json_export_passes_the_w3c_must_assertions(tmp_path: Path) -> None:
+    notes, _text = exported(tmp_path)
+    article = notes.article
+    other = LinkEnd("other", str(tmp_path / "other.md"), "Other", notes.entries[0].highlight.anchor)
+    here = LinkEnd(
+        article.id, str(article.meta.path), article.title, notes.entries[1].highlight.anchor
+    )
+    notes.links = [CrossLink("l1", here, other, "answers", "2026-01-01T00:00:00Z")]
+    document = export.to_collection([notes], exported="2026-11-25", label="test")
+    items = document["first"]["items"]
+    assert [i["motivation"] for i in items].count("linking") == 1
+    assert {i["motivation"] for i in items} == {"commenting", "linking"}
+    out = tmp_path / "export.json"
+    out.write_text(export.dumps(document), encoding="utf-8")
+    validator = DATA / "tools" / "validate-web-annotation"
+    result = subprocess.run(
+        [sys.executable, str(validator), str(out)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{len(items)} passed, 0 failed" in result.stdout
+
+
+def test_cli_exports_by_title_to_stdout_and_to_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = make_article(tmp_path)
+    store = Store(resolve().db)
+    store.save_highlight(make_highlight(article, 1, "a note"))
+    store.close()
+    args = ["export", "--library", str(tmp_path)]
+    assert main([*args, "intro"]) == 2  # no such title
+    assert main([*args, HOSTILE.lower()]) == 0
+    assert "> Plain words" in capsys.readouterr().out
+    out = tmp_path / "notes.md"
+    assert main([*args, str(article.meta.path), "-o", str(out)]) == 0
+    assert main([*args, str(article.meta.path), "-o", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err
+    folder = tmp_path / "all"
+    assert main([*args, "--all", "-o", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == [export.safe_filename(HOSTILE), "index.md"]
