@@ -16,7 +16,7 @@ from reader.documents import DocumentError, check_readable, is_article_file
 from reader.paths import Paths, resolve, seed_library
 from reader.store import Store, StoreError
 
-COMMANDS = ("list", "locate", "export")
+COMMANDS = ("list", "locate", "export", "import")
 EXIT_USAGE = 2
 
 
@@ -72,6 +72,13 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("--force", action="store_true", help="replace existing files")
         parser.add_argument("--library", metavar="DIR", help="library folder")
+    elif command == "import":
+        parser.description = (
+            "Import W3C Web Annotation JSON (reader's export, or another tool's) into the "
+            "articles of the library."
+        )
+        parser.add_argument("file", metavar="FILE.json", help="annotations to import")
+        parser.add_argument("--library", metavar="DIR", help="library folder")
     else:
         parser.description = "Show where reader keeps its data."
     return parser
@@ -88,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _list(options)
             if command == "export":
                 return _export(options)
+            if command == "import":
+                return _import(options)
             return _locate(options)
         return _run(_parser().parse_args(args))
     except UserError as error:
@@ -312,3 +321,34 @@ def _find_article(name: str, folder: Path, store: Store) -> Path:
     if key is None:
         raise UserError(f"{name}: no such file, and no article with that id or title in {folder}")
     return Path(key)
+
+
+def _import(options: argparse.Namespace) -> int:
+    import json
+
+    from reader.importer import import_annotations
+
+    path = Path(options.file).expanduser()
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise UserError(f"{path} is not readable JSON: {error}") from None
+    paths = _paths(options)
+    if options.library:
+        folder = Path(options.library).expanduser()
+    else:
+        seed_library(paths.library)
+        folder = _library_folder(argparse.Namespace(path=None), paths)
+    store = _open_store(paths)
+    try:
+        report = import_annotations(document, store, folder)
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    finally:
+        store.close()
+    for problem in report.problems[:20]:
+        print(f"reader: skipped {problem}", file=sys.stderr)
+    print(f"{path.name}: {report.summary()}")
+    return 0

@@ -313,7 +313,7 @@ def to_annotations(notes: Notes) -> list[dict]:
         highlight = entry.highlight
         anchor = highlight.anchor
         bodies: list[dict] = []
-        if highlight.note.strip():
+        if highlight.note:  # kept byte for byte, even a blank one, so import gives it back
             bodies.append(
                 {
                     "type": "TextualBody",

@@ -1,0 +1,172 @@
+"""Import: what was exported comes back whole; other tools' annotations find their article."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader import export
+from reader.anchoring import describe
+from reader.cli import main
+from reader.documents import load_article
+from reader.importer import import_annotations
+from reader.model import Colour, CrossLink, Highlight, LinkEnd
+from reader.store import Store
+from tests.conftest import DATA, SAMPLE
+
+notes_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=200,
+)
+tag_text = st.text(alphabet="abcdefghij-_é", min_size=1, max_size=12)
+
+
+def highlight_on(article, block: int, note: str, tags: tuple[str, ...], colour: Colour, n: int):
+    b = article.blocks[block]
+    return Highlight(
+        id=f"00000000-0000-4000-8000-{n:012d}",
+        article_id=article.id,
+        anchor=describe(
+            article.text,
+            b.start,
+            b.start + min(60, len(b.text)),
+            block=block,
+            fingerprint=article.fingerprint,
+        ),
+        colour=colour,
+        tags=tags,
+        note=note,
+        created=f"2026-01-01T00:00:{n:02d}Z",
+        modified="2026-01-02T00:00:00Z",
+    )
+
+
+def essentials(highlights):
+    return sorted(
+        (h.id, h.anchor.exact, h.anchor.start, h.note, h.tags, h.colour, h.created, h.modified)
+        for h in highlights
+    )
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=0, max_value=20),
+            notes_text,
+            st.lists(tag_text, max_size=3, unique=True).map(tuple),
+            st.sampled_from(list(Colour)),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_export_then_import_into_an_empty_store_gives_back_every_highlight(
+    tmp_path_factory, specs
+) -> None:
+    folder = tmp_path_factory.mktemp("lib")
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    article = load_article(folder / SAMPLE.name)
+    highlights = [highlight_on(article, b, n, t, c, i) for i, (b, n, t, c) in enumerate(specs)]
+    notes = export.gather(article, highlights)
+    document = json.loads(export.dumps(export.to_collection([notes], exported="x", label="x")))
+    fresh = Store(tmp_path_factory.mktemp("db") / "reader.json")
+    report = import_annotations(document, fresh, folder)
+    assert (report.imported, report.orphaned) == (len(highlights), 0)
+    assert essentials(fresh.highlights(article.id)) == essentials(highlights)
+    again = import_annotations(document, fresh, folder)
+    assert (again.imported, again.skipped) == (0, len(highlights))
+
+
+def test_links_survive_the_round_trip(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    shutil.copytree(DATA / "linked", folder)
+    tides, marsh = load_article(folder / "tides.md"), load_article(folder / "salt-marsh.md")
+    here = LinkEnd(
+        marsh.id,
+        str(marsh.meta.path),
+        marsh.title,
+        describe(marsh.text, 0, 14, fingerprint=marsh.fingerprint),
+    )
+    there = LinkEnd(
+        tides.id,
+        str(tides.meta.path),
+        tides.title,
+        describe(tides.text, 20, 40, fingerprint=tides.fingerprint),
+    )
+    link = CrossLink(
+        "11111111-1111-4111-8111-111111111111", here, there, "see", "2026-01-01T00:00:00Z"
+    )
+    notes = export.gather(marsh, [], links=[link])
+    document = json.loads(export.dumps(export.to_collection([notes], exported="x", label="x")))
+    fresh = Store(tmp_path / "fresh.json")
+    assert import_annotations(document, fresh, folder).links == 1
+    (back,) = fresh.all_links()
+    assert (back.id, back.label, back.source.anchor.exact, back.target.anchor.exact) == (
+        link.id,
+        "see",
+        here.anchor.exact,
+        there.anchor.exact,
+    )
+
+
+def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    source = load_article(SAMPLE).meta.source
+    annotation = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": "https://hypothes.is/a/abc123",
+        "type": "Annotation",
+        "body": [
+            {"type": "TextualBody", "value": "From Hypothesis", "purpose": "commenting"},
+            {"type": "TextualBody", "value": "imported", "purpose": "tagging"},
+        ],
+        "target": {
+            "source": source,
+            "selector": [
+                {
+                    "type": "TextQuoteSelector",
+                    "exact": "Canada quickly retreated",
+                    "prefix": "Stung by Trump’s action, ",
+                    "suffix": ". On Sunday",
+                }
+            ],
+        },
+    }
+    missing = dict(
+        annotation,
+        id="other",
+        target={
+            "source": "https://nowhere.example/x",
+            "selector": [{"type": "TextQuoteSelector", "exact": "x"}],
+        },
+    )
+    file = tmp_path / "hypothesis.json"
+    file.write_text(json.dumps([annotation, missing]), encoding="utf-8")
+    assert main(["import", str(file), "--library", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert "imported 1 (placed 1, orphaned 0), skipped 1" in captured.out
+    assert "no article for https://nowhere.example/x" in captured.err
+    article = load_article(folder / SAMPLE.name)
+    from reader.paths import resolve
+
+    (highlight,) = Store(resolve().db).highlights(article.id)
+    assert (highlight.note, highlight.tags) == ("From Hypothesis", ("imported",))
+    assert article.text[highlight.anchor.start : highlight.anchor.end] == "Canada quickly retreated"
+
+
+def test_import_of_a_file_that_is_not_json_is_one_clear_line(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["import", str(bad)]) == 2
+    assert "is not readable JSON" in capsys.readouterr().err
