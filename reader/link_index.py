@@ -32,10 +32,13 @@ class Candidate:
     anchor: Anchor | None = None  # a highlight's anchor (paragraphs are described on use)
 
 
-def build_index(folder: Path, store: Store, max_paragraphs: int = 20_000) -> list[Candidate]:
-    """Every candidate in the library folder; files that cannot be read are skipped."""
+def build_index(folder: Path, store: Store, per_article: int = 5_000) -> list[Candidate]:
+    """Every candidate in the library folder; files that cannot be read are skipped.
+
+    At most ``per_article`` paragraphs of each article, so one big book cannot crowd
+    the others out.
+    """
     candidates: list[Candidate] = []
-    paragraphs = 0
     for path in article_files(folder):
         try:
             article = load_article(path)
@@ -48,8 +51,9 @@ def build_index(folder: Path, store: Store, max_paragraphs: int = 20_000) -> lis
             kind = "note" if highlight.note.strip() else "highlight"
             text = f"{highlight.note} {anchor.exact}" if highlight.note.strip() else anchor.exact
             candidates.append(Candidate(kind, path, article.id, title, anchor.block, text, anchor))
+        paragraphs = 0
         for index, block in enumerate(article.blocks):
-            if paragraphs >= max_paragraphs:
+            if paragraphs >= per_article:
                 break
             if block.text.strip():
                 candidates.append(

@@ -26,8 +26,8 @@ class Target:
     """Where a link leads.
 
     ``kind`` is "article" (``path`` set, ``fragment`` maybe), "heading" (``block`` in this
-    article), "external" (``url``, an http/https/mailto address), or "unsupported"
-    (``url`` kept only to be shown or copied).
+    article), "external" (``url``, an http/https/mailto address), "missing" (a file that
+    is not there), or "unsupported" (``url`` kept only to be shown or copied).
     """
 
     kind: str
@@ -74,11 +74,12 @@ def resolve_href(href: str, article: Article, library: Path | None) -> Target:
     path = candidate if candidate.is_absolute() else (base / candidate)
     try:
         path = path.resolve()
-    except OSError:
+        is_file = path.is_file()
+    except (OSError, ValueError):  # a NUL byte, a name too long, a folder we cannot read
         return Target("unsupported", url=href)
-    if path.is_file():
+    if is_file:
         return Target("article", url=href, path=path, fragment=parts.fragment)
-    return Target("unsupported", url=href)
+    return Target("missing", url=href, path=path)
 
 
 # --- titles ------------------------------------------------------------------------------
@@ -183,6 +184,9 @@ class Place:
         anchor's recorded block.
         """
         if self.anchor is not None:
+            if not article.complete:
+                # Searching the part loaded so far could land on a look-alike passage.
+                return self.anchor.block
             found = locate(article.text, self.anchor, fingerprint=article.fingerprint)
             if found is not None:
                 return article.block_at(found.start)

@@ -80,6 +80,12 @@ class ReaderApp(App[None]):
             if direct and not self.screen_stack[1:]:
                 self.exit(return_code=2, message=str(error))
             return None
+        if place is not None and not article.complete and _small(path):
+            # Land exactly: a small article is read whole at once (a big one lands on the
+            # recorded paragraph and loads the rest in the background).
+            for batch in rest:
+                article.extend(batch)
+            article.complete = True
         position = self.store.position(article.id)
         if place is not None:
             block = place.block_in(article)
@@ -105,21 +111,28 @@ class ReaderApp(App[None]):
 
     # --- jumps and history -----------------------------------------------------------------
 
-    def go_to(self, path: Path, place: Place | None = None, *, record: bool = True) -> None:
-        """Jump to a place in an article (this one or another), remembering where from."""
+    def go_to(self, path: Path, place: Place | None = None, *, record: bool = True) -> bool:
+        """Jump to a place in an article (this one or another), remembering where from.
+
+        Returns whether the jump was made.
+        """
         screen = self.screen
         if not isinstance(screen, ReadingScreen):
-            return
-        if record:
-            self.history.jumped(screen.here())
+            return False
+        origin = screen.here()
         if same_file(screen.article.meta.path, path):
+            if record:
+                self.history.jumped(origin)
             screen.jump_within(place)
-            return
+            return True
         other = self._reading_screen(path, direct=screen.direct, place=place)
         if other is None:
-            return
+            return False  # the reader was told why; nothing to come back from
+        if record:
+            self.history.jumped(origin)
         screen.save_position()
         self.switch_screen(other)
+        return True
 
     def record_jump(self, origin: Location) -> None:
         """Note a jump made within an article (search, pane, heading link)."""
@@ -137,11 +150,15 @@ class ReaderApp(App[None]):
         screen = self.screen
         if not isinstance(screen, ReadingScreen):
             return
-        location = step(screen.here())
+        here = screen.here()
+        location = step(here)
         if location is None:
             self.notify(empty, markup=False)
             return
-        self.go_to(location.path, Place(block=location.block), record=False)
+        if not self.go_to(location.path, Place(block=location.block), record=False):
+            # Could not get there (the file is gone): put the history back as it was.
+            undo = self.history.forward if step == self.history.back else self.history.back
+            undo(location)
 
     def on_library_screen_open_article(self, event: LibraryScreen.OpenArticle) -> None:
         """The reader chose an article in the library."""
@@ -218,3 +235,10 @@ class ReaderApp(App[None]):
             if isinstance(screen, ReadingScreen) and screen.article.blocks:
                 self._save_position(screen.article, screen.current_position())
         super().exit(*args, **kwargs)
+
+
+def _small(path: Path, limit: int = 256 * 1024) -> bool:
+    try:
+        return path.stat().st_size <= limit
+    except OSError:
+        return False

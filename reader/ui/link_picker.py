@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.documents import DocumentError
 from reader.layout import visible
 from reader.link_index import Candidate, build_index, rank
 from reader.store import Store
@@ -103,7 +104,7 @@ class LinkList(ModalScreen[int | None]):
         options.highlighted = first
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
+        if event.character and event.character in "123456789":
             number = int(event.character) - 1
             if number < len(self.choices) and self.choices[number].followable:
                 event.stop()
@@ -286,10 +287,17 @@ class LinkPicker(ModalScreen[Candidate | None]):
         self.query_one("#picker-hint", Static).update(plain("Reading the library…"))
         self._load()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, group="picker-index")
     def _load(self) -> None:
-        candidates = build_index(self.folder, self.store)
+        try:
+            candidates = build_index(self.folder, self.store)
+        except DocumentError as error:
+            self.app.call_from_thread(self._failed, str(error))
+            return
         self.app.call_from_thread(self._loaded, candidates)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#picker-hint", Static).update(plain(f"Cannot read the library: {message}"))
 
     def _loaded(self, candidates: list[Candidate]) -> None:
         self._candidates = candidates
@@ -304,7 +312,19 @@ class LinkPicker(ModalScreen[Candidate | None]):
         self._search(event.value)
 
     def _search(self, query: str) -> None:
-        self._shown = rank(query, self._candidates)
+        # Ranking tens of thousands of paragraphs takes tens of milliseconds: off the UI
+        # thread, and only the latest query's answer is shown.
+        self._rank(query, self._candidates)
+
+    @work(thread=True, exclusive=True, group="picker-rank")
+    def _rank(self, query: str, candidates: list[Candidate]) -> None:
+        shown = rank(query, candidates)
+        self.app.call_from_thread(self._show, query, shown)
+
+    def _show(self, query: str, shown: list[Candidate]) -> None:
+        if query != self.query_one(Input).value:
+            return  # a newer query is on its way
+        self._shown = shown
         options = self.query_one(OptionList)
         options.clear_options()
         for candidate in self._shown:

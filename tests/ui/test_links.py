@@ -217,3 +217,36 @@ async def test_deleting_and_keeping_the_links(linked: Path) -> None:
         await pilot.press("o")
         await pilot.pause()
         assert title(app) == "Tides and the Moon"
+
+
+async def test_a_link_to_a_deleted_file_says_so_and_leaves_no_history(linked: Path) -> None:
+    (linked / "salt-marsh.md").unlink()
+    app = make_app(library=linked, article=linked / "tides.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "o", "1")
+        await pilot.pause()
+        assert title(app) == "Tides and the Moon"
+        assert "The linked file is not there" in screen_text(app)
+        await pilot.press("backspace")
+        assert "Nothing to go back to." in screen_text(app)
+
+
+async def test_other_digits_in_the_link_list_are_ignored(linked: Path) -> None:
+    from textual import events
+
+    app = make_app(library=linked, article=linked / "tides.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "o")
+        app.screen.post_message(events.Key("twosuperior", "²"))
+        await pilot.pause()
+        assert isinstance(app.screen, LinkList)
+
+
+async def test_ctrl_n_finds_a_wiki_link_written_a_moment_ago(linked: Path) -> None:
+    app = make_app(library=linked, article=linked / "salt-marsh.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("ctrl+n")  # nothing yet (and the answer is cached)
+        await pilot.press("j", "j", "a")
+        app.screen.query_one(TextArea).insert("[[Tides and the Moon]]")
+        await pilot.press("ctrl+s", "g", "ctrl+n")
+        assert cursor(app) == 2

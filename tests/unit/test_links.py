@@ -70,7 +70,8 @@ def test_links_resolve_by_kind(tmp_path: Path) -> None:
 
 def test_a_missing_file_is_unsupported_not_an_error(tmp_path: Path) -> None:
     doc = article(tmp_path)
-    assert resolve_href("gone.md", doc, tmp_path).kind == "unsupported"
+    gone = resolve_href("gone.md", doc, tmp_path)
+    assert (gone.kind, gone.path) == ("missing", (tmp_path / "gone.md").resolve())
 
 
 def test_slug_matches_markdown_anchors() -> None:
@@ -139,3 +140,9 @@ def test_links_are_stored_with_both_ends(tmp_path: Path) -> None:
     assert again.links_of("a") == [link] and again.links_of("b") == [link]
     assert again.links_of("c") == []
     assert again.delete_link("link-1") and Store(tmp_path / "reader.json").all_links() == []
+
+
+def test_odd_paths_are_unsupported_not_a_crash(tmp_path: Path) -> None:
+    doc = article(tmp_path)
+    assert resolve_href("%00", doc, tmp_path).kind == "unsupported"
+    assert resolve_href("a" * 300 + ".md", doc, tmp_path).kind == "unsupported"
