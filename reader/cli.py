@@ -319,6 +319,17 @@ def _find_article(name: str, folder: Path, store: Store) -> Path:
             return entry.path
     key = match_title(name, {str(e.path): e.title for e in entries})
     if key is None:
+        # The start of a title, or any words of it, when only one title has them.
+        from reader.links import normalise_title
+
+        wanted = normalise_title(name)
+        found = [e for e in entries if wanted and wanted in normalise_title(e.title)]
+        if len(found) == 1:
+            return found[0].path
+        if len(found) > 1:
+            titles = "; ".join(e.title for e in found[:5])
+            raise UserError(f"{name}: more than one article matches ({titles})")
+    if key is None:
         raise UserError(f"{name}: no such file, and no article with that id or title in {folder}")
     return Path(key)
 

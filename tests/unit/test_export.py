@@ -207,6 +207,8 @@ def test_cli_exports_by_title_to_stdout_and_to_a_file(
     assert main([*args, "intro"]) == 2  # no such title
     assert main([*args, HOSTILE.lower()]) == 0
     assert "> Plain words" in capsys.readouterr().out
+    assert main([*args, "bold title"]) == 0  # some words of the title are enough
+    assert "> Plain words" in capsys.readouterr().out
     out = tmp_path / "notes.md"
     assert main([*args, str(article.meta.path), "-o", str(out)]) == 0
     assert main([*args, str(article.meta.path), "-o", str(out)]) == 2
