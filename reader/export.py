@@ -83,9 +83,13 @@ _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~!&$^{}])")
 _LINE_START = re.compile(r"^(\s*)([-+=>:]|\d+[.)])")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean(text: str) -> str:
-    """Text with control characters made visible and line ends normalised."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    """Text with control characters made visible, lone surrogates replaced, line ends
+    normalised: what is safe to write to a UTF-8 file."""
+    text = _SURROGATE.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
     lines = [visible(line) for line in text.split("\n")]
     return "\n".join(lines)
 
@@ -413,8 +417,15 @@ def to_collection(all_notes: list[Notes], *, exported: str, label: str) -> dict:
 
 
 def dumps(document: dict) -> str:
-    """JSON as reader writes it: stable, readable, UTF-8."""
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    """JSON as reader writes it: stable, readable, valid UTF-8.
+
+    A lone surrogate (possible in a note) cannot be written as UTF-8; then the whole file is
+    written with ASCII escapes, which keep it exactly.
+    """
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    if _SURROGATE.search(text):
+        text = json.dumps(document, ensure_ascii=True, indent=2)
+    return text + "\n"
 
 
 def exported_now() -> str:

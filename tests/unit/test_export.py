@@ -216,3 +216,37 @@ def test_cli_exports_by_title_to_stdout_and_to_a_file(
     folder = tmp_path / "all"
     assert main([*args, "--all", "-o", str(folder)]) == 0
     assert sorted(p.name for p in folder.iterdir()) == [export.safe_filename(HOSTILE), "index.md"]
+
+
+GOLDEN = DATA / "export-golden.md"
+
+
+def test_markdown_matches_the_golden_file(tmp_path: Path) -> None:
+    """The reviewed export of hostile text and notes (update only after reading the diff)."""
+    _notes, text = exported(tmp_path)
+    assert text == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_lone_surrogates_and_controls_never_reach_the_files(tmp_path: Path) -> None:
+    article = make_article(tmp_path)
+    highlight = make_highlight(article, 1, "bad \udcff half \x07 bell " + "long " * 4000)
+    notes = export.gather(article, [highlight])
+    text = export.to_markdown(notes, exported="2026-11-25")
+    text.encode("utf-8")  # strict: no surrogate left
+    assert "\x07" not in text and "\ufffd" in text
+    document = export.dumps(export.to_collection([notes], exported="x", label="x"))
+    document.encode("utf-8")
+    assert json.loads(document)["first"]["items"][0]["body"][0]["value"] == highlight.note
+
+
+def test_the_export_command_does_not_import_textual(tmp_path: Path) -> None:
+    article = make_article(tmp_path)
+    code = (
+        "import sys; from reader.cli import main; "
+        f"main(['export', '--library', {str(tmp_path)!r}, {str(article.meta.path)!r}]); "
+        "print('TEXTUAL' if 'textual' in sys.modules else 'CLEAN', file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert "CLEAN" in result.stderr, result.stderr
