@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
@@ -20,49 +19,9 @@ from reader.documents import DocumentError
 from reader.layout import visible
 from reader.link_index import Candidate, build_index, rank
 from reader.store import Store
+from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.note_editor import _EDITOR_CSS, _excerpt
 from reader.ui.text import plain
-
-
-@dataclass(frozen=True, slots=True)
-class LinkChoice:
-    """One link that can be followed from the paragraph under the cursor.
-
-    ``kind``: "markdown", "read-more", "outgoing", "backlink", "wiki" or "unresolved".
-    ``payload`` is what following needs (a Target, a Location, a CrossLink...).
-    """
-
-    kind: str
-    label: str
-    detail: str = ""
-    payload: object = None
-
-    @property
-    def followable(self) -> bool:
-        """Whether following this choice can lead anywhere."""
-        return self.kind != "unresolved"
-
-
-ARROWS = {
-    "markdown": "↗",
-    "read-more": "↗",
-    "outgoing": "→",
-    "backlink": "←",
-    "wiki": "↗",
-    "unresolved": "·",
-}
-
-
-def choice_text(choice: LinkChoice, number: int | None = None) -> Text:
-    """A choice as a line of plain text (never markup), numbered for quick keys."""
-    text = Text()
-    if number is not None:
-        text.append(f"{number} ", style="bold")
-    text.append(f"{ARROWS.get(choice.kind, '·')} ")
-    text.append(visible(choice.label), style="bold" if choice.followable else "dim")
-    if choice.detail:
-        text.append(f"  {visible(choice.detail)}", style="dim")
-    return text
 
 
 class LinkList(ModalScreen[int | None]):

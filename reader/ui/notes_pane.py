@@ -429,7 +429,7 @@ class NotesPane(Vertical):
 
     def show_links(self, choices: list) -> None:
         """The cross-links of the paragraph under the cursor ("Links here", "Linked from")."""
-        from reader.ui.link_picker import choice_text
+        from reader.ui.link_choice import choice_text
 
         box = self.query_one("#pane-links", Static)
         if not choices:

@@ -35,7 +35,7 @@ from reader.model import Article, Block, Colour, CrossLink, LinkEnd
 from reader.navigation import find_all, next_match, previous_match
 from reader.store import ReadingPosition, StoreError, now
 from reader.ui.article_view import ArticleView
-from reader.ui.link_picker import LinkChoice
+from reader.ui.link_choice import LinkChoice
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
 from reader.ui.text import plain
 

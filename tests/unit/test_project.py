@@ -42,3 +42,21 @@ def test_only_the_ui_imports_textual_and_only_the_store_imports_tinydb() -> None
                 if top == "tinydb" and relative != "reader/store.py":
                     offenders.append(f"{relative} imports {name}")
     assert offenders == []
+
+
+def test_opening_an_article_does_not_import_the_screens_it_does_not_show() -> None:
+    """Start-up cost: the editors, the link picker and the library load when first used."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, reader.cli, reader.ui.app; "
+        "print(sorted(m for m in sys.modules if m in {"
+        "'reader.ui.note_editor', 'reader.ui.link_picker', 'reader.ui.library_screen', "
+        "'reader.ui.help_screen', 'textual.widgets._text_area', 'textual.widgets._data_table', "
+        "'rapidfuzz'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert result.stdout.strip() == "[]"
