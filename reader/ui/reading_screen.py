@@ -460,8 +460,12 @@ class ReadingScreen(Screen[None]):
     def _follow_cursor(self) -> None:
         view = self.view
         here = view.highlights_at(view.cursor)
-        if view.current_highlight not in here:
-            view.current_highlight = here[0] if here else None
+        wanted = view.current_highlight if view.current_highlight in here else None
+        if wanted is None and here:
+            wanted = here[0]
+        if wanted != view.current_highlight:
+            # Only then: a needless refresh redrew the whole article a frame after every key.
+            view.current_highlight = wanted
             view.refresh()
         if view.current_highlight:
             self.pane.follow(view.current_highlight)
