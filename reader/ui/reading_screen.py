@@ -189,6 +189,7 @@ class ReadingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        ReadingScreen._opened += 1
         view = self.view
         view.focus()
         self.pane.display = self.app.size.width >= PANE_MIN_WIDTH
@@ -228,17 +229,20 @@ class ReadingScreen(Screen[None]):
         self._place_highlights()
         self.reload_links()
 
-    @staticmethod
-    def _settle_memory() -> None:
+    _opened = 0  # reading screens mounted so far, in this process
+
+    def _settle_memory(self) -> None:
         """Exempt the loaded article from garbage collection.
 
         A book is hundreds of thousands of long-lived objects; without this every full
         collection walks them all, a 40-60 ms pause every couple of seconds (measured).
         One full collection now, once the article has loaded, costs that pause once.
         """
-        # Collect first: frozen garbage (the screen and article just left) is never freed.
-        gc.unfreeze()
-        gc.collect()
+        if ReadingScreen._opened > 1:
+            # Collect first: frozen garbage (a screen and article left behind) is never
+            # freed. Not for the first article, where it would only delay the first paint.
+            gc.unfreeze()
+            gc.collect()
         gc.freeze()
 
     # --- position ---------------------------------------------------------------------
