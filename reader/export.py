@@ -340,15 +340,7 @@ def to_annotations(notes: Notes) -> list[dict]:
             "target": {
                 "type": "SpecificResource",
                 "source": source,
-                "selector": [
-                    {
-                        "type": "TextQuoteSelector",
-                        "exact": anchor.exact,
-                        "prefix": anchor.prefix,
-                        "suffix": anchor.suffix,
-                    },
-                    {"type": "TextPositionSelector", "start": max(0, start), "end": max(0, end)},
-                ],
+                "selector": _selectors(anchor, start, end),
             },
             "reader:colour": highlight.colour.value,
         }
@@ -381,20 +373,21 @@ def _link_end_target(end) -> dict:
     return {
         "type": "SpecificResource",
         "source": source,
-        "selector": [
-            {
-                "type": "TextQuoteSelector",
-                "exact": anchor.exact,
-                "prefix": anchor.prefix,
-                "suffix": anchor.suffix,
-            },
-            {
-                "type": "TextPositionSelector",
-                "start": max(0, anchor.start),
-                "end": max(0, anchor.end),
-            },
-        ],
+        "selector": _selectors(anchor, anchor.start, anchor.end),
     }
+
+
+def _selectors(anchor, start: int, end: int) -> list[dict]:
+    """A TextQuoteSelector and a TextPositionSelector for a passage."""
+    return [
+        {
+            "type": "TextQuoteSelector",
+            "exact": anchor.exact,
+            "prefix": anchor.prefix,
+            "suffix": anchor.suffix,
+        },
+        {"type": "TextPositionSelector", "start": max(0, start), "end": max(0, end)},
+    ]
 
 
 def to_collection(all_notes: list[Notes], *, exported: str, label: str) -> dict:

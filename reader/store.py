@@ -487,15 +487,7 @@ def _highlight_doc(highlight: Highlight) -> dict[str, Any]:
     return {
         "id": highlight.id,
         "article": highlight.article_id,
-        "anchor": {
-            "start": anchor.start,
-            "end": anchor.end,
-            "exact": anchor.exact,
-            "prefix": anchor.prefix,
-            "suffix": anchor.suffix,
-            "block": anchor.block,
-            "fingerprint": anchor.fingerprint,
-        },
+        "anchor": _anchor_doc(anchor),
         "colour": highlight.colour.value,
         "tags": list(highlight.tags),
         "note": highlight.note,
@@ -507,16 +499,7 @@ def _highlight_doc(highlight: Highlight) -> dict[str, Any]:
 def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
     """A highlight from its document, or None if the document is not one (kept on disk)."""
     try:
-        raw = doc["anchor"]
-        anchor = Anchor(
-            start=int(raw["start"]),
-            end=int(raw["end"]),
-            exact=str(raw["exact"]),
-            prefix=str(raw.get("prefix", "")),
-            suffix=str(raw.get("suffix", "")),
-            block=int(raw.get("block", 0)),
-            fingerprint=str(raw.get("fingerprint", "")),
-        )
+        anchor = _anchor_from(doc["anchor"])
         colour = doc.get("colour", Colour.YELLOW.value)
         return Highlight(
             id=str(doc["id"]),
