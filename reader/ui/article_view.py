@@ -10,6 +10,7 @@ book to its block in O(log n). The cursor is a block index; the view posts
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -199,7 +200,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._heights = HeightIndex()
         self._exact = bytearray()
         self._lines: dict[int, list[tuple[int, int]]] = {}
-        self._strips: LRUCache[int, tuple[tuple, list[Strip]]] = LRUCache(1024)
+        self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(1024)
         self._text_width = 0
         self._left = 0
         self._matches: list[int] = []
@@ -795,7 +796,7 @@ class ArticleView(ScrollView, can_focus=True):
             return strips[row]
         return Strip.blank(width, base)
 
-    def _block_strips(self, index: int, width: int, base: Style) -> list[Strip]:
+    def _block_strips(self, index: int, width: int, base: Style) -> Sequence[Strip]:
         is_cursor = index == self.cursor
         block = self.article.blocks[index]
         match_key = self._match_key(block)
@@ -900,7 +901,9 @@ class ArticleView(ScrollView, can_focus=True):
         width: int,
         base: Style,
         is_cursor: bool,
-    ) -> list[Strip]:
+    ) -> _Rows:
+        """The block's rows, each drawn when first asked for (a 2 MB paragraph has
+        25,000 of them, and only a screenful is ever shown at once)."""
         console = self.app.console
         style = self.get_component_rich_style
         line_style = base + style("article-view--cursor") if is_cursor else base
@@ -926,8 +929,11 @@ class ArticleView(ScrollView, can_focus=True):
         prefix_style = line_style + style(
             "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
         )
-        strips: list[Strip] = []
-        for number, (start, end) in enumerate(lines):
+
+        def render_row(number: int) -> Strip:
+            if number >= len(lines):
+                return Strip.blank(width, base)
+            start, end = lines[number]
             prefix = shape.first if number == 0 else shape.rest
             if number in noted:
                 gutter = note_gutter
@@ -938,7 +944,7 @@ class ArticleView(ScrollView, can_focus=True):
             segments = [left, mark, gutter]
             if prefix:
                 segments.append(Segment(prefix, prefix_style))
-            piece = text[start:end]
+            piece = _slice(text, start, end)
             piece.stylize_before(line_style)
             segments.extend(piece.render(console))
             used = self._left + GUTTER + len(prefix) + piece.cell_len
@@ -948,7 +954,40 @@ class ArticleView(ScrollView, can_focus=True):
                 used += fill
             if width > used:
                 segments.append(Segment(" " * (width - used), base))
-            strips.append(Strip(segments).crop_extend(0, width, base))
-        for _ in range(self._gap(index)):
-            strips.append(Strip.blank(width, base))
-        return strips
+            return Strip(segments).crop_extend(0, width, base)
+
+        return _Rows(render_row, len(lines) + self._gap(index))
+
+
+class _Rows(Sequence[Strip]):
+    """A block's rows, drawn on first use and kept."""
+
+    def __init__(self, render: Callable[[int], Strip], length: int) -> None:
+        self._render = render
+        self._length = length
+        self._done: dict[int, Strip] = {}
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(self._length))]
+        if row < 0:
+            row += self._length
+        if not 0 <= row < self._length:
+            raise IndexError(row)
+        strip = self._done.get(row)
+        if strip is None:
+            strip = self._done[row] = self._render(row)
+        return strip
+
+
+def _slice(text: Text, start: int, end: int) -> Text:
+    """``text[start:end]`` without copying the whole text (Rich's slice divides it all,
+    which made drawing a long paragraph quadratic)."""
+    piece = Text(text.plain[start:end], style=text.style, end="")
+    for span in text.spans:
+        if span.end > start and span.start < end:
+            piece.stylize(span.style, max(span.start, start) - start, min(span.end, end) - start)
+    return piece

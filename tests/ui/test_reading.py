@@ -241,3 +241,27 @@ async def test_a_deep_position_in_a_book_is_restored_once_it_has_loaded(book: Pa
         assert app.screen.view.cursor == 1101
         text = app.screen.article.blocks[1101].text
         assert cursor_lines(app)[0] == " ".join(text.split()[:12])[: len(cursor_lines(app)[0])]
+
+
+async def test_a_two_megabyte_paragraph_opens_scrolls_searches_and_highlights(
+    tmp_path: Path,
+) -> None:
+    words = ("alpha", "beta", "gamma", "delta", "river", "stone")
+    text = " ".join(words[(n * 7) % 6] for n in range(350_000)) + " UNIQUEEND"
+    path = tmp_path / "one-paragraph.txt"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size > 2_000_000
+    app = make_app(article=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("G")
+        assert "UNIQUEEND" not in screen_text(app)  # G goes to the paragraph, not its end
+        await pilot.press("space", "slash", *"UNIQUEEND", "enter")
+        await pilot.pause()
+        assert "Match 1 of 1" in screen_text(app)
+        assert "UNIQUEEND" in screen_text(app)
+        await pilot.press("v", "h")
+        from reader.paths import resolve
+        from reader.store import Store
+
+        (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
+        assert highlight.anchor.exact == "alpha"
