@@ -265,3 +265,18 @@ async def test_a_two_megabyte_paragraph_opens_scrolls_searches_and_highlights(
 
         (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
         assert highlight.anchor.exact == "alpha"
+
+
+async def test_fifty_thousand_one_word_paragraphs_open_and_reach_the_end(tmp_path: Path) -> None:
+    path = tmp_path / "many.txt"
+    path.write_text("\n\n".join(f"word{n}" for n in range(50_000)), encoding="utf-8")
+    app = make_app(article=path)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("G")
+        await pilot.pause()
+        assert app.screen.view.cursor == 49_999
+        assert "word49999" in screen_text(app)
+        await pilot.press("slash", *"word25000", "enter")
+        await pilot.pause()
+        assert app.screen.view.cursor == 25_000
