@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -335,3 +336,30 @@ async def test_e_exports_the_notes_to_the_export_folder() -> None:
         text = exports[0].read_text(encoding="utf-8")
         assert "> In a brief social media post" in text and "exported *note*" in text
         assert "Exported 1 highlight to" in screen_text(app)
+
+
+async def test_a_full_disk_is_reported_and_nothing_is_shown_as_saved(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import errno
+    import os
+
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h")  # one highlight saved before the disk fills
+        before = resolve().db.read_bytes()
+
+        def full(fd: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        with monkeypatch.context() as patch:  # not undo(): that would drop the data folder
+            patch.setattr(os, "fsync", full)
+            await pilot.press("j", "h")
+            await pilot.pause()
+            assert "Not saved" in screen_text(app)
+            assert "No space left on device" in screen_text(app)
+            assert "Highlights · 1" in pane_text(app)
+        assert resolve().db.read_bytes() == before
+        assert not [p for p in resolve().db.parent.iterdir() if p.name.endswith(".tmp")]
+        await pilot.press("h")  # space again: saving works
+        assert len(saved()) == 2
