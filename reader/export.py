@@ -56,11 +56,8 @@ def gather(
     """Place each highlight in the article's current text (as the app does) and order them."""
     entries = []
     for highlight in highlights:
-        anchor = highlight.anchor
-        if anchor.fingerprint == article.fingerprint and 0 <= anchor.start <= anchor.end:
-            entries.append(Entry(highlight, anchor.start, anchor.end))
-            continue
-        placement = locate(article.text, anchor, fingerprint=article.fingerprint)
+        # locate() itself takes the recorded position when the text is unchanged.
+        placement = locate(article.text, highlight.anchor, fingerprint=article.fingerprint)
         if placement is None:
             entries.append(Entry(highlight, None, None))
         else:
@@ -206,13 +203,8 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
 
 def _where(article: Article, start: int) -> tuple[int, str]:
     index = article.block_at(start)
-    section = ""
-    for heading in article.headings:
-        if heading > index:
-            break
-        if heading != index and article.blocks[heading].level > 1:
-            section = article.blocks[heading].text
-    return index, section
+    heading = article.heading_before(index, min_level=2)  # the h1 is the title
+    return index, "" if heading is None else article.blocks[heading].text
 
 
 def to_markdown(

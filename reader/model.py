@@ -7,7 +7,7 @@ highlight and an exported quote all speak in the same offsets.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -131,6 +131,17 @@ class Article:
     def headings(self) -> list[int]:
         """Indices of the heading blocks, in order."""
         return self._headings
+
+    def heading_before(self, index: int, *, min_level: int = 1) -> int | None:
+        """The last heading above block ``index`` (never the block itself) whose level is
+        at least ``min_level``, or None."""
+        position = bisect_left(self._headings, index) - 1
+        while position >= 0:
+            heading = self._headings[position]
+            if self.blocks[heading].level >= min_level:
+                return heading
+            position -= 1
+        return None
 
     @property
     def next_start(self) -> int:

@@ -193,14 +193,6 @@ class TextPrompt(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-KIND_LABELS = {
-    "article": "article",
-    "highlight": "highlight",
-    "note": "note",
-    "paragraph": "paragraph",
-}
-
-
 class LinkPicker(ModalScreen[Candidate | None]):
     """Search the whole library as you type; enter links to the passage chosen."""
 
@@ -288,7 +280,7 @@ class LinkPicker(ModalScreen[Candidate | None]):
         options.clear_options()
         for candidate in self._shown:
             text = Text()
-            text.append(f"{KIND_LABELS[candidate.kind]:>9} ", style="dim")
+            text.append(f"{candidate.kind:>9} ", style="dim")
             text.append(visible(candidate.title), style="bold")
             if candidate.kind != "article":
                 text.append(f" ¶ {candidate.block + 1}  ", style="dim")

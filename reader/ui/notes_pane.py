@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from reader.annotations import Placed
 from reader.layout import visible, wrap
+from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.text import plain
 
 SWATCH = "▌"
@@ -427,10 +428,8 @@ class NotesPane(Vertical):
         empty.display = not shown
         entries.display = bool(shown)
 
-    def show_links(self, choices: list) -> None:
+    def show_links(self, choices: list[LinkChoice]) -> None:
         """The cross-links of the paragraph under the cursor ("Links here", "Linked from")."""
-        from reader.ui.link_choice import choice_text
-
         box = self.query_one("#pane-links", Static)
         if not choices:
             box.display = False

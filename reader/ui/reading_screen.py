@@ -454,10 +454,9 @@ class ReadingScreen(Screen[None]):
             return "could not be placed"
         index = self.article.block_at(placed.start)
         where = f"¶ {index + 1}"
-        headings = self.article.headings
-        position = bisect_right(headings, index) - 1
-        if position >= 0 and headings[position] != index:
-            title = " ".join(self.article.blocks[headings[position]].text.split())
+        heading = self.article.heading_before(index)
+        if heading is not None:
+            title = " ".join(self.article.blocks[heading].text.split())
             where += f" · {title[:40]}"
         return where
 
@@ -872,7 +871,7 @@ class ReadingScreen(Screen[None]):
                 found.append(LinkChoice("read-more", title, "in your library", Path(key)))
             else:
                 found.append(LinkChoice("unresolved", block.text, "not in your library"))
-        found.extend(self.choices_cached(index))
+        found.extend(self.cross_link_choices(index))
         if self.annotations is not None:
             titles = None
             for placed in self.annotations.in_range(block.start, block.end):
@@ -1085,14 +1084,11 @@ class ReadingScreen(Screen[None]):
     def _show_links_here(self) -> None:
         if not self.article.blocks:
             return
-        entries = [
-            c for c in self.choices_cached(self.view.cursor) if c.kind in ("outgoing", "backlink")
-        ]
-        self.pane.show_links(entries)
+        self.pane.show_links(self.cross_link_choices(self.view.cursor))
 
-    def choices_cached(self, index: int) -> list[LinkChoice]:
-        """The cross-links of block ``index`` (cheap, no file read: the pane asks on every
-        move)."""
+    def cross_link_choices(self, index: int) -> list[LinkChoice]:
+        """The cross-links of block ``index`` (a dictionary lookup, no file read: the pane
+        asks on every move)."""
         found = []
         for side, link in self._link_blocks.get(index, []):
             other = link.target if side == "source" else link.source

@@ -146,3 +146,15 @@ def test_odd_paths_are_unsupported_not_a_crash(tmp_path: Path) -> None:
     doc = article(tmp_path)
     assert resolve_href("%00", doc, tmp_path).kind == "unsupported"
     assert resolve_href("a" * 300 + ".md", doc, tmp_path).kind == "unsupported"
+
+
+def test_heading_before_skips_the_block_itself_and_lower_levels() -> None:
+    doc = load_text(
+        "# Title\n\nIntro.\n\n## Part\n\nText.\n\n# Another h1\n\nMore.\n", Path("h.md")
+    )
+    texts = [b.text for b in doc.blocks]
+    assert doc.heading_before(texts.index("Intro.")) == 0
+    assert doc.heading_before(0) is None
+    assert doc.heading_before(texts.index("Part")) == 0
+    assert doc.heading_before(texts.index("More."), min_level=2) == texts.index("Part")
+    assert doc.heading_before(texts.index("Intro."), min_level=2) is None
