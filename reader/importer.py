@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from reader.anchoring import describe, locate
-from reader.documents import DocumentError, load_article
+from reader.documents import DocumentError, article_id, load_article
 from reader.documents import describe as describe_file
 from reader.library import article_files
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
@@ -65,7 +65,7 @@ class Articles:
     def __init__(self, folder: Path | None) -> None:
         self._by_path: dict[str, Path] = {}
         self._by_id: dict[str, Path] = {}
-        self._by_source: dict[str, Path] = {}
+        self._by_source: dict[str, Path] | None = None  # read on first need
         self._loaded: dict[Path, Article] = {}
         if folder is not None:
             try:
@@ -76,16 +76,22 @@ class Articles:
                 self._remember(path)
 
     def _remember(self, path: Path) -> None:
-        from reader.documents import article_id
-
         self._by_path[str(path.resolve())] = path
         self._by_id[article_id(path)] = path
-        try:
-            meta, _ = describe_file(path)
-        except DocumentError:
-            return
-        if meta.source:
-            self._by_source[meta.source.strip()] = path
+
+    def _sources(self) -> dict[str, Path]:
+        """Front-matter ``source`` -> file; each file's head is read once, and only when an
+        annotation names its article by URL."""
+        if self._by_source is None:
+            self._by_source = {}
+            for path in self._by_path.values():
+                try:
+                    meta, _ = describe_file(path)
+                except DocumentError:
+                    continue
+                if meta.source:
+                    self._by_source[meta.source.strip()] = path
+        return self._by_source
 
     def find(self, source: str) -> Article | None:
         """The article a target's ``source`` names, or None."""
@@ -101,29 +107,24 @@ class Articles:
 
     def _path_for(self, source: str) -> Path | None:
         source = source.strip()
-        if source in self._by_source:
-            return self._by_source[source]
         if source.startswith("urn:reader:article:"):
             return self._by_id.get(source.rsplit(":", 1)[1])
         if source in self._by_id:
             return self._by_id[source]
         parts = urlsplit(source)
-        if parts.scheme == "file":
-            candidate = Path(unquote(parts.path))
-        elif not parts.scheme:
-            candidate = Path(source).expanduser()
-        else:
-            return None
+        if parts.scheme not in ("", "file"):
+            return self._sources().get(source)
+        candidate = Path(unquote(parts.path)) if parts.scheme else Path(source).expanduser()
         try:
             resolved = str(candidate.resolve())
-        except OSError:
+            if resolved in self._by_path:
+                return self._by_path[resolved]
+            if candidate.is_file():
+                self._remember(candidate)
+                return candidate
+        except (OSError, ValueError):
             return None
-        if resolved in self._by_path:
-            return self._by_path[resolved]
-        if candidate.is_file():
-            self._remember(candidate)
-            return candidate
-        return None
+        return self._sources().get(source)
 
 
 def _selectors(target: object) -> tuple[str, dict, dict]:
