@@ -202,6 +202,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._lines: dict[int, list[tuple[int, int]]] = {}
         self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(1024)
         self._text_width = 0
+        self._laid_out_width = -1  # the widget width the column was last computed for
         self._left = 0
         self._matches: list[int] = []
         self._match_length = 0
@@ -279,6 +280,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _relayout(self) -> None:
         """Recompute the column for the current width (after a resize)."""
         width = self.scrollable_content_region.width
+        self._laid_out_width = width
         column = min(MAX_COLUMN, max(20, width - 2))
         text_width = max(12, column - GUTTER)
         self._left = max(0, (width - column) // 2)
@@ -778,6 +780,10 @@ class ArticleView(ScrollView, can_focus=True):
     # --- rendering ------------------------------------------------------------------------
 
     def render_lines(self, crop: Region) -> list[Strip]:
+        if self.scrollable_content_region.width != self._laid_out_width:
+            # The first frame of the app's first screen is drawn before its Resize event is
+            # handled: wrap for the width being drawn, not the width at mount (zero).
+            self._relayout()
         # Make every height on screen exact before drawing, so no line moves mid-frame.
         self._settle(int(self.scroll_offset.y))
         return super().render_lines(crop)

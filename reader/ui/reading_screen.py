@@ -231,6 +231,13 @@ class ReadingScreen(Screen[None]):
 
     _opened = 0  # reading screens mounted so far, in this process
 
+    def _pop_result_callback(self) -> None:
+        # An article opened directly is the app's default screen, which Textual gives no
+        # result callback; switching to another article would then pop an empty list
+        # (Textual issue #2650). Nothing waits on a reading screen's result.
+        if self._result_callbacks:
+            super()._pop_result_callback()
+
     def _settle_memory(self) -> None:
         """Exempt the loaded article from garbage collection.
 

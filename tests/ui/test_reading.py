@@ -280,3 +280,44 @@ async def test_fifty_thousand_one_word_paragraphs_open_and_reach_the_end(tmp_pat
         await pilot.press("slash", *"word25000", "enter")
         await pilot.pause()
         assert app.screen.view.cursor == 25_000
+
+
+async def test_the_first_frame_is_wrapped_for_the_width_it_is_drawn_at(monkeypatch) -> None:
+    # The article is the app's first screen, drawn before its Resize event is handled: a
+    # view that kept the column it computed at mount (zero wide) drew one word per line.
+    from reader.ui.article_view import ArticleView
+
+    drawn: list[str] = []
+    render_line = ArticleView.render_line
+
+    def spy(self: ArticleView, y: int):
+        strip = render_line(self, y)
+        drawn.append(strip.text)
+        return strip
+
+    monkeypatch.setattr(ArticleView, "render_line", spy)
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE, notifications=True):
+        first_line = next(line for line in drawn if line.strip())
+        assert first_words(0, 6) in first_line
+
+
+async def test_an_article_that_cannot_be_opened_directly_exits_with_its_reason(
+    monkeypatch, tmp_path: Path
+) -> None:
+    # The command line checks the file first; this is the file going away in between.
+    from reader.documents import DocumentError
+
+    def fail(path: Path):
+        raise DocumentError(f"{path}: no longer there")
+
+    monkeypatch.setattr("reader.ui.app.open_article", fail)
+    gone = tmp_path / "gone.md"
+    app = make_app(article=gone)
+    said: list[str] = []
+    exit_app = app.exit
+    monkeypatch.setattr(app, "exit", lambda **kw: (said.append(kw["message"]), exit_app(**kw)))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+    assert app.return_code == 2
+    assert said == [f"{gone}: no longer there"]
