@@ -75,7 +75,8 @@ SAMPLE = ROOT / "articles" / "canada-us-talks-digital-services-tax.md"
 FLOOR_APP = HERE / "floor_app.py"
 
 COLS, ROWS = 160, 45
-FRAME_END = b"\x1b[?2026l"
+FRAME_BEGIN, FRAME_END = b"\x1b[?2026h", b"\x1b[?2026l"
+UNBRACKETED_GAP = 0.010  # silence that ends a frame drawn without synchronized output
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_REPLY = b"\x1b[?2026;2$y"
 _TAIL = max(len(FRAME_END), len(SYNC_QUERY)) - 1
@@ -168,6 +169,8 @@ class Session:
             READER_DATA_DIR=str(data_dir),
         )
         env.pop("NO_COLOR", None)
+        # A user's Python caches byte-code; without the cache every start compiles reader anew.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
         self.frame_ends: list[float] = []
         self.frame_end_bytes: list[int] = []  # bytes read when each frame end arrived
         self.bytes_read = 0
@@ -245,15 +248,17 @@ class Session:
             found = self.text.find(marker, self._search_from)
             if found < 0:
                 self._search_from = max(0, len(self.text) - len(marker) + 1)
-            else:
+            elif self.text.rfind(FRAME_BEGIN, 0, found) > self.text.rfind(FRAME_END, 0, found):
                 end = self.text.find(FRAME_END, found)
                 if end >= 0:
-                    end += len(FRAME_END)
-                    when = next(t for offset, t in self._chunks if offset >= end)
-                    self._keep_text = False
-                    self.text = bytearray()
-                    self._chunks = []
-                    return when - self.t0
+                    return self._painted(end + len(FRAME_END))
+            else:
+                # Drawn before the program knew the terminal synchronizes output (Textual
+                # paints before the answer to its query arrives): the frame is the burst of
+                # output around the marker, over when nothing more arrives for a moment.
+                while self.pump(UNBRACKETED_GAP):
+                    pass
+                return self._painted(len(self.text))
             if self.eof:
                 break
             self.pump(deadline - time.perf_counter())
@@ -263,6 +268,14 @@ class Session:
             f"{self.case.name}: {what} before painting {marker!r}; "
             f"frames seen: {len(self.frame_ends)}; last output: {tail!r}"
         )
+
+    def _painted(self, end: int) -> float:
+        """Seconds from fork until the output up to offset ``end`` had arrived."""
+        when = next(t for offset, t in self._chunks if offset >= end)
+        self._keep_text = False
+        self.text = bytearray()
+        self._chunks = []
+        return when - self.t0
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -544,6 +557,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--quick", action="store_true", help="smoke check: 2 runs, 30 presses per key"
     )
     parser.add_argument(
+        "--start-only", action="store_true", help="measure start-up and memory, press no keys"
+    )
+    parser.add_argument(
         "--cases", default="floor,sample,book", help="comma-separated subset of floor,sample,book"
     )
     options = parser.parse_args(argv)
@@ -579,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             measure_start(result.case, result, quiet)
         print(f"# start-up run {run + 1}/{runs} done", file=sys.stderr)
     for result in results:
-        if result.case.keys:
+        if result.case.keys and not options.start_only:
             measure_keys(result.case, result, presses, quiet)
             print(f"# keys done for {result.case.name}", file=sys.stderr)
     print(
