@@ -12,8 +12,10 @@ the big book (``benchmarks/.cache/kjv-and-shakespeare.md``, 5.5 MB, built with
 ``textual.app.App`` showing one ``Static``, i.e. what any Textual app costs.
 
 Every program runs as a real process under a pseudo-terminal sized 160x45, with
-``TERM=xterm-256color``, ``COLUMNS``/``LINES`` set and ``READER_DATA_DIR`` pointing to a fresh
-temporary folder (no user data is read or written, no reading position is restored). The parent
+``TERM=xterm-256color``, ``COLUMNS``/``LINES`` set and ``READER_DATA_DIR`` pointing to a
+temporary folder (no user data is read or written). The start-ups of a case share one folder,
+so that the unmeasured warm-up creates the database the measured starts open, as every start
+but a user's very first does; each key-press process gets a fresh one. The parent
 reads the terminal output continuously and plays the part of a terminal that supports
 synchronized output: Textual asks (``CSI ? 2026 $ p``) and only brackets its frames with
 ``CSI ? 2026 h`` ... ``CSI ? 2026 l`` when the terminal answers, so the harness answers
@@ -360,15 +362,18 @@ class Session:
 
 
 @contextlib.contextmanager
-def session(case: Case, quiet: float) -> Iterator[Session]:
-    """Run ``case`` in a fresh data folder; always quit (or kill) it and remove the folder."""
-    data_dir = Path(tempfile.mkdtemp(prefix="reader-bench-"))
-    running = Session(case, data_dir, quiet)
+def session(case: Case, quiet: float, data_dir: Path | None = None) -> Iterator[Session]:
+    """Run ``case`` in ``data_dir`` (default: a fresh folder, removed afterwards); always quit
+    (or kill) it."""
+    fresh = data_dir is None
+    folder = Path(tempfile.mkdtemp(prefix="reader-bench-")) if data_dir is None else data_dir
+    running = Session(case, folder, quiet)
     try:
         yield running
     finally:
         problem = running.close()
-        shutil.rmtree(data_dir, ignore_errors=True)
+        if fresh:
+            shutil.rmtree(folder, ignore_errors=True)
         if problem:
             print(f"  ! {case.name}: {problem}", file=sys.stderr)
 
@@ -376,9 +381,11 @@ def session(case: Case, quiet: float) -> Iterator[Session]:
 # --- the measurements --------------------------------------------------------------------
 
 
-def measure_start(case: Case, result: CaseResult | None, quiet: float) -> None:
+def measure_start(
+    case: Case, result: CaseResult | None, quiet: float, data_dir: Path | None = None
+) -> None:
     """One start-up: first paint and peak RSS (nothing is recorded when ``result`` is None)."""
-    with session(case, quiet) as running:
+    with session(case, quiet, data_dir) as running:
         paint = running.first_paint()
         if not running.wait_quiet(SETTLE_QUIET, SETTLE_LIMIT):
             raise BenchError(f"{case.name}: still painting {SETTLE_LIMIT:.0f} s after start")
@@ -588,12 +595,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         file=sys.stderr,
     )
     started = time.perf_counter()
-    for result in results:  # unmeasured warm-up start
-        measure_start(result.case, None, quiet)
-    for run in range(runs):
-        for result in results:
-            measure_start(result.case, result, quiet)
-        print(f"# start-up run {run + 1}/{runs} done", file=sys.stderr)
+    # One data folder per case for the start-ups: the warm-up start creates the database
+    # that the measured starts open, as every start after a user's first one does.
+    folders = {
+        result.case.name: Path(tempfile.mkdtemp(prefix="reader-bench-")) for result in results
+    }
+    try:
+        for result in results:  # unmeasured warm-up start
+            measure_start(result.case, None, quiet, folders[result.case.name])
+        for run in range(runs):
+            for result in results:
+                measure_start(result.case, result, quiet, folders[result.case.name])
+            print(f"# start-up run {run + 1}/{runs} done", file=sys.stderr)
+    finally:
+        for folder in folders.values():
+            shutil.rmtree(folder, ignore_errors=True)
     for result in results:
         if result.case.keys and not options.start_only:
             measure_keys(result.case, result, presses, quiet)

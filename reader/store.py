@@ -17,13 +17,15 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 SCHEMA_VERSION = 1
 LOCK_TIMEOUT = 10.0
@@ -204,7 +206,7 @@ class Store:
         self.backup = self.path.with_name(self.path.name + ".bak")
         self.read_only = read_only
         self.problem = ""
-        self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")))
+        self._lock: FileLock | None = None  # made on the first write (filelock costs 8 ms)
         self._last_backup = 0.0
         if not read_only:
             try:
@@ -271,6 +273,10 @@ class Store:
     def _transaction(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(self.problem or f"{self.path} is open read-only")
+        from filelock import FileLock, Timeout
+
+        if self._lock is None:
+            self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")))
         try:
             with self._lock.acquire(timeout=LOCK_TIMEOUT):
                 # Another reader may have written since we last looked: re-read, and make

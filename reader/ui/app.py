@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -69,6 +70,8 @@ class ReaderApp(App[None]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        # The command line turns garbage collection off while the first screen is built.
+        self.call_after_refresh(gc.enable)
         if self._failed_to_open:
             self.exit(return_code=2, message=self._failed_to_open)
             return

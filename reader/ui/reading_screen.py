@@ -8,7 +8,7 @@ import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Static
 
 from reader.anchoring import describe, locate
 from reader.annotations import Annotations, Placed, clean_tags
@@ -38,6 +38,9 @@ from reader.ui.article_view import ArticleView
 from reader.ui.link_choice import LinkChoice
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
 from reader.ui.text import plain
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
 
 PANE_MIN_WIDTH = 110
 
@@ -70,24 +73,6 @@ class ArticleHeader(Horizontal):
     def show_position(self, text: str) -> None:
         """Show the reading position (plain text)."""
         self.query_one("#where", Static).update(plain(text))
-
-
-class SearchBar(Input):
-    """The search field: shown by ``/``, hidden again on enter or escape."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
-
-    DEFAULT_CSS = """
-    SearchBar { dock: bottom; display: none; margin-bottom: 1; border: tall $accent; }
-    SearchBar.-active { display: block; }
-    """
-
-    class Cancelled(Message):
-        """The search was dismissed without searching."""
-
-    def action_cancel(self) -> None:
-        """Hide without searching."""
-        self.post_message(self.Cancelled())
 
 
 class ReadingScreen(Screen[None]):
@@ -182,10 +167,6 @@ class ReadingScreen(Screen[None]):
         with Horizontal(id="reading-body"):
             yield ArticleView(self.article, id="article")
             yield NotesPane(id="notes")
-        yield SearchBar(
-            placeholder="Search this article (enter to find, escape to cancel)",
-            select_on_focus=False,
-        )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -310,9 +291,20 @@ class ReadingScreen(Screen[None]):
 
     # --- search -----------------------------------------------------------------------
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         """Open the search field."""
-        bar = self.query_one(SearchBar)
+        # Mounted on first use: the Input widget is not needed to paint the article.
+        from reader.ui.search_bar import SearchBar
+
+        bars = self.query(SearchBar)
+        bar = bars.first() if bars else None
+        if bar is None:
+            bar = SearchBar(
+                placeholder="Search this article (enter to find, escape to cancel)",
+                select_on_focus=False,
+                id="search",
+            )
+            await self.mount(bar)
         bar.add_class("-active")
         bar.display = True
         bar.value = self._query
@@ -321,17 +313,17 @@ class ReadingScreen(Screen[None]):
         self.set_focus(bar)
 
     def _close_search(self) -> None:
-        bar = self.query_one(SearchBar)
+        bar = self.query_one("#search")
         bar.remove_class("-active")
         bar.display = False
         self.set_focus(self.view)
 
-    @on(SearchBar.Cancelled)
-    def _search_cancelled(self) -> None:
+    def on_search_bar_cancelled(self) -> None:
         self._close_search()
 
-    @on(Input.Submitted)
-    def _search_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
+            return
         event.stop()
         self._close_search()
         self._run_search(event.value)

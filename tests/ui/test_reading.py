@@ -321,3 +321,18 @@ async def test_an_article_that_cannot_be_opened_directly_exits_with_its_reason(
         await pilot.pause()
     assert app.return_code == 2
     assert said == [f"{gone}: no longer there"]
+
+
+async def test_garbage_collection_is_back_on_once_the_first_screen_is_painted() -> None:
+    # The command line turns the collector off to build the first screen faster; left off,
+    # a long session would never free a cycle.
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app(article=SAMPLE)
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
