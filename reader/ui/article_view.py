@@ -438,9 +438,15 @@ class ArticleView(ScrollView, can_focus=True):
         self.move_to(0, top=True)
 
     def action_last(self) -> None:
-        """Last paragraph (follows the end while a long book is still loading)."""
-        self.move_to(len(self.article.blocks) - 1)
+        """Last paragraph, scrolled to the end of the text (follows the end while a long
+        book is still loading)."""
+        last = len(self.article.blocks) - 1
+        self.move_to(last)
         self._pending_end = not self.article.complete
+        if last >= 0 and self._text_width and len(self._wrapped(last)) > self.size.height:
+            # A last paragraph taller than the screen: show where the text ends, as a pager
+            # does, not the top of a paragraph that may be a book long.
+            self._scroll_lines(max(0, self._heights.total - self.size.height))
 
     def action_page_down(self) -> None:
         """Scroll one screen down; the cursor goes to the first paragraph in view."""
