@@ -17,13 +17,16 @@ from rich.cells import cell_len
 _PLACEHOLDERS: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
 _PLACEHOLDERS[0x7F] = "\u2421"
 _PLACEHOLDERS.update({code: "\u2426" for code in range(0x80, 0xA0)})
-_PLACEHOLDERS.update(
-    {code: "\u2422" for code in (0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-)
+_BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+_PLACEHOLDERS.update({code: "\u2422" for code in _BIDI})
+# Line and paragraph separators: some terminals break the line on them.
+_PLACEHOLDERS.update({0x2028: "\u2424", 0x2029: "\u2424"})
 _PLACEHOLDERS[ord("\t")] = " "
 _PLACEHOLDERS[ord("\n")] = " "
-_NEEDS_MAP = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NEEDS_MAP = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_PLACEHOLDERS)) + "]")
 _WORD = re.compile(r"[^ \n]+")
+# For text being edited: the same, except that line ends and tabs are the user's own.
+_EDIT_PLACEHOLDERS = {code: mark for code, mark in _PLACEHOLDERS.items() if code not in (9, 10)}
 
 
 def visible(text: str) -> str:
@@ -35,6 +38,17 @@ def visible(text: str) -> str:
     if _NEEDS_MAP.search(text) is None:
         return text
     return text.translate(_PLACEHOLDERS)
+
+
+def editable(text: str) -> str:
+    """``text`` as :func:`visible` makes it, but with its newlines and tabs kept.
+
+    For notes and fields the user edits: a pasted or imported control character becomes
+    its placeholder, which is then what is saved.
+    """
+    if _NEEDS_MAP.search(text) is None:
+        return text
+    return text.translate(_EDIT_PLACEHOLDERS)
 
 
 def _cells(text: str) -> int:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 
 from reader.layout import visible
 from reader.library import Library, LibraryEntry
+from reader.ui.fields import SafeInput
 from reader.ui.text import plain
 
 
@@ -60,7 +61,7 @@ class LibraryScreen(Screen[None]):
         count = len(self.library.entries)
         label = f"Library · {self.library.folder.name} · {count} article{'s' * (count != 1)}"
         yield Static(plain(label), id="library-title")
-        yield Input(placeholder="Type to filter by title", id="filter", select_on_focus=False)
+        yield SafeInput(placeholder="Type to filter by title", id="filter", select_on_focus=False)
         yield LibraryTable(cursor_type="row", zebra_stripes=True, id="articles")
         yield Static("", id="library-empty")
         yield Footer()

@@ -19,6 +19,7 @@ from reader.documents import DocumentError
 from reader.layout import visible
 from reader.link_index import Candidate, build_index, rank
 from reader.store import Store
+from reader.ui.fields import SafeInput
 from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.note_editor import _EDITOR_CSS, _excerpt
 from reader.ui.text import plain
@@ -177,7 +178,7 @@ class TextPrompt(ModalScreen[str | None]):
             yield Static(plain(self.title_text), classes="editor-title")
             if self.detail:
                 yield Static(plain(_excerpt(self.detail)), classes="editor-quote")
-            yield Input(placeholder=self.placeholder, id="prompt-input", select_on_focus=False)
+            yield SafeInput(placeholder=self.placeholder, id="prompt-input", select_on_focus=False)
             yield Static(plain("enter save · escape cancel"), classes="editor-hint")
 
     def on_mount(self) -> None:
@@ -221,7 +222,7 @@ class LinkPicker(ModalScreen[Candidate | None]):
         with Vertical():
             yield Static(plain("Link this passage to…"), classes="editor-title")
             yield Static(plain(f"“{_excerpt(self.source, 160)}”"), classes="editor-quote")
-            yield Input(
+            yield SafeInput(
                 placeholder="Search titles, highlights, notes and paragraphs",
                 id="picker-input",
                 select_on_focus=False,

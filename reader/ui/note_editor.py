@@ -8,11 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
+from reader.layout import editable, visible
+from reader.ui.fields import SafeInput
 from reader.ui.text import plain
 
 _EDITOR_CSS = """
@@ -76,7 +78,13 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class NoteArea(TextArea):
-    """A TextArea that leaves escape to the editor around it."""
+    """A TextArea that leaves escape to the editor around it, and shows no control
+    character (see reader.ui.fields)."""
+
+    async def _on_paste(self, event: Paste) -> None:
+        # Runs before TextArea's own handler, which inserts event.text: pasted terminal
+        # output may carry escape sequences (see reader.ui.fields).
+        event.text = editable(event.text)
 
     async def _on_key(self, event: Key) -> None:
         # Textual calls each class's handler in turn; preventing the default skips
@@ -106,7 +114,10 @@ class NoteEditor(ModalScreen[str | None]):
         super().__init__()
         self.title_text = title
         self.quote = quote
-        self.original = note
+        # A note imported from elsewhere may hold control characters: shown, and saved, as
+        # their placeholders (the reader is told).
+        self.original = editable(note)
+        self.cleaned = self.original != note
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -114,9 +125,10 @@ class NoteEditor(ModalScreen[str | None]):
             if self.quote:
                 yield Static(plain(f"“{_excerpt(self.quote)}”"), classes="editor-quote")
             yield NoteArea(self.original, id="note-text", soft_wrap=True, tab_behavior="indent")
-            yield Static(
-                plain("ctrl+s save · escape cancel · Markdown is welcome"), classes="editor-hint"
-            )
+            hint = "ctrl+s save · escape cancel · Markdown is welcome"
+            if self.cleaned:
+                hint += " · control characters are shown as symbols (␛) and saved that way"
+            yield Static(plain(hint), classes="editor-hint")
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
@@ -180,13 +192,13 @@ class TagEditor(ModalScreen[str | None]):
         super().__init__()
         self.quote = quote
         self.tags = tags
-        self.known = known
+        self.known = [visible(tag) for tag in known]  # suggestions are drawn as typed
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(plain("Tags"), classes="editor-title")
             yield Static(plain(f"“{_excerpt(self.quote)}”"), classes="editor-quote")
-            yield Input(
+            yield SafeInput(
                 ", ".join(self.tags),
                 placeholder="comma, separated, tags",
                 suggester=TagSuggester(self.known),

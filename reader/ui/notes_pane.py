@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from reader.annotations import Placed
 from reader.layout import visible, wrap
+from reader.ui.fields import SafeInput
 from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.text import plain
 
@@ -378,7 +379,7 @@ class NotesPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static("Highlights", id="pane-title")
-        yield Input(
+        yield SafeInput(
             placeholder="Filter: words, #tag or colour", id="pane-filter", select_on_focus=False
         )
         yield Static("", id="pane-article-note")

@@ -6,10 +6,11 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.widgets import Input
+
+from reader.ui.fields import SafeInput
 
 
-class SearchBar(Input):
+class SearchBar(SafeInput):
     """The search field: shown by ``/``, hidden again on enter or escape."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", show=False)]
