@@ -158,6 +158,15 @@ class ReaderApp(App[None]):
         self.switch_screen(other)
         return True
 
+    def reload_article(self, screen: ReadingScreen) -> None:
+        """Replace ``screen`` by a fresh reading of its file, at the same paragraph."""
+        fresh = self._reading_screen(
+            screen.article.meta.path, direct=screen.direct, place=Place(block=screen.view.cursor)
+        )
+        if fresh is not None:  # else the reader was told why, and keeps what they have
+            self.switch_screen(fresh)
+            self.notify("Reloaded from disk.", timeout=3, markup=False)
+
     def record_jump(self, origin: Location) -> None:
         """Note a jump made within an article (search, pane, heading link)."""
         self.history.jumped(origin)

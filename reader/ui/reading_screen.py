@@ -75,6 +75,15 @@ class ArticleHeader(Horizontal):
         self.query_one("#where", Static).update(plain(text))
 
 
+def _file_state(path: Path) -> tuple[int, int] | None:
+    """(modification time, size) of ``path``, or None when it is gone or unreadable."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 class ReadingScreen(Screen[None]):
     """Reads one article."""
 
@@ -109,6 +118,7 @@ class ReadingScreen(Screen[None]):
             show=False,
             id="previous-linked",
         ),
+        Binding("ctrl+r", "reload", "Reload from disk", show=False, id="reload"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "close", "Back", id="back"),
     ]
@@ -188,6 +198,45 @@ class ReadingScreen(Screen[None]):
         if self._rest is not None and not self.article.complete:
             # Only once the first screen is painted: before it, each batch would hold it up.
             self.call_after_refresh(self._start_loading)
+        self._file_state = _file_state(self.article.meta.path)
+        self.set_interval(self.FILE_CHECK_SECONDS, self._check_file)
+
+    # --- the file on disk ---------------------------------------------------------------
+
+    FILE_CHECK_SECONDS = 2.0  # how often to look whether the article's file has changed
+
+    def _check_file(self) -> None:
+        """Tell the reader, once per change, that the file was edited, moved or deleted.
+
+        What is on screen stays as it was loaded: highlights are made on that text and
+        saved, so nothing is lost; ctrl+r reloads the new text and re-places them.
+        """
+        state = _file_state(self.article.meta.path)
+        if state == self._file_state:
+            return
+        self._file_state = state
+        path = self.article.meta.path
+        if state is None:
+            self.notify(
+                f"{path} was moved or deleted. You can go on reading and annotating this "
+                "copy: your highlights and notes are kept in reader's database.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+        else:
+            self.notify(
+                f"{path} changed on disk. Press ctrl+r to reload it; your highlights will "
+                "be placed in the new text.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    def action_reload(self) -> None:
+        """Read the article's file again, keeping the place and re-placing highlights."""
+        self.save_position()
+        self.app.reload_article(self)
 
     def _start_loading(self) -> None:
         self.run_worker(self._load_rest(), name="load", exclusive=True)

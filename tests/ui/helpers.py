@@ -30,3 +30,20 @@ def screen_text(app: ReaderApp) -> str:
 def cursor_lines(app: ReaderApp) -> list[str]:
     """Rows that carry the cursor mark in the margin, without the mark."""
     return [line.split("▌", 1)[1].strip() for line in screen_lines(app) if "▌" in line]
+
+
+def toasts(app: ReaderApp) -> list[str]:
+    """The notifications on screen, each as one line of text (wrapping undone)."""
+    lines = screen_lines(app)
+    shown = []
+    for toast in app.screen.query("Toast"):
+        region = toast.content_region
+        rows = (lines[y][region.x : region.right] for y in range(region.y, region.bottom))
+        shown.append(" ".join(" ".join(row.split()) for row in rows).strip())
+    return shown
+
+
+def notified(app: ReaderApp, text: str) -> bool:
+    """Whether a notification on screen says ``text`` (however its lines were wrapped)."""
+    wanted = "".join(text.split())
+    return any(wanted in "".join(toast.split()) for toast in toasts(app))

@@ -19,7 +19,7 @@ from reader.documents import load_article
 from reader.paths import resolve
 from reader.store import Store
 from reader.ui.app import ReaderApp
-from tests.ui.helpers import make_app, screen_lines, screen_text
+from tests.ui.helpers import make_app, notified, screen_lines, screen_text
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile"
 WIDE = (150, 40)
@@ -338,3 +338,73 @@ async def test_control_characters_in_titles_and_file_names_are_shown_as_placehol
         await pilot.pause()
         assert "Clear ␛[2J and ␢evil␢ title" in screen_text(app)  # the reading header
         assert_safe(app)
+
+
+# --- the file changes under the reader ---------------------------------------------------
+
+
+@pytest.fixture
+def quick_file_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reader.ui.reading_screen import ReadingScreen
+
+    monkeypatch.setattr(ReadingScreen, "FILE_CHECK_SECONDS", 0.05)
+
+
+async def test_an_article_edited_while_open_is_announced_and_reloaded_with_ctrl_r(
+    tmp_path: Path, quick_file_checks: None
+) -> None:
+    article = tmp_path / "draft.md"
+    article.write_text("# Draft\n\nFirst words.\n\nSecond paragraph here.\n", encoding="utf-8")
+    app = make_app(article=article)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "j", "h")  # highlight "Second paragraph here."
+        article.write_text(
+            "# Draft\n\nA new opening.\n\nFirst words.\n\nSecond paragraph here.\n",
+            encoding="utf-8",
+        )
+        await pilot.pause(0.3)
+        assert notified(app, f"{article} changed on disk. Press ctrl+r")
+        assert "A new opening." not in screen_text(app)  # nothing moves under the reader
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert "A new opening." in screen_text(app)
+        assert app.screen.view.cursor == 2
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        (highlight,) = stored(article)
+        marks = app.screen.view._marks
+        assert any(start == app.screen.article.blocks[3].start for start, *_ in marks.get(3, ()))
+        assert highlight.anchor.exact == "Second paragraph here."
+
+
+async def test_an_article_deleted_while_open_stays_readable_and_annotatable(
+    tmp_path: Path, quick_file_checks: None
+) -> None:
+    article = tmp_path / "gone.md"
+    article.write_text("# Gone\n\nA paragraph to keep.\n", encoding="utf-8")
+    document = load_article(article)
+    app = make_app(article=article)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        article.unlink()
+        await pilot.pause(0.3)
+        assert notified(app, f"{article} was moved or deleted")
+        await pilot.press("j", "h")
+        await pilot.press("ctrl+r")  # nothing to reload: said, and the article stays
+        await pilot.pause()
+        assert notified(app, "no such file")
+        assert "A paragraph to keep." in screen_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert notified(app, "Exported 1 highlight")
+    (highlight,) = Store(resolve().db).highlights(document.id)
+    assert highlight.anchor.exact == "A paragraph to keep."
+
+
+async def test_a_cp1252_file_opens_with_a_visible_notice() -> None:
+    app = make_app(article=HOSTILE / "cp1252.txt")
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        assert "Café crème “quoted” – dash, € euro." in screen_text(app)
+        notice = "cp1252.txt is not valid UTF-8; it was read as Windows-1252"
+        assert notified(app, notice)
