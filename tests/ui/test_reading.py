@@ -269,7 +269,9 @@ async def test_a_two_megabyte_paragraph_opens_scrolls_searches_and_highlights(
         assert highlight.anchor.exact == "alpha"
 
 
-async def test_fifty_thousand_one_word_paragraphs_open_and_reach_the_end(tmp_path: Path) -> None:
+async def test_fifty_thousand_one_word_paragraphs_open_reach_the_end_and_highlight(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "many.txt"
     path.write_text("\n\n".join(f"word{n}" for n in range(50_000)), encoding="utf-8")
     app = make_app(article=path)
@@ -282,6 +284,12 @@ async def test_fifty_thousand_one_word_paragraphs_open_and_reach_the_end(tmp_pat
         await pilot.press("slash", *"word25000", "enter")
         await pilot.pause()
         assert app.screen.view.cursor == 25_000
+        await pilot.press("h")
+        from reader.paths import resolve
+        from reader.store import Store
+
+        (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
+        assert highlight.anchor.exact == "word25000"
 
 
 async def test_the_first_frame_is_wrapped_for_the_width_it_is_drawn_at(monkeypatch) -> None:
