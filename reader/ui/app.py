@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -14,6 +15,7 @@ from textual.screen import Screen
 
 from reader.annotations import Annotations
 from reader.documents import DocumentError, open_article
+from reader.layout import editable
 from reader.library import scan
 from reader.links import History, Location, Place, same_file
 from reader.model import Article
@@ -73,7 +75,8 @@ class ReaderApp(App[None]):
         # The command line turns garbage collection off while the first screen is built.
         self.call_after_refresh(gc.enable)
         if self._failed_to_open:
-            self.exit(return_code=2, message=self._failed_to_open)
+            # Text, not str: Textual prints a str exit message as console markup.
+            self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
             return
         if self.store.problem:
             self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
@@ -261,6 +264,11 @@ class ReaderApp(App[None]):
             yield SystemCommand("Back", "Back to the library, or quit", screen.action_close)
         if hasattr(screen, "action_filter") and not isinstance(screen, ReadingScreen):
             yield SystemCommand("Filter", "Filter the library by title", screen.action_filter)
+
+    def notify(self, message: str, *, title: str = "", **kwargs) -> None:  # type: ignore[override]
+        """Show a notification; control characters in it (a file name's, say) become
+        placeholders, as everywhere else text is shown."""
+        super().notify(editable(message), title=editable(title), **kwargs)
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
         """Save where the reader is in every open article, then exit."""

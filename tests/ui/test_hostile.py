@@ -408,3 +408,16 @@ async def test_a_cp1252_file_opens_with_a_visible_notice() -> None:
         assert "Café crème “quoted” – dash, € euro." in screen_text(app)
         notice = "cp1252.txt is not valid UTF-8; it was read as Windows-1252"
         assert notified(app, notice)
+
+
+async def test_notifications_naming_hostile_files_show_their_controls_as_placeholders(
+    tmp_path: Path,
+) -> None:
+    copy_fixture("nul.txt", tmp_path, "bad \x1b]0;pwned\x07 name.txt")
+    copy_fixture("lone-cr.txt", tmp_path)
+    app = make_app(library=tmp_path)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        assert notified(app, "Skipped:")
+        assert notified(app, "bad ␛]0;pwned␇ name.txt is a binary file")
+        assert_safe(app)

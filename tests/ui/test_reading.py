@@ -330,7 +330,8 @@ async def test_an_article_that_cannot_be_opened_directly_exits_with_its_reason(
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.pause()
     assert app.return_code == 2
-    assert said == [f"{gone}: no longer there"]
+    (message,) = said
+    assert message.plain == f"{gone}: no longer there"  # a Text: never read as markup
 
 
 async def test_garbage_collection_is_back_on_once_the_first_screen_is_painted() -> None:
