@@ -50,6 +50,13 @@ def assert_safe(app: ReaderApp) -> None:
             assert not meta or "hostile" not in repr(meta), f"row {row}: action {meta!r}"
 
 
+def pane_shows(app: ReaderApp, text: str) -> bool:
+    """Whether the notes pane shows ``text``, however it was wrapped."""
+    left = app.screen.query_one("#notes").content_region.x
+    pane = "".join(line[left:] for line in screen_lines(app))
+    return "".join(text.split()) in "".join(pane.split())
+
+
 def copy_fixture(name: str, folder: Path, as_name: str | None = None) -> Path:
     target = folder / (as_name or name)
     shutil.copyfile(HOSTILE / name, target)
@@ -421,3 +428,41 @@ async def test_notifications_naming_hostile_files_show_their_controls_as_placeho
         assert notified(app, "Skipped:")
         assert notified(app, "bad ␛]0;pwned␇ name.txt is a binary file")
         assert_safe(app)
+
+
+async def test_links_between_hostile_articles_show_titles_quotes_and_labels_literally(
+    tmp_path: Path, hostile_action: list[str]
+) -> None:
+    from reader.ui.link_picker import LinkList, LinkPicker, TextPrompt
+
+    copy_fixture("controls.txt", tmp_path)
+    markup = copy_fixture("markup.md", tmp_path)
+    label = "[@click=app.hostile]label[/] [$accent]"
+    app = make_app(library=tmp_path, article=markup)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j")
+        for query in ("OSC 52 clipboard", "Bidi overrides"):
+            await pilot.press("l")
+            assert isinstance(app.screen, LinkPicker)
+            await app.workers.wait_for_complete()
+            await pilot.press(*query)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert query in screen_text(app)
+            assert_safe(app)
+            await pilot.press("enter")
+            assert isinstance(app.screen, TextPrompt)
+            await pilot.press(*label, "enter")
+            await pilot.pause()
+        assert pane_shows(app, label)  # "Links here" in the pane
+        assert_safe(app)
+        await pilot.press("o")  # two links from this paragraph: a numbered list
+        assert isinstance(app.screen, LinkList)
+        assert "Controls" in screen_text(app)
+        assert_safe(app)
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.screen.article.title == "Controls"
+        assert "Linked from" in screen_text(app) and pane_shows(app, label)
+        assert_safe(app)
+    assert hostile_action == []
