@@ -127,6 +127,7 @@ class ReaderApp(App[None]):
             article_note=self.store.article_note(article.id),
             position=position,
             direct=direct,
+            landing=place,
         )
 
     @property

@@ -140,6 +140,7 @@ class ReadingScreen(Screen[None]):
         article_note: str = "",
         position: ReadingPosition | None = None,
         direct: bool = False,
+        landing: Place | None = None,
     ) -> None:
         super().__init__()
         self.article = article
@@ -155,6 +156,9 @@ class ReadingScreen(Screen[None]):
         self._pane_current: str | None = None
         self._rest = rest
         self._start = position
+        # A place named by a heading, passage or quote, in a book still loading: found
+        # in the whole text once it has loaded (until then, its recorded paragraph).
+        self._landing = landing if landing is not None and not article.complete else None
         self.direct = direct
         self._save_timer = None
         self._query = ""
@@ -252,12 +256,24 @@ class ReadingScreen(Screen[None]):
             await asyncio.sleep(0)
         self.article.complete = True
         self._settle_memory()
+        self._land()
         self._show_position()
         if self._query:
             self._run_search(self._query, announce=False)
         self.refresh_annotations()
         self._place_highlights()
         self.reload_links()
+
+    def _land(self) -> None:
+        """Move to the landing place, now findable in the whole text, unless the reader
+        has moved on since arriving."""
+        landing, self._landing = self._landing, None
+        if landing is None:
+            return
+        arrived = self._start.block if self._start is not None else 0
+        block = landing.block_in(self.article)
+        if block is not None and block != arrived and self.view.cursor == arrived:
+            self.view.restore(block)
 
     _opened = 0  # reading screens mounted so far, in this process
 

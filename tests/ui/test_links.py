@@ -250,3 +250,28 @@ async def test_ctrl_n_finds_a_wiki_link_written_a_moment_ago(linked: Path) -> No
         app.screen.query_one(TextArea).insert("[[Tides and the Moon]]")
         await pilot.press("ctrl+s", "g", "ctrl+n")
         assert cursor(app) == 2
+
+
+async def test_a_heading_link_into_a_book_still_loading_lands_once_it_has_loaded(
+    tmp_path: Path,
+) -> None:
+    # A book over the size read at once: the link lands before the heading is loaded,
+    # and is moved to the heading when the whole text is there.
+    paragraphs = [f"Paragraph {n} of a long book, with some words to fill it." for n in range(6000)]
+    paragraphs[5000] = "## Deep heading"
+    (tmp_path / "big.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    assert (tmp_path / "big.md").stat().st_size > 256 * 1024
+    (tmp_path / "small.md").write_text(
+        "# Small\n\nSee [the deep part](big.md#deep-heading).\n", encoding="utf-8"
+    )
+    app = make_app(library=tmp_path, article=tmp_path / "small.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "o")
+        await pilot.pause()
+        assert title(app) == "Big"
+        for _ in range(400):
+            if app.screen.article.complete and cursor(app) == 5000:
+                break
+            await pilot.pause(0.02)
+        assert cursor(app) == 5000
+        assert "Deep heading" in screen_text(app)
