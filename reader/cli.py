@@ -9,12 +9,17 @@ import argparse
 import gc
 import sys
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.documents import DocumentError, check_readable, is_article_file
 from reader.paths import Paths, resolve, seed_library
 from reader.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
 
 COMMANDS = ("list", "locate", "export", "import")
 EXIT_USAGE = 2
@@ -154,10 +159,29 @@ def _run(options: argparse.Namespace) -> int:
         # walking them again and again.
         gc.freeze()
         app = ReaderApp(store, library=library, article=article)
-        app.run()
+        _run_until_signalled(app)
     finally:
         gc.enable()
     return app.return_code or 0
+
+
+def _run_until_signalled(app: ReaderApp) -> None:
+    """Run the app; SIGINT, SIGTERM and SIGHUP quit it as ctrl+q does.
+
+    Left to their defaults, SIGTERM and SIGHUP end the process on the spot (the reading
+    position unsaved, the terminal left in the app's modes) and SIGINT stops the app
+    without saving the position. Handled by the event loop, a signal is acted on between
+    two events, never in the middle of a write to the database.
+    """
+    import asyncio
+    import signal
+
+    with asyncio.Runner() as runner:
+        loop = runner.get_loop()
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            # 128 + the signal's number: the exit status of a program the signal stopped.
+            loop.add_signal_handler(number, partial(app.exit, return_code=128 + number))
+        runner.run(app.run_async())
 
 
 def _check_library(folder: Path) -> None:

@@ -4,7 +4,9 @@ This is the only module that imports ``tinydb``. It hands out model objects, nev
 documents. Writes are atomic (temporary file in the same folder, fsync, ``os.replace``),
 the file is re-read only when it changed on disk, and every write happens under a file
 lock after re-reading, so two running ``reader`` processes lose nothing. A file that does
-not parse, or was written by a newer reader, is never written to.
+not parse, or was written by a newer reader, is never written to: found so at start, it is
+refused; damaged by another program while reader runs, reader's copy of the data (with the
+change being made) goes to a recovery file beside it, and the change is reported as failed.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ class AtomicJSONStorage(Storage):
         # changes it, so an untouched table (say 10,000 highlights of other articles) is
         # not serialised again when a reading position is saved.
         self._serialised: dict[str, tuple[dict, str]] = {}
+        # Why the file, readable when last read, no longer is ("" while it is fine), and
+        # where changes go meanwhile (named at the first one).
+        self.damage = ""
+        self.recovery: Path | None = None
 
     def _current_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -92,20 +98,74 @@ class AtomicJSONStorage(Storage):
     def read(self) -> Data | None:
         stamp = self._current_stamp()
         if stamp is None:
-            self._data, self._stamp = None, None
+            # Gone: a new database begins (the recovery file, if any, is not written over).
+            self._data, self._stamp, self.damage, self.recovery = None, None, "", None
             return None
         if stamp != self._stamp or self._data is None:
-            self._data = parse_database(self.path)
-            self._stamp = stamp
+            try:
+                data = parse_database(self.path)
+            except StoreError as error:
+                if self._data is None:
+                    raise
+                # Another program damaged the file since reader last read it. Go on with
+                # reader's own copy, so that reading still works; write() will put changes
+                # aside rather than over the damaged file. The stamp is left as it was, so
+                # a repaired file is taken up at the next read.
+                self.damage = str(error)
+                return self._data
+            self._data, self._stamp, self.damage, self.recovery = data, stamp, "", None
             self._serialised.clear()
         return self._data
 
     def write(self, data: Data) -> None:
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; the change was not saved")
-        atomic_write(self.path, self._payload(data))
+        if self.damage:
+            self._put_aside(data)
+            return
+        try:
+            atomic_write(self.path, self._payload(data))
+        except BaseException:
+            # TinyDB changed the cached tables in place before calling write(): forget them,
+            # or the refused change would be saved along with the next one.
+            self._data, self._stamp = None, None
+            self._serialised.clear()
+            raise
         self._data = data
         self._stamp = self._current_stamp()
+
+    def _put_aside(self, data: Data) -> None:
+        """Write reader's copy, with the change, to a recovery file next to the damaged one.
+
+        This does not raise for the damage: one change can be several writes (TinyDB's
+        upsert is an update, then an insert), and all of them must reach the recovery file.
+        The transaction raises :meth:`damage_report` once the change is complete.
+        """
+        self._data = data
+        if self.recovery is None:  # a new file each time the database is found damaged
+            name = f"{self.path.name}.recovered-{time.strftime('%Y%m%d-%H%M%S')}"
+            self.recovery = self.path.with_name(name)
+            number = 1
+            while self.recovery.exists():
+                number += 1
+                self.recovery = self.path.with_name(f"{name}-{number}")
+        try:
+            atomic_write(self.recovery, self._payload(data))
+        except StoreError as error:
+            raise StoreError(self.damage_report(failure=str(error))) from None
+
+    def damage_report(self, failure: str = "") -> str:
+        """What the reader is told after a change made while the file is damaged."""
+        told = f"{self.damage}: another program changed it while reader was running"
+        if failure:
+            return (
+                f"{told}. It was left as it is, and reader's copy could not be put aside: {failure}"
+            )
+        return (
+            f"{told}. It was left as it is; this change and all reader had were saved to "
+            f"{self.recovery} instead. Quit reader, then rename that file to "
+            f"{self.path.name} to go on with them"
+        )
 
     def _payload(self, data: Data) -> bytes:
         parts = []
@@ -149,9 +209,30 @@ def parse_database(path: Path) -> Data:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise StoreError(f"{path} is damaged and cannot be read ({error})") from None
-    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+    except RecursionError:  # "[[[[…" nested past Python's limit
+        raise StoreError(f"{path} is damaged and cannot be read (nested too deep)") from None
+    if not _is_database(data):
         raise StoreError(f"{path} is not a reader database")
     return data
+
+
+def _is_database(data: object) -> bool:
+    """Whether ``data`` has the shape TinyDB needs: tables of documents keyed by number.
+
+    Anything else (a list, a table that is a list, a document that is a string, an id that
+    is not a number) would make TinyDB fail with a traceback somewhere later.
+    """
+    if not isinstance(data, dict):
+        return False
+    for table in data.values():
+        if not isinstance(table, dict):
+            return False
+        for doc_id, doc in table.items():
+            if not (isinstance(doc, dict) and doc_id.isdecimal()):
+                return False
+    meta = data.get("meta", {}).get("1", {})
+    schema = meta.get("schema", 0)
+    return isinstance(schema, int) and not isinstance(schema, bool)
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -171,6 +252,12 @@ def atomic_write(path: Path, payload: bytes) -> None:
         raise StoreError(
             f"could not save to {path}: {error.strerror or error}; nothing was changed"
         ) from None
+    except BaseException:
+        # Ctrl+C (KeyboardInterrupt) mid-write: the file is still the old one, or already
+        # the new one; only the temporary file needs taking away.
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -214,12 +301,23 @@ class Store:
                 sweep_temp_files(self.path.parent, self.path.name)
             except OSError as error:
                 self._go_read_only(f"cannot write to {self.path.parent}: {error.strerror}")
+            else:
+                # Found now, so the reader is told before making a highlight, not after.
+                if not os.access(self.path.parent, os.W_OK | os.X_OK):
+                    self._go_read_only(f"cannot write to {self.path.parent}")
+                elif self.path.exists() and not os.access(self.path, os.W_OK):
+                    # os.replace would write over it all the same: respect the chmod.
+                    self._go_read_only(f"{self.path} is read-only")
         self._storage = AtomicJSONStorage(self.path, read_only=self.read_only)
         self._db = TinyDB(storage=lambda: self._storage)
         try:
             data = self._storage.read() or {}
         except StoreError as error:
             raise StoreError(f"{error}. {self._backup_hint()}") from None
+        if not data and self.path.exists() and _holds_data(self.backup):
+            # reader never writes an empty file (a new database holds its schema): this one
+            # was cut short, and starting afresh over it would soon replace the backup too.
+            raise StoreError(f"{self.path} is empty. {self._backup_hint()}")
         version = int(data.get("meta", {}).get("1", {}).get("schema", 0)) if data else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -232,9 +330,16 @@ class Store:
                 self._migrate(version)
 
     def _backup_hint(self) -> str:
+        """What to do about a database that cannot be used: restore the backup, or move it."""
         if self.backup.exists():
-            return f"It was left as it is; the last good copy is {self.backup}"
-        return "It was left as it is; there is no backup yet"
+            return (
+                f"It was left as it is. The last good copy is {self.backup}: "
+                f"copy it over {self.path.name} to go back to it"
+            )
+        return (
+            "It was left as it is, and there is no backup: repair it, "
+            "or move it away to start a new database"
+        )
 
     @classmethod
     def memory(cls) -> Store:
@@ -262,12 +367,17 @@ class Store:
         now = time.monotonic()
         if not self.path.exists() or (not force and now - self._last_backup < BACKUP_EVERY):
             return
-        with contextlib.suppress(OSError, StoreError):
-            parse_database(self.path)
-            temp = self.backup.with_name(f".{self.backup.name}.{os.getpid()}.tmp")
-            shutil.copyfile(self.path, temp)
-            os.replace(temp, self.backup)
-            self._last_backup = now
+        temp = self.backup.with_name(f".{self.backup.name}.{os.getpid()}.tmp")
+        try:
+            with contextlib.suppress(OSError, StoreError):
+                parse_database(self.path)
+                shutil.copyfile(self.path, temp)
+                os.replace(temp, self.backup)
+                self._last_backup = now
+        finally:
+            if temp.exists():  # the copy failed, or Ctrl+C came in the middle of it
+                with contextlib.suppress(OSError):
+                    temp.unlink()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -285,6 +395,9 @@ class Store:
                 for table in self._db.tables():
                     self._db.table(table)._next_id = None
                 yield
+                if self._storage.damage:
+                    # The change went to a recovery file, not to the database: say so.
+                    raise StoreError(self._storage.damage_report())
         except Timeout:
             raise StoreError(f"{self.path} is locked by another reader; try again") from None
         self._refresh_backup()
@@ -297,20 +410,15 @@ class Store:
     def position(self, article_id: str) -> ReadingPosition | None:
         """The saved reading position in an article."""
         doc = self._table("articles").get(Query().id == article_id)
-        if not doc or "position" not in doc:
-            return None
-        pos = doc["position"]
-        return ReadingPosition(int(pos["block"]), int(pos["offset"]), float(pos["progress"]))
+        return _position_from(doc) if doc else None
 
     def positions(self) -> dict[str, ReadingPosition]:
         """Every saved reading position, by article id."""
         result = {}
         for doc in self._table("articles").all():
-            if "position" in doc:
-                pos = doc["position"]
-                result[doc["id"]] = ReadingPosition(
-                    int(pos["block"]), int(pos["offset"]), float(pos["progress"])
-                )
+            position = _position_from(doc)
+            if position is not None and isinstance(doc.get("id"), str):
+                result[doc["id"]] = position
         return result
 
     def save_position(
@@ -335,9 +443,12 @@ class Store:
         """Cached title and word count of an article file, if still valid."""
         doc = self._table("articles").get(Query().id == article_id)
         info = doc.get("info") if doc else None
-        if not info or info.get("size") != size or info.get("mtime_ns") != mtime_ns:
-            return None
-        return ArticleInfo(info["title"], int(info["words"]), size, mtime_ns)
+        try:
+            if info["size"] != size or info["mtime_ns"] != mtime_ns:
+                return None
+            return ArticleInfo(str(info["title"]), int(info["words"]), size, mtime_ns)
+        except (KeyError, TypeError, ValueError):
+            return None  # none cached, or a damaged entry: the article is read again
 
     def save_article_infos(self, infos: dict[str, tuple[Path, ArticleInfo]]) -> None:
         """Cache several articles' titles and word counts in one write."""
@@ -427,7 +538,8 @@ class Store:
         for name in self._db.tables():
             if name.startswith(self.HIGHLIGHTS):
                 for doc in self._db.table(name, cache_size=0).all():
-                    for tag in doc.get("tags", []) or []:
+                    tags = doc.get("tags")
+                    for tag in tags if isinstance(tags, list) else ():
                         if isinstance(tag, str):
                             seen[tag] = seen.get(tag, 0) + 1
         return sorted(seen, key=lambda tag: (-seen[tag], tag.casefold()))
@@ -483,9 +595,26 @@ class Store:
         self._db.close()
 
 
+def _holds_data(path: Path) -> bool:
+    """Whether ``path`` is a readable, non-empty database."""
+    try:
+        return bool(parse_database(path))
+    except StoreError:
+        return False
+
+
 def now() -> str:
     """The current time as ISO 8601 UTC, to the second."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _position_from(doc: dict[str, Any]) -> ReadingPosition | None:
+    """The reading position in an article's document, or None (none saved, or damaged)."""
+    try:
+        pos = doc["position"]
+        return ReadingPosition(int(pos["block"]), int(pos["offset"]), float(pos["progress"]))
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def _highlight_doc(highlight: Highlight) -> dict[str, Any]:

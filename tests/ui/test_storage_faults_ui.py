@@ -1,0 +1,85 @@
+"""Storage faults met in the running app: the reader is told, and nothing is written over."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.documents import load_article
+from reader.paths import resolve
+from reader.store import Store
+from reader.ui.app import ReaderApp
+from tests.conftest import SAMPLE
+from tests.ui.helpers import make_app, screen_text
+from tests.unit.test_storage_faults import permissions, read_only, snapshot
+
+__all__ = ["permissions"]  # a fixture, used by name
+
+WIDE = (150, 40)
+ARTICLE_ID = load_article(SAMPLE).id
+
+
+def told(app: ReaderApp) -> list[str]:
+    """Record every notification's whole text (on screen, a long one wraps over lines)."""
+    messages: list[str] = []
+    notify = app.notify
+
+    def record(message: str, *args: object, **options: object) -> None:
+        messages.append(message)
+        notify(message, *args, **options)  # type: ignore[arg-type]
+
+    app.notify = record  # type: ignore[method-assign]
+    return messages
+
+
+async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
+    db = resolve().db
+    app = make_app(article=SAMPLE)
+    messages = told(app)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h")
+        assert len(Store(db, read_only=True).highlights(ARTICLE_ID)) == 1
+        damaged = db.read_bytes()[:200]  # another program cut the file short
+        db.write_bytes(damaged)
+        before = snapshot(db.parent)
+        await pilot.press("j", "h")
+        await pilot.pause()
+        assert "Not saved" in screen_text(app)
+        (recovery,) = db.parent.glob("reader.json.recovered-*")
+        message = messages[-1]
+        assert f"{db} is damaged" in message and "another program changed it" in message
+        assert str(recovery) in message and "rename that file to reader.json" in message
+        after = snapshot(db.parent)
+        assert {name: after[name] for name in before} == before  # the file and its backup
+        # The highlight just made is kept, with the first, in the recovery file.
+        assert len(Store(recovery, read_only=True).highlights(ARTICLE_ID)) == 2
+        await pilot.press("q")  # quitting saves the reading position: there too
+    assert Store(recovery, read_only=True).position(ARTICLE_ID) is not None
+    assert db.read_bytes() == damaged
+
+
+@pytest.fixture(params=["folder", "file"])
+def read_only_data(request: pytest.FixtureRequest, permissions: None) -> Iterator[Path]:
+    """The data folder with a database, the folder or only the file read-only."""
+    yield from read_only(request.param, resolve().db.parent)
+
+
+async def test_a_read_only_database_is_announced_and_a_highlight_is_refused(
+    read_only_data: Path,
+) -> None:
+    db = resolve().db
+    before = snapshot(db.parent)
+    app = make_app(article=SAMPLE)
+    messages = told(app)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        (warning,) = messages
+        assert str(read_only_data) in warning and "will not save changes" in warning
+        assert "read-only" in screen_text(app)
+        await pilot.press("h")
+        await pilot.pause()
+        assert messages[-1].startswith("Not saved:") and str(read_only_data) in messages[-1]
+        assert "Not saved" in screen_text(app)
+    assert snapshot(db.parent) == before

@@ -1,0 +1,573 @@
+"""Storage faults: damaged, newer and read-only databases, a disk that fills, Ctrl+C, signals.
+
+In every case no acknowledged highlight is lost, the database is never left half-written, a
+damaged file (and its backup) stays byte-identical, and the user reads one clear line that
+names the file and says what to do. The damaged databases are in tests/data/hostile/db/
+(see its README.md); the Ctrl+C and signal tests run real processes.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import pty
+import random
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.documents import load_article
+from reader.store import Store, StoreError
+from tests.conftest import DATA, SAMPLE, WELCOME
+from tests.unit.test_crash import ARTICLE, highlight, read_all
+from tests.unit.test_store import make_highlight
+
+FIXTURES = DATA / "hostile" / "db"
+GOOD = FIXTURES / "good.json"
+NEWER = "newer-schema.json"
+# Every damaged database: each is refused with the same care.
+DAMAGED = [
+    "truncated.json",
+    "trailing-garbage.json",
+    "zeroed.json",
+    "nul-tail.json",
+    "not-utf8.json",
+    "deeply-nested.json",
+    "list.json",
+    "table-is-a-list.json",
+    "document-is-a-string.json",
+    "schema-is-text.json",
+    "export-as-database.json",
+    NEWER,
+]
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file of ``folder`` by name, with the SHA-256 of its bytes."""
+    return {
+        path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.iterdir())
+        if path.is_file()
+    }
+
+
+def stored(path: Path, article: str = "art1") -> set[str]:
+    """The ids of an article's highlights in a database, read without writing anything."""
+    return {h.id for h in Store(path, read_only=True).highlights(article)}
+
+
+def install(data: Path, fixture: str, *, backup: bool) -> Path:
+    """Make ``fixture`` the database of the data folder (with the good one as its backup)."""
+    data.mkdir(parents=True, exist_ok=True)
+    db = data / "reader.json"
+    shutil.copyfile(FIXTURES / fixture, db)
+    if backup:
+        shutil.copyfile(GOOD, data / "reader.json.bak")
+    return db
+
+
+def assert_says_what_to_do(message: str, fixture: str, db: Path, backup: bool) -> None:
+    assert str(db) in message
+    if fixture == NEWER:
+        assert "newer version of reader" in message and "upgrade reader" in message
+        assert "not changed" in message
+    elif backup:
+        assert f"the last good copy is {db}.bak" in message.lower()
+        assert "copy it over reader.json" in message
+    else:
+        assert "there is no backup" in message and "move it away" in message
+
+
+# --- the fixtures ---------------------------------------------------------------------------
+
+
+def test_every_fixture_file_is_tested() -> None:
+    names = {path.name for path in FIXTURES.glob("*.json")}
+    assert names == {*DAMAGED, "good.json", "empty.json", "odd-fields.json"}
+    readme = (FIXTURES / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in names)
+
+
+def test_the_fixtures_come_from_a_real_working_database(private_data: Path) -> None:
+    store = Store(install(private_data, "good.json", backup=False))
+    article_id = next(iter(store.highlight_counts()))
+    assert store.highlight_counts() == {article_id: (3, 1)}
+    assert store.article_note(article_id).startswith("Follow up")
+    assert len(store.all_links()) == 1 and store.position(article_id) is not None
+
+
+def test_odd_fields_in_a_sound_database_are_skipped_not_fatal(private_data: Path) -> None:
+    # A position that is text, cached facts that are a list, tags that are a number. (Ids
+    # are taken from the file: they hash the paths of the checkout that made it.)
+    db = install(private_data, "odd-fields.json", backup=False)
+    articles = json.loads(db.read_bytes())["articles"]
+    odd_position, odd_info = (articles[key]["id"] for key in ("1", "2"))
+    store = Store(db)
+    assert store.position(odd_position) is None and store.positions() == {}
+    assert store.article_info(odd_info, 1, 1) is None
+    assert store.all_tags() == ["tax", "trade"]  # the number (7) is skipped
+    assert store.highlight_counts() == {odd_position: (3, 1)}
+    assert len(store.highlights(odd_position)) == 2  # the one with odd tags skipped, kept
+
+
+# --- a damaged database at start ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("backup", [True, False], ids=["with-backup", "no-backup"])
+@pytest.mark.parametrize("fixture", DAMAGED)
+def test_a_damaged_database_is_refused_and_left_byte_identical(
+    private_data: Path, fixture: str, backup: bool
+) -> None:
+    db = install(private_data, fixture, backup=backup)
+    before = snapshot(private_data)
+    with pytest.raises(StoreError) as caught:
+        Store(db)
+    assert_says_what_to_do(str(caught.value), fixture, db, backup)
+    assert snapshot(private_data) == before  # the file, its backup, and nothing new
+
+
+def test_an_empty_database_beside_a_backup_is_refused(private_data: Path) -> None:
+    # reader never writes an empty file; starting afresh over one would replace the
+    # backup (the only copy left of the highlights) at the first save.
+    db = install(private_data, "empty.json", backup=True)
+    before = snapshot(private_data)
+    with pytest.raises(StoreError) as caught:
+        Store(db)
+    assert f"{db} is empty" in str(caught.value)
+    assert_says_what_to_do(str(caught.value), "empty.json", db, backup=True)
+    assert snapshot(private_data) == before
+
+
+def test_an_empty_database_alone_is_a_new_one(private_data: Path) -> None:
+    db = install(private_data, "empty.json", backup=False)
+    store = Store(db)
+    store.save_highlight(make_highlight())
+    assert [h.id for h in Store(db).highlights("art1")] == ["id-art1-0"]
+
+
+# --- the command line on a damaged database -------------------------------------------------
+
+
+def _argv(command: str, library: Path, out: Path) -> list[str]:
+    if command == "list":
+        return ["list", str(library)]
+    if command == "export":
+        return ["export", "--library", str(library), "--all", "-o", str(out)]
+    if command == "import":
+        return ["import", "--library", str(library), str(FIXTURES / "export-as-database.json")]
+    return [str(library / SAMPLE.name)]  # open an article
+
+
+COMMANDS = ["list", "export", "import", "open"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("fixture", [*DAMAGED, "empty.json"])
+def test_every_command_says_one_line_and_changes_nothing(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    fixture: str,
+    command: str,
+) -> None:
+    def no_app(app: object) -> None:
+        raise AssertionError("the app was started on a damaged database")
+
+    monkeypatch.setattr("reader.cli._run_until_signalled", no_app)
+    db = install(private_data, fixture, backup=True)
+    before = snapshot(private_data)
+    out = tmp_path / "exported"
+    assert main(_argv(command, library, out)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reader: "), captured.err
+    assert_says_what_to_do(lines[0], fixture, db, backup=True)
+    assert snapshot(private_data) == before
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_real_process_prints_no_traceback_and_never_imports_textual(
+    private_data: Path, library: Path, tmp_path: Path, command: str
+) -> None:
+    db = install(private_data, "truncated.json", backup=False)
+    before = snapshot(private_data)
+    probe = (
+        "import sys; from reader.cli import main; code = main(sys.argv[1:]); "
+        "print('TEXTUAL' if any(m.startswith('textual') for m in sys.modules) else 'CLEAN'); "
+        "sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, *_argv(command, library, tmp_path / "exported")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "READER_DATA_DIR": str(private_data)},
+    )
+    assert result.returncode == 2
+    assert result.stdout == "CLEAN\n"
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"reader: {db} is damaged and cannot be read")
+    assert "there is no backup" in result.stderr
+    assert snapshot(private_data) == before
+
+
+# --- the database damaged while reader runs -------------------------------------------------
+
+
+def test_a_database_damaged_while_open_is_never_written_over(private_data: Path) -> None:
+    db = private_data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    Store(db).close()  # a second start: the backup now holds the first highlight
+    damaged = db.read_bytes()[:100]  # another program cut the file short
+    db.write_bytes(damaged)
+    before = snapshot(private_data)
+    # Reading goes on, from reader's own copy.
+    assert [h.id for h in store.highlights("art1")] == ["id-art1-0"]
+    with pytest.raises(StoreError) as caught:
+        store.save_highlight(make_highlight(number=1))
+    (recovery,) = private_data.glob("reader.json.recovered-*")
+    message = str(caught.value)
+    assert f"{db} is damaged" in message and "another program changed it" in message
+    assert str(recovery) in message and "rename that file to reader.json" in message
+    # The damaged file and the backup are untouched; the change is in the recovery file.
+    after = snapshot(private_data)
+    assert {name: after[name] for name in before} == before
+    assert stored(recovery) == {"id-art1-0", "id-art1-1"}
+    # A second change goes to the same recovery file, with everything before it.
+    with pytest.raises(StoreError):
+        store.save_highlight(make_highlight(number=2))
+    assert list(private_data.glob("reader.json.recovered-*")) == [recovery]
+    assert len(stored(recovery)) == 3
+    assert db.read_bytes() == damaged
+    # Doing what the message says brings everything back.
+    recovery.rename(db)
+    store.save_highlight(make_highlight(number=3))
+    assert len(stored(db)) == 4
+
+
+def test_a_database_that_disappears_while_damaged_does_not_overwrite_the_recovery(
+    private_data: Path,
+) -> None:
+    db = private_data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    db.write_bytes(b"{garbage")
+    with pytest.raises(StoreError):
+        store.save_highlight(make_highlight(number=1))
+    (recovery,) = private_data.glob("reader.json.recovered-*")
+    kept = recovery.read_bytes()
+    db.unlink()  # the user moved the damaged file away: reader begins a new one
+    store.save_highlight(make_highlight(number=2))
+    db.write_bytes(b"{garbage again")
+    with pytest.raises(StoreError):
+        store.save_highlight(make_highlight(number=3))
+    assert recovery.read_bytes() == kept
+    assert len(list(private_data.glob("reader.json.recovered-*"))) == 2
+
+
+# --- a full disk ----------------------------------------------------------------------------
+
+
+def no_space(fd: int) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_change_refused_by_a_full_disk_is_not_saved_later(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # TinyDB changes its cached tables before the write that fails: a deletion reported as
+    # "not saved" must not be written along with the next change that succeeds.
+    db = private_data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    store.save_highlight(make_highlight(number=1))
+    before = db.read_bytes()
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", no_space)
+        with pytest.raises(StoreError, match="No space left on device"):
+            store.delete_highlight("art1", "id-art1-0")
+    assert db.read_bytes() == before
+    assert not [p for p in private_data.iterdir() if p.name.endswith(".tmp")]
+    assert {h.id for h in store.highlights("art1")} == {"id-art1-0", "id-art1-1"}
+    store.save_highlight(make_highlight(number=2))
+    assert stored(db) == {"id-art1-0", "id-art1-1", "id-art1-2"}
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), KeyboardInterrupt()],
+    ids=["full-disk", "ctrl-c"],
+)
+def test_a_backup_cut_short_leaves_no_temporary_file(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    db = private_data / "reader.json"
+    Store(db).save_highlight(make_highlight(number=0))
+    backup = (private_data / "reader.json.bak").read_bytes()
+
+    def half_copy(source: Path, target: Path) -> None:
+        Path(target).write_bytes(Path(source).read_bytes()[:10])
+        raise failure
+
+    monkeypatch.setattr(shutil, "copyfile", half_copy)
+    if isinstance(failure, KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):
+            Store(db)
+    else:
+        Store(db)  # a backup that cannot be made does not stop reader
+    assert not [p.name for p in private_data.iterdir() if p.name.endswith(".tmp")]
+    assert (private_data / "reader.json.bak").read_bytes() == backup
+
+
+# --- read-only folder and file --------------------------------------------------------------
+
+
+@pytest.fixture
+def permissions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make os.access answer from the mode bits, as for a user who is not root.
+
+    Root may write anywhere, so under root (as in CI containers) chmod alone would prove
+    nothing: reader asks os.access before it writes, and this makes that answer honest.
+    """
+    if os.geteuid() != 0:
+        return
+    real = os.access
+
+    def access(path: str | os.PathLike[str], mode: int, **options: object) -> bool:
+        if mode & os.W_OK and not os.stat(path).st_mode & stat.S_IWUSR:
+            return False
+        return real(path, mode, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+
+
+def read_only(kind: str, data: Path) -> Iterator[Path]:
+    """Make the data folder, or only the database in it, read-only; undone afterwards."""
+    db = data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    store.close()
+    target = data if kind == "folder" else db
+    mode = target.stat().st_mode
+    target.chmod(0o555 if kind == "folder" else 0o444)
+    try:
+        yield target
+    finally:
+        target.chmod(mode)
+
+
+@pytest.fixture(params=["folder", "file"])
+def read_only_data(request: pytest.FixtureRequest, private_data: Path, permissions: None):
+    """The data folder with a database of one highlight, the folder or the file read-only."""
+    yield from read_only(request.param, private_data)
+
+
+def test_a_read_only_database_is_opened_read_only_and_never_written(
+    read_only_data: Path, private_data: Path
+) -> None:
+    db = private_data / "reader.json"
+    before = snapshot(private_data)
+    store = Store(db)
+    assert store.read_only
+    assert str(read_only_data) in store.problem and "will not save changes" in store.problem
+    assert [h.id for h in store.highlights("art1")] == ["id-art1-0"]  # reading works
+    with pytest.raises(StoreError, match="will not save changes"):
+        store.save_highlight(make_highlight(number=1))
+    assert snapshot(private_data) == before
+
+
+def test_import_into_a_read_only_database_is_one_line(
+    read_only_data: Path,
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    before = snapshot(private_data)
+    assert main(["list", str(library)]) == 0  # listing needs no writing
+    capsys.readouterr()
+    assert main(_argv("import", library, tmp_path)) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and str(read_only_data) in lines[0], lines
+    assert "will not save changes" in lines[0]
+    assert snapshot(private_data) == before
+
+
+# --- Ctrl+C in the middle of a write --------------------------------------------------------
+
+
+def fork_interrupted_writer(path: Path, name: str, ack: int) -> int:
+    """Fork a child that saves highlights until SIGINT, writing each id to ``ack`` once saved.
+
+    The child exits 130 on KeyboardInterrupt, whatever it was doing, and 1 on anything else.
+    SIGINT is held back across the fork: one arriving in an at-fork hook (filelock has one)
+    would be "ignored" there, and the child would then write on for ever.
+    """
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a SIGINT sent meanwhile: now
+            store = Store(path)
+            for number in range(100_000):
+                store.save_highlight(highlight(name, number))
+                os.write(ack, f"{name}-{number}\n".encode())
+        except KeyboardInterrupt:
+            code = 130
+        except BaseException:
+            code = 1
+        os._exit(code)
+    signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    return pid
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_random_moments_loses_nothing_and_leaves_no_temporary_file(
+    private_data: Path,
+) -> None:
+    path = private_data / "reader.json"
+    Store(path).save_highlight(highlight("seed", 0))
+    acknowledged = {"seed-0"}
+    chance = random.Random(20261126)
+    for round_number in range(120):
+        read_end, write_end = os.pipe()
+        pid = fork_interrupted_writer(path, f"r{round_number}", write_end)
+        os.close(write_end)
+        time.sleep(chance.uniform(0, 0.04))
+        os.kill(pid, signal.SIGINT)
+        _, status = os.waitpid(pid, 0)
+        lines = read_all(read_end).split("\n")
+        os.close(read_end)
+        assert os.waitstatus_to_exitcode(status) == 130, f"round {round_number}"
+        acknowledged.update(line for line in lines[:-1] if line)
+        # Looked at before any new start could sweep them: the interrupted writer itself
+        # took its temporary files away.
+        leftovers = [p.name for p in private_data.iterdir() if p.name.endswith(".tmp")]
+        assert not leftovers, f"round {round_number}: {leftovers}"
+        json.loads(path.read_text(encoding="utf-8"))  # never half-written
+        stored = {h.id for h in Store(path, read_only=True).highlights(ARTICLE)}
+        missing = acknowledged - stored
+        assert not missing, f"round {round_number}: lost {sorted(missing)[:5]}"
+    assert len(acknowledged) > 100  # the interrupts did land in the middle of real work
+    backup = json.loads((private_data / "reader.json.bak").read_text(encoding="utf-8"))
+    assert backup["meta"]["1"]["schema"] == 1
+
+
+# --- the real app, stopped by a signal ------------------------------------------------------
+
+
+class Terminal:
+    """``reader`` running under a pseudo-terminal; its output is only read, never answered."""
+
+    def __init__(self, data: Path, article: Path) -> None:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("READER_", "TEXTUAL"))}
+        env.update(TERM="xterm-256color", COLUMNS="100", LINES="30", READER_DATA_DIR=str(data))
+        self.output = bytearray()
+        self.status: int | None = None
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:  # the child becomes reader
+            try:
+                os.execve(
+                    str(Path(sys.executable).parent / "reader"), ["reader", str(article)], env
+                )
+            finally:
+                os._exit(127)
+
+    def read_until(self, done: Callable[[], bool], limit: float) -> bool:
+        """Read output until ``done()`` or the program exits or ``limit`` seconds pass."""
+        deadline = time.monotonic() + limit
+        while not done():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.1))
+            if ready:
+                try:
+                    chunk = os.read(self.fd, 65536)
+                except OSError:  # EIO: the program exited and closed the terminal
+                    chunk = b""
+                if not chunk:
+                    return done()
+                self.output += chunk
+        return True
+
+    def quiet_for(self, seconds: float, limit: float) -> None:
+        """Read until nothing has arrived for ``seconds``."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.fd], [], [], seconds)
+            if not ready:
+                return
+            try:
+                chunk = os.read(self.fd, 65536)
+            except OSError:
+                return
+            if not chunk:
+                return
+            self.output += chunk
+
+    def wait(self, limit: float) -> int | None:
+        """The exit status, reading output meanwhile; None if still running after ``limit``."""
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            self.read_until(lambda: False, 0.1)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                return self.status
+        return None
+
+    def close(self) -> None:
+        if self.status is None:  # still running: the test failed; stop it
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "number", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda number: number.name
+)
+def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
+    private_data: Path, number: signal.Signals
+) -> None:
+    article = load_article(WELCOME)
+    terminal = Terminal(private_data, WELCOME)
+    try:
+        assert terminal.read_until(lambda: b"Welcome to reader" in terminal.output, 30)
+        terminal.quiet_for(0.5, 10)
+        os.write(terminal.fd, b"h")  # highlight the first paragraph
+        terminal.quiet_for(1.0, 10)
+        shown = len(terminal.output)
+        os.kill(terminal.pid, number)
+        status = terminal.wait(15)
+    finally:
+        terminal.close()
+    store = Store(private_data / "reader.json")
+    assert len(store.highlights(article.id)) == 1
+    # It quit as ctrl+q does: the position saved, the terminal given back, no traceback,
+    # and the exit status of a program that a signal stopped.
+    assert status == 128 + number
+    assert store.position(article.id) is not None
+    after = bytes(terminal.output[shown:])
+    assert b"\x1b[?1049l" in after  # left the alternate screen
+    assert b"Traceback" not in terminal.output and b"Error" not in after
+    assert not [p for p in private_data.iterdir() if p.name.endswith(".tmp")]
