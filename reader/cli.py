@@ -11,10 +11,11 @@ import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from reader import __version__
 from reader.documents import DocumentError, check_readable, is_article_file
+from reader.layout import visible
 from reader.paths import Paths, resolve, seed_library
 from reader.store import Store, StoreError
 
@@ -23,6 +24,12 @@ if TYPE_CHECKING:
 
 COMMANDS = ("list", "locate", "export", "import")
 EXIT_USAGE = 2
+
+
+def say(text: str, stream: TextIO | None = None) -> None:
+    """Print one line for the user, with any control character (from a file name, a
+    title) made visible: nothing from a file ever drives the terminal."""
+    print(visible(text), file=stream or sys.stdout)
 
 
 class UserError(Exception):
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _locate(options)
         return _run(_parser().parse_args(args))
     except UserError as error:
-        print(f"reader: {error}", file=sys.stderr)
+        say(f"reader: {error}", sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -199,7 +206,6 @@ def _list(options: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    from reader.layout import visible
     from reader.library import scan
 
     paths = _paths(options)
@@ -213,9 +219,9 @@ def _list(options: argparse.Namespace) -> int:
         store.close()
     console = Console()
     if not library.entries:
-        console.print(Text(f"No articles in {folder}"))
+        console.print(Text(visible(f"No articles in {folder}")))
     else:
-        table = Table(title=Text(f"Library: {folder}"), title_justify="left")
+        table = Table(title=Text(visible(f"Library: {folder}")), title_justify="left")
         table.add_column("Id", style="dim", no_wrap=True)
         table.add_column("Title")
         table.add_column("Words", justify="right")
@@ -236,7 +242,7 @@ def _list(options: argparse.Namespace) -> int:
             )
         console.print(table)
     for problem in library.problems:
-        print(f"reader: skipped {problem}", file=sys.stderr)
+        say(f"reader: skipped {problem}", sys.stderr)
     return 0
 
 
@@ -250,7 +256,7 @@ def _locate(options: argparse.Namespace) -> int:
         ("exports", paths.exports),
     )
     for name, path in rows:
-        print(f"{name + ':':<10} {path}")
+        say(f"{name + ':':<10} {path}")
     return 0
 
 
@@ -311,7 +317,7 @@ def _export(options: argparse.Namespace) -> int:
                 export.write_file(out / name, body, force=options.force)
                 index.append(f"- [{export.escape_inline(notes.article.title)}](<{name}>)")
             export.write_file(out / "index.md", "\n".join(index) + "\n", force=options.force)
-            print(f"Wrote {len(gathered)} articles and index.md to {out}", file=sys.stderr)
+            say(f"Wrote {len(gathered)} articles and index.md to {out}", sys.stderr)
             return 0
         text = export.to_markdown(
             gathered[0], exported=today, wikilinks=options.wikilinks, file_names=names
@@ -326,7 +332,7 @@ def _emit(text: str, output: str | None, force: bool) -> int:
 
     if output:
         export.write_file(Path(output).expanduser(), text, force=force)
-        print(f"Wrote {output}", file=sys.stderr)
+        say(f"Wrote {output}", sys.stderr)
     else:
         sys.stdout.write(text)
     return 0
@@ -390,6 +396,6 @@ def _import(options: argparse.Namespace) -> int:
     finally:
         store.close()
     for problem in report.problems[:20]:
-        print(f"reader: skipped {problem}", file=sys.stderr)
-    print(f"{path.name}: {report.summary()}")
+        say(f"reader: skipped {problem}", sys.stderr)
+    say(f"{path.name}: {report.summary()}")
     return 0

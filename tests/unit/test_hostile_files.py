@@ -114,3 +114,19 @@ def test_an_unreadable_file_is_refused_with_a_clear_message(
         monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(DocumentError, match=r"secret\.md: permission denied"):
         read_source(path)
+
+
+def test_the_command_line_never_prints_a_file_names_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "library"
+    folder.mkdir()
+    shutil.copyfile(HOSTILE / "lone-cr.txt", folder / "title \x1b]0;pwned\x07.txt")
+    shutil.copyfile(HOSTILE / "nul.txt", folder / "bad \x1b[2J.txt")
+    assert main(["list", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert "\x1b" not in out + err
+    assert "␛]0;pwned␇" in out and "bad ␛[2J.txt is a binary file" in err
+    assert main([str(folder / "missing \x9b2J.md")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"reader: {folder}/missing ␦2J.md: no such file or folder\n"
