@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import shutil
+import stat
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -241,7 +242,15 @@ def atomic_write(path: Path, payload: bytes) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     temp = directory / f".{path.name}.{os.getpid()}.tmp"
     try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = None  # a new file: the user's umask decides
+    try:
         with open(temp, "wb") as handle:
+            if mode is not None:
+                # Keep the file's permissions (a notes file made private stays private),
+                # before a byte of it is written.
+                os.fchmod(handle.fileno(), mode)
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
@@ -372,6 +381,7 @@ class Store:
             with contextlib.suppress(OSError, StoreError):
                 parse_database(self.path)
                 shutil.copyfile(self.path, temp)
+                shutil.copymode(self.path, temp)
                 os.replace(temp, self.backup)
                 self._last_backup = now
         finally:

@@ -571,3 +571,15 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
     assert b"\x1b[?1049l" in after  # left the alternate screen
     assert b"Traceback" not in terminal.output and b"Error" not in after
     assert not [p for p in private_data.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_saving_keeps_the_permissions_of_the_database_and_its_backup(tmp_path: Path) -> None:
+    from reader.store import ReadingPosition, Store
+
+    path = tmp_path / "reader.json"
+    Store(path).save_position("a1", tmp_path / "a.md", "f", ReadingPosition(1, 0, 0.5))
+    path.chmod(0o600)  # the user made their notes private
+    store = Store(path)  # the start-up backup copies it
+    store.save_position("a1", tmp_path / "a.md", "f", ReadingPosition(2, 0, 0.6))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(store.backup.stat().st_mode) == 0o600
