@@ -214,6 +214,8 @@ class ReaderApp(App[None]):
             self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
 
     def _save_position(self, article: Article, position: ReadingPosition) -> None:
+        if self.store.read_only:
+            return  # said once, at start: not again every time the reader moves
         try:
             self.store.save_position(article.id, article.meta.path, article.fingerprint, position)
         except StoreError as error:

@@ -83,3 +83,18 @@ async def test_a_read_only_database_is_announced_and_a_highlight_is_refused(
         assert messages[-1].startswith("Not saved:") and str(read_only_data) in messages[-1]
         assert "Not saved" in screen_text(app)
     assert snapshot(db.parent) == before
+
+
+async def test_a_read_only_database_is_not_complained_about_at_every_move(
+    read_only_data: Path,
+) -> None:
+    app = make_app(article=SAMPLE)
+    messages = told(app)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        for _ in range(3):
+            await pilot.press("j")
+            app.screen.save_position()  # as the debounce timer does after each move
+            await pilot.pause()
+        await pilot.press("q")  # and on the way out
+    assert len(messages) == 1 and "will not save changes" in messages[0]
