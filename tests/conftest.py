@@ -13,6 +13,22 @@ SAMPLE = ARTICLES / "canada-us-talks-digital-services-tax.md"
 WELCOME = ARTICLES / "welcome-to-reader.md"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--slow", action="store_true", help="also run the slow crash and fuzz tests (CI does)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked slow unless --slow is given: the everyday run stays quick."""
+    if config.getoption("--slow"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with --slow (CI does)")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point reader's data folder at a temporary one and forget any other override."""
