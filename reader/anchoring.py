@@ -97,6 +97,8 @@ def match_quote(
     """The best place for ``quote`` in ``text``, after the Hypothesis client's matchQuote."""
     if not quote or not text:
         return None
+    if hint is not None:  # a stale position past the end is as near as the end
+        hint = min(max(hint, 0), len(text))
     exact = _exact_matches(text, quote)
     if exact:
         # Occurrences whose whole context matches outscore every other (1, 1, 1 on quote,

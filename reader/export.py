@@ -13,6 +13,7 @@ never reach the file.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -77,7 +78,8 @@ def gather(
 # --- escaping --------------------------------------------------------------------------------
 
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~!&$^{}])")
-_LINE_START = re.compile(r"^(\s*)([-+=>:]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([-+=>:])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")  # "1." or "1)": the backslash goes before the dot
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -97,6 +99,7 @@ def escape_text(text: str) -> str:
     for line in clean(text).split("\n"):
         line = _INLINE_SPECIALS.sub(r"\\\1", line.strip())
         line = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+        line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
         out.append(line)
     return "\n".join(out)
 
@@ -106,43 +109,74 @@ def escape_inline(text: str) -> str:
     return escape_text(" ".join(clean(text).split()))
 
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t#]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_RULE = re.compile(r"^ {0,3}([-=*_])(?:[ \t]*\1)+[ \t]*$")
+# A heading, also inside the note's own quotes and list items ("> # x", "- # x"). The
+# prefix is possessive and the closing #s are stripped in Python: no backtracking, so a
+# line of 10,000 "> " or " #" takes no longer than any other.
+_HEADING = re.compile(
+    r"^((?: {0,3}(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+))*+)"
+    r" {0,3}#{1,6}(?:[ \t]+(.*))?$"
+)
+# A backtick fence's info string has no backtick; a closing fence has no info string.
+_FENCE = re.compile(r"^( {0,3})(`{3,}(?=[^`]*$)|~{3,})")
+_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+# A thematic break, or a setext underline (one "=" or "-" is enough for that).
+_RULE = re.compile(r"^ {0,3}([-=*_])(?:[ \t]*\1)*[ \t]*$")
 
 
 def safe_note(note: str) -> str:
-    """The reader's Markdown, kept, but unable to break the document around it."""
+    """The reader's Markdown, kept, but unable to break the document around it.
+
+    The rewrite below handles what people write; a note it cannot make safe (a fence or
+    heading deep in its own lists, say) is checked by parsing and then written literally.
+    """
     lines = clean(note).strip("\n").split("\n")
     out: list[str] = []
-    fence: str | None = None
+    fence: tuple[str, str] | None = None  # (indent, marker) of the open fence
     for line in lines:
-        fence_match = _FENCE.match(line)
         if fence is not None:
             out.append(line)
-            if (
-                fence_match
-                and fence_match.group(1)[0] == fence[0]
-                and len(fence_match.group(1)) >= len(fence)
-            ):
+            close = _FENCE_CLOSE.match(line)
+            if close and close.group(1)[0] == fence[1][0] and len(close.group(1)) >= len(fence[1]):
                 fence = None
             continue
+        fence_match = _FENCE.match(line)
         if fence_match:
-            fence = fence_match.group(1)
+            fence = (fence_match.group(1), fence_match.group(2))
             out.append(line)
             continue
         heading = _HEADING.match(line)
         if heading:
-            title = (heading.group(2) or "").strip()
-            out.append(f"**{_escape_html(title)}**" if title else "")
+            title = (heading.group(2) or "").rstrip(" \t#").strip()
+            out.append(heading.group(1) + (f"**{_escape_html(title)}**" if title else ""))
             continue
         if _RULE.match(line):
             out.append("\\" + line.strip())
             continue
         out.append(_escape_html(line))
     if fence is not None:
-        out.append(fence)  # close what the note left open
-    return "\n".join(out).strip("\n")
+        out.append(fence[0] + fence[1])  # close what the note left open
+    text = "\n".join(out).strip("\n")
+    return text if _contained(text) else escape_text(note).strip("\n")
+
+
+def _contained(text: str) -> bool:
+    """Whether Markdown ``text`` has no heading, rule or HTML block, and ends every block
+    it opens: a paragraph after it is a paragraph of the document, not part of the note."""
+    tokens = _commonmark().parse(text + "\n\nend")
+    if any(t.type in ("heading_open", "hr", "html_block") for t in tokens):
+        return False
+    return [(t.type, t.level, t.content) for t in tokens[-3:]] == [
+        ("paragraph_open", 0, ""),
+        ("inline", 1, "end"),
+        ("paragraph_close", 0, ""),
+    ]
+
+
+@functools.cache
+def _commonmark():  # -> MarkdownIt, imported on first use
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark")
 
 
 def _escape_html(line: str) -> str:
@@ -168,13 +202,21 @@ _RESERVED = {
 }
 
 
+NAME_BYTES = 200
+"""Longest file name written, in UTF-8 bytes: file systems take 255, and the writer's
+temporary file (``.NAME.PID.tmp``) needs room beside it."""
+
+
 def safe_filename(title: str, suffix: str = ".md", limit: int = 80) -> str:
     """A file name from a title: no separators, no ``..``, no reserved or over-long names."""
     name = unicodedata.normalize("NFC", title)
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = re.sub(r'[\\/:*?"<>|]+', " ", name)
     name = " ".join(name.split()).strip(" .")
-    name = name[:limit].rstrip(" .")
+    name = name[:limit]
+    while len(name.encode("utf-8")) > NAME_BYTES - len(suffix.encode("utf-8")):
+        name = name[:-1]  # 80 characters of a wide script can be 320 bytes
+    name = name.rstrip(" .")
     if not name or name.split(".")[0].casefold() in _RESERVED:
         name = f"article {name}".strip()
     return name + suffix
@@ -199,6 +241,16 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
 
 
 # --- Markdown ------------------------------------------------------------------------------
+
+
+# Characters YAML reads as line breaks (1.1) or will not take unescaped.
+_YAML_UNSAFE = re.compile("[\x85\u2028\u2029\ufffe\uffff]")
+
+
+def _front_value(value: object) -> str:
+    """A front matter value as JSON, which is also YAML, on one line."""
+    text = json.dumps(value, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _where(article: Article, start: int) -> tuple[int, str]:
@@ -234,7 +286,7 @@ def to_markdown(
     for key, value in front.items():
         if value in ("", []) and key in ("source", "published"):
             continue
-        out.append(f"{key}: {json.dumps(value, ensure_ascii=False)}")
+        out.append(f"{key}: {_front_value(value)}")
     out += ["---", "", f"# {escape_inline(article.title)}", ""]
     if notes.article_note.strip():
         out += [safe_note(notes.article_note), ""]
@@ -281,10 +333,11 @@ def _entry(
             arrow = "→" if mine is link.source else "←"
             label = f" ({escape_inline(link.label)})" if link.label else ""
             title = escape_inline(other.title)
-            if wikilinks:
-                target = "[[" + clean(other.title).replace("]", "").replace("[", "") + "]]"
+            name = (file_names or {}).get(other.article_id) or safe_filename(other.title)
+            if wikilinks:  # the file's name: one line, no HTML, and the file it names exists
+                stem = name.removesuffix(".md")
+                target = "[[" + stem.replace("]", "").replace("[", "") + "]]"
             else:
-                name = (file_names or {}).get(other.article_id) or safe_filename(other.title)
                 target = f"[{title}](<{name}>)"
             out += [f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”", ""]
     return out

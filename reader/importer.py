@@ -55,7 +55,7 @@ def annotations_in(document: object) -> list[dict]:
     if "AnnotationCollection" in kinds:
         page = document.get("first", document)
         items = page.get("items", []) if isinstance(page, dict) else []
-        return [item for item in items if isinstance(item, dict)]
+        return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
     return [document]
 
 
@@ -111,18 +111,18 @@ class Articles:
             return self._by_id.get(source.rsplit(":", 1)[1])
         if source in self._by_id:
             return self._by_id[source]
-        parts = urlsplit(source)
-        if parts.scheme not in ("", "file"):
-            return self._sources().get(source)
-        candidate = Path(unquote(parts.path)) if parts.scheme else Path(source).expanduser()
         try:
+            parts = urlsplit(source)
+            if parts.scheme not in ("", "file"):
+                return self._sources().get(source)
+            candidate = Path(unquote(parts.path)) if parts.scheme else Path(source).expanduser()
             resolved = str(candidate.resolve())
             if resolved in self._by_path:
                 return self._by_path[resolved]
             if candidate.is_file():
                 self._remember(candidate)
                 return candidate
-        except (OSError, ValueError):
+        except (OSError, ValueError, RuntimeError):  # a bad URL or path, "~nosuchuser"
             return None
         return self._sources().get(source)
 
@@ -229,7 +229,7 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
             report.skipped += 1
             continue
         placed_anchor, placed = _place(article, anchor)
-        colour = annotation.get("reader:colour", "yellow")
+        colour = str(annotation.get("reader:colour", "yellow"))
         stamp = now()
         highlight = Highlight(
             id=highlight_id,
