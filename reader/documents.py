@@ -34,8 +34,31 @@ _BINARY_SIGNATURES = (
 )
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_REFERENCE_DEF = re.compile(r"^ {0,3}\[[^\]\n]+\]:", re.MULTILINE)
-_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+_FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
+# A link reference definition, also inside quotes and list items ("> [x]: /u").
+_REFERENCE_DEF = re.compile(
+    r"^(?: {0,3}(?:>[ \t]?|[-+*][ \t]+|\d{1,9}[.)][ \t]+))* {0,3}\[[^\]\n]+\]:", re.MULTILINE
+)
+# CommonMark HTML blocks of kinds 1-5, which run on past blank lines to an end marker.
+_HTML_BLOCK = re.compile(
+    r" {0,3}(<!--|<\?|<!\[CDATA\[|<![a-zA-Z]|<(?:script|pre|style|textarea)(?=[\s>]|$))",
+    re.IGNORECASE,
+)
+_HTML_ENDS = {
+    "<!--": "-->",
+    "<?": "?>",
+    "<![cdata[": "]]>",
+    "<script": "</script>",
+    "<pre": "</pre>",
+    "<style": "</style>",
+    "<textarea": "</textarea>",
+}
+# Where a chunk may begin: a line in column 0 that is not a list item, HTML or a definition.
+_CUT_BEFORE = re.compile(r"[^ \t\n<>\-+*0-9\[]")
+# The closing #s are taken off in a second step: "(.+?)[ \t#]*$" in one pattern took
+# quadratic time (12 s) on a hostile 80 KB line of " #".
+_ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+)$", re.MULTILINE)
+_CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&!~]| \n|\n ")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n\s*")
 
@@ -162,7 +185,9 @@ def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> Arti
     if not title and markdown:
         heading = _ATX_HEADING.search(body[:200_000])
         if heading:
-            title = _strip_inline_markup(heading.group(1))
+            text = heading.group(1).rstrip(" \t")
+            text = _CLOSING_HASHES.sub("", text) if text.strip("#") else ""
+            title = _strip_inline_markup(text)
     return ArticleMeta(
         id=article_id(path),
         path=path,
@@ -292,9 +317,11 @@ def _markdown_parser():  # -> MarkdownIt, imported lazily to keep `reader list` 
 def _chunks(body: str) -> Iterator[str]:
     """Split Markdown at blank lines outside code fences, in pieces of about CHUNK_CHARS.
 
-    A chunk boundary is a blank line followed by a line that starts in column 0, so no
-    paragraph, quote, fence or indented code is cut. Link reference definitions can be
-    used before they are defined, so a file that has any is parsed in one piece.
+    A chunk boundary is a blank line (to CommonMark: spaces and tabs only) followed by a
+    line that starts a new top-level block in column 0, outside any fence or multi-line
+    HTML block, and not a list item (a loose list would restart its numbers). Link
+    reference definitions can be used before they are defined, so a file that has any is
+    parsed in one piece.
     """
     if len(body) <= FIRST_CHUNK_CHARS or _has_reference_definitions(body):
         yield body
@@ -302,25 +329,31 @@ def _chunks(body: str) -> Iterator[str]:
     start = 0
     limit = FIRST_CHUNK_CHARS
     fence: str | None = None
+    html_end: str | None = None  # what ends the HTML block the scan is in
     pos = 0
     length = len(body)
     while pos < length:
         end = body.find("\n", pos)
         end = length if end == -1 else end + 1
         line = body[pos:end]
-        fence_match = _FENCE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
+        if fence is not None:
+            close = _FENCE_CLOSE.match(line)
+            if close and close.group(1)[0] == fence[0] and len(close.group(1)) >= len(fence):
                 fence = None
+        elif html_end is not None:
+            if html_end in line.casefold():
+                html_end = None
+        elif fence_match := _FENCE.match(line):
+            fence = fence_match.group(1)
+        elif html := _HTML_BLOCK.match(line):
+            ending = _HTML_ENDS.get(html.group(1).casefold(), ">")  # "<!DOCTYPE": a ">"
+            if ending not in line[html.end() :].casefold():
+                html_end = ending
         elif (
-            fence is None
-            and pos - start >= limit
-            and line.strip() == ""
+            pos - start >= limit
+            and line.strip(" \t\n") == ""
             and end < length
-            and body[end] not in " \t\n"
+            and _CUT_BEFORE.match(body, end)
         ):
             yield body[start:end]
             start = end

@@ -197,3 +197,16 @@ def test_a_reference_link_defined_at_the_end_of_a_long_file_resolves() -> None:
     article = load_text(text, Path("long.md"))
     links = [span for span in article.blocks[0].spans if span.kind is SpanKind.LINK]
     assert [span.href for span in links] == ["https://example.com/a"]
+
+
+def test_a_hostile_heading_line_is_read_in_linear_time() -> None:
+    # "(.+?)[ \t#]*$" took 12 s on this 80 KB line; the bound is loose on purpose.
+    import time
+
+    line = "# a" + " #" * 40_000 + "x"
+    started = time.perf_counter()
+    article = load_text(line + "\n\nbody", Path("x.md"))
+    assert time.perf_counter() - started < 2.0
+    assert article.meta.title.startswith("a # #")
+    assert load_text("# Closing ##\n\nbody", Path("x.md")).meta.title == "Closing"
+    assert load_text("# C#\n\nbody", Path("x.md")).meta.title == "C#"

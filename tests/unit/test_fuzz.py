@@ -239,6 +239,7 @@ def test_any_str_loads_with_consistent_offsets(text: str) -> None:
 # Paragraphs that often start like a block (a list item, a quote, indented code, a fence),
 # since where a chunk may be cut depends on how the line after a blank line starts.
 BLOCK_STARTS = ["", "", "- ", "* ", "1. ", "2) ", "> ", "  ", "   ", "    ", "```", "~~~", "# "]
+BLOCK_STARTS += ["<!--", "-->", "<pre>", "</pre>", "<?x", "<!DOCTYPE", "[a]: /u", "``` x", "\x0c"]
 paragraphs = st.builds(
     lambda start, body: start + body,
     st.sampled_from(BLOCK_STARTS),
@@ -252,25 +253,11 @@ def test_a_surrogate_pair_in_a_link_destination_loads() -> None:
     load_text("[a](\ud800\udcff)", Path("x.md"))
 
 
-def chunk_safe(text: str) -> bool:
-    """Leave out what the chunker is known to cut wrongly (see the xfail tests below):
-    HTML blocks, which run on over blank lines, closing fences with an info string, lines
-    blank to Python but not to CommonMark (a form feed, a no-break space), and link
-    reference definitions inside a list or quote ("- [x]: /u")."""
-    return (
-        "<" not in text
-        and "]:" not in text
-        and not re.search(r"^ {0,3}(`{3,}|~{3,})[^\n]*[^\s`~]", text, re.M)
-        and not any(not line.strip() and line.strip(" \t") for line in text.split("\n"))
-    )
-
-
 @FUZZ
 @given(paragraphs=st.lists(paragraphs, min_size=2, max_size=12))
 def test_loading_in_chunks_gives_the_same_blocks_as_one_pass(paragraphs: list[str]) -> None:
     text = re.sub(r"\r\n?", "\n", "\n\n".join(paragraphs))  # as read_source gives it
-    assume(chunk_safe(text))
-    check_chunks(text)
+    check_chunks(text, numbers=True)
 
 
 def check_chunks(text: str, *, numbers: bool = False) -> None:
@@ -286,7 +273,7 @@ def check_chunks(text: str, *, numbers: bool = False) -> None:
 
 
 def unnumbered(article: Article) -> list[tuple]:
-    """The shape, less the numbers of ordered list items (see the xfail test below)."""
+    """The shape, less the numbers of ordered list items."""
     return [(*block[:4], re.sub(r"^\d+", "N", block[4]), *block[5:]) for block in shape(article)]
 
 
@@ -304,7 +291,6 @@ def chunked(text: str, name: str = "x.md") -> Article:
     return article
 
 
-@pytest.mark.xfail(strict=True, reason="documents._chunks cuts HTML blocks; reported, not ours")
 @pytest.mark.parametrize(
     "text",
     ["<!--\n\nhidden\n\n-->\n\nshown", "<pre>\n\nkept\n\n</pre>\n\nafter"],
@@ -314,27 +300,23 @@ def test_chunks_do_not_cut_html_blocks_that_span_blank_lines(text: str) -> None:
     assert shape(chunked(text)) == shape(load_text(text, Path("x.md")))
 
 
-@pytest.mark.xfail(strict=True, reason="documents._chunks restarts list numbers; reported")
 def test_chunks_do_not_restart_the_numbers_of_a_loose_ordered_list() -> None:
     text = "1. one\n\n1. two\n\n1. three"  # numbered all "1.", as many people write
     assert shape(chunked(text)) == shape(load_text(text, Path("x.md")))
 
 
-@pytest.mark.xfail(strict=True, reason="documents._chunks: Python's blank is not CommonMark's")
 @pytest.mark.parametrize("blank", ["\x0c", "\xa0", "\x0b"], ids=["FF", "NBSP", "VT"])
 def test_chunks_do_not_cut_at_a_line_that_is_not_blank_to_commonmark(blank: str) -> None:
     text = f"One paragraph\n{blank}\nand its third line"
     assert shape(chunked(text)) == shape(load_text(text, Path("x.md")))
 
 
-@pytest.mark.xfail(strict=True, reason="documents._chunks misses nested definitions; reported")
 @pytest.mark.parametrize("container", ["- ", "> ", "1. "])
 def test_chunks_see_link_reference_definitions_inside_lists_and_quotes(container: str) -> None:
     text = f"See [the source].\n\n{container}[the source]: https://example.com"
     assert shape(chunked(text)) == shape(load_text(text, Path("x.md")))
 
 
-@pytest.mark.xfail(strict=True, reason="documents._chunks closes fences early; reported")
 def test_chunks_do_not_take_a_fence_line_with_an_info_string_for_a_closing_fence() -> None:
     text = "```\ncode\n``` not a closing fence\n\nstill code"
     assert shape(chunked(text)) == shape(load_text(text, Path("x.md")))
