@@ -297,7 +297,7 @@ def _export(options: argparse.Namespace) -> int:
     finally:
         store.close()
     today = export.exported_now()
-    names = {n.article.id: export.safe_filename(n.article.title) for n in gathered}
+    names = export.file_names(notes.article for notes in gathered)
     try:
         if options.format == "json":
             label = "reader export" if options.all else gathered[0].article.title
@@ -307,6 +307,15 @@ def _export(options: argparse.Namespace) -> int:
             if not options.output:
                 raise UserError("--all writes one file per article: give a folder with -o")
             out = Path(options.output).expanduser()
+            if not options.force:
+                # All or nothing: a folder half exported is worse than none.
+                present = [n for n in [*names.values(), "index.md"] if (out / n).exists()]
+                if present:
+                    more = f" and {len(present) - 1} more" if len(present) > 1 else ""
+                    raise UserError(
+                        f"{out / present[0]}{more} already exist; nothing was written "
+                        "(--force replaces them)"
+                    )
             out.mkdir(parents=True, exist_ok=True)
             index = ["# Notes", ""]
             for notes in gathered:

@@ -226,6 +226,27 @@ class ExportError(Exception):
     """The export could not be written; the message is for the user."""
 
 
+def file_names(articles: Iterable[Article]) -> dict[str, str]:
+    """A distinct file name for each article, by id, none of them ``index.md``.
+
+    Two articles may share a title: the second gets the start of its id added, so one
+    export never writes over another (names are compared as a case-blind file system
+    would).
+    """
+    names: dict[str, str] = {}
+    taken = {"index.md"}
+    for article in articles:
+        name = safe_filename(article.title)
+        number = 1
+        while name.casefold() in taken:
+            extra = article.id[:8] if number == 1 else f"{article.id[:8]}-{number}"
+            name = safe_filename(article.title, suffix=f" {extra}.md")
+            number += 1
+        taken.add(name.casefold())
+        names[article.id] = name
+    return names
+
+
 def write_file(path: Path, text: str, *, force: bool = False) -> None:
     """Write ``text`` to ``path`` atomically; refuse symlinks, and existing files unless forced."""
     from reader.store import StoreError, atomic_write

@@ -250,3 +250,34 @@ def test_the_export_command_does_not_import_textual(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert "CLEAN" in result.stderr, result.stderr
+
+
+def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_or_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.documents import load_article
+
+    library = tmp_path / "library"
+    library.mkdir()
+    store = Store(resolve().db)
+    for name, title in (("one.md", "Notes"), ("two.md", "Notes"), ("three.md", "index")):
+        path = library / name
+        path.write_text(f"# {title}\n\nA paragraph of {name}.\n", encoding="utf-8")
+        article = load_article(path)
+        store.save_highlight(make_highlight(article, 1, f"note on {name}"))
+    store.close()
+    out = tmp_path / "out"
+    args = ["export", "--library", str(library), "--all", "-o", str(out)]
+    assert main(args) == 0
+    files = sorted(p.name for p in out.iterdir())
+    assert len(files) == 4 and "index.md" in files  # three articles and the index
+    bodies = "".join((out / name).read_text(encoding="utf-8") for name in files)
+    for name in ("one.md", "two.md", "three.md"):
+        assert f"note on {name}" in bodies  # none written over another
+    (out / files[0]).write_text("mine", encoding="utf-8")
+    capsys.readouterr()
+    assert main(args) == 2  # files exist: nothing is written, not half
+    assert "nothing was written" in capsys.readouterr().err
+    assert (out / files[0]).read_text(encoding="utf-8") == "mine"
+    assert main([*args, "--force"]) == 0
+    assert (out / files[0]).read_text(encoding="utf-8") != "mine"
