@@ -297,7 +297,7 @@ def _export(options: argparse.Namespace) -> int:
     finally:
         store.close()
     today = export.exported_now()
-    names = export.file_names(notes.article for notes in gathered)
+    names = export.file_names((n.article.id, n.article.title) for n in gathered)
     try:
         if options.format == "json":
             label = "reader export" if options.all else gathered[0].article.title

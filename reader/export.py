@@ -226,24 +226,24 @@ class ExportError(Exception):
     """The export could not be written; the message is for the user."""
 
 
-def file_names(articles: Iterable[Article]) -> dict[str, str]:
-    """A distinct file name for each article, by id, none of them ``index.md``.
+def file_names(articles: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """A distinct file name for each ``(id, title)``, by id, none of them ``index.md``.
 
-    Two articles may share a title: the second gets the start of its id added, so one
+    Two articles may share a title: the later one gets the start of its id added, so one
     export never writes over another (names are compared as a case-blind file system
     would).
     """
     names: dict[str, str] = {}
     taken = {"index.md"}
-    for article in articles:
-        name = safe_filename(article.title)
+    for ident, title in articles:
+        name = safe_filename(title)
         number = 1
         while name.casefold() in taken:
-            extra = article.id[:8] if number == 1 else f"{article.id[:8]}-{number}"
-            name = safe_filename(article.title, suffix=f" {extra}.md")
+            extra = ident[:8] if number == 1 else f"{ident[:8]}-{number}"
+            name = safe_filename(title, suffix=f" {extra}.md")
             number += 1
         taken.add(name.casefold())
-        names[article.id] = name
+        names[ident] = name
     return names
 
 

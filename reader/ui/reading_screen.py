@@ -1165,6 +1165,26 @@ class ReadingScreen(Screen[None]):
 
     # --- export ---------------------------------------------------------------------------
 
+    def _export_name(self) -> str:
+        """This article's file name in the export folder, distinct from any other article
+        of the library that has the same title (the first by file name keeps the plain
+        one), so exporting one never replaces another's notes."""
+        from reader import export
+        from reader.library import scan
+
+        assert self.annotations is not None
+        article = self.article
+        library = self.app.library_folder
+        entries: list[tuple[str, str]] = []
+        if library is not None:
+            try:
+                entries = [(e.id, e.title) for e in scan(library, self.annotations.store).entries]
+            except DocumentError:
+                entries = []
+        if all(ident != article.id for ident, _title in entries):
+            entries.append((article.id, article.title))
+        return export.file_names(entries)[article.id]
+
     def action_export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""
         from reader import export
@@ -1179,7 +1199,7 @@ class ReadingScreen(Screen[None]):
             article, store.highlights(article.id), self.article_note, store.links_of(article.id)
         )
         folder = resolve().exports
-        path = folder / export.safe_filename(article.title)
+        path = folder / self._export_name()
         text = export.to_markdown(notes, exported=export.exported_now())
         try:
             export.write_file(path, text, force=True)

@@ -363,3 +363,22 @@ async def test_a_full_disk_is_reported_and_nothing_is_shown_as_saved(
         assert not [p for p in resolve().db.parent.iterdir() if p.name.endswith(".tmp")]
         await pilot.press("h")  # space again: saving works
         assert len(saved()) == 2
+
+
+async def test_exporting_from_the_app_never_replaces_another_articles_notes(
+    tmp_path: Path,
+) -> None:
+    # Two articles with one title: each export keeps its own file in the export folder.
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_text(f"# Notes\n\nParagraph of {name}.\n", encoding="utf-8")
+    for name in ("a.md", "b.md"):
+        app = make_app(library=tmp_path, article=tmp_path / name)
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
+            await pilot.press("j", "h", "e")
+            await pilot.pause()
+    folder = resolve().exports
+    (other,) = [path for path in folder.iterdir() if path.name != "Notes.md"]
+    # The first by file name keeps the plain name; the other gets the start of its id.
+    assert "Paragraph of a.md" in (folder / "Notes.md").read_text(encoding="utf-8")
+    assert "Paragraph of b.md" in other.read_text(encoding="utf-8")
+    assert other.name.startswith("Notes ") and other.suffix == ".md"
