@@ -11,10 +11,11 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reader.anchoring import describe, locate
-from reader.model import Article, Colour, Highlight
+from reader.model import Article, Colour, CrossLink, Highlight
 from reader.store import Store, now
 
 UNDO_DEPTH = 100
@@ -51,6 +52,9 @@ class Change:
     what: str
     before_place: Place = None
     after_place: Place = None
+    # Links the change made or removed (a new link; a highlight deleted with its links).
+    links_added: tuple[CrossLink, ...] = ()
+    links_removed: tuple[CrossLink, ...] = ()
 
 
 def clean_tags(text: str) -> tuple[str, ...]:
@@ -215,18 +219,26 @@ class Annotations:
         )
         return after
 
-    def delete(self, highlight_id: str) -> Highlight:
-        """Delete a highlight (undo brings it back with its note and tags)."""
+    def delete(self, highlight_id: str, links: Iterable[CrossLink] = ()) -> Highlight:
+        """Delete a highlight, and ``links`` with it (undo brings back all of them, with
+        the note and tags)."""
         before = self._highlights[highlight_id]
-        self._commit(Change(before, None, "delete", self._places.get(highlight_id), None))
+        place = self._places.get(highlight_id)
+        self._commit(Change(before, None, "delete", place, None, links_removed=tuple(links)))
         return before
+
+    def add_link(self, link: CrossLink) -> None:
+        """Save a new link (undo removes it)."""
+        self._commit(Change(None, None, "link", links_added=(link,)))
 
     def undo(self) -> Change | None:
         """Undo the last change; returns it, or None when there is nothing to undo."""
         if not self._undo:
             return None
         change = self._undo[-1]
-        self._apply(change.after, change.before, change.before_place)
+        if change.before is not None or change.after is not None:
+            self._apply(change.after, change.before, change.before_place)
+        self._apply_links(added=change.links_removed, removed=change.links_added)
         self._undo.pop()
         return change
 
@@ -236,9 +248,17 @@ class Annotations:
         return bool(self._undo)
 
     def _commit(self, change: Change) -> None:
-        self._apply(change.before, change.after, change.after_place)
+        if change.before is not None or change.after is not None:
+            self._apply(change.before, change.after, change.after_place)
+        self._apply_links(added=change.links_added, removed=change.links_removed)
         self._undo.append(change)
         del self._undo[:-UNDO_DEPTH]
+
+    def _apply_links(self, *, added: tuple[CrossLink, ...], removed: tuple[CrossLink, ...]) -> None:
+        for link in removed:
+            self.store.delete_link(link.id)
+        for link in added:
+            self.store.save_link(link)
 
     def _apply(self, before: Highlight | None, after: Highlight | None, place: Place) -> None:
         """Write the change to the store first; only then update what is shown."""

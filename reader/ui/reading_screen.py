@@ -705,9 +705,7 @@ class ReadingScreen(Screen[None]):
     def _delete_now(self, highlight_id: str, links: list[CrossLink]) -> None:
         assert self.annotations is not None
         try:
-            self.annotations.delete(highlight_id)
-            for link in links:
-                self.annotations.store.delete_link(link.id)
+            self.annotations.delete(highlight_id, links)
         except StoreError as error:
             self._store_failed(error)
             return
@@ -715,14 +713,12 @@ class ReadingScreen(Screen[None]):
         if links:
             self.reload_links()
             count = f"{len(links)} link{'s' * (len(links) != 1)}"
-            self.notify(
-                f"Highlight and its {count} deleted. u brings the highlight back.", markup=False
-            )
+            self.notify(f"Highlight and its {count} deleted. u brings them back.", markup=False)
         else:
             self.notify("Highlight deleted. Press u to undo.", markup=False)
 
     def action_undo(self) -> None:
-        """Undo the last highlight, edit or delete."""
+        """Undo the last highlight, edit, delete or link."""
         if self.annotations is None:
             return
         try:
@@ -735,6 +731,8 @@ class ReadingScreen(Screen[None]):
             return
         restored = change.before.id if change.before is not None else None
         self.refresh_annotations(restored)
+        if change.links_added or change.links_removed:
+            self.reload_links()
         self.notify(f"Undone: {change.what}.", markup=False)
 
     def action_toggle_pane(self) -> None:
@@ -1138,7 +1136,7 @@ class ReadingScreen(Screen[None]):
         there = LinkEnd(candidate.article_id, str(candidate.path), candidate.title, target_anchor)
         link = CrossLink(str(uuid.uuid4()), here, there, label, now())
         try:
-            self.annotations.store.save_link(link)
+            self.annotations.add_link(link)
         except StoreError as error:
             self._store_failed(error)
             return

@@ -202,6 +202,28 @@ async def test_deleting_a_highlight_with_links_asks_what_to_do_with_them(linked:
         assert store.highlights(app.screen.article.id) == []
         assert store.all_links() == []
         assert "⇄" not in screen_text(app)
+        await pilot.press("u")  # the highlight and both its links come back
+        await pilot.pause()
+        assert len(store.highlights(app.screen.article.id)) == 1
+        assert len(store.all_links()) == 2
+        assert "⇄" in screen_text(app)
+
+
+async def test_u_undoes_a_link_and_only_that(linked: Path) -> None:
+    app = make_app(library=linked, article=linked / "salt-marsh.md")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("j", "j", "h")
+        await make_link(pilot, "spring tides")
+        store = Store(resolve().db)
+        assert len(store.all_links()) == 1 and "⇄" in screen_text(app)
+        await pilot.press("u")
+        await pilot.pause()
+        assert store.all_links() == []
+        assert "⇄" not in screen_text(app)
+        assert len(store.highlights(app.screen.article.id)) == 1  # the highlight stays
+        await pilot.press("u")  # then the highlight
+        await pilot.pause()
+        assert store.highlights(app.screen.article.id) == []
 
 
 async def test_deleting_and_keeping_the_links(linked: Path) -> None:
