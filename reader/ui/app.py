@@ -83,9 +83,10 @@ class ReaderApp(App[None]):
 
     # --- opening articles ----------------------------------------------------------------
 
-    def open_article(self, path: Path, *, direct: bool = False) -> None:
-        """Open an article on a new reading screen, where the reader left off."""
-        screen = self._reading_screen(path, direct=direct)
+    def open_article(self, path: Path) -> None:
+        """Open an article from the library on a new reading screen, where the reader
+        left off (an article opened directly is the default screen instead)."""
+        screen = self._reading_screen(path, direct=False)
         if screen is not None:
             self.push_screen(screen)
 

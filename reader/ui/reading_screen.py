@@ -361,8 +361,7 @@ class ReadingScreen(Screen[None]):
         # Mounted on first use: the Input widget is not needed to paint the article.
         from reader.ui.search_bar import SearchBar
 
-        bars = self.query(SearchBar)
-        bar = bars.first() if bars else None
+        bar = next(iter(self.query(SearchBar)), None)
         if bar is None:
             bar = SearchBar(
                 placeholder="Search this article (enter to find, escape to cancel)",
