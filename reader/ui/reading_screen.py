@@ -506,11 +506,14 @@ class ReadingScreen(Screen[None]):
 
     def _refresh_pane(self) -> None:
         self._pane_pending = False
-        if self.annotations is None:
+        # None once the screen is being taken down: a change that arrived just before the
+        # reader followed a link to another article is not drawn on the old screen.
+        pane = next(iter(self.query(NotesPane)), None)
+        if self.annotations is None or pane is None:
             return
         placed = self.annotations.placed()
         entries = [Entry.of(p, self._where(p)) for p in placed]
-        self.pane.show(entries, self.article_note, self._pane_current)
+        pane.show(entries, self.article_note, self._pane_current)
 
     def _where(self, placed: Placed) -> str:
         if placed.start is None:
