@@ -303,7 +303,10 @@ class Store:
         self.read_only = read_only
         self.problem = ""
         self._lock: FileLock | None = None  # made on the first write (filelock costs 8 ms)
-        self._last_backup = 0.0
+        # When the last backup was made (time.monotonic()), None before the first. Not 0.0:
+        # monotonic time counts from boot, so on a machine up for less than BACKUP_EVERY a
+        # zero would have meant "backed up a moment ago" and no backup was ever made.
+        self._last_backup: float | None = None
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -374,7 +377,8 @@ class Store:
     def _refresh_backup(self, force: bool = False) -> None:
         """Copy the last good database aside (at start and every BACKUP_EVERY seconds)."""
         now = time.monotonic()
-        if not self.path.exists() or (not force and now - self._last_backup < BACKUP_EVERY):
+        recent = self._last_backup is not None and now - self._last_backup < BACKUP_EVERY
+        if not self.path.exists() or (recent and not force):
             return
         temp = self.backup.with_name(f".{self.backup.name}.{os.getpid()}.tmp")
         try:

@@ -52,6 +52,29 @@ def test_writes_leave_no_temporary_files_and_a_backup(tmp_path: Path) -> None:
     assert backup["articles"]["1"]["position"]["block"] == 1
 
 
+@pytest.mark.parametrize("uptime", [0.5, 60.0, 10_000.0], ids=["just-booted", "1-min", "3-h"])
+def test_a_backup_exists_whatever_the_clock_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, uptime: float
+) -> None:
+    # time.monotonic() counts from boot: on a machine up for seconds it is near zero.
+    clock = [uptime]
+    monkeypatch.setattr("reader.store.time.monotonic", lambda: clock[0])
+    path = tmp_path / "reader.json"
+    backup = tmp_path / "reader.json.bak"
+    store = Store(path)  # a new database
+    save(store, "a", 1)
+    save(store, "a", 2)
+    assert backup.exists(), "a new database has a backup from its second save"
+    store.close()
+    backup.unlink()
+    store = Store(path)  # a session that opens an existing database
+    save(store, "a", 3)
+    assert json.loads(backup.read_text("utf-8"))["articles"]["1"]["position"]["block"] == 2
+    clock[0] += 16 * 60  # a quarter of an hour later, the backup follows the database
+    save(store, "a", 4)
+    assert json.loads(backup.read_text("utf-8"))["articles"]["1"]["position"]["block"] == 4
+
+
 def test_stale_temporary_files_are_swept(tmp_path: Path) -> None:
     stale = tmp_path / ".reader.json.999999999.tmp"
     stale.write_text("half a file", encoding="utf-8")
