@@ -297,27 +297,31 @@ def _export(options: argparse.Namespace) -> int:
     finally:
         store.close()
     today = export.exported_now()
-    names = export.file_names((n.article.id, n.article.title) for n in gathered)
+    out = Path(options.output).expanduser() if options.all and options.output else None
+    # Names that no file of another program's holds in the folder: an export written
+    # into a vault of clipped articles never takes an article's own name.
+    names = export.file_names(((n.article.id, n.article.title) for n in gathered), folder=out)
     try:
         if options.format == "json":
             label = "reader export" if options.all else gathered[0].article.title
             text = export.dumps(export.to_collection(gathered, exported=today, label=label))
             return _emit(text, options.output, options.force)
         if options.all:
-            if not options.output:
+            if out is None:
                 raise UserError("--all writes one file per article: give a folder with -o")
-            out = Path(options.output).expanduser()
+            index_name = export.index_name(out)
             if not options.force:
-                # All or nothing: a folder half exported is worse than none.
-                present = [n for n in [*names.values(), "index.md"] if (out / n).exists()]
+                # All or nothing: a folder half exported is worse than none. Only earlier
+                # exports can be in the way here: other files were given other names.
+                present = [n for n in [*names.values(), index_name] if (out / n).exists()]
                 if present:
                     more = f" and {len(present) - 1} more" if len(present) > 1 else ""
                     raise UserError(
-                        f"{out / present[0]}{more} already exist; nothing was written "
-                        "(--force replaces them)"
+                        f"{out / present[0]}{more}: earlier exports are there; nothing was "
+                        "written (--force replaces them)"
                     )
             out.mkdir(parents=True, exist_ok=True)
-            index = ["# Notes", ""]
+            index = export.index_lines(exported=today)
             for notes in gathered:
                 name = names[notes.article.id]
                 body = export.to_markdown(
@@ -325,8 +329,9 @@ def _export(options: argparse.Namespace) -> int:
                 )
                 export.write_file(out / name, body, force=options.force)
                 index.append(f"- [{export.escape_inline(notes.article.title)}](<{name}>)")
-            export.write_file(out / "index.md", "\n".join(index) + "\n", force=options.force)
-            say(f"Wrote {len(gathered)} articles and index.md to {out}", sys.stderr)
+            export.write_file(out / index_name, "\n".join(index) + "\n", force=options.force)
+            count = len(gathered)
+            say(f"Wrote {count} article{'s' * (count != 1)} and {index_name} to {out}", sys.stderr)
             return 0
         text = export.to_markdown(
             gathered[0], exported=today, wikilinks=options.wikilinks, file_names=names

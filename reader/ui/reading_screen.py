@@ -1165,7 +1165,7 @@ class ReadingScreen(Screen[None]):
 
     # --- export ---------------------------------------------------------------------------
 
-    def _export_name(self) -> str:
+    def _export_name(self, folder: Path) -> str:
         """This article's file name in the export folder, distinct from any other article
         of the library that has the same title (the first by file name keeps the plain
         one), so exporting one never replaces another's notes."""
@@ -1183,7 +1183,7 @@ class ReadingScreen(Screen[None]):
                 entries = []
         if all(ident != article.id for ident, _title in entries):
             entries.append((article.id, article.title))
-        return export.file_names(entries)[article.id]
+        return export.file_names(entries, folder=folder)[article.id]
 
     def action_export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""
@@ -1199,7 +1199,7 @@ class ReadingScreen(Screen[None]):
             article, store.highlights(article.id), self.article_note, store.links_of(article.id)
         )
         folder = resolve().exports
-        path = folder / self._export_name()
+        path = folder / self._export_name(folder)
         text = export.to_markdown(notes, exported=export.exported_now())
         try:
             export.write_file(path, text, force=True)

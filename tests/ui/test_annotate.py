@@ -14,7 +14,7 @@ from reader.paths import resolve
 from reader.store import Store
 from reader.ui.note_editor import ConfirmScreen, NoteEditor, TagEditor
 from tests.conftest import SAMPLE
-from tests.ui.helpers import SIZE, make_app, screen_lines, screen_text
+from tests.ui.helpers import SIZE, make_app, notified, screen_lines, screen_text
 
 WIDE = (150, 40)  # wide enough for the notes pane to show beside the article
 BLOCKS = load_article(SAMPLE).blocks
@@ -382,3 +382,22 @@ async def test_exporting_from_the_app_never_replaces_another_articles_notes(
     assert "Paragraph of a.md" in (folder / "Notes.md").read_text(encoding="utf-8")
     assert "Paragraph of b.md" in other.read_text(encoding="utf-8")
     assert other.name.startswith("Notes ") and other.suffix == ".md"
+
+
+async def test_exporting_from_the_app_never_replaces_a_file_it_did_not_write() -> None:
+    # The export folder holds a file of the user's with the name the export would take.
+    folder = resolve().exports
+    folder.mkdir(parents=True)
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        from reader import export
+
+        mine = folder / export.safe_filename(app.screen.article.title)
+        mine.write_text("my own file", encoding="utf-8")
+        await pilot.press("j", "h", "e", "e")  # twice: the second replaces the first export
+        await pilot.pause()
+        assert mine.read_text(encoding="utf-8") == "my own file"
+        notes = folder / export.safe_filename(app.screen.article.title, suffix=" (notes).md")
+        assert "> In a brief social media post" in notes.read_text(encoding="utf-8")
+        assert sorted(folder.iterdir()) == sorted([mine, notes])
+        assert notified(app, f"to {notes}")

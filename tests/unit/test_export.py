@@ -162,11 +162,19 @@ def test_file_names_stay_in_the_folder(title: str, name: str) -> None:
 
 def test_existing_files_and_symlinks_are_not_overwritten(tmp_path: Path) -> None:
     target = tmp_path / "out.md"
-    export.write_file(target, "one\n")
+    one, two = (f"---\n{export.EXPORT_MARK}\n---\n\n{n}\n" for n in ("one", "two"))
+    export.write_file(target, one)
     with pytest.raises(export.ExportError, match="--force"):
-        export.write_file(target, "two\n")
-    export.write_file(target, "two\n", force=True)
-    assert target.read_text() == "two\n"
+        export.write_file(target, two)
+    export.write_file(target, two, force=True)
+    assert target.read_text() == two
+    mine = tmp_path / "mine.md"
+    mine.write_text("# My own file\n", encoding="utf-8")
+    for force in (False, True):  # a file the export did not write: never, and --force is no help
+        with pytest.raises(export.ExportError, match="not an export") as caught:
+            export.write_file(mine, two, force=force)
+        assert "--force" not in str(caught.value)
+    assert mine.read_text(encoding="utf-8") == "# My own file\n"
     link = tmp_path / "link.md"
     link.symlink_to(tmp_path / "elsewhere.md")
     with pytest.raises(export.ExportError, match="symbolic link"):
@@ -274,10 +282,98 @@ def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_
     bodies = "".join((out / name).read_text(encoding="utf-8") for name in files)
     for name in ("one.md", "two.md", "three.md"):
         assert f"note on {name}" in bodies  # none written over another
-    (out / files[0]).write_text("mine", encoding="utf-8")
+    edited = (out / files[0]).read_text(encoding="utf-8") + "\nmine\n"  # an export, edited
+    (out / files[0]).write_text(edited, encoding="utf-8")
     capsys.readouterr()
     assert main(args) == 2  # files exist: nothing is written, not half
     assert "nothing was written" in capsys.readouterr().err
-    assert (out / files[0]).read_text(encoding="utf-8") == "mine"
+    assert (out / files[0]).read_text(encoding="utf-8") == edited
     assert main([*args, "--force"]) == 0
-    assert (out / files[0]).read_text(encoding="utf-8") != "mine"
+    assert (out / files[0]).read_text(encoding="utf-8") != edited
+
+
+def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
+    """A vault folder of clipped articles (one annotated) whose names come from titles."""
+    from reader.documents import load_article
+
+    vault = tmp_path / "vault" / "Clippings"
+    vault.mkdir(parents=True)
+    article_path = vault / "Digital tax retreat.md"
+    article_path.write_text(
+        "---\ntitle: Digital tax retreat\n---\n\nCanada dropped the tax.\n", encoding="utf-8"
+    )
+    (vault / "index.md").write_text("# My vault's own index\n", encoding="utf-8")
+    store = Store(resolve().db)
+    store.save_highlight(make_highlight(load_article(article_path), 0, "my note"))
+    store.close()
+    return vault, article_path, article_path.read_bytes()
+
+
+def test_export_all_into_the_library_never_replaces_an_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault, article_path, original = clipped_vault(tmp_path)
+    index = (vault / "index.md").read_bytes()
+    args = ["export", "--all", "--library", str(vault), "-o", str(vault)]
+    for force in ([], ["--force"], ["--force"]):  # twice forced: the export itself is replaced
+        assert main([*args, *force]) == 0, capsys.readouterr().err
+        assert article_path.read_bytes() == original
+        assert (vault / "index.md").read_bytes() == index
+    notes = vault / "Digital tax retreat (notes).md"
+    assert "my note" in notes.read_text(encoding="utf-8")
+    assert "(<Digital tax retreat (notes).md>)" in (vault / "index (notes).md").read_text("utf-8")
+    assert sorted(p.name for p in vault.iterdir()) == [
+        "Digital tax retreat (notes).md",
+        "Digital tax retreat.md",
+        "index (notes).md",
+        "index.md",
+    ]
+    capsys.readouterr()
+    assert main(args) == 2  # the earlier export is in the way: --force is offered for it
+    err = capsys.readouterr().err
+    assert "(notes).md" in err and "--force" in err
+
+
+def test_export_to_a_named_file_that_is_not_an_export_is_refused_even_forced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    vault, article_path, original = clipped_vault(tmp_path)
+    for output_format in ("md", "json"):
+        args = ["export", "--library", str(vault), str(article_path), "--format", output_format]
+        assert main([*args, "-o", str(article_path), "--force"]) == 2
+        err = capsys.readouterr().err
+        assert "not an export" in err and "--force" not in err
+        assert article_path.read_bytes() == original
+        out = tmp_path / f"notes.{output_format}"
+        assert main([*args, "-o", str(out)]) == 0
+        assert export.is_export(out)
+        assert main([*args, "-o", str(out)]) == 2
+        assert "--force" in capsys.readouterr().err  # an earlier export of its own: offered
+        assert main([*args, "-o", str(out), "--force"]) == 0
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('---\ntitle: x\nexported_by: "reader"\n---\n', True),
+        # exports written before the mark: their front matter's shape, and the bare index
+        ('---\ntitle: "x"\nexported: "2026-01-01"\nhighlights: 1\nnotes: 0\ntags: []\n---\n', True),
+        ("# Notes\n\n- [A](<A.md>)\n- [B](<B.md>)\n", True),
+        ("# Notes\n\n- [A](<A.md>)\nand my own words\n", False),
+        ("---\ntitle: Digital tax retreat\nsource: https://x\n---\n\nText\n", False),
+        ('---\ntitle: x\nexported_by: "reader"\n', False),  # front matter never closed
+        ('{"id": "urn:reader:export", "type": "AnnotationCollection"}', True),
+        (
+            '{"type": "AnnotationCollection", "generator": {"type": "Software", "name": "reader"}}',
+            True,
+        ),
+        ('{"type": "AnnotationCollection"}', False),
+        ("", False),
+    ],
+)
+def test_reader_recognises_its_own_exports_and_nothing_else(
+    tmp_path: Path, text: str, expected: bool
+) -> None:
+    path = tmp_path / "file.md"
+    path.write_text(text, encoding="utf-8")
+    assert export.is_export(path) is expected
