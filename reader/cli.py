@@ -17,12 +17,12 @@ from reader import __version__
 from reader.documents import DocumentError, check_readable, is_article_file
 from reader.layout import visible
 from reader.paths import Paths, resolve, seed_library
-from reader.store import Store, StoreError
+from reader.store import Store, StoreError, parse_database, recovery_files
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
-COMMANDS = ("list", "locate", "export", "import")
+COMMANDS = ("list", "locate", "export", "import", "recover")
 EXIT_USAGE = 2
 
 
@@ -41,7 +41,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="reader",
         description="Read and annotate long-form articles in the terminal.",
         epilog="Commands: 'reader list [DIR]' lists a library; "
-        "'reader locate' shows where data is kept.",
+        "'reader locate' shows where data is kept; "
+        "'reader recover' merges changes put aside while the database was damaged.",
     )
     parser.add_argument("--version", action="version", version=f"reader {__version__}")
     parser.add_argument(
@@ -91,6 +92,18 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("file", metavar="FILE.json", help="annotations to import")
         parser.add_argument("--library", metavar="DIR", help="library folder")
+    elif command == "recover":
+        parser.description = (
+            "Merge the changes reader put aside while its database was damaged "
+            "(reader.json.recovered-DATE files) back into the database; a damaged database "
+            "is rebuilt from its backup first and kept beside it."
+        )
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="recovery files to merge (default: every one beside the database)",
+        )
     else:
         parser.description = "Show where reader keeps its data."
     return parser
@@ -109,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _export(options)
             if command == "import":
                 return _import(options)
+            if command == "recover":
+                return _recover(options)
             return _locate(options)
         return _run(_parser().parse_args(args))
     except UserError as error:
@@ -124,9 +139,12 @@ def _paths(options: argparse.Namespace) -> Paths:
 
 def _open_store(paths: Paths) -> Store:
     try:
-        return Store(paths.db)
+        store = Store(paths.db)
     except StoreError as error:
         raise UserError(str(error)) from None
+    if store.pending_recovery:
+        say(f"reader: {store.recovery_hint().strip()}", sys.stderr)
+    return store
 
 
 def _library_folder(options: argparse.Namespace, paths: Paths) -> Path:
@@ -169,6 +187,12 @@ def _run(options: argparse.Namespace) -> int:
         _run_until_signalled(app)
     finally:
         gc.enable()
+    for path in store.recovered:
+        say(
+            f"reader: {paths.db} was damaged by another program while reader ran; what you "
+            f"did is saved in {path}. Run `reader recover` to merge it into {paths.db.name}.",
+            sys.stderr,
+        )
     return app.return_code or 0
 
 
@@ -257,6 +281,43 @@ def _locate(options: argparse.Namespace) -> int:
     )
     for name, path in rows:
         say(f"{name + ':':<10} {path}")
+    for path in recovery_files(paths.db):
+        say(f"{'recovery:':<10} {path}  (run `reader recover` to merge it)")
+    if paths.db.exists():
+        try:
+            parse_database(paths.db)  # reads only: whatever it is, it is left as it is
+        except StoreError as error:
+            say(f"reader: {error}; it was left as it is", sys.stderr)
+            return EXIT_USAGE
+    return 0
+
+
+def _recover(options: argparse.Namespace) -> int:
+    from reader.recovery import recover
+
+    paths = _paths(options)
+    files = [Path(name).expanduser() for name in options.files]
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+    try:
+        result = recover(paths.db, files or None)
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    if result.damaged_kept is not None:
+        origin = f"its backup {result.rebuilt_from}" if result.rebuilt_from else "nothing"
+        say(
+            f"{paths.db} was damaged: it is kept as {result.damaged_kept}, and the database "
+            f"was rebuilt from {origin}."
+        )
+    if not result.merged:
+        if result.damaged_kept is None:
+            say(f"Nothing to recover: no {paths.db.name}.recovered-* file beside {paths.db}.")
+        return 0
+    for merged in result.merged:
+        say(f"Merged {merged.source.name} into {paths.db}: {merged.summary()}.")
+        if merged.kept is not None:
+            say(f"  The recovered file is kept as {merged.kept}.")
     return 0
 
 

@@ -41,6 +41,14 @@ class StoreError(Exception):
     """A problem with the database, explained for the user (the message names the file)."""
 
 
+class DamagedError(StoreError):
+    """The database file cannot be read as JSON of the shape reader writes."""
+
+
+class ForeignError(StoreError):
+    """The file is JSON, but not a reader database (no reader meta table): never touched."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadingPosition:
     """Where the reader was in an article."""
@@ -86,6 +94,8 @@ class AtomicJSONStorage(Storage):
         # where changes go meanwhile (named at the first one).
         self.damage = ""
         self.recovery: Path | None = None
+        # Every recovery file written in this session, to be named when reader quits.
+        self.recovered: list[Path] = []
 
     def _current_stamp(self) -> tuple[int, int, int] | None:
         try:
@@ -150,6 +160,7 @@ class AtomicJSONStorage(Storage):
             while self.recovery.exists():
                 number += 1
                 self.recovery = self.path.with_name(f"{name}-{number}")
+            self.recovered.append(self.recovery)
         try:
             atomic_write(self.recovery, self._payload(data))
         except StoreError as error:
@@ -164,8 +175,8 @@ class AtomicJSONStorage(Storage):
             )
         return (
             f"{told}. It was left as it is; this change and all reader had were saved to "
-            f"{self.recovery} instead. Quit reader, then rename that file to "
-            f"{self.path.name} to go on with them"
+            f"{self.recovery} instead. Quit reader, then run `reader recover` to merge them "
+            f"into {self.path.name}"
         )
 
     def _payload(self, data: Data) -> bytes:
@@ -184,7 +195,7 @@ class AtomicJSONStorage(Storage):
         except UnicodeEncodeError:
             # A lone surrogate (from a pasted note, say) cannot be UTF-8: escape everything.
             self._serialised.clear()
-            return json.dumps(data, separators=(",", ":")).encode("ascii")
+            return serialise(data)
 
     def forget_serialised(self) -> None:
         """Drop the serialisation cache (after changing a table's dict in place)."""
@@ -199,22 +210,46 @@ def _dumps(value: object) -> str:
 
 
 def parse_database(path: Path) -> Data:
-    """Read and check a database file, or raise :class:`StoreError` saying what is wrong."""
+    """Read and check a database file, or raise :class:`StoreError` saying what is wrong.
+
+    Only a zero-byte file is an empty database; anything else must be reader's own JSON,
+    with reader's meta table (:class:`ForeignError` otherwise: another program's TinyDB
+    file, a misplaced export, a format this reader does not know).
+    """
     try:
         raw = path.read_bytes()
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
-    if not raw.strip():
+    if not raw:
         return {}
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as error:
-        raise StoreError(f"{path} is damaged and cannot be read ({error})") from None
+        raise DamagedError(f"{path} is damaged and cannot be read ({error})") from None
     except RecursionError:  # "[[[[…" nested past Python's limit
-        raise StoreError(f"{path} is damaged and cannot be read (nested too deep)") from None
-    if not _is_database(data):
-        raise StoreError(f"{path} is not a reader database")
+        raise DamagedError(f"{path} is damaged and cannot be read (nested too deep)") from None
+    if isinstance(data, dict) and not _has_meta(data):
+        raise ForeignError(f"{path} is not a reader database (it has no reader meta table)")
+    if not _is_database(data) or schema_of(data) is None:
+        raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
     return data
+
+
+def _has_meta(data: dict[str, Any]) -> bool:
+    """Whether ``data`` has reader's meta table, with a schema (valid or not)."""
+    meta = data.get("meta")
+    record = meta.get("1") if isinstance(meta, dict) else None
+    return isinstance(record, dict) and "schema" in record
+
+
+def schema_of(data: dict[str, Any]) -> int | None:
+    """The schema version recorded in reader's meta table, or None when there is none."""
+    meta = data.get("meta")
+    record = meta.get("1") if isinstance(meta, dict) else None
+    schema = record.get("schema") if isinstance(record, dict) else None
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema >= 0:
+        return schema
+    return None
 
 
 def _is_database(data: object) -> bool:
@@ -231,9 +266,39 @@ def _is_database(data: object) -> bool:
         for doc_id, doc in table.items():
             if not (isinstance(doc, dict) and doc_id.isdecimal()):
                 return False
-    meta = data.get("meta", {}).get("1", {})
-    schema = meta.get("schema", 0)
-    return isinstance(schema, int) and not isinstance(schema, bool)
+    return True
+
+
+def serialise(data: Data) -> bytes:
+    """A database as the bytes reader writes (compact UTF-8 JSON; ASCII escapes when a lone
+    surrogate, from a pasted note say, cannot be UTF-8)."""
+    try:
+        return _dumps(data).encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, separators=(",", ":")).encode("ascii")
+
+
+def lock_for(path: Path) -> Path:
+    """The lock file that every writer of the database at ``path`` holds while it writes."""
+    return path.with_name(path.name + ".lock")
+
+
+def recovery_files(path: Path) -> list[Path]:
+    """Recovery files beside the database at ``path`` not yet merged back, oldest first."""
+    try:
+        found = [
+            p
+            for p in path.parent.glob(f"{glob_escape(path.name)}.recovered-*")
+            if not p.name.endswith(".merged") and p.is_file()
+        ]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name)
+
+
+def glob_escape(name: str) -> str:
+    """``name`` with glob's special characters taken literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
 def atomic_write(path: Path, payload: bytes) -> None:
@@ -277,7 +342,7 @@ def atomic_write(path: Path, payload: bytes) -> None:
 
 def sweep_temp_files(directory: Path, name: str) -> None:
     """Remove temporary files left by a writer that died mid-write."""
-    for stale in directory.glob(f".{name}.*.tmp"):
+    for stale in directory.glob(f".{glob_escape(name)}.*.tmp"):
         with contextlib.suppress(OSError):
             pid = int(stale.name.rsplit(".", 2)[-2])
             if pid == os.getpid() or not _alive(pid):
@@ -320,17 +385,25 @@ class Store:
                 elif self.path.exists() and not os.access(self.path, os.W_OK):
                     # os.replace would write over it all the same: respect the chmod.
                     self._go_read_only(f"{self.path} is read-only")
+        # Changes put aside in an earlier session, while this file was damaged: named
+        # first, in every message at start, so that they are merged before anything else.
+        self.pending_recovery = recovery_files(self.path)
         self._storage = AtomicJSONStorage(self.path, read_only=self.read_only)
         self._db = TinyDB(storage=lambda: self._storage)
         try:
             data = self._storage.read() or {}
+        except ForeignError as error:
+            raise ForeignError(
+                f"{error}. It was left as it is: give reader its own database with --db "
+                "or READER_DB, or move that file away"
+            ) from None
         except StoreError as error:
-            raise StoreError(f"{error}. {self._backup_hint()}") from None
+            raise type(error)(f"{self.recovery_hint()}{error}. {self._backup_hint()}") from None
         if not data and self.path.exists() and _holds_data(self.backup):
             # reader never writes an empty file (a new database holds its schema): this one
             # was cut short, and starting afresh over it would soon replace the backup too.
-            raise StoreError(f"{self.path} is empty. {self._backup_hint()}")
-        version = int(data.get("meta", {}).get("1", {}).get("schema", 0)) if data else 0
+            raise DamagedError(f"{self.recovery_hint()}{self.path} is empty. {self._backup_hint()}")
+        version = (schema_of(data) or 0) if data else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer version of reader (schema {version}; "
@@ -340,6 +413,22 @@ class Store:
             self._refresh_backup(force=True)
             if version < SCHEMA_VERSION:
                 self._migrate(version)
+
+    def recovery_hint(self) -> str:
+        """What to do first about changes put aside while the database was damaged ("" when
+        there are none)."""
+        if not self.pending_recovery:
+            return ""
+        files = ", ".join(str(p) for p in self.pending_recovery)
+        return (
+            f"Changes made while {self.path.name} was damaged are in {files}: run "
+            f"`reader recover` to merge them into {self.path.name}. "
+        )
+
+    @property
+    def recovered(self) -> list[Path]:
+        """Recovery files written in this session, while the database was damaged."""
+        return list(self._storage.recovered)
 
     def _backup_hint(self) -> str:
         """What to do about a database that cannot be used: restore the backup, or move it."""
@@ -400,7 +489,7 @@ class Store:
         from filelock import FileLock, Timeout
 
         if self._lock is None:
-            self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")))
+            self._lock = FileLock(str(lock_for(self.path)))
         try:
             with self._lock.acquire(timeout=LOCK_TIMEOUT):
                 # Another reader may have written since we last looked: re-read, and make

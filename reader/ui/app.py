@@ -80,6 +80,13 @@ class ReaderApp(App[None]):
             return
         if self.store.problem:
             self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
+        if self.store.pending_recovery:
+            self.notify(
+                f"{self.store.recovery_hint()}Quit reader first (q).",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
 
     # --- opening articles ----------------------------------------------------------------
 

@@ -50,7 +50,7 @@ async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
         (recovery,) = db.parent.glob("reader.json.recovered-*")
         message = messages[-1]
         assert f"{db} is damaged" in message and "another program changed it" in message
-        assert str(recovery) in message and "rename that file to reader.json" in message
+        assert str(recovery) in message and "run `reader recover` to merge them" in message
         after = snapshot(db.parent)
         assert {name: after[name] for name in before} == before  # the file and its backup
         # The highlight just made is kept, with the first, in the recovery file.
@@ -98,3 +98,16 @@ async def test_a_read_only_database_is_not_complained_about_at_every_move(
             await pilot.pause()
         await pilot.press("q")  # and on the way out
     assert len(messages) == 1 and "will not save changes" in messages[0]
+
+
+async def test_changes_put_aside_in_an_earlier_session_are_announced_at_start() -> None:
+    db = resolve().db
+    Store(db).close()
+    recovery = db.with_name("reader.json.recovered-20261130-101500")
+    recovery.write_bytes(db.read_bytes())
+    app = make_app(article=SAMPLE)
+    messages = told(app)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        (message,) = messages
+        assert str(recovery) in message and "reader recover" in message

@@ -48,9 +48,16 @@ DAMAGED = [
     "table-is-a-list.json",
     "document-is-a-string.json",
     "schema-is-text.json",
-    "export-as-database.json",
     NEWER,
 ]
+# JSON that is not reader's at all: refused as such, never migrated or written.
+FOREIGN = [
+    "export-as-database.json",
+    "other-tinydb.json",
+    "future-format.json",
+    "empty-object.json",
+]
+DAMAGED += FOREIGN
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -79,7 +86,10 @@ def install(data: Path, fixture: str, *, backup: bool) -> Path:
 
 def assert_says_what_to_do(message: str, fixture: str, db: Path, backup: bool) -> None:
     assert str(db) in message
-    if fixture == NEWER:
+    if fixture in FOREIGN:
+        assert "is not a reader database" in message and "left as it is" in message
+        assert ".bak" not in message  # copying the backup over it would destroy it
+    elif fixture == NEWER:
         assert "newer version of reader" in message and "upgrade reader" in message
         assert "not changed" in message
     elif backup:
@@ -244,7 +254,7 @@ def test_a_database_damaged_while_open_is_never_written_over(private_data: Path)
     (recovery,) = private_data.glob("reader.json.recovered-*")
     message = str(caught.value)
     assert f"{db} is damaged" in message and "another program changed it" in message
-    assert str(recovery) in message and "rename that file to reader.json" in message
+    assert str(recovery) in message and "run `reader recover` to merge them" in message
     # The damaged file and the backup are untouched; the change is in the recovery file.
     after = snapshot(private_data)
     assert {name: after[name] for name in before} == before
@@ -256,7 +266,7 @@ def test_a_database_damaged_while_open_is_never_written_over(private_data: Path)
     assert len(stored(recovery)) == 3
     assert db.read_bytes() == damaged
     # Doing what the message says brings everything back.
-    recovery.rename(db)
+    assert main(["recover"]) == 0
     store.save_highlight(make_highlight(number=3))
     assert len(stored(db)) == 4
 
@@ -603,3 +613,16 @@ def test_saving_keeps_the_permissions_of_the_database_and_its_backup(tmp_path: P
     store.save_position("a1", tmp_path / "a.md", "f", ReadingPosition(2, 0, 0.6))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(store.backup.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("fixture", FOREIGN)
+def test_locate_names_a_file_that_is_not_reader_s_and_leaves_it(
+    private_data: Path, capsys: pytest.CaptureFixture[str], fixture: str
+) -> None:
+    db = install(private_data, fixture, backup=False)
+    before = snapshot(private_data)
+    assert main(["locate"]) == 2
+    captured = capsys.readouterr()
+    assert f"database:  {db}" in captured.out  # where things are is still shown
+    assert f"{db} is not a reader database" in captured.err
+    assert snapshot(private_data) == before

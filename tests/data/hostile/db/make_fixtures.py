@@ -60,6 +60,22 @@ def real_database(folder: Path, extra_note: str = "") -> bytes:
     return path.read_bytes()
 
 
+def foreign_shapes(data: dict) -> dict[str, object]:
+    """JSON files a database path may point at by mistake, none of them reader's."""
+    return {
+        # Another program's TinyDB file: TinyDB's shape, its own tables.
+        "other-tinydb.json": {"_default": {"1": {"name": "Ada", "visits": 36}}},
+        # A format written under other names (a future or forked reader, say): no meta.
+        "future-format.json": {
+            ("items" if name == "articles" else name.replace("highlights/", "marks/")): table
+            for name, table in data.items()
+            if name != "meta"
+        },
+        # An empty JSON object is not an empty file.
+        "empty-object.json": {},
+    }
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="reader-fixtures-"))
     longer_folder = Path(tempfile.mkdtemp(prefix="reader-fixtures-"))
@@ -100,6 +116,8 @@ def main() -> None:
                 "collections": {"1": {"id": "c1", "name": "Trade", "articles": []}},
             },
         }
+        # JSON files that are not reader's (no reader meta table): never migrated or written.
+        shapes.update(foreign_shapes(data))
         # Right in shape, odd in a few fields (as a hand edit could leave them): opened, the
         # odd fields skipped.
         odd = json.loads(good)

@@ -1,0 +1,174 @@
+"""Recovery: what reader put aside while its database was damaged comes back, whole.
+
+The path a user takes: another program damages reader.json mid-session; reader's changes
+go to reader.json.recovered-DATE; quitting names that file; the next start names it first;
+``reader recover`` merges it (by highlight id, the newer ``modified`` winning) and says what
+it merged. Nothing of either file is dropped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.model import CrossLink, LinkEnd
+from reader.recovery import Merged, merge, recover
+from reader.store import Store, StoreError, recovery_files
+from tests.unit.test_store import make_highlight
+
+LATER = "2026-06-01T00:00:00Z"
+
+
+def ids(path: Path, article: str = "art1") -> set[str]:
+    return {h.id for h in Store(path, read_only=True).highlights(article)}
+
+
+def damaged_session(data: Path) -> tuple[Store, Path]:
+    """A session whose database another program damaged after two highlights; two more
+    are made after the damage, and go to a recovery file."""
+    db = data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    store.save_highlight(make_highlight(number=1))
+    db.write_bytes(db.read_bytes()[:60])  # another program cuts it short
+    for number in (2, 3):
+        with pytest.raises(StoreError):
+            store.save_highlight(make_highlight(number=number))
+    (recovery,) = recovery_files(db)
+    return store, recovery
+
+
+def test_quitting_names_the_recovered_file(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = private_data.parent / "article.md"
+    article.write_text("# A\n\nSome words.\n", encoding="utf-8")
+
+    def session(app) -> None:  # the app, as run until the reader quits
+        db = app.store.path
+        app.store.save_highlight(make_highlight(number=0))
+        db.write_bytes(b"{garbage")
+        with pytest.raises(StoreError):
+            app.store.save_highlight(make_highlight(number=1))
+
+    monkeypatch.setattr("reader.cli._run_until_signalled", session)
+    assert main([str(article)]) == 0
+    (recovery,) = recovery_files(private_data / "reader.json")
+    err = capsys.readouterr().err
+    assert str(recovery) in err and "reader recover" in err
+
+
+def test_the_next_start_names_the_recovered_file_first(
+    private_data: Path, library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _store, recovery = damaged_session(private_data)
+    assert main(["list", str(library)]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    # The recovered file and `reader recover` come before the backup's advice.
+    assert line.index(str(recovery)) < line.index("reader recover") < line.index(".bak")
+    with pytest.raises(StoreError) as caught:
+        Store(private_data / "reader.json")
+    assert str(caught.value).startswith("Changes made while reader.json was damaged")
+
+
+def test_recover_merges_the_session_into_a_damaged_database(
+    private_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, recovery = damaged_session(private_data)
+    db = private_data / "reader.json"
+    damaged = db.read_bytes()
+    assert main(["recover"]) == 0
+    out = capsys.readouterr().out
+    assert f"Merged {recovery.name} into {db}" in out
+    assert "kept as" in out and "damaged" in out
+    assert ids(db) == {f"id-art1-{n}" for n in range(4)}
+    (kept,) = private_data.glob("reader.json.damaged-*")
+    assert kept.read_bytes() == damaged  # the damaged file is kept, byte for byte
+    assert not recovery.exists() and Path(f"{recovery}.merged").exists()
+    assert recovery_files(db) == []
+    # The next start opens it with no complaint, and the session that was open goes on.
+    capsys.readouterr()
+    assert main(["recover"]) == 0
+    assert "Nothing to recover" in capsys.readouterr().out
+    store.save_highlight(make_highlight(number=4))
+    assert len(ids(db)) == 5
+
+
+def test_recover_into_a_repaired_database_keeps_what_only_it_has(private_data: Path) -> None:
+    # The user restored the backup first (as the old advice said), then made a highlight:
+    # recovering afterwards must keep that highlight too.
+    _store, recovery = damaged_session(private_data)
+    db = private_data / "reader.json"
+    db.write_bytes((private_data / "reader.json.bak").read_bytes())
+    Store(db).save_highlight(make_highlight(number=9))
+    result = recover(db)
+    assert ids(db) == {*(f"id-art1-{n}" for n in range(4)), "id-art1-9"}
+    assert result.damaged_kept is None and [m.source for m in result.merged] == [recovery]
+
+
+def test_merge_takes_the_newer_of_each_highlight_and_drops_nothing() -> None:
+    def database(*highlights, links=(), note=("", "")) -> dict:
+        store = Store.memory()
+        for highlight in highlights:
+            store.save_highlight(highlight)
+        for link in links:
+            store.save_link(link)
+        if note[0]:
+            store.set_article_note("art1", Path("/a.md"), note[0])
+            data = json.loads(store.path.read_bytes())
+            data["articles"]["1"]["note_modified"] = note[1]
+            return data
+        return json.loads(store.path.read_bytes())
+
+    old = make_highlight(number=0, note="old")
+    newer = dataclasses.replace(old, note="newer", modified=LATER)
+    end = LinkEnd("art1", "/a.md", "A", old.anchor)
+    link = CrossLink("link-1", end, end, "see", "2026-01-01T00:00:00Z")
+    base = database(
+        newer,
+        make_highlight(number=1, note="only in the database"),
+        make_highlight(number=2, note="newer in the database", modified=LATER),
+        note=("the database's note", "2026-01-01T00:00:00Z"),
+    )
+    extra = database(
+        old,  # older: the database's newer version stays
+        make_highlight(number=2, note="older in the file"),
+        make_highlight(number=3, note="only in the file"),
+        dataclasses.replace(make_highlight(number=4), modified=LATER),
+        links=[link],
+        note=("the file's newer note", LATER),
+    )
+    report = merge(base, extra, Merged(Path("x")))
+    assert (report.added, report.updated, report.same, report.links) == (2, 0, 2, 1)
+    notes = {d["id"]: d["note"] for d in base["highlights/art1"].values()}
+    assert notes == {
+        "id-art1-0": "newer",
+        "id-art1-1": "only in the database",
+        "id-art1-2": "newer in the database",
+        "id-art1-3": "only in the file",
+        "id-art1-4": "a *note*",
+    }
+    assert base["articles"]["1"]["note"] == "the file's newer note"
+    assert [d["id"] for d in base["links"].values()] == ["link-1"]
+    # The other way round, the file's newer highlight wins.
+    again = database(old)
+    report = merge(again, database(newer), Merged(Path("y")))
+    assert report.updated == 1
+    assert next(iter(again["highlights/art1"].values()))["note"] == "newer"
+
+
+def test_recover_refuses_a_file_that_is_not_reader_s_and_changes_nothing(
+    private_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = private_data / "reader.json"
+    Store(db).save_highlight(make_highlight(number=0))
+    before = db.read_bytes()
+    stranger = private_data / "notes.json"
+    stranger.write_text('{"_default": {"1": {"name": "Ada"}}}', encoding="utf-8")
+    assert main(["recover", str(stranger)]) == 2
+    assert "not a reader database" in capsys.readouterr().err
+    assert db.read_bytes() == before and stranger.exists()
