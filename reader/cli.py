@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import sys
 from collections.abc import Sequence
@@ -197,22 +198,55 @@ def _run(options: argparse.Namespace) -> int:
 
 
 def _run_until_signalled(app: ReaderApp) -> None:
-    """Run the app; SIGINT, SIGTERM and SIGHUP quit it as ctrl+q does.
+    """Run the app; SIGINT, SIGTERM and SIGHUP quit it as ctrl+q does, and so does a
+    terminal that goes away.
 
     Left to their defaults, SIGTERM and SIGHUP end the process on the spot (the reading
     position unsaved, the terminal left in the app's modes) and SIGINT stops the app
-    without saving the position. Handled by the event loop, a signal is acted on between
-    two events, never in the middle of a write to the database.
+    without saving the position. Here a signal asks the app to quit (acted on between two
+    events, never in the middle of a write to the database) and arms a :class:`Lifeline`,
+    which ends the process a couple of seconds later if the app could not: whatever state
+    it was in, it is gone within 3 seconds.
     """
     import asyncio
     import signal
 
+    from reader.lifeline import Lifeline
+
+    lifeline = Lifeline(save=app.save_positions)
     with asyncio.Runner() as runner:
         loop = runner.get_loop()
+
+        def quit_now(code: int) -> None:
+            lifeline.arm(code)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to ask
+                loop.call_soon_threadsafe(partial(app.exit, return_code=code))
+
+        def signalled(number: int, _frame: object) -> None:
+            # A plain handler, not the loop's: it runs even while the main thread waits
+            # in a C call, which a handler queued on the loop would wait behind.
+            quit_now(128 + number)  # the exit status of a program a signal stopped
+
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            # 128 + the signal's number: the exit status of a program the signal stopped.
-            loop.add_signal_handler(number, partial(app.exit, return_code=128 + number))
-        runner.run(app.run_async())
+            signal.signal(number, signalled)
+
+        def terminal_lost() -> None:
+            lifeline.arm(128 + signal.SIGHUP)
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(app.terminal_lost)
+
+        with contextlib.suppress(OSError, ValueError):
+            lifeline.watch_terminal(sys.stdin.fileno(), terminal_lost)
+        try:
+            runner.run(app.run_async())
+        except OSError:
+            # Writing the last frame or the exit message to a terminal that is gone.
+            if not lifeline.terminal_lost.is_set():
+                raise
+        finally:
+            # Whatever is left to do (threads to join, the interpreter to shut down) has
+            # a few seconds: a worker busy on a book does not keep the process alive.
+            lifeline.arm(app.return_code or 0)
 
 
 def _check_library(folder: Path) -> None:

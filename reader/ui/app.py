@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -23,6 +24,8 @@ from reader.store import ReadingPosition, Store, StoreError
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from reader.ui.library_screen import LibraryScreen
 
 # The library, help and editor screens are imported when first shown: opening an article
@@ -281,12 +284,35 @@ class ReaderApp(App[None]):
         placeholders, as everywhere else text is shown."""
         super().notify(editable(message), title=editable(title), **kwargs)
 
-    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
-        """Save where the reader is in every open article, then exit."""
+    def save_positions(self) -> None:
+        """Save where the reader is in every open article."""
         for screen in self.screen_stack:
             if isinstance(screen, ReadingScreen) and screen.article.blocks:
                 self._save_position(screen.article, screen.current_position())
+
+    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+        """Save where the reader is in every open article, then exit."""
+        self.save_positions()
         super().exit(*args, **kwargs)
+
+    def terminal_lost(self) -> None:
+        """The terminal hung up: save, write nothing more to it, and quit."""
+        driver = self._driver
+        if driver is not None and hasattr(driver, "terminal_gone"):
+            driver.terminal_gone()
+        self.exit(return_code=129)  # 128 + SIGHUP, as if the hang-up had been signalled
+
+    def get_driver_class(self) -> type[Driver]:
+        """On Linux and macOS, Textual's driver made safe for a terminal that goes away."""
+        stock = super().get_driver_class()
+        if sys.platform != "win32":
+            from textual.drivers.linux_driver import LinuxDriver
+
+            if stock is LinuxDriver:  # not one chosen with TEXTUAL_DRIVER
+                from reader.ui.driver import ReaderDriver
+
+                return ReaderDriver
+        return stock
 
 
 def _small(path: Path, limit: int = 256 * 1024) -> bool:

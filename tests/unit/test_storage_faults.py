@@ -507,9 +507,14 @@ def test_ctrl_c_at_random_moments_loses_nothing_and_leaves_no_temporary_file(
 class Terminal:
     """``reader`` running under a pseudo-terminal; its output is only read, never answered."""
 
-    def __init__(self, data: Path, article: Path) -> None:
+    def __init__(self, data: Path, article: Path, columns: int = 100, lines: int = 30) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("READER_", "TEXTUAL"))}
-        env.update(TERM="xterm-256color", COLUMNS="100", LINES="30", READER_DATA_DIR=str(data))
+        env.update(
+            TERM="xterm-256color",
+            COLUMNS=str(columns),
+            LINES=str(lines),
+            READER_DATA_DIR=str(data),
+        )
         self.output = bytearray()
         self.status: int | None = None
         self.pid, self.fd = pty.fork()
@@ -520,6 +525,26 @@ class Terminal:
                 )
             finally:
                 os._exit(127)
+        self.closed = False
+
+    def hang_up(self) -> None:
+        """Close the terminal, as a terminal emulator or multiplexer that quits does."""
+        os.close(self.fd)
+        self.closed = True
+
+    def gone_within(self, seconds: float) -> bool:
+        """Whether the program has ended within ``seconds`` (its terminal may be gone)."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if not self.closed:
+                self.read_until(lambda: False, 0.05)
+            else:
+                time.sleep(0.02)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.status = os.waitstatus_to_exitcode(status)
+                return True
+        return False
 
     def read_until(self, done: Callable[[], bool], limit: float) -> bool:
         """Read output until ``done()`` or the program exits or ``limit`` seconds pass."""
@@ -569,7 +594,8 @@ class Terminal:
         if self.status is None:  # still running: the test failed; stop it
             os.kill(self.pid, signal.SIGKILL)
             os.waitpid(self.pid, 0)
-        os.close(self.fd)
+        if not self.closed:
+            os.close(self.fd)
 
 
 @pytest.mark.slow
