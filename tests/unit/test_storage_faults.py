@@ -437,7 +437,9 @@ def fork_interrupted_writer(path: Path, name: str, ack: int) -> int:
             signal.signal(signal.SIGINT, signal.default_int_handler)
             signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a SIGINT sent meanwhile: now
             store = Store(path)
+            os.write(ack, b"ready\n")  # the parent interrupts saves, not the start-up
             for number in range(100_000):
+                os.write(ack, f"saving {number}\n".encode())
                 store.save_highlight(highlight(name, number))
                 os.write(ack, f"{name}-{number}\n".encode())
         except KeyboardInterrupt:
@@ -478,16 +480,25 @@ def test_ctrl_c_at_random_moments_loses_nothing_and_leaves_no_temporary_file(
     Store(path).save_highlight(highlight("seed", 0))
     acknowledged = {"seed-0"}
     chance = random.Random(20261126)
+    mid_save = 0  # rounds whose interrupt landed while a save was under way
     for round_number in range(120):
         read_end, write_end = os.pipe()
         pid = fork_interrupted_writer(path, f"r{round_number}", write_end)
         os.close(write_end)
+        # Wait until the writer has opened the database (slow on a cold machine: a fixed
+        # pause then hit mostly start-ups, and too few saves were ever interrupted).
+        head = b""
+        while b"ready\n" not in head and (chunk := os.read(read_end, 65536)):
+            head += chunk
         time.sleep(chance.uniform(0, 0.04))
         status = interrupt(pid)
-        lines = read_all(read_end).split("\n")
+        lines = (head + read_all(read_end).encode()).decode().split("\n")
         os.close(read_end)
         assert os.waitstatus_to_exitcode(status) == 130, f"round {round_number}"
-        acknowledged.update(line for line in lines[:-1] if line)
+        finished = [line for line in lines[:-1] if line.startswith(f"r{round_number}-")]
+        acknowledged.update(finished)
+        if [line for line in lines[:-1] if line][-1].startswith("saving"):
+            mid_save += 1
         # Looked at before any new start could sweep them: the interrupted writer itself
         # took its temporary files away.
         leftovers = [p.name for p in private_data.iterdir() if p.name.endswith(".tmp")]
@@ -496,7 +507,8 @@ def test_ctrl_c_at_random_moments_loses_nothing_and_leaves_no_temporary_file(
         stored = {h.id for h in Store(path, read_only=True).highlights(ARTICLE)}
         missing = acknowledged - stored
         assert not missing, f"round {round_number}: lost {sorted(missing)[:5]}"
-    assert len(acknowledged) > 100  # the interrupts did land in the middle of real work
+    # The interrupts did land in the middle of real work.
+    assert len(acknowledged) > 100 and mid_save > 60, (len(acknowledged), mid_save)
     backup = json.loads((private_data / "reader.json.bak").read_text(encoding="utf-8"))
     assert backup["meta"]["1"]["schema"] == 1
 
