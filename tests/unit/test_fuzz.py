@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from reader import documents, export
-from reader.anchoring import describe, locate
+from reader.anchoring import _text_match_score, describe, locate
 from reader.documents import (
     DocumentError,
     article_from_text,
@@ -435,7 +435,20 @@ def test_locate_never_raises_and_never_places_off_the_text(
     if placement.via in ("position", "quote"):
         assert text[placement.start : placement.end] == exact
     else:
-        assert placement.via == "fuzzy" and 0.5 <= placement.similarity < 1
+        # reader's own floor, checked with an independent edit distance: alike enough on
+        # its own, or vouched for by the words around it.
+        from rapidfuzz.distance import Levenshtein
+
+        assert placement.via == "fuzzy"
+        found = text[placement.start : placement.end]
+        similarity = 1 - Levenshtein.distance(found, exact) / len(exact)
+        assert similarity == pytest.approx(placement.similarity)
+        if similarity < 0.75:  # reader's floor for a quote on its own (the client's: 0.5)
+            before = text[max(0, placement.start - len(prefix)) : placement.start]
+            after = text[placement.end : placement.end + len(suffix)]
+            around = [_text_match_score(before, prefix)] if prefix else []
+            around += [_text_match_score(after, suffix)] if suffix else []
+            assert around and sum(around) / len(around) >= 0.8  # for the context that vouches
 
 
 def test_a_stale_position_past_the_end_of_a_shorter_text_scores_between_0_and_1() -> None:
