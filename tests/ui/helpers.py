@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from reader.paths import resolve
 from reader.store import Store
@@ -47,3 +51,14 @@ def notified(app: ReaderApp, text: str) -> bool:
     """Whether a notification on screen says ``text`` (however its lines were wrapped)."""
     wanted = "".join(text.split())
     return any(wanted in "".join(toast.split()) for toast in toasts(app))
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], object], limit: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (failing after ``limit`` seconds).
+
+    For what a timer or a worker brings about: a fixed pause races it on a busy machine.
+    """
+    deadline = time.monotonic() + limit
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        await pilot.pause(0.02)

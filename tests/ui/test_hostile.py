@@ -19,7 +19,7 @@ from reader.documents import load_article
 from reader.paths import resolve
 from reader.store import Store
 from reader.ui.app import ReaderApp
-from tests.ui.helpers import make_app, notified, screen_lines, screen_text
+from tests.ui.helpers import make_app, notified, screen_lines, screen_text, wait_for
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile"
 WIDE = (150, 40)
@@ -369,12 +369,10 @@ async def test_an_article_edited_while_open_is_announced_and_reloaded_with_ctrl_
             "# Draft\n\nA new opening.\n\nFirst words.\n\nSecond paragraph here.\n",
             encoding="utf-8",
         )
-        await pilot.pause(0.3)
-        assert notified(app, f"{article} changed on disk. Press ctrl+r")
+        await wait_for(pilot, lambda: notified(app, f"{article} changed on disk. Press ctrl+r"))
         assert "A new opening." not in screen_text(app)  # nothing moves under the reader
         await pilot.press("ctrl+r")
-        await pilot.pause(0.2)
-        assert "A new opening." in screen_text(app)
+        await wait_for(pilot, lambda: "A new opening." in screen_text(app))
         assert app.screen.view.cursor == 2
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -394,8 +392,7 @@ async def test_an_article_deleted_while_open_stays_readable_and_annotatable(
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         article.unlink()
-        await pilot.pause(0.3)
-        assert notified(app, f"{article} was moved or deleted")
+        await wait_for(pilot, lambda: notified(app, f"{article} was moved or deleted"))
         await pilot.press("j", "h")
         await pilot.press("ctrl+r")  # nothing to reload: said, and the article stays
         await pilot.pause()
@@ -421,12 +418,15 @@ async def test_notifications_naming_hostile_files_show_their_controls_as_placeho
     tmp_path: Path,
 ) -> None:
     copy_fixture("nul.txt", tmp_path, "bad \x1b]0;pwned\x07 name.txt")
+    copy_fixture("nul.txt", tmp_path, "[b]bold [@click=app.quit]x.txt")
     copy_fixture("lone-cr.txt", tmp_path)
     app = make_app(library=tmp_path)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         assert notified(app, "Skipped:")
         assert notified(app, "bad ␛]0;pwned␇ name.txt is a binary file")
+        # Markup in a file name is shown as written, never applied (nor its click run).
+        assert notified(app, "[b]bold [@click=app.quit]x.txt is a binary file")
         assert_safe(app)
 
 

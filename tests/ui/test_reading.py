@@ -11,7 +11,7 @@ from reader.ui.help_screen import HelpScreen
 from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_text
+from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_text, wait_for
 
 SAMPLE_BLOCKS = load_article(SAMPLE).blocks
 
@@ -140,7 +140,7 @@ async def test_command_palette_runs_a_reader_command() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"go to end")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "Last paragraph" in screen_text(app))  # found
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.view.cursor == len(SAMPLE_BLOCKS) - 1

@@ -46,8 +46,16 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     ],
 )
 def test_user_mistakes_print_one_line_and_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], setup, message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    setup,
+    message: str,
 ) -> None:
+    def no_app(app: object) -> None:  # a bad file accepted would run the app for ever
+        raise AssertionError("the app was started on a file it should refuse")
+
+    monkeypatch.setattr("reader.cli._run_until_signalled", no_app)
     target = setup(tmp_path)
     assert main([str(target)]) == 2
     err = capsys.readouterr().err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -377,3 +378,37 @@ def test_reader_recognises_its_own_exports_and_nothing_else(
     path = tmp_path / "file.md"
     path.write_text(text, encoding="utf-8")
     assert export.is_export(path) is expected
+
+
+def test_exports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> None:
+    # Sets and dicts keyed by strings iterate in a per-process order: an export that
+    # depends on it differs between two runs, though not within one.
+    article = make_article(tmp_path)
+    store = Store(resolve().db)
+    tags = ("zeta", "Alpha", "mu", "beta", "Ωmega", "c++", "c")
+    for number in range(4):
+        store.save_highlight(
+            make_highlight(article, 1 + number % 3, f"note {number}", tags[number:], number)
+        )
+    other = LinkEnd("other", str(tmp_path / "other.md"), "Other", make_highlight(article, 1).anchor)
+    here = LinkEnd(article.id, str(article.meta.path), article.title, other.anchor)
+    store.save_link(CrossLink("l1", here, other, "see", "2026-01-01T00:00:00Z"))
+    store.close()
+    outputs = []
+    for seed in ("1", "2", "3"):
+        files = []
+        for output_format in ("md", "json"):
+            code = (
+                "import sys; from reader.cli import main; "
+                f"sys.exit(main(['export', '--library', {str(tmp_path)!r}, "
+                f"{str(article.meta.path)!r}, '--format', {output_format!r}]))"
+            )
+            env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1790000000"}
+            result = subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, env=env, timeout=60
+            )
+            assert result.returncode == 0, result.stderr
+            files.append(result.stdout)
+        outputs.append(files)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert b"#zeta" in outputs[0][0]

@@ -170,3 +170,43 @@ def test_import_of_a_file_that_is_not_json_is_one_clear_line(tmp_path: Path, cap
     bad.write_text("{not json", encoding="utf-8")
     assert main(["import", str(bad)]) == 2
     assert "is not readable JSON" in capsys.readouterr().err
+
+
+def quote_annotation(source: str, exact: str, ident: str, note: str = "kept") -> dict:
+    return {
+        "id": ident,
+        "type": "Annotation",
+        "created": "2026-02-01T10:00:00Z",
+        "body": [{"type": "TextualBody", "value": note, "purpose": "commenting"}],
+        "target": {"source": source, "selector": [{"type": "TextQuoteSelector", "exact": exact}]},
+    }
+
+
+def test_an_annotation_that_cannot_be_placed_is_kept_as_an_orphan(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    article = load_article(folder / SAMPLE.name)
+    lost = "words that were in an earlier version of the article and are gone now"
+    store = Store(tmp_path / "reader.json")
+    report = import_annotations(
+        [quote_annotation(article.meta.source, lost, "urn:uuid:lost-1", "my note")], store, folder
+    )
+    assert (report.imported, report.placed, report.orphaned) == (1, 0, 1)
+    (highlight,) = store.highlights(article.id)
+    assert (highlight.id, highlight.anchor.exact, highlight.note) == ("lost-1", lost, "my note")
+
+
+def test_the_same_annotation_under_a_new_id_is_skipped(tmp_path: Path) -> None:
+    # A tool that gives its annotations new ids on every export: same quote, note, tags and
+    # creation time is the same annotation, imported once.
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    source = load_article(folder / SAMPLE.name).meta.source
+    store = Store(tmp_path / "reader.json")
+    first = quote_annotation(source, "Canada quickly retreated", "https://tool/a/1")
+    again = dict(first, id="https://tool/a/2")
+    changed = dict(first, id="https://tool/a/3", created="2026-02-02T10:00:00Z")
+    report = import_annotations([first, again, changed], store, folder)
+    assert (report.imported, report.skipped) == (2, 1)

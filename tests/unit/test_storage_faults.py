@@ -623,7 +623,12 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
         assert terminal.read_until(lambda: b"Welcome to reader" in terminal.output, 30)
         terminal.quiet_for(0.5, 10)
         os.write(terminal.fd, b"h")  # highlight the first paragraph
-        terminal.quiet_for(1.0, 10)
+        # Signalled once the highlight is saved and shown, however slow the machine.
+        db = private_data / "reader.json"
+        assert terminal.read_until(
+            lambda: db.exists() and bool(Store(db, read_only=True).highlights(article.id)), 30
+        )
+        terminal.quiet_for(0.3, 10)
         shown = len(terminal.output)
         os.kill(terminal.pid, number)
         status = terminal.wait(15)
