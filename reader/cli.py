@@ -368,7 +368,16 @@ def _export(options: argparse.Namespace) -> int:
     store = _open_store(paths)
     try:
         if options.all:
-            targets = [e.path for e in scan(folder, store).entries if e.highlights or e.notes]
+            # Every article with something of the reader's: highlights, notes, or an end
+            # of a link (so that each link's file is written by the same export).
+            linked = {
+                end.article_id for link in store.all_links() for end in (link.source, link.target)
+            }
+            targets = [
+                e.path
+                for e in scan(folder, store).entries
+                if e.highlights or e.notes or e.id in linked
+            ]
             if not targets:
                 raise UserError(f"no annotated articles in {folder}")
         elif options.article:
@@ -387,6 +396,7 @@ def _export(options: argparse.Namespace) -> int:
                     store.highlights(article.id),
                     store.article_note(article.id),
                     store.links_of(article.id),
+                    store.article_note_modified(article.id),
                 )
             )
     finally:
@@ -428,9 +438,8 @@ def _export(options: argparse.Namespace) -> int:
             count = len(gathered)
             say(f"Wrote {count} article{'s' * (count != 1)} and {index_name} to {out}", sys.stderr)
             return 0
-        text = export.to_markdown(
-            gathered[0], exported=today, wikilinks=options.wikilinks, file_names=names
-        )
+        # One article: its links name the files an export of the others would have.
+        text = export.to_markdown(gathered[0], exported=today, wikilinks=options.wikilinks)
         return _emit(text, options.output, options.force)
     except export.ExportError as error:
         raise UserError(str(error)) from None

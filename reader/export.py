@@ -24,7 +24,7 @@ from pathlib import Path
 
 from reader.anchoring import locate
 from reader.layout import visible
-from reader.model import Article, CrossLink, Highlight
+from reader.model import Anchor, Article, CrossLink, Highlight, LinkEnd
 
 # --- what is exported ----------------------------------------------------------------------
 
@@ -38,6 +38,27 @@ class Entry:
     end: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class LinkMark:
+    """One end of a cross-link in this article, and where it is in the current text (start
+    None: could not be placed)."""
+
+    link: CrossLink
+    outgoing: bool  # this end is the link's source
+    start: int | None
+    end: int | None
+
+    @property
+    def mine(self) -> LinkEnd:
+        """The end in this article."""
+        return self.link.source if self.outgoing else self.link.target
+
+    @property
+    def other(self) -> LinkEnd:
+        """The far end."""
+        return self.link.target if self.outgoing else self.link.source
+
+
 @dataclass(slots=True)
 class Notes:
     """Everything exported for one article."""
@@ -46,6 +67,8 @@ class Notes:
     entries: list[Entry]
     article_note: str = ""
     links: list[CrossLink] = field(default_factory=list)
+    marks: list[LinkMark] = field(default_factory=list)
+    article_note_modified: str = ""
 
 
 def gather(
@@ -53,16 +76,14 @@ def gather(
     highlights: Iterable[Highlight],
     article_note: str = "",
     links: Iterable[CrossLink] = (),
+    article_note_modified: str = "",
 ) -> Notes:
-    """Place each highlight in the article's current text (as the app does) and order them."""
+    """Place each highlight and link end in the article's current text (as the app does)
+    and order them."""
     entries = []
     for highlight in highlights:
-        # locate() itself takes the recorded position when the text is unchanged.
-        placement = locate(article.text, highlight.anchor, fingerprint=article.fingerprint)
-        if placement is None:
-            entries.append(Entry(highlight, None, None))
-        else:
-            entries.append(Entry(highlight, placement.start, placement.end))
+        start, end = _place(article, highlight.anchor)
+        entries.append(Entry(highlight, start, end))
     entries.sort(
         key=lambda e: (
             e.start is None,
@@ -72,7 +93,20 @@ def gather(
             e.highlight.id,
         )
     )
-    return Notes(article, entries, article_note, list(links))
+    links = list(links)
+    marks = []
+    for link in links:
+        for outgoing, end in ((True, link.source), (False, link.target)):
+            if end.article_id == article.id:
+                marks.append(LinkMark(link, outgoing, *_place(article, end.anchor)))
+    marks.sort(key=lambda m: (m.start is None, m.start or 0, m.end or 0, m.link.id, m.outgoing))
+    return Notes(article, entries, article_note, links, marks, article_note_modified)
+
+
+def _place(article: Article, anchor: Anchor) -> tuple[int | None, int | None]:
+    # locate() itself takes the recorded position when the text is unchanged.
+    placement = locate(article.text, anchor, fingerprint=article.fingerprint)
+    return (None, None) if placement is None else (placement.start, placement.end)
 
 
 # --- escaping --------------------------------------------------------------------------------
@@ -391,11 +425,13 @@ def to_markdown(
     wikilinks: bool = False,
     file_names: dict[str, str] | None = None,
 ) -> str:
-    """The notes of one article as Markdown (deterministic: same input, same bytes)."""
+    """The notes of one article as Markdown (deterministic: same input, same bytes).
+
+    ``file_names``, when given, names every file the same export writes: a link to an
+    article outside it is written as its title, not as a link to a file that is not there.
+    """
     article = notes.article
     meta = article.meta
-    placed = [e for e in notes.entries if e.start is not None]
-    orphans = [e for e in notes.entries if e.start is None]
     tags = sorted({t for e in notes.entries for t in e.highlight.tags}, key=str.casefold)
     noted = sum(1 for e in notes.entries if e.highlight.note.strip())
     front = {
@@ -405,7 +441,8 @@ def to_markdown(
         "exported": exported,
         EXPORT_KEY: "reader",
         "highlights": len(notes.entries),
-        "notes": noted,
+        # As `reader list` counts: the note on the article as a whole is a note too.
+        "notes": noted + bool(notes.article_note.strip()),
         "tags": [tag_text(t)[1:] for t in tags],
     }
     out = ["---"]
@@ -416,56 +453,103 @@ def to_markdown(
     out += ["---", "", f"# {escape_inline(article.title)}", ""]
     if notes.article_note.strip():
         out += [safe_note(notes.article_note), ""]
+    links = _Links(notes, wikilinks, file_names)
+    placed: list[tuple[int, int, int, Entry | LinkMark]] = [
+        (e.start, e.end or 0, 0, e) for e in notes.entries if e.start is not None
+    ]
+    for entry in notes.entries:  # each link end goes with the highlight it lies in ...
+        if entry.start is not None:
+            links.claim(entry.start, entry.end or entry.start)
+    placed += [  # ... or is an entry of its own (a link made on a plain paragraph)
+        (m.start, m.end or 0, 1, m) for m in links.unclaimed() if m.start is not None
+    ]
+    placed.sort(key=lambda item: item[:3])
     section: str | None = None
-    for entry in placed:
-        assert entry.start is not None
-        index, heading = _where(article, entry.start)
+    for start, _end, _kind, item in placed:
+        index, heading = _where(article, start)
         if heading != section and heading:
             out += [f"## {escape_inline(heading)}", ""]
         section = heading
-        out += _entry(entry, f"¶ {index + 1}", notes, wikilinks, file_names)
+        out += _item(item, f"¶ {index + 1}", notes, links)
+    orphans: list[Entry | LinkMark] = [e for e in notes.entries if e.start is None]
+    orphans += [m for m in notes.marks if m.start is None]
     if orphans:
         out += ["## Could not be placed", ""]
-        for entry in orphans:
-            out += _entry(entry, "could not be placed", notes, wikilinks, file_names)
+        for item in orphans:
+            out += _item(item, "could not be placed", notes, links)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _entry(
-    entry: Entry, where: str, notes: Notes, wikilinks: bool, file_names: dict[str, str] | None
-) -> list[str]:
-    highlight = entry.highlight
-    quote = (
-        highlight.anchor.exact
-        if entry.start is None
-        else notes.article.text[entry.start : entry.end]
-    )
-    out = []
-    for paragraph in [p for p in quote.split("\n\n") if p.strip()] or [quote]:
+class _Links:
+    """The link ends of an article, each written once: under the highlight it lies in, or
+    on its own."""
+
+    def __init__(self, notes: Notes, wikilinks: bool, file_names: dict[str, str] | None) -> None:
+        self.marks = notes.marks
+        self.wikilinks = wikilinks
+        self.file_names = file_names
+        self._owner: dict[int, tuple[int, int]] = {}  # mark index -> the highlight's span
+
+    def claim(self, start: int, end: int) -> None:
+        """Give the highlight ``[start, end)`` the link ends that lie in it, unclaimed."""
+        for number, mark in enumerate(self.marks):
+            if number in self._owner or mark.start is None or mark.end is None:
+                continue
+            if mark.start < max(end, start + 1) and start < max(mark.end, mark.start + 1):
+                self._owner[number] = (start, end)
+
+    def unclaimed(self) -> list[LinkMark]:
+        """Link ends that lie in no highlight."""
+        return [m for n, m in enumerate(self.marks) if n not in self._owner]
+
+    def of(self, start: int, end: int) -> list[LinkMark]:
+        """The link ends claimed by the highlight ``[start, end)``."""
+        return [m for n, m in enumerate(self.marks) if self._owner.get(n) == (start, end)]
+
+    def line(self, mark: LinkMark) -> str:
+        """``→ [Other](<Other.md>) (label): “its words”``."""
+        other = mark.other
+        arrow = "→" if mark.outgoing else "←"
+        label = f" ({escape_inline(mark.link.label)})" if mark.link.label else ""
+        title = escape_inline(other.title)
+        if self.file_names is None:
+            name: str | None = safe_filename(other.title)
+        else:
+            name = self.file_names.get(other.article_id)
+        if name is None:  # not written by this export: the title, not a dead link
+            target = title
+        elif self.wikilinks:  # the file's name: one line, no HTML, and the file it names
+            stem = name.removesuffix(".md")
+            target = "[[" + stem.replace("]", "").replace("[", "") + "]]"
+        else:
+            target = f"[{title}](<{name}>)"
+        return f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”"
+
+
+def _quote(text: str) -> list[str]:
+    out: list[str] = []
+    for paragraph in [p for p in text.split("\n\n") if p.strip()] or [text]:
         if out:
             out.append(">")
         out.append("> " + escape_text(" ".join(paragraph.split())))
-    out.append("")
+    return [*out, ""]
+
+
+def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> list[str]:
+    text = notes.article.text
+    if isinstance(item, LinkMark):
+        quote = item.mine.anchor.exact if item.start is None else text[item.start : item.end]
+        return [*_quote(quote), where, "", links.line(item), ""]
+    highlight = item.highlight
+    quote = highlight.anchor.exact if item.start is None else text[item.start : item.end]
+    out = _quote(quote)
     if highlight.note.strip():
         out += [safe_note(highlight.note), ""]
     facts = [*(tag_text(t) for t in highlight.tags), highlight.colour.value, where]
     out += [" · ".join(facts), ""]
-    for link in notes.links:
-        for mine, other in ((link.source, link.target), (link.target, link.source)):
-            if mine.article_id != notes.article.id or entry.start is None:
-                continue
-            if not (mine.anchor.start < (entry.end or 0) and entry.start < mine.anchor.end):
-                continue
-            arrow = "→" if mine is link.source else "←"
-            label = f" ({escape_inline(link.label)})" if link.label else ""
-            title = escape_inline(other.title)
-            name = (file_names or {}).get(other.article_id) or safe_filename(other.title)
-            if wikilinks:  # the file's name: one line, no HTML, and the file it names exists
-                stem = name.removesuffix(".md")
-                target = "[[" + stem.replace("]", "").replace("[", "") + "]]"
-            else:
-                target = f"[{title}](<{name}>)"
-            out += [f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”", ""]
+    if item.start is not None:
+        for mark in links.of(item.start, item.end or item.start):
+            out += [links.line(mark), ""]
     return out
 
 
@@ -518,6 +602,29 @@ def to_annotations(notes: Notes) -> list[dict]:
         if bodies:
             item["body"] = bodies
         items.append({k: v for k, v in item.items() if v is not None})
+    if notes.article_note.strip():
+        # The note on the article as a whole: a comment whose target is the article itself,
+        # with no selector (as Hypothesis writes a page note).
+        items.append(
+            {
+                "id": f"urn:reader:article-note:{article.id}",
+                "type": "Annotation",
+                "motivation": "commenting",
+                **(
+                    {"modified": notes.article_note_modified} if notes.article_note_modified else {}
+                ),
+                "body": [
+                    {
+                        "type": "TextualBody",
+                        "value": notes.article_note,
+                        "format": "text/markdown",
+                        "purpose": "commenting",
+                    }
+                ],
+                "target": source,
+            }
+        )
+        items[-1] = {k: v for k, v in items[-1].items() if v is not None}
     for link in notes.links:
         if link.source.article_id != article.id:
             continue

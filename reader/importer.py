@@ -31,6 +31,7 @@ class Report:
     orphaned: int = 0
     skipped: int = 0
     links: int = 0
+    article_notes: int = 0
     problems: list[str] = dataclasses.field(default_factory=list)
 
     def summary(self) -> str:
@@ -41,6 +42,8 @@ class Report:
         )
         if self.links:
             text += f", links {self.links}"
+        if self.article_notes:
+            text += f", article notes {self.article_notes}"
         return text
 
 
@@ -193,6 +196,11 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
             continue
         source, quote, position = _selectors(annotation.get("target"))
         anchor = _anchor(quote, position)
+        note, tags = _bodies(annotation)
+        if anchor is None and not quote and note.strip():
+            # No selector at all: a note on the article as a whole (a page note).
+            _import_article_note(annotation, source, note, store, articles, report)
+            continue
         if anchor is None:
             report.skipped += 1
             report.problems.append(f"{annotation.get('id', '?')}: no quote to anchor")
@@ -202,18 +210,6 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
             report.skipped += 1
             report.problems.append(f"{annotation.get('id', '?')}: no article for {source}")
             continue
-        note, tags = "", []
-        bodies = annotation.get("body", [])
-        bodies = bodies if isinstance(bodies, list) else [bodies]
-        for body in bodies:
-            if isinstance(body, dict) and body.get("type", "TextualBody") == "TextualBody":
-                value = str(body.get("value", ""))
-                if body.get("purpose") == "tagging":
-                    tags.append(value)
-                else:
-                    note = f"{note}\n\n{value}".strip() if note else value
-        if isinstance(annotation.get("bodyValue"), str):
-            note = note or annotation["bodyValue"]
         highlight_id = _id(annotation)
         known = existing.setdefault(article.id, {h.id: h for h in store.highlights(article.id)})
         created = str(annotation.get("created", "") or "")
@@ -249,6 +245,41 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
         else:
             report.orphaned += 1
     return report
+
+
+def _bodies(annotation: dict) -> tuple[str, list[str]]:
+    """The note (comment bodies, joined) and the tags of an annotation."""
+    note, tags = "", []
+    bodies = annotation.get("body", [])
+    bodies = bodies if isinstance(bodies, list) else [bodies]
+    for body in bodies:
+        if isinstance(body, dict) and body.get("type", "TextualBody") == "TextualBody":
+            value = str(body.get("value", ""))
+            if body.get("purpose") == "tagging":
+                tags.append(value)
+            else:
+                note = f"{note}\n\n{value}".strip() if note else value
+    if isinstance(annotation.get("bodyValue"), str):
+        note = note or annotation["bodyValue"]
+    return note, tags
+
+
+def _import_article_note(
+    annotation: dict, source: str, note: str, store: Store, articles: Articles, report: Report
+) -> None:
+    """Make ``note`` the article's note, or add it to the one there (once)."""
+    article = articles.find(source)
+    if article is None:
+        report.skipped += 1
+        report.problems.append(f"{annotation.get('id', '?')}: no article for {source}")
+        return
+    current = store.article_note(article.id)
+    if note.strip() in current:
+        report.skipped += 1  # already there: imported before, or the same words
+        return
+    joined = f"{current.rstrip()}\n\n{note.strip()}" if current.strip() else note
+    store.set_article_note(article.id, article.meta.path, joined)
+    report.article_notes += 1
 
 
 def _import_link(annotation: dict, store: Store, articles: Articles, report: Report) -> None:

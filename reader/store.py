@@ -652,6 +652,11 @@ class Store:
         doc = self._table("articles").get(Query().id == article_id)
         return str(doc.get("note", "")) if doc else ""
 
+    def article_note_modified(self, article_id: str) -> str:
+        """When the note on an article as a whole was last changed ("" when unknown)."""
+        doc = self._table("articles").get(Query().id == article_id)
+        return str(doc.get("note_modified", "") or "") if doc else ""
+
     def noted_articles(self) -> list[str]:
         """Ids of the articles that have a note on the whole article."""
         return [

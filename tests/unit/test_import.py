@@ -210,3 +210,82 @@ def test_the_same_annotation_under_a_new_id_is_skipped(tmp_path: Path) -> None:
     changed = dict(first, id="https://tool/a/3", created="2026-02-02T10:00:00Z")
     report = import_annotations([first, again, changed], store, folder)
     assert (report.imported, report.skipped) == (2, 1)
+
+
+def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_article_note(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    import re
+
+    from reader.paths import resolve
+
+    library = tmp_path / "lib"
+    library.mkdir()
+    first, second = library / "first.md", library / "second.md"
+    first.write_text("# First\n\nAlpha paragraph.\n\nBeta paragraph here.\n", encoding="utf-8")
+    second.write_text("# Second\n\nGamma paragraph.\n\nDelta words.\n", encoding="utf-8")
+    a, b = load_article(first), load_article(second)
+    store = Store(resolve().db)
+    store.save_highlight(highlight_on(a, 1, "alpha *note*", ("t1", "C++"), Colour.BLUE, 1))
+    store.save_highlight(highlight_on(b, 2, "", ("t2",), Colour.PINK, 2))
+    store.set_article_note(a.id, first, "The whole of *First*.")
+
+    def end(article, block: int) -> LinkEnd:
+        blk = article.blocks[block]
+        anchor = describe(article.text, blk.start, blk.end, fingerprint=article.fingerprint)
+        return LinkEnd(article.id, str(article.meta.path), article.title, anchor)
+
+    # Made with l on plain paragraphs: neither end is highlighted.
+    plain = CrossLink("link-plain", end(a, 2), end(b, 1), "answers", "2026-01-01T00:00:00Z")
+    store.save_link(plain)
+    store.close()
+
+    # Markdown: the link in both articles' files, pointing at a file the export wrote;
+    # the front matter's counts agree with `reader list`.
+    out = tmp_path / "md"
+    assert main(["export", "--all", "--library", str(library), "-o", str(out)]) == 0
+    written = {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()}
+    assert set(written) == {"First.md", "Second.md", "index.md"}
+    assert "→ [Second](<Second.md>) (answers): “Gamma paragraph.”" in written["First.md"]
+    assert "← [First](<First.md>) (answers): “Beta paragraph here.”" in written["Second.md"]
+    assert "> Beta paragraph here." in written["First.md"]  # the linked passage, quoted
+    capsys.readouterr()
+    assert main(["list", str(library)]) == 0
+    listing = capsys.readouterr().out
+    for name, (highlights, notes) in (("First.md", (1, 2)), ("Second.md", (1, 0))):
+        assert f"highlights: {highlights}\nnotes: {notes}\n" in written[name]
+        row = next(line for line in listing.splitlines() if name.removesuffix(".md") in line)
+        numbers = re.findall(r"│\s*(\d*)\s*(?=│)", row)
+        assert numbers[-2:] == [str(highlights), str(notes or "")], row
+
+    # JSON: exported, then imported into an empty database, everything comes back.
+    document = tmp_path / "all.json"
+    assert main(["export", "--all", "--library", str(library), "--format", "json"]) == 0
+    document.write_text(capsys.readouterr().out, encoding="utf-8")
+    before = Store(resolve().db, read_only=True)
+    expected = (
+        essentials(before.highlights(a.id) + before.highlights(b.id)),
+        sorted(
+            (lnk.id, lnk.label, lnk.source.anchor.exact, lnk.target.anchor.exact)
+            for lnk in before.all_links()
+        ),
+        before.article_note(a.id),
+    )
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "elsewhere"))
+    assert main(["import", str(document), "--library", str(library)]) == 0
+    assert "article notes 1" in capsys.readouterr().out
+    after = Store(resolve().db, read_only=True)
+    got = (
+        essentials(after.highlights(a.id) + after.highlights(b.id)),
+        sorted(
+            (lnk.id, lnk.label, lnk.source.anchor.exact, lnk.target.anchor.exact)
+            for lnk in after.all_links()
+        ),
+        after.article_note(a.id),
+    )
+    assert got == expected
+    colours = {h.id: h.colour for h in after.highlights(a.id) + after.highlights(b.id)}
+    assert sorted(colours.values()) == sorted([Colour.BLUE, Colour.PINK])
+    # Imported twice: nothing doubles, the article note included.
+    assert main(["import", str(document), "--library", str(library)]) == 0
+    assert Store(resolve().db, read_only=True).article_note(a.id) == "The whole of *First*."
