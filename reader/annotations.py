@@ -120,7 +120,7 @@ class Annotations:
                 continue
             self._places[highlight_id] = place
             if place is not None:
-                moved.append(dataclasses.replace(highlight, anchor=self._describe(text, *place)))
+                moved.append(highlight.moved_to(self._describe(text, *place)))
         if moved:
             self.store.save_highlights(moved)
             for highlight in moved:
@@ -211,9 +211,7 @@ class Annotations:
     def reattach(self, highlight_id: str, start: int, end: int) -> Highlight:
         """Anchor an orphan (or any highlight) to a new passage."""
         before = self._highlights[highlight_id]
-        after = dataclasses.replace(
-            before, anchor=self._describe(self.article.text, start, end), modified=now()
-        )
+        after = before.moved_to(self._describe(self.article.text, start, end), modified=now())
         self._commit(
             Change(before, after, "re-attach", self._places.get(highlight_id), (start, end))
         )

@@ -543,6 +543,8 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
     highlight = item.highlight
     quote = highlight.anchor.exact if item.start is None else text[item.start : item.end]
     out = _quote(quote)
+    if highlight.was:
+        out += [f"was: “{escape_inline(highlight.was)}”", ""]
     if highlight.note.strip():
         out += [safe_note(highlight.note), ""]
     facts = [*(tag_text(t) for t in highlight.tags), highlight.colour.value, where]
@@ -599,6 +601,10 @@ def to_annotations(notes: Notes) -> list[dict]:
             },
             "reader:colour": highlight.colour.value,
         }
+        if highlight.was:  # the words first highlighted, before the text changed
+            original = highlight.original
+            assert original is not None
+            item["reader:original"] = _selectors(original, original.start, original.end)
         if bodies:
             item["body"] = bodies
         items.append({k: v for k, v in item.items() if v is not None})

@@ -227,10 +227,14 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
         placed_anchor, placed = _place(article, anchor)
         colour = str(annotation.get("reader:colour", "yellow"))
         stamp = now()
+        # The words the annotation was made on, kept when they are not the words it now
+        # lies on: from reader's own export, or the quote another tool recorded.
+        original = _original(annotation) or anchor
         highlight = Highlight(
             id=highlight_id,
             article_id=article.id,
             anchor=placed_anchor,
+            original=original if original.exact != placed_anchor.exact else None,
             colour=Colour(colour) if colour in Colour._value2member_map_ else Colour.YELLOW,
             tags=tuple(t for t in tags if t),
             note=note,
@@ -245,6 +249,15 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
         else:
             report.orphaned += 1
     return report
+
+
+def _original(annotation: dict) -> Anchor | None:
+    """The anchor first made, as reader's export records it (``reader:original``)."""
+    selectors = annotation.get("reader:original")
+    if not isinstance(selectors, list):
+        return None
+    _source, quote, position = _selectors({"selector": selectors})
+    return _anchor(quote, position)
 
 
 def _bodies(annotation: dict) -> tuple[str, list[str]]:

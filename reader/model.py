@@ -8,7 +8,7 @@ highlight and an exported quote all speak in the same offsets.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
@@ -196,7 +196,9 @@ class Highlight:
     """A highlighted passage of an article, with the reader's colour, tags and note.
 
     ``id`` is a UUID (the store never hands out its own document ids); ``created`` and
-    ``modified`` are ISO 8601 UTC times.
+    ``modified`` are ISO 8601 UTC times. ``original`` is the anchor as first made, kept
+    when the highlight was re-placed on text that had changed (None while the words are
+    the ones highlighted).
     """
 
     id: str
@@ -207,6 +209,22 @@ class Highlight:
     note: str = ""
     created: str = ""
     modified: str = ""
+    original: Anchor | None = None
+
+    def moved_to(self, anchor: Anchor, **changes: object) -> Highlight:
+        """This highlight on ``anchor``, remembering the words first highlighted if the new
+        ones differ."""
+        original = self.original
+        if original is None and anchor.exact != self.anchor.exact:
+            original = self.anchor
+        return replace(self, anchor=anchor, original=original, **changes)  # type: ignore[arg-type]
+
+    @property
+    def was(self) -> str:
+        """The words first highlighted, when the text has changed under them ("" if not)."""
+        if self.original is None or self.original.exact == self.anchor.exact:
+            return ""
+        return self.original.exact
 
     @property
     def quote(self) -> str:

@@ -736,6 +736,7 @@ def _highlight_doc(highlight: Highlight) -> dict[str, Any]:
         "note": highlight.note,
         "created": highlight.created,
         "modified": highlight.modified,
+        **({"original": _anchor_doc(highlight.original)} if highlight.original else {}),
     }
 
 
@@ -753,7 +754,16 @@ def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             note=str(doc.get("note", "")),
             created=str(doc.get("created", "")),
             modified=str(doc.get("modified", "")),
+            original=_original_from(doc.get("original")),
         )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _original_from(raw: object) -> Anchor | None:
+    """The anchor as first made, or None (none kept, or damaged: the highlight stays)."""
+    try:
+        return _anchor_from(raw) if isinstance(raw, dict) else None
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -41,6 +41,7 @@ class Entry:
     tags: tuple[str, ...]
     where: str
     orphan: bool
+    was: str = ""  # the words first highlighted, when the text changed under them
 
     @classmethod
     def of(cls, placed: Placed, where: str) -> Entry:
@@ -54,6 +55,7 @@ class Entry:
             highlight.tags,
             where,
             placed.orphan,
+            highlight.was,
         )
 
     def matches(self, query: str) -> bool:
@@ -155,7 +157,9 @@ class HighlightList(ScrollView, can_focus=True):
         if isinstance(row, str):
             return 2
         quote = cell_len(" ".join(visible(row.quote).split())) + 2 <= self._width - 2
-        return (1 if quote else EXCERPT) + 1 + bool(row.note.strip()) + bool(row.tags)
+        return (
+            (1 if quote else EXCERPT) + 1 + bool(row.was) + bool(row.note.strip()) + bool(row.tags)
+        )
 
     def set_rows(self, rows: list[Entry | str], current: str | None = None) -> None:
         """Show these rows; keep the cursor on ``current`` (or the entry it was on)."""
@@ -321,6 +325,11 @@ class HighlightList(ScrollView, can_focus=True):
                 text.append(SWATCH + " " if number == 0 else "  ", style=swatch)
                 text.append(quote[start:end])
                 lines.append(text)
+            if row.was:
+                was = f"was: “{' '.join(visible(row.was).split())}”"
+                if cell_len(was) > width - 2:
+                    was = was[: max(1, wrap(was, width - 3)[0][1])].rstrip() + "…"
+                lines.append(Text.assemble(("  " + was, style("highlight-list--where"))))
             lines.append(Text.assemble(("  " + row.where, style("highlight-list--where"))))
             if row.note.strip():
                 note = "✎ " + " ".join(visible(row.note).split())

@@ -14,7 +14,7 @@ from reader.paths import resolve
 from reader.store import Store
 from reader.ui.note_editor import ConfirmScreen, NoteEditor, TagEditor
 from tests.conftest import SAMPLE
-from tests.ui.helpers import SIZE, make_app, notified, screen_lines, screen_text
+from tests.ui.helpers import SIZE, make_app, notified, screen_lines, screen_text, wait_for
 
 WIDE = (150, 40)  # wide enough for the notes pane to show beside the article
 BLOCKS = load_article(SAMPLE).blocks
@@ -401,3 +401,22 @@ async def test_exporting_from_the_app_never_replaces_a_file_it_did_not_write() -
         assert "> In a brief social media post" in notes.read_text(encoding="utf-8")
         assert sorted(folder.iterdir()) == sorted([mine, notes])
         assert notified(app, f"to {notes}")
+
+
+async def test_the_pane_shows_the_words_first_highlighted_when_the_text_changed(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "draft.md"
+    article.write_text("# Draft\n\nCanada quickly left.\n", encoding="utf-8")
+    app = make_app(article=article)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "h")
+    article.write_text("# Draft\n\nCanada swiftly left.\n", encoding="utf-8")
+    app = make_app(article=article)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await wait_for(pilot, lambda: "was:" in pane_text(app))
+        assert "“Canada swiftly left.”" in pane_text(app)
+        assert "was: “Canada quickly left.”" in pane_text(app)
+    (highlight,) = saved(article)
+    assert highlight.was == "Canada quickly left."

@@ -129,3 +129,33 @@ def test_clean_tags() -> None:
         "canada",
         "two-words",
     )
+
+
+def test_a_highlight_re_placed_on_changed_words_remembers_the_words_first_highlighted(
+    store: Store,
+) -> None:
+    first = article(TEXT.replace("talks about", "talks quickly about"))
+    made = Annotations(store, first)
+    made.load()
+    highlight = made.create(*span_of("talks quickly about tariffs", first.text))
+    assert highlight.original is None and highlight.was == ""
+
+    edits = ["talks swiftly about", "talks rapidly about"]
+    for number, edit in enumerate(edits):
+        edited = article(TEXT.replace("talks about", edit))
+        after = Annotations(store, edited)
+        after.load()
+        assert after.apply_places(after.find_places(edited.text, after.unplaced)) == 0
+        (kept,) = store.highlights(edited.id)
+        assert kept.anchor.exact == f"{edit} tariffs"
+        # The words first highlighted, not those of the edit before this one.
+        assert kept.was == "talks quickly about tariffs", number
+        assert kept.original is not None and kept.original.fingerprint == first.fingerprint
+
+    # Put back on its first words, the text has not changed under it any more.
+    back = article(TEXT.replace("talks about", "talks quickly about"))
+    again = Annotations(store, back)
+    again.load()
+    again.apply_places(again.find_places(back.text, again.unplaced))
+    (kept,) = store.highlights(back.id)
+    assert kept.anchor.exact == "talks quickly about tariffs" and kept.was == ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -412,3 +413,34 @@ def test_exports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> No
         outputs.append(files)
     assert outputs[0] == outputs[1] == outputs[2]
     assert b"#zeta" in outputs[0][0]
+
+
+def test_a_changed_highlight_carries_the_words_first_highlighted_through_export_and_import(
+    tmp_path: Path,
+) -> None:
+    from reader.importer import import_annotations
+
+    article = make_article(tmp_path)
+    block = article.blocks[1]
+    original = describe(article.text, block.start, block.start + 11, fingerprint="earlier")
+    original = dataclasses.replace(original, exact="Plain wordes")
+    changed = dataclasses.replace(make_highlight(article, 1, "note"), original=original)
+    changed = dataclasses.replace(
+        changed, anchor=describe(article.text, block.start, block.start + 11, block=1)
+    )
+    assert changed.was == "Plain wordes"
+    notes = export.gather(article, [changed])
+    markdown = export.to_markdown(notes, exported="2026-11-25")
+    assert "> Plain words\n\nwas: “Plain wordes”\n" in markdown
+    document = json.loads(export.dumps(export.to_collection([notes], exported="x", label="x")))
+    (item,) = document["first"]["items"]
+    assert item["reader:original"][0] == {
+        "type": "TextQuoteSelector",
+        "exact": "Plain wordes",
+        "prefix": original.prefix,
+        "suffix": original.suffix,
+    }
+    fresh = Store(tmp_path / "fresh.json")
+    import_annotations(document, fresh, tmp_path)
+    (back,) = fresh.highlights(article.id)
+    assert back.was == "Plain wordes" and back.anchor.exact == "Plain words"
