@@ -55,10 +55,10 @@ class Merged:
             parts.append(f"{self.same} already there")
         if self.links:
             parts.append(f"{self.links} link{'s' * (self.links != 1)} added")
-        if self.articles:
-            parts.append(
-                f"{self.articles} article{'s' * (self.articles != 1)}' notes or places updated"
-            )
+        if self.articles == 1:
+            parts.append("1 article's note or reading place updated")
+        elif self.articles:
+            parts.append(f"{self.articles} articles' notes or reading places updated")
         return ", ".join(parts)
 
 
