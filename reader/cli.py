@@ -489,17 +489,20 @@ def _find_article(name: str, folder: Path, store: Store) -> Path:
 
 
 def _import(options: argparse.Namespace) -> int:
-    import json
-
     from reader.importer import import_annotations
+    from reader.w3c import ShapeError, annotations_in, loads
 
     path = Path(options.file).expanduser()
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = loads(path.read_bytes())
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
         raise UserError(f"{path} is not readable JSON: {error}") from None
+    try:
+        annotations_in(document)  # the shape checked before the database is opened
+    except ShapeError as error:
+        raise UserError(f"{path}: nothing to import: {error}") from None
     paths = _paths(options)
     if options.library:
         folder = Path(options.library).expanduser()
@@ -513,7 +516,8 @@ def _import(options: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     finally:
         store.close()
-    for problem in report.problems[:20]:
-        say(f"reader: skipped {problem}", sys.stderr)
+    for line in report.problem_lines():
+        say(f"reader: not imported: {line}", sys.stderr)
     say(f"{path.name}: {report.summary()}")
-    return 0
+    # Something the file holds is not in the database: a script (or a person) must see it.
+    return 1 if report.problems else 0

@@ -264,8 +264,6 @@ EXPORT_KEY = "exported_by"
 """The front-matter key every Markdown file of reader's export carries: how reader knows,
 before replacing a file, that it wrote it (and is not about to replace an article)."""
 EXPORT_MARK = f"{EXPORT_KEY}: {json.dumps('reader')}"
-GENERATOR = {"type": "Software", "name": "reader"}
-"""The W3C ``generator`` of reader's JSON exports, which marks them as reader's too."""
 INDEX = "index.md"
 
 
@@ -307,13 +305,13 @@ _LEGACY_INDEX_LINE = re.compile(r"^- \[.*\]\(<[^<>]*>\)$")
 
 
 def _is_json_export(path: Path) -> bool:
+    from reader.w3c import is_reader_collection
+
     try:
         document = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return False
-    return isinstance(document, dict) and (
-        document.get("generator") == GENERATOR or document.get("id") == "urn:reader:export"
-    )
+    return is_reader_collection(document)
 
 
 def _foreign(path: Path) -> bool:
@@ -557,153 +555,29 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
 
 # --- W3C Web Annotation ----------------------------------------------------------------------
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-
-
-def source_uri(article: Article) -> str:
-    """The article's address: its file as a file:// URI."""
-    return article.meta.path.resolve().as_uri()
-
 
 def to_annotations(notes: Notes) -> list[dict]:
-    """Each highlight (and each link from this article) as a W3C Web Annotation."""
-    article = notes.article
-    source = source_uri(article)
-    items = []
-    for entry in notes.entries:
-        highlight = entry.highlight
-        anchor = highlight.anchor
-        bodies: list[dict] = []
-        if highlight.note:  # kept byte for byte, even a blank one, so import gives it back
-            bodies.append(
-                {
-                    "type": "TextualBody",
-                    "value": highlight.note,
-                    "format": "text/markdown",
-                    "purpose": "commenting",
-                }
-            )
-        bodies += [
-            {"type": "TextualBody", "value": tag, "purpose": "tagging"} for tag in highlight.tags
-        ]
-        start = entry.start if entry.start is not None else anchor.start
-        end = entry.end if entry.end is not None else anchor.end
-        item = {
-            "id": f"urn:uuid:{highlight.id}",
-            "type": "Annotation",
-            "motivation": "commenting" if highlight.note.strip() else "highlighting",
-            "created": highlight.created or None,
-            "modified": highlight.modified or None,
-            "target": {
-                "type": "SpecificResource",
-                "source": source,
-                "selector": _selectors(anchor, start, end),
-            },
-            "reader:colour": highlight.colour.value,
-        }
-        if highlight.was:  # the words first highlighted, before the text changed
-            original = highlight.original
-            assert original is not None
-            item["reader:original"] = _selectors(original, original.start, original.end)
-        if bodies:
-            item["body"] = bodies
-        items.append({k: v for k, v in item.items() if v is not None})
-    if notes.article_note.strip():
-        # The note on the article as a whole: a comment whose target is the article itself,
-        # with no selector (as Hypothesis writes a page note).
-        items.append(
-            {
-                "id": f"urn:reader:article-note:{article.id}",
-                "type": "Annotation",
-                "motivation": "commenting",
-                **(
-                    {"modified": notes.article_note_modified} if notes.article_note_modified else {}
-                ),
-                "body": [
-                    {
-                        "type": "TextualBody",
-                        "value": notes.article_note,
-                        "format": "text/markdown",
-                        "purpose": "commenting",
-                    }
-                ],
-                "target": source,
-            }
-        )
-        items[-1] = {k: v for k, v in items[-1].items() if v is not None}
-    for link in notes.links:
-        if link.source.article_id != article.id:
-            continue
-        items.append(
-            {
-                "id": f"urn:uuid:{link.id}",
-                "type": "Annotation",
-                "motivation": "linking",
-                "created": link.created or None,
-                "body": _link_end_target(link.target),
-                "target": _link_end_target(link.source),
-                "reader:label": link.label or None,
-            }
-        )
-        items[-1] = {k: v for k, v in items[-1].items() if v is not None}
-    return items
+    """Each highlight, the article note and each link from this article, as W3C annotations
+    (see :mod:`reader.w3c`)."""
+    from reader import w3c
+
+    return w3c.to_annotations(notes)
 
 
-def _link_end_target(end) -> dict:
-    anchor = end.anchor
-    source = (
-        Path(end.path).resolve().as_uri() if end.path else f"urn:reader:article:{end.article_id}"
-    )
-    return {
-        "type": "SpecificResource",
-        "source": source,
-        "selector": _selectors(anchor, anchor.start, anchor.end),
-    }
+def to_collection(all_notes: list[Notes], *, exported: str | None = None, label: str) -> dict:
+    """An AnnotationCollection of several articles' annotations (see :mod:`reader.w3c`);
+    ``exported``, a date or time, becomes its ``generated`` time."""
+    from reader import w3c
 
-
-def _selectors(anchor, start: int, end: int) -> list[dict]:
-    """A TextQuoteSelector and a TextPositionSelector for a passage."""
-    return [
-        {
-            "type": "TextQuoteSelector",
-            "exact": anchor.exact,
-            "prefix": anchor.prefix,
-            "suffix": anchor.suffix,
-        },
-        {"type": "TextPositionSelector", "start": max(0, start), "end": max(0, end)},
-    ]
-
-
-def to_collection(all_notes: list[Notes], *, exported: str, label: str) -> dict:
-    """An AnnotationCollection of several articles' annotations, in one page."""
-    items = [item for notes in all_notes for item in to_annotations(notes)]
-    return {
-        "@context": CONTEXT,
-        "id": "urn:reader:export",
-        "type": "AnnotationCollection",
-        "label": label,
-        "total": len(items),
-        "generated": exported,
-        "generator": GENERATOR,
-        "first": {
-            "id": "urn:reader:export:page1",
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
-        },
-    }
+    generated = w3c.xsd_datetime(exported) if exported else None
+    return w3c.to_collection(all_notes, label=label, generated=generated)
 
 
 def dumps(document: dict) -> str:
-    """JSON as reader writes it: stable, readable, valid UTF-8.
+    """JSON as reader writes it: stable, readable, valid UTF-8."""
+    from reader import w3c
 
-    A lone surrogate (possible in a note) cannot be written as UTF-8; then the whole file is
-    written with ASCII escapes, which keep it exactly.
-    """
-    text = json.dumps(document, ensure_ascii=False, indent=2)
-    if _SURROGATE.search(text):
-        text = json.dumps(document, ensure_ascii=True, indent=2)
-    return text + "\n"
+    return w3c.dumps(document)
 
 
 def exported_now() -> str:

@@ -7,6 +7,7 @@ highlight and an exported quote all speak in the same offsets.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -210,6 +211,7 @@ class Highlight:
     created: str = ""
     modified: str = ""
     original: Anchor | None = None
+    canonical: str = ""  # its id in the tool it was imported from (W3C canonical)
 
     def moved_to(self, anchor: Anchor, **changes: object) -> Highlight:
         """This highlight on ``anchor``, remembering the words first highlighted if the new
@@ -251,3 +253,8 @@ class CrossLink:
     target: LinkEnd
     label: str = ""
     created: str = ""
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC, to the second."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd
+from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, now
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -711,11 +711,6 @@ def _holds_data(path: Path) -> bool:
         return False
 
 
-def now() -> str:
-    """The current time as ISO 8601 UTC, to the second."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-
-
 def _position_from(doc: dict[str, Any]) -> ReadingPosition | None:
     """The reading position in an article's document, or None (none saved, or damaged)."""
     try:
@@ -737,6 +732,7 @@ def _highlight_doc(highlight: Highlight) -> dict[str, Any]:
         "created": highlight.created,
         "modified": highlight.modified,
         **({"original": _anchor_doc(highlight.original)} if highlight.original else {}),
+        **({"canonical": highlight.canonical} if highlight.canonical else {}),
     }
 
 
@@ -755,6 +751,7 @@ def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             created=str(doc.get("created", "")),
             modified=str(doc.get("modified", "")),
             original=_original_from(doc.get("original")),
+            canonical=str(doc.get("canonical", "") or ""),
         )
     except (KeyError, TypeError, ValueError):
         return None

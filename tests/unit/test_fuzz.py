@@ -40,7 +40,8 @@ from reader.documents import (
     read_source,
 )
 from reader.documents import describe as describe_file
-from reader.importer import annotations_in, import_annotations
+from reader.importer import import_annotations
+from reader.w3c import annotations_in
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
 from reader.store import Store
 from tests.conftest import DATA
@@ -1003,13 +1004,30 @@ def test_import_of_any_json_never_crashes_and_accounts_for_every_annotation(
 
 def check_import(document: object, folder: Path) -> None:
     """Any JSON imports without an exception, and every annotation is counted once."""
+    from reader.w3c import ShapeError
+
+    try:
+        count = len(annotations_in(document))
+    except ShapeError:
+        count = None  # nothing to import: said so, as the import itself must say
     with tempfile.TemporaryDirectory() as db:
         store = Store(Path(db) / "reader.json")
         try:
             report = import_annotations(document, store, folder)
+        except ShapeError:
+            assert count is None
+            return
         finally:
             store.close()
-    assert report.imported + report.skipped + report.links == len(annotations_in(document))
+    accounted = (
+        report.imported
+        + report.skipped
+        + report.links
+        + report.article_notes
+        + report.replies
+        + len(report.problems)
+    )
+    assert accounted == count
     assert report.placed + report.orphaned == report.imported
 
 
@@ -1028,10 +1046,4 @@ def import_regressions(article: Path) -> dict[str, object]:
 def test_import_documents_that_once_crashed(name: str, tmp_path: Path) -> None:
     article = tmp_path / "a.md"
     article.write_text("Hello world.", encoding="utf-8")
-    document = import_regressions(article)[name]
-    store = Store(tmp_path / "reader.json")
-    try:
-        report = import_annotations(document, store, tmp_path)
-    finally:
-        store.close()
-    assert report.imported + report.skipped == len(annotations_in(document))
+    check_import(import_regressions(article)[name], tmp_path)

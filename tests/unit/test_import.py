@@ -153,10 +153,10 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
     )
     file = tmp_path / "hypothesis.json"
     file.write_text(json.dumps([annotation, missing]), encoding="utf-8")
-    assert main(["import", str(file), "--library", str(folder)]) == 0
+    assert main(["import", str(file), "--library", str(folder)]) == 1  # one not imported
     captured = capsys.readouterr()
-    assert "imported 1 (placed 1, orphaned 0), skipped 1" in captured.out
-    assert "no article for https://nowhere.example/x" in captured.err
+    assert "imported 1 (placed 1, orphaned 0), not imported 1" in captured.out
+    assert "no article in the library for https://nowhere.example/x" in captured.err
     article = load_article(folder / SAMPLE.name)
     from reader.paths import resolve
 
