@@ -142,9 +142,7 @@ class Articles:
         try:
             parts = urlsplit(source)
             if parts.scheme in ("", "file"):
-                candidate = (
-                    Path(unquote(parts.path)) if parts.scheme else Path(source).expanduser()
-                )
+                candidate = Path(unquote(parts.path)) if parts.scheme else Path(source).expanduser()
                 resolved = str(candidate.resolve())
                 if resolved in self._by_path:
                     return self._by_path[resolved]
@@ -328,9 +326,7 @@ class _Import:
         article_id, highlight_id = parent
         self.landed[item.reference] = parent
         if not highlight_id:
-            article = next(
-                (a for a in self.articles._loaded.values() if a.id == article_id), None
-            )
+            article = next((a for a in self.articles._loaded.values() if a.id == article_id), None)
             if article is not None and self._add_to_article_note(article, block):
                 self.report.replies += 1
             else:
@@ -343,7 +339,9 @@ class _Import:
             return
         note = f"{highlight.note.rstrip()}\n\n{block}" if highlight.note.strip() else block
         tags = highlight.tags + tuple(t for t in item.tags if t and t not in highlight.tags)
-        updated = dataclasses.replace(highlight, note=note, tags=tags, modified=now())
+        # Changed when the reply was written (not now): importing again gives the same.
+        modified = max(highlight.modified, item.modified or item.created or highlight.modified)
+        updated = dataclasses.replace(highlight, note=note, tags=tags, modified=modified)
         self.store.save_highlight(updated)
         known[highlight_id] = updated
         self.report.replies += 1

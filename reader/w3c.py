@@ -205,8 +205,9 @@ def _link_end(end: LinkEnd, places: dict[str, Where] | None, here: Where, here_i
 def to_collection(all_notes: list[Notes], *, label: str, generated: str | None = None) -> dict:
     """An AnnotationCollection of several articles' annotations, in one page."""
     places = {
-        notes.article.id: where_of(notes.article.meta.path, notes.article.title,
-                                   notes.article.meta.source)
+        notes.article.id: where_of(
+            notes.article.meta.path, notes.article.title, notes.article.meta.source
+        )
         for notes in all_notes
     }
     items = [item for notes in all_notes for item in to_annotations(notes, places)]
@@ -388,8 +389,9 @@ def _from_hypothesis(item: dict) -> Incoming:
     canonical = str(links.get("html") or (f"https://hypothes.is/a/{raw}" if raw else ""))
     targets = item.get("target") or [{}]
     target = _passage(targets[0] if isinstance(targets[0], dict) else {})
-    title = _first(item.get("document", {}).get("title") if isinstance(item.get("document"),
-                                                                       dict) else None)
+    title = _first(
+        item.get("document", {}).get("title") if isinstance(item.get("document"), dict) else None
+    )
     uri = str(item.get("uri", "") or "")
     # Positions are counted in the browser's text of the page, not in reader's: only the
     # quote (with its context) can place the passage.

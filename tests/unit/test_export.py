@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -203,7 +204,7 @@ def test_json_export_passes_the_w3c_must_assertions(tmp_path: Path) -> None:
         [sys.executable, str(validator), str(out)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"{len(items)} passed, 0 failed" in result.stdout
+    assert f"{len(items) + 1} passed, 0 failed" in result.stdout  # and the collection
 
 
 def test_cli_exports_by_title_to_stdout_and_to_a_file(
@@ -444,3 +445,75 @@ def test_a_changed_highlight_carries_the_words_first_highlighted_through_export_
     import_annotations(document, fresh, tmp_path)
     (back,) = fresh.highlights(article.id)
     assert back.was == "Plain wordes" and back.anchor.exact == "Plain words"
+
+
+VALIDATOR = DATA / "tools" / "validate-web-annotation"
+
+
+def validate(tmp_path: Path, document: object) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "check.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(VALIDATOR), str(path)], capture_output=True, text=True, timeout=120
+    )
+
+
+def strict_collection(tmp_path: Path) -> dict:
+    notes, _text = exported(tmp_path)
+    lost = dataclasses.replace(
+        make_highlight(notes.article, 1, "lost", number=9),
+        anchor=describe("other words entirely", 0, 5, fingerprint="old"),
+    )
+    notes = export.gather(notes.article, [e.highlight for e in notes.entries] + [lost], "note")
+    return export.to_collection([notes], exported="2026-11-25", label="test")
+
+
+def test_the_json_is_strict_dates_terms_positions_and_the_collection_itself(
+    tmp_path: Path,
+) -> None:
+    document = strict_collection(tmp_path)
+    result = validate(tmp_path, document)
+    assert result.returncode == 0, result.stdout
+    stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+    assert stamp.match(document["generated"])
+    items = document["first"]["items"]
+    for item in items:
+        for key in ("created", "modified"):
+            assert key not in item or stamp.match(item[key]), item[key]
+    # reader's own terms are declared in the context.
+    declared = {k for part in document["@context"] if isinstance(part, dict) for k in part}
+    used = {key for item in items for key in item if key.startswith("reader:")}
+    used |= {key for item in items for key in item.get("target", {}) if key.startswith("reader:")}
+    assert used and used <= declared
+    # A highlight that could not be placed has a quote, and no position.
+    (orphan,) = [i for i in items if i["id"] == "urn:uuid:h9"]
+    assert [s["type"] for s in orphan["target"]["selector"]] == ["TextQuoteSelector"]
+    placed = [i for i in items if i["id"] == "urn:uuid:h0"][0]
+    assert "TextPositionSelector" in [s["type"] for s in placed["target"]["selector"]]
+    assert document["generator"]["name"] == "reader"
+    assert document["first"]["partOf"] == document["id"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda d: d["first"]["items"][0].__setitem__("created", "last tuesday"),
+        lambda d: d["first"]["items"][0].__setitem__("modified", "2026-11-25"),
+        lambda d: d.__setitem__("generated", "2026-11-25"),
+        lambda d: d["first"].__setitem__("partOf", "urn:somewhere-else"),
+        lambda d: d["first"].__setitem__("type", "Page"),
+        lambda d: d.__setitem__("total", 99),
+    ],
+    ids=[
+        "created-words",
+        "modified-date-only",
+        "generated-date-only",
+        "partOf",
+        "page-type",
+        "total",
+    ],
+)
+def test_the_validator_finds_bad_dates_and_a_bad_collection(tmp_path: Path, damage) -> None:
+    document = strict_collection(tmp_path)
+    damage(document)
+    assert validate(tmp_path, document).returncode == 1

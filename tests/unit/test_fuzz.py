@@ -807,9 +807,11 @@ def test_json_export_round_trips_exactly(case: dict) -> None:
     items = [i for i in loaded["first"]["items"] if i["motivation"] != "linking"]
     written = [i["body"][0]["value"] for i in items if i.get("body", [{}])[0].get("format")]
     article_note = [pairs_joined(notes.article_note)] if notes.article_note.strip() else []
-    assert written == [
-        pairs_joined(e.highlight.note) for e in notes.entries if e.highlight.note
-    ] + article_note
+    assert (
+        written
+        == [pairs_joined(e.highlight.note) for e in notes.entries if e.highlight.note]
+        + article_note
+    )
 
 
 def _validator():

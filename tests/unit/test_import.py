@@ -289,3 +289,59 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     # Imported twice: nothing doubles, the article note included.
     assert main(["import", str(document), "--library", str(library)]) == 0
     assert Store(resolve().db, read_only=True).article_note(a.id) == "The whole of *First*."
+
+
+def test_an_export_imports_whole_into_a_library_moved_elsewhere(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    from reader.paths import resolve
+
+    library = tmp_path / "old" / "lib"
+    library.mkdir(parents=True)
+    for name in ("one.md", "two.md", "three.md"):
+        (library / name).write_text(
+            f"# Title {name}\n\nFirst words of {name}.\n\nSecond words of {name}.\n",
+            encoding="utf-8",
+        )
+    store = Store(resolve().db)
+    for number, name in enumerate(("one.md", "two.md", "three.md")):
+        article = load_article(library / name)
+        store.save_highlight(highlight_on(article, 1, f"note {name}", (), Colour.GREEN, number))
+    store.close()
+    assert main(["export", "--all", "--library", str(library), "--format", "json"]) == 0
+    document = tmp_path / "export.json"
+    document.write_text(capsys.readouterr().out, encoding="utf-8")
+
+    moved = tmp_path / "new" / "reading"
+    shutil.move(str(library), str(moved))
+    (moved / "three.md").rename(moved / "renamed.md")  # found by its title then
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "other-machine"))
+    assert main(["import", str(document), "--library", str(moved)]) == 0
+    assert "imported 3 (placed 3, orphaned 0)" in capsys.readouterr().out
+    fresh = Store(resolve().db, read_only=True)
+    for name in ("one.md", "two.md", "renamed.md"):
+        (highlight,) = fresh.highlights(load_article(moved / name).id)
+        assert highlight.note.startswith("note ")
+
+
+def test_import_takes_a_lone_page_a_byte_order_mark_and_refuses_a_remote_first_page(
+    tmp_path: Path, capsys
+) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    article = load_article(folder / SAMPLE.name)
+    highlight = highlight_on(article, 2, "on a page", (), Colour.YELLOW, 1)
+    collection = export.to_collection(
+        [export.gather(article, [highlight])], exported="2026-11-25", label="x"
+    )
+    page = collection["first"]
+    file = tmp_path / "page.json"
+    file.write_bytes(b"\xef\xbb\xbf" + json.dumps(page).encode("utf-8"))  # BOM, as some tools
+    assert main(["import", str(file), "--library", str(folder)]) == 0
+    assert "imported 1" in capsys.readouterr().out
+    remote = dict(collection, first="https://annotations.example/collection?page=1")
+    file.write_text(json.dumps(remote), encoding="utf-8")
+    assert main(["import", str(file), "--library", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert "first page is only an address (https://annotations.example/" in err
