@@ -488,7 +488,7 @@ def test_the_json_is_strict_dates_terms_positions_and_the_collection_itself(
     # A highlight that could not be placed has a quote, and no position.
     (orphan,) = [i for i in items if i["id"] == "urn:uuid:h9"]
     assert [s["type"] for s in orphan["target"]["selector"]] == ["TextQuoteSelector"]
-    placed = [i for i in items if i["id"] == "urn:uuid:h0"][0]
+    placed = next(i for i in items if i["id"] == "urn:uuid:h0")
     assert "TextPositionSelector" in [s["type"] for s in placed["target"]["selector"]]
     assert document["generator"]["name"] == "reader"
     assert document["first"]["partOf"] == document["id"]

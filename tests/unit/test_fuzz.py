@@ -41,9 +41,9 @@ from reader.documents import (
 )
 from reader.documents import describe as describe_file
 from reader.importer import import_annotations
-from reader.w3c import annotations_in
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
 from reader.store import Store
+from reader.w3c import annotations_in
 from tests.conftest import DATA
 
 FUZZ = settings(
