@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
         help="database file (default: READER_DB, or reader.json in the data folder)",
     )
     parser.add_argument(
+        "--at",
+        type=int,
+        metavar="N",
+        help="open the article at paragraph N (as an export's ¶ N links do)",
+    )
+    parser.add_argument(
         "path",
         nargs="?",
         metavar="PATH",
@@ -155,7 +161,23 @@ def _library_folder(options: argparse.Namespace, paths: Paths) -> Path:
     return paths.library
 
 
+def _open_address(options: argparse.Namespace) -> None:
+    """``reader:open?file=PATH&paragraph=N`` (an export's paragraph link) as PATH --at N."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(options.path)
+    query = parse_qs(parts.query)
+    if parts.path != "open" or not query.get("file"):
+        raise UserError(f"{options.path}: not an address reader opens (reader:open?file=...)")
+    options.path = query["file"][0]
+    paragraph = query.get("paragraph", [""])[0]
+    if paragraph.isdigit():
+        options.at = int(paragraph)
+
+
 def _run(options: argparse.Namespace) -> int:
+    if options.path and options.path.startswith("reader:"):
+        _open_address(options)
     paths = _paths(options)
     target = _library_folder(options, paths)
     article: Path | None = None
@@ -184,7 +206,8 @@ def _run(options: argparse.Namespace) -> int:
         # The modules just imported live as long as the app: keep the collector from
         # walking them again and again.
         gc.freeze()
-        app = ReaderApp(store, library=library, article=article)
+        start = options.at - 1 if options.at and article is not None else None
+        app = ReaderApp(store, library=library, article=article, start=start)
         _run_until_signalled(app)
     finally:
         gc.enable()
@@ -433,7 +456,9 @@ def _export(options: argparse.Namespace) -> int:
                     notes, exported=today, wikilinks=options.wikilinks, file_names=names
                 )
                 export.write_file(out / name, body, force=options.force)
-                index.append(f"- [{export.escape_inline(notes.article.title)}](<{name}>)")
+                index.append(
+                    export.index_entry(notes.article.title, name, wikilinks=options.wikilinks)
+                )
             export.write_file(out / index_name, "\n".join(index) + "\n", force=options.force)
             count = len(gathered)
             say(f"Wrote {count} article{'s' * (count != 1)} and {index_name} to {out}", sys.stderr)

@@ -111,11 +111,28 @@ def _place(article: Article, anchor: Anchor) -> tuple[int | None, int | None]:
 
 # --- escaping --------------------------------------------------------------------------------
 
-_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~!&$^{}])")
-_LINE_START = re.compile(r"^(\s*)([-+=>:])")
-_ORDERED = re.compile(r"^(\s*\d+)([.)])")  # "1." or "1)": the backslash goes before the dot
-
-
+# Escapes that every renderer reads alike: a backslash before what Python-Markdown can
+# escape too (\\ ` * _ { } [ ] # + - . !), a character reference for the rest (= : < & $ ~
+# % ^), which CommonMark, Python-Markdown, mistune and Obsidian all decode.
+_LINE_START = re.compile(r"^(\s*)([-+>#])")
+_LINE_START_REF = re.compile(r"^(\s*)([=:])")
+_ORDERED = re.compile(r"^(\s*\d+)([.)])")  # "1." or "1)": the escape goes before the dot
+# What takes a meaning wherever it stands: a backslash, code, emphasis with *, and link
+# and footnote brackets.
+_ALWAYS = re.compile(r"([\\`*\[\]])")
+# An underscore opens or closes emphasis only at the edge of a word (CommonMark's
+# intraword rule): the one in "Digital_services_tax" or an address is left alone.
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# A tag, an autolink or a comment: "<" before a letter, "/", "!" or "?" ("a < b" is text).
+_ANGLE = re.compile(r"<(?=[A-Za-z/!?])")
+# "&amp;" and "&#8212;" are character references; a lone "&" is only an ampersand.
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+# Obsidian: #tag, ==highlight==, %%comment%%, a ^block-id; Python-Markdown's attr_list:
+# {: .class} {#id} {.class}.
+_TAG = re.compile(r"(?<!\S)#(?=[\w/-])")
+_CARET = re.compile(r"\^(?=[\w-])")
+_ATTRIBUTES = re.compile(r"\{(?=\s*[:#.])")
+_REFERENCES = {"=": "&#61;", ":": "&#58;", "$": "&#36;", "~": "&#126;", "%": "&#37;", "^": "&#94;"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -128,14 +145,31 @@ def clean(text: str) -> str:
 
 
 def escape_text(text: str) -> str:
-    """The article's words, escaped so Markdown shows them literally."""
-    out = []
-    for line in clean(text).split("\n"):
-        line = _INLINE_SPECIALS.sub(r"\\\1", line.strip())
-        line = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
-        line = _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
-        out.append(line)
-    return "\n".join(out)
+    """The article's words, escaped so that Markdown shows them literally.
+
+    Only what would otherwise take a meaning is escaped, as mdformat does, so that the raw
+    file reads and greps as the article does and an address keeps its underscores.
+    """
+    return "\n".join(_escape_line(line.strip()) for line in clean(text).split("\n"))
+
+
+def _escape_line(line: str) -> str:
+    line = _ENTITY.sub("&amp;", line)  # first: the references added below stay whole
+    line = _ALWAYS.sub(r"\\\1", line)
+    line = _UNDERSCORE.sub(r"\\_", line)
+    line = _ANGLE.sub("&lt;", line)
+    line = _TAG.sub(r"\\#", line)
+    line = _ATTRIBUTES.sub(r"\\{", line)
+    line = re.sub(r"(==|%%)", lambda m: m.group()[0] + _REFERENCES[m.group()[1]], line)
+    line = _CARET.sub(_REFERENCES["^"], line)
+    # Pairs only: one "$" or "~" is a price or "about"; two can open and close math or
+    # strikethrough (Obsidian, GitHub, MkDocs' arithmatex).
+    for mark in ("$", "~"):
+        if line.count(mark) >= 2:
+            line = line.replace(mark, _REFERENCES[mark])
+    line = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+    line = _LINE_START_REF.sub(lambda m: m.group(1) + _REFERENCES[m.group(2)], line)
+    return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
 
 
 def escape_inline(text: str) -> str:
@@ -155,6 +189,87 @@ _FENCE = re.compile(r"^( {0,3})(`{3,}(?=[^`]*$)|~{3,})")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 # A thematic break, or a setext underline (one "=" or "-" is enough for that).
 _RULE = re.compile(r"^ {0,3}([-=*_])(?:[ \t]*\1)*[ \t]*$")
+
+
+# A footnote or link reference definition, also in the note's own quotes ("> [^1]: x").
+_DEFINITION = re.compile(r"^((?: {0,3}>[ \t]?)*+ {0,3})\[(\^?)([^\]\n]{1,999})\]:")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)*?\1")
+
+
+def scope_references(note: str, scope: str) -> str:
+    """``note`` with its footnotes and link reference definitions named for this note alone.
+
+    Both are file-wide in Markdown: two notes that each use ``[^1]`` or define ``[r]:``
+    would take each other's. Each label the note defines gets ``-scope`` added, where it
+    is defined and where it is used (outside code).
+    """
+    labels: dict[str, bool] = {}  # normalised label -> is a footnote
+    fence = None
+    for line in note.split("\n"):
+        fence = _fence_state(line, fence)
+        if fence is None and (found := _DEFINITION.match(line)):
+            labels[_label(found.group(3))] = bool(found.group(2))
+    if not labels:
+        return note
+    out = []
+    fence = None
+    for line in note.split("\n"):
+        was_open = fence is not None
+        fence = _fence_state(line, fence)
+        if was_open or fence is not None:
+            out.append(line)
+            continue
+        pieces = []
+        last = 0
+        for code in _CODE_SPAN.finditer(line):
+            pieces.append(_rename(line[last : code.start()], labels, scope))
+            pieces.append(code.group())
+            last = code.end()
+        pieces.append(_rename(line[last:], labels, scope))
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _fence_state(line: str, fence: str | None) -> str | None:
+    """The open fence's marker after ``line`` (None: outside a fence)."""
+    if fence is None:
+        opened = _FENCE.match(line)
+        return opened.group(2) if opened else None
+    closed = _FENCE_CLOSE.match(line)
+    if closed and closed.group(1)[0] == fence[0] and len(closed.group(1)) >= len(fence):
+        return None
+    return fence
+
+
+_BRACKETS = re.compile(r"(?<!\\)\[(\^?)([^\[\]\n]{1,999})\](?:\[([^\[\]\n]{0,999})\])?")
+
+
+def _rename(text: str, labels: dict[str, bool], scope: str) -> str:
+    """References to the note's own labels in ``text`` (no code in it), renamed."""
+
+    def is_reference(label: str) -> bool:
+        return labels.get(_label(label)) is False
+
+    def named(match: re.Match[str]) -> str:
+        caret, label, second = match.groups()
+        if caret:  # [^1], and the definition [^1]: alike
+            return f"[^{label}-{scope}]" if labels.get(_label(label)) is True else match.group()
+        if second == "":  # [label][]
+            return f"[{label}][{label}-{scope}]" if is_reference(label) else match.group()
+        if second is not None:  # [text][label]
+            return f"[{label}][{second}-{scope}]" if is_reference(second) else match.group()
+        after = text[match.end() : match.end() + 1]
+        if after == "(" or not is_reference(label):  # an inline link, or not the note's
+            return match.group()
+        if after == ":" and not text[: match.start()].strip(" \t>"):
+            return f"[{label}-{scope}]"  # the definition itself
+        return f"[{label}][{label}-{scope}]"  # [label]
+
+    return _BRACKETS.sub(named, text)
 
 
 def safe_note(note: str) -> str:
@@ -184,7 +299,9 @@ def safe_note(note: str) -> str:
             out.append(heading.group(1) + (f"**{_escape_html(title)}**" if title else ""))
             continue
         if _RULE.match(line):
-            out.append("\\" + line.strip())
+            # "=" has no backslash escape in Python-Markdown; "-", "*" and "_" do.
+            rule = line.strip()
+            out.append(("&#61;" + rule[1:]) if rule[0] == "=" else "\\" + rule)
             continue
         out.append(_escape_html(line))
     if fence is not None:
@@ -218,10 +335,34 @@ def _escape_html(line: str) -> str:
     return line.replace("<", "&lt;")
 
 
+_TAG_WORDS = {"+": "plus", "#": "sharp", "&": "and", "@": "at", "%": "percent"}
+
+
 def tag_text(tag: str) -> str:
-    """A tag as ``#tag`` that Obsidian and Logseq read as one tag."""
-    cleaned = re.sub(r"[^\w/-]", "-", unicodedata.normalize("NFC", clean(tag)))
-    return "#" + (cleaned.strip("-") or "tag")
+    """A tag as ``#tag`` that Obsidian and Logseq read as one tag: letters, digits, ``_``,
+    ``-`` and ``/`` only (``C++`` is ``#C-plus-plus``), never only digits (``#_1984``)."""
+    text = unicodedata.normalize("NFC", clean(tag))
+    words = "".join(f"-{_TAG_WORDS[c]}-" if c in _TAG_WORDS else c for c in text)
+    cleaned = re.sub(r"-{2,}", "-", re.sub(r"[^\w/-]", "-", words)).strip("-/")
+    if cleaned.isdigit():
+        cleaned = "_" + cleaned  # "#1984" is not a tag in Obsidian
+    return "#" + (cleaned or "tag")
+
+
+def tag_texts(tags: Iterable[str]) -> dict[str, str]:
+    """Each tag's ``#tag``, distinct for distinct tags (a number added when two would
+    otherwise read the same)."""
+    found: dict[str, str] = {}
+    taken: set[str] = set()
+    for tag in sorted(set(tags), key=lambda t: (t.casefold(), t)):
+        text = base = tag_text(tag)
+        number = 2
+        while text.casefold() in taken:
+            text = f"{base}-{number}"
+            number += 1
+        taken.add(text.casefold())
+        found[tag] = text
+    return found
 
 
 # --- file names --------------------------------------------------------------------------------
@@ -245,7 +386,9 @@ def safe_filename(title: str, suffix: str = ".md", limit: int = 80) -> str:
     """A file name from a title: no separators, no ``..``, no reserved or over-long names."""
     name = unicodedata.normalize("NFC", title)
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
-    name = re.sub(r'[\\/:*?"<>|]+', " ", name)
+    # Separators and what Windows refuses, and what Obsidian cannot link to ([[a#b]] is a
+    # heading, ^ a block, | an alias).
+    name = re.sub(r'[\\/:*?"<>|#^\[\]]+', " ", name)
     name = " ".join(name.split()).strip(" .")
     name = name[:limit]
     while len(name.encode("utf-8")) > NAME_BYTES - len(suffix.encode("utf-8")):
@@ -402,6 +545,14 @@ def _where(article: Article, start: int) -> tuple[int, str]:
     return index, "" if heading is None else article.blocks[heading].text
 
 
+def index_entry(title: str, name: str, *, wikilinks: bool = False) -> str:
+    """One line of ``index.md``: a link to an article's notes file."""
+    if wikilinks:
+        alias = " ".join(clean(title).replace("|", " ").replace("]", " ").split())
+        return f"- [[{name.removesuffix('.md')}|{alias}]]" if alias else f"- [[{name[:-3]}]]"
+    return f"- [{escape_inline(title)}](<{name}>)"
+
+
 def index_lines(*, exported: str) -> list[str]:
     """The start of ``index.md``: its front matter (which marks it as an export) and title."""
     return [
@@ -430,7 +581,7 @@ def to_markdown(
     """
     article = notes.article
     meta = article.meta
-    tags = sorted({t for e in notes.entries for t in e.highlight.tags}, key=str.casefold)
+    tags = tag_texts(t for e in notes.entries for t in e.highlight.tags)
     noted = sum(1 for e in notes.entries if e.highlight.note.strip())
     front = {
         "title": clean(article.title),
@@ -441,7 +592,7 @@ def to_markdown(
         "highlights": len(notes.entries),
         # As `reader list` counts: the note on the article as a whole is a note too.
         "notes": noted + bool(notes.article_note.strip()),
-        "tags": [tag_text(t)[1:] for t in tags],
+        "tags": sorted((text[1:] for text in tags.values()), key=str.casefold),
     }
     out = ["---"]
     for key, value in front.items():
@@ -450,8 +601,9 @@ def to_markdown(
         out.append(f"{key}: {_front_value(value)}")
     out += ["---", "", f"# {escape_inline(article.title)}", ""]
     if notes.article_note.strip():
-        out += [safe_note(notes.article_note), ""]
+        out += [safe_note(scope_references(notes.article_note, "note")), ""]
     links = _Links(notes, wikilinks, file_names)
+    links.tags = tags
     placed: list[tuple[int, int, int, Entry | LinkMark]] = [
         (e.start, e.end or 0, 0, e) for e in notes.entries if e.start is not None
     ]
@@ -468,7 +620,8 @@ def to_markdown(
         if heading != section and heading:
             out += [f"## {escape_inline(heading)}", ""]
         section = heading
-        out += _item(item, f"¶ {index + 1}", notes, links)
+        # The paragraph number opens the article there: `reader 'reader:open?...'`.
+        out += _item(item, f"[¶ {index + 1}]({open_uri(meta.path, index + 1)})", notes, links)
     orphans: list[Entry | LinkMark] = [e for e in notes.entries if e.start is None]
     orphans += [m for m in notes.marks if m.start is None]
     if orphans:
@@ -486,6 +639,7 @@ class _Links:
         self.marks = notes.marks
         self.wikilinks = wikilinks
         self.file_names = file_names
+        self.tags: dict[str, str] = {}
         self._owner: dict[int, tuple[int, int]] = {}  # mark index -> the highlight's span
 
     def claim(self, start: int, end: int) -> None:
@@ -524,6 +678,18 @@ class _Links:
         return f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”"
 
 
+def block_id(highlight_id: str) -> str:
+    """A highlight's Obsidian block id: stable, from its id (letters, digits and dashes)."""
+    return "h" + re.sub(r"[^A-Za-z0-9]", "", highlight_id)[:12].lower()
+
+
+def open_uri(path: Path, paragraph: int) -> str:
+    """The address that opens an article at a paragraph: ``reader 'reader:open?...'``."""
+    from urllib.parse import quote
+
+    return f"reader:open?file={quote(str(path.resolve()), safe='/')}&paragraph={paragraph}"
+
+
 def _quote(text: str) -> list[str]:
     out: list[str] = []
     for paragraph in [p for p in text.split("\n\n") if p.strip()] or [text]:
@@ -544,9 +710,12 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
     if highlight.was:
         out += [f"was: “{escape_inline(highlight.was)}”", ""]
     if highlight.note.strip():
-        out += [safe_note(highlight.note), ""]
-    facts = [*(tag_text(t) for t in highlight.tags), highlight.colour.value, where]
-    out += [" · ".join(facts), ""]
+        out += [safe_note(scope_references(highlight.note, block_id(highlight.id))), ""]
+    # Never a line that starts with "#" (Python-Markdown would make it a heading); the
+    # block id lets a note elsewhere link to this highlight ([[file#^id]]).
+    tags = " ".join(links.tags.get(t) or tag_text(t) for t in highlight.tags)
+    facts = [highlight.colour.value, where, *([tags] if tags else [])]
+    out += [" · ".join(facts) + f" ^{block_id(highlight.id)}", ""]
     if item.start is not None:
         for mark in links.of(item.start, item.end or item.start):
             out += [links.line(mark), ""]

@@ -50,9 +50,11 @@ class ReaderApp(App[None]):
         *,
         library: Path | None = None,
         article: Path | None = None,
+        start: int | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
         self.article_path = article
         self.history = History()
@@ -65,7 +67,8 @@ class ReaderApp(App[None]):
         # is drawn once in vain and shown a refresh later (30 ms slower, measured).
         if self.article_path is not None:
             try:
-                return self._build_reading_screen(self.article_path, direct=True)
+                place = Place(block=self.start) if self.start is not None else None
+                return self._build_reading_screen(self.article_path, direct=True, place=place)
             except DocumentError as error:
                 self._failed_to_open = str(error)  # said on exit, once the app runs
         elif self.library_path is not None:

@@ -347,3 +347,15 @@ async def test_garbage_collection_is_back_on_once_the_first_screen_is_painted() 
             assert gc.isenabled()
     finally:
         gc.enable()
+
+
+async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    for start, cursor in ((5, 5), (10_000, len(SAMPLE_BLOCKS) - 1)):
+        app = ReaderApp(Store(resolve().db), article=SAMPLE, start=start)
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.screen.view.cursor == cursor

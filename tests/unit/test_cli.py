@@ -190,3 +190,19 @@ def test_list_shows_highlight_and_note_counts(
     row = next(line for line in capsys.readouterr().out.splitlines() if "Welcome" in line)
     cells = [cell.strip() for cell in row.split("│")]
     assert "3" in cells and "2" in cells  # 3 highlights; 1 note + the article note
+
+
+def test_an_exports_paragraph_link_opens_the_article_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from reader import export
+    from tests.conftest import SAMPLE
+
+    started = []
+    monkeypatch.setattr("reader.cli._run_until_signalled", started.append)
+    assert main([export.open_uri(SAMPLE, 7)]) == 0
+    (app,) = started
+    assert (app.article_path, app.start) == (SAMPLE.resolve(), 6)
+    assert main(["--at", "3", str(SAMPLE)]) == 0
+    assert started[-1].start == 2
+    assert main(["reader:elsewhere?x=1"]) == 2

@@ -127,9 +127,14 @@ def test_notes_keep_their_markdown_but_cannot_break_the_document(tmp_path: Path)
 
 
 def test_tags_colour_and_place_follow_each_quote(tmp_path: Path) -> None:
-    _notes, text = exported(tmp_path)
-    assert "#tag-one · #c · green · ¶ 2" in text
+    notes, text = exported(tmp_path)
+    uri = export.open_uri(notes.article.meta.path, 2)
+    # The colour first: no line of reader's own starts with "#" (a heading in
+    # Python-Markdown); then the paragraph, opening the article there; the tags, distinct
+    # and valid ("c++" is not "c"); the highlight's block id.
+    assert f"green · [¶ 2]({uri}) · #tag-one #c-plus-plus ^hh0" in text
     assert "## Section two" in text
+    assert not [line for line in text.split("\n") if line.startswith("#") and " " not in line]
 
 
 def test_export_is_deterministic(tmp_path: Path) -> None:
@@ -235,6 +240,7 @@ GOLDEN = DATA / "export-golden.md"
 def test_markdown_matches_the_golden_file(tmp_path: Path) -> None:
     """The reviewed export of hostile text and notes (update only after reading the diff)."""
     _notes, text = exported(tmp_path)
+    text = text.replace(str(tmp_path.resolve()), "TMP")  # the article's folder
     assert text == GOLDEN.read_text(encoding="utf-8")
 
 
@@ -517,3 +523,35 @@ def test_the_validator_finds_bad_dates_and_a_bad_collection(tmp_path: Path, dama
     document = strict_collection(tmp_path)
     damage(document)
     assert validate(tmp_path, document).returncode == 1
+
+
+def test_wikilinks_name_the_files_the_export_writes_and_the_index_uses_them(
+    tmp_path: Path,
+) -> None:
+    from reader.documents import load_article
+
+    library = tmp_path / "library"
+    library.mkdir()
+    paths = []
+    for name, title in (("a.md", "C# [draft] | part #1 ^x"), ("b.md", "Second")):
+        path = library / name
+        path.write_text(f"# {title}\n\nWords of {name}.\n", encoding="utf-8")
+        paths.append(path)
+    a, b = (load_article(p) for p in paths)
+    store = Store(resolve().db)
+    store.save_highlight(make_highlight(a, 1, "note"))
+    end_a = LinkEnd(a.id, str(paths[0]), a.title, make_highlight(a, 1).anchor)
+    end_b = LinkEnd(b.id, str(paths[1]), b.title, make_highlight(b, 1).anchor)
+    store.save_link(CrossLink("l1", end_b, end_a, "", "2026-01-01T00:00:00Z"))
+    store.close()
+    out = tmp_path / "vault"
+    args = ["export", "--all", "--wikilinks", "--library", str(library), "-o", str(out)]
+    assert main(args) == 0
+    names = {p.name for p in out.iterdir()}
+    assert not [n for n in names if set(n) & set("#^[]|")]  # Obsidian can link to each
+    index = (out / "index.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\[\[([^|\]]+)(?:\|[^\]]*)?\]\]", index)
+    second = (out / "Second.md").read_text(encoding="utf-8")
+    targets += re.findall(r"\[\[([^|\]]+)\]\]", second)
+    assert len(targets) == 3
+    assert all(f"{target}.md" in names for target in targets), (targets, names)

@@ -582,8 +582,11 @@ def check_export(case: dict) -> None:
 
     # The notes change only their own lines: the export with sentinels, each sentinel line
     # replaced by the note's lines, is the real export.
-    notes = {SENTINEL.format(i): h.note for i, h in enumerate(case["highlights"])}
-    notes[SENTINEL.format("a")] = case["article_note"]
+    notes = {
+        SENTINEL.format(i): export.scope_references(h.note, export.block_id(h.id))
+        for i, h in enumerate(case["highlights"])
+    }
+    notes[SENTINEL.format("a")] = export.scope_references(case["article_note"], "note")
     body = body_of(plain_md)
     expected, ranges = [], []
     for line in body:
@@ -706,7 +709,7 @@ def test_hostile_notes_tags_and_titles_never_change_the_export_structure(case: d
 # where it can be made safe, the note written literally where it cannot.
 LITERAL = None
 NOTE_REGRESSIONS = {
-    "one-character setext underline": ("A *line*\n=", "A *line*\n\\="),
+    "one-character setext underline": ("A *line*\n=", "A *line*\n&#61;"),
     "one-dash setext underline": ("A *line*\n-", "A *line*\n\\-"),
     "backtick in a backtick fence's info string": (
         "``` x`y\n# Heading\n<script>",
@@ -787,7 +790,7 @@ def test_a_wikilink_to_a_title_with_a_line_break_stays_on_one_line() -> None:
     other = LinkEnd("o", "/x/o.md", "Title\n# Heading", Anchor(0, 1, "q"))
     notes = export.gather(article, [highlight], links=[CrossLink("l", mine, other)])
     text = export.to_markdown(notes, exported="x", wikilinks=True)
-    assert "→ [[Title# Heading]]: “q”" in text  # the file's name, on one line
+    assert "→ [[Title Heading]]: “q”" in text  # the file's name, on one line, no "#"
     tokens = MarkdownIt("commonmark").parse("\n".join(body_of(text)))
     assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1"]
 
