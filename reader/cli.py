@@ -22,7 +22,7 @@ from reader.store import Store, StoreError
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
-COMMANDS = ("list", "locate", "export", "import")
+COMMANDS = ("list", "locate", "export", "import", "add")
 EXIT_USAGE = 2
 
 
@@ -91,6 +91,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
         )
         parser.add_argument("file", metavar="FILE.json", help="annotations to import")
         parser.add_argument("--library", metavar="DIR", help="library folder")
+    elif command == "add":
+        from reader.intake.command import add_arguments
+
+        add_arguments(parser)
     else:
         parser.description = "Show where reader keeps its data."
     return parser
@@ -109,6 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _export(options)
             if command == "import":
                 return _import(options)
+            if command == "add":
+                return _add(options)
             return _locate(options)
         return _run(_parser().parse_args(args))
     except UserError as error:
@@ -408,3 +414,20 @@ def _import(options: argparse.Namespace) -> int:
         say(f"reader: skipped {problem}", sys.stderr)
     say(f"{path.name}: {report.summary()}")
     return 0
+
+
+def _add(options: argparse.Namespace) -> int:
+    from reader.intake.command import AddCommandError, Options, run
+
+    if options.to:
+        folder = Path(options.to).expanduser()
+    else:
+        paths = _paths(options)
+        seed_library(paths.library)
+        folder = paths.library
+    from_file = Path(options.from_file).expanduser() if options.from_file else None
+    chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)
+    try:
+        return run(chosen, say, partial(say, stream=sys.stderr))
+    except AddCommandError as error:
+        raise UserError(str(error)) from None
