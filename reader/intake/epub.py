@@ -120,7 +120,7 @@ def extract_epub(path: Path) -> Extracted:
     except ImportError as error:  # pragma: no cover - a broken install
         raise ExtractionError(f"EPUB support is not installed ({error})") from None
     try:
-        book: Any = epub.read_epub(str(path), options={"ignore_ncx": False})
+        book: Any = epub.read_epub(str(path), options={"ignore_ncx": True})
     except (epub.EpubException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ExtractionError(f"not a readable EPUB ({_reason(error)})") from None
     except Exception as error:
