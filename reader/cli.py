@@ -23,7 +23,7 @@ from reader.store import Store, StoreError, parse_database, recovery_files
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
 
-COMMANDS = ("list", "locate", "export", "import", "recover")
+COMMANDS = ("list", "locate", "export", "import", "recover", "add")
 EXIT_USAGE = 2
 
 
@@ -111,6 +111,10 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
             metavar="FILE",
             help="recovery files to merge (default: every one beside the database)",
         )
+    elif command == "add":
+        from reader.intake.command import add_arguments
+
+        add_arguments(parser)
     else:
         parser.description = "Show where reader keeps its data."
     return parser
@@ -131,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return _import(options)
             if command == "recover":
                 return _recover(options)
+            if command == "add":
+                return _add(options)
             return _locate(options)
         return _run(_parser().parse_args(args))
     except UserError as error:
@@ -546,3 +552,20 @@ def _import(options: argparse.Namespace) -> int:
     say(f"{path.name}: {report.summary()}")
     # Something the file holds is not in the database: a script (or a person) must see it.
     return 1 if report.problems else 0
+
+
+def _add(options: argparse.Namespace) -> int:
+    from reader.intake.command import AddCommandError, Options, run
+
+    if options.to:
+        folder = Path(options.to).expanduser()
+    else:
+        paths = _paths(options)
+        seed_library(paths.library)
+        folder = paths.library
+    from_file = Path(options.from_file).expanduser() if options.from_file else None
+    chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)
+    try:
+        return run(chosen, say, partial(say, stream=sys.stderr))
+    except AddCommandError as error:
+        raise UserError(str(error)) from None

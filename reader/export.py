@@ -173,8 +173,10 @@ def _escape_line(line: str) -> str:
 
 
 def escape_inline(text: str) -> str:
-    """A title or label on one line, escaped."""
-    return escape_text(" ".join(clean(text).split()))
+    """A title or label on one line, escaped (also as a heading's text: a run of "#" at
+    its end would be taken for the heading's closing sequence)."""
+    line = escape_text(" ".join(clean(text).split()))
+    return re.sub(r"#+$", lambda m: "\\#" * len(m.group()), line)
 
 
 # A heading, also inside the note's own quotes and list items ("> # x", "- # x"). The

@@ -60,3 +60,43 @@ def test_opening_an_article_does_not_import_the_screens_it_does_not_show() -> No
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_starting_the_app_does_not_import_the_intake_or_its_libraries() -> None:
+    """reader add's libraries (trafilatura, lxml, ebooklib...) cost ~0.3 s to import: they
+    load only when a source is added, never on the way to the first screen."""
+    import subprocess
+    import sys
+
+    from tests.conftest import SAMPLE
+
+    heavy = "trafilatura ebooklib lxml readability justext htmldate courlan charset_normalizer"
+    code = f"""
+import asyncio, sys
+from pathlib import Path
+import reader.cli
+from reader.paths import resolve
+from reader.store import Store
+from reader.ui.app import ReaderApp
+
+async def main() -> None:
+    app = ReaderApp(Store(resolve().db), article=Path({str(SAMPLE)!r}))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+
+def loaded() -> list[str]:
+    heavy = set({heavy.split()!r})
+    intake = [m for m in sys.modules if m.startswith("reader.intake")]
+    return sorted([m for m in sys.modules if m.split(".")[0] in heavy] + intake)
+
+asyncio.run(main())
+print(loaded())
+import reader.intake.html, trafilatura  # what `reader add` loads: the check sees it
+print(loaded())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    started, adding = result.stdout.strip().splitlines()[-2:]
+    assert started == "[]"
+    assert "'trafilatura'" in adding and "'lxml'" in adding and "'reader.intake.html'" in adding

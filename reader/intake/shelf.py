@@ -1,0 +1,202 @@
+"""The library as the intake sees it: which sources it holds, and writing new articles.
+
+A new article never replaces a file: its name comes from its title (made safe by
+:func:`reader.export.safe_filename`) and, when taken, gets a number. It is written whole
+to a hidden temporary file first and then linked into place, which fails rather than
+overwrite a file another process made in the meantime; an interrupted add leaves no
+article behind, only (at worst) a hidden temporary file the library does not list.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reader.documents import split_front_matter
+from reader.intake.markdown import front_matter
+from reader.urls import normalise_url
+
+HEAD_BYTES = 16 * 1024
+"""How much of each article is read to find its front matter's ``source``."""
+SOURCE_FIELDS = ("source", "requested")
+
+
+class WriteError(Exception):
+    """The article could not be written; the message is for the user."""
+
+
+class SourceIndex:
+    """The sources of a library's articles, by normalised address; safe across threads.
+
+    Built once per ``reader add`` (or per call of :func:`reader.intake.add_source` when
+    none is given); the articles it adds are recorded as they are written, so a list
+    that names one page twice adds it once.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._lock = threading.Lock()
+        self._paths: dict[str, Path] = {}
+        self._pending: set[str] = set()
+        self._names: set[str] = set()  # file names being written by this process
+        for path in _markdown_files(folder):
+            for value in _sources_of(path):
+                self._paths.setdefault(normalise_url(value), path)
+
+    def find(self, *sources: str) -> Path | None:
+        """The article already added from any of ``sources``, if there is one."""
+        with self._lock:
+            return self._find(sources)
+
+    def _find(self, sources: tuple[str, ...]) -> Path | None:
+        for source in sources:
+            if source and (path := self._paths.get(normalise_url(source))):
+                return path
+        return None
+
+    def reserve(self, *sources: str) -> Path | bool:
+        """Claim ``sources`` for an article about to be written.
+
+        Returns the existing article's path if one has them, False if another thread is
+        adding them right now, and True when the caller may go on (and must call
+        :meth:`release` or :meth:`record`).
+        """
+        keys = {normalise_url(s) for s in sources if s}
+        with self._lock:
+            existing = self._find(tuple(sources))
+            if existing is not None:
+                return existing
+            if keys & self._pending:
+                return False
+            self._pending |= keys
+            return True
+
+    def release(self, *sources: str) -> None:
+        """Give up a claim (the add failed)."""
+        with self._lock:
+            self._pending -= {normalise_url(s) for s in sources if s}
+
+    def record(self, path: Path, *sources: str) -> None:
+        """``path`` now holds the article from ``sources``."""
+        with self._lock:
+            for source in sources:
+                if source:
+                    key = normalise_url(source)
+                    self._pending.discard(key)
+                    self._paths.setdefault(key, path)
+
+    def write(self, title: str, text: str) -> Path:
+        """Write a new article named after ``title``; never replaces an existing file."""
+        return write_new(self.folder, title, text, self._lock, self._names)
+
+
+def _markdown_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in (".md", ".markdown") and not p.name.startswith(".")
+        )
+    except OSError:
+        return []  # no library yet: nothing is in it
+
+
+def _sources_of(path: Path) -> list[str]:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError:
+        return []
+    fields, _ = split_front_matter(head.decode("utf-8", "replace").replace("\r\n", "\n"))
+    return [fields[name] for name in SOURCE_FIELDS if fields.get(name)]
+
+
+def article_text(fields: dict[str, str], markdown: str) -> str:
+    """A whole article file: front matter (empty fields left out) and the body."""
+    kept = {key: value for key, value in fields.items() if value and value.strip()}
+    return front_matter(kept) + "\n" + markdown
+
+
+def added_now() -> str:
+    """The ``added`` time: now, in UTC, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def write_new(
+    folder: Path,
+    title: str,
+    text: str,
+    lock: threading.Lock | None = None,
+    taken: set[str] | None = None,
+) -> Path:
+    """Write ``text`` to a new file in ``folder`` named after ``title``; return its path.
+
+    The name is ``safe_filename(title)``, or with " 2", " 3"... when that is taken (as a
+    case-blind file system would see it). The file appears whole or not at all.
+    """
+    from reader.export import safe_filename
+    from reader.store import StoreError, atomic_write
+
+    lock = lock or threading.Lock()
+    taken = set() if taken is None else taken
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteError(f"cannot create {folder}: {error.strerror or error}") from None
+    payload = text.encode("utf-8", "surrogatepass")
+    root = folder.resolve()
+    for number in range(1, 10_000):
+        suffix = ".md" if number == 1 else f" {number}.md"
+        name = safe_filename(title, suffix=suffix)
+        path = folder / name
+        if path.resolve().parent != root:  # safe_filename makes this impossible; be sure
+            raise WriteError(f"refusing a file name outside the library: {name!r}")
+        with lock:
+            if name.casefold() in taken or _exists(path):
+                continue
+            taken.add(name.casefold())
+        temp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.new"
+        try:
+            atomic_write(temp, payload)
+            if _link(temp, path):
+                return path
+        except StoreError as error:
+            raise WriteError(str(error)) from None
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            with lock:
+                taken.discard(name.casefold())
+    raise WriteError(f"no free file name for {title!r} in {folder}")
+
+
+def _exists(path: Path) -> bool:
+    # A dangling symbolic link exists too: writing through it would land elsewhere.
+    return path.exists() or path.is_symlink() or _case_twin(path)
+
+
+def _case_twin(path: Path) -> bool:
+    """Whether a file whose name differs only in case is there (one file on macOS)."""
+    try:
+        wanted = path.name.casefold()
+        return any(p.name.casefold() == wanted for p in path.parent.iterdir())
+    except OSError:
+        return False
+
+
+def _link(temp: Path, path: Path) -> bool:
+    """Put ``temp`` at ``path`` unless something is there; False if something is."""
+    try:
+        os.link(temp, path)  # fails if path exists: never replaces
+    except FileExistsError:
+        return False
+    except OSError:
+        # A file system without hard links (FAT, some network shares): check, then move;
+        # the lock already keeps this process's own threads apart.
+        if _exists(path):
+            return False
+        os.replace(temp, path)
+    return True
