@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reader.anchoring import describe, locate
-from reader.model import Article, Colour, CrossLink, Highlight
-from reader.store import Store, now
+from reader.model import Article, Colour, CrossLink, Highlight, now
+from reader.store import Store
 
 UNDO_DEPTH = 100
 

@@ -18,8 +18,8 @@ from reader.anchoring import describe, locate
 from reader.documents import DocumentError, article_id, load_article
 from reader.documents import describe as describe_file
 from reader.library import article_files
-from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
-from reader.store import Store, now
+from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd, now
+from reader.store import Store
 
 
 @dataclass(slots=True)

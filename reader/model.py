@@ -7,12 +7,19 @@ highlight and an exported quote all speak in the same offsets.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
 BLOCK_SEPARATOR = "\n\n"
+
+
+def now() -> str:
+    """The current time as ISO 8601 UTC, to the second (how highlights, links and notes
+    record when they were made)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class BlockKind(StrEnum):
@@ -251,3 +258,12 @@ class CrossLink:
     target: LinkEnd
     label: str = ""
     created: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingPosition:
+    """Where the reader was in an article: the block, its offset, and the share read."""
+
+    block: int
+    offset: int
+    progress: float

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd
+from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, ReadingPosition, now
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -47,15 +47,6 @@ class DamagedError(StoreError):
 
 class ForeignError(StoreError):
     """The file is JSON, but not a reader database (no reader meta table): never touched."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReadingPosition:
-    """Where the reader was in an article."""
-
-    block: int
-    offset: int
-    progress: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -709,11 +700,6 @@ def _holds_data(path: Path) -> bool:
         return bool(parse_database(path))
     except StoreError:
         return False
-
-
-def now() -> str:
-    """The current time as ISO 8601 UTC, to the second."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _position_from(doc: dict[str, Any]) -> ReadingPosition | None:

@@ -19,8 +19,8 @@ from reader.documents import DocumentError, open_article
 from reader.layout import editable
 from reader.library import scan
 from reader.links import History, Location, Place, same_file
-from reader.model import Article
-from reader.store import ReadingPosition, Store, StoreError
+from reader.model import Article, ReadingPosition
+from reader.store import Store, StoreError
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:

@@ -31,9 +31,9 @@ from reader.links import (
     same_file,
     wiki_links,
 )
-from reader.model import Article, Block, Colour, CrossLink, LinkEnd
+from reader.model import Article, Block, Colour, CrossLink, LinkEnd, ReadingPosition, now
 from reader.navigation import find_all, next_match, previous_match
-from reader.store import ReadingPosition, StoreError, now
+from reader.store import StoreError
 from reader.ui.article_view import ArticleView
 from reader.ui.link_choice import LinkChoice
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
