@@ -184,6 +184,18 @@ class Annotations:
         """Highlights that could not be placed."""
         return [p for p in self._order if p.orphan]
 
+    def saved(self) -> list[Highlight]:
+        """The article's highlights as saved (what an export writes)."""
+        return self.store.highlights(self.article.id)
+
+    def links(self) -> list[CrossLink]:
+        """Every cross-link with an end in this article, as saved."""
+        return self.store.links_of(self.article.id)
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use in the library, the most used first (suggestions for tags)."""
+        return self.store.all_tags()
+
     # --- changing -----------------------------------------------------------------------
 
     def create(self, start: int, end: int, colour: Colour = Colour.YELLOW) -> Highlight:

@@ -33,7 +33,7 @@ from reader.links import (
 )
 from reader.model import Article, Block, Colour, CrossLink, LinkEnd, ReadingPosition, now
 from reader.navigation import find_all, next_match, previous_match
-from reader.store import StoreError
+from reader.storage import StoreError
 from reader.ui.article_view import ArticleView
 from reader.ui.link_choice import LinkChoice
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
@@ -659,7 +659,7 @@ class ReadingScreen(Screen[None]):
                 if tags != highlight.tags:
                     self._update(current, "tags", tags=tags)
 
-        known = self.annotations.store.all_tags()
+        known = self.annotations.all_tags()
         from reader.ui.note_editor import TagEditor
 
         self.app.push_screen(TagEditor(highlight.quote, highlight.tags, known), done)
@@ -853,7 +853,7 @@ class ReadingScreen(Screen[None]):
         """Read this article's cross-links and place their ends here."""
         if self.annotations is None:
             return
-        self._links = self.annotations.store.links_of(self.article.id)
+        self._links = self.annotations.links()
         places: dict[tuple[str, str], tuple[int, int] | None] = {}
         pending = []
         for link in self._links:
@@ -899,15 +899,9 @@ class ReadingScreen(Screen[None]):
     def _library_titles(self) -> dict[str, str]:
         """Library file path -> title (read once, from the library cache)."""
         if self._titles is None:
-            from reader.library import scan
-
-            folder = self.app.library_folder
             titles: dict[str, str] = {}
-            if folder is not None and self.annotations is not None:
-                try:
-                    library = scan(folder, self.annotations.store)
-                except DocumentError:
-                    library = None
+            if self.annotations is not None:
+                library = self.app.scan_library()
                 if library is not None:
                     titles = {str(entry.path): entry.title for entry in library.entries}
             self._titles = titles
@@ -1078,7 +1072,6 @@ class ReadingScreen(Screen[None]):
             return
         from reader.ui.link_picker import LinkPicker, TextPrompt
 
-        store = self.annotations.store
         quote = self.article.text[source[0] : source[1]]
 
         def labelled(candidate, label: str | None) -> None:
@@ -1097,7 +1090,7 @@ class ReadingScreen(Screen[None]):
                 lambda label: labelled(candidate, label),
             )
 
-        self.app.push_screen(LinkPicker(folder, store, quote), chosen)
+        self.app.push_screen(LinkPicker(self.app.link_candidates, quote), chosen)
 
     def _make_link(self, source: tuple[int, int], candidate, label: str) -> None:
         assert self.annotations is not None
@@ -1170,17 +1163,10 @@ class ReadingScreen(Screen[None]):
         of the library that has the same title (the first by file name keeps the plain
         one), so exporting one never replaces another's notes."""
         from reader import export
-        from reader.library import scan
 
-        assert self.annotations is not None
         article = self.article
-        library = self.app.library_folder
-        entries: list[tuple[str, str]] = []
-        if library is not None:
-            try:
-                entries = [(e.id, e.title) for e in scan(library, self.annotations.store).entries]
-            except DocumentError:
-                entries = []
+        library = self.app.scan_library()
+        entries = [(e.id, e.title) for e in library.entries] if library is not None else []
         if all(ident != article.id for ident, _title in entries):
             entries.append((article.id, article.title))
         return export.file_names(entries, folder=folder)[article.id]
@@ -1193,10 +1179,9 @@ class ReadingScreen(Screen[None]):
         if self.annotations is None or not self.article.complete:
             self.notify("Wait for the article to finish loading, then export.", markup=False)
             return
-        store = self.annotations.store
-        article = self.article
+        annotations = self.annotations
         notes = export.gather(
-            article, store.highlights(article.id), self.article_note, store.links_of(article.id)
+            self.article, annotations.saved(), self.article_note, annotations.links()
         )
         folder = resolve().exports
         path = folder / self._export_name(folder)

@@ -22,25 +22,71 @@ def test_sample_library_ships_the_seed_and_the_welcome_article() -> None:
     assert names == ["canada-us-talks-digital-services-tax.md", "welcome-to-reader.md"]
 
 
-def test_only_the_ui_imports_textual_and_only_the_store_and_storage_import_tinydb() -> None:
+def _imports() -> list[tuple[str, str]]:
+    """(module file relative to the root, module it imports) for every import in reader/."""
     import ast
 
-    offenders = []
+    found = []
     for path in sorted((ROOT / "reader").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = []
             if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
+                found += [(relative, alias.name) for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                top = name.split(".")[0]
-                if top == "textual" and not relative.startswith("reader/ui/"):
-                    offenders.append(f"{relative} imports {name}")
-                if top == "tinydb" and relative not in ("reader/store.py", "reader/storage.py"):
-                    offenders.append(f"{relative} imports {name}")
+                found.append((relative, node.module))
+                # "from reader import store" imports the module reader.store.
+                found += [(relative, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def _is(name: str, module: str) -> bool:
+    return name == module or name.startswith(module + ".")
+
+
+def test_only_the_ui_imports_textual_and_only_the_store_and_storage_import_tinydb() -> None:
+    offenders = []
+    for relative, name in _imports():
+        if _is(name, "textual") and not relative.startswith("reader/ui/"):
+            offenders.append(f"{relative} imports {name}")
+        if _is(name, "tinydb") and relative not in ("reader/store.py", "reader/storage.py"):
+            offenders.append(f"{relative} imports {name}")
+    assert offenders == []
+
+
+def test_widgets_get_their_data_from_above_not_from_the_store() -> None:
+    """Nothing under reader/ui/ but the app (which owns the store) imports reader.store."""
+    offenders = [
+        f"{relative} imports {name}"
+        for relative, name in _imports()
+        if relative.startswith("reader/ui/")
+        and relative != "reader/ui/app.py"
+        and _is(name, "reader.store")
+    ]
+    assert offenders == []
+
+
+CORE = ("export", "anchoring", "documents", "navigation", "layout")
+
+
+def test_the_core_imports_neither_the_store_nor_textual() -> None:
+    """Export, anchoring, documents, navigation and layout work on model objects only."""
+    core = tuple(f"reader/{name}" for name in CORE)
+    offenders = [
+        f"{relative} imports {name}"
+        for relative, name in _imports()
+        if relative.removesuffix(".py").startswith(core)
+        and any(_is(name, banned) for banned in ("reader.store", "textual"))
+    ]
+    assert offenders == []
+
+
+def test_the_model_depends_on_nothing_of_reader() -> None:
+    offenders = [
+        f"{relative} imports {name}"
+        for relative, name in _imports()
+        if relative == "reader/model.py" and _is(name, "reader")
+    ]
     assert offenders == []
 
 
