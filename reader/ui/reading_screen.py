@@ -32,11 +32,11 @@ from reader.links import (
     wiki_links,
 )
 from reader.model import Article, Block, Colour, CrossLink, LinkEnd, ReadingPosition, now
-from reader.navigation import find_all, next_match, previous_match
 from reader.storage import StoreError
 from reader.ui.article_view import ArticleView
 from reader.ui.link_choice import LinkChoice
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
+from reader.ui.search import Search
 from reader.ui.text import plain
 
 if TYPE_CHECKING:
@@ -89,9 +89,7 @@ class ReadingScreen(Screen[None]):
 
     HELP_TITLE = "Article"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="search"),
-        Binding("n", "next_match", "Next match", show=False, id="next-match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="previous-match"),
+        *Search.BINDINGS,
         Binding("h", "highlight", "Highlight", id="highlight"),
         Binding("a", "annotate", "Note", id="annotate"),
         Binding("A", "article_note", "Article note", show=False, id="article-note"),
@@ -161,8 +159,7 @@ class ReadingScreen(Screen[None]):
         self._landing = landing if landing is not None and not article.complete else None
         self.direct = direct
         self._save_timer = None
-        self._query = ""
-        self._matches: list[int] = []
+        self.search = Search(self)
 
     @property
     def view(self) -> ArticleView:
@@ -258,8 +255,7 @@ class ReadingScreen(Screen[None]):
         self._settle_memory()
         self._land()
         self._show_position()
-        if self._query:
-            self._run_search(self._query, announce=False)
+        self.search.rerun()
         self.refresh_annotations()
         self._place_highlights()
         self.reload_links()
@@ -358,86 +354,24 @@ class ReadingScreen(Screen[None]):
 
     async def action_search(self) -> None:
         """Open the search field."""
-        # Mounted on first use: the Input widget is not needed to paint the article.
-        from reader.ui.search_bar import SearchBar
-
-        bar = next(iter(self.query(SearchBar)), None)
-        if bar is None:
-            bar = SearchBar(
-                placeholder="Search this article (enter to find, escape to cancel)",
-                select_on_focus=False,
-                id="search",
-            )
-            await self.mount(bar)
-        bar.add_class("-active")
-        bar.display = True
-        bar.value = self._query
-        bar.select_all()  # typing replaces the last query; enter searches it again
-        # Focus now, not after a refresh, so keys typed right after "/" reach the field.
-        self.set_focus(bar)
-
-    def _close_search(self) -> None:
-        bar = self.query_one("#search")
-        bar.remove_class("-active")
-        bar.display = False
-        self.set_focus(self.view)
+        await self.search.open()
 
     def on_search_bar_cancelled(self) -> None:
-        self._close_search()
+        self.search.close()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "search":
             return
         event.stop()
-        self._close_search()
-        self._run_search(event.value)
-
-    def _run_search(self, query: str, *, announce: bool = True) -> None:
-        self._query = query
-        matches = find_all(self.article.text, query)
-        self._matches = matches
-        view = self.view
-        view.set_matches(matches, len(query))
-        if not query:
-            return
-        if not matches:
-            if announce:
-                self.notify(f"No matches for “{query}”", severity="warning", markup=False)
-            return
-        if announce:
-            start = self.article.blocks[view.cursor].start if self.article.blocks else 0
-            self.app.record_jump(self.here())
-            view.show_match(next_match(matches, start))
-            self._announce_match()
-
-    def _announce_match(self) -> None:
-        number = self.view.current_match + 1
-        self.notify(
-            f"Match {number} of {len(self._matches)} for “{self._query}”", timeout=2, markup=False
-        )
+        self.search.submitted(event.value)
 
     def action_next_match(self) -> None:
         """Next search match."""
-        self._step_match(next_match)
+        self.search.next()
 
     def action_previous_match(self) -> None:
         """Previous search match."""
-        self._step_match(previous_match)
-
-    def _step_match(self, step) -> None:
-        if not self._matches:
-            if self._query:
-                self.notify(f"No matches for “{self._query}”", severity="warning", markup=False)
-            else:
-                self.notify("Press / to search first", markup=False)
-            return
-        view = self.view
-        start = self.article.blocks[view.cursor].start
-        current = view.current_match
-        if current >= 0 and self.article.block_at(self._matches[current]) != view.cursor:
-            current = -1  # the reader moved on: search from the cursor instead
-        view.show_match(step(self._matches, start, current))
-        self._announce_match()
+        self.search.previous()
 
     # --- highlights and notes -----------------------------------------------------------
 

@@ -105,7 +105,7 @@ async def test_search_highlights_matches_and_n_N_step_through_them() -> None:
         await pilot.press("n")
         assert view.current_match == 1
         await pilot.press("N", "N")
-        assert view.current_match == len(app.screen._matches) - 1
+        assert view.current_match == len(app.screen.search.matches) - 1
         assert view.cursor > first
 
 
