@@ -34,6 +34,7 @@ from reader.links import (
 from reader.model import Article, Block, Colour, CrossLink, LinkEnd, ReadingPosition, now
 from reader.storage import StoreError
 from reader.ui.article_view import ArticleView
+from reader.ui.exporting import Exporting
 from reader.ui.link_choice import LinkChoice
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
 from reader.ui.search import Search
@@ -103,7 +104,7 @@ class ReadingScreen(Screen[None]):
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("r", "reattach", "Re-attach orphan", show=False, id="reattach"),
         Binding("p", "toggle_pane", "Notes", id="toggle-pane"),
-        Binding("e", "export", "Export notes", show=False, id="export-notes"),
+        *Exporting.BINDINGS,
         Binding("o,enter", "follow", "Follow link", id="follow-link"),
         Binding("l", "link", "Link", id="make-link"),
         Binding("backspace,alt+left", "back", "Back (history)", show=False, id="history-back"),
@@ -160,6 +161,7 @@ class ReadingScreen(Screen[None]):
         self.direct = direct
         self._save_timer = None
         self.search = Search(self)
+        self.exporting = Exporting(self)
 
     @property
     def view(self) -> ArticleView:
@@ -1092,40 +1094,6 @@ class ReadingScreen(Screen[None]):
 
     # --- export ---------------------------------------------------------------------------
 
-    def _export_name(self, folder: Path) -> str:
-        """This article's file name in the export folder, distinct from any other article
-        of the library that has the same title (the first by file name keeps the plain
-        one), so exporting one never replaces another's notes."""
-        from reader import export
-
-        article = self.article
-        library = self.app.scan_library()
-        entries = [(e.id, e.title) for e in library.entries] if library is not None else []
-        if all(ident != article.id for ident, _title in entries):
-            entries.append((article.id, article.title))
-        return export.file_names(entries, folder=folder)[article.id]
-
     def action_export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""
-        from reader import export
-        from reader.paths import resolve
-
-        if self.annotations is None or not self.article.complete:
-            self.notify("Wait for the article to finish loading, then export.", markup=False)
-            return
-        annotations = self.annotations
-        notes = export.gather(
-            self.article, annotations.saved(), self.article_note, annotations.links()
-        )
-        folder = resolve().exports
-        path = folder / self._export_name(folder)
-        text = export.to_markdown(notes, exported=export.exported_now())
-        try:
-            export.write_file(path, text, force=True)
-        except export.ExportError as error:
-            self.notify(f"Not exported: {error}", severity="error", markup=False)
-            return
-        count = len(notes.entries)
-        self.notify(
-            f"Exported {count} highlight{'s' * (count != 1)} to {path}", timeout=8, markup=False
-        )
+        self.exporting.export()
