@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
 import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ from reader.links import (
 )
 from reader.model import Article, Block, Colour, CrossLink, LinkEnd, ReadingPosition, now
 from reader.storage import StoreError
+from reader.ui.article_life import ArticleLife
 from reader.ui.article_view import ArticleView
 from reader.ui.exporting import Exporting
 from reader.ui.link_choice import LinkChoice
@@ -44,8 +43,6 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
 PANE_MIN_WIDTH = 110
-
-SAVE_DELAY = 1.5
 
 
 class ArticleHeader(Horizontal):
@@ -74,15 +71,6 @@ class ArticleHeader(Horizontal):
     def show_position(self, text: str) -> None:
         """Show the reading position (plain text)."""
         self.query_one("#where", Static).update(plain(text))
-
-
-def _file_state(path: Path) -> tuple[int, int] | None:
-    """(modification time, size) of ``path``, or None when it is gone or unreadable."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 class ReadingScreen(Screen[None]):
@@ -117,7 +105,7 @@ class ReadingScreen(Screen[None]):
             show=False,
             id="previous-linked",
         ),
-        Binding("ctrl+r", "reload", "Reload from disk", show=False, id="reload"),
+        *ArticleLife.BINDINGS,
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "close", "Back", id="back"),
     ]
@@ -153,15 +141,10 @@ class ReadingScreen(Screen[None]):
         self._titles: dict[str, str] | None = None
         self._linked_cache: list[int] | None = None
         self._pane_current: str | None = None
-        self._rest = rest
-        self._start = position
-        # A place named by a heading, passage or quote, in a book still loading: found
-        # in the whole text once it has loaded (until then, its recorded paragraph).
-        self._landing = landing if landing is not None and not article.complete else None
         self.direct = direct
-        self._save_timer = None
         self.search = Search(self)
         self.exporting = Exporting(self)
+        self.life = ArticleLife(self, rest, position, landing)
 
     @property
     def view(self) -> ArticleView:
@@ -173,6 +156,11 @@ class ReadingScreen(Screen[None]):
         """The notes pane."""
         return self.query_one(NotesPane)
 
+    @property
+    def header(self) -> ArticleHeader:
+        """The header: the title, and where the reader is."""
+        return self.query_one(ArticleHeader)
+
     def compose(self) -> ComposeResult:
         yield ArticleHeader(self.article.title)
         # The pane sits beside the article below the header (a docked pane would cover the
@@ -183,97 +171,14 @@ class ReadingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        ReadingScreen._opened += 1
-        view = self.view
-        view.focus()
+        self.view.focus()
         self.pane.display = self.app.size.width >= PANE_MIN_WIDTH
-        if self._start is not None:
-            view.restore(self._start.block)
-        self._show_position()
+        self.life.restore()
         self.refresh_annotations()
         self.reload_links()
         if self.article.complete:
             self._place_highlights()
-        if self.article.notice:
-            self.notify(self.article.notice, severity="warning", markup=False)
-        if self.article.complete:
-            self.call_after_refresh(self._settle_memory)
-        if self._rest is not None and not self.article.complete:
-            # Only once the first screen is painted: before it, each batch would hold it up.
-            self.call_after_refresh(self._start_loading)
-        self._file_state = _file_state(self.article.meta.path)
-        self.set_interval(self.FILE_CHECK_SECONDS, self._check_file)
-
-    # --- the file on disk ---------------------------------------------------------------
-
-    FILE_CHECK_SECONDS = 2.0  # how often to look whether the article's file has changed
-
-    def _check_file(self) -> None:
-        """Tell the reader, once per change, that the file was edited, moved or deleted.
-
-        What is on screen stays as it was loaded: highlights are made on that text and
-        saved, so nothing is lost; ctrl+r reloads the new text and re-places them.
-        """
-        state = _file_state(self.article.meta.path)
-        if state == self._file_state:
-            return
-        self._file_state = state
-        path = self.article.meta.path
-        if state is None:
-            self.notify(
-                f"{path} was moved or deleted. You can go on reading and annotating this "
-                "copy: your highlights and notes are kept in reader's database.",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-        else:
-            self.notify(
-                f"{path} changed on disk. Press ctrl+r to reload it; your highlights will "
-                "be placed in the new text.",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-
-    def action_reload(self) -> None:
-        """Read the article's file again, keeping the place and re-placing highlights."""
-        self.save_position()
-        self.app.reload_article(self)
-
-    def _start_loading(self) -> None:
-        self.run_worker(self._load_rest(), name="load", exclusive=True)
-
-    async def _load_rest(self) -> None:
-        """Append the rest of a long article in small batches, keeping keys responsive."""
-        assert self._rest is not None
-        for batch in self._rest:
-            first = len(self.article.blocks)
-            self.article.extend(batch)
-            self.view.blocks_added(first)
-            self._show_position()
-            await asyncio.sleep(0)
-        self.article.complete = True
-        self._settle_memory()
-        self._land()
-        self._show_position()
-        self.search.rerun()
-        self.refresh_annotations()
-        self._place_highlights()
-        self.reload_links()
-
-    def _land(self) -> None:
-        """Move to the landing place, now findable in the whole text, unless the reader
-        has moved on since arriving."""
-        landing, self._landing = self._landing, None
-        if landing is None:
-            return
-        arrived = self._start.block if self._start is not None else 0
-        block = landing.block_in(self.article)
-        if block is not None and block != arrived and self.view.cursor == arrived:
-            self.view.restore(block)
-
-    _opened = 0  # reading screens mounted so far, in this process
+        self.life.start()
 
     def _pop_result_callback(self) -> None:
         # An article opened directly is the app's default screen, which Textual gives no
@@ -282,67 +187,33 @@ class ReadingScreen(Screen[None]):
         if self._result_callbacks:
             super()._pop_result_callback()
 
-    def _settle_memory(self) -> None:
-        """Exempt the loaded article from garbage collection.
-
-        A book is hundreds of thousands of long-lived objects; without this every full
-        collection walks them all, a 40-60 ms pause every couple of seconds (measured).
-        One full collection now, once the article has loaded, costs that pause once.
-        """
-        if ReadingScreen._opened > 1:
-            # Collect first: frozen garbage (a screen and article left behind) is never
-            # freed. Not for the first article, where it would only delay the first paint.
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
+    def article_loaded(self) -> None:
+        """The rest of a book has loaded: search, highlights and links take in all of it."""
+        self.search.rerun()
+        self.refresh_annotations()
+        self._place_highlights()
+        self.reload_links()
 
     # --- position ---------------------------------------------------------------------
 
-    def _show_position(self) -> None:
-        blocks = self.article.blocks
-        header = self.query_one(ArticleHeader)
-        if not blocks:
-            header.show_position("empty")
-            return
-        cursor = self.view.cursor
-        percent = self._progress(cursor) * 100
-        where = f"¶ {cursor + 1:,} / {len(blocks):,}  {percent:3.0f}%"
-        if not self.article.complete:
-            where += "  (loading…)"
-        header.show_position(where)
-
-    def _progress(self, index: int) -> float:
-        blocks = self.article.blocks
-        if len(blocks) <= 1:
-            return 1.0 if blocks else 0.0
-        if not self.article.complete:
-            return index / len(blocks)
-        return index / (len(blocks) - 1)
-
     def current_position(self) -> ReadingPosition:
         """Where the reader is now."""
-        index = self.view.cursor
-        blocks = self.article.blocks
-        offset = blocks[index].start if blocks else 0
-        return ReadingPosition(index, offset, self._progress(index))
+        return self.life.current_position()
 
     @on(ArticleView.CursorMoved)
     def _cursor_moved(self) -> None:
-        self._show_position()
+        self.life.show_position()
         self._follow_cursor()
         self._show_links_here()
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
+        self.life.save_soon()
 
     def save_position(self) -> None:
         """Ask the app to save the reading position now."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if self.article.blocks:
-            # Straight to the app, so the save is queued before whatever follows a close.
-            self.app.post_message(self.PositionChanged(self.article, self.current_position()))
+        self.life.save_position()
+
+    def action_reload(self) -> None:
+        """Read the article's file again, keeping the place and re-placing highlights."""
+        self.life.reload()
 
     def action_close(self) -> None:
         """Back to the library, or quit when the article was opened directly."""
