@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -16,25 +13,14 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from reader.anchoring import describe, locate
 from reader.annotations import Annotations, Placed, clean_tags
-from reader.documents import DocumentError, load_article
-from reader.links import (
-    Location,
-    Place,
-    Target,
-    match_title,
-    read_more_items,
-    resolve_href,
-    same_file,
-    wiki_links,
-)
-from reader.model import Article, Block, Colour, CrossLink, LinkEnd, ReadingPosition, now
+from reader.links import Location, Place
+from reader.model import Article, Block, Colour, CrossLink, ReadingPosition
 from reader.storage import StoreError
 from reader.ui.article_life import ArticleLife
 from reader.ui.article_view import ArticleView
 from reader.ui.exporting import Exporting
-from reader.ui.link_choice import LinkChoice
+from reader.ui.links import Links
 from reader.ui.notes_pane import Entry, HighlightList, NotesPane
 from reader.ui.search import Search
 from reader.ui.text import plain
@@ -93,18 +79,7 @@ class ReadingScreen(Screen[None]):
         Binding("r", "reattach", "Re-attach orphan", show=False, id="reattach"),
         Binding("p", "toggle_pane", "Notes", id="toggle-pane"),
         *Exporting.BINDINGS,
-        Binding("o,enter", "follow", "Follow link", id="follow-link"),
-        Binding("l", "link", "Link", id="make-link"),
-        Binding("backspace,alt+left", "back", "Back (history)", show=False, id="history-back"),
-        Binding("alt+right", "forward", "Forward (history)", show=False, id="history-forward"),
-        Binding("ctrl+n", "next_linked", "Next linked paragraph", show=False, id="next-linked"),
-        Binding(
-            "ctrl+b",
-            "previous_linked",
-            "Previous linked paragraph",
-            show=False,
-            id="previous-linked",
-        ),
+        *Links.BINDINGS,
         *ArticleLife.BINDINGS,
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "close", "Back", id="back"),
@@ -135,14 +110,10 @@ class ReadingScreen(Screen[None]):
         self.article_note = article_note
         self._reattach_target: str | None = None
         self._pane_pending = False
-        self._links: list[CrossLink] = []
-        self._link_places: dict[tuple[str, str], tuple[int, int] | None] = {}
-        self._link_blocks: dict[int, list[tuple[str, CrossLink]]] = {}
-        self._titles: dict[str, str] | None = None
-        self._linked_cache: list[int] | None = None
         self._pane_current: str | None = None
         self.direct = direct
         self.search = Search(self)
+        self.links = Links(self)
         self.exporting = Exporting(self)
         self.life = ArticleLife(self, rest, position, landing)
 
@@ -204,7 +175,7 @@ class ReadingScreen(Screen[None]):
     def _cursor_moved(self) -> None:
         self.life.show_position()
         self._follow_cursor()
-        self._show_links_here()
+        self.links.show_here()
         self.life.save_soon()
 
     def save_position(self) -> None:
@@ -265,7 +236,7 @@ class ReadingScreen(Screen[None]):
         try:
             orphans = self.annotations.apply_places(found)
         except StoreError as error:
-            self._store_failed(error)
+            self.store_failed(error)
             return
         moved = len(found) - orphans
         self.refresh_annotations()
@@ -303,7 +274,7 @@ class ReadingScreen(Screen[None]):
                 else None
             )
         view.set_highlights(spans, current)
-        self._linked_cache = None  # a note may have gained or lost a [[link]]
+        self.links.notes_changed()
         # The pane is redrawn after the article's frame, and once however many changes came
         # in between: the text answers the key at once, the list a frame later.
         self._pane_current = current
@@ -346,14 +317,16 @@ class ReadingScreen(Screen[None]):
         if view.current_highlight:
             self.pane.follow(view.current_highlight)
 
-    def _current(self) -> str | None:
+    def current_highlight(self) -> str | None:
+        """The id of the highlight under the cursor, or None."""
         view = self.view
         here = view.highlights_at(view.cursor)
         if view.current_highlight in here:
             return view.current_highlight
         return here[0] if here else None
 
-    def _store_failed(self, error: StoreError) -> None:
+    def store_failed(self, error: StoreError) -> None:
+        """Say that a change was not saved, and why."""
         self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
 
     def _create(self, start: int, end: int, colour: Colour = Colour.YELLOW) -> str | None:
@@ -366,14 +339,14 @@ class ReadingScreen(Screen[None]):
         try:
             highlight = self.annotations.create(start, end, colour)
         except StoreError as error:
-            self._store_failed(error)
+            self.store_failed(error)
             return None
         self.refresh_annotations(highlight.id)
         return highlight.id
 
     def _paragraph_highlight(self, colour: Colour = Colour.YELLOW) -> str | None:
         """The highlight under the cursor, creating one on the whole paragraph if none."""
-        current = self._current()
+        current = self.current_highlight()
         if current is not None or not self.article.blocks:
             return current
         block = self.article.blocks[self.view.cursor]
@@ -394,7 +367,7 @@ class ReadingScreen(Screen[None]):
     def action_colour(self, colour: str) -> None:
         """Set the colour of the highlight under the cursor (highlighting the paragraph first)."""
         chosen = Colour(colour)
-        current = self._current()
+        current = self.current_highlight()
         if current is None:
             self._paragraph_highlight(chosen)
             return
@@ -405,7 +378,7 @@ class ReadingScreen(Screen[None]):
         try:
             self.annotations.update(highlight_id, what, **changes)
         except StoreError as error:
-            self._store_failed(error)
+            self.store_failed(error)
             return
         self.refresh_annotations(highlight_id)
 
@@ -473,7 +446,7 @@ class ReadingScreen(Screen[None]):
 
     def action_delete(self) -> None:
         """Delete the highlight under the cursor (u undoes)."""
-        current = self._current()
+        current = self.current_highlight()
         if current is None:
             self.notify("There is no highlight here to delete.", markup=False)
             return
@@ -481,7 +454,8 @@ class ReadingScreen(Screen[None]):
 
     def _delete(self, highlight_id: str) -> None:
         assert self.annotations is not None
-        links = self._links_on(highlight_id)
+        place = self.annotations.place_of(highlight_id)
+        links = [] if place is None else self.links.links_on(place)
         if not links:
             self._delete_now(highlight_id, [])
             return
@@ -495,28 +469,12 @@ class ReadingScreen(Screen[None]):
 
         self.app.push_screen(KeepLinksScreen(len(links)), answered)
 
-    def _links_on(self, highlight_id: str) -> list[CrossLink]:
-        """Cross-links with an end on exactly this highlight's passage."""
-        assert self.annotations is not None
-        place = self.annotations.place_of(highlight_id)
-        if place is None:
-            return []
-        return [
-            link
-            for link in self._links
-            if place
-            in (
-                self._link_places.get((link.id, "source")),
-                self._link_places.get((link.id, "target")),
-            )
-        ]
-
     def _delete_now(self, highlight_id: str, links: list[CrossLink]) -> None:
         assert self.annotations is not None
         try:
             self.annotations.delete(highlight_id, links)
         except StoreError as error:
-            self._store_failed(error)
+            self.store_failed(error)
             return
         self.refresh_annotations()
         if links:
@@ -533,7 +491,7 @@ class ReadingScreen(Screen[None]):
         try:
             change = self.annotations.undo()
         except StoreError as error:
-            self._store_failed(error)
+            self.store_failed(error)
             return
         if change is None:
             self.notify("Nothing to undo.", markup=False)
@@ -576,7 +534,7 @@ class ReadingScreen(Screen[None]):
         try:
             self.annotations.reattach(target, *span)
         except StoreError as error:
-            self._store_failed(error)
+            self.store_failed(error)
             return
         self._reattach_target = None
         self.refresh_annotations(target)
@@ -648,320 +606,33 @@ class ReadingScreen(Screen[None]):
         self.view.restore(block)
         self.set_focus(self.view)
 
-    def action_back(self) -> None:
-        """Back to where the last jump started."""
-        self.app.go_back()
-
-    def action_forward(self) -> None:
-        """Forward again."""
-        self.app.go_forward()
-
     def reload_links(self) -> None:
         """Read this article's cross-links and place their ends here."""
-        if self.annotations is None:
-            return
-        self._links = self.annotations.links()
-        places: dict[tuple[str, str], tuple[int, int] | None] = {}
-        pending = []
-        for link in self._links:
-            for side, end in (("source", link.source), ("target", link.target)):
-                if end.article_id != self.article.id:
-                    continue
-                anchor = end.anchor
-                if anchor.fingerprint == self.article.fingerprint:
-                    places[(link.id, side)] = (anchor.start, anchor.end)
-                else:
-                    pending.append((link.id, side, anchor))
-        self._link_places = places
-        self._index_links()
-        if pending and self.article.complete:
-            self._place_links(self.article.text, self.article.fingerprint, pending)
-
-    @work(thread=True, exclusive=True, group="link-anchoring")
-    def _place_links(self, text: str, fingerprint: str, pending: list) -> None:
-        found = {}
-        for link_id, side, anchor in pending:
-            placement = locate(text, anchor, fingerprint=fingerprint)
-            found[(link_id, side)] = None if placement is None else (placement.start, placement.end)
-        self.app.call_from_thread(self._links_placed, found)
-
-    def _links_placed(self, found: dict) -> None:
-        self._link_places.update(found)
-        self._index_links()
-
-    def _index_links(self) -> None:
-        blocks: dict[int, list[tuple[str, CrossLink]]] = {}
-        limit = self.article.next_start
-        for link in self._links:
-            for side in ("source", "target"):
-                place = self._link_places.get((link.id, side))
-                if place is None or place[0] >= limit or not self.article.blocks:
-                    continue
-                blocks.setdefault(self.article.block_at(place[0]), []).append((side, link))
-        self._link_blocks = blocks
-        self._linked_cache = None
-        self.view.set_linked(frozenset(blocks))
-        self._show_links_here()
-
-    def _library_titles(self) -> dict[str, str]:
-        """Library file path -> title (read once, from the library cache)."""
-        if self._titles is None:
-            titles: dict[str, str] = {}
-            if self.annotations is not None:
-                library = self.app.scan_library()
-                if library is not None:
-                    titles = {str(entry.path): entry.title for entry in library.entries}
-            self._titles = titles
-        return self._titles
-
-    def _read_more(self) -> set[int]:
-        return set(read_more_items(self.article)) if self.article.complete else set()
-
-    def choices(self, index: int) -> list[LinkChoice]:
-        """Every link that can be followed from block ``index``."""
-        if not self.article.blocks:
-            return []
-        block = self.article.blocks[index]
-        found: list[LinkChoice] = []
-        folder = self.app.library_folder
-        for span in block.spans:
-            if span.href:
-                target = resolve_href(span.href, self.article, folder)
-                label = block.text[span.start : span.end] or span.href
-                found.append(LinkChoice("markdown", label, span.href, target))
-        if index in self._read_more():
-            key = match_title(block.text, self._library_titles())
-            if key is not None:
-                title = self._library_titles()[key]
-                found.append(LinkChoice("read-more", title, "in your library", Path(key)))
-            else:
-                found.append(LinkChoice("unresolved", block.text, "not in your library"))
-        found.extend(self.cross_link_choices(index))
-        if self.annotations is not None:
-            titles = None
-            for placed in self.annotations.in_range(block.start, block.end):
-                for wiki in wiki_links(placed.highlight.note):
-                    titles = titles if titles is not None else self._library_titles()
-                    key = match_title(wiki.title, titles)
-                    if key is None:
-                        found.append(LinkChoice("unresolved", wiki.text, "not in your library"))
-                    else:
-                        found.append(LinkChoice("wiki", wiki.text, "from a note", (key, wiki)))
-        return found
+        self.links.reload()
 
     def action_follow(self) -> None:
         """Follow the link here, or choose among several."""
-        if not self.article.blocks:
-            return
-        found = self.choices(self.view.cursor)
-        followable = [choice for choice in found if choice.followable]
-        if not followable:
-            message = (
-                "That link does not lead to anything in your library."
-                if found
-                else "No links here. Press l to link this passage to another."
-            )
-            self.notify(message, markup=False)
-            return
-        if len(found) == 1:
-            self.follow(found[0])
-            return
-        from reader.ui.link_picker import LinkList
-
-        def chosen(number: int | None) -> None:
-            if number is not None:
-                self.follow(found[number])
-
-        self.app.push_screen(LinkList(found), chosen)
-
-    def follow(self, choice: LinkChoice) -> None:
-        """Go where a link leads (asking first before leaving reader)."""
-        app = self.app
-        if choice.kind == "markdown":
-            target = choice.payload
-            assert isinstance(target, Target)
-            if target.kind == "article" and target.path is not None:
-                app.go_to(target.path, Place(fragment=target.fragment))
-            elif target.kind == "missing":
-                self.notify(
-                    f"The linked file is not there: {target.path}",
-                    severity="warning",
-                    markup=False,
-                )
-            elif target.kind == "heading":
-                if target.block is None:
-                    self.notify(f"No heading “{target.fragment}” in this article.", markup=False)
-                else:
-                    app.go_to(self.article.meta.path, Place(block=target.block))
-            else:
-                self._leave_reader(target.url, openable=target.kind == "external")
-        elif choice.kind == "read-more":
-            assert isinstance(choice.payload, Path)
-            app.go_to(choice.payload)
-        elif choice.kind in ("outgoing", "backlink"):
-            _link, other = choice.payload  # type: ignore[misc]
-            app.go_to(Path(other.path), Place(anchor=other.anchor))
-        elif choice.kind == "wiki":
-            key, wiki = choice.payload  # type: ignore[misc]
-            app.go_to(Path(key), Place(quote=wiki.quote) if wiki.quote else None)
-
-    def _leave_reader(self, url: str, *, openable: bool) -> None:
-        from reader.ui.link_picker import UrlScreen
-
-        def answered(answer: str | None) -> None:
-            if answer == "open" and openable:
-                self.app.open_url(url)
-                self.notify("Opened in your browser.", markup=False)
-            elif answer == "copy":
-                self.app.copy_to_clipboard(url)
-                self.notify("Link copied to the clipboard.", markup=False)
-
-        self.app.push_screen(UrlScreen(url, openable), answered)
-
-    def _linked_blocks(self) -> list[int]:
-        if self._linked_cache is None:
-            blocks = set(self._link_blocks)
-            blocks.update(
-                i for i, b in enumerate(self.article.blocks) if any(span.href for span in b.spans)
-            )
-            titles = None
-            for index in self._read_more():
-                titles = titles if titles is not None else self._library_titles()
-                if match_title(self.article.blocks[index].text, titles) is not None:
-                    blocks.add(index)
-            if self.annotations is not None:
-                for placed in self.annotations.placed():
-                    if placed.start is not None and wiki_links(placed.highlight.note):
-                        blocks.add(self.article.block_at(placed.start))
-            self._linked_cache = sorted(blocks)
-        return self._linked_cache
-
-    def action_next_linked(self) -> None:
-        """The next paragraph that carries a link."""
-        blocks = self._linked_blocks()
-        index = bisect_right(blocks, self.view.cursor)
-        if index < len(blocks):
-            self.view.move_to(blocks[index])
-        else:
-            self.notify("No more links that way.", markup=False)
-
-    def action_previous_linked(self) -> None:
-        """The previous paragraph that carries a link."""
-        blocks = self._linked_blocks()
-        index = bisect_left(blocks, self.view.cursor) - 1
-        if index >= 0:
-            self.view.move_to(blocks[index])
-        else:
-            self.notify("No more links that way.", markup=False)
-
-    def _link_source(self) -> tuple[int, int] | None:
-        """The passage a new link starts from: the selection, the highlight, or the paragraph."""
-        view = self.view
-        if not self.article.blocks:
-            return None
-        span = view.selection
-        if span is not None and span[1] > span[0]:
-            return span
-        current = self._current()
-        if current is not None and self.annotations is not None:
-            place = self.annotations.place_of(current)
-            if place is not None:
-                return place
-        block = self.article.blocks[view.cursor]
-        return (block.start, block.end)
+        self.links.follow_here()
 
     def action_link(self) -> None:
         """Link this passage to another, anywhere in the library."""
-        source = self._link_source()
-        folder = self.app.library_folder
-        if source is None or folder is None or self.annotations is None:
-            self.notify("There is nothing here to link from.", markup=False)
-            return
-        from reader.ui.link_picker import LinkPicker, TextPrompt
+        self.links.link()
 
-        quote = self.article.text[source[0] : source[1]]
+    def action_back(self) -> None:
+        """Back to where the last jump started."""
+        self.links.back()
 
-        def labelled(candidate, label: str | None) -> None:
-            if label is None:
-                return
-            self._make_link(source, candidate, label)
+    def action_forward(self) -> None:
+        """Forward again."""
+        self.links.forward()
 
-        def chosen(candidate) -> None:
-            if candidate is None:
-                return
-            self.view.clear_selection()
-            self.app.push_screen(
-                TextPrompt(
-                    "Label for this link (optional)", candidate.text, "e.g. answers, see also"
-                ),
-                lambda label: labelled(candidate, label),
-            )
+    def action_next_linked(self) -> None:
+        """The next paragraph that carries a link."""
+        self.links.next_linked()
 
-        self.app.push_screen(LinkPicker(self.app.link_candidates, quote), chosen)
-
-    def _make_link(self, source: tuple[int, int], candidate, label: str) -> None:
-        assert self.annotations is not None
-        article = self.article
-        start, end = source
-        here = LinkEnd(
-            article.id,
-            str(article.meta.path),
-            article.title,
-            describe(
-                article.text,
-                start,
-                end,
-                block=article.block_at(start),
-                fingerprint=article.fingerprint,
-            ),
-        )
-        if candidate.anchor is not None:
-            target_anchor = candidate.anchor
-        else:
-            other = article if same_file(candidate.path, article.meta.path) else None
-            try:
-                other = other or load_article(candidate.path)
-            except DocumentError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            if not other.blocks:
-                self.notify(f"“{candidate.title}” is empty: nothing to link to.", markup=False)
-                return
-            block = other.blocks[min(candidate.block, len(other.blocks) - 1)]
-            target_anchor = describe(
-                other.text,
-                block.start,
-                block.end,
-                block=candidate.block,
-                fingerprint=other.fingerprint,
-            )
-        there = LinkEnd(candidate.article_id, str(candidate.path), candidate.title, target_anchor)
-        link = CrossLink(str(uuid.uuid4()), here, there, label, now())
-        try:
-            self.annotations.add_link(link)
-        except StoreError as error:
-            self._store_failed(error)
-            return
-        self.reload_links()
-        self.notify(f"Linked to “{candidate.title}”. o follows it.", markup=False)
-
-    def _show_links_here(self) -> None:
-        if not self.article.blocks:
-            return
-        self.pane.show_links(self.cross_link_choices(self.view.cursor))
-
-    def cross_link_choices(self, index: int) -> list[LinkChoice]:
-        """The cross-links of block ``index`` (a dictionary lookup, no file read: the pane
-        asks on every move)."""
-        found = []
-        for side, link in self._link_blocks.get(index, []):
-            other = link.target if side == "source" else link.source
-            kind = "outgoing" if side == "source" else "backlink"
-            where = "this article" if other.article_id == self.article.id else other.title
-            detail = f"“{' '.join(other.anchor.exact.split())[:60]}”"
-            label = (link.label + " · " if link.label else "") + where
-            found.append(LinkChoice(kind, label, detail, (link, other)))
-        return found
+    def action_previous_linked(self) -> None:
+        """The previous paragraph that carries a link."""
+        self.links.previous_linked()
 
     # --- export ---------------------------------------------------------------------------
 
