@@ -346,7 +346,7 @@ class Links:
         span = view.selection
         if span is not None and span[1] > span[0]:
             return span
-        current = screen.current_highlight()
+        current = screen.annotating.current()
         if current is not None and screen.annotations is not None:
             place = screen.annotations.place_of(current)
             if place is not None:
