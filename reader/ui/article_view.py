@@ -1,20 +1,19 @@
 """The article view: one Line-API widget that draws an article of any length.
 
 Its cost follows the screen, not the document: blocks are wrapped only when they come into
-view, their wrapped lines and rendered strips are cached per block, and a Fenwick tree of
-block heights (estimated until a block is wrapped) maps any line of a 40,000-paragraph
-book to its block in O(log n). The cursor is a block index; the view posts
-:class:`ArticleView.CursorMoved` when it changes and never touches the store.
+view, their rendered strips are cached per block, and the :class:`~reader.column.Column`
+(wrapped lines, and a Fenwick tree of block heights estimated until a block is wrapped)
+maps any line of a 40,000-paragraph book to its block in O(log n). The cursor is a block
+index; the view posts :class:`ArticleView.CursorMoved` when it changes and never touches
+the store.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -26,7 +25,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.layout import HeightIndex, estimate_lines, visible, wrap
+from reader.column import GUTTER, Column, shape_of
+from reader.layout import visible
 from reader.model import Article, Block, BlockKind, SpanKind
 from reader.navigation import (
     next_sentence_end,
@@ -37,21 +37,9 @@ from reader.navigation import (
     trim,
 )
 
-MAX_COLUMN = 84
-GUTTER = 3
 CURSOR_MARK = "▌"
 NOTE_MARK = "✎"
 LINK_MARK = "⇄"
-
-
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """How a block is laid out: cells before the text on the first and later lines."""
-
-    indent: int
-    first: str
-    rest: str
-    words: bool = True
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -197,13 +185,9 @@ class ArticleView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.article = article
         self.cursor = 0
-        self._heights = HeightIndex()
-        self._exact = bytearray()
-        self._lines: dict[int, list[tuple[int, int]]] = {}
+        self.column = Column(article, self._height_changed)
         self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(1024)
-        self._text_width = 0
         self._laid_out_width = -1  # the widget width the column was last computed for
-        self._left = 0
         self._matches: list[int] = []
         self._match_length = 0
         self._current_match = -1
@@ -216,63 +200,12 @@ class ArticleView(ScrollView, can_focus=True):
         self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
         self._mouse_from: int | None = None
         self._dragged = False
-        for index in range(len(article.blocks)):
-            self._add_height(index)
 
     # --- geometry -------------------------------------------------------------------------
 
-    def _shape(self, block: Block) -> _Shape:
-        kind = block.kind
-        if kind is BlockKind.QUOTE:
-            bar = "│ " * max(1, block.level)
-            return _Shape(len(bar), bar, bar)
-        if kind is BlockKind.ITEM:
-            depth = max(0, block.level - 1) * 3
-            width = max(3, len(block.marker) + 1)
-            first = " " * depth + block.marker.rjust(width - 1) + " " if block.marker else ""
-            return _Shape(depth + width, first or " " * (depth + width), " " * (depth + width))
-        if kind is BlockKind.CODE:
-            pad = "  " + "  " * block.level
-            return _Shape(len(pad), pad, pad, words=False)
-        return _Shape(0, "", "")
-
-    def _gap(self, index: int) -> int:
-        blocks = self.article.blocks
-        if index + 1 >= len(blocks):
-            return 0
-        this, after = blocks[index], blocks[index + 1]
-        if this.kind is BlockKind.ITEM and after.kind is BlockKind.ITEM:
-            return 0
-        return 1
-
-    def _block_width(self, block: Block) -> int:
-        return max(8, self._text_width - self._shape(block).indent)
-
-    def _add_height(self, index: int) -> None:
-        block = self.article.blocks[index]
-        width = self._block_width(block) if self._text_width else 72
-        self._heights.append(estimate_lines(block.text, width) + self._gap(index))
-        self._exact.append(0)
-
-    def _wrapped(self, index: int) -> list[tuple[int, int]]:
-        """Wrapped line ranges of block ``index``; makes its height exact."""
-        lines = self._lines.get(index)
-        if lines is None:
-            block = self.article.blocks[index]
-            shape = self._shape(block)
-            lines = wrap(block.text, self._block_width(block), words=shape.words)
-            self._lines[index] = lines
-            height = len(lines) + self._gap(index)
-            top = self._heights.prefix(index)
-            delta = self._heights.set(index, height)
-            self._exact[index] = 1
-            if delta:
-                self._height_changed(top, delta)
-        return lines
-
     def _height_changed(self, top: int, delta: int) -> None:
         """Keep what the reader is looking at in place when a block above it resizes."""
-        self.virtual_size = Size(self.scrollable_content_region.width, self._heights.total)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
         if top < self.scroll_offset.y:
             self.set_reactive(ScrollView.scroll_y, max(0.0, self.scroll_y + delta))
             self.set_reactive(ScrollView.scroll_target_y, self.scroll_y)
@@ -281,64 +214,27 @@ class ArticleView(ScrollView, can_focus=True):
         """Recompute the column for the current width (after a resize)."""
         width = self.scrollable_content_region.width
         self._laid_out_width = width
-        column = min(MAX_COLUMN, max(20, width - 2))
-        text_width = max(12, column - GUTTER)
-        self._left = max(0, (width - column) // 2)
-        if text_width == self._text_width:
+        if not self.column.fit(width):
             return
-        anchor = self.cursor
-        self._text_width = text_width
-        self._lines.clear()
         self._strips.clear()
-        heights = HeightIndex()
-        for index, block in enumerate(self.article.blocks):
-            heights.append(estimate_lines(block.text, self._block_width(block)) + self._gap(index))
-        self._heights = heights
-        self._exact = bytearray(len(self.article.blocks))
-        self.virtual_size = Size(width, heights.total)
+        self.virtual_size = Size(width, self.column.total)
         if self.article.blocks:
-            self._settle(self._heights.prefix(anchor))
+            anchor = self.cursor
+            self._settle(self.column.top_of(anchor))
             self._scroll_to_block(anchor, top=True)
 
     def _settle(self, top: int) -> None:
-        """Wrap every block that will show from line ``top`` on, so heights are exact.
-
-        Wrapping a block can change its height and so bring more blocks into view; repeat
-        until nothing on screen is an estimate any more.
-        """
-        if not self.article.blocks or not self._text_width:
-            return
-        height = self.size.height or 1
-        count = len(self.article.blocks)
-        while True:
-            # Near the end the view cannot scroll past the last screenful.
-            top = max(0, min(top, self._heights.total - height))
-            index = self._heights.find(top)
-            end = top + height
-            changed = False
-            while index < count and self._heights.prefix(index) < end:
-                if not self._exact[index]:
-                    self._wrapped(index)
-                    changed = True
-                index += 1
-            if not changed:
-                return
+        """Wrap every block that will show from line ``top`` on, so heights are exact."""
+        self.column.settle(top, self.size.height or 1)
 
     # --- growing article -----------------------------------------------------------------
 
     def blocks_added(self, first: int) -> None:
         """Blocks from ``first`` on were appended to the article (progressive loading)."""
+        self.column.blocks_added(first)
         if first > 0:
-            # The gap after the previous last block depends on what follows it.
-            self._lines.pop(first - 1, None)
-            self._exact[first - 1] = 0
-            block = self.article.blocks[first - 1]
-            width = self._block_width(block) if self._text_width else 72
-            self._heights.set(first - 1, estimate_lines(block.text, width) + self._gap(first - 1))
             self._strips.discard(first - 1)
-        for index in range(first, len(self.article.blocks)):
-            self._add_height(index)
-        self.virtual_size = Size(self.scrollable_content_region.width, self._heights.total)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
         if self._pending_cursor is not None and self._pending_cursor < len(self.article.blocks):
             target, self._pending_cursor = self._pending_cursor, None
             self.move_to(target, top=True)
@@ -376,33 +272,21 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.CursorMoved(self, index))
 
     def _scroll_to_block(self, index: int, *, top: bool = False) -> None:
-        if not self._text_width:
+        if not self.column.text_width:
             return
-        self._wrapped(index)
+        self.column.wrapped(index)
         view_top = int(self.scroll_offset.y)
-        target = self._target_for(index, view_top, top)
+        target = self.column.target_for(index, view_top, self.size.height, top)
         if target is None:
             return
         # Wrapping what will show above the block can move it; aim again until it stays.
         for _ in range(8):
             self._settle(target)
-            again = self._target_for(index, view_top, top)
+            again = self.column.target_for(index, view_top, self.size.height, top)
             if again is None or again == target:
                 break
             target = again
         self._scroll_lines(target)
-
-    def _target_for(self, index: int, view_top: int, top: bool) -> int | None:
-        """Where to scroll so block ``index`` shows, or None if it already does."""
-        block_top = self._heights.prefix(index)
-        block_height = len(self._wrapped(index))
-        view_height = max(1, self.size.height)
-        if top or block_top < view_top:
-            return max(0, block_top - (1 if index else 0))
-        if block_top + block_height > view_top + view_height:
-            target = block_top + block_height - view_height
-            return max(0, min(target, block_top - 1 if index else 0))
-        return None
 
     def _scroll_lines(self, y: int) -> None:
         self._settle(y)
@@ -410,13 +294,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._settle(int(self.scroll_offset.y))
 
     def _cursor_bottom_hidden(self) -> bool:
-        lines = self._wrapped(self.cursor)
-        bottom = self._heights.prefix(self.cursor) + len(lines)
+        lines = self.column.wrapped(self.cursor)
+        bottom = self.column.top_of(self.cursor) + len(lines)
         return bottom > self.scroll_offset.y + self.size.height
 
     def _cursor_top_hidden(self) -> bool:
-        self._wrapped(self.cursor)
-        return self._heights.prefix(self.cursor) < self.scroll_offset.y
+        self.column.wrapped(self.cursor)
+        return self.column.top_of(self.cursor) < self.scroll_offset.y
 
     def action_cursor_down(self) -> None:
         """Next paragraph (or the rest of a paragraph taller than the screen)."""
@@ -428,7 +312,7 @@ class ArticleView(ScrollView, can_focus=True):
     def action_cursor_up(self) -> None:
         """Previous paragraph (or the start of a paragraph taller than the screen)."""
         if self.article.blocks and self._cursor_top_hidden() and self.size.height > 4:
-            top = self._heights.prefix(self.cursor)
+            top = self.column.top_of(self.cursor)
             self._scroll_lines(max(top, int(self.scroll_offset.y) - self.size.height + 2))
             return
         self.move_to(self.cursor - 1)
@@ -443,10 +327,14 @@ class ArticleView(ScrollView, can_focus=True):
         last = len(self.article.blocks) - 1
         self.move_to(last)
         self._pending_end = not self.article.complete
-        if last >= 0 and self._text_width and len(self._wrapped(last)) > self.size.height:
+        if (
+            last >= 0
+            and self.column.text_width
+            and len(self.column.wrapped(last)) > self.size.height
+        ):
             # A last paragraph taller than the screen: show where the text ends, as a pager
             # does, not the top of a paragraph that may be a book long.
-            self._scroll_lines(max(0, self._heights.total - self.size.height))
+            self._scroll_lines(max(0, self.column.total - self.size.height))
 
     def action_page_down(self) -> None:
         """Scroll one screen down; the cursor goes to the first paragraph in view."""
@@ -468,12 +356,12 @@ class ArticleView(ScrollView, can_focus=True):
         if after == before:
             target = len(self.article.blocks) - 1 if direction > 0 else 0
         else:
-            target = self._heights.find(after)
-            partly_above = self._heights.prefix(target) < after
+            target = self.column.block_at_line(after)
+            partly_above = self.column.top_of(target) < after
             if (
                 partly_above
                 and target + 1 < len(self.article.blocks)
-                and self._heights.prefix(target + 1) < after + self.size.height
+                and self.column.top_of(target + 1) < after + self.size.height
             ):
                 target += 1
         previous, self.cursor = self.cursor, target
@@ -704,10 +592,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips.clear()
         self.move_to(index)
         # A long block: bring the match's own line into view.
-        lines = self._wrapped(index)
-        relative = offset - self.article.blocks[index].start
-        line = max(0, bisect_left([start for start, _ in lines], relative + 1) - 1)
-        y = self._heights.prefix(index) + line
+        y = self.column.line_of(offset)
         if not self.scroll_offset.y <= y < self.scroll_offset.y + self.size.height:
             self._scroll_lines(max(0, y - self.size.height // 3))
         self.refresh()
@@ -731,28 +616,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def offset_at(self, x: int, y: int) -> int | None:
         """The text offset under the cell ``(x, y)`` of the widget, or None past the end."""
-        if not self.article.blocks or not self._text_width:
-            return None
-        line = int(self.scroll_offset.y) + y
-        if line >= self._heights.total:
-            return None
-        index = self._heights.find(line)
-        block = self.article.blocks[index]
-        lines = self._wrapped(index)
-        row = line - self._heights.prefix(index)
-        if row >= len(lines):
-            return block.end
-        start, end = lines[row]
-        shape = self._shape(block)
-        column = x - self._left - GUTTER - len(shape.first if row == 0 else shape.rest)
-        if column <= 0:
-            return block.start + start
-        used = 0
-        for position in range(start, end):
-            used += cell_len(block.text[position])
-            if used > column:
-                return block.start + position
-        return block.start + end
+        return self.column.offset_at(int(self.scroll_offset.y) + y, x)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1:
@@ -799,11 +663,11 @@ class ArticleView(ScrollView, can_focus=True):
         base = self.rich_style
         line = int(self.scroll_offset.y) + y
         blocks = self.article.blocks
-        if not blocks or line >= self._heights.total or not self._text_width:
+        if not blocks or line >= self.column.total or not self.column.text_width:
             return Strip.blank(width, base)
-        index = self._heights.find(line)
+        index = self.column.block_at_line(line)
         strips = self._block_strips(index, width, base)
-        row = line - self._heights.prefix(index)
+        row = line - self.column.top_of(index)
         if row < len(strips):
             return strips[row]
         return Strip.blank(width, base)
@@ -818,7 +682,7 @@ class ArticleView(ScrollView, can_focus=True):
             current = None
         key = (
             width,
-            self._left,
+            self.column.left,
             is_cursor,
             match_key,
             marks,
@@ -829,7 +693,7 @@ class ArticleView(ScrollView, can_focus=True):
         cached = self._strips.get(index)
         if cached is not None and cached[0] == key:
             return cached[1]
-        lines = self._wrapped(index)
+        lines = self.column.wrapped(index)
         strips = self._render_block(index, block, lines, width, base, is_cursor)
         self._strips[index] = (key, strips)
         return strips
@@ -921,9 +785,9 @@ class ArticleView(ScrollView, can_focus=True):
         line_style = base + style("article-view--cursor") if is_cursor else base
         text = self._styled(block, index)
         noted = self._note_rows(block, lines, index)
-        shape = self._shape(block)
-        column = GUTTER + self._text_width
-        left = Segment(" " * self._left, base)
+        shape = shape_of(block)
+        column = GUTTER + self.column.text_width
+        left = Segment(" " * self.column.left, base)
         mark = Segment(
             CURSOR_MARK if is_cursor else " ",
             base + style("article-view--cursor-mark") if is_cursor else base,
@@ -959,8 +823,8 @@ class ArticleView(ScrollView, can_focus=True):
             piece = _slice(text, start, end)
             piece.stylize_before(line_style)
             segments.extend(piece.render(console))
-            used = self._left + GUTTER + len(prefix) + piece.cell_len
-            fill = self._left + column - used
+            used = self.column.left + GUTTER + len(prefix) + piece.cell_len
+            fill = self.column.left + column - used
             if fill > 0:
                 segments.append(Segment(" " * fill, line_style))
                 used += fill
@@ -968,7 +832,7 @@ class ArticleView(ScrollView, can_focus=True):
                 segments.append(Segment(" " * (width - used), base))
             return Strip(segments).crop_extend(0, width, base)
 
-        return _Rows(render_row, len(lines) + self._gap(index))
+        return _Rows(render_row, len(lines) + self.column.gap(index))
 
 
 class _Rows(Sequence[Strip]):

@@ -151,7 +151,7 @@ async def test_click_puts_the_cursor_on_a_paragraph() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         view = app.screen.view
         await pilot.pause()
-        top_of_second = view._heights.prefix(1)
+        top_of_second = view.column.top_of(1)
         await pilot.click(view, offset=(30, top_of_second + 1))
         assert view.cursor == 1
 

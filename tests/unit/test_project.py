@@ -66,11 +66,12 @@ def test_widgets_get_their_data_from_above_not_from_the_store() -> None:
     assert offenders == []
 
 
-CORE = ("export", "anchoring", "documents", "navigation", "layout")
+CORE = ("export", "anchoring", "documents", "navigation", "layout", "column")
 
 
 def test_the_core_imports_neither_the_store_nor_textual() -> None:
-    """Export, anchoring, documents, navigation and layout work on model objects only."""
+    """The core (export, anchoring, documents, navigation, layout...) works on model objects
+    only."""
     core = tuple(f"reader/{name}" for name in CORE)
     offenders = [
         f"{relative} imports {name}"
