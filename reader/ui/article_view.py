@@ -25,17 +25,10 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader import selection
 from reader.column import GUTTER, Column, shape_of
 from reader.layout import visible
 from reader.model import Article, Block, BlockKind, SpanKind
-from reader.navigation import (
-    next_sentence_end,
-    next_sentence_start,
-    next_word_end,
-    next_word_start,
-    previous_word_end,
-    trim,
-)
 
 CURSOR_MARK = "▌"
 NOTE_MARK = "✎"
@@ -454,7 +447,7 @@ class ArticleView(ScrollView, can_focus=True):
         if self._selection is None:
             return None
         anchor, head = self._selection
-        return trim(self.article.text, min(anchor, head), max(anchor, head))
+        return selection.trim(self.article.text, min(anchor, head), max(anchor, head))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("select_"):
@@ -485,56 +478,22 @@ class ArticleView(ScrollView, can_focus=True):
         """Start selecting inside the paragraph: the first word, to grow with w, s, j."""
         if not self.article.blocks:
             return
-        block = self.article.blocks[self.cursor]
-        text = self.article.text
-        self._set_selection(block.start, next_word_end(text, block.start, block.end))
-
-    def _head_limits(self) -> tuple[int, int]:
-        assert self._selection is not None
-        head = self._selection[1]
-        block = self.article.blocks[self.article.block_at(head)]
-        return block.start, block.end
+        self._set_selection(*selection.first_word(self.article, self.cursor))
 
     def action_select_word(self) -> None:
         """Move the moving end of the selection forward by a word."""
         assert self._selection is not None
-        anchor, head = self._selection
-        _, end = self._head_limits()
-        text = self.article.text
-        if head < anchor:
-            self._set_selection(anchor, min(anchor, next_word_start(text, head, end)))
-        else:
-            self._set_selection(anchor, next_word_end(text, head, end))
+        self._set_selection(*selection.word_forward(self.article, *self._selection))
 
     def action_select_word_back(self) -> None:
         """Move the moving end of the selection back by a word."""
         assert self._selection is not None
-        anchor, head = self._selection
-        start, _ = self._head_limits()
-        text = self.article.text
-        if head > anchor:
-            new = previous_word_end(text, head, start)
-            if new <= anchor:
-                new = next_word_end(text, anchor, head)  # keep at least one word
-            self._set_selection(anchor, new)
-        else:
-            index = head
-            while index > start and text[index - 1].isspace():
-                index -= 1
-            while index > start and not text[index - 1].isspace():
-                index -= 1
-            self._set_selection(anchor, index)
+        self._set_selection(*selection.word_back(self.article, *self._selection))
 
     def action_select_sentence(self) -> None:
         """Move the moving end of the selection forward by a sentence."""
         assert self._selection is not None
-        anchor, head = self._selection
-        _, end = self._head_limits()
-        text = self.article.text
-        if head < anchor:
-            self._set_selection(anchor, min(anchor, next_sentence_start(text, head, end)))
-        else:
-            self._set_selection(anchor, next_sentence_end(text, head, end))
+        self._set_selection(*selection.sentence_forward(self.article, *self._selection))
 
     def action_select_swap(self) -> None:
         """Swap the ends: w, b and s then move the other end."""
@@ -545,21 +504,16 @@ class ArticleView(ScrollView, can_focus=True):
     def action_select_down(self) -> None:
         """Grow the selection to the end of the next paragraph."""
         assert self._selection is not None
-        anchor, head = self._selection
-        index = self.article.block_at(max(anchor, head - 1) if head > anchor else head)
-        if index + 1 < len(self.article.blocks):
-            target = self.article.blocks[index + 1]
-            self._set_selection(min(anchor, head), target.end)
+        grown = selection.paragraph_down(self.article, *self._selection)
+        if grown is not None:
+            self._set_selection(*grown)
 
     def action_select_up(self) -> None:
         """Shrink the selection to the end of the previous paragraph."""
         assert self._selection is not None
-        anchor, head = self._selection
-        low, high = min(anchor, head), max(anchor, head)
-        index = self.article.block_at(max(low, high - 1))
-        first = self.article.block_at(low)
-        if index > first:
-            self._set_selection(low, self.article.blocks[index - 1].end)
+        shrunk = selection.paragraph_up(self.article, *self._selection)
+        if shrunk is not None:
+            self._set_selection(*shrunk)
 
     def action_select_cancel(self) -> None:
         """Stop selecting."""

@@ -66,7 +66,7 @@ def test_widgets_get_their_data_from_above_not_from_the_store() -> None:
     assert offenders == []
 
 
-CORE = ("export", "anchoring", "documents", "navigation", "layout", "column")
+CORE = ("export", "anchoring", "documents", "navigation", "layout", "column", "selection")
 
 
 def test_the_core_imports_neither_the_store_nor_textual() -> None:
