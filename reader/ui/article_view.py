@@ -1,22 +1,20 @@
 """The article view: one Line-API widget that draws an article of any length.
 
 Its cost follows the screen, not the document: blocks are wrapped only when they come into
-view, their rendered strips are cached per block, and the :class:`~reader.column.Column`
-(wrapped lines, and a Fenwick tree of block heights estimated until a block is wrapped)
-maps any line of a 40,000-paragraph book to its block in O(log n). The cursor is a block
-index; the view posts :class:`ArticleView.CursorMoved` when it changes and never touches
-the store.
+view, the rows drawn for each block (:mod:`reader.ui.article_paint`) are cached, and the
+:class:`~reader.column.Column` (wrapped lines, and a Fenwick tree of block heights
+estimated until a block is wrapped) maps any line of a 40,000-paragraph book to its block
+in O(log n). The cursor is a block index; the view posts :class:`ArticleView.CursorMoved`
+when it changes and never touches the store.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
@@ -26,13 +24,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader import selection
-from reader.column import GUTTER, Column, shape_of
-from reader.layout import visible
-from reader.model import Article, Block, BlockKind, SpanKind
-
-CURSOR_MARK = "▌"
-NOTE_MARK = "✎"
-LINK_MARK = "⇄"
+from reader.column import Column
+from reader.model import Article, Block
+from reader.ui.article_paint import Decor, Mark, paint_block
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -187,7 +181,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._pending_end = False
         self._pending_cursor: int | None = None
         # Highlights to draw: per block, (start, end, colour, has note, id) in text offsets.
-        self._marks: dict[int, tuple[tuple[int, int, str, bool, str], ...]] = {}
+        self._marks: dict[int, tuple[Mark, ...]] = {}
         self._linked: frozenset[int] = frozenset()
         self.current_highlight: str | None = None
         self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
@@ -382,11 +376,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- highlights -------------------------------------------------------------------
 
-    def set_highlights(
-        self, spans: list[tuple[int, int, str, bool, str]], current: str | None = None
-    ) -> None:
+    def set_highlights(self, spans: list[Mark], current: str | None = None) -> None:
         """Show highlights: ``(start, end, colour, has_note, id)`` in text offsets."""
-        marks: dict[int, list[tuple[int, int, str, bool, str]]] = {}
+        marks: dict[int, list[Mark]] = {}
         blocks = self.article.blocks
         for span in spans:
             start, end = span[0], span[1]
@@ -627,38 +619,48 @@ class ArticleView(ScrollView, can_focus=True):
         return Strip.blank(width, base)
 
     def _block_strips(self, index: int, width: int, base: Style) -> Sequence[Strip]:
-        is_cursor = index == self.cursor
+        decor = self._decor(index)
+        key = (width, self.column.left, decor)
+        cached = self._strips.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strips = paint_block(
+            self.column,
+            index,
+            decor,
+            width=width,
+            base=base,
+            style=self.get_component_rich_style,
+            console=self.app.console,
+        )
+        self._strips[index] = (key, strips)
+        return strips
+
+    def _decor(self, index: int) -> Decor:
+        """What to draw on block ``index`` besides its text."""
         block = self.article.blocks[index]
-        match_key = self._match_key(block)
         marks = self._marks.get(index, ())
         current = self.current_highlight
         if not any(mark[4] == current for mark in marks):
             current = None
-        key = (
-            width,
-            self.column.left,
-            is_cursor,
-            match_key,
+        matches: tuple[int, ...] = ()
+        current_match = -1
+        if self._matches:
+            low = bisect_left(self._matches, block.start - self._match_length + 1)
+            high = bisect_left(self._matches, block.end)
+            matches = tuple(self._matches[low:high])
+            if low <= self._current_match < high:
+                current_match = self._current_match - low
+        return Decor(
+            index == self.cursor,
             marks,
             current,
             self._selection_in(block),
+            matches,
+            current_match,
+            self._match_length,
             index in self._linked,
         )
-        cached = self._strips.get(index)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        lines = self.column.wrapped(index)
-        strips = self._render_block(index, block, lines, width, base, is_cursor)
-        self._strips[index] = (key, strips)
-        return strips
-
-    def _match_key(self, block: Block) -> tuple:
-        if not self._matches:
-            return ()
-        low = bisect_left(self._matches, block.start - self._match_length + 1)
-        high = bisect_left(self._matches, block.end)
-        current = self._current_match if low <= self._current_match < high else -1
-        return (low, high, current)
 
     def _selection_in(self, block: Block) -> tuple[int, int] | None:
         if self._selection is None:
@@ -667,157 +669,3 @@ class ArticleView(ScrollView, can_focus=True):
         if high <= block.start or low >= block.end:
             return None
         return max(low, block.start) - block.start, min(high, block.end) - block.start
-
-    def _styled(self, block: Block, index: int) -> Text:
-        style = self.get_component_rich_style
-        text = Text(visible(block.text), end="", no_wrap=True)
-        if block.kind is BlockKind.HEADING:
-            level = min(3, max(1, block.level))
-            text.stylize(style(f"article-view--h{level}"))
-        elif block.kind is BlockKind.QUOTE:
-            text.stylize(style("article-view--quote"))
-        elif block.kind is BlockKind.CODE:
-            text.stylize(style("article-view--code"))
-        for span in block.spans:
-            if span.kind is SpanKind.EMPHASIS:
-                text.stylize(Style(italic=True), span.start, span.end)
-            elif span.kind is SpanKind.STRONG:
-                text.stylize(Style(bold=True), span.start, span.end)
-            elif span.kind is SpanKind.CODE:
-                text.stylize(style("article-view--code"), span.start, span.end)
-            elif span.kind is SpanKind.STRIKE:
-                text.stylize(Style(strike=True), span.start, span.end)
-            elif span.kind is SpanKind.LINK:
-                text.stylize(style("article-view--link"), span.start, span.end)
-        for start, end, colour, _note, highlight_id in self._marks.get(index, ()):
-            low, high = max(0, start - block.start), min(len(block.text), end - block.start)
-            text.stylize(style(f"article-view--hl-{colour}"), low, high)
-            if highlight_id == self.current_highlight:
-                # Only the text style: the component's colours would hide the highlight's.
-                marked = style("article-view--current-highlight")
-                emphasis = Style(underline=marked.underline, bold=marked.bold)
-                text.stylize(emphasis, low, high)
-        selected = self._selection_in(block)
-        if selected is not None:
-            text.stylize(style("article-view--selection"), *selected)
-        if self._matches:
-            low = bisect_left(self._matches, block.start - self._match_length + 1)
-            high = bisect_left(self._matches, block.end)
-            for number in range(low, high):
-                start = self._matches[number] - block.start
-                name = (
-                    "article-view--match-current"
-                    if number == self._current_match
-                    else "article-view--match"
-                )
-                text.stylize(style(name), max(0, start), start + self._match_length)
-        return text
-
-    def _note_rows(self, block: Block, lines: list[tuple[int, int]], index: int) -> set[int]:
-        """Rows of the block where a highlight with a note starts (row 0 if it began above)."""
-        rows = set()
-        for start, _end, _colour, has_note, _id in self._marks.get(index, ()):
-            if has_note:
-                relative = max(0, start - block.start)
-                row = bisect_left([line[0] for line in lines], relative + 1) - 1
-                rows.add(max(0, row))
-        return rows
-
-    def _render_block(
-        self,
-        index: int,
-        block: Block,
-        lines: list[tuple[int, int]],
-        width: int,
-        base: Style,
-        is_cursor: bool,
-    ) -> _Rows:
-        """The block's rows, each drawn when first asked for (a 2 MB paragraph has
-        25,000 of them, and only a screenful is ever shown at once)."""
-        console = self.app.console
-        style = self.get_component_rich_style
-        line_style = base + style("article-view--cursor") if is_cursor else base
-        text = self._styled(block, index)
-        noted = self._note_rows(block, lines, index)
-        shape = shape_of(block)
-        column = GUTTER + self.column.text_width
-        left = Segment(" " * self.column.left, base)
-        mark = Segment(
-            CURSOR_MARK if is_cursor else " ",
-            base + style("article-view--cursor-mark") if is_cursor else base,
-        )
-        blank_gutter = Segment(" " * (GUTTER - 1), base)
-        note_gutter = Segment(
-            NOTE_MARK + " " * (GUTTER - 2), base + style("article-view--note-mark")
-        )
-        link_gutter = Segment(
-            LINK_MARK + " " * (GUTTER - 2), base + style("article-view--link-mark")
-        )
-        link_row = None
-        if index in self._linked:
-            link_row = next((n for n in range(len(lines)) if n not in noted), None)
-        prefix_style = line_style + style(
-            "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
-        )
-
-        def render_row(number: int) -> Strip:
-            if number >= len(lines):
-                return Strip.blank(width, base)
-            start, end = lines[number]
-            prefix = shape.first if number == 0 else shape.rest
-            if number in noted:
-                gutter = note_gutter
-            elif number == link_row:
-                gutter = link_gutter
-            else:
-                gutter = blank_gutter
-            segments = [left, mark, gutter]
-            if prefix:
-                segments.append(Segment(prefix, prefix_style))
-            piece = _slice(text, start, end)
-            piece.stylize_before(line_style)
-            segments.extend(piece.render(console))
-            used = self.column.left + GUTTER + len(prefix) + piece.cell_len
-            fill = self.column.left + column - used
-            if fill > 0:
-                segments.append(Segment(" " * fill, line_style))
-                used += fill
-            if width > used:
-                segments.append(Segment(" " * (width - used), base))
-            return Strip(segments).crop_extend(0, width, base)
-
-        return _Rows(render_row, len(lines) + self.column.gap(index))
-
-
-class _Rows(Sequence[Strip]):
-    """A block's rows, drawn on first use and kept."""
-
-    def __init__(self, render: Callable[[int], Strip], length: int) -> None:
-        self._render = render
-        self._length = length
-        self._done: dict[int, Strip] = {}
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __getitem__(self, row):  # type: ignore[override]
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(self._length))]
-        if row < 0:
-            row += self._length
-        if not 0 <= row < self._length:
-            raise IndexError(row)
-        strip = self._done.get(row)
-        if strip is None:
-            strip = self._done[row] = self._render(row)
-        return strip
-
-
-def _slice(text: Text, start: int, end: int) -> Text:
-    """``text[start:end]`` without copying the whole text (Rich's slice divides it all,
-    which made drawing a long paragraph quadratic)."""
-    piece = Text(text.plain[start:end], style=text.style, end="")
-    for span in text.spans:
-        if span.end > start and span.start < end:
-            piece.stylize(span.style, max(span.start, start) - start, min(span.end, end) - start)
-    return piece
