@@ -23,18 +23,18 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
 from reader.links import Location
 from reader.model import Article, Block, ReadingPosition
 from reader.ui.annotating import Annotating
+from reader.ui.article_header import ArticleHeader
 from reader.ui.article_life import ArticleLife
 from reader.ui.article_view import ArticleView
 from reader.ui.exporting import Exporting
 from reader.ui.links import Links
 from reader.ui.notes_pane import HighlightList, NotesPane
 from reader.ui.search import Search
-from reader.ui.text import plain
 
 if TYPE_CHECKING:
     from textual.widgets import Input
@@ -44,34 +44,6 @@ if TYPE_CHECKING:
     from reader.storage import StoreError
 
 PANE_MIN_WIDTH = 110
-
-
-class ArticleHeader(Horizontal):
-    """Title on the left, where the reader is on the right."""
-
-    DEFAULT_CSS = """
-    ArticleHeader {
-        height: 1;
-        dock: top;
-        background: $panel;
-        color: $foreground;
-        #title { width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap;
-                 text-overflow: ellipsis; }
-        #where { width: auto; color: $text-muted; padding: 0 1; }
-    }
-    """
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self._title = title
-
-    def compose(self) -> ComposeResult:
-        yield Static(plain(self._title), id="title")
-        yield Static("", id="where")
-
-    def show_position(self, text: str) -> None:
-        """Show the reading position (plain text)."""
-        self.query_one("#where", Static).update(plain(text))
 
 
 class ReadingScreen(Screen[None]):
