@@ -91,6 +91,30 @@ def test_the_model_depends_on_nothing_of_reader() -> None:
     assert offenders == []
 
 
+MAX_MODULE_LINES = 600
+MAX_CLASS_LINES = 500
+
+
+def test_modules_and_classes_stay_small_enough_to_read() -> None:
+    """One room per feature: the reading screen was once one class of 1,200 lines that
+    every new feature landed in."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "reader").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        source = path.read_text(encoding="utf-8")
+        lines = len(source.splitlines())
+        if lines > MAX_MODULE_LINES:
+            offenders.append(f"{relative}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef):
+                length = (node.end_lineno or node.lineno) - node.lineno
+                if length > MAX_CLASS_LINES:
+                    offenders.append(f"{relative}: class {node.name} of {length} lines")
+    assert offenders == []
+
+
 def test_opening_an_article_does_not_import_the_screens_it_does_not_show() -> None:
     """Start-up cost: the editors, the link picker and the library load when first used."""
     import subprocess
