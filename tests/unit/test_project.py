@@ -91,6 +91,53 @@ def test_the_model_depends_on_nothing_of_reader() -> None:
     assert offenders == []
 
 
+# The layers of README's "Layout", in order: a module imports from its own layer and those
+# before it. The longest matching prefix decides a module's layer.
+LAYERS = {
+    "reader": 0,  # the package itself: its version
+    "reader.model": 0,
+    **dict.fromkeys(
+        (
+            "reader.documents",
+            "reader.layout",
+            "reader.column",
+            "reader.selection",
+            "reader.navigation",
+            "reader.anchoring",
+            "reader.links",
+            "reader.export",
+            "reader.paths",
+        ),
+        1,
+    ),
+    **dict.fromkeys(("reader.storage", "reader.store", "reader.recovery"), 2),
+    **dict.fromkeys(
+        ("reader.annotations", "reader.library", "reader.link_index", "reader.importer"), 3
+    ),
+    "reader.ui": 4,
+    **dict.fromkeys(("reader.cli", "reader.lifeline", "reader.__main__"), 5),
+}
+# storage.py needs nothing of reader; export writes its files with its atomic writes.
+ACROSS = {("reader.export", "reader.storage")}
+
+
+def _layer(module: str) -> tuple[str, int]:
+    prefix = max((p for p in LAYERS if module == p or module.startswith(p + ".")), key=len)
+    return prefix, LAYERS[prefix]
+
+
+def test_each_module_imports_only_its_own_layer_and_those_before_it() -> None:
+    offenders = []
+    for relative, name in _imports():
+        if not _is(name, "reader"):
+            continue
+        module = relative.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        (own, layer), (other, needed) = _layer(module), _layer(name)
+        if needed > layer and (own, other) not in ACROSS:
+            offenders.append(f"{relative} imports {name}")
+    assert offenders == []
+
+
 MAX_MODULE_LINES = 600
 MAX_CLASS_LINES = 500
 
