@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from reader.anchoring import describe, locate
-from reader.model import Article, Colour, CrossLink, Highlight
-from reader.store import Store, now
+from reader.model import Article, Colour, CrossLink, Highlight, now
+from reader.store import Store
 
 UNDO_DEPTH = 100
 
@@ -183,6 +183,18 @@ class Annotations:
     def orphans(self) -> list[Placed]:
         """Highlights that could not be placed."""
         return [p for p in self._order if p.orphan]
+
+    def saved(self) -> list[Highlight]:
+        """The article's highlights as saved (what an export writes)."""
+        return self.store.highlights(self.article.id)
+
+    def links(self) -> list[CrossLink]:
+        """Every cross-link with an end in this article, as saved."""
+        return self.store.links_of(self.article.id)
+
+    def all_tags(self) -> list[str]:
+        """Every tag in use in the library, the most used first (suggestions for tags)."""
+        return self.store.all_tags()
 
     # --- changing -----------------------------------------------------------------------
 

@@ -18,7 +18,8 @@ from reader import __version__
 from reader.documents import DocumentError, check_readable, is_article_file
 from reader.layout import visible
 from reader.paths import Paths, resolve, seed_library
-from reader.store import Store, StoreError, parse_database, recovery_files
+from reader.storage import StoreError, recovery_files
+from reader.store import Store, parse_database
 
 if TYPE_CHECKING:
     from reader.ui.app import ReaderApp

@@ -510,7 +510,7 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
     Never over a symbolic link, or over a file that reader's export did not write, whatever
     ``force`` says; an earlier export is replaced only with ``force``.
     """
-    from reader.store import StoreError, atomic_write
+    from reader.storage import StoreError, atomic_write
 
     if path.is_symlink():
         raise ExportError(f"{path} is a symbolic link; not following it")

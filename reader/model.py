@@ -16,6 +16,12 @@ from pathlib import Path
 BLOCK_SEPARATOR = "\n\n"
 
 
+def now() -> str:
+    """The current time as ISO 8601 UTC, to the second (how highlights, links and notes
+    record when they were made)."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 class BlockKind(StrEnum):
     """What a block is, which decides how it is drawn."""
 
@@ -255,6 +261,10 @@ class CrossLink:
     created: str = ""
 
 
-def now() -> str:
-    """The current time as ISO 8601 UTC, to the second."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+@dataclass(frozen=True, slots=True)
+class ReadingPosition:
+    """Where the reader was in an article: the block, its offset, and the share read."""
+
+    block: int
+    offset: int
+    progress: float

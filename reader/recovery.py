@@ -17,19 +17,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from reader.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
+from reader.storage import (
     DamagedError,
     Data,
     StoreError,
     atomic_write,
     lock_for,
-    parse_database,
     recovery_files,
-    schema_of,
     serialise,
 )
+from reader.store import MIGRATIONS, SCHEMA_VERSION, parse_database, schema_of
 
 HIGHLIGHTS = "highlights/"
 

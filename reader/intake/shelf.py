@@ -138,7 +138,7 @@ def write_new(
     case-blind file system would see it). The file appears whole or not at all.
     """
     from reader.export import safe_filename
-    from reader.store import StoreError, atomic_write
+    from reader.storage import StoreError, atomic_write
 
     lock = lock or threading.Lock()
     taken = set() if taken is None else taken

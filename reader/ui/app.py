@@ -17,15 +17,16 @@ from textual.screen import Screen
 from reader.annotations import Annotations
 from reader.documents import DocumentError, open_article
 from reader.layout import editable
-from reader.library import scan
+from reader.library import Library, scan
 from reader.links import History, Location, Place, same_file
-from reader.model import Article
-from reader.store import ReadingPosition, Store, StoreError
+from reader.model import Article, ReadingPosition
+from reader.store import Store, StoreError
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
+    from reader.link_index import Candidate
     from reader.ui.library_screen import LibraryScreen
 
 # The library, help and editor screens are imported when first shown: opening an article
@@ -150,6 +151,27 @@ class ReaderApp(App[None]):
         if self.library_path is not None:
             return self.library_path
         return self.article_path.parent if self.article_path is not None else None
+
+    def scan_library(self) -> Library | None:
+        """The library folder's articles (titles from the store's cache), or None when there
+        is no library folder or it cannot be read."""
+        folder = self.library_folder
+        if folder is None:
+            return None
+        try:
+            return scan(folder, self.store)
+        except DocumentError:
+            return None
+
+    def link_candidates(self) -> list[Candidate]:
+        """Every passage of the library a link can lead to (slow: for a worker thread).
+
+        Raises DocumentError when the library folder cannot be read.
+        """
+        from reader.link_index import build_index
+
+        folder = self.library_folder
+        return [] if folder is None else build_index(folder, self.store)
 
     # --- jumps and history -----------------------------------------------------------------
 

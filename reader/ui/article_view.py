@@ -1,60 +1,33 @@
-"""The article view: one Line-API widget that draws an article of any length.
+"""The article view: one Line-API widget that shows an article of any length, and what
+the reader makes on it: highlights, link marks, search matches and the selection.
 
-Its cost follows the screen, not the document: blocks are wrapped only when they come into
-view, their wrapped lines and rendered strips are cached per block, and a Fenwick tree of
-block heights (estimated until a block is wrapped) maps any line of a 40,000-paragraph
-book to its block in O(log n). The cursor is a block index; the view posts
-:class:`ArticleView.CursorMoved` when it changes and never touches the store.
+Scrolling, the block cursor and the column it moves in are its base's
+(:class:`~reader.ui.column_view.ColumnView`); how a block is drawn is
+:mod:`reader.ui.article_paint`'s; how a selection grows is :mod:`reader.selection`'s. The
+view binds every key (in the order the help lists them), keeps what is drawn over the
+text, and posts messages up (:class:`ArticleView.CursorMoved`, the selection, ] and [);
+it never touches the store.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.layout import HeightIndex, estimate_lines, visible, wrap
-from reader.model import Article, Block, BlockKind, SpanKind
-from reader.navigation import (
-    next_sentence_end,
-    next_sentence_start,
-    next_word_end,
-    next_word_start,
-    previous_word_end,
-    trim,
-)
-
-MAX_COLUMN = 84
-GUTTER = 3
-CURSOR_MARK = "▌"
-NOTE_MARK = "✎"
-LINK_MARK = "⇄"
+from reader import selection
+from reader.model import Article, Block
+from reader.ui.article_paint import Decor, Mark, paint_block
+from reader.ui.column_view import ColumnView
 
 
-@dataclass(frozen=True, slots=True)
-class _Shape:
-    """How a block is laid out: cells before the text on the first and later lines."""
-
-    indent: int
-    first: str
-    rest: str
-    words: bool = True
-
-
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ColumnView, can_focus=True):
     """A scrollable, cursor-driven view of an :class:`~reader.model.Article`."""
 
     HELP_TITLE = "Reading"
@@ -156,19 +129,6 @@ class ArticleView(ScrollView, can_focus=True):
     }
     """
 
-    class CursorMoved(Message):
-        """The cursor moved to another block."""
-
-        def __init__(self, view: ArticleView, index: int) -> None:
-            super().__init__()
-            self.view = view
-            self.index = index
-
-        @property
-        def control(self) -> ArticleView:
-            """The view whose cursor moved."""
-            return self.view
-
     class SelectionChanged(Message):
         """A selection started, changed or ended (``span`` is None when it ended)."""
 
@@ -194,318 +154,23 @@ class ArticleView(ScrollView, can_focus=True):
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
-        super().__init__(name=name, id=id, classes=classes)
-        self.article = article
-        self.cursor = 0
-        self._heights = HeightIndex()
-        self._exact = bytearray()
-        self._lines: dict[int, list[tuple[int, int]]] = {}
-        self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(1024)
-        self._text_width = 0
-        self._laid_out_width = -1  # the widget width the column was last computed for
-        self._left = 0
+        super().__init__(article, name=name, id=id, classes=classes)
         self._matches: list[int] = []
         self._match_length = 0
         self._current_match = -1
-        self._pending_end = False
-        self._pending_cursor: int | None = None
         # Highlights to draw: per block, (start, end, colour, has note, id) in text offsets.
-        self._marks: dict[int, tuple[tuple[int, int, str, bool, str], ...]] = {}
+        self._marks: dict[int, tuple[Mark, ...]] = {}
         self._linked: frozenset[int] = frozenset()
         self.current_highlight: str | None = None
         self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
         self._mouse_from: int | None = None
         self._dragged = False
-        for index in range(len(article.blocks)):
-            self._add_height(index)
-
-    # --- geometry -------------------------------------------------------------------------
-
-    def _shape(self, block: Block) -> _Shape:
-        kind = block.kind
-        if kind is BlockKind.QUOTE:
-            bar = "│ " * max(1, block.level)
-            return _Shape(len(bar), bar, bar)
-        if kind is BlockKind.ITEM:
-            depth = max(0, block.level - 1) * 3
-            width = max(3, len(block.marker) + 1)
-            first = " " * depth + block.marker.rjust(width - 1) + " " if block.marker else ""
-            return _Shape(depth + width, first or " " * (depth + width), " " * (depth + width))
-        if kind is BlockKind.CODE:
-            pad = "  " + "  " * block.level
-            return _Shape(len(pad), pad, pad, words=False)
-        return _Shape(0, "", "")
-
-    def _gap(self, index: int) -> int:
-        blocks = self.article.blocks
-        if index + 1 >= len(blocks):
-            return 0
-        this, after = blocks[index], blocks[index + 1]
-        if this.kind is BlockKind.ITEM and after.kind is BlockKind.ITEM:
-            return 0
-        return 1
-
-    def _block_width(self, block: Block) -> int:
-        return max(8, self._text_width - self._shape(block).indent)
-
-    def _add_height(self, index: int) -> None:
-        block = self.article.blocks[index]
-        width = self._block_width(block) if self._text_width else 72
-        self._heights.append(estimate_lines(block.text, width) + self._gap(index))
-        self._exact.append(0)
-
-    def _wrapped(self, index: int) -> list[tuple[int, int]]:
-        """Wrapped line ranges of block ``index``; makes its height exact."""
-        lines = self._lines.get(index)
-        if lines is None:
-            block = self.article.blocks[index]
-            shape = self._shape(block)
-            lines = wrap(block.text, self._block_width(block), words=shape.words)
-            self._lines[index] = lines
-            height = len(lines) + self._gap(index)
-            top = self._heights.prefix(index)
-            delta = self._heights.set(index, height)
-            self._exact[index] = 1
-            if delta:
-                self._height_changed(top, delta)
-        return lines
-
-    def _height_changed(self, top: int, delta: int) -> None:
-        """Keep what the reader is looking at in place when a block above it resizes."""
-        self.virtual_size = Size(self.scrollable_content_region.width, self._heights.total)
-        if top < self.scroll_offset.y:
-            self.set_reactive(ScrollView.scroll_y, max(0.0, self.scroll_y + delta))
-            self.set_reactive(ScrollView.scroll_target_y, self.scroll_y)
-
-    def _relayout(self) -> None:
-        """Recompute the column for the current width (after a resize)."""
-        width = self.scrollable_content_region.width
-        self._laid_out_width = width
-        column = min(MAX_COLUMN, max(20, width - 2))
-        text_width = max(12, column - GUTTER)
-        self._left = max(0, (width - column) // 2)
-        if text_width == self._text_width:
-            return
-        anchor = self.cursor
-        self._text_width = text_width
-        self._lines.clear()
-        self._strips.clear()
-        heights = HeightIndex()
-        for index, block in enumerate(self.article.blocks):
-            heights.append(estimate_lines(block.text, self._block_width(block)) + self._gap(index))
-        self._heights = heights
-        self._exact = bytearray(len(self.article.blocks))
-        self.virtual_size = Size(width, heights.total)
-        if self.article.blocks:
-            self._settle(self._heights.prefix(anchor))
-            self._scroll_to_block(anchor, top=True)
-
-    def _settle(self, top: int) -> None:
-        """Wrap every block that will show from line ``top`` on, so heights are exact.
-
-        Wrapping a block can change its height and so bring more blocks into view; repeat
-        until nothing on screen is an estimate any more.
-        """
-        if not self.article.blocks or not self._text_width:
-            return
-        height = self.size.height or 1
-        count = len(self.article.blocks)
-        while True:
-            # Near the end the view cannot scroll past the last screenful.
-            top = max(0, min(top, self._heights.total - height))
-            index = self._heights.find(top)
-            end = top + height
-            changed = False
-            while index < count and self._heights.prefix(index) < end:
-                if not self._exact[index]:
-                    self._wrapped(index)
-                    changed = True
-                index += 1
-            if not changed:
-                return
-
-    # --- growing article -----------------------------------------------------------------
-
-    def blocks_added(self, first: int) -> None:
-        """Blocks from ``first`` on were appended to the article (progressive loading)."""
-        if first > 0:
-            # The gap after the previous last block depends on what follows it.
-            self._lines.pop(first - 1, None)
-            self._exact[first - 1] = 0
-            block = self.article.blocks[first - 1]
-            width = self._block_width(block) if self._text_width else 72
-            self._heights.set(first - 1, estimate_lines(block.text, width) + self._gap(first - 1))
-            self._strips.discard(first - 1)
-        for index in range(first, len(self.article.blocks)):
-            self._add_height(index)
-        self.virtual_size = Size(self.scrollable_content_region.width, self._heights.total)
-        if self._pending_cursor is not None and self._pending_cursor < len(self.article.blocks):
-            target, self._pending_cursor = self._pending_cursor, None
-            self.move_to(target, top=True)
-        elif self._pending_end:
-            self.move_to(len(self.article.blocks) - 1, keep_pending=True)
-        else:
-            self.refresh()
-
-    # --- cursor -------------------------------------------------------------------------
-
-    def restore(self, index: int) -> None:
-        """Put the cursor on block ``index`` now, or as soon as it has loaded."""
-        if index < len(self.article.blocks):
-            self.move_to(index, top=True)
-        elif not self.article.complete:
-            self._pending_cursor = index
-        elif self.article.blocks:
-            self.move_to(len(self.article.blocks) - 1, top=True)
-
-    def move_to(self, index: int, *, top: bool = False, keep_pending: bool = False) -> None:
-        """Move the cursor to block ``index`` and scroll it into view."""
-        if not self.article.blocks:
-            return
-        if not keep_pending:
-            self._pending_end = False
-            self._pending_cursor = None
-        index = max(0, min(index, len(self.article.blocks) - 1))
-        previous = self.cursor
-        self.cursor = index
-        self._strips.discard(previous)
-        self._strips.discard(index)
-        self._scroll_to_block(index, top=top)
-        self.refresh()
-        if previous != index or top:
-            self.post_message(self.CursorMoved(self, index))
-
-    def _scroll_to_block(self, index: int, *, top: bool = False) -> None:
-        if not self._text_width:
-            return
-        self._wrapped(index)
-        view_top = int(self.scroll_offset.y)
-        target = self._target_for(index, view_top, top)
-        if target is None:
-            return
-        # Wrapping what will show above the block can move it; aim again until it stays.
-        for _ in range(8):
-            self._settle(target)
-            again = self._target_for(index, view_top, top)
-            if again is None or again == target:
-                break
-            target = again
-        self._scroll_lines(target)
-
-    def _target_for(self, index: int, view_top: int, top: bool) -> int | None:
-        """Where to scroll so block ``index`` shows, or None if it already does."""
-        block_top = self._heights.prefix(index)
-        block_height = len(self._wrapped(index))
-        view_height = max(1, self.size.height)
-        if top or block_top < view_top:
-            return max(0, block_top - (1 if index else 0))
-        if block_top + block_height > view_top + view_height:
-            target = block_top + block_height - view_height
-            return max(0, min(target, block_top - 1 if index else 0))
-        return None
-
-    def _scroll_lines(self, y: int) -> None:
-        self._settle(y)
-        self.scroll_to(y=y, animate=False, immediate=True)
-        self._settle(int(self.scroll_offset.y))
-
-    def _cursor_bottom_hidden(self) -> bool:
-        lines = self._wrapped(self.cursor)
-        bottom = self._heights.prefix(self.cursor) + len(lines)
-        return bottom > self.scroll_offset.y + self.size.height
-
-    def _cursor_top_hidden(self) -> bool:
-        self._wrapped(self.cursor)
-        return self._heights.prefix(self.cursor) < self.scroll_offset.y
-
-    def action_cursor_down(self) -> None:
-        """Next paragraph (or the rest of a paragraph taller than the screen)."""
-        if self.article.blocks and self._cursor_bottom_hidden() and self.size.height > 4:
-            self._scroll_lines(int(self.scroll_offset.y) + self.size.height - 2)
-            return
-        self.move_to(self.cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        """Previous paragraph (or the start of a paragraph taller than the screen)."""
-        if self.article.blocks and self._cursor_top_hidden() and self.size.height > 4:
-            top = self._heights.prefix(self.cursor)
-            self._scroll_lines(max(top, int(self.scroll_offset.y) - self.size.height + 2))
-            return
-        self.move_to(self.cursor - 1)
-
-    def action_first(self) -> None:
-        """First paragraph."""
-        self.move_to(0, top=True)
-
-    def action_last(self) -> None:
-        """Last paragraph, scrolled to the end of the text (follows the end while a long
-        book is still loading)."""
-        last = len(self.article.blocks) - 1
-        self.move_to(last)
-        self._pending_end = not self.article.complete
-        if last >= 0 and self._text_width and len(self._wrapped(last)) > self.size.height:
-            # A last paragraph taller than the screen: show where the text ends, as a pager
-            # does, not the top of a paragraph that may be a book long.
-            self._scroll_lines(max(0, self._heights.total - self.size.height))
-
-    def action_page_down(self) -> None:
-        """Scroll one screen down; the cursor goes to the first paragraph in view."""
-        self._page(+1)
-
-    def action_page_up(self) -> None:
-        """Scroll one screen up; the cursor goes to the first paragraph in view."""
-        self._page(-1)
-
-    def _page(self, direction: int) -> None:
-        if not self.article.blocks:
-            return
-        self._pending_end = False
-        self._pending_cursor = None
-        step = max(1, self.size.height - 2)
-        before = int(self.scroll_offset.y)
-        self._scroll_lines(max(0, before + direction * step))
-        after = int(self.scroll_offset.y)
-        if after == before:
-            target = len(self.article.blocks) - 1 if direction > 0 else 0
-        else:
-            target = self._heights.find(after)
-            partly_above = self._heights.prefix(target) < after
-            if (
-                partly_above
-                and target + 1 < len(self.article.blocks)
-                and self._heights.prefix(target + 1) < after + self.size.height
-            ):
-                target += 1
-        previous, self.cursor = self.cursor, target
-        self._strips.discard(previous)
-        self._strips.discard(target)
-        if after == before:
-            self._scroll_to_block(target)
-        self.refresh()
-        if previous != target:
-            self.post_message(self.CursorMoved(self, target))
-
-    def action_next_heading(self) -> None:
-        """Next heading."""
-        headings = self.article.headings
-        position = bisect_left(headings, self.cursor + 1)
-        if position < len(headings):
-            self.move_to(headings[position], top=True)
-
-    def action_previous_heading(self) -> None:
-        """Previous heading."""
-        headings = self.article.headings
-        position = bisect_left(headings, self.cursor) - 1
-        if position >= 0:
-            self.move_to(headings[position], top=True)
 
     # --- highlights -------------------------------------------------------------------
 
-    def set_highlights(
-        self, spans: list[tuple[int, int, str, bool, str]], current: str | None = None
-    ) -> None:
+    def set_highlights(self, spans: list[Mark], current: str | None = None) -> None:
         """Show highlights: ``(start, end, colour, has_note, id)`` in text offsets."""
-        marks: dict[int, list[tuple[int, int, str, bool, str]]] = {}
+        marks: dict[int, list[Mark]] = {}
         blocks = self.article.blocks
         for span in spans:
             start, end = span[0], span[1]
@@ -566,7 +231,7 @@ class ArticleView(ScrollView, can_focus=True):
         if self._selection is None:
             return None
         anchor, head = self._selection
-        return trim(self.article.text, min(anchor, head), max(anchor, head))
+        return selection.trim(self.article.text, min(anchor, head), max(anchor, head))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action.startswith("select_"):
@@ -597,56 +262,22 @@ class ArticleView(ScrollView, can_focus=True):
         """Start selecting inside the paragraph: the first word, to grow with w, s, j."""
         if not self.article.blocks:
             return
-        block = self.article.blocks[self.cursor]
-        text = self.article.text
-        self._set_selection(block.start, next_word_end(text, block.start, block.end))
-
-    def _head_limits(self) -> tuple[int, int]:
-        assert self._selection is not None
-        head = self._selection[1]
-        block = self.article.blocks[self.article.block_at(head)]
-        return block.start, block.end
+        self._set_selection(*selection.first_word(self.article, self.cursor))
 
     def action_select_word(self) -> None:
         """Move the moving end of the selection forward by a word."""
         assert self._selection is not None
-        anchor, head = self._selection
-        _, end = self._head_limits()
-        text = self.article.text
-        if head < anchor:
-            self._set_selection(anchor, min(anchor, next_word_start(text, head, end)))
-        else:
-            self._set_selection(anchor, next_word_end(text, head, end))
+        self._set_selection(*selection.word_forward(self.article, *self._selection))
 
     def action_select_word_back(self) -> None:
         """Move the moving end of the selection back by a word."""
         assert self._selection is not None
-        anchor, head = self._selection
-        start, _ = self._head_limits()
-        text = self.article.text
-        if head > anchor:
-            new = previous_word_end(text, head, start)
-            if new <= anchor:
-                new = next_word_end(text, anchor, head)  # keep at least one word
-            self._set_selection(anchor, new)
-        else:
-            index = head
-            while index > start and text[index - 1].isspace():
-                index -= 1
-            while index > start and not text[index - 1].isspace():
-                index -= 1
-            self._set_selection(anchor, index)
+        self._set_selection(*selection.word_back(self.article, *self._selection))
 
     def action_select_sentence(self) -> None:
         """Move the moving end of the selection forward by a sentence."""
         assert self._selection is not None
-        anchor, head = self._selection
-        _, end = self._head_limits()
-        text = self.article.text
-        if head < anchor:
-            self._set_selection(anchor, min(anchor, next_sentence_start(text, head, end)))
-        else:
-            self._set_selection(anchor, next_sentence_end(text, head, end))
+        self._set_selection(*selection.sentence_forward(self.article, *self._selection))
 
     def action_select_swap(self) -> None:
         """Swap the ends: w, b and s then move the other end."""
@@ -657,21 +288,16 @@ class ArticleView(ScrollView, can_focus=True):
     def action_select_down(self) -> None:
         """Grow the selection to the end of the next paragraph."""
         assert self._selection is not None
-        anchor, head = self._selection
-        index = self.article.block_at(max(anchor, head - 1) if head > anchor else head)
-        if index + 1 < len(self.article.blocks):
-            target = self.article.blocks[index + 1]
-            self._set_selection(min(anchor, head), target.end)
+        grown = selection.paragraph_down(self.article, *self._selection)
+        if grown is not None:
+            self._set_selection(*grown)
 
     def action_select_up(self) -> None:
         """Shrink the selection to the end of the previous paragraph."""
         assert self._selection is not None
-        anchor, head = self._selection
-        low, high = min(anchor, head), max(anchor, head)
-        index = self.article.block_at(max(low, high - 1))
-        first = self.article.block_at(low)
-        if index > first:
-            self._set_selection(low, self.article.blocks[index - 1].end)
+        shrunk = selection.paragraph_up(self.article, *self._selection)
+        if shrunk is not None:
+            self._set_selection(*shrunk)
 
     def action_select_cancel(self) -> None:
         """Stop selecting."""
@@ -704,10 +330,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips.clear()
         self.move_to(index)
         # A long block: bring the match's own line into view.
-        lines = self._wrapped(index)
-        relative = offset - self.article.blocks[index].start
-        line = max(0, bisect_left([start for start, _ in lines], relative + 1) - 1)
-        y = self._heights.prefix(index) + line
+        y = self.column.line_of(offset)
         if not self.scroll_offset.y <= y < self.scroll_offset.y + self.size.height:
             self._scroll_lines(max(0, y - self.size.height // 3))
         self.refresh()
@@ -717,42 +340,9 @@ class ArticleView(ScrollView, can_focus=True):
         """Index of the current search match, or -1."""
         return self._current_match
 
-    # --- events -------------------------------------------------------------------------
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._relayout()
-
-    def on_mount(self) -> None:
-        self._relayout()
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._settle(int(new_value))
-
     def offset_at(self, x: int, y: int) -> int | None:
         """The text offset under the cell ``(x, y)`` of the widget, or None past the end."""
-        if not self.article.blocks or not self._text_width:
-            return None
-        line = int(self.scroll_offset.y) + y
-        if line >= self._heights.total:
-            return None
-        index = self._heights.find(line)
-        block = self.article.blocks[index]
-        lines = self._wrapped(index)
-        row = line - self._heights.prefix(index)
-        if row >= len(lines):
-            return block.end
-        start, end = lines[row]
-        shape = self._shape(block)
-        column = x - self._left - GUTTER - len(shape.first if row == 0 else shape.rest)
-        if column <= 0:
-            return block.start + start
-        used = 0
-        for position in range(start, end):
-            used += cell_len(block.text[position])
-            if used > column:
-                return block.start + position
-        return block.start + end
+        return self.column.offset_at(int(self.scroll_offset.y) + y, x)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         if event.button != 1:
@@ -785,62 +375,49 @@ class ArticleView(ScrollView, can_focus=True):
 
     # --- rendering ------------------------------------------------------------------------
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        if self.scrollable_content_region.width != self._laid_out_width:
-            # The first frame of the app's first screen is drawn before its Resize event is
-            # handled: wrap for the width being drawn, not the width at mount (zero).
-            self._relayout()
-        # Make every height on screen exact before drawing, so no line moves mid-frame.
-        self._settle(int(self.scroll_offset.y))
-        return super().render_lines(crop)
-
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
-        line = int(self.scroll_offset.y) + y
-        blocks = self.article.blocks
-        if not blocks or line >= self._heights.total or not self._text_width:
-            return Strip.blank(width, base)
-        index = self._heights.find(line)
-        strips = self._block_strips(index, width, base)
-        row = line - self._heights.prefix(index)
-        if row < len(strips):
-            return strips[row]
-        return Strip.blank(width, base)
-
     def _block_strips(self, index: int, width: int, base: Style) -> Sequence[Strip]:
-        is_cursor = index == self.cursor
+        decor = self._decor(index)
+        key = (width, self.column.left, decor)
+        cached = self._strips.get(index)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        strips = paint_block(
+            self.column,
+            index,
+            decor,
+            width=width,
+            base=base,
+            style=self.get_component_rich_style,
+            console=self.app.console,
+        )
+        self._strips[index] = (key, strips)
+        return strips
+
+    def _decor(self, index: int) -> Decor:
+        """What to draw on block ``index`` besides its text."""
         block = self.article.blocks[index]
-        match_key = self._match_key(block)
         marks = self._marks.get(index, ())
         current = self.current_highlight
         if not any(mark[4] == current for mark in marks):
             current = None
-        key = (
-            width,
-            self._left,
-            is_cursor,
-            match_key,
+        matches: tuple[int, ...] = ()
+        current_match = -1
+        if self._matches:
+            low = bisect_left(self._matches, block.start - self._match_length + 1)
+            high = bisect_left(self._matches, block.end)
+            matches = tuple(self._matches[low:high])
+            if low <= self._current_match < high:
+                current_match = self._current_match - low
+        return Decor(
+            index == self.cursor,
             marks,
             current,
             self._selection_in(block),
+            matches,
+            current_match,
+            self._match_length,
             index in self._linked,
         )
-        cached = self._strips.get(index)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        lines = self._wrapped(index)
-        strips = self._render_block(index, block, lines, width, base, is_cursor)
-        self._strips[index] = (key, strips)
-        return strips
-
-    def _match_key(self, block: Block) -> tuple:
-        if not self._matches:
-            return ()
-        low = bisect_left(self._matches, block.start - self._match_length + 1)
-        high = bisect_left(self._matches, block.end)
-        current = self._current_match if low <= self._current_match < high else -1
-        return (low, high, current)
 
     def _selection_in(self, block: Block) -> tuple[int, int] | None:
         if self._selection is None:
@@ -849,157 +426,3 @@ class ArticleView(ScrollView, can_focus=True):
         if high <= block.start or low >= block.end:
             return None
         return max(low, block.start) - block.start, min(high, block.end) - block.start
-
-    def _styled(self, block: Block, index: int) -> Text:
-        style = self.get_component_rich_style
-        text = Text(visible(block.text), end="", no_wrap=True)
-        if block.kind is BlockKind.HEADING:
-            level = min(3, max(1, block.level))
-            text.stylize(style(f"article-view--h{level}"))
-        elif block.kind is BlockKind.QUOTE:
-            text.stylize(style("article-view--quote"))
-        elif block.kind is BlockKind.CODE:
-            text.stylize(style("article-view--code"))
-        for span in block.spans:
-            if span.kind is SpanKind.EMPHASIS:
-                text.stylize(Style(italic=True), span.start, span.end)
-            elif span.kind is SpanKind.STRONG:
-                text.stylize(Style(bold=True), span.start, span.end)
-            elif span.kind is SpanKind.CODE:
-                text.stylize(style("article-view--code"), span.start, span.end)
-            elif span.kind is SpanKind.STRIKE:
-                text.stylize(Style(strike=True), span.start, span.end)
-            elif span.kind is SpanKind.LINK:
-                text.stylize(style("article-view--link"), span.start, span.end)
-        for start, end, colour, _note, highlight_id in self._marks.get(index, ()):
-            low, high = max(0, start - block.start), min(len(block.text), end - block.start)
-            text.stylize(style(f"article-view--hl-{colour}"), low, high)
-            if highlight_id == self.current_highlight:
-                # Only the text style: the component's colours would hide the highlight's.
-                marked = style("article-view--current-highlight")
-                emphasis = Style(underline=marked.underline, bold=marked.bold)
-                text.stylize(emphasis, low, high)
-        selected = self._selection_in(block)
-        if selected is not None:
-            text.stylize(style("article-view--selection"), *selected)
-        if self._matches:
-            low = bisect_left(self._matches, block.start - self._match_length + 1)
-            high = bisect_left(self._matches, block.end)
-            for number in range(low, high):
-                start = self._matches[number] - block.start
-                name = (
-                    "article-view--match-current"
-                    if number == self._current_match
-                    else "article-view--match"
-                )
-                text.stylize(style(name), max(0, start), start + self._match_length)
-        return text
-
-    def _note_rows(self, block: Block, lines: list[tuple[int, int]], index: int) -> set[int]:
-        """Rows of the block where a highlight with a note starts (row 0 if it began above)."""
-        rows = set()
-        for start, _end, _colour, has_note, _id in self._marks.get(index, ()):
-            if has_note:
-                relative = max(0, start - block.start)
-                row = bisect_left([line[0] for line in lines], relative + 1) - 1
-                rows.add(max(0, row))
-        return rows
-
-    def _render_block(
-        self,
-        index: int,
-        block: Block,
-        lines: list[tuple[int, int]],
-        width: int,
-        base: Style,
-        is_cursor: bool,
-    ) -> _Rows:
-        """The block's rows, each drawn when first asked for (a 2 MB paragraph has
-        25,000 of them, and only a screenful is ever shown at once)."""
-        console = self.app.console
-        style = self.get_component_rich_style
-        line_style = base + style("article-view--cursor") if is_cursor else base
-        text = self._styled(block, index)
-        noted = self._note_rows(block, lines, index)
-        shape = self._shape(block)
-        column = GUTTER + self._text_width
-        left = Segment(" " * self._left, base)
-        mark = Segment(
-            CURSOR_MARK if is_cursor else " ",
-            base + style("article-view--cursor-mark") if is_cursor else base,
-        )
-        blank_gutter = Segment(" " * (GUTTER - 1), base)
-        note_gutter = Segment(
-            NOTE_MARK + " " * (GUTTER - 2), base + style("article-view--note-mark")
-        )
-        link_gutter = Segment(
-            LINK_MARK + " " * (GUTTER - 2), base + style("article-view--link-mark")
-        )
-        link_row = None
-        if index in self._linked:
-            link_row = next((n for n in range(len(lines)) if n not in noted), None)
-        prefix_style = line_style + style(
-            "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
-        )
-
-        def render_row(number: int) -> Strip:
-            if number >= len(lines):
-                return Strip.blank(width, base)
-            start, end = lines[number]
-            prefix = shape.first if number == 0 else shape.rest
-            if number in noted:
-                gutter = note_gutter
-            elif number == link_row:
-                gutter = link_gutter
-            else:
-                gutter = blank_gutter
-            segments = [left, mark, gutter]
-            if prefix:
-                segments.append(Segment(prefix, prefix_style))
-            piece = _slice(text, start, end)
-            piece.stylize_before(line_style)
-            segments.extend(piece.render(console))
-            used = self._left + GUTTER + len(prefix) + piece.cell_len
-            fill = self._left + column - used
-            if fill > 0:
-                segments.append(Segment(" " * fill, line_style))
-                used += fill
-            if width > used:
-                segments.append(Segment(" " * (width - used), base))
-            return Strip(segments).crop_extend(0, width, base)
-
-        return _Rows(render_row, len(lines) + self._gap(index))
-
-
-class _Rows(Sequence[Strip]):
-    """A block's rows, drawn on first use and kept."""
-
-    def __init__(self, render: Callable[[int], Strip], length: int) -> None:
-        self._render = render
-        self._length = length
-        self._done: dict[int, Strip] = {}
-
-    def __len__(self) -> int:
-        return self._length
-
-    def __getitem__(self, row):  # type: ignore[override]
-        if isinstance(row, slice):
-            return [self[i] for i in range(*row.indices(self._length))]
-        if row < 0:
-            row += self._length
-        if not 0 <= row < self._length:
-            raise IndexError(row)
-        strip = self._done.get(row)
-        if strip is None:
-            strip = self._done[row] = self._render(row)
-        return strip
-
-
-def _slice(text: Text, start: int, end: int) -> Text:
-    """``text[start:end]`` without copying the whole text (Rich's slice divides it all,
-    which made drawing a long paragraph quadratic)."""
-    piece = Text(text.plain[start:end], style=text.style, end="")
-    for span in text.spans:
-        if span.end > start and span.start < end:
-            piece.stylize(span.style, max(span.start, start) - start, min(span.end, end) - start)
-    return piece

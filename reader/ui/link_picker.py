@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -17,8 +17,7 @@ from textual.widgets.option_list import Option
 
 from reader.documents import DocumentError
 from reader.layout import visible
-from reader.link_index import Candidate, build_index, rank
-from reader.store import Store
+from reader.link_index import Candidate, rank
 from reader.ui.fields import SafeInput
 from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.note_editor import _EDITOR_CSS, _excerpt
@@ -195,7 +194,11 @@ class TextPrompt(ModalScreen[str | None]):
 
 
 class LinkPicker(ModalScreen[Candidate | None]):
-    """Search the whole library as you type; enter links to the passage chosen."""
+    """Search the whole library as you type; enter links to the passage chosen.
+
+    ``load`` reads every candidate of the library (in a worker thread; it may raise
+    DocumentError): the picker is given it, and never reads the store itself.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="picker-cancel"),
@@ -210,10 +213,9 @@ class LinkPicker(ModalScreen[Candidate | None]):
     """
     )
 
-    def __init__(self, folder: Path, store: Store, source: str) -> None:
+    def __init__(self, load: Callable[[], list[Candidate]], source: str) -> None:
         super().__init__()
-        self.folder = folder
-        self.store = store
+        self.load = load
         self.source = source
         self._candidates: list[Candidate] = []
         self._shown: list[Candidate] = []
@@ -242,7 +244,7 @@ class LinkPicker(ModalScreen[Candidate | None]):
     @work(thread=True, exclusive=True, group="picker-index")
     def _load(self) -> None:
         try:
-            candidates = build_index(self.folder, self.store)
+            candidates = self.load()
         except DocumentError as error:
             self.app.call_from_thread(self._failed, str(error))
             return

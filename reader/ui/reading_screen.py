@@ -1,124 +1,63 @@
-"""The reading screen: header, article view, search bar and key hints."""
+"""The reading screen: composes the header, the article, the notes pane and the key hints,
+and wires the features that act on them.
+
+Each feature keeps its keys and logic in a module of its own, held here as a small
+controller: :mod:`~reader.ui.search` (/, n, N), :mod:`~reader.ui.annotating` (h, a, A, t,
+1-5, d, u, r, [ ]), :mod:`~reader.ui.links` (follow, make, backlinks, history),
+:mod:`~reader.ui.exporting` (e) and :mod:`~reader.ui.article_life` (opening, loading a
+book, watching the file, the position). Textual dispatches a key only to the focused
+widget, its ancestors, the screen and the app, so the screen declares the features'
+bindings and hands each action to its feature; it routes the messages of the view and the
+pane the same way. Highlights change through the article's ``Annotations`` (a service,
+not the store); the article's note and the reading position go up to the app as messages.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import uuid
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer
 
-from reader.anchoring import describe, locate
-from reader.annotations import Annotations, Placed, clean_tags
-from reader.documents import DocumentError, load_article
-from reader.links import (
-    Location,
-    Place,
-    Target,
-    match_title,
-    read_more_items,
-    resolve_href,
-    same_file,
-    wiki_links,
-)
-from reader.model import Article, Block, Colour, CrossLink, LinkEnd
-from reader.navigation import find_all, next_match, previous_match
-from reader.store import ReadingPosition, StoreError, now
+from reader.links import Location
+from reader.model import Article, Block, ReadingPosition
+from reader.ui.annotating import Annotating
+from reader.ui.article_header import ArticleHeader
+from reader.ui.article_life import ArticleLife
 from reader.ui.article_view import ArticleView
-from reader.ui.link_choice import LinkChoice
-from reader.ui.notes_pane import Entry, HighlightList, NotesPane
-from reader.ui.text import plain
+from reader.ui.exporting import Exporting
+from reader.ui.links import Links
+from reader.ui.notes_pane import HighlightList, NotesPane
+from reader.ui.search import Search
 
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from reader.annotations import Annotations
+    from reader.links import Place
+    from reader.storage import StoreError
+
 PANE_MIN_WIDTH = 110
-
-SAVE_DELAY = 1.5
-
-
-class ArticleHeader(Horizontal):
-    """Title on the left, where the reader is on the right."""
-
-    DEFAULT_CSS = """
-    ArticleHeader {
-        height: 1;
-        dock: top;
-        background: $panel;
-        color: $foreground;
-        #title { width: 1fr; text-style: bold; padding: 0 1; text-wrap: nowrap;
-                 text-overflow: ellipsis; }
-        #where { width: auto; color: $text-muted; padding: 0 1; }
-    }
-    """
-
-    def __init__(self, title: str) -> None:
-        super().__init__()
-        self._title = title
-
-    def compose(self) -> ComposeResult:
-        yield Static(plain(self._title), id="title")
-        yield Static("", id="where")
-
-    def show_position(self, text: str) -> None:
-        """Show the reading position (plain text)."""
-        self.query_one("#where", Static).update(plain(text))
-
-
-def _file_state(path: Path) -> tuple[int, int] | None:
-    """(modification time, size) of ``path``, or None when it is gone or unreadable."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 class ReadingScreen(Screen[None]):
     """Reads one article."""
 
     HELP_TITLE = "Article"
+    # In the order the help and the footer list them.
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="search"),
-        Binding("n", "next_match", "Next match", show=False, id="next-match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="previous-match"),
-        Binding("h", "highlight", "Highlight", id="highlight"),
-        Binding("a", "annotate", "Note", id="annotate"),
-        Binding("A", "article_note", "Article note", show=False, id="article-note"),
-        Binding("t", "tags", "Tags", show=False, id="tags"),
-        Binding("1", "colour('yellow')", "Yellow", show=False, id="colour-yellow"),
-        Binding("2", "colour('green')", "Green", show=False, id="colour-green"),
-        Binding("3", "colour('blue')", "Blue", show=False, id="colour-blue"),
-        Binding("4", "colour('pink')", "Pink", show=False, id="colour-pink"),
-        Binding("5", "colour('purple')", "Purple", show=False, id="colour-purple"),
-        Binding("d", "delete", "Delete highlight", show=False, id="delete-highlight"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
-        Binding("r", "reattach", "Re-attach orphan", show=False, id="reattach"),
+        *Search.BINDINGS,
+        *Annotating.BINDINGS,
         Binding("p", "toggle_pane", "Notes", id="toggle-pane"),
-        Binding("e", "export", "Export notes", show=False, id="export-notes"),
-        Binding("o,enter", "follow", "Follow link", id="follow-link"),
-        Binding("l", "link", "Link", id="make-link"),
-        Binding("backspace,alt+left", "back", "Back (history)", show=False, id="history-back"),
-        Binding("alt+right", "forward", "Forward (history)", show=False, id="history-forward"),
-        Binding("ctrl+n", "next_linked", "Next linked paragraph", show=False, id="next-linked"),
-        Binding(
-            "ctrl+b",
-            "previous_linked",
-            "Previous linked paragraph",
-            show=False,
-            id="previous-linked",
-        ),
-        Binding("ctrl+r", "reload", "Reload from disk", show=False, id="reload"),
+        *Exporting.BINDINGS,
+        *Links.BINDINGS,
+        *ArticleLife.BINDINGS,
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "close", "Back", id="back"),
     ]
@@ -130,6 +69,14 @@ class ReadingScreen(Screen[None]):
             super().__init__()
             self.article = article
             self.position = position
+
+    class ArticleNoteChanged(Message):
+        """The article-level note was edited (the app saves it)."""
+
+        def __init__(self, article: Article, note: str) -> None:
+            super().__init__()
+            self.article = article
+            self.note = note
 
     def __init__(
         self,
@@ -146,23 +93,12 @@ class ReadingScreen(Screen[None]):
         self.article = article
         self.annotations = annotations
         self.article_note = article_note
-        self._reattach_target: str | None = None
-        self._pane_pending = False
-        self._links: list[CrossLink] = []
-        self._link_places: dict[tuple[str, str], tuple[int, int] | None] = {}
-        self._link_blocks: dict[int, list[tuple[str, CrossLink]]] = {}
-        self._titles: dict[str, str] | None = None
-        self._linked_cache: list[int] | None = None
-        self._pane_current: str | None = None
-        self._rest = rest
-        self._start = position
-        # A place named by a heading, passage or quote, in a book still loading: found
-        # in the whole text once it has loaded (until then, its recorded paragraph).
-        self._landing = landing if landing is not None and not article.complete else None
         self.direct = direct
-        self._save_timer = None
-        self._query = ""
-        self._matches: list[int] = []
+        self.search = Search(self)
+        self.annotating = Annotating(self)
+        self.links = Links(self)
+        self.exporting = Exporting(self)
+        self.life = ArticleLife(self, rest, position, landing)
 
     @property
     def view(self) -> ArticleView:
@@ -174,6 +110,11 @@ class ReadingScreen(Screen[None]):
         """The notes pane."""
         return self.query_one(NotesPane)
 
+    @property
+    def header(self) -> ArticleHeader:
+        """The header: the title, and where the reader is."""
+        return self.query_one(ArticleHeader)
+
     def compose(self) -> ComposeResult:
         yield ArticleHeader(self.article.title)
         # The pane sits beside the article below the header (a docked pane would cover the
@@ -184,98 +125,14 @@ class ReadingScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        ReadingScreen._opened += 1
-        view = self.view
-        view.focus()
+        self.view.focus()
         self.pane.display = self.app.size.width >= PANE_MIN_WIDTH
-        if self._start is not None:
-            view.restore(self._start.block)
-        self._show_position()
+        self.life.restore()
         self.refresh_annotations()
         self.reload_links()
         if self.article.complete:
-            self._place_highlights()
-        if self.article.notice:
-            self.notify(self.article.notice, severity="warning", markup=False)
-        if self.article.complete:
-            self.call_after_refresh(self._settle_memory)
-        if self._rest is not None and not self.article.complete:
-            # Only once the first screen is painted: before it, each batch would hold it up.
-            self.call_after_refresh(self._start_loading)
-        self._file_state = _file_state(self.article.meta.path)
-        self.set_interval(self.FILE_CHECK_SECONDS, self._check_file)
-
-    # --- the file on disk ---------------------------------------------------------------
-
-    FILE_CHECK_SECONDS = 2.0  # how often to look whether the article's file has changed
-
-    def _check_file(self) -> None:
-        """Tell the reader, once per change, that the file was edited, moved or deleted.
-
-        What is on screen stays as it was loaded: highlights are made on that text and
-        saved, so nothing is lost; ctrl+r reloads the new text and re-places them.
-        """
-        state = _file_state(self.article.meta.path)
-        if state == self._file_state:
-            return
-        self._file_state = state
-        path = self.article.meta.path
-        if state is None:
-            self.notify(
-                f"{path} was moved or deleted. You can go on reading and annotating this "
-                "copy: your highlights and notes are kept in reader's database.",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-        else:
-            self.notify(
-                f"{path} changed on disk. Press ctrl+r to reload it; your highlights will "
-                "be placed in the new text.",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
-
-    def action_reload(self) -> None:
-        """Read the article's file again, keeping the place and re-placing highlights."""
-        self.save_position()
-        self.app.reload_article(self)
-
-    def _start_loading(self) -> None:
-        self.run_worker(self._load_rest(), name="load", exclusive=True)
-
-    async def _load_rest(self) -> None:
-        """Append the rest of a long article in small batches, keeping keys responsive."""
-        assert self._rest is not None
-        for batch in self._rest:
-            first = len(self.article.blocks)
-            self.article.extend(batch)
-            self.view.blocks_added(first)
-            self._show_position()
-            await asyncio.sleep(0)
-        self.article.complete = True
-        self._settle_memory()
-        self._land()
-        self._show_position()
-        if self._query:
-            self._run_search(self._query, announce=False)
-        self.refresh_annotations()
-        self._place_highlights()
-        self.reload_links()
-
-    def _land(self) -> None:
-        """Move to the landing place, now findable in the whole text, unless the reader
-        has moved on since arriving."""
-        landing, self._landing = self._landing, None
-        if landing is None:
-            return
-        arrived = self._start.block if self._start is not None else 0
-        block = landing.block_in(self.article)
-        if block is not None and block != arrived and self.view.cursor == arrived:
-            self.view.restore(block)
-
-    _opened = 0  # reading screens mounted so far, in this process
+            self.annotating.place_highlights()
+        self.life.start()
 
     def _pop_result_callback(self) -> None:
         # An article opened directly is the app's default screen, which Textual gives no
@@ -284,548 +141,27 @@ class ReadingScreen(Screen[None]):
         if self._result_callbacks:
             super()._pop_result_callback()
 
-    def _settle_memory(self) -> None:
-        """Exempt the loaded article from garbage collection.
-
-        A book is hundreds of thousands of long-lived objects; without this every full
-        collection walks them all, a 40-60 ms pause every couple of seconds (measured).
-        One full collection now, once the article has loaded, costs that pause once.
-        """
-        if ReadingScreen._opened > 1:
-            # Collect first: frozen garbage (a screen and article left behind) is never
-            # freed. Not for the first article, where it would only delay the first paint.
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
-
-    # --- position ---------------------------------------------------------------------
-
-    def _show_position(self) -> None:
-        blocks = self.article.blocks
-        header = self.query_one(ArticleHeader)
-        if not blocks:
-            header.show_position("empty")
-            return
-        cursor = self.view.cursor
-        percent = self._progress(cursor) * 100
-        where = f"¶ {cursor + 1:,} / {len(blocks):,}  {percent:3.0f}%"
-        if not self.article.complete:
-            where += "  (loading…)"
-        header.show_position(where)
-
-    def _progress(self, index: int) -> float:
-        blocks = self.article.blocks
-        if len(blocks) <= 1:
-            return 1.0 if blocks else 0.0
-        if not self.article.complete:
-            return index / len(blocks)
-        return index / (len(blocks) - 1)
-
-    def current_position(self) -> ReadingPosition:
-        """Where the reader is now."""
-        index = self.view.cursor
-        blocks = self.article.blocks
-        offset = blocks[index].start if blocks else 0
-        return ReadingPosition(index, offset, self._progress(index))
-
-    @on(ArticleView.CursorMoved)
-    def _cursor_moved(self) -> None:
-        self._show_position()
-        self._follow_cursor()
-        self._show_links_here()
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
-
-    def save_position(self) -> None:
-        """Ask the app to save the reading position now."""
-        if self._save_timer is not None:
-            self._save_timer.stop()
-            self._save_timer = None
-        if self.article.blocks:
-            # Straight to the app, so the save is queued before whatever follows a close.
-            self.app.post_message(self.PositionChanged(self.article, self.current_position()))
-
-    def action_close(self) -> None:
-        """Back to the library, or quit when the article was opened directly."""
-        self.save_position()
-        if self.direct:
-            self.app.exit()
-        else:
-            self.dismiss()
-
-    # --- search -----------------------------------------------------------------------
-
-    async def action_search(self) -> None:
-        """Open the search field."""
-        # Mounted on first use: the Input widget is not needed to paint the article.
-        from reader.ui.search_bar import SearchBar
-
-        bar = next(iter(self.query(SearchBar)), None)
-        if bar is None:
-            bar = SearchBar(
-                placeholder="Search this article (enter to find, escape to cancel)",
-                select_on_focus=False,
-                id="search",
-            )
-            await self.mount(bar)
-        bar.add_class("-active")
-        bar.display = True
-        bar.value = self._query
-        bar.select_all()  # typing replaces the last query; enter searches it again
-        # Focus now, not after a refresh, so keys typed right after "/" reach the field.
-        self.set_focus(bar)
-
-    def _close_search(self) -> None:
-        bar = self.query_one("#search")
-        bar.remove_class("-active")
-        bar.display = False
-        self.set_focus(self.view)
-
-    def on_search_bar_cancelled(self) -> None:
-        self._close_search()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "search":
-            return
-        event.stop()
-        self._close_search()
-        self._run_search(event.value)
-
-    def _run_search(self, query: str, *, announce: bool = True) -> None:
-        self._query = query
-        matches = find_all(self.article.text, query)
-        self._matches = matches
-        view = self.view
-        view.set_matches(matches, len(query))
-        if not query:
-            return
-        if not matches:
-            if announce:
-                self.notify(f"No matches for “{query}”", severity="warning", markup=False)
-            return
-        if announce:
-            start = self.article.blocks[view.cursor].start if self.article.blocks else 0
-            self.app.record_jump(self.here())
-            view.show_match(next_match(matches, start))
-            self._announce_match()
-
-    def _announce_match(self) -> None:
-        number = self.view.current_match + 1
-        self.notify(
-            f"Match {number} of {len(self._matches)} for “{self._query}”", timeout=2, markup=False
-        )
-
-    def action_next_match(self) -> None:
-        """Next search match."""
-        self._step_match(next_match)
-
-    def action_previous_match(self) -> None:
-        """Previous search match."""
-        self._step_match(previous_match)
-
-    def _step_match(self, step) -> None:
-        if not self._matches:
-            if self._query:
-                self.notify(f"No matches for “{self._query}”", severity="warning", markup=False)
-            else:
-                self.notify("Press / to search first", markup=False)
-            return
-        view = self.view
-        start = self.article.blocks[view.cursor].start
-        current = view.current_match
-        if current >= 0 and self.article.block_at(self._matches[current]) != view.cursor:
-            current = -1  # the reader moved on: search from the cursor instead
-        view.show_match(step(self._matches, start, current))
-        self._announce_match()
-
-    # --- highlights and notes -----------------------------------------------------------
-
-    def _place_highlights(self) -> None:
-        """Find highlights made on an earlier version of the text (in a worker thread)."""
-        if self.annotations is None or not self.annotations.unplaced:
-            return
-        self._find_places(self.article.text, self.annotations.unplaced)
-
-    @work(thread=True, exclusive=True, group="anchoring")
-    def _find_places(self, text: str, highlights: list) -> None:
-        assert self.annotations is not None
-        found = self.annotations.find_places(text, highlights)
-        self.app.call_from_thread(self._places_found, found)
-
-    def _places_found(self, found: dict) -> None:
-        assert self.annotations is not None
-        try:
-            orphans = self.annotations.apply_places(found)
-        except StoreError as error:
-            self._store_failed(error)
-            return
-        moved = len(found) - orphans
-        self.refresh_annotations()
-        if moved:
-            self.notify(
-                f"The article changed; {moved} highlight{'s' * (moved != 1)} "
-                "re-placed in the new text.",
-                markup=False,
-            )
-        if orphans:
-            self.notify(
-                f"{orphans} highlight{'s' * (orphans != 1)} could not be placed in the changed "
-                "article. They are kept with their notes under “Could not be placed” in the "
-                "notes pane (p); select new text and press r to re-attach one.",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
+    # --- what the features and the app ask of the screen -----------------------------------
 
     def refresh_annotations(self, current: str | None = None) -> None:
         """Push the highlights down to the view and the pane."""
-        if self.annotations is None:
-            return
-        placed = self.annotations.placed()
-        spans = [
-            (p.start, p.end, p.highlight.colour.value, bool(p.highlight.note.strip()), p.id)
-            for p in placed
-            if p.start is not None and p.end is not None
-        ]
-        view = self.view
-        if current is None:
-            current = (
-                view.current_highlight
-                if self.annotations.get(view.current_highlight or "")
-                else None
-            )
-        view.set_highlights(spans, current)
-        self._linked_cache = None  # a note may have gained or lost a [[link]]
-        # The pane is redrawn after the article's frame, and once however many changes came
-        # in between: the text answers the key at once, the list a frame later.
-        self._pane_current = current
-        if not self._pane_pending:
-            self._pane_pending = True
-            self.call_after_refresh(self._refresh_pane)
+        self.annotating.refresh(current)
+        self.links.notes_changed()
 
-    def _refresh_pane(self) -> None:
-        self._pane_pending = False
-        # None once the screen is being taken down: a change that arrived just before the
-        # reader followed a link to another article is not drawn on the old screen.
-        pane = next(iter(self.query(NotesPane)), None)
-        if self.annotations is None or pane is None:
-            return
-        placed = self.annotations.placed()
-        entries = [Entry.of(p, self._where(p)) for p in placed]
-        pane.show(entries, self.article_note, self._pane_current)
+    def reload_links(self) -> None:
+        """Read this article's cross-links and place their ends here."""
+        self.links.reload()
 
-    def _where(self, placed: Placed) -> str:
-        if placed.start is None:
-            return "could not be placed"
-        index = self.article.block_at(placed.start)
-        where = f"¶ {index + 1}"
-        heading = self.article.heading_before(index)
-        if heading is not None:
-            title = " ".join(self.article.blocks[heading].text.split())
-            where += f" · {title[:40]}"
-        return where
-
-    def _follow_cursor(self) -> None:
-        view = self.view
-        here = view.highlights_at(view.cursor)
-        wanted = view.current_highlight if view.current_highlight in here else None
-        if wanted is None and here:
-            wanted = here[0]
-        if wanted != view.current_highlight:
-            # Only then: a needless refresh redrew the whole article a frame after every key.
-            view.current_highlight = wanted
-            view.refresh()
-        if view.current_highlight:
-            self.pane.follow(view.current_highlight)
-
-    def _current(self) -> str | None:
-        view = self.view
-        here = view.highlights_at(view.cursor)
-        if view.current_highlight in here:
-            return view.current_highlight
-        return here[0] if here else None
-
-    def _store_failed(self, error: StoreError) -> None:
-        self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
-
-    def _create(self, start: int, end: int, colour: Colour = Colour.YELLOW) -> str | None:
-        if self.annotations is None:
-            return None
-        for placed in self.annotations.in_range(start, end):
-            if (placed.start, placed.end) == (start, end):
-                self.notify("That passage is already highlighted.", markup=False)
-                return placed.id
-        try:
-            highlight = self.annotations.create(start, end, colour)
-        except StoreError as error:
-            self._store_failed(error)
-            return None
-        self.refresh_annotations(highlight.id)
-        return highlight.id
-
-    def _paragraph_highlight(self, colour: Colour = Colour.YELLOW) -> str | None:
-        """The highlight under the cursor, creating one on the whole paragraph if none."""
-        current = self._current()
-        if current is not None or not self.article.blocks:
-            return current
-        block = self.article.blocks[self.view.cursor]
-        return self._create(block.start, block.end, colour)
-
-    def action_highlight(self) -> None:
-        """Highlight the paragraph under the cursor."""
-        if not self.article.blocks:
-            self.notify("There is nothing to highlight in an empty article.", markup=False)
-            return
-        block = self.article.blocks[self.view.cursor]
-        self._create(block.start, block.end)
-
-    @on(ArticleView.SelectionDone)
-    def _selection_done(self, event: ArticleView.SelectionDone) -> None:
-        self._create(event.start, event.end)
-
-    def action_colour(self, colour: str) -> None:
-        """Set the colour of the highlight under the cursor (highlighting the paragraph first)."""
-        chosen = Colour(colour)
-        current = self._current()
-        if current is None:
-            self._paragraph_highlight(chosen)
-            return
-        self._update(current, "colour", colour=chosen)
-
-    def _update(self, highlight_id: str, what: str, **changes: object) -> None:
-        assert self.annotations is not None
-        try:
-            self.annotations.update(highlight_id, what, **changes)
-        except StoreError as error:
-            self._store_failed(error)
-            return
-        self.refresh_annotations(highlight_id)
-
-    def action_annotate(self) -> None:
-        """Write the note of the highlight under the cursor."""
-        current = self._paragraph_highlight()
-        if current is not None:
-            self._edit_note(current)
-
-    def _edit_note(self, highlight_id: str) -> None:
-        assert self.annotations is not None
-        highlight = self.annotations.get(highlight_id)
-        if highlight is None:
-            return
-
-        def done(note: str | None) -> None:
-            if note is not None and note != highlight.note:
-                self._update(highlight_id, "note", note=note)
-
-        from reader.ui.note_editor import NoteEditor
-
-        self.app.push_screen(NoteEditor("Note", highlight.quote, highlight.note), done)
-
-    def action_article_note(self) -> None:
-        """Write the note on the article as a whole."""
-
-        def done(note: str | None) -> None:
-            if note is not None and note != self.article_note:
-                self.post_message(self.ArticleNoteChanged(self.article, note))
-                self.article_note = note
-                self.refresh_annotations()
-
-        from reader.ui.note_editor import NoteEditor
-
-        self.app.push_screen(
-            NoteEditor(f"Note on “{self.article.title}”", "", self.article_note), done
-        )
-
-    class ArticleNoteChanged(Message):
-        """The article-level note was edited (the app saves it)."""
-
-        def __init__(self, article: Article, note: str) -> None:
-            super().__init__()
-            self.article = article
-            self.note = note
-
-    def action_tags(self) -> None:
-        """Edit the tags of the highlight under the cursor."""
-        current = self._paragraph_highlight()
-        if current is None or self.annotations is None:
-            return
-        highlight = self.annotations.get(current)
-        assert highlight is not None
-
-        def done(value: str | None) -> None:
-            if value is not None:
-                tags = clean_tags(value)
-                if tags != highlight.tags:
-                    self._update(current, "tags", tags=tags)
-
-        known = self.annotations.store.all_tags()
-        from reader.ui.note_editor import TagEditor
-
-        self.app.push_screen(TagEditor(highlight.quote, highlight.tags, known), done)
-
-    def action_delete(self) -> None:
-        """Delete the highlight under the cursor (u undoes)."""
-        current = self._current()
-        if current is None:
-            self.notify("There is no highlight here to delete.", markup=False)
-            return
-        self._delete(current)
-
-    def _delete(self, highlight_id: str) -> None:
-        assert self.annotations is not None
-        links = self._links_on(highlight_id)
-        if not links:
-            self._delete_now(highlight_id, [])
-            return
-        from reader.ui.link_picker import KeepLinksScreen
-
-        def answered(answer: str | None) -> None:
-            if answer == "keep":
-                self._delete_now(highlight_id, [])
-            elif answer == "remove":
-                self._delete_now(highlight_id, links)
-
-        self.app.push_screen(KeepLinksScreen(len(links)), answered)
-
-    def _links_on(self, highlight_id: str) -> list[CrossLink]:
-        """Cross-links with an end on exactly this highlight's passage."""
-        assert self.annotations is not None
-        place = self.annotations.place_of(highlight_id)
-        if place is None:
-            return []
-        return [
-            link
-            for link in self._links
-            if place
-            in (
-                self._link_places.get((link.id, "source")),
-                self._link_places.get((link.id, "target")),
-            )
-        ]
-
-    def _delete_now(self, highlight_id: str, links: list[CrossLink]) -> None:
-        assert self.annotations is not None
-        try:
-            self.annotations.delete(highlight_id, links)
-        except StoreError as error:
-            self._store_failed(error)
-            return
+    def article_loaded(self) -> None:
+        """The rest of a book has loaded: search, highlights and links take in all of it."""
+        self.search.rerun()
         self.refresh_annotations()
-        if links:
-            self.reload_links()
-            count = f"{len(links)} link{'s' * (len(links) != 1)}"
-            self.notify(f"Highlight and its {count} deleted. u brings them back.", markup=False)
-        else:
-            self.notify("Highlight deleted. Press u to undo.", markup=False)
+        self.annotating.place_highlights()
+        self.reload_links()
 
-    def action_undo(self) -> None:
-        """Undo the last highlight, edit, delete or link."""
-        if self.annotations is None:
-            return
-        try:
-            change = self.annotations.undo()
-        except StoreError as error:
-            self._store_failed(error)
-            return
-        if change is None:
-            self.notify("Nothing to undo.", markup=False)
-            return
-        restored = change.before.id if change.before is not None else None
-        self.refresh_annotations(restored)
-        if change.links_added or change.links_removed:
-            self.reload_links()
-        self.notify(f"Undone: {change.what}.", markup=False)
-
-    def action_toggle_pane(self) -> None:
-        """Show or hide the notes pane."""
-        pane = self.pane
-        pane.display = not pane.display
-        if not pane.display and pane.has_focus_within:
-            self.set_focus(self.view)
-
-    def action_reattach(self) -> None:
-        """Attach an orphaned highlight to the selection (or the paragraph)."""
-        if self.annotations is None:
-            return
-        orphans = self.annotations.orphans
-        target = self._reattach_target
-        if target not in {p.id for p in orphans}:
-            target = orphans[0].id if len(orphans) == 1 else None
-        if target is None:
-            message = (
-                "No highlight is waiting to be placed."
-                if not orphans
-                else "Choose the highlight to re-attach under “Could not be placed” first."
-            )
-            self.notify(message, markup=False)
-            return
-        view = self.view
-        span = view.selection
-        if span is None or span[1] <= span[0]:
-            block = self.article.blocks[view.cursor]
-            span = (block.start, block.end)
-        view.clear_selection()
-        try:
-            self.annotations.reattach(target, *span)
-        except StoreError as error:
-            self._store_failed(error)
-            return
-        self._reattach_target = None
-        self.refresh_annotations(target)
-        self.notify("Highlight re-attached.", markup=False)
-
-    @on(ArticleView.HighlightStep)
-    def _highlight_step(self, event: ArticleView.HighlightStep) -> None:
-        if self.annotations is None:
-            return
-        view = self.view
-        here = self.annotations.place_of(view.current_highlight or "")
-        if here is None and self.article.blocks:
-            block = self.article.blocks[view.cursor]
-            here = (block.start - 1, block.start - 1) if event.direction > 0 else (block.start, 0)
-        assert here is not None
-        if event.direction > 0:
-            found = self.annotations.next_after(here[0])
-        else:
-            found = self.annotations.previous_before(here[0])
-        if found is None or found.start is None:
-            self.notify("No more highlights that way.", markup=False)
-            return
-        view.show_highlight(found.id, found.start)
-        self.pane.follow(found.id)
-
-    @on(NotesPane.Jump)
-    def _jump(self, event: NotesPane.Jump) -> None:
-        assert self.annotations is not None
-        place = self.annotations.place_of(event.highlight_id)
-        if place is None:
-            self._reattach_target = event.highlight_id
-            self.notify(
-                "This highlight could not be placed. Select the passage it belongs to "
-                "in the article and press r to re-attach it.",
-                markup=False,
-            )
-            self.set_focus(self.view)
-            return
-        self.app.record_jump(self.here())
-        self.view.show_highlight(event.highlight_id, place[0])
-        self.set_focus(self.view)
-
-    @on(HighlightList.Highlighted)
-    def _pane_moved(self, event: HighlightList.Highlighted) -> None:
-        option_id = event.highlight_id
-        if self.annotations is not None and option_id and not self.annotations.place_of(option_id):
-            self._reattach_target = option_id
-
-    @on(HighlightList.Request)
-    def _pane_request(self, event: HighlightList.Request) -> None:
-        if event.what == "annotate":
-            self._edit_note(event.highlight_id)
-        elif event.what == "delete":
-            self._delete(event.highlight_id)
-
-    # --- links ----------------------------------------------------------------------------
+    def store_failed(self, error: StoreError) -> None:
+        """Say that a change was not saved, and why."""
+        self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
 
     def here(self) -> Location:
         """Where the reader is, for the history."""
@@ -841,372 +177,144 @@ class ReadingScreen(Screen[None]):
         self.view.restore(block)
         self.set_focus(self.view)
 
-    def action_back(self) -> None:
-        """Back to where the last jump started."""
-        self.app.go_back()
+    def current_position(self) -> ReadingPosition:
+        """Where the reader is now."""
+        return self.life.current_position()
 
-    def action_forward(self) -> None:
-        """Forward again."""
-        self.app.go_forward()
+    def save_position(self) -> None:
+        """Ask the app to save the reading position now."""
+        self.life.save_position()
 
-    def reload_links(self) -> None:
-        """Read this article's cross-links and place their ends here."""
-        if self.annotations is None:
+    # --- messages from the view and the pane ------------------------------------------------
+
+    @on(ArticleView.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self.life.show_position()
+        self.annotating.follow_cursor()
+        self.links.show_here()
+        self.life.save_soon()
+
+    @on(ArticleView.SelectionDone)
+    def _selection_done(self, event: ArticleView.SelectionDone) -> None:
+        self.annotating.create(event.start, event.end)
+
+    @on(ArticleView.HighlightStep)
+    def _highlight_step(self, event: ArticleView.HighlightStep) -> None:
+        self.annotating.step(event.direction)
+
+    @on(NotesPane.Jump)
+    def _jump(self, event: NotesPane.Jump) -> None:
+        self.annotating.jump(event.highlight_id)
+
+    @on(HighlightList.Highlighted)
+    def _pane_moved(self, event: HighlightList.Highlighted) -> None:
+        self.annotating.pane_moved(event.highlight_id)
+
+    @on(HighlightList.Request)
+    def _pane_request(self, event: HighlightList.Request) -> None:
+        if event.what == "annotate":
+            self.annotating.edit_note(event.highlight_id)
+        elif event.what == "delete":
+            self.annotating.delete(event.highlight_id)
+
+    def on_search_bar_cancelled(self) -> None:
+        self.search.close()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "search":
             return
-        self._links = self.annotations.store.links_of(self.article.id)
-        places: dict[tuple[str, str], tuple[int, int] | None] = {}
-        pending = []
-        for link in self._links:
-            for side, end in (("source", link.source), ("target", link.target)):
-                if end.article_id != self.article.id:
-                    continue
-                anchor = end.anchor
-                if anchor.fingerprint == self.article.fingerprint:
-                    places[(link.id, side)] = (anchor.start, anchor.end)
-                else:
-                    pending.append((link.id, side, anchor))
-        self._link_places = places
-        self._index_links()
-        if pending and self.article.complete:
-            self._place_links(self.article.text, self.article.fingerprint, pending)
+        event.stop()
+        self.search.submitted(event.value)
 
-    @work(thread=True, exclusive=True, group="link-anchoring")
-    def _place_links(self, text: str, fingerprint: str, pending: list) -> None:
-        found = {}
-        for link_id, side, anchor in pending:
-            placement = locate(text, anchor, fingerprint=fingerprint)
-            found[(link_id, side)] = None if placement is None else (placement.start, placement.end)
-        self.app.call_from_thread(self._links_placed, found)
+    # --- actions: each key to its feature ---------------------------------------------------
 
-    def _links_placed(self, found: dict) -> None:
-        self._link_places.update(found)
-        self._index_links()
+    async def action_search(self) -> None:
+        """Open the search field."""
+        await self.search.open()
 
-    def _index_links(self) -> None:
-        blocks: dict[int, list[tuple[str, CrossLink]]] = {}
-        limit = self.article.next_start
-        for link in self._links:
-            for side in ("source", "target"):
-                place = self._link_places.get((link.id, side))
-                if place is None or place[0] >= limit or not self.article.blocks:
-                    continue
-                blocks.setdefault(self.article.block_at(place[0]), []).append((side, link))
-        self._link_blocks = blocks
-        self._linked_cache = None
-        self.view.set_linked(frozenset(blocks))
-        self._show_links_here()
+    def action_next_match(self) -> None:
+        """Next search match."""
+        self.search.next()
 
-    def _library_titles(self) -> dict[str, str]:
-        """Library file path -> title (read once, from the library cache)."""
-        if self._titles is None:
-            from reader.library import scan
+    def action_previous_match(self) -> None:
+        """Previous search match."""
+        self.search.previous()
 
-            folder = self.app.library_folder
-            titles: dict[str, str] = {}
-            if folder is not None and self.annotations is not None:
-                try:
-                    library = scan(folder, self.annotations.store)
-                except DocumentError:
-                    library = None
-                if library is not None:
-                    titles = {str(entry.path): entry.title for entry in library.entries}
-            self._titles = titles
-        return self._titles
+    def action_highlight(self) -> None:
+        """Highlight the paragraph under the cursor."""
+        self.annotating.highlight()
 
-    def _read_more(self) -> set[int]:
-        return set(read_more_items(self.article)) if self.article.complete else set()
+    def action_annotate(self) -> None:
+        """Write the note of the highlight under the cursor."""
+        self.annotating.annotate()
 
-    def choices(self, index: int) -> list[LinkChoice]:
-        """Every link that can be followed from block ``index``."""
-        if not self.article.blocks:
-            return []
-        block = self.article.blocks[index]
-        found: list[LinkChoice] = []
-        folder = self.app.library_folder
-        for span in block.spans:
-            if span.href:
-                target = resolve_href(span.href, self.article, folder)
-                label = block.text[span.start : span.end] or span.href
-                found.append(LinkChoice("markdown", label, span.href, target))
-        if index in self._read_more():
-            key = match_title(block.text, self._library_titles())
-            if key is not None:
-                title = self._library_titles()[key]
-                found.append(LinkChoice("read-more", title, "in your library", Path(key)))
-            else:
-                found.append(LinkChoice("unresolved", block.text, "not in your library"))
-        found.extend(self.cross_link_choices(index))
-        if self.annotations is not None:
-            titles = None
-            for placed in self.annotations.in_range(block.start, block.end):
-                for wiki in wiki_links(placed.highlight.note):
-                    titles = titles if titles is not None else self._library_titles()
-                    key = match_title(wiki.title, titles)
-                    if key is None:
-                        found.append(LinkChoice("unresolved", wiki.text, "not in your library"))
-                    else:
-                        found.append(LinkChoice("wiki", wiki.text, "from a note", (key, wiki)))
-        return found
+    def action_article_note(self) -> None:
+        """Write the note on the article as a whole."""
+        self.annotating.article_note()
 
-    def action_follow(self) -> None:
-        """Follow the link here, or choose among several."""
-        if not self.article.blocks:
-            return
-        found = self.choices(self.view.cursor)
-        followable = [choice for choice in found if choice.followable]
-        if not followable:
-            message = (
-                "That link does not lead to anything in your library."
-                if found
-                else "No links here. Press l to link this passage to another."
-            )
-            self.notify(message, markup=False)
-            return
-        if len(found) == 1:
-            self.follow(found[0])
-            return
-        from reader.ui.link_picker import LinkList
+    def action_tags(self) -> None:
+        """Edit the tags of the highlight under the cursor."""
+        self.annotating.tags()
 
-        def chosen(number: int | None) -> None:
-            if number is not None:
-                self.follow(found[number])
+    def action_colour(self, colour: str) -> None:
+        """Set the colour of the highlight under the cursor (highlighting the paragraph first)."""
+        self.annotating.colour(colour)
 
-        self.app.push_screen(LinkList(found), chosen)
+    def action_delete(self) -> None:
+        """Delete the highlight under the cursor (u undoes)."""
+        self.annotating.delete_here()
 
-    def follow(self, choice: LinkChoice) -> None:
-        """Go where a link leads (asking first before leaving reader)."""
-        app = self.app
-        if choice.kind == "markdown":
-            target = choice.payload
-            assert isinstance(target, Target)
-            if target.kind == "article" and target.path is not None:
-                app.go_to(target.path, Place(fragment=target.fragment))
-            elif target.kind == "missing":
-                self.notify(
-                    f"The linked file is not there: {target.path}",
-                    severity="warning",
-                    markup=False,
-                )
-            elif target.kind == "heading":
-                if target.block is None:
-                    self.notify(f"No heading “{target.fragment}” in this article.", markup=False)
-                else:
-                    app.go_to(self.article.meta.path, Place(block=target.block))
-            else:
-                self._leave_reader(target.url, openable=target.kind == "external")
-        elif choice.kind == "read-more":
-            assert isinstance(choice.payload, Path)
-            app.go_to(choice.payload)
-        elif choice.kind in ("outgoing", "backlink"):
-            _link, other = choice.payload  # type: ignore[misc]
-            app.go_to(Path(other.path), Place(anchor=other.anchor))
-        elif choice.kind == "wiki":
-            key, wiki = choice.payload  # type: ignore[misc]
-            app.go_to(Path(key), Place(quote=wiki.quote) if wiki.quote else None)
+    def action_undo(self) -> None:
+        """Undo the last highlight, edit, delete or link."""
+        self.annotating.undo()
 
-    def _leave_reader(self, url: str, *, openable: bool) -> None:
-        from reader.ui.link_picker import UrlScreen
+    def action_reattach(self) -> None:
+        """Attach an orphaned highlight to the selection (or the paragraph)."""
+        self.annotating.reattach()
 
-        def answered(answer: str | None) -> None:
-            if answer == "open" and openable:
-                self.app.open_url(url)
-                self.notify("Opened in your browser.", markup=False)
-            elif answer == "copy":
-                self.app.copy_to_clipboard(url)
-                self.notify("Link copied to the clipboard.", markup=False)
-
-        self.app.push_screen(UrlScreen(url, openable), answered)
-
-    def _linked_blocks(self) -> list[int]:
-        if self._linked_cache is None:
-            blocks = set(self._link_blocks)
-            blocks.update(
-                i for i, b in enumerate(self.article.blocks) if any(span.href for span in b.spans)
-            )
-            titles = None
-            for index in self._read_more():
-                titles = titles if titles is not None else self._library_titles()
-                if match_title(self.article.blocks[index].text, titles) is not None:
-                    blocks.add(index)
-            if self.annotations is not None:
-                for placed in self.annotations.placed():
-                    if placed.start is not None and wiki_links(placed.highlight.note):
-                        blocks.add(self.article.block_at(placed.start))
-            self._linked_cache = sorted(blocks)
-        return self._linked_cache
-
-    def action_next_linked(self) -> None:
-        """The next paragraph that carries a link."""
-        blocks = self._linked_blocks()
-        index = bisect_right(blocks, self.view.cursor)
-        if index < len(blocks):
-            self.view.move_to(blocks[index])
-        else:
-            self.notify("No more links that way.", markup=False)
-
-    def action_previous_linked(self) -> None:
-        """The previous paragraph that carries a link."""
-        blocks = self._linked_blocks()
-        index = bisect_left(blocks, self.view.cursor) - 1
-        if index >= 0:
-            self.view.move_to(blocks[index])
-        else:
-            self.notify("No more links that way.", markup=False)
-
-    def _link_source(self) -> tuple[int, int] | None:
-        """The passage a new link starts from: the selection, the highlight, or the paragraph."""
-        view = self.view
-        if not self.article.blocks:
-            return None
-        span = view.selection
-        if span is not None and span[1] > span[0]:
-            return span
-        current = self._current()
-        if current is not None and self.annotations is not None:
-            place = self.annotations.place_of(current)
-            if place is not None:
-                return place
-        block = self.article.blocks[view.cursor]
-        return (block.start, block.end)
-
-    def action_link(self) -> None:
-        """Link this passage to another, anywhere in the library."""
-        source = self._link_source()
-        folder = self.app.library_folder
-        if source is None or folder is None or self.annotations is None:
-            self.notify("There is nothing here to link from.", markup=False)
-            return
-        from reader.ui.link_picker import LinkPicker, TextPrompt
-
-        store = self.annotations.store
-        quote = self.article.text[source[0] : source[1]]
-
-        def labelled(candidate, label: str | None) -> None:
-            if label is None:
-                return
-            self._make_link(source, candidate, label)
-
-        def chosen(candidate) -> None:
-            if candidate is None:
-                return
-            self.view.clear_selection()
-            self.app.push_screen(
-                TextPrompt(
-                    "Label for this link (optional)", candidate.text, "e.g. answers, see also"
-                ),
-                lambda label: labelled(candidate, label),
-            )
-
-        self.app.push_screen(LinkPicker(folder, store, quote), chosen)
-
-    def _make_link(self, source: tuple[int, int], candidate, label: str) -> None:
-        assert self.annotations is not None
-        article = self.article
-        start, end = source
-        here = LinkEnd(
-            article.id,
-            str(article.meta.path),
-            article.title,
-            describe(
-                article.text,
-                start,
-                end,
-                block=article.block_at(start),
-                fingerprint=article.fingerprint,
-            ),
-        )
-        if candidate.anchor is not None:
-            target_anchor = candidate.anchor
-        else:
-            other = article if same_file(candidate.path, article.meta.path) else None
-            try:
-                other = other or load_article(candidate.path)
-            except DocumentError as error:
-                self.notify(str(error), severity="error", markup=False)
-                return
-            if not other.blocks:
-                self.notify(f"“{candidate.title}” is empty: nothing to link to.", markup=False)
-                return
-            block = other.blocks[min(candidate.block, len(other.blocks) - 1)]
-            target_anchor = describe(
-                other.text,
-                block.start,
-                block.end,
-                block=candidate.block,
-                fingerprint=other.fingerprint,
-            )
-        there = LinkEnd(candidate.article_id, str(candidate.path), candidate.title, target_anchor)
-        link = CrossLink(str(uuid.uuid4()), here, there, label, now())
-        try:
-            self.annotations.add_link(link)
-        except StoreError as error:
-            self._store_failed(error)
-            return
-        self.reload_links()
-        self.notify(f"Linked to “{candidate.title}”. o follows it.", markup=False)
-
-    def _show_links_here(self) -> None:
-        if not self.article.blocks:
-            return
-        self.pane.show_links(self.cross_link_choices(self.view.cursor))
-
-    def cross_link_choices(self, index: int) -> list[LinkChoice]:
-        """The cross-links of block ``index`` (a dictionary lookup, no file read: the pane
-        asks on every move)."""
-        found = []
-        for side, link in self._link_blocks.get(index, []):
-            other = link.target if side == "source" else link.source
-            kind = "outgoing" if side == "source" else "backlink"
-            where = "this article" if other.article_id == self.article.id else other.title
-            detail = f"“{' '.join(other.anchor.exact.split())[:60]}”"
-            label = (link.label + " · " if link.label else "") + where
-            found.append(LinkChoice(kind, label, detail, (link, other)))
-        return found
-
-    # --- export ---------------------------------------------------------------------------
-
-    def _export_name(self, folder: Path) -> str:
-        """This article's file name in the export folder, distinct from any other article
-        of the library that has the same title (the first by file name keeps the plain
-        one), so exporting one never replaces another's notes."""
-        from reader import export
-        from reader.library import scan
-
-        assert self.annotations is not None
-        article = self.article
-        library = self.app.library_folder
-        entries: list[tuple[str, str]] = []
-        if library is not None:
-            try:
-                entries = [(e.id, e.title) for e in scan(library, self.annotations.store).entries]
-            except DocumentError:
-                entries = []
-        if all(ident != article.id for ident, _title in entries):
-            entries.append((article.id, article.title))
-        return export.file_names(entries, folder=folder)[article.id]
+    def action_toggle_pane(self) -> None:
+        """Show or hide the notes pane."""
+        pane = self.pane
+        pane.display = not pane.display
+        if not pane.display and pane.has_focus_within:
+            self.set_focus(self.view)
 
     def action_export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""
-        from reader import export
-        from reader.paths import resolve
+        self.exporting.export()
 
-        if self.annotations is None or not self.article.complete:
-            self.notify("Wait for the article to finish loading, then export.", markup=False)
-            return
-        store = self.annotations.store
-        article = self.article
-        notes = export.gather(
-            article, store.highlights(article.id), self.article_note, store.links_of(article.id)
-        )
-        folder = resolve().exports
-        path = folder / self._export_name(folder)
-        text = export.to_markdown(notes, exported=export.exported_now())
-        try:
-            export.write_file(path, text, force=True)
-        except export.ExportError as error:
-            self.notify(f"Not exported: {error}", severity="error", markup=False)
-            return
-        count = len(notes.entries)
-        self.notify(
-            f"Exported {count} highlight{'s' * (count != 1)} to {path}", timeout=8, markup=False
-        )
+    def action_follow(self) -> None:
+        """Follow the link here, or choose among several."""
+        self.links.follow_here()
+
+    def action_link(self) -> None:
+        """Link this passage to another, anywhere in the library."""
+        self.links.link()
+
+    def action_back(self) -> None:
+        """Back to where the last jump started."""
+        self.links.back()
+
+    def action_forward(self) -> None:
+        """Forward again."""
+        self.links.forward()
+
+    def action_next_linked(self) -> None:
+        """The next paragraph that carries a link."""
+        self.links.next_linked()
+
+    def action_previous_linked(self) -> None:
+        """The previous paragraph that carries a link."""
+        self.links.previous_linked()
+
+    def action_reload(self) -> None:
+        """Read the article's file again, keeping the place and re-placing highlights."""
+        self.life.reload()
+
+    def action_close(self) -> None:
+        """Back to the library, or quit when the article was opened directly."""
+        self.save_position()
+        if self.direct:
+            self.app.exit()
+        else:
+            self.dismiss()

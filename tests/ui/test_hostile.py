@@ -352,9 +352,9 @@ async def test_control_characters_in_titles_and_file_names_are_shown_as_placehol
 
 @pytest.fixture
 def quick_file_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.ui.reading_screen import ReadingScreen
+    from reader.ui.article_life import ArticleLife
 
-    monkeypatch.setattr(ReadingScreen, "FILE_CHECK_SECONDS", 0.05)
+    monkeypatch.setattr(ArticleLife, "FILE_CHECK_SECONDS", 0.05)
 
 
 async def test_an_article_edited_while_open_is_announced_and_reloaded_with_ctrl_r(

@@ -105,7 +105,7 @@ async def test_search_highlights_matches_and_n_N_step_through_them() -> None:
         await pilot.press("n")
         assert view.current_match == 1
         await pilot.press("N", "N")
-        assert view.current_match == len(app.screen._matches) - 1
+        assert view.current_match == len(app.screen.search.matches) - 1
         assert view.cursor > first
 
 
@@ -151,7 +151,7 @@ async def test_click_puts_the_cursor_on_a_paragraph() -> None:
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         view = app.screen.view
         await pilot.pause()
-        top_of_second = view._heights.prefix(1)
+        top_of_second = view.column.top_of(1)
         await pilot.click(view, offset=(30, top_of_second + 1))
         assert view.cursor == 1
 

@@ -22,25 +22,148 @@ def test_sample_library_ships_the_seed_and_the_welcome_article() -> None:
     assert names == ["canada-us-talks-digital-services-tax.md", "welcome-to-reader.md"]
 
 
-def test_only_the_ui_imports_textual_and_only_the_store_imports_tinydb() -> None:
+def _imports() -> list[tuple[str, str]]:
+    """(module file relative to the root, module it imports) for every import in reader/."""
+    import ast
+
+    found = []
+    for path in sorted((ROOT / "reader").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found += [(relative, alias.name) for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                found.append((relative, node.module))
+                # "from reader import store" imports the module reader.store.
+                found += [(relative, f"{node.module}.{alias.name}") for alias in node.names]
+    return found
+
+
+def _is(name: str, module: str) -> bool:
+    return name == module or name.startswith(module + ".")
+
+
+def test_only_the_ui_imports_textual_and_only_the_store_and_storage_import_tinydb() -> None:
+    offenders = []
+    for relative, name in _imports():
+        if _is(name, "textual") and not relative.startswith("reader/ui/"):
+            offenders.append(f"{relative} imports {name}")
+        if _is(name, "tinydb") and relative not in ("reader/store.py", "reader/storage.py"):
+            offenders.append(f"{relative} imports {name}")
+    assert offenders == []
+
+
+def test_widgets_get_their_data_from_above_not_from_the_store() -> None:
+    """Nothing under reader/ui/ but the app (which owns the store) imports reader.store."""
+    offenders = [
+        f"{relative} imports {name}"
+        for relative, name in _imports()
+        if relative.startswith("reader/ui/")
+        and relative != "reader/ui/app.py"
+        and _is(name, "reader.store")
+    ]
+    assert offenders == []
+
+
+CORE = ("export", "anchoring", "documents", "navigation", "layout", "column", "selection")
+
+
+def test_the_core_imports_neither_the_store_nor_textual() -> None:
+    """The core (export, anchoring, documents, navigation, layout...) works on model objects
+    only."""
+    core = tuple(f"reader/{name}" for name in CORE)
+    offenders = [
+        f"{relative} imports {name}"
+        for relative, name in _imports()
+        if relative.removesuffix(".py").startswith(core)
+        and any(_is(name, banned) for banned in ("reader.store", "textual"))
+    ]
+    assert offenders == []
+
+
+def test_the_model_depends_on_nothing_of_reader() -> None:
+    offenders = [
+        f"{relative} imports {name}"
+        for relative, name in _imports()
+        if relative == "reader/model.py" and _is(name, "reader")
+    ]
+    assert offenders == []
+
+
+# The layers of README's "Layout", in order: a module imports from its own layer and those
+# before it. The longest matching prefix decides a module's layer.
+LAYERS = {
+    "reader": 0,  # the package itself: its version
+    "reader.model": 0,
+    **dict.fromkeys(
+        (
+            "reader.documents",
+            "reader.layout",
+            "reader.column",
+            "reader.selection",
+            "reader.navigation",
+            "reader.anchoring",
+            "reader.links",
+            "reader.export",
+            "reader.paths",
+            "reader.w3c",
+            "reader.urls",
+            "reader.config",
+            "reader.intake",
+        ),
+        1,
+    ),
+    **dict.fromkeys(("reader.storage", "reader.store", "reader.recovery"), 2),
+    **dict.fromkeys(
+        ("reader.annotations", "reader.library", "reader.link_index", "reader.importer"), 3
+    ),
+    "reader.ui": 4,
+    **dict.fromkeys(("reader.cli", "reader.lifeline", "reader.__main__"), 5),
+}
+# storage.py needs nothing of reader; export and intake write their files with its atomic
+# writes.
+ACROSS = {("reader.export", "reader.storage"), ("reader.intake", "reader.storage")}
+
+
+def _layer(module: str) -> tuple[str, int]:
+    prefix = max((p for p in LAYERS if module == p or module.startswith(p + ".")), key=len)
+    return prefix, LAYERS[prefix]
+
+
+def test_each_module_imports_only_its_own_layer_and_those_before_it() -> None:
+    offenders = []
+    for relative, name in _imports():
+        if not _is(name, "reader"):
+            continue
+        module = relative.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        (own, layer), (other, needed) = _layer(module), _layer(name)
+        if needed > layer and (own, other) not in ACROSS:
+            offenders.append(f"{relative} imports {name}")
+    assert offenders == []
+
+
+MAX_MODULE_LINES = 600
+MAX_CLASS_LINES = 500
+
+
+def test_modules_and_classes_stay_small_enough_to_read() -> None:
+    """One room per feature: the reading screen was once one class of 1,200 lines that
+    every new feature landed in."""
     import ast
 
     offenders = []
     for path in sorted((ROOT / "reader").rglob("*.py")):
         relative = path.relative_to(ROOT).as_posix()
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            for name in names:
-                top = name.split(".")[0]
-                if top == "textual" and not relative.startswith("reader/ui/"):
-                    offenders.append(f"{relative} imports {name}")
-                if top == "tinydb" and relative != "reader/store.py":
-                    offenders.append(f"{relative} imports {name}")
+        source = path.read_text(encoding="utf-8")
+        lines = len(source.splitlines())
+        if lines > MAX_MODULE_LINES:
+            offenders.append(f"{relative}: {lines} lines")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ClassDef):
+                length = (node.end_lineno or node.lineno) - node.lineno
+                if length > MAX_CLASS_LINES:
+                    offenders.append(f"{relative}: class {node.name} of {length} lines")
     assert offenders == []
 
 

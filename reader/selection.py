@@ -1,0 +1,139 @@
+"""A selection grown and shrunk by word, sentence and paragraph: the keys of ``v``.
+
+No Textual here. A selection is ``(anchor, head)`` in offsets of the article's canonical
+text: the anchor stays where the selection began, the head moves (``o`` swaps them, so
+the other end moves). Words and sentences stay within the head's block; paragraphs go
+from block to block.
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.model import Article
+
+Selection = tuple[int, int]
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
+
+
+def next_word_end(text: str, position: int, limit: int) -> int:
+    """End of the word after ``position`` (skipping spaces first), at most ``limit``."""
+    index = position
+    while index < limit and text[index].isspace():
+        index += 1
+    while index < limit and not text[index].isspace():
+        index += 1
+    return index
+
+
+def previous_word_end(text: str, position: int, floor: int) -> int:
+    """End of the word before the one that ends at ``position``, at least ``floor``."""
+    index = position
+    while index > floor and not text[index - 1].isspace():
+        index -= 1
+    while index > floor and text[index - 1].isspace():
+        index -= 1
+    return index
+
+
+def next_word_start(text: str, position: int, limit: int) -> int:
+    """Start of the next word after ``position``, at most ``limit``."""
+    index = position
+    while index < limit and not text[index].isspace():
+        index += 1
+    while index < limit and text[index].isspace():
+        index += 1
+    return index
+
+
+def next_sentence_end(text: str, position: int, limit: int) -> int:
+    """End of the sentence that goes on after ``position`` (its closing punctuation)."""
+    start = position
+    while start < limit and text[start].isspace():
+        start += 1
+    match = _SENTENCE_END.search(text, start, limit)
+    return match.end() if match else limit
+
+
+def next_sentence_start(text: str, position: int, limit: int) -> int:
+    """Start of the sentence after the one containing ``position``."""
+    end = next_sentence_end(text, position, limit)
+    while end < limit and text[end].isspace():
+        end += 1
+    return end
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the spaces at either end."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _head_limits(article: Article, head: int) -> tuple[int, int]:
+    """Start and end of the block the head is in."""
+    block = article.blocks[article.block_at(head)]
+    return block.start, block.end
+
+
+def first_word(article: Article, index: int) -> Selection:
+    """A new selection: the first word of block ``index``."""
+    block = article.blocks[index]
+    return block.start, next_word_end(article.text, block.start, block.end)
+
+
+def word_forward(article: Article, anchor: int, head: int) -> Selection:
+    """The head a word further on (w)."""
+    _, end = _head_limits(article, head)
+    text = article.text
+    if head < anchor:
+        return anchor, min(anchor, next_word_start(text, head, end))
+    return anchor, next_word_end(text, head, end)
+
+
+def word_back(article: Article, anchor: int, head: int) -> Selection:
+    """The head a word back (b), keeping at least one word selected."""
+    start, _ = _head_limits(article, head)
+    text = article.text
+    if head > anchor:
+        new = previous_word_end(text, head, start)
+        if new <= anchor:
+            new = next_word_end(text, anchor, head)  # keep at least one word
+        return anchor, new
+    index = head
+    while index > start and text[index - 1].isspace():
+        index -= 1
+    while index > start and not text[index - 1].isspace():
+        index -= 1
+    return anchor, index
+
+
+def sentence_forward(article: Article, anchor: int, head: int) -> Selection:
+    """The head a sentence further on (s)."""
+    _, end = _head_limits(article, head)
+    text = article.text
+    if head < anchor:
+        return anchor, min(anchor, next_sentence_start(text, head, end))
+    return anchor, next_sentence_end(text, head, end)
+
+
+def paragraph_down(article: Article, anchor: int, head: int) -> Selection | None:
+    """The selection grown to the end of the next paragraph (j), or None at the last."""
+    index = article.block_at(max(anchor, head - 1) if head > anchor else head)
+    if index + 1 < len(article.blocks):
+        return min(anchor, head), article.blocks[index + 1].end
+    return None
+
+
+def paragraph_up(article: Article, anchor: int, head: int) -> Selection | None:
+    """The selection shrunk to the end of the previous paragraph (k), or None when it
+    is within one paragraph."""
+    low, high = min(anchor, head), max(anchor, head)
+    index = article.block_at(max(low, high - 1))
+    first = article.block_at(low)
+    if index > first:
+        return low, article.blocks[index - 1].end
+    return None

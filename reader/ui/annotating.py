@@ -1,0 +1,426 @@
+"""Annotating the article: highlight (h, or a selection made with v), colour (1-5), tags (t),
+notes (a, and A on the whole article), delete (d), undo (u), re-attach (r), [ and ] between
+highlights, and the notes pane kept in step.
+
+Every change goes through the article's :class:`~reader.annotations.Annotations`, which
+writes it to the store before anything is shown.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.binding import Binding, BindingType
+
+from reader.annotations import Placed, clean_tags
+from reader.model import Colour, CrossLink, Highlight
+from reader.storage import StoreError
+from reader.ui.notes_pane import Entry, NotesPane
+
+if TYPE_CHECKING:
+    from reader.ui.reading_screen import ReadingScreen
+
+
+class Annotating:
+    """Highlights, colours, tags and notes of the article on screen."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("h", "highlight", "Highlight", id="highlight"),
+        Binding("a", "annotate", "Note", id="annotate"),
+        Binding("A", "article_note", "Article note", show=False, id="article-note"),
+        Binding("t", "tags", "Tags", show=False, id="tags"),
+        Binding("1", "colour('yellow')", "Yellow", show=False, id="colour-yellow"),
+        Binding("2", "colour('green')", "Green", show=False, id="colour-green"),
+        Binding("3", "colour('blue')", "Blue", show=False, id="colour-blue"),
+        Binding("4", "colour('pink')", "Pink", show=False, id="colour-pink"),
+        Binding("5", "colour('purple')", "Purple", show=False, id="colour-purple"),
+        Binding("d", "delete", "Delete highlight", show=False, id="delete-highlight"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("r", "reattach", "Re-attach orphan", show=False, id="reattach"),
+    ]
+
+    def __init__(self, screen: ReadingScreen) -> None:
+        self.screen = screen
+        self._reattach_target: str | None = None
+        self._pane_pending = False
+        self._pane_current: str | None = None
+
+    # --- placing and drawing ----------------------------------------------------------
+
+    def place_highlights(self) -> None:
+        """Find highlights made on an earlier version of the text (in a worker thread)."""
+        annotations = self.screen.annotations
+        if annotations is None or not annotations.unplaced:
+            return
+        text, unplaced = self.screen.article.text, annotations.unplaced
+        self.screen.run_worker(
+            lambda: self._find_places(text, unplaced),
+            name="find_places",
+            group="anchoring",
+            exclusive=True,
+            thread=True,
+        )
+
+    def _find_places(self, text: str, highlights: list[Highlight]) -> None:
+        annotations = self.screen.annotations
+        assert annotations is not None
+        found = annotations.find_places(text, highlights)
+        self.screen.app.call_from_thread(self._places_found, found)
+
+    def _places_found(self, found: dict[str, tuple[int, int] | None]) -> None:
+        screen = self.screen
+        assert screen.annotations is not None
+        try:
+            orphans = screen.annotations.apply_places(found)
+        except StoreError as error:
+            screen.store_failed(error)
+            return
+        moved = len(found) - orphans
+        screen.refresh_annotations()
+        if moved:
+            screen.notify(
+                f"The article changed; {moved} highlight{'s' * (moved != 1)} "
+                "re-placed in the new text.",
+                markup=False,
+            )
+        if orphans:
+            screen.notify(
+                f"{orphans} highlight{'s' * (orphans != 1)} could not be placed in the changed "
+                "article. They are kept with their notes under “Could not be placed” in the "
+                "notes pane (p); select new text and press r to re-attach one.",
+                severity="warning",
+                timeout=12,
+                markup=False,
+            )
+
+    def refresh(self, current: str | None = None) -> None:
+        """Push the highlights down to the view, and to the pane a frame later."""
+        screen = self.screen
+        annotations = screen.annotations
+        if annotations is None:
+            return
+        placed = annotations.placed()
+        spans = [
+            (p.start, p.end, p.highlight.colour.value, bool(p.highlight.note.strip()), p.id)
+            for p in placed
+            if p.start is not None and p.end is not None
+        ]
+        view = screen.view
+        if current is None:
+            current = (
+                view.current_highlight if annotations.get(view.current_highlight or "") else None
+            )
+        view.set_highlights(spans, current)
+        # The pane is redrawn after the article's frame, and once however many changes came
+        # in between: the text answers the key at once, the list a frame later.
+        self._pane_current = current
+        if not self._pane_pending:
+            self._pane_pending = True
+            screen.call_after_refresh(self._refresh_pane)
+
+    def _refresh_pane(self) -> None:
+        self._pane_pending = False
+        screen = self.screen
+        # None once the screen is being taken down: a change that arrived just before the
+        # reader followed a link to another article is not drawn on the old screen.
+        pane = next(iter(screen.query(NotesPane)), None)
+        if screen.annotations is None or pane is None:
+            return
+        placed = screen.annotations.placed()
+        entries = [Entry.of(p, self._where(p)) for p in placed]
+        pane.show(entries, screen.article_note, self._pane_current)
+
+    def _where(self, placed: Placed) -> str:
+        if placed.start is None:
+            return "could not be placed"
+        article = self.screen.article
+        index = article.block_at(placed.start)
+        where = f"¶ {index + 1}"
+        heading = article.heading_before(index)
+        if heading is not None:
+            title = " ".join(article.blocks[heading].text.split())
+            where += f" · {title[:40]}"
+        return where
+
+    def follow_cursor(self) -> None:
+        """Make a highlight on the cursor's paragraph the current one, and show it in the
+        pane."""
+        view = self.screen.view
+        here = view.highlights_at(view.cursor)
+        wanted = view.current_highlight if view.current_highlight in here else None
+        if wanted is None and here:
+            wanted = here[0]
+        if wanted != view.current_highlight:
+            # Only then: a needless refresh redrew the whole article a frame after every key.
+            view.current_highlight = wanted
+            view.refresh()
+        if view.current_highlight:
+            self.screen.pane.follow(view.current_highlight)
+
+    def current(self) -> str | None:
+        """The id of the highlight under the cursor, or None."""
+        view = self.screen.view
+        here = view.highlights_at(view.cursor)
+        if view.current_highlight in here:
+            return view.current_highlight
+        return here[0] if here else None
+
+    # --- making and changing highlights -------------------------------------------------
+
+    def create(self, start: int, end: int, colour: Colour = Colour.YELLOW) -> str | None:
+        """Highlight ``[start, end)`` (unless exactly that is highlighted); its id."""
+        screen = self.screen
+        annotations = screen.annotations
+        if annotations is None:
+            return None
+        for placed in annotations.in_range(start, end):
+            if (placed.start, placed.end) == (start, end):
+                screen.notify("That passage is already highlighted.", markup=False)
+                return placed.id
+        try:
+            highlight = annotations.create(start, end, colour)
+        except StoreError as error:
+            screen.store_failed(error)
+            return None
+        screen.refresh_annotations(highlight.id)
+        return highlight.id
+
+    def _paragraph_highlight(self, colour: Colour = Colour.YELLOW) -> str | None:
+        """The highlight under the cursor, creating one on the whole paragraph if none."""
+        current = self.current()
+        article = self.screen.article
+        if current is not None or not article.blocks:
+            return current
+        block = article.blocks[self.screen.view.cursor]
+        return self.create(block.start, block.end, colour)
+
+    def highlight(self) -> None:
+        """Highlight the paragraph under the cursor."""
+        article = self.screen.article
+        if not article.blocks:
+            self.screen.notify("There is nothing to highlight in an empty article.", markup=False)
+            return
+        block = article.blocks[self.screen.view.cursor]
+        self.create(block.start, block.end)
+
+    def colour(self, colour: str) -> None:
+        """Set the colour of the highlight under the cursor (highlighting the paragraph first)."""
+        chosen = Colour(colour)
+        current = self.current()
+        if current is None:
+            self._paragraph_highlight(chosen)
+            return
+        self._update(current, "colour", colour=chosen)
+
+    def _update(self, highlight_id: str, what: str, **changes: object) -> None:
+        screen = self.screen
+        assert screen.annotations is not None
+        try:
+            screen.annotations.update(highlight_id, what, **changes)
+        except StoreError as error:
+            screen.store_failed(error)
+            return
+        screen.refresh_annotations(highlight_id)
+
+    def annotate(self) -> None:
+        """Write the note of the highlight under the cursor."""
+        current = self._paragraph_highlight()
+        if current is not None:
+            self.edit_note(current)
+
+    def edit_note(self, highlight_id: str) -> None:
+        """Open the editor on a highlight's note."""
+        annotations = self.screen.annotations
+        assert annotations is not None
+        highlight = annotations.get(highlight_id)
+        if highlight is None:
+            return
+
+        def done(note: str | None) -> None:
+            if note is not None and note != highlight.note:
+                self._update(highlight_id, "note", note=note)
+
+        from reader.ui.note_editor import NoteEditor
+
+        self.screen.app.push_screen(NoteEditor("Note", highlight.quote, highlight.note), done)
+
+    def article_note(self) -> None:
+        """Write the note on the article as a whole."""
+        screen = self.screen
+
+        def done(note: str | None) -> None:
+            if note is not None and note != screen.article_note:
+                screen.post_message(screen.ArticleNoteChanged(screen.article, note))
+                screen.article_note = note
+                screen.refresh_annotations()
+
+        from reader.ui.note_editor import NoteEditor
+
+        screen.app.push_screen(
+            NoteEditor(f"Note on “{screen.article.title}”", "", screen.article_note), done
+        )
+
+    def tags(self) -> None:
+        """Edit the tags of the highlight under the cursor."""
+        current = self._paragraph_highlight()
+        annotations = self.screen.annotations
+        if current is None or annotations is None:
+            return
+        highlight = annotations.get(current)
+        assert highlight is not None
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                tags = clean_tags(value)
+                if tags != highlight.tags:
+                    self._update(current, "tags", tags=tags)
+
+        known = annotations.all_tags()
+        from reader.ui.note_editor import TagEditor
+
+        self.screen.app.push_screen(TagEditor(highlight.quote, highlight.tags, known), done)
+
+    # --- deleting, undoing, re-attaching ------------------------------------------------
+
+    def delete_here(self) -> None:
+        """Delete the highlight under the cursor (u undoes)."""
+        current = self.current()
+        if current is None:
+            self.screen.notify("There is no highlight here to delete.", markup=False)
+            return
+        self.delete(current)
+
+    def delete(self, highlight_id: str) -> None:
+        """Delete a highlight, first asking about the links it carries, if any."""
+        annotations = self.screen.annotations
+        assert annotations is not None
+        place = annotations.place_of(highlight_id)
+        links = [] if place is None else self.screen.links.links_on(place)
+        if not links:
+            self._delete_now(highlight_id, [])
+            return
+        from reader.ui.link_picker import KeepLinksScreen
+
+        def answered(answer: str | None) -> None:
+            if answer == "keep":
+                self._delete_now(highlight_id, [])
+            elif answer == "remove":
+                self._delete_now(highlight_id, links)
+
+        self.screen.app.push_screen(KeepLinksScreen(len(links)), answered)
+
+    def _delete_now(self, highlight_id: str, links: list[CrossLink]) -> None:
+        screen = self.screen
+        assert screen.annotations is not None
+        try:
+            screen.annotations.delete(highlight_id, links)
+        except StoreError as error:
+            screen.store_failed(error)
+            return
+        screen.refresh_annotations()
+        if links:
+            screen.reload_links()
+            count = f"{len(links)} link{'s' * (len(links) != 1)}"
+            screen.notify(f"Highlight and its {count} deleted. u brings them back.", markup=False)
+        else:
+            screen.notify("Highlight deleted. Press u to undo.", markup=False)
+
+    def undo(self) -> None:
+        """Undo the last highlight, edit, delete or link."""
+        screen = self.screen
+        if screen.annotations is None:
+            return
+        try:
+            change = screen.annotations.undo()
+        except StoreError as error:
+            screen.store_failed(error)
+            return
+        if change is None:
+            screen.notify("Nothing to undo.", markup=False)
+            return
+        restored = change.before.id if change.before is not None else None
+        screen.refresh_annotations(restored)
+        if change.links_added or change.links_removed:
+            screen.reload_links()
+        screen.notify(f"Undone: {change.what}.", markup=False)
+
+    def reattach(self) -> None:
+        """Attach an orphaned highlight to the selection (or the paragraph)."""
+        screen = self.screen
+        annotations = screen.annotations
+        if annotations is None:
+            return
+        orphans = annotations.orphans
+        target = self._reattach_target
+        if target not in {p.id for p in orphans}:
+            target = orphans[0].id if len(orphans) == 1 else None
+        if target is None:
+            message = (
+                "No highlight is waiting to be placed."
+                if not orphans
+                else "Choose the highlight to re-attach under “Could not be placed” first."
+            )
+            screen.notify(message, markup=False)
+            return
+        view = screen.view
+        span = view.selection
+        if span is None or span[1] <= span[0]:
+            block = screen.article.blocks[view.cursor]
+            span = (block.start, block.end)
+        view.clear_selection()
+        try:
+            annotations.reattach(target, *span)
+        except StoreError as error:
+            screen.store_failed(error)
+            return
+        self._reattach_target = None
+        screen.refresh_annotations(target)
+        screen.notify("Highlight re-attached.", markup=False)
+
+    # --- moving between highlights --------------------------------------------------------
+
+    def step(self, direction: int) -> None:
+        """To the next (+1) or previous (-1) highlight (] and [)."""
+        screen = self.screen
+        annotations = screen.annotations
+        if annotations is None:
+            return
+        view = screen.view
+        here = annotations.place_of(view.current_highlight or "")
+        if here is None and screen.article.blocks:
+            block = screen.article.blocks[view.cursor]
+            here = (block.start - 1, block.start - 1) if direction > 0 else (block.start, 0)
+        assert here is not None
+        if direction > 0:
+            found = annotations.next_after(here[0])
+        else:
+            found = annotations.previous_before(here[0])
+        if found is None or found.start is None:
+            screen.notify("No more highlights that way.", markup=False)
+            return
+        view.show_highlight(found.id, found.start)
+        screen.pane.follow(found.id)
+
+    def jump(self, highlight_id: str) -> None:
+        """To a highlight chosen in the pane (an orphan waits for r instead)."""
+        screen = self.screen
+        assert screen.annotations is not None
+        place = screen.annotations.place_of(highlight_id)
+        if place is None:
+            self._reattach_target = highlight_id
+            screen.notify(
+                "This highlight could not be placed. Select the passage it belongs to "
+                "in the article and press r to re-attach it.",
+                markup=False,
+            )
+            screen.set_focus(screen.view)
+            return
+        screen.app.record_jump(screen.here())
+        screen.view.show_highlight(highlight_id, place[0])
+        screen.set_focus(screen.view)
+
+    def pane_moved(self, highlight_id: str | None) -> None:
+        """The pane's cursor is on ``highlight_id``: an orphan there is the one r re-attaches."""
+        annotations = self.screen.annotations
+        if annotations is not None and highlight_id and not annotations.place_of(highlight_id):
+            self._reattach_target = highlight_id

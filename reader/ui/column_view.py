@@ -1,0 +1,290 @@
+"""A Line-API view of an article laid out in a column, with a block cursor: the mechanics
+under the article view.
+
+Its cost follows the screen, not the document: blocks are wrapped only when they come into
+view (:class:`~reader.column.Column` keeps their lines and heights, estimated until then),
+the rows drawn for each block are cached, and the block under any line of a
+40,000-paragraph book is found in O(log n). The cursor is a block index: the view moves it
+by paragraph, page and heading, keeps it in view, and posts :class:`ColumnView.CursorMoved`
+when it changes. What a block looks like is the subclass's to draw (``_block_strips``);
+the keys are the subclass's to bind (Textual merges a subclass's bindings over its base's
+key by key, and the article view binds j, k and b again while selecting).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from rich.style import Style
+from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.column import Column
+from reader.model import Article
+
+
+class ColumnView(ScrollView):
+    """A scrollable view of an article's blocks in a column, with a block cursor."""
+
+    class CursorMoved(Message):
+        """The cursor moved to another block."""
+
+        def __init__(self, view: ColumnView, index: int) -> None:
+            super().__init__()
+            self.view = view
+            self.index = index
+
+        @property
+        def control(self) -> ColumnView:
+            """The view whose cursor moved."""
+            return self.view
+
+    def __init__(
+        self,
+        article: Article,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.article = article
+        self.cursor = 0
+        self.column = Column(article, self._height_changed)
+        # Each block's rows as last drawn, with the key they were drawn for.
+        self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(1024)
+        self._laid_out_width = -1  # the widget width the column was last computed for
+        self._pending_end = False
+        self._pending_cursor: int | None = None
+
+    # --- geometry -------------------------------------------------------------------------
+
+    def _height_changed(self, top: int, delta: int) -> None:
+        """Keep what the reader is looking at in place when a block above it resizes."""
+        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
+        if top < self.scroll_offset.y:
+            self.set_reactive(ScrollView.scroll_y, max(0.0, self.scroll_y + delta))
+            self.set_reactive(ScrollView.scroll_target_y, self.scroll_y)
+
+    def _relayout(self) -> None:
+        """Recompute the column for the current width (after a resize)."""
+        width = self.scrollable_content_region.width
+        self._laid_out_width = width
+        if not self.column.fit(width):
+            return
+        self._strips.clear()
+        self.virtual_size = Size(width, self.column.total)
+        if self.article.blocks:
+            anchor = self.cursor
+            self._settle(self.column.top_of(anchor))
+            self._scroll_to_block(anchor, top=True)
+
+    def _settle(self, top: int) -> None:
+        """Wrap every block that will show from line ``top`` on, so heights are exact."""
+        self.column.settle(top, self.size.height or 1)
+
+    # --- growing article -----------------------------------------------------------------
+
+    def blocks_added(self, first: int) -> None:
+        """Blocks from ``first`` on were appended to the article (progressive loading)."""
+        self.column.blocks_added(first)
+        if first > 0:
+            self._strips.discard(first - 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
+        if self._pending_cursor is not None and self._pending_cursor < len(self.article.blocks):
+            target, self._pending_cursor = self._pending_cursor, None
+            self.move_to(target, top=True)
+        elif self._pending_end:
+            self.move_to(len(self.article.blocks) - 1, keep_pending=True)
+        else:
+            self.refresh()
+
+    # --- cursor -------------------------------------------------------------------------
+
+    def restore(self, index: int) -> None:
+        """Put the cursor on block ``index`` now, or as soon as it has loaded."""
+        if index < len(self.article.blocks):
+            self.move_to(index, top=True)
+        elif not self.article.complete:
+            self._pending_cursor = index
+        elif self.article.blocks:
+            self.move_to(len(self.article.blocks) - 1, top=True)
+
+    def move_to(self, index: int, *, top: bool = False, keep_pending: bool = False) -> None:
+        """Move the cursor to block ``index`` and scroll it into view."""
+        if not self.article.blocks:
+            return
+        if not keep_pending:
+            self._pending_end = False
+            self._pending_cursor = None
+        index = max(0, min(index, len(self.article.blocks) - 1))
+        previous = self.cursor
+        self.cursor = index
+        self._strips.discard(previous)
+        self._strips.discard(index)
+        self._scroll_to_block(index, top=top)
+        self.refresh()
+        if previous != index or top:
+            self.post_message(self.CursorMoved(self, index))
+
+    def _scroll_to_block(self, index: int, *, top: bool = False) -> None:
+        if not self.column.text_width:
+            return
+        self.column.wrapped(index)
+        view_top = int(self.scroll_offset.y)
+        target = self.column.target_for(index, view_top, self.size.height, top)
+        if target is None:
+            return
+        # Wrapping what will show above the block can move it; aim again until it stays.
+        for _ in range(8):
+            self._settle(target)
+            again = self.column.target_for(index, view_top, self.size.height, top)
+            if again is None or again == target:
+                break
+            target = again
+        self._scroll_lines(target)
+
+    def _scroll_lines(self, y: int) -> None:
+        self._settle(y)
+        self.scroll_to(y=y, animate=False, immediate=True)
+        self._settle(int(self.scroll_offset.y))
+
+    def _cursor_bottom_hidden(self) -> bool:
+        lines = self.column.wrapped(self.cursor)
+        bottom = self.column.top_of(self.cursor) + len(lines)
+        return bottom > self.scroll_offset.y + self.size.height
+
+    def _cursor_top_hidden(self) -> bool:
+        self.column.wrapped(self.cursor)
+        return self.column.top_of(self.cursor) < self.scroll_offset.y
+
+    def action_cursor_down(self) -> None:
+        """Next paragraph (or the rest of a paragraph taller than the screen)."""
+        if self.article.blocks and self._cursor_bottom_hidden() and self.size.height > 4:
+            self._scroll_lines(int(self.scroll_offset.y) + self.size.height - 2)
+            return
+        self.move_to(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        """Previous paragraph (or the start of a paragraph taller than the screen)."""
+        if self.article.blocks and self._cursor_top_hidden() and self.size.height > 4:
+            top = self.column.top_of(self.cursor)
+            self._scroll_lines(max(top, int(self.scroll_offset.y) - self.size.height + 2))
+            return
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        """First paragraph."""
+        self.move_to(0, top=True)
+
+    def action_last(self) -> None:
+        """Last paragraph, scrolled to the end of the text (follows the end while a long
+        book is still loading)."""
+        last = len(self.article.blocks) - 1
+        self.move_to(last)
+        self._pending_end = not self.article.complete
+        if (
+            last >= 0
+            and self.column.text_width
+            and len(self.column.wrapped(last)) > self.size.height
+        ):
+            # A last paragraph taller than the screen: show where the text ends, as a pager
+            # does, not the top of a paragraph that may be a book long.
+            self._scroll_lines(max(0, self.column.total - self.size.height))
+
+    def action_page_down(self) -> None:
+        """Scroll one screen down; the cursor goes to the first paragraph in view."""
+        self._page(+1)
+
+    def action_page_up(self) -> None:
+        """Scroll one screen up; the cursor goes to the first paragraph in view."""
+        self._page(-1)
+
+    def _page(self, direction: int) -> None:
+        if not self.article.blocks:
+            return
+        self._pending_end = False
+        self._pending_cursor = None
+        step = max(1, self.size.height - 2)
+        before = int(self.scroll_offset.y)
+        self._scroll_lines(max(0, before + direction * step))
+        after = int(self.scroll_offset.y)
+        if after == before:
+            target = len(self.article.blocks) - 1 if direction > 0 else 0
+        else:
+            target = self.column.block_at_line(after)
+            partly_above = self.column.top_of(target) < after
+            if (
+                partly_above
+                and target + 1 < len(self.article.blocks)
+                and self.column.top_of(target + 1) < after + self.size.height
+            ):
+                target += 1
+        previous, self.cursor = self.cursor, target
+        self._strips.discard(previous)
+        self._strips.discard(target)
+        if after == before:
+            self._scroll_to_block(target)
+        self.refresh()
+        if previous != target:
+            self.post_message(self.CursorMoved(self, target))
+
+    def action_next_heading(self) -> None:
+        """Next heading."""
+        headings = self.article.headings
+        position = bisect_left(headings, self.cursor + 1)
+        if position < len(headings):
+            self.move_to(headings[position], top=True)
+
+    def action_previous_heading(self) -> None:
+        """Previous heading."""
+        headings = self.article.headings
+        position = bisect_left(headings, self.cursor) - 1
+        if position >= 0:
+            self.move_to(headings[position], top=True)
+
+    # --- events -------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def on_mount(self) -> None:
+        self._relayout()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._settle(int(new_value))
+
+    # --- rendering ------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        if self.scrollable_content_region.width != self._laid_out_width:
+            # The first frame of the app's first screen is drawn before its Resize event is
+            # handled: wrap for the width being drawn, not the width at mount (zero).
+            self._relayout()
+        # Make every height on screen exact before drawing, so no line moves mid-frame.
+        self._settle(int(self.scroll_offset.y))
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = int(self.scroll_offset.y) + y
+        blocks = self.article.blocks
+        if not blocks or line >= self.column.total or not self.column.text_width:
+            return Strip.blank(width, base)
+        index = self.column.block_at_line(line)
+        strips = self._block_strips(index, width, base)
+        row = line - self.column.top_of(index)
+        if row < len(strips):
+            return strips[row]
+        return Strip.blank(width, base)
+
+    def _block_strips(self, index: int, width: int, base: Style) -> Sequence[Strip]:
+        """The rows of block ``index``, ``width`` cells wide (drawn by the subclass)."""
+        raise NotImplementedError

@@ -1,0 +1,117 @@
+"""A selection grown and shrunk by word, sentence and paragraph (the keys of v)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reader import selection
+from reader.documents import load_text
+from reader.model import Article
+
+TEXT = """First paragraph. It has two sentences!
+
+Second one: words, words and more words. Then a question? Yes.
+
+Third and last paragraph.
+"""
+
+
+def article(text: str = TEXT) -> Article:
+    return load_text(text, Path("selection.md"))
+
+
+def selected(article: Article, span: tuple[int, int]) -> str:
+    low, high = sorted(span)
+    return article.text[low:high]
+
+
+def test_v_starts_on_the_first_word_of_the_paragraph() -> None:
+    doc = article()
+    assert selected(doc, selection.first_word(doc, 0)) == "First"
+    assert selected(doc, selection.first_word(doc, 1)) == "Second"
+
+
+def test_w_grows_and_b_shrinks_by_whole_words() -> None:
+    doc = article()
+    span = selection.first_word(doc, 1)
+    span = selection.word_forward(doc, *span)
+    span = selection.word_forward(doc, *span)
+    assert selected(doc, span) == "Second one: words,"
+    span = selection.word_back(doc, *span)
+    assert selected(doc, span) == "Second one:"
+    # b never lets go of the last word
+    span = selection.word_back(doc, *selection.word_back(doc, *span))
+    assert selected(doc, span) == "Second"
+
+
+def test_s_grows_by_sentences_and_stops_at_the_paragraph_end() -> None:
+    doc = article()
+    span = selection.first_word(doc, 1)
+    span = selection.sentence_forward(doc, *span)
+    assert selected(doc, span) == "Second one: words, words and more words."
+    span = selection.sentence_forward(doc, *span)
+    assert selected(doc, span).endswith("Then a question?")
+    for _ in range(5):
+        span = selection.sentence_forward(doc, *span)
+    assert span[1] == doc.blocks[1].end
+
+
+def test_after_o_the_other_end_moves_back_towards_the_anchor() -> None:
+    doc = article()
+    anchor, head = selection.sentence_forward(doc, *selection.first_word(doc, 1))
+    swapped = (head, anchor)  # o
+    moved = selection.word_forward(doc, *swapped)
+    assert selected(doc, moved) == "one: words, words and more words."
+    back = selection.word_back(doc, *moved)
+    assert selected(doc, back) == "Second one: words, words and more words."
+
+
+def test_j_and_k_grow_and_shrink_by_paragraphs() -> None:
+    doc = article()
+    span = selection.first_word(doc, 0)
+    span = selection.paragraph_down(doc, *span)
+    assert span is not None and span[1] == doc.blocks[1].end
+    span = selection.paragraph_down(doc, *span)
+    assert span is not None and span[1] == doc.blocks[2].end
+    assert selection.paragraph_down(doc, *span) is None  # the last paragraph
+    span = selection.paragraph_up(doc, *span)
+    assert span is not None and span[1] == doc.blocks[1].end
+    span = selection.paragraph_up(doc, *span)
+    assert span is not None and span[1] == doc.blocks[0].end
+    assert selection.paragraph_up(doc, *span) is None  # within one paragraph
+
+
+def test_trim_leaves_the_spaces_out() -> None:
+    assert selection.trim("  two words  ", 0, 13) == (2, 11)
+    assert selection.trim("   ", 0, 3) == (3, 3)
+
+
+def test_sentence_ends_keep_closing_quotes_and_brackets() -> None:
+    text = 'He said "stop." Then (he left.) Done'
+    assert text[: selection.next_sentence_end(text, 0, len(text))] == 'He said "stop."'
+    start = selection.next_sentence_start(text, 0, len(text))
+    assert text[start : selection.next_sentence_end(text, start, len(text))] == "Then (he left.)"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from("ab .!?\u00e9\u4e2d"), min_size=1, max_size=60),
+    st.lists(st.sampled_from(["w", "b", "s", "o"]), max_size=20),
+)
+def test_words_and_sentences_stay_inside_the_paragraph(text: str, keys: list[str]) -> None:
+    doc = article(f"Before.\n\n{text.strip() or 'x'}\n\nAfter.")
+    index = 1
+    block = doc.blocks[index]
+    span = selection.first_word(doc, index)
+    moves = {
+        "w": selection.word_forward,
+        "b": selection.word_back,
+        "s": selection.sentence_forward,
+    }
+    for key in keys:
+        span = (span[1], span[0]) if key == "o" else moves[key](doc, *span)
+        assert block.start <= span[0] <= block.end
+        assert block.start <= span[1] <= block.end
