@@ -347,7 +347,9 @@ def _chunks(body: str) -> Iterator[str]:
             fence = fence_match.group(1)
         elif html := _HTML_BLOCK.match(line):
             ending = _HTML_ENDS.get(html.group(1).casefold(), ">")  # "<!DOCTYPE": a ">"
-            if ending not in line[html.end() :].casefold():
+            # Looked for in the whole line, as markdown-it does: "<!-->" opens a comment
+            # and closes it at once.
+            if ending not in line.casefold():
                 html_end = ending
         elif (
             pos - start >= limit

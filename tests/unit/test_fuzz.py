@@ -256,6 +256,9 @@ def test_a_surrogate_pair_in_a_link_destination_loads() -> None:
 
 @FUZZ
 @given(paragraphs=st.lists(paragraphs, min_size=2, max_size=12))
+# "<!-->" opens an HTML comment and closes it on the same line: the chunker took it for
+# open, missed the fence after it, and cut the book inside that fence.
+@example(paragraphs=["<!-->", "```", "<!-->", "~~~"])
 def test_loading_in_chunks_gives_the_same_blocks_as_one_pass(paragraphs: list[str]) -> None:
     text = re.sub(r"\r\n?", "\n", "\n\n".join(paragraphs))  # as read_source gives it
     check_chunks(text, numbers=True)
