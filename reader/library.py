@@ -25,6 +25,8 @@ class LibraryEntry:
     progress: float | None
     highlights: int = 0
     notes: int = 0
+    opened: float | None = None  # when last read (seconds since the epoch)
+    added: float = 0.0  # when the file was last changed, taken for when it was added
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +56,7 @@ def scan(folder: Path, store: Store | None = None) -> Library:
     problems: list[str] = []
     fresh: dict[str, tuple[Path, ArticleInfo]] = {}
     positions = store.positions() if store else {}
+    opened = store.opened_times() if store else {}
     counts = _counts(store) if store else {}
     for path in article_files(folder):
         ident = article_id(path)
@@ -71,7 +74,17 @@ def scan(folder: Path, store: Store | None = None) -> Library:
         progress = position.progress if position else None
         highlights, notes = counts.get(ident, (0, 0))
         entries.append(
-            LibraryEntry(ident, path, info.title, info.words, progress, highlights, notes)
+            LibraryEntry(
+                ident,
+                path,
+                info.title,
+                info.words,
+                progress,
+                highlights,
+                notes,
+                opened.get(ident),
+                stat.st_mtime,
+            )
         )
     if store is not None and fresh:
         # A cache that cannot be saved only makes the next scan slower.

@@ -240,6 +240,14 @@ class Store:
                 result[doc["id"]] = position
         return result
 
+    def opened_times(self) -> dict[str, float]:
+        """When each article was last read (seconds since the epoch), by article id."""
+        return {
+            str(doc["id"]): float(doc["opened"])
+            for doc in self._table("articles").all()
+            if "id" in doc and isinstance(doc.get("opened"), int | float)
+        }
+
     def save_position(
         self, article_id: str, path: Path, fingerprint: str, position: ReadingPosition
     ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,8 +117,9 @@ def test_list_shows_reading_progress(
     welcome = library / "welcome-to-reader.md"
     store.save_position(article_id(welcome), welcome, "x", ReadingPosition(3, 0, 0.42))
     store.close()
-    assert main(["list", str(library)]) == 0
-    assert "42%" in capsys.readouterr().out
+    assert main(["list", str(library)]) == 0  # piped: tab-separated
+    row = next(line for line in capsys.readouterr().out.splitlines() if "Welcome" in line)
+    assert row.split("\t")[3] == "42"
 
 
 def test_locate_follows_the_environment(
@@ -188,8 +190,7 @@ def test_list_shows_highlight_and_note_counts(
     store.close()
     assert main(["list", str(library)]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if "Welcome" in line)
-    cells = [cell.strip() for cell in row.split("│")]
-    assert "3" in cells and "2" in cells  # 3 highlights; 1 note + the article note
+    assert row.split("\t")[4:6] == ["3", "2"]  # 3 highlights; 1 note + the article note
 
 
 def test_an_exports_paragraph_link_opens_the_article_there(
@@ -206,3 +207,66 @@ def test_an_exports_paragraph_link_opens_the_article_there(
     assert main(["--at", "3", str(SAMPLE)]) == 0
     assert started[-1].start == 2
     assert main(["reader:elsewhere?x=1"]) == 2
+
+
+def test_list_for_people_and_for_programs(
+    library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from reader.documents import article_id
+    from reader.store import ReadingPosition, Store
+
+    store = Store(resolve().db)
+    canada = library / "canada-us-talks-digital-services-tax.md"
+    store.save_position(article_id(canada), canada, "x", ReadingPosition(3, 0, 0.5))
+    store.close()
+    # Piped: one article a line, fields by tabs, for cut and awk.
+    assert main(["list", str(library)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [len(line.split("\t")) for line in lines] == [7, 7]
+    assert lines[0].split("\t")[1].startswith("Canada-US talks")  # by title
+    # --sort progress: the half-read article first; --json for programs.
+    assert main(["list", str(library), "--sort", "progress", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["progress"] for r in rows] == [0.5, None]
+    assert set(rows[0]) == {"id", "title", "path", "words", "progress", "highlights", "notes"}
+    assert main(["list", str(library), "--sort", "title", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[1]["title"] == "Welcome to reader"
+    # On an 80-column terminal: a table whose titles end in an ellipsis, one line each.
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["list", str(library)]) == 0
+    out = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out).splitlines()
+    rows = [line for line in out if "│" in line and ("Canada" in line or "Welcome" in line)]
+    assert len(rows) == 2 and all(len(line) <= 80 for line in out)
+    assert "…" in rows[0]
+
+
+def test_global_options_before_or_after_the_command(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "mine.json"
+    for args in (["--db", str(db), "list", str(library)], ["list", "--db", str(db), str(library)]):
+        assert main(args) == 0, capsys.readouterr().err
+        capsys.readouterr()
+    assert main(["--db", str(db), "locate"]) == 0
+    assert f"database:  {db}" in capsys.readouterr().out
+
+
+def test_help_lists_every_command_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from reader.cli.arguments import COMMANDS
+
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    for command, what in COMMANDS.items():
+        assert f"reader {command}" in out and what in " ".join(out.split())
+
+
+def test_export_finds_an_article_by_its_file_name_in_the_library(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("welcome-to-reader", "welcome-to-reader.md", "WELCOME-TO-READER.md"):
+        assert main(["export", "--library", str(library), name]) == 0
+        assert 'title: "Welcome to reader"' in capsys.readouterr().out

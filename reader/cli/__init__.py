@@ -1,0 +1,209 @@
+"""The command line: the composition root that resolves paths, opens the store, runs the app.
+
+One module per concern: :mod:`.arguments` (the grammar: global options before or after a
+command), :mod:`.common` (printing, mistakes, paths), :mod:`.listing` (list, locate,
+recover), :mod:`.notes` (export, import); ``reader add`` is :mod:`reader.intake.command`'s.
+Only running the app imports Textual: every command starts instantly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import sys
+from collections.abc import Sequence
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.cli.arguments import command_parser, split, top_parser
+from reader.cli.common import (
+    EXIT_USAGE,
+    UserError,
+    library_folder,
+    open_store,
+    paths_of,
+    say,
+)
+from reader.documents import DocumentError, check_readable, is_article_file
+from reader.paths import seed_library
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
+
+__all__ = ["EXIT_USAGE", "UserError", "main", "say"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        before, command, rest = split(args)
+        if command is None or {"-h", "--help", "--version"} & set(before):
+            return _run(top_parser().parse_args(args))
+        options = command_parser(command).parse_args([*before, *rest])
+        if command == "list":
+            from reader.cli.listing import run_list
+
+            return run_list(options)
+        if command == "export":
+            from reader.cli.notes import run_export
+
+            return run_export(options)
+        if command == "import":
+            from reader.cli.notes import run_import
+
+            return run_import(options)
+        if command == "recover":
+            from reader.cli.listing import run_recover
+
+            return run_recover(options)
+        if command == "add":
+            return _add(options)
+        from reader.cli.listing import run_locate
+
+        return run_locate(options)
+    except UserError as error:
+        say(f"reader: {error}", sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open_address(options: argparse.Namespace) -> None:
+    """``reader:open?file=PATH&paragraph=N`` (an export's paragraph link) as PATH --at N."""
+    from urllib.parse import parse_qs, urlsplit
+
+    parts = urlsplit(options.path)
+    query = parse_qs(parts.query)
+    if parts.path != "open" or not query.get("file"):
+        raise UserError(f"{options.path}: not an address reader opens (reader:open?file=...)")
+    options.path = query["file"][0]
+    paragraph = query.get("paragraph", [""])[0]
+    if paragraph.isdigit():
+        options.at = int(paragraph)
+
+
+def _run(options: argparse.Namespace) -> int:
+    if options.path and options.path.startswith("reader:"):
+        _open_address(options)
+    paths = paths_of(options)
+    target = library_folder(options, paths)
+    article: Path | None = None
+    library: Path | None = None
+    if target.is_dir():
+        library = target
+        _check_library(target)
+    elif target.exists():
+        if not is_article_file(target) and target.suffix:
+            raise UserError(f"{target}: reader opens .md and .txt files")
+        try:
+            check_readable(target)  # fail early, with one line, on binary or unreadable files
+        except DocumentError as error:
+            raise UserError(str(error)) from None
+        article = target
+    else:
+        raise UserError(f"{target}: no such file or folder")
+    store = open_store(paths)
+    # Collecting while Textual is imported and the first screen built frees nothing (all
+    # of it is kept) and cost 20 ms of the first paint (measured): the app turns the
+    # collector back on once that screen is painted.
+    gc.disable()
+    try:
+        from reader.ui.app import ReaderApp  # Textual is imported only to run the app
+
+        # The modules just imported live as long as the app: keep the collector from
+        # walking them again and again.
+        gc.freeze()
+        start = options.at - 1 if options.at and article is not None else None
+        app = ReaderApp(store, library=library, article=article, start=start)
+        _run_until_signalled(app)
+    finally:
+        gc.enable()
+    for path in store.recovered:
+        say(
+            f"reader: {paths.db} was damaged by another program while reader ran; what you "
+            f"did is saved in {path}. Run `reader recover` to merge it into {paths.db.name}.",
+            sys.stderr,
+        )
+    return app.return_code or 0
+
+
+def _run_until_signalled(app: ReaderApp) -> None:
+    """Run the app; SIGINT, SIGTERM and SIGHUP quit it as ctrl+q does, and so does a
+    terminal that goes away.
+
+    Left to their defaults, SIGTERM and SIGHUP end the process on the spot (the reading
+    position unsaved, the terminal left in the app's modes) and SIGINT stops the app
+    without saving the position. Here a signal asks the app to quit (acted on between two
+    events, never in the middle of a write to the database) and arms a :class:`Lifeline`,
+    which ends the process a couple of seconds later if the app could not: whatever state
+    it was in, it is gone within 3 seconds.
+    """
+    import asyncio
+    import signal
+
+    from reader.lifeline import Lifeline
+
+    lifeline = Lifeline(save=app.save_positions)
+    with asyncio.Runner() as runner:
+        loop = runner.get_loop()
+
+        def quit_now(code: int) -> None:
+            lifeline.arm(code)
+            with contextlib.suppress(RuntimeError):  # the loop has closed: nothing to ask
+                loop.call_soon_threadsafe(partial(app.exit, return_code=code))
+
+        def signalled(number: int, _frame: object) -> None:
+            # A plain handler, not the loop's: it runs even while the main thread waits
+            # in a C call, which a handler queued on the loop would wait behind.
+            quit_now(128 + number)  # the exit status of a program a signal stopped
+
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(number, signalled)
+
+        def terminal_lost() -> None:
+            lifeline.arm(128 + signal.SIGHUP)
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(app.terminal_lost)
+
+        with contextlib.suppress(OSError, ValueError):
+            lifeline.watch_terminal(sys.stdin.fileno(), terminal_lost)
+        try:
+            runner.run(app.run_async())
+        except OSError:
+            # Writing the last frame or the exit message to a terminal that is gone.
+            if not lifeline.terminal_lost.is_set():
+                raise
+        finally:
+            # Whatever is left to do (threads to join, the interpreter to shut down) has
+            # a few seconds: a worker busy on a book does not keep the process alive.
+            lifeline.arm(app.return_code or 0)
+
+
+def _check_library(folder: Path) -> None:
+    from reader.library import article_files
+
+    try:
+        if not article_files(folder):
+            raise UserError(f"{folder} has no articles (.md or .txt files)")
+    except DocumentError as error:
+        raise UserError(str(error)) from None
+
+
+def _add(options: argparse.Namespace) -> int:
+    from reader.intake.command import AddCommandError, Options, run
+
+    if options.to:
+        folder = Path(options.to).expanduser()
+    else:
+        paths = paths_of(options)
+        seed_library(paths.library)
+        folder = paths.library
+    from_file = Path(options.from_file).expanduser() if options.from_file else None
+    chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)
+    try:
+        return run(chosen, say, partial(say, stream=sys.stderr))
+    except AddCommandError as error:
+        raise UserError(str(error)) from None

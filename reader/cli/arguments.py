@@ -1,0 +1,122 @@
+"""The command line's grammar: global options before or after a command, and its help."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from reader import __version__
+
+# Each command and what it does, in one line: `reader --help` lists them all.
+COMMANDS = {
+    "list": "the library as a table (tab-separated when piped; --json; --sort)",
+    "export": "an article's notes as Markdown or W3C JSON (--all: every annotated one)",
+    "import": "annotations from reader, other W3C tools or Hypothesis into the library",
+    "add": "web pages, HTML files and EPUB books as articles of the library",
+    "recover": "merge changes put aside while the database was damaged",
+    "locate": "where the database, its backup, the library, exports and settings are",
+}
+# Options every command takes, before the command or after it.
+GLOBAL_WITH_VALUE = ("--db",)
+
+
+def _global(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file (default: READER_DB, or reader.json in the data folder)",
+    )
+
+
+def top_parser() -> argparse.ArgumentParser:
+    """``reader [options] [PATH]``, with every command listed in the help."""
+    width = max(len(name) for name in COMMANDS) + 2
+    listing = "\n".join(f"  reader {name:<{width}}{what}" for name, what in COMMANDS.items())
+    parser = argparse.ArgumentParser(
+        prog="reader",
+        description="Read and annotate long-form articles in the terminal.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"commands:\n{listing}\n\n'reader COMMAND --help' shows a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"reader {__version__}")
+    _global(parser)
+    parser.add_argument(
+        "--at",
+        type=int,
+        metavar="N",
+        help="open the article at paragraph N (as an export's ¶ N links do)",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help="an article (.md, .txt) or a folder of articles "
+        "(default: ./articles, READER_LIBRARY, or the library in the data folder)",
+    )
+    return parser
+
+
+def command_parser(command: str) -> argparse.ArgumentParser:
+    """The parser of one command (global options included)."""
+    parser = argparse.ArgumentParser(prog=f"reader {command}", description=COMMANDS[command])
+    _global(parser)
+    if command == "list":
+        parser.add_argument("path", nargs="?", metavar="DIR", help="library folder")
+        parser.add_argument("--json", action="store_true", help="JSON, for programs")
+        parser.add_argument(
+            "--sort",
+            choices=("title", "recent", "added", "progress", "highlights"),
+            default="title",
+            help="order of the articles (default: title)",
+        )
+    elif command == "export":
+        parser.add_argument(
+            "article",
+            nargs="?",
+            metavar="ARTICLE",
+            help="an article's file, file name, id or title (as 'reader list' shows them)",
+        )
+        parser.add_argument("--all", action="store_true", help="every annotated article")
+        parser.add_argument("-o", "--output", metavar="PATH", help="file (or folder with --all)")
+        parser.add_argument("--format", choices=("md", "json"), default="md")
+        parser.add_argument(
+            "--wikilinks", action="store_true", help="write links as [[file name]] (Obsidian)"
+        )
+        parser.add_argument("--force", action="store_true", help="replace earlier exports")
+        parser.add_argument("--library", metavar="DIR", help="library folder")
+    elif command == "import":
+        parser.add_argument("file", metavar="FILE.json", help="annotations to import")
+        parser.add_argument("--library", metavar="DIR", help="library folder")
+    elif command == "add":
+        from reader.intake.command import add_arguments
+
+        add_arguments(parser)
+    elif command == "recover":
+        parser.add_argument(
+            "files",
+            nargs="*",
+            metavar="FILE",
+            help="recovery files to merge (default: every one beside the database)",
+        )
+    return parser
+
+
+def split(args: Sequence[str]) -> tuple[list[str], str | None, list[str]]:
+    """``(options before the command, the command, the rest)``; no command: ``(args, None,
+    [])``. Global options may come before the command (``reader --db X list``)."""
+    args = list(args)
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            break
+        if arg in GLOBAL_WITH_VALUE:
+            index += 2
+            continue
+        if arg.startswith("-"):
+            index += 1
+            continue
+        if arg in COMMANDS:
+            return args[:index], arg, args[index + 1 :]
+        break
+    return args, None, []

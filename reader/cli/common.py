@@ -1,0 +1,57 @@
+"""What every command shares: printing for the user, their mistakes, and where data lives."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from reader.layout import visible
+from reader.paths import Paths, resolve, seed_library
+from reader.storage import StoreError
+from reader.store import Store
+
+EXIT_USAGE = 2
+
+
+def say(text: str, stream: TextIO | None = None) -> None:
+    """Print one line for the user, with any control character (from a file name, a
+    title) made visible: nothing from a file ever drives the terminal."""
+    print(visible(text), file=stream or sys.stdout)
+
+
+class UserError(Exception):
+    """A mistake or a problem the user can fix; printed as one line, exit status 2."""
+
+
+def paths_of(options: argparse.Namespace) -> Paths:
+    """Every location, with ``--db`` taken into account."""
+    return resolve(db=options.db, library=None)
+
+
+def open_store(paths: Paths) -> Store:
+    """The database, or a :class:`UserError` saying why it cannot be opened."""
+    try:
+        store = Store(paths.db)
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    if store.pending_recovery:
+        say(f"reader: {store.recovery_hint().strip()}", sys.stderr)
+    return store
+
+
+def library_folder(options: argparse.Namespace, paths: Paths) -> Path:
+    """The folder (or article) given as PATH, else the library ``reader`` opens."""
+    if getattr(options, "path", None):
+        return Path(options.path).expanduser()
+    seed_library(paths.library)
+    return paths.library
+
+
+def library_of(options: argparse.Namespace, paths: Paths) -> Path:
+    """The library a command works on: ``--library``, else the one ``reader`` opens."""
+    if getattr(options, "library", None):
+        return Path(options.library).expanduser()
+    seed_library(paths.library)
+    return paths.library

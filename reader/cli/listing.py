@@ -1,0 +1,174 @@
+"""``reader list``, ``reader locate`` and ``reader recover``: the library and the data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from reader.cli.common import (
+    EXIT_USAGE,
+    UserError,
+    library_folder,
+    open_store,
+    paths_of,
+    say,
+)
+from reader.documents import DocumentError
+from reader.layout import visible
+from reader.library import LibraryEntry
+from reader.storage import StoreError, recovery_files
+from reader.store import parse_database
+
+
+def sort_entries(entries: list[LibraryEntry], order: str) -> list[LibraryEntry]:
+    """The entries in the order ``reader list --sort`` and the library screen share."""
+    by_title = sorted(entries, key=lambda e: (e.title.casefold(), str(e.path)))
+    if order == "progress":
+        return sorted(by_title, key=lambda e: -(e.progress or 0.0))
+    if order == "highlights":
+        return sorted(by_title, key=lambda e: -(e.highlights + e.notes))
+    if order == "recent":
+        return sorted(by_title, key=lambda e: -(e.opened or 0.0))
+    if order == "added":
+        return sorted(by_title, key=lambda e: -e.added)
+    return by_title
+
+
+def run_list(options: argparse.Namespace) -> int:
+    """List the library: a table on a terminal, tab-separated lines when piped, or JSON."""
+    from reader.library import scan
+
+    paths = paths_of(options)
+    folder = library_folder(options, paths)
+    store = open_store(paths)
+    try:
+        library = scan(folder, store)
+    except DocumentError as error:
+        raise UserError(str(error)) from None
+    finally:
+        store.close()
+    entries = sort_entries(library.entries, options.sort)
+    if options.json:
+        rows = [
+            {
+                "id": e.id,
+                "title": e.title,
+                "path": str(e.path),
+                "words": e.words,
+                "progress": None if e.progress is None else round(e.progress, 4),
+                "highlights": e.highlights,
+                "notes": e.notes,
+            }
+            for e in entries
+        ]
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+    elif not sys.stdout.isatty():
+        # For programs and pipes, as gh and git do: one article a line, fields by tabs.
+        for e in entries:
+            progress = "" if e.progress is None else f"{e.progress * 100:.0f}"
+            fields = (e.id, e.title, e.words, progress, e.highlights, e.notes, e.path)
+            # Each field made safe on its own: the tabs between them are the only ones.
+            print("\t".join(visible(" ".join(str(f).split())) for f in fields))
+    else:
+        _table(folder, entries)
+    for problem in library.problems:
+        say(f"reader: skipped {problem}", sys.stderr)
+    return 0
+
+
+def _table(folder: Path, entries: list[LibraryEntry]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console()
+    if not entries:
+        console.print(Text(visible(f"No articles in {folder}")))
+        return
+    table = Table(title=Text(visible(f"Library: {folder}")), title_justify="left")
+    # Titles take what the terminal leaves and end in an ellipsis, never wrapping one word
+    # a line on a narrow one.
+    # The numbers keep their width; the title takes what the terminal leaves and ends in
+    # an ellipsis, never wrapping one word a line; the file name shows when there is room.
+    numbers = ("Words", "Read", "Highlights", "Notes")
+    with_file, with_id = console.width >= 120, console.width >= 80
+    fixed = 12 * with_id + sum(max(len(n), 7) for n in numbers) + 24 * with_file
+    columns = 1 + with_id + len(numbers) + with_file
+    title_width = max(12, console.width - fixed - 3 * columns - 1)
+    if with_id:
+        table.add_column("Id", style="dim", no_wrap=True, min_width=12)
+    table.add_column("Title", no_wrap=True, overflow="ellipsis", max_width=title_width)
+    for name in numbers:
+        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    if with_file:
+        table.add_column("File", style="dim", no_wrap=True, overflow="ellipsis", max_width=24)
+    for entry in entries:
+        progress = "" if entry.progress is None else f"{entry.progress * 100:.0f}%"
+        table.add_row(
+            *([entry.id] if with_id else []),
+            Text(visible(entry.title)),
+            f"{entry.words:,}",
+            progress,
+            f"{entry.highlights:,}" if entry.highlights else "",
+            f"{entry.notes:,}" if entry.notes else "",
+            *([Text(visible(entry.path.name))] if with_file else []),
+        )
+    console.print(table)
+
+
+def run_locate(options: argparse.Namespace) -> int:
+    """Where everything is; a database that is not reader's is named, and left alone."""
+    from reader.config import config_path
+
+    paths = paths_of(options)
+    rows = (
+        ("data", paths.data_dir),
+        ("database", paths.db),
+        ("backup", paths.backup),
+        ("library", paths.library),
+        ("exports", paths.exports),
+        ("settings", config_path()),
+    )
+    for name, path in rows:
+        say(f"{name + ':':<10} {path}")
+    for path in recovery_files(paths.db):
+        say(f"{'recovery:':<10} {path}  (run `reader recover` to merge it)")
+    if paths.db.exists():
+        try:
+            parse_database(paths.db)  # reads only: whatever it is, it is left as it is
+        except StoreError as error:
+            say(f"reader: {error}; it was left as it is", sys.stderr)
+            return EXIT_USAGE
+    return 0
+
+
+def run_recover(options: argparse.Namespace) -> int:
+    """Merge recovery files into the database, and say what was merged."""
+    from reader.recovery import recover
+
+    paths = paths_of(options)
+    files = [Path(name).expanduser() for name in options.files]
+    for path in files:
+        if not path.is_file():
+            raise UserError(f"{path}: no such file")
+    try:
+        result = recover(paths.db, files or None)
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    if result.damaged_kept is not None:
+        origin = f"its backup {result.rebuilt_from}" if result.rebuilt_from else "nothing"
+        say(
+            f"{paths.db} was damaged: it is kept as {result.damaged_kept}, and the database "
+            f"was rebuilt from {origin}."
+        )
+    if not result.merged:
+        if result.damaged_kept is None:
+            say(f"Nothing to recover: no {paths.db.name}.recovered-* file beside {paths.db}.")
+        return 0
+    for merged in result.merged:
+        say(f"Merged {merged.source.name} into {paths.db}: {merged.summary()}.")
+        if merged.kept is not None:
+            say(f"  The recovered file is kept as {merged.kept}.")
+    return 0
