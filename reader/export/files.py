@@ -36,7 +36,11 @@ def safe_filename(title: str, suffix: str = ".md", limit: int = 80) -> str:
     # heading, ^ a block, | an alias).
     name = re.sub(r'[\\/:*?"<>|#^\[\]]+', " ", name)
     name = " ".join(name.split()).strip(" .")
-    name = name[:limit]
+    if len(name) > limit:
+        # Cut at the end of a word (a title of one long word is cut where it must be).
+        head = name[: limit + 1]
+        cut = head.rsplit(" ", 1)[0] if " " in head else ""
+        name = cut if len(cut) >= limit // 2 else name[:limit]
     while len(name.encode("utf-8")) > NAME_BYTES - len(suffix.encode("utf-8")):
         name = name[:-1]  # 80 characters of a wide script can be 320 bytes
     name = name.rstrip(" .")

@@ -37,11 +37,13 @@ def _where(article: Article, start: int) -> tuple[int, str]:
 
 
 def index_entry(title: str, name: str, *, wikilinks: bool = False) -> str:
-    """One line of ``index.md``: a link to an article's notes file."""
+    """One line of ``index.md``: a link to an article's notes file (named by the file when
+    the title is blank, so the link has words to click)."""
+    stem = name.removesuffix(".md")
     if wikilinks:
         alias = " ".join(clean(title).replace("|", " ").replace("]", " ").split())
-        return f"- [[{name.removesuffix('.md')}|{alias}]]" if alias else f"- [[{name[:-3]}]]"
-    return f"- [{escape_inline(title)}](<{name}>)"
+        return f"- [[{stem}|{alias}]]" if alias else f"- [[{stem}]]"
+    return f"- [{escape_inline(title) or escape_inline(stem)}](<{name}>)"
 
 
 def index_lines(*, exported: str) -> list[str]:

@@ -555,3 +555,13 @@ def test_wikilinks_name_the_files_the_export_writes_and_the_index_uses_them(
     targets += re.findall(r"\[\[([^|\]]+)\]\]", second)
     assert len(targets) == 3
     assert all(f"{target}.md" in names for target in targets), (targets, names)
+
+
+def test_long_titles_are_cut_between_words_and_a_blank_title_links_by_file_name() -> None:
+    title = "Canada-US talks resume after Carney withdraws digital services tax under pressure"
+    assert len(title) > 80
+    assert export.safe_filename(title) == (
+        "Canada-US talks resume after Carney withdraws digital services tax under.md"
+    )
+    assert export.index_entry("   ", "article.md") == "- [article](<article.md>)"
+    assert export.index_entry("   ", "article.md", wikilinks=True) == "- [[article]]"
