@@ -21,6 +21,9 @@ _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _PLACEHOLDERS.update({code: "\u2422" for code in _BIDI})
 # Line and paragraph separators: some terminals break the line on them.
 _PLACEHOLDERS.update({0x2028: "\u2424", 0x2029: "\u2424"})
+# A lone surrogate (half of a pair, from a paste or a file) cannot be drawn or written as
+# UTF-8: the replacement character, as the export writes it too.
+_PLACEHOLDERS.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
 _PLACEHOLDERS[ord("\t")] = " "
 _PLACEHOLDERS[ord("\n")] = " "
 _NEEDS_MAP = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_PLACEHOLDERS)) + "]")
@@ -49,6 +52,12 @@ def editable(text: str) -> str:
     if _NEEDS_MAP.search(text) is None:
         return text
     return text.translate(_EDIT_PLACEHOLDERS)
+
+
+def note_text(text: str) -> str:
+    """A note as it is kept: line ends as ``\n`` (a pasted or imported ``\r\n`` or ``\r``
+    too), and every other control character, and a lone surrogate, as its placeholder."""
+    return editable(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _cells(text: str) -> int:

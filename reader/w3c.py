@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reader.layout import editable, note_text
 from reader.urls import is_web_address
 
 if TYPE_CHECKING:
@@ -340,8 +341,17 @@ def _is_hypothesis(item: dict) -> bool:
 
 
 def incoming(item: dict) -> Incoming:
-    """One raw annotation, read into reader's terms (W3C or Hypothesis API form)."""
-    return _from_hypothesis(item) if _is_hypothesis(item) else _from_w3c(item)
+    """One raw annotation, read into reader's terms (W3C or Hypothesis API form).
+
+    Its note, tags and label are kept as reader keeps what is typed or pasted: line ends as
+    ``\n``, any other control character as its placeholder (what the screen shows is what
+    is saved).
+    """
+    found = _from_hypothesis(item) if _is_hypothesis(item) else _from_w3c(item)
+    found.note = note_text(found.note)
+    found.tags = [editable(" ".join(tag.split())) for tag in found.tags]
+    found.link_label = editable(" ".join(found.link_label.split()))
+    return found
 
 
 def reader_id(raw: str) -> str:

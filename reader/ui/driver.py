@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
+from collections.abc import Iterator
 from typing import IO, Any
 
+from textual import constants, events
+from textual._xterm_parser import XTermParser
 from textual.drivers import linux_driver
 from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
@@ -69,6 +73,82 @@ class TerminalWriter(WriterThread):
         self.join(timeout=None if not self.gone.is_set() else STEP)
 
 
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+
+
+class PasteParser(XTermParser):
+    """Textual's terminal input parser, with bracketed paste taken whole.
+
+    Textual 8's parser reads an escape sequence inside a paste (coloured terminal output,
+    say) as keys: the pasted text arrived out of order, its escape sequences as key
+    presses and a BEL lost. Here everything between the paste brackets is one
+    :class:`~textual.events.Paste`, exactly as sent; the note editor and fields then show
+    its control characters as placeholders.
+    """
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._pasted: list[str] | None = None  # inside a paste: what has come so far
+        self._held = ""  # the start of a bracket split between two reads
+        self._held_at = 0.0
+
+    def tick(self) -> Iterator[events.Event]:  # type: ignore[override]
+        """Let go of a held start of a bracket once no more of it has come in time."""
+        waited = time.monotonic() - self._held_at >= constants.ESCAPE_DELAY
+        if self._held and self._pasted is None and waited:
+            held, self._held = self._held, ""
+            if held == "\x1b":  # the escape key, pressed: it has waited its delay here
+                yield events.Key("escape", "\x1b")
+            else:
+                yield from super().feed(held)
+        yield from super().tick()
+
+    def feed(self, data: str) -> Iterator[events.Event]:  # type: ignore[override]
+        """Parse ``data`` (``""``: the input has ended)."""
+        if not data:
+            if self._pasted is not None:  # the input ended inside a paste: keep what came
+                yield events.Paste("".join(self._pasted).replace("\x00", ""))
+                self._pasted = None
+            if self._held:
+                yield from super().feed(self._held)
+                self._held = ""
+            yield from super().feed("")
+            return
+        data, self._held = self._held + data, ""
+        while data:
+            if self._pasted is None:
+                start = data.find(PASTE_START)
+                if start == -1:
+                    data, self._held = _hold_back(data, PASTE_START)
+                    self._held_at = time.monotonic()
+                    if data:
+                        yield from super().feed(data)
+                    return
+                if start:
+                    yield from super().feed(data[:start])
+                self._pasted, data = [], data[start + len(PASTE_START) :]
+            else:
+                end = data.find(PASTE_END)
+                if end == -1:
+                    data, self._held = _hold_back(data, PASTE_END)
+                    self._held_at = time.monotonic()
+                    self._pasted.append(data)
+                    return
+                self._pasted.append(data[:end])
+                text = "".join(self._pasted).replace("\x00", "")  # as Textual does (#1661)
+                self._pasted, data = None, data[end + len(PASTE_END) :]
+                yield events.Paste(text)
+
+
+def _hold_back(data: str, bracket: str) -> tuple[str, str]:
+    """``data`` split before a tail that may be the start of ``bracket`` cut in two by the
+    read (a lone escape too: :meth:`PasteParser.tick` lets it go as the escape key)."""
+    for size in range(len(bracket) - 1, 0, -1):
+        if data.endswith(bracket[:size]):
+            return data[:-size], data[-size:]
+    return data, ""
+
+
 class ReaderDriver(LinuxDriver):
     """The Linux driver, resumed only after its own suspension, with a safe writer."""
 
@@ -105,6 +185,17 @@ class ReaderDriver(LinuxDriver):
             return
         self._suspended = False
         super()._sigcont_application(*args)
+
+    def run_input_thread(self) -> None:
+        """Read the terminal's input, with a parser that takes a paste whole."""
+        # The stock method makes its parser from the module's name for the class, once,
+        # at its start (as start_application_mode makes its writer).
+        stock = linux_driver.XTermParser
+        linux_driver.XTermParser = PasteParser  # type: ignore[misc]
+        try:
+            super().run_input_thread()
+        finally:
+            linux_driver.XTermParser = stock  # type: ignore[misc]
 
     def _run_input_thread(self) -> None:
         try:

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
-from reader.layout import editable, visible
+from reader.layout import editable, note_text, visible
 from reader.ui.fields import SafeInput
 from reader.ui.text import plain
 
@@ -84,7 +84,7 @@ class NoteArea(TextArea):
     async def _on_paste(self, event: Paste) -> None:
         # Runs before TextArea's own handler, which inserts event.text: pasted terminal
         # output may carry escape sequences (see reader.ui.fields).
-        event.text = editable(event.text)
+        event.text = note_text(event.text)
 
     async def _on_key(self, event: Key) -> None:
         # Textual calls each class's handler in turn; preventing the default skips

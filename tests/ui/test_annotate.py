@@ -420,3 +420,39 @@ async def test_the_pane_shows_the_words_first_highlighted_when_the_text_changed(
         assert "was: “Canada quickly left.”" in pane_text(app)
     (highlight,) = saved(article)
     assert highlight.was == "Canada quickly left."
+
+
+async def test_pasted_terminal_output_arrives_in_order_with_placeholders() -> None:
+    from textual import events
+
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "a")
+        area = app.screen.query_one(TextArea)
+        app.post_message(events.Paste("before \x1b[31mRED\x1b[0m bell\x07\r\nafter\rend"))
+        await pilot.pause()
+        assert area.text == "before ␛[31mRED␛[0m bell␇\nafter\nend"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (highlight,) = saved()
+    assert highlight.note == "before ␛[31mRED␛[0m bell␇\nafter\nend"
+
+
+async def test_a_lone_surrogate_in_a_note_shows_as_the_export_writes_it(tmp_path: Path) -> None:
+    import dataclasses
+
+    from reader import export
+
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "h")
+    (highlight,) = saved()
+    store = Store(resolve().db)
+    store.save_highlight(dataclasses.replace(highlight, note="half \udcff of a pair"))
+    store.close()
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        assert "half \ufffd of a pair" in pane_text(app)
+    notes = export.gather(load_article(SAMPLE), saved())
+    assert "half \ufffd of a pair" in export.to_markdown(notes, exported="x")

@@ -14,14 +14,17 @@ from reader.anchoring import describe
 from reader.cli import main
 from reader.documents import load_article
 from reader.importer import import_annotations
+from reader.layout import note_text
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
 from reader.store import Store
 from tests.conftest import DATA, SAMPLE
 
+# Notes as reader keeps them: typed or pasted through the editor, which turns a control
+# character into its placeholder (an imported note is kept the same way).
 notes_text = st.text(
     alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
     max_size=200,
-)
+).map(note_text)
 tag_text = st.text(alphabet="abcdefghij-_é", min_size=1, max_size=12)
 
 
@@ -343,3 +346,21 @@ def test_import_takes_a_lone_page_a_byte_order_mark_and_refuses_a_remote_first_p
     assert main(["import", str(file), "--library", str(folder)]) == 2
     err = capsys.readouterr().err
     assert "first page is only an address (https://annotations.example/" in err
+
+
+def test_imported_notes_tags_and_labels_are_kept_as_reader_keeps_typed_ones(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    article = load_article(folder / SAMPLE.name)
+    annotation = quote_annotation(
+        article.meta.source, "Canada quickly retreated", "urn:uuid:n1", "red \x1b[31mtext\r\nnext"
+    )
+    annotation["body"].append({"type": "TextualBody", "value": "a\x07b", "purpose": "tagging"})
+    store = Store(tmp_path / "reader.json")
+    import_annotations([annotation], store, folder)
+    (highlight,) = store.highlights(article.id)
+    assert highlight.note == "red ␛[31mtext\nnext"
+    assert highlight.tags == ("a␇b",)

@@ -132,3 +132,51 @@ def test_a_lifeline_never_armed_lets_the_process_end_as_it_would() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
     )
     assert result.returncode == 0 and result.stdout == "done\n"
+
+
+PASTED = "before \x1b[31mRED\x1b[0m bell\x07 after\r\rsecond line"
+SENT = "a\x1b[200~" + PASTED + "\x1b[201~z"
+
+
+def parsed(chunks: list[str]) -> list[tuple[str, str]]:
+    from textual import events
+
+    from reader.ui.driver import PasteParser
+
+    parser = PasteParser()
+    found = []
+    for chunk in [*chunks, ""]:
+        for event in parser.feed(chunk):
+            if isinstance(event, events.Paste):
+                found.append(("paste", event.text))
+            elif isinstance(event, events.Key):
+                found.append(("key", event.key))
+    return found
+
+
+def test_a_paste_with_escape_sequences_arrives_whole_and_in_order() -> None:
+    # Textual's own parser read "[31mRED..." as key presses, out of order, and lost the BEL.
+    assert parsed([SENT]) == [("key", "a"), ("paste", PASTED), ("key", "z")]
+
+
+def test_a_paste_split_anywhere_between_two_reads_arrives_whole() -> None:
+    for cut in range(1, len(SENT)):
+        assert parsed([SENT[:cut], SENT[cut:]]) == [
+            ("key", "a"),
+            ("paste", PASTED),
+            ("key", "z"),
+        ], cut
+
+
+def test_the_escape_key_alone_still_arrives_after_its_delay() -> None:
+    import time as clock
+
+    from textual import constants, events
+
+    from reader.ui.driver import PasteParser
+
+    parser = PasteParser()
+    assert list(parser.feed("\x1b")) == []  # it may be the start of a paste's bracket
+    clock.sleep(constants.ESCAPE_DELAY + 0.02)
+    keys = [e.key for e in parser.tick() if isinstance(e, events.Key)]
+    assert keys == ["escape"]
