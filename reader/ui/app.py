@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import sys
 from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -274,35 +275,19 @@ class ReaderApp(App[None]):
         self.push_screen(HelpScreen(help_sections(self, self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the current screen's keys, generated from its bindings as the
+        help screen is (so ``ctrl+p`` then "export", "note" or "highl" finds it)."""
+        from reader.ui.help_screen import key_entries
+
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Show every key and what it does", self.action_help)
-        if isinstance(screen, ReadingScreen):
-            view = screen.view
-            yield SystemCommand("Go to top", "First paragraph", view.action_first)
-            yield SystemCommand("Go to end", "Last paragraph", view.action_last)
+        for entry in key_entries(self, screen):
+            if entry.action in ("command_palette", "app.command_palette"):
+                continue
             yield SystemCommand(
-                "Next heading", "Jump to the next heading", view.action_next_heading
+                entry.description,
+                f"{entry.keys} · {entry.section}",
+                partial(self.run_action, entry.action, entry.node),
             )
-            yield SystemCommand(
-                "Previous heading", "Jump to the previous heading", view.action_previous_heading
-            )
-            yield SystemCommand("Search", "Search this article", screen.action_search)
-            yield SystemCommand(
-                "Follow link", "Follow a link of this paragraph", screen.action_follow
-            )
-            yield SystemCommand(
-                "Link this passage", "Link it to any passage of the library", screen.action_link
-            )
-            yield SystemCommand(
-                "History: back", "Back to where the last jump started", self.go_back
-            )
-            yield SystemCommand("History: forward", "Forward again", self.go_forward)
-            yield SystemCommand(
-                "Next linked paragraph", "Next paragraph with a link", screen.action_next_linked
-            )
-            yield SystemCommand("Back", "Back to the library, or quit", screen.action_close)
-        if hasattr(screen, "action_filter") and not isinstance(screen, ReadingScreen):
-            yield SystemCommand("Filter", "Filter the library by title", screen.action_filter)
 
     def notify(self, message: str, *, title: str = "", **kwargs) -> None:  # type: ignore[override]
         """Show a notification; control characters in it (a file name's, say) become

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.table import Table
@@ -57,13 +58,25 @@ def _key_rank(key: str) -> int:
     return 1 if key == "space" else 2
 
 
-def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Sections of (keys, description) from the bindings of the focused widget up to the app.
+@dataclass(frozen=True, slots=True)
+class KeyEntry:
+    """One action of the keys in force: where it is listed, what runs it, its keys."""
 
-    Bindings sharing an action are shown on one row (``j, ↓``), so the table stays true to
-    the keymap whatever it is. Only bindings with an id (reader's own) are listed.
+    section: str
+    node: object  # the widget, screen or app whose binding it is
+    action: str
+    keys: str
+    description: str
+
+
+def key_entries(app, screen) -> list[KeyEntry]:
+    """Every action of the bindings from the focused widget up to the app, in order.
+
+    Bindings sharing an action are one entry (``j, ↓``), so what is listed stays true to
+    the keymap whatever it is. Only bindings with an id (reader's own) are listed. The
+    help screen shows these, and the command palette offers them.
     """
-    sections: list[tuple[str, list[tuple[str, str]]]] = []
+    entries: list[KeyEntry] = []
     seen: set[str] = set()
     for node, bindings in screen._modal_binding_chain:
         rows: dict[str, list[str]] = {}
@@ -80,13 +93,19 @@ def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
             # A node may set some of its bindings apart (the keys of selection mode).
             apart: dict[str, str] = getattr(node, "HELP_SUBSECTIONS", {})
             ids = {b.action: b.id or "" for _key, b in bindings}
-            groups: dict[str, list[tuple[str, str]]] = {title: []}
             for action, keys in rows.items():
                 group = next(
                     (name for prefix, name in apart.items() if ids[action].startswith(prefix)),
                     title,
                 )
-                row = (", ".join(sorted(dict.fromkeys(keys), key=_key_rank)), descriptions[action])
-                groups.setdefault(group, []).append(row)
-            sections.extend((name, listed) for name, listed in groups.items() if listed)
-    return sections
+                shown = ", ".join(sorted(dict.fromkeys(keys), key=_key_rank))
+                entries.append(KeyEntry(group, node, action, shown, descriptions[action]))
+    return entries
+
+
+def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Sections of (keys, description), as the help screen lists them."""
+    sections: dict[str, list[tuple[str, str]]] = {}
+    for entry in key_entries(app, screen):
+        sections.setdefault(entry.section, []).append((entry.keys, entry.description))
+    return list(sections.items())

@@ -139,11 +139,31 @@ async def test_command_palette_runs_a_reader_command() -> None:
     app = make_app(article=SAMPLE)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("ctrl+p")
-        await pilot.press(*"go to end")
-        await wait_for(pilot, lambda: "Last paragraph" in screen_text(app))  # found
+        await pilot.press(*"end")
+        await wait_for(pilot, lambda: "G, end · Reading" in screen_text(app))  # found
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen.view.cursor == len(SAMPLE_BLOCKS) - 1
+
+
+async def test_the_command_palette_offers_every_action_of_the_screen() -> None:
+    from reader.ui.help_screen import key_entries
+
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        listed = {e.description for e in key_entries(app, app.screen)}
+        offered = {command.title for command in app.get_system_commands(app.screen)}
+        assert listed - {"Commands"} <= offered  # generated from the same bindings
+        for typed, found in (("export", "Export notes"), ("note", "Note"), ("highl", "Highlight")):
+            await pilot.press("ctrl+p", *typed)
+            await wait_for(pilot, lambda found=found: found in screen_text(app))
+            await pilot.press("escape")
+            await pilot.pause()
+        # Running one does what its key does: "Highlight" highlights the paragraph.
+        await pilot.press("j", "ctrl+p", *"highlight")
+        await wait_for(pilot, lambda: "h · Article" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Highlights · 1" in screen_text(app))
 
 
 async def test_click_puts_the_cursor_on_a_paragraph() -> None:
