@@ -32,6 +32,9 @@ class LibraryTable(DataTable):
     ]
 
 
+TUTORIAL = "welcome-to-reader.md"
+
+
 class LibraryScreen(Screen[None]):
     """Lists the articles of a folder."""
 
@@ -75,9 +78,18 @@ class LibraryScreen(Screen[None]):
         table.add_column(Text("Notes", justify="right"), key="notes")
         table.add_column("Title", key="title")
         self._fill("")
+        table.move_cursor(row=self._starting_row())
         table.focus()
         # Notify once the screen is showing, so the toasts land on it.
         self.call_after_refresh(self._report_problems)
+
+    def _starting_row(self) -> int:
+        """The article read last; before any has been read, the tutorial, if it is here
+        (the README and the first screen tell a newcomer to start with it)."""
+        opened = [(entry.opened, row) for row, entry in enumerate(self._shown) if entry.opened]
+        if opened:
+            return max(opened)[1]
+        return next((row for row, e in enumerate(self._shown) if e.path.name == TUTORIAL), 0)
 
     def _report_problems(self) -> None:
         for problem in self.library.problems:
@@ -123,7 +135,9 @@ class LibraryScreen(Screen[None]):
             empty.update(plain(f"No title contains “{query}”. Press escape to clear the filter."))
         else:
             empty.update("")
+        # The message takes the empty table's place, where the eye is.
         empty.display = not self._shown
+        table.display = bool(self._shown)
 
     def _selected(self) -> LibraryEntry | None:
         table = self.query_one(LibraryTable)

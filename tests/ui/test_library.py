@@ -65,3 +65,31 @@ async def test_highlight_and_note_counts_show_after_annotating(library: Path) ->
         assert isinstance(app.screen, LibraryScreen)
         row = next(line for line in screen_text(app).splitlines() if "Canada-US" in line)
         assert row.split()[2:4] == ["2", "1"]
+
+
+async def test_a_first_launch_starts_on_the_tutorial_and_later_ones_where_you_were(
+    library: Path,
+) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("enter")  # the row the cursor starts on
+        assert app.screen.article.title == "Welcome to reader"
+        await pilot.press("q", "k", "enter")  # then the news article, the row above
+        assert app.screen.article.title.startswith("Canada-US talks")
+        await pilot.press("q")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("enter")
+        assert app.screen.article.title.startswith("Canada-US talks")  # read last
+
+
+async def test_a_filter_that_matches_nothing_says_so_where_the_table_was(
+    library: Path,
+) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=(100, 45), notifications=True) as pilot:
+        await pilot.press(*"xyz")
+        await pilot.pause()
+        lines = [line.strip() for line in screen_text(app).splitlines()]
+        said = next(n for n, line in enumerate(lines) if line.startswith("No title contains"))
+        assert said < 10  # near the filter, not at the foot of an empty table
