@@ -8,13 +8,12 @@ from block to block.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from reader.model import Article
 
 Selection = tuple[int, int]
-
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)")
 
 
 def next_word_end(text: str, position: int, limit: int) -> int:
@@ -47,13 +46,53 @@ def next_word_start(text: str, position: int, limit: int) -> int:
     return index
 
 
+_CLOSERS = frozenset("\"')]}»’”」』）")
+SENTENCE_WINDOW = 4_000
+"""Characters after the head looked at for the end of its sentence: a key never waits on
+the length of a paragraph (a hostile file's is megabytes)."""
+
+
 def next_sentence_end(text: str, position: int, limit: int) -> int:
-    """End of the sentence that goes on after ``position`` (its closing punctuation)."""
+    """End of the sentence that goes on after ``position`` (its closing punctuation).
+
+    Sentences are found with pysbd, which knows that "Dr.", "U.S.", "p.m." and "e.g." end
+    no sentence and that "。", "！" and "？" do (loaded on the first ``s``).
+    """
     start = position
     while start < limit and text[start].isspace():
         start += 1
-    match = _SENTENCE_END.search(text, start, limit)
-    return match.end() if match else limit
+    if start >= limit:
+        return limit
+    window = text[start : min(limit, start + SENTENCE_WINDOW)]
+    spans = _segmenter(_language(window)).segment(window)
+    if not spans:
+        return limit
+    first = spans[0]
+    end = start + first.start + len(first.sent.rstrip())
+    # pysbd may leave a closing quote or bracket to the next sentence ('left.” Done').
+    while end < limit and text[end] in _CLOSERS:
+        end += 1
+    if end >= start + len(window.rstrip()) and start + len(window) < limit:
+        # The window ended inside the sentence: its end is further on, a window at a time.
+        return next_sentence_end(text, start + len(window), limit)
+    return max(end, start + 1)
+
+
+def _language(text: str) -> str:
+    """pysbd's language for ``text``: Japanese or Chinese by their scripts, else English
+    (whose rules also serve the languages written in the Latin alphabet)."""
+    if re.search("[\u3040-\u30ff]", text):  # hiragana, katakana
+        return "ja"
+    if re.search("[\u4e00-\u9fff\u3000-\u303f\uff01-\uff1f]", text):
+        return "zh"
+    return "en"
+
+
+@functools.cache
+def _segmenter(language: str):  # -> pysbd.Segmenter, imported on first use
+    import pysbd
+
+    return pysbd.Segmenter(language=language, clean=False, char_span=True)
 
 
 def next_sentence_start(text: str, position: int, limit: int) -> int:

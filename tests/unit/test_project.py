@@ -177,7 +177,7 @@ def test_opening_an_article_does_not_import_the_screens_it_does_not_show() -> No
         "print(sorted(m for m in sys.modules if m in {"
         "'reader.ui.note_editor', 'reader.ui.link_picker', 'reader.ui.library_screen', "
         "'reader.ui.help_screen', 'textual.widgets._text_area', 'textual.widgets._data_table', "
-        "'rapidfuzz'}))"
+        "'rapidfuzz', 'pysbd'}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader import selection
 from reader.documents import load_text
 from reader.model import Article
+from reader.selection import next_sentence_end
 
 TEXT = """First paragraph. It has two sentences!
 
@@ -90,10 +92,10 @@ def test_trim_leaves_the_spaces_out() -> None:
 
 
 def test_sentence_ends_keep_closing_quotes_and_brackets() -> None:
-    text = 'He said "stop." Then (he left.) Done'
+    text = 'He said "stop." Then he left.” Done'
     assert text[: selection.next_sentence_end(text, 0, len(text))] == 'He said "stop."'
     start = selection.next_sentence_start(text, 0, len(text))
-    assert text[start : selection.next_sentence_end(text, start, len(text))] == "Then (he left.)"
+    assert text[start : selection.next_sentence_end(text, start, len(text))] == "Then he left.”"
 
 
 @settings(max_examples=100, deadline=None)
@@ -115,3 +117,28 @@ def test_words_and_sentences_stay_inside_the_paragraph(text: str, keys: list[str
         span = (span[1], span[0]) if key == "o" else moves[key](doc, *span)
         assert block.start <= span[0] <= block.end
         assert block.start <= span[1] <= block.end
+
+
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        (
+            "Dr. Smith met Mrs. Jones at 5 p.m. in the U.S. office, e.g. the one downtown. "
+            "They talked.",
+            "Dr. Smith met Mrs. Jones at 5 p.m. in the U.S. office, e.g. the one downtown.",
+        ),
+        ("我们走吧。你好！真的吗？", "我们走吧。"),
+        ("今日は晴れです。明日は雨でしょう！", "今日は晴れです。"),
+        ("No end at all", "No end at all"),
+    ],
+)
+def test_sentences_know_abbreviations_and_cjk_full_stops(text: str, first: str) -> None:
+    assert text[: next_sentence_end(text, 0, len(text))] == first
+
+
+def test_the_end_of_a_sentence_in_a_huge_paragraph_is_found_a_window_at_a_time() -> None:
+    from reader.selection import SENTENCE_WINDOW
+
+    long_sentence = "word " * (SENTENCE_WINDOW // 2) + "end."
+    text = long_sentence + " Next one."
+    assert text[: next_sentence_end(text, 0, len(text))] == long_sentence
