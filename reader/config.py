@@ -28,6 +28,16 @@ from pathlib import Path
 from typing import Any
 
 COLOURS = ("yellow", "green", "blue", "pink", "purple")
+DEFAULT_COLOURS = {
+    "yellow": "#f2c744",
+    "green": "#5fbf5f",
+    "blue": "#2f7ff0",
+    "pink": "#ff5f9f",
+    "purple": "#9d5cf0",
+}
+"""The five colours' values: blended over the dark and the light theme they stay five
+different colours in 256-colour terminals too (tests/ui check), where the blue and the
+purple of old were one."""
 KNOWN = {"theme", "export_folder", "keys", "colours"}
 _KEY = re.compile(r"^[\w+-]+(?:,[\w+-]+)*$")  # "h", "ctrl+s", "slash,ctrl+f"
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

@@ -34,6 +34,7 @@ def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point reader's data folder at a temporary one and forget any other override."""
     data = tmp_path / "data"
     monkeypatch.setenv("READER_DATA_DIR", str(data))
+    monkeypatch.setenv("READER_CONFIG", str(tmp_path / "config.toml"))  # not the user's
     monkeypatch.delenv("READER_DB", raising=False)
     monkeypatch.delenv("READER_LIBRARY", raising=False)
     return data

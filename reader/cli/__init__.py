@@ -117,7 +117,9 @@ def _run(options: argparse.Namespace) -> int:
         # walking them again and again.
         gc.freeze()
         start = options.at - 1 if options.at and article is not None else None
-        app = ReaderApp(store, library=library, article=article, start=start)
+        from reader.config import load
+
+        app = ReaderApp(store, library=library, article=article, start=start, settings=load())
         _run_until_signalled(app)
     finally:
         gc.enable()

@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from reader.annotations import Annotations
+from reader.config import DEFAULT_COLOURS, Settings
 from reader.documents import DocumentError, open_article
 from reader.layout import editable
 from reader.library import Library, scan
@@ -53,8 +54,21 @@ class ReaderApp(App[None]):
         library: Path | None = None,
         article: Path | None = None,
         start: int | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        # Before Textual's own start: it reads the CSS variables (the five colours) then.
+        self.settings = settings if settings is not None else Settings()
+        self.problems = list(self.settings.problems)  # told once the app shows
         super().__init__()
+        if self.settings.theme:
+            if self.settings.theme in self.available_themes:
+                self.theme = self.settings.theme
+            else:
+                known = ", ".join(sorted(self.available_themes))
+                self.problems.append(
+                    f"{self.settings.path}: no theme called {self.settings.theme!r} "
+                    f"(there are: {known}); using the default"
+                )
         self.store = store
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
@@ -88,6 +102,12 @@ class ReaderApp(App[None]):
             return
         if self.store.problem:
             self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
+        if not self.is_headless and self.console.color_system in ("standard", "windows"):
+            # Sixteen colours: the highlights in the terminal's own six hues (reader.tcss).
+            self.add_class("-ansi-colours")
+        self._apply_keymap()
+        for problem in self.problems:
+            self.notify(problem, severity="warning", timeout=20, markup=False)
         if self.store.pending_recovery:
             self.notify(
                 f"{self.store.recovery_hint()}Quit reader first (q).",
@@ -95,6 +115,47 @@ class ReaderApp(App[None]):
                 timeout=30,
                 markup=False,
             )
+
+    # --- settings -----------------------------------------------------------------------
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's variables, and the five highlight colours (``$reader-yellow``...)."""
+        variables = super().get_css_variables()
+        settings = getattr(self, "settings", None)
+        for colour, value in DEFAULT_COLOURS.items():
+            custom = settings.colours.get(colour) if settings is not None else None
+            variables[f"reader-{colour}"] = custom.value if custom and custom.value else value
+        return variables
+
+    def _apply_keymap(self) -> None:
+        """The settings' keys, by binding id; an id no binding has is reported."""
+        keys = self.settings.keys
+        if not keys:
+            return
+        from reader.ui.bindings import binding_ids
+
+        known = binding_ids()
+        unknown = sorted(set(keys) - known)
+        for binding_id in unknown:
+            self.notify(
+                f"{self.settings.path}: keys.{binding_id}: no key has that id "
+                "(? lists each key; its id is in reader's README)",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+        self.set_keymap({k: v for k, v in keys.items() if k in known})
+
+    def colour_name(self, colour: str) -> str:
+        """What a highlight colour is called (the settings may rename it)."""
+        return self.settings.colour_name(colour)
+
+    @property
+    def export_folder(self) -> Path:
+        """Where ``e`` writes: the settings' folder, else the data folder's exports."""
+        from reader.paths import resolve
+
+        return self.settings.export_folder or resolve().exports
 
     # --- opening articles ----------------------------------------------------------------
 

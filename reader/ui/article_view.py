@@ -121,11 +121,11 @@ class ArticleView(ColumnView, can_focus=True):
         & > .article-view--note-mark { color: $accent; text-style: bold; }
         & > .article-view--link-mark { color: $text-primary; text-style: bold; }
         & > .article-view--current-highlight { text-style: underline; }
-        & > .article-view--hl-yellow { background: #f2c744 38%; }
-        & > .article-view--hl-green { background: #5fbf5f 38%; }
-        & > .article-view--hl-blue { background: #3d7fe0 62%; }
-        & > .article-view--hl-pink { background: #e060a8 48%; }
-        & > .article-view--hl-purple { background: #9a6ae0 55%; }
+        & > .article-view--hl-yellow { background: $reader-yellow 38%; }
+        & > .article-view--hl-green { background: $reader-green 55%; }
+        & > .article-view--hl-blue { background: $reader-blue 60%; }
+        & > .article-view--hl-pink { background: $reader-pink 60%; }
+        & > .article-view--hl-purple { background: $reader-purple 60%; }
     }
     """
 

@@ -37,7 +37,6 @@ class Exporting:
     def export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""
         from reader import export
-        from reader.paths import resolve
 
         screen = self.screen
         annotations = screen.annotations
@@ -47,7 +46,7 @@ class Exporting:
         notes = export.gather(
             screen.article, annotations.saved(), screen.article_note, annotations.links()
         )
-        folder = resolve().exports
+        folder = screen.app.export_folder
         path = folder / self._export_name(folder)
         text = export.to_markdown(notes, exported=export.exported_now())
         try:

@@ -86,7 +86,11 @@ def key_entries(app, screen) -> list[KeyEntry]:
             if not binding.id or (binding.action in seen and binding.action not in rows):
                 continue
             rows.setdefault(binding.action, []).append(app.get_key_display(binding))
-            descriptions[binding.action] = binding.tooltip or binding.description
+            description = binding.tooltip or binding.description
+            if binding.id.startswith("colour-") and hasattr(app, "colour_name"):
+                # The settings may rename a colour ("important" for yellow).
+                description = app.colour_name(binding.id.removeprefix("colour-")).capitalize()
+            descriptions[binding.action] = description
         if rows:
             seen.update(rows)
             title = getattr(node, "HELP_TITLE", None) or type(node).__name__

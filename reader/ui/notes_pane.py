@@ -109,11 +109,11 @@ class HighlightList(ScrollView, can_focus=True):
         & > .highlight-list--note { text-style: italic; }
         & > .highlight-list--tags { text-style: bold; color: $text-accent; }
         & > .highlight-list--heading { text-style: bold; color: $text-warning; }
-        & > .highlight-list--yellow { color: #f2c744; text-style: bold; }
-        & > .highlight-list--green { color: #5fbf5f; text-style: bold; }
-        & > .highlight-list--blue { color: #4f8fe0; text-style: bold; }
-        & > .highlight-list--pink { color: #e060a8; text-style: bold; }
-        & > .highlight-list--purple { color: #9a6ae0; text-style: bold; }
+        & > .highlight-list--yellow { color: $reader-yellow; text-style: bold; }
+        & > .highlight-list--green { color: $reader-green; text-style: bold; }
+        & > .highlight-list--blue { color: $reader-blue; text-style: bold; }
+        & > .highlight-list--pink { color: $reader-pink; text-style: bold; }
+        & > .highlight-list--purple { color: $reader-purple; text-style: bold; }
     }
     """
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual import events
 
 from reader.documents import load_article
@@ -11,7 +12,7 @@ from reader.ui.help_screen import HelpScreen
 from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_text, wait_for
+from tests.ui.helpers import SIZE, cursor_lines, make_app, notified, screen_text, wait_for
 
 SAMPLE_BLOCKS = load_article(SAMPLE).blocks
 
@@ -379,3 +380,81 @@ async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert app.screen.view.cursor == cursor
+
+
+async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path: Path) -> None:
+    from reader.config import load
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'theme = "nord"\n'
+        f'export_folder = "{tmp_path / "vault"}"\n'
+        '[keys]\nhighlight = "x"\nno-such-binding = "z"\n'
+        '[colours.yellow]\nname = "important"\nvalue = "#ff8800"\n',
+        encoding="utf-8",
+    )
+    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert app.theme == "nord"
+        assert app.get_css_variables()["reader-yellow"] == "#ff8800"
+        assert notified(app, "keys.no-such-binding: no key has that id")
+        await pilot.press("j", "x")  # x highlights now
+        assert "Highlights · 1" in screen_text(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert len(list((tmp_path / "vault").iterdir())) == 1  # the settings' export folder
+        from reader.ui.help_screen import help_sections
+
+        # What the help screen (and the palette) lists: the user's key, the colour's name.
+        rows = [row for _title, listed in help_sections(app, app.screen) for row in listed]
+        assert ("x", "Highlight") in rows and ("h", "Highlight") not in rows
+        assert ("1", "Important") in rows
+
+
+async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaults(
+    tmp_path: Path,
+) -> None:
+    from reader.config import load
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"\n[keys\nhighlight = "x"\n', encoding="utf-8")
+    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.pause()
+        text = " ".join(screen_text(app).split())
+        assert "config.toml" in text and "line 2" in text
+        assert app.theme != "nord"
+        await pilot.press("j", "h")  # the default keys
+        assert "Highlights · 1" in screen_text(app)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_five_colours_stay_five_in_256_and_16_colour_terminals(theme: str) -> None:
+    from rich.color import ColorSystem
+
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        view = app.screen.view
+        colours = ("yellow", "green", "blue", "pink", "purple")
+
+        def backgrounds(system: ColorSystem) -> set:
+            found = set()
+            for colour in colours:
+                style = view.get_component_rich_style(f"article-view--hl-{colour}")
+                found.add(style.bgcolor.downgrade(system).number)
+            return found
+
+        assert len(backgrounds(ColorSystem.TRUECOLOR) and backgrounds(ColorSystem.EIGHT_BIT)) == 5
+        assert len(backgrounds(ColorSystem.EIGHT_BIT)) == 5  # tmux's default: 256 colours
+        app.add_class("-ansi-colours")  # as a 16-colour terminal makes the app do
+        await pilot.pause()
+        assert len(backgrounds(ColorSystem.STANDARD)) == 5
