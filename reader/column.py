@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-from reader.layout import HeightIndex, estimate_lines, wrap
+from reader.layout import HeightIndex, estimate_lines, visible, wrap
 from reader.model import Article, Block, BlockKind
 
 MAX_COLUMN = 84  # cells of the column, gutter included
@@ -217,8 +217,9 @@ class Column:
         if column <= 0:
             return block.start + start
         used = 0
-        for position in range(start, end):
-            used += cell_len(block.text[position])
+        # Measured as drawn: a control character takes its placeholder's cell.
+        for position, char in enumerate(visible(block.text[start:end]), start):
+            used += cell_len(char)
             if used > column:
                 return block.start + position
         return block.start + end

@@ -113,6 +113,15 @@ def test_offset_at_a_cell_is_the_character_drawn_there() -> None:
     assert column.offset_at(column.total, x) is None
 
 
+def test_offset_at_counts_a_control_character_as_the_cell_of_its_placeholder() -> None:
+    column, _ = laid_out("Bell ding\x07ding\x07ding here.\n", width=60)
+    column.settle(0, 1_000)
+    block = column.article.blocks[0]
+    x = column.left + GUTTER
+    # "Bell ding␇ding": the second "ding" starts ten cells in, after the ␇'s cell.
+    assert block.text[column.offset_at(0, x + 10) - block.start :].startswith("ding\x07ding here")
+
+
 def test_target_for_scrolls_only_when_the_block_is_out_of_view() -> None:
     column, _ = laid_out(width=30)
     column.settle(0, 1_000)
