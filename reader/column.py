@@ -82,8 +82,10 @@ class Column:
         return 1
 
     def block_width(self, block: Block) -> int:
-        """Cells for the block's text, after its indent."""
-        return max(8, self.text_width - shape_of(block).indent)
+        """Cells for the block's text, after its indent (at least 8: a deep list item in a
+        very narrow column runs past it rather than wrap a letter a line)."""
+        width = self.text_width or UNLAID_WIDTH  # asked before the view had a width
+        return max(min(8, width), width - shape_of(block).indent)
 
     def _estimate(self, index: int) -> int:
         block = self.article.blocks[index]
@@ -111,13 +113,16 @@ class Column:
         return lines
 
     def fit(self, width: int) -> bool:
-        """Centre the column in a view ``width`` cells wide, at most MAX_COLUMN.
+        """Centre the column in a view ``width`` cells wide, at most MAX_COLUMN and never
+        wider than the view.
 
         Returns whether the text width changed; then every block is unwrapped and its
         height estimated again.
         """
-        column = min(MAX_COLUMN, max(20, width - 2))
-        text_width = max(12, column - GUTTER)
+        # A cell of margin each side where there is room; in a narrower view all of it, as
+        # a column wider than the view has the ends of its lines cut off.
+        column = min(MAX_COLUMN, max(min(20, width), width - 2))
+        text_width = max(1, column - GUTTER)
         self.left = max(0, (width - column) // 2)
         if text_width == self.text_width:
             return False

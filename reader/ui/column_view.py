@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.column import Column
+from reader.column import GUTTER, Column
 from reader.model import Article
 
 
@@ -75,6 +75,10 @@ class ColumnView(ScrollView):
         """Recompute the column for the current width (after a resize)."""
         width = self.scrollable_content_region.width
         self._laid_out_width = width
+        if width <= GUTTER:
+            # No room for text (a view is zero wide when mounted): wrapping for it would
+            # make every character a line of its own, a million for a long paragraph.
+            return
         if not self.column.fit(width):
             return
         self._strips.clear()
@@ -151,7 +155,9 @@ class ColumnView(ScrollView):
 
     def _scroll_lines(self, y: int) -> None:
         self._settle(y)
-        self.scroll_to(y=y, animate=False, immediate=True)
+        # Forced: on the first frame Textual has not yet given the view its scroll bar (it
+        # was not laid out at mount, zero wide), and would not scroll it.
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
         self._settle(int(self.scroll_offset.y))
 
     def _cursor_bottom_hidden(self) -> bool:

@@ -44,6 +44,10 @@ def test_the_column_is_centred_and_at_most_max_column_wide() -> None:
     narrow, _ = laid_out(width=40)
     assert narrow.text_width == 40 - 2 - GUTTER
     assert narrow.left == 1
+    # Never wider than the view: the ends of its lines would be cut off.
+    for width in range(GUTTER + 1, 40):
+        column, _ = laid_out(width=width)
+        assert column.left + GUTTER + column.text_width <= width
 
 
 def test_fit_says_whether_the_text_width_changed() -> None:
