@@ -6,12 +6,14 @@ from pathlib import Path
 
 from textual import events
 
+from reader.column import GUTTER
 from reader.documents import load_article
+from reader.layout import visible
 from reader.ui.help_screen import HelpScreen
 from reader.ui.library_screen import LibraryScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.ui.reading_screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_text, wait_for
+from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_lines, screen_text, wait_for
 
 SAMPLE_BLOCKS = load_article(SAMPLE).blocks
 
@@ -359,3 +361,85 @@ async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert app.screen.view.cursor == cursor
+
+
+def whole_lines_on_screen(app) -> list[str]:
+    """Every line of the article on screen that is not its line as wrapped, shown whole:
+    empty when every visible line is there, from its first character to its last."""
+    view = app.screen.view
+    column = view.column
+    region = view.scrollable_content_region
+    rows = screen_lines(app)[region.y : region.bottom]
+    top = int(view.scroll_offset.y)
+    wrong = []
+    for y, row in enumerate(rows):
+        line = top + y
+        if line >= column.total:
+            break
+        index = column.block_at_line(line)
+        block = view.article.blocks[index]
+        number = line - column.top_of(index)
+        lines = column.wrapped(index)
+        if number >= len(lines):
+            continue  # the gap after a paragraph
+        start, end = lines[number]
+        wanted = visible(block.text[start:end])
+        text = row[region.x + column.left + GUTTER : region.right].rstrip()
+        if text != wanted:
+            wrong.append(f"{line}: {text!r} is not {wanted!r}")
+    return wrong
+
+
+async def test_every_resize_rewraps_the_article_and_the_pane_gives_way_when_too_narrow() -> None:
+    # Issue 15: narrowing from 120 to 60 columns with the pane open cut every line of the
+    # article ("In a brief so / media post, T"); at 40 the article was gone.
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        screen = app.screen
+        await pilot.press("j", "j")
+        for width in (120, 100, 80, 60, 40, 47, 60, 80, 109, 110, 160, 120):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            assert screen.pane.display == (width >= PANE_MIN_WIDTH), width
+            assert whole_lines_on_screen(app) == [], width
+            view = screen.view
+            assert view.column.left + GUTTER + view.column.text_width <= (
+                view.scrollable_content_region.width
+            )
+            # Every word of the paragraph under the cursor (it fits the screen here).
+            region = view.scrollable_content_region
+            left = region.x + view.column.left + GUTTER  # right of the cursor bar
+            shown = "".join(row[left : region.right] for row in screen_lines(app))
+            assert "".join(SAMPLE_BLOCKS[2].text.split()) in "".join(shown.split()), width
+
+
+async def test_a_pane_hidden_with_p_stays_hidden_and_one_asked_for_in_a_narrow_window_shows() -> (
+    None
+):
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        pane = app.screen.pane
+        await pilot.press("p")
+        for width in (60, 160):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            assert not pane.display
+        await pilot.press("p")
+        assert pane.display
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        assert not pane.display
+        # Asked for at 60 and at 40 columns, the pane shows, and the article beside it is
+        # still whole, in what room is left.
+        for width in (60, 40):
+            await pilot.resize_terminal(width, 30)
+            await pilot.press("p")
+            await pilot.pause()
+            assert pane.display
+            assert app.screen.view.size.width >= width // 2
+            assert whole_lines_on_screen(app) == [], width
+            await pilot.press("p")
+        # A note edited meanwhile (a dialog over the screen) leaves a pane asked for alone.
+        await pilot.press("p", "h", "a", *"note", "ctrl+s")
+        await pilot.pause()
+        assert pane.display
