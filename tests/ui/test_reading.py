@@ -8,12 +8,19 @@ from textual import events
 
 from reader.column import GUTTER
 from reader.documents import load_article
-from reader.layout import visible
 from reader.ui.help_screen import HelpScreen
 from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import SIZE, cursor_lines, make_app, screen_lines, screen_text, wait_for
+from tests.ui.helpers import (
+    SIZE,
+    cursor_lines,
+    make_app,
+    screen_lines,
+    screen_text,
+    wait_for,
+    whole_lines_on_screen,
+)
 
 SAMPLE_BLOCKS = load_article(SAMPLE).blocks
 
@@ -361,33 +368,6 @@ async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert app.screen.view.cursor == cursor
-
-
-def whole_lines_on_screen(app) -> list[str]:
-    """Every line of the article on screen that is not its line as wrapped, shown whole:
-    empty when every visible line is there, from its first character to its last."""
-    view = app.screen.view
-    column = view.column
-    region = view.scrollable_content_region
-    rows = screen_lines(app)[region.y : region.bottom]
-    top = int(view.scroll_offset.y)
-    wrong = []
-    for y, row in enumerate(rows):
-        line = top + y
-        if line >= column.total:
-            break
-        index = column.block_at_line(line)
-        block = view.article.blocks[index]
-        number = line - column.top_of(index)
-        lines = column.wrapped(index)
-        if number >= len(lines):
-            continue  # the gap after a paragraph
-        start, end = lines[number]
-        wanted = visible(block.text[start:end])
-        text = row[region.x + column.left + GUTTER : region.right].rstrip()
-        if text != wanted:
-            wrong.append(f"{line}: {text!r} is not {wanted!r}")
-    return wrong
 
 
 async def test_every_resize_rewraps_the_article_and_the_pane_gives_way_when_too_narrow() -> None:
