@@ -13,6 +13,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rich.cells import cell_len
 
@@ -187,7 +188,7 @@ class Column:
         index = self.article.block_at(offset)
         lines = self.wrapped(index)
         relative = offset - self.article.blocks[index].start
-        line = max(0, bisect_left([start for start, _ in lines], relative + 1) - 1)
+        line = max(0, bisect_left(lines, relative + 1, key=itemgetter(0)) - 1)
         return self.heights.prefix(index) + line
 
     def target_for(self, index: int, view_top: int, view_height: int, top: bool) -> int | None:

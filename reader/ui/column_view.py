@@ -119,8 +119,16 @@ class ColumnView(ScrollView):
         elif self.article.blocks:
             self.move_to(len(self.article.blocks) - 1, top=True)
 
-    def move_to(self, index: int, *, top: bool = False, keep_pending: bool = False) -> None:
-        """Move the cursor to block ``index`` and scroll it into view."""
+    def move_to(
+        self,
+        index: int,
+        *,
+        top: bool = False,
+        keep_pending: bool = False,
+        offset: int | None = None,
+    ) -> None:
+        """Move the cursor to block ``index`` and scroll it into view (the line of text
+        offset ``offset`` in it, when given)."""
         if not self.article.blocks:
             return
         if not keep_pending:
@@ -131,7 +139,10 @@ class ColumnView(ScrollView):
         self.cursor = index
         self._strips.discard(previous)
         self._strips.discard(index)
-        self._scroll_to_block(index, top=top)
+        if offset is None:
+            self._scroll_to_block(index, top=top)
+        else:
+            self._scroll_to_offset(index, offset)
         self.refresh()
         if previous != index or top:
             self.post_message(self.CursorMoved(self, index))
@@ -152,6 +163,19 @@ class ColumnView(ScrollView):
                 break
             target = again
         self._scroll_lines(target)
+
+    def _scroll_to_offset(self, index: int, offset: int) -> None:
+        if not self.column.text_width:
+            return
+        height = self.size.height
+        if len(self.column.wrapped(index)) <= height:
+            self._scroll_to_block(index)  # the whole block, the offset's line with it
+            return
+        # A block taller than the screen: its top may be thousands of lines away.
+        line = self.column.line_of(offset)
+        view_top = int(self.scroll_offset.y)
+        if not view_top <= line < view_top + height:
+            self._scroll_lines(max(0, line - height // 3))
 
     def _scroll_lines(self, y: int) -> None:
         self._settle(y)

@@ -420,3 +420,45 @@ async def test_the_pane_shows_the_words_first_highlighted_when_the_text_changed(
         assert "was: “Canada quickly left.”" in pane_text(app)
     (highlight,) = saved(article)
     assert highlight.was == "Canada quickly left."
+
+
+def tall_paragraph(tmp_path: Path, *markers: str) -> Path:
+    """An article whose middle paragraph is about 4,000 lines tall at the test's width, with
+    each of ``markers`` as a word of it, evenly spread."""
+    words = ("alpha", "beta", "gamma", "delta", "river", "stone")
+    body = [words[(n * 7) % 6] for n in range(50_000)]
+    for number, marker in enumerate(markers, 1):
+        body[len(body) * number // (len(markers) + 1)] = marker
+    path = tmp_path / "tall.txt"
+    path.write_text(f"Opening words.\n\n{' '.join(body)}\n\nClosing words.\n", encoding="utf-8")
+    return path
+
+
+def article_shows(app, text: str) -> bool:
+    """Whether the article (not the pane) shows ``text`` on screen."""
+    region = app.screen.view.region
+    return any(text in row[region.x : region.right] for row in screen_lines(app))
+
+
+def highlight_word(app, word: str) -> str:
+    """Highlight ``word`` as a selection of it would; its id."""
+    start = app.screen.article.text.index(word)
+    highlight_id = app.screen.annotating.create(start, start + len(word))
+    assert highlight_id is not None
+    return highlight_id
+
+
+async def test_the_panes_enter_lands_on_a_highlight_deep_in_a_paragraph(tmp_path: Path) -> None:
+    # Issue 15: in a long paragraph the pane's enter went to the top of the paragraph,
+    # never to the highlight thousands of lines down.
+    app = make_app(article=tall_paragraph(tmp_path, "FARDOWN"))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        highlight_word(app, "FARDOWN")
+        view = app.screen.view
+        await pilot.press("g", "tab", "enter")
+        assert view.cursor == 1
+        assert article_shows(app, "FARDOWN")
+        assert view.column.top_of(1) + 1_000 < view.scroll_offset.y
+        assert view.has_focus
+        await pilot.press("tab", "enter")  # already in view: nothing moves
+        assert article_shows(app, "FARDOWN")
