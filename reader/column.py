@@ -191,6 +191,23 @@ class Column:
         line = max(0, bisect_left(lines, relative + 1, key=itemgetter(0)) - 1)
         return self.heights.prefix(index) + line
 
+    def span_shown(self, top: int, height: int) -> tuple[int, int] | None:
+        """The text offsets of the first character drawn in ``height`` lines from line
+        ``top`` and of the end of the last, or None if no text is laid out there."""
+        if not self.article.blocks or not self.text_width or top >= self.heights.total:
+            return None
+        bottom = min(top + max(1, height), self.heights.total) - 1
+        return self._offset_of_line(top, end=False), self._offset_of_line(bottom, end=True)
+
+    def _offset_of_line(self, line: int, *, end: bool) -> int:
+        index = self.heights.find(line)
+        block = self.article.blocks[index]
+        lines = self.wrapped(index)
+        row = line - self.heights.prefix(index)
+        if row >= len(lines):
+            return block.end  # the gap after the block
+        return block.start + lines[row][1 if end else 0]
+
     def target_for(self, index: int, view_top: int, view_height: int, top: bool) -> int | None:
         """The first line to show so block ``index`` is in a view of ``view_height`` lines
         now showing from ``view_top`` (at the top when ``top``), or None if it shows."""

@@ -177,6 +177,10 @@ class ColumnView(ScrollView):
         if not view_top <= line < view_top + height:
             self._scroll_lines(max(0, line - height // 3))
 
+    def span_shown(self) -> tuple[int, int] | None:
+        """The text offsets of the first character on screen and of the end of the last."""
+        return self.column.span_shown(int(self.scroll_offset.y), self.size.height)
+
     def _scroll_lines(self, y: int) -> None:
         self._settle(y)
         # Forced: on the first frame Textual has not yet given the view its scroll bar (it

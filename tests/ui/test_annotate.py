@@ -462,3 +462,46 @@ async def test_the_panes_enter_lands_on_a_highlight_deep_in_a_paragraph(tmp_path
         assert view.has_focus
         await pilot.press("tab", "enter")  # already in view: nothing moves
         assert article_shows(app, "FARDOWN")
+
+
+async def test_bracket_goes_to_a_highlight_deep_in_the_paragraph_on_screen(
+    tmp_path: Path,
+) -> None:
+    # Issue 15: at the top of a long paragraph, ] said "No more highlights that way" when
+    # the paragraph's one highlight was 13,000 lines down: it counted as the current one.
+    app = make_app(article=tall_paragraph(tmp_path, "FARDOWN"))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        highlight_id = highlight_word(app, "FARDOWN")
+        view = app.screen.view
+        await pilot.press("g", "j")
+        assert view.cursor == 1
+        assert not article_shows(app, "FARDOWN")
+        await pilot.press("right_square_bracket")
+        assert article_shows(app, "FARDOWN")
+        assert view.current_highlight == highlight_id
+        assert not notified(app, "No more highlights that way.")
+
+
+async def test_brackets_step_through_highlights_within_a_long_paragraph(tmp_path: Path) -> None:
+    app = make_app(article=tall_paragraph(tmp_path, "FIRSTMARK", "SECONDMARK"))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        first = highlight_word(app, "FIRSTMARK")
+        second = highlight_word(app, "SECONDMARK")
+        last = highlight_word(app, "Closing")
+        view = app.screen.view
+        await pilot.press("g", "j")
+        for wanted, word in ((first, "FIRSTMARK"), (second, "SECONDMARK"), (last, "Closing")):
+            await pilot.press("right_square_bracket")
+            assert view.current_highlight == wanted
+            assert article_shows(app, word)
+        await pilot.press("left_square_bracket")
+        assert view.current_highlight == second
+        assert article_shows(app, "SECONDMARK")
+        await pilot.press("left_square_bracket")
+        assert view.current_highlight == first
+        assert article_shows(app, "FIRSTMARK")
+        assert not notified(app, "No more highlights that way.")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert notified(app, "No more highlights that way.")
+        assert article_shows(app, "FIRSTMARK")

@@ -126,6 +126,18 @@ def test_offset_at_counts_a_control_character_as_the_cell_of_its_placeholder() -
     assert block.text[column.offset_at(0, x + 10) - block.start :].startswith("ding\x07ding here")
 
 
+def test_span_shown_is_the_text_from_the_top_line_to_the_end_of_the_bottom_one() -> None:
+    column, _ = laid_out(width=30)
+    column.settle(0, 1_000)
+    blocks = column.article.blocks
+    lines = column.wrapped(1)  # the first paragraph, several lines
+    top = column.top_of(1) + 1
+    first, last = column.span_shown(top, 2)
+    assert (first, last) == (blocks[1].start + lines[1][0], blocks[1].start + lines[2][1])
+    assert column.span_shown(0, 10_000) == (blocks[0].start, blocks[-1].end)
+    assert column.span_shown(column.total, 5) is None
+
+
 def test_target_for_scrolls_only_when_the_block_is_out_of_view() -> None:
     column, _ = laid_out(width=30)
     column.settle(0, 1_000)
