@@ -240,10 +240,9 @@ class ArticleView(ColumnView, can_focus=True):
     def _set_selection(self, anchor: int, head: int) -> None:
         self._selection = (anchor, head)
         self._strips.clear()
-        index = self.article.block_at(head if head <= anchor else max(anchor, head - 1))
-        if index != self.cursor:
-            self.move_to(index)
-        self.refresh()
+        shown = head if head <= anchor else max(anchor, head - 1)
+        # The moving end's own line in view, which in a long paragraph is not its top.
+        self.move_to(self.article.block_at(shown), offset=shown)
         self.refresh_bindings()
         self.post_message(self.SelectionChanged(self, self.selection))
 
@@ -363,7 +362,8 @@ class ArticleView(ColumnView, can_focus=True):
         if self._dragged:
             return
         self.clear_selection()
-        self.move_to(self.article.block_at(start))
+        # Where the click was: in a long paragraph, not its top, thousands of lines up.
+        self.move_to(self.article.block_at(start), offset=start)
 
     # --- rendering ------------------------------------------------------------------------
 

@@ -505,3 +505,29 @@ async def test_brackets_step_through_highlights_within_a_long_paragraph(tmp_path
         await pilot.pause()
         assert notified(app, "No more highlights that way.")
         assert article_shows(app, "FIRSTMARK")
+
+
+async def test_a_click_or_a_drag_in_a_long_paragraph_keeps_its_place(tmp_path: Path) -> None:
+    # A click in a long paragraph put the cursor on it and scrolled to its top, thousands
+    # of lines up; a drag there did the same.
+    app = make_app(article=tall_paragraph(tmp_path))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        view = app.screen.view
+        view.scroll_to(y=2_000, animate=False, immediate=True)
+        await pilot.pause()
+        assert view.cursor == 0
+        x = view.column.left + 10
+        await pilot.click(offset=(x, 5))
+        assert (view.cursor, view.scroll_offset.y) == (1, 2_000)
+        await pilot.press("g")
+        view.scroll_to(y=2_000, animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.mouse_down(offset=(x, 5))
+        await pilot._post_mouse_events([events.MouseMove], None, (x + 20, 8), button=1)
+        await pilot.mouse_up(offset=(x + 20, 8))
+        assert view.selection is not None
+        assert (view.cursor, view.scroll_offset.y) == (1, 2_000)
+        await pilot.press("h")
+        (highlight,) = saved(app.screen.article.meta.path)
+        first, last = view.span_shown()
+        assert first <= highlight.anchor.start < highlight.anchor.end <= last  # as dragged
