@@ -79,14 +79,29 @@ class ColumnView(ScrollView):
             # No room for text (a view is zero wide when mounted): wrapping for it would
             # make every character a line of its own, a million for a long paragraph.
             return
+        inside = self._reading_inside()
         if not self.column.fit(width):
             return
         self._strips.clear()
         self.virtual_size = Size(width, self.column.total)
-        if self.article.blocks:
+        if inside is not None:
+            self._scroll_lines(self.column.line_of(inside))
+        elif self.article.blocks:
             anchor = self.cursor
             self._settle(self.column.top_of(anchor))
             self._scroll_to_block(anchor, top=True)
+
+    def _reading_inside(self) -> int | None:
+        """The text offset at the top of the screen when that is inside the cursor's
+        paragraph, below its first line (the reader is reading a paragraph taller than the
+        screen), else None."""
+        if not self.article.blocks or not self.column.text_width:
+            return None
+        top = int(self.scroll_offset.y)
+        if self.column.top_of(self.cursor) >= top or self.column.block_at_line(top) != self.cursor:
+            return None
+        shown = self.column.span_shown(top, 1)
+        return shown[0] if shown is not None else None
 
     def _settle(self, top: int) -> None:
         """Wrap every block that will show from line ``top`` on, so heights are exact."""

@@ -423,3 +423,27 @@ async def test_a_pane_hidden_with_p_stays_hidden_and_one_asked_for_in_a_narrow_w
         await pilot.press("p", "h", "a", *"note", "ctrl+s")
         await pilot.pause()
         assert pane.display
+
+
+async def test_a_resize_inside_a_long_paragraph_keeps_the_place(tmp_path: Path) -> None:
+    # Each resize scrolled back to the top of the cursor's paragraph: in a long one,
+    # thousands of lines from where the reader was.
+    words = ("alpha", "beta", "gamma", "delta", "river", "stone")
+    body = [words[(n * 7) % 6] for n in range(50_000)]
+    body[30_000] = "FARDOWN"
+    path = tmp_path / "tall.txt"
+    path.write_text(f"Opening words.\n\n{' '.join(body)}\n\nClosing words.\n", encoding="utf-8")
+    app = make_app(article=path)
+    # Without notifications: "Match 1 of 1" would cover the lines checked.
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"FARDOWN", "enter")
+        await pilot.pause()
+        view = app.screen.view
+        for width in (120, 100, 80, 60, 40, 160, 120):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            assert view.cursor == 1
+            region = view.region
+            shown = [row[region.x : region.right] for row in screen_lines(app)]
+            assert any("FARDOWN" in row for row in shown), width
+            assert whole_lines_on_screen(app) == [], width
