@@ -13,10 +13,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from rich.cells import cell_len
 
-from reader.layout import HeightIndex, estimate_lines, wrap
+from reader.layout import HeightIndex, estimate_lines, visible, wrap
 from reader.model import Article, Block, BlockKind
 
 MAX_COLUMN = 84  # cells of the column, gutter included
@@ -82,8 +83,10 @@ class Column:
         return 1
 
     def block_width(self, block: Block) -> int:
-        """Cells for the block's text, after its indent."""
-        return max(8, self.text_width - shape_of(block).indent)
+        """Cells for the block's text, after its indent (at least 8: a deep list item in a
+        very narrow column runs past it rather than wrap a letter a line)."""
+        width = self.text_width or UNLAID_WIDTH  # asked before the view had a width
+        return max(min(8, width), width - shape_of(block).indent)
 
     def _estimate(self, index: int) -> int:
         block = self.article.blocks[index]
@@ -111,13 +114,16 @@ class Column:
         return lines
 
     def fit(self, width: int) -> bool:
-        """Centre the column in a view ``width`` cells wide, at most MAX_COLUMN.
+        """Centre the column in a view ``width`` cells wide, at most MAX_COLUMN and never
+        wider than the view.
 
         Returns whether the text width changed; then every block is unwrapped and its
         height estimated again.
         """
-        column = min(MAX_COLUMN, max(20, width - 2))
-        text_width = max(12, column - GUTTER)
+        # A cell of margin each side where there is room; in a narrower view all of it, as
+        # a column wider than the view has the ends of its lines cut off.
+        column = min(MAX_COLUMN, max(min(20, width), width - 2))
+        text_width = max(1, column - GUTTER)
         self.left = max(0, (width - column) // 2)
         if text_width == self.text_width:
             return False
@@ -182,8 +188,25 @@ class Column:
         index = self.article.block_at(offset)
         lines = self.wrapped(index)
         relative = offset - self.article.blocks[index].start
-        line = max(0, bisect_left([start for start, _ in lines], relative + 1) - 1)
+        line = max(0, bisect_left(lines, relative + 1, key=itemgetter(0)) - 1)
         return self.heights.prefix(index) + line
+
+    def span_shown(self, top: int, height: int) -> tuple[int, int] | None:
+        """The text offsets of the first character drawn in ``height`` lines from line
+        ``top`` and of the end of the last, or None if no text is laid out there."""
+        if not self.article.blocks or not self.text_width or top >= self.heights.total:
+            return None
+        bottom = min(top + max(1, height), self.heights.total) - 1
+        return self._offset_of_line(top, end=False), self._offset_of_line(bottom, end=True)
+
+    def _offset_of_line(self, line: int, *, end: bool) -> int:
+        index = self.heights.find(line)
+        block = self.article.blocks[index]
+        lines = self.wrapped(index)
+        row = line - self.heights.prefix(index)
+        if row >= len(lines):
+            return block.end  # the gap after the block
+        return block.start + lines[row][1 if end else 0]
 
     def target_for(self, index: int, view_top: int, view_height: int, top: bool) -> int | None:
         """The first line to show so block ``index`` is in a view of ``view_height`` lines
@@ -217,8 +240,9 @@ class Column:
         if column <= 0:
             return block.start + start
         used = 0
-        for position in range(start, end):
-            used += cell_len(block.text[position])
+        # Measured as drawn: a control character takes its placeholder's cell.
+        for position, char in enumerate(visible(block.text[start:end]), start):
+            used += cell_len(char)
             if used > column:
                 return block.start + position
         return block.start + end

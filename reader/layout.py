@@ -30,6 +30,11 @@ _NEEDS_MAP = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_P
 _WORD = re.compile(r"[^ \n]+")
 # For text being edited: the same, except that line ends and tabs are the user's own.
 _EDIT_PLACEHOLDERS = {code: mark for code, mark in _PLACEHOLDERS.items() if code not in (9, 10)}
+# For wrapping: what is drawn, except that line ends still break the line.
+_WRAP_PLACEHOLDERS = {code: mark for code, mark in _PLACEHOLDERS.items() if code != 10}
+_NEEDS_WRAP_MAP = re.compile(
+    "[" + "".join(re.escape(chr(code)) for code in sorted(_WRAP_PLACEHOLDERS)) + "]"
+)
 
 
 def visible(text: str) -> str:
@@ -91,8 +96,15 @@ def wrap(text: str, width: int, *, words: bool = True) -> list[tuple[int, int]]:
     Lines break at spaces when ``words`` (trailing spaces are left off the line), and hard
     line breaks (``\\n``) always break. A word longer than the width is cut. With
     ``words=False`` (code) lines are cut at the width, keeping every space.
+
+    Widths are those of the text as drawn: a control character is measured as the
+    placeholder that :func:`visible` draws for it (one cell, where Rich counts the control
+    itself as none), and a tab as the space it is drawn as (a place to break, like a space).
     """
     width = max(1, width)
+    if _NEEDS_WRAP_MAP.search(text) is not None:
+        # The same length, so every offset found in the drawn text is one into ``text``.
+        text = text.translate(_WRAP_PLACEHOLDERS)
     lines: list[tuple[int, int]] = []
     position = 0
     length = len(text)

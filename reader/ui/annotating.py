@@ -386,15 +386,27 @@ class Annotating:
         if annotations is None:
             return
         view = screen.view
-        here = annotations.place_of(view.current_highlight or "")
-        if here is None and screen.article.blocks:
-            block = screen.article.blocks[view.cursor]
-            here = (block.start - 1, block.start - 1) if direction > 0 else (block.start, 0)
-        assert here is not None
-        if direction > 0:
-            found = annotations.next_after(here[0])
+        current = annotations.place_of(view.current_highlight or "")
+        shown = view.span_shown()
+        if current is not None and (shown is None or shown[0] <= current[0] < shown[1]):
+            # From the current highlight, when it is in view.
+            if direction > 0:
+                found = annotations.next_after(current[0])
+            else:
+                found = annotations.previous_before(current[0])
+        elif screen.article.blocks:
+            # Else from where the reader is: the cursor's paragraph, or in a paragraph
+            # taller than the screen the top of the screen. The current highlight may be
+            # the paragraph's, thousands of lines down, and ] must go to it, not past it.
+            here = screen.article.blocks[view.cursor].start
+            if shown is not None:
+                here = max(here, shown[0])
+            if direction > 0:
+                found = annotations.next_after(here - 1)
+            else:
+                found = annotations.previous_before(here)
         else:
-            found = annotations.previous_before(here[0])
+            found = None
         if found is None or found.start is None:
             screen.notify("No more highlights that way.", markup=False)
             return

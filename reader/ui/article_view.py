@@ -195,12 +195,10 @@ class ArticleView(ColumnView, can_focus=True):
         return [mark[4] for mark in self._marks.get(index, ())]
 
     def show_highlight(self, highlight_id: str, start: int) -> None:
-        """Make a highlight current and move the cursor to where it starts."""
+        """Make a highlight current and move the cursor to it, its first line in view."""
         self.current_highlight = highlight_id
-        index = self.article.block_at(start)
-        self.move_to(index)
         self._strips.clear()
-        self.refresh()
+        self.move_to(self.article.block_at(start), offset=start)
 
     def action_next_highlight(self) -> None:
         """Next highlight (posted to the screen, which knows them all)."""
@@ -242,10 +240,9 @@ class ArticleView(ColumnView, can_focus=True):
     def _set_selection(self, anchor: int, head: int) -> None:
         self._selection = (anchor, head)
         self._strips.clear()
-        index = self.article.block_at(head if head <= anchor else max(anchor, head - 1))
-        if index != self.cursor:
-            self.move_to(index)
-        self.refresh()
+        shown = head if head <= anchor else max(anchor, head - 1)
+        # The moving end's own line in view, which in a long paragraph is not its top.
+        self.move_to(self.article.block_at(shown), offset=shown)
         self.refresh_bindings()
         self.post_message(self.SelectionChanged(self, self.selection))
 
@@ -326,14 +323,8 @@ class ArticleView(ColumnView, can_focus=True):
             return
         self._current_match = number % len(self._matches)
         offset = self._matches[self._current_match]
-        index = self.article.block_at(offset)
         self._strips.clear()
-        self.move_to(index)
-        # A long block: bring the match's own line into view.
-        y = self.column.line_of(offset)
-        if not self.scroll_offset.y <= y < self.scroll_offset.y + self.size.height:
-            self._scroll_lines(max(0, y - self.size.height // 3))
-        self.refresh()
+        self.move_to(self.article.block_at(offset), offset=offset)
 
     @property
     def current_match(self) -> int:
@@ -371,7 +362,8 @@ class ArticleView(ColumnView, can_focus=True):
         if self._dragged:
             return
         self.clear_selection()
-        self.move_to(self.article.block_at(start))
+        # Where the click was: in a long paragraph, not its top, thousands of lines up.
+        self.move_to(self.article.block_at(start), offset=start)
 
     # --- rendering ------------------------------------------------------------------------
 

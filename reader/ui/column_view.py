@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.column import Column
+from reader.column import GUTTER, Column
 from reader.model import Article
 
 
@@ -75,14 +75,33 @@ class ColumnView(ScrollView):
         """Recompute the column for the current width (after a resize)."""
         width = self.scrollable_content_region.width
         self._laid_out_width = width
+        if width <= GUTTER:
+            # No room for text (a view is zero wide when mounted): wrapping for it would
+            # make every character a line of its own, a million for a long paragraph.
+            return
+        inside = self._reading_inside()
         if not self.column.fit(width):
             return
         self._strips.clear()
         self.virtual_size = Size(width, self.column.total)
-        if self.article.blocks:
+        if inside is not None:
+            self._scroll_lines(self.column.line_of(inside))
+        elif self.article.blocks:
             anchor = self.cursor
             self._settle(self.column.top_of(anchor))
             self._scroll_to_block(anchor, top=True)
+
+    def _reading_inside(self) -> int | None:
+        """The text offset at the top of the screen when that is inside the cursor's
+        paragraph, below its first line (the reader is reading a paragraph taller than the
+        screen), else None."""
+        if not self.article.blocks or not self.column.text_width:
+            return None
+        top = int(self.scroll_offset.y)
+        if self.column.top_of(self.cursor) >= top or self.column.block_at_line(top) != self.cursor:
+            return None
+        shown = self.column.span_shown(top, 1)
+        return shown[0] if shown is not None else None
 
     def _settle(self, top: int) -> None:
         """Wrap every block that will show from line ``top`` on, so heights are exact."""
@@ -115,8 +134,16 @@ class ColumnView(ScrollView):
         elif self.article.blocks:
             self.move_to(len(self.article.blocks) - 1, top=True)
 
-    def move_to(self, index: int, *, top: bool = False, keep_pending: bool = False) -> None:
-        """Move the cursor to block ``index`` and scroll it into view."""
+    def move_to(
+        self,
+        index: int,
+        *,
+        top: bool = False,
+        keep_pending: bool = False,
+        offset: int | None = None,
+    ) -> None:
+        """Move the cursor to block ``index`` and scroll it into view (the line of text
+        offset ``offset`` in it, when given)."""
         if not self.article.blocks:
             return
         if not keep_pending:
@@ -127,7 +154,10 @@ class ColumnView(ScrollView):
         self.cursor = index
         self._strips.discard(previous)
         self._strips.discard(index)
-        self._scroll_to_block(index, top=top)
+        if offset is None:
+            self._scroll_to_block(index, top=top)
+        else:
+            self._scroll_to_offset(index, offset)
         self.refresh()
         if previous != index or top:
             self.post_message(self.CursorMoved(self, index))
@@ -149,9 +179,28 @@ class ColumnView(ScrollView):
             target = again
         self._scroll_lines(target)
 
+    def _scroll_to_offset(self, index: int, offset: int) -> None:
+        if not self.column.text_width:
+            return
+        height = self.size.height
+        if len(self.column.wrapped(index)) <= height:
+            self._scroll_to_block(index)  # the whole block, the offset's line with it
+            return
+        # A block taller than the screen: its top may be thousands of lines away.
+        line = self.column.line_of(offset)
+        view_top = int(self.scroll_offset.y)
+        if not view_top <= line < view_top + height:
+            self._scroll_lines(max(0, line - height // 3))
+
+    def span_shown(self) -> tuple[int, int] | None:
+        """The text offsets of the first character on screen and of the end of the last."""
+        return self.column.span_shown(int(self.scroll_offset.y), self.size.height)
+
     def _scroll_lines(self, y: int) -> None:
         self._settle(y)
-        self.scroll_to(y=y, animate=False, immediate=True)
+        # Forced: on the first frame Textual has not yet given the view its scroll bar (it
+        # was not laid out at mount, zero wide), and would not scroll it.
+        self.scroll_to(y=y, animate=False, immediate=True, force=True)
         self._settle(int(self.scroll_offset.y))
 
     def _cursor_bottom_hidden(self) -> bool:

@@ -360,6 +360,7 @@ class NotesPane(Vertical):
     DEFAULT_CSS = """
     NotesPane {
         width: 42;
+        max-width: 50%;  /* asked for (p) in a narrow window, it leaves the article half */
         height: 1fr;
         border-left: vkey $panel-lighten-2;
         background: $surface;

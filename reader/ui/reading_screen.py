@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from reader.storage import StoreError
 
 PANE_MIN_WIDTH = 110
+"""Columns below which the notes pane gives way, at start-up and on every resize: beside its
+43, the article would have fewer than 67."""
 
 
 class ReadingScreen(Screen[None]):
@@ -99,6 +101,9 @@ class ReadingScreen(Screen[None]):
         self.links = Links(self)
         self.exporting = Exporting(self)
         self.life = ArticleLife(self, rest, position, landing)
+        # Whether the reader wants the pane (p says); it shows only where there is room.
+        self._pane_wanted = True
+        self._pane_fitted = -1  # the width the pane was last shown or hidden for
 
     @property
     def view(self) -> ArticleView:
@@ -126,7 +131,7 @@ class ReadingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.view.focus()
-        self.pane.display = self.app.size.width >= PANE_MIN_WIDTH
+        self._fit_pane(self.app.size.width)
         self.life.restore()
         self.refresh_annotations()
         self.reload_links()
@@ -273,10 +278,29 @@ class ReadingScreen(Screen[None]):
         self.annotating.reattach()
 
     def action_toggle_pane(self) -> None:
-        """Show or hide the notes pane."""
+        """Show or hide the notes pane (shown below PANE_MIN_WIDTH too, when asked for)."""
         pane = self.pane
-        pane.display = not pane.display
-        if not pane.display and pane.has_focus_within:
+        self._pane_wanted = not pane.display
+        self._show_pane(self._pane_wanted)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_pane(event.size.width)
+
+    def on_screen_resume(self) -> None:
+        # A resize while a dialog was on top reached only the dialog.
+        self._fit_pane(self.app.size.width)
+
+    def _fit_pane(self, width: int) -> None:
+        """Show the pane if the reader wants it and there is room beside the article; only
+        when the width changed, so a pane asked for in a narrow window stays."""
+        if width != self._pane_fitted:
+            self._pane_fitted = width
+            self._show_pane(self._pane_wanted and width >= PANE_MIN_WIDTH)
+
+    def _show_pane(self, show: bool) -> None:
+        pane = self.pane
+        pane.display = show
+        if not show and pane.has_focus_within:
             self.set_focus(self.view)
 
     def action_export(self) -> None:

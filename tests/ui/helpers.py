@@ -8,6 +8,8 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from reader.column import GUTTER, shape_of
+from reader.layout import visible
 from reader.paths import resolve
 from reader.store import Store
 from reader.ui.app import ReaderApp
@@ -29,6 +31,36 @@ def screen_lines(app: ReaderApp) -> list[str]:
 def screen_text(app: ReaderApp) -> str:
     """The whole screen as one string."""
     return "\n".join(screen_lines(app))
+
+
+def whole_lines_on_screen(app: ReaderApp) -> list[str]:
+    """The lines of the article on screen that are not drawn as wrapped, each said with
+    what it should be: empty when every line shows whole, first character to last, each in
+    the cell it was measured at."""
+    view = app.screen.view
+    column = view.column
+    region = view.scrollable_content_region
+    rows = screen_lines(app)[region.y : region.bottom]
+    top = int(view.scroll_offset.y)
+    wrong = []
+    for y, row in enumerate(rows):
+        line = top + y
+        if line >= column.total:
+            break
+        index = column.block_at_line(line)
+        block = view.article.blocks[index]
+        number = line - column.top_of(index)
+        lines = column.wrapped(index)
+        if number >= len(lines):
+            continue  # the gap after a paragraph
+        start, end = lines[number]
+        shape = shape_of(block)
+        prefix = shape.first if number == 0 else shape.rest
+        wanted = (prefix + visible(block.text[start:end])).rstrip()
+        text = row[region.x + column.left + GUTTER : region.right].rstrip()
+        if text != wanted:
+            wrong.append(f"{line}: {text!r} is not {wanted!r}")
+    return wrong
 
 
 def cursor_lines(app: ReaderApp) -> list[str]:

@@ -201,6 +201,117 @@ async def test_brackets_jump_between_highlights() -> None:
         assert app.screen.view.cursor == 4
 
 
+def tall_paragraph(tmp_path: Path, *markers: str) -> Path:
+    """An article whose middle paragraph is about 4,000 lines tall at the test's width, with
+    each of ``markers`` as a word of it, evenly spread."""
+    words = ("alpha", "beta", "gamma", "delta", "river", "stone")
+    body = [words[(n * 7) % 6] for n in range(50_000)]
+    for number, marker in enumerate(markers, 1):
+        body[len(body) * number // (len(markers) + 1)] = marker
+    path = tmp_path / "tall.txt"
+    path.write_text(f"Opening words.\n\n{' '.join(body)}\n\nClosing words.\n", encoding="utf-8")
+    return path
+
+
+def article_shows(app, text: str) -> bool:
+    """Whether the article (not the pane) shows ``text`` on screen."""
+    region = app.screen.view.region
+    return any(text in row[region.x : region.right] for row in screen_lines(app))
+
+
+def highlight_word(app, word: str) -> str:
+    """Highlight ``word`` as a selection of it would; its id."""
+    start = app.screen.article.text.index(word)
+    highlight_id = app.screen.annotating.create(start, start + len(word))
+    assert highlight_id is not None
+    return highlight_id
+
+
+async def test_the_panes_enter_lands_on_a_highlight_deep_in_a_paragraph(tmp_path: Path) -> None:
+    # Issue 15: in a long paragraph the pane's enter went to the top of the paragraph,
+    # never to the highlight thousands of lines down.
+    app = make_app(article=tall_paragraph(tmp_path, "FARDOWN"))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        highlight_word(app, "FARDOWN")
+        view = app.screen.view
+        await pilot.press("g", "tab", "enter")
+        assert view.cursor == 1
+        assert article_shows(app, "FARDOWN")
+        assert view.column.top_of(1) + 1_000 < view.scroll_offset.y
+        assert view.has_focus
+        await pilot.press("tab", "enter")  # already in view: nothing moves
+        assert article_shows(app, "FARDOWN")
+
+
+async def test_bracket_goes_to_a_highlight_deep_in_the_paragraph_on_screen(
+    tmp_path: Path,
+) -> None:
+    # Issue 15: at the top of a long paragraph, ] said "No more highlights that way" when
+    # the paragraph's one highlight was 13,000 lines down: it counted as the current one.
+    app = make_app(article=tall_paragraph(tmp_path, "FARDOWN"))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        highlight_id = highlight_word(app, "FARDOWN")
+        view = app.screen.view
+        await pilot.press("g", "j")
+        assert view.cursor == 1
+        assert not article_shows(app, "FARDOWN")
+        await pilot.press("right_square_bracket")
+        assert article_shows(app, "FARDOWN")
+        assert view.current_highlight == highlight_id
+        assert not notified(app, "No more highlights that way.")
+
+
+async def test_brackets_step_through_highlights_within_a_long_paragraph(tmp_path: Path) -> None:
+    app = make_app(article=tall_paragraph(tmp_path, "FIRSTMARK", "SECONDMARK"))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        first = highlight_word(app, "FIRSTMARK")
+        second = highlight_word(app, "SECONDMARK")
+        last = highlight_word(app, "Closing")
+        view = app.screen.view
+        await pilot.press("g", "j")
+        for wanted, word in ((first, "FIRSTMARK"), (second, "SECONDMARK"), (last, "Closing")):
+            await pilot.press("right_square_bracket")
+            assert view.current_highlight == wanted
+            assert article_shows(app, word)
+        await pilot.press("left_square_bracket")
+        assert view.current_highlight == second
+        assert article_shows(app, "SECONDMARK")
+        await pilot.press("left_square_bracket")
+        assert view.current_highlight == first
+        assert article_shows(app, "FIRSTMARK")
+        assert not notified(app, "No more highlights that way.")
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert notified(app, "No more highlights that way.")
+        assert article_shows(app, "FIRSTMARK")
+
+
+async def test_a_click_or_a_drag_in_a_long_paragraph_keeps_its_place(tmp_path: Path) -> None:
+    # A click in a long paragraph put the cursor on it and scrolled to its top, thousands
+    # of lines up; a drag there did the same.
+    app = make_app(article=tall_paragraph(tmp_path))
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        view = app.screen.view
+        view.scroll_to(y=2_000, animate=False, immediate=True)
+        await pilot.pause()
+        assert view.cursor == 0
+        x = view.column.left + 10
+        await pilot.click(offset=(x, 5))
+        assert (view.cursor, view.scroll_offset.y) == (1, 2_000)
+        await pilot.press("g")
+        view.scroll_to(y=2_000, animate=False, immediate=True)
+        await pilot.pause()
+        await pilot.mouse_down(offset=(x, 5))
+        await pilot._post_mouse_events([events.MouseMove], None, (x + 20, 8), button=1)
+        await pilot.mouse_up(offset=(x + 20, 8))
+        assert view.selection is not None
+        assert (view.cursor, view.scroll_offset.y) == (1, 2_000)
+        await pilot.press("h")
+        (highlight,) = saved(app.screen.article.meta.path)
+        first, last = view.span_shown()
+        assert first <= highlight.anchor.start < highlight.anchor.end <= last  # as dragged
+
+
 async def test_pane_keys_move_jump_annotate_delete_and_filter() -> None:
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:

@@ -15,11 +15,20 @@ import pytest
 from rich.cells import cell_len
 from textual.strip import Strip
 
+from reader.column import GUTTER
 from reader.documents import load_article
+from reader.layout import visible
 from reader.paths import resolve
 from reader.store import Store
 from reader.ui.app import ReaderApp
-from tests.ui.helpers import make_app, notified, screen_lines, screen_text, wait_for
+from tests.ui.helpers import (
+    make_app,
+    notified,
+    screen_lines,
+    screen_text,
+    wait_for,
+    whole_lines_on_screen,
+)
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile"
 WIDE = (150, 40)
@@ -187,6 +196,63 @@ async def test_control_sequences_never_reach_the_terminal_and_offsets_stay_exact
         await pilot.pause()
         assert "␛]8;;https://evil.example␛\\click" in screen_text(app)
         assert_safe(app)
+
+
+async def article_lines(app: ReaderApp, pilot) -> list[str]:
+    """Every line of the article as the view shows it, scrolled through a screen at a time
+    from the top: each line read off the screen where it was drawn."""
+    view = app.screen.view
+    region = view.scrollable_content_region
+    # The text's cells: right of the cursor bar's gutter, left of the scroll bar.
+    left = region.x + view.column.left + GUTTER
+    shown: list[str] = []
+    top = 0
+    while top < view.column.total:
+        view.scroll_to(y=top, animate=False, immediate=True)
+        await pilot.pause()
+        assert int(view.scroll_offset.y) <= top
+        # Each line is its wrapped text whole, every placeholder in the cell it was
+        # measured at.
+        assert whole_lines_on_screen(app) == []
+        rows = screen_lines(app)[region.y : region.bottom]
+        # Near the end the view stops at the last screen (as far as it knows the heights).
+        y = int(view.scroll_offset.y)
+        shown += [row[left : region.right] for row in rows[top - y :]]
+        top = y + region.height
+    return shown
+
+
+async def test_every_word_next_to_a_control_character_is_on_screen_at_every_width() -> None:
+    # Issue 15: at 120 columns with the pane (a view as wide as its column) the ends of
+    # lines with several controls were cut off: "FAKE PRO", "DCS strin", "ding␇di".
+    article = HOSTILE / "escapes.txt"
+    blocks = [visible(block.text) for block in load_article(article).blocks]
+    for control in "\x1b\x07\x08\x7f\x0c\x0b\t\x9b\x9d\x90":
+        assert any(control in block.text for block in load_article(article).blocks)
+    app = make_app(article=article)
+    # Widths where a column fills its view, with and without the pane, and odd ones between
+    # (every width is the wrapping property's, in tests/unit/test_layout.py).
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        for width in (40, 47, 60, 73, 80, 100, 111, 120, 137, 160):
+            await pilot.resize_terminal(width, 50)
+            for pane in (True, False):
+                if app.screen.pane.display != pane:
+                    await pilot.press("p")
+                words = "".join("".join(await article_lines(app, pilot)).split())
+                for text in blocks:
+                    # Every character, in order, exactly once.
+                    assert words.count("".join(text.split())) == 1, (width, pane, text[:30])
+                assert_safe(app)
+        # Where the issue saw it: "Match 1 of 1" for a word that was not on screen.
+        await pilot.resize_terminal(120, 50)
+        await pilot.press("p")
+        assert app.screen.pane.display
+        await pilot.press("slash", *"PROMPT", "enter")
+        await pilot.pause()
+        assert "Match 1 of 1" in screen_text(app)
+        region = app.screen.view.region
+        assert any("PROMPT$" in row[region.x : region.right] for row in screen_lines(app))
+        assert whole_lines_on_screen(app) == []
 
 
 async def test_control_characters_in_notes_are_shown_as_placeholders() -> None:

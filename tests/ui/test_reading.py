@@ -7,12 +7,22 @@ from pathlib import Path
 import pytest
 from textual import events
 
+from reader.column import GUTTER
 from reader.documents import load_article
 from reader.ui.help_screen import HelpScreen
 from reader.ui.library_screen import LibraryScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.ui.reading_screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import SIZE, cursor_lines, make_app, notified, screen_text, wait_for
+from tests.ui.helpers import (
+    SIZE,
+    cursor_lines,
+    make_app,
+    notified,
+    screen_lines,
+    screen_text,
+    wait_for,
+    whole_lines_on_screen,
+)
 
 SAMPLE_BLOCKS = load_article(SAMPLE).blocks
 
@@ -458,3 +468,82 @@ async def test_the_five_colours_stay_five_in_256_and_16_colour_terminals(theme: 
         app.add_class("-ansi-colours")  # as a 16-colour terminal makes the app do
         await pilot.pause()
         assert len(backgrounds(ColorSystem.STANDARD)) == 5
+
+
+async def test_every_resize_rewraps_the_article_and_the_pane_gives_way_when_too_narrow() -> None:
+    # Issue 15: narrowing from 120 to 60 columns with the pane open cut every line of the
+    # article ("In a brief so / media post, T"); at 40 the article was gone.
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        screen = app.screen
+        await pilot.press("j", "j")
+        for width in (120, 100, 80, 60, 40, 47, 60, 80, 109, 110, 160, 120):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            assert screen.pane.display == (width >= PANE_MIN_WIDTH), width
+            assert whole_lines_on_screen(app) == [], width
+            view = screen.view
+            assert view.column.left + GUTTER + view.column.text_width <= (
+                view.scrollable_content_region.width
+            )
+            # Every word of the paragraph under the cursor (it fits the screen here).
+            region = view.scrollable_content_region
+            left = region.x + view.column.left + GUTTER  # right of the cursor bar
+            shown = "".join(row[left : region.right] for row in screen_lines(app))
+            assert "".join(SAMPLE_BLOCKS[2].text.split()) in "".join(shown.split()), width
+
+
+async def test_a_pane_hidden_with_p_stays_hidden_and_one_asked_for_in_a_narrow_window_shows() -> (
+    None
+):
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(120, 30), notifications=True) as pilot:
+        pane = app.screen.pane
+        await pilot.press("p")
+        for width in (60, 160):
+            await pilot.resize_terminal(width, 30)
+            await pilot.pause()
+            assert not pane.display
+        await pilot.press("p")
+        assert pane.display
+        await pilot.resize_terminal(60, 30)
+        await pilot.pause()
+        assert not pane.display
+        # Asked for at 60 and at 40 columns, the pane shows, and the article beside it is
+        # still whole, in what room is left.
+        for width in (60, 40):
+            await pilot.resize_terminal(width, 30)
+            await pilot.press("p")
+            await pilot.pause()
+            assert pane.display
+            assert app.screen.view.size.width >= width // 2
+            assert whole_lines_on_screen(app) == [], width
+            await pilot.press("p")
+        # A note edited meanwhile (a dialog over the screen) leaves a pane asked for alone.
+        await pilot.press("p", "h", "a", *"note", "ctrl+s")
+        await pilot.pause()
+        assert pane.display
+
+
+async def test_a_resize_inside_a_long_paragraph_keeps_the_place(tmp_path: Path) -> None:
+    # Each resize scrolled back to the top of the cursor's paragraph: in a long one,
+    # thousands of lines from where the reader was.
+    words = ("alpha", "beta", "gamma", "delta", "river", "stone")
+    body = [words[(n * 7) % 6] for n in range(50_000)]
+    body[30_000] = "FARDOWN"
+    path = tmp_path / "tall.txt"
+    path.write_text(f"Opening words.\n\n{' '.join(body)}\n\nClosing words.\n", encoding="utf-8")
+    app = make_app(article=path)
+    # Without notifications: "Match 1 of 1" would cover the lines checked.
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"FARDOWN", "enter")
+        await pilot.pause()
+        view = app.screen.view
+        for width in (120, 100, 80, 60, 40, 160, 120):
+            await pilot.resize_terminal(width, 40)
+            await pilot.pause()
+            assert view.cursor == 1
+            region = view.region
+            shown = [row[region.x : region.right] for row in screen_lines(app)]
+            assert any("FARDOWN" in row for row in shown), width
+            assert whole_lines_on_screen(app) == [], width

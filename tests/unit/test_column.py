@@ -44,6 +44,10 @@ def test_the_column_is_centred_and_at_most_max_column_wide() -> None:
     narrow, _ = laid_out(width=40)
     assert narrow.text_width == 40 - 2 - GUTTER
     assert narrow.left == 1
+    # Never wider than the view: the ends of its lines would be cut off.
+    for width in range(GUTTER + 1, 40):
+        column, _ = laid_out(width=width)
+        assert column.left + GUTTER + column.text_width <= width
 
 
 def test_fit_says_whether_the_text_width_changed() -> None:
@@ -111,6 +115,27 @@ def test_offset_at_a_cell_is_the_character_drawn_there() -> None:
     assert column.offset_at(top, x + 5) == block.start + 5
     assert column.offset_at(top, x + 500) == block.end
     assert column.offset_at(column.total, x) is None
+
+
+def test_offset_at_counts_a_control_character_as_the_cell_of_its_placeholder() -> None:
+    column, _ = laid_out("Bell ding\x07ding\x07ding here.\n", width=60)
+    column.settle(0, 1_000)
+    block = column.article.blocks[0]
+    x = column.left + GUTTER
+    # "Bell ding␇ding": the second "ding" starts ten cells in, after the ␇'s cell.
+    assert block.text[column.offset_at(0, x + 10) - block.start :].startswith("ding\x07ding here")
+
+
+def test_span_shown_is_the_text_from_the_top_line_to_the_end_of_the_bottom_one() -> None:
+    column, _ = laid_out(width=30)
+    column.settle(0, 1_000)
+    blocks = column.article.blocks
+    lines = column.wrapped(1)  # the first paragraph, several lines
+    top = column.top_of(1) + 1
+    first, last = column.span_shown(top, 2)
+    assert (first, last) == (blocks[1].start + lines[1][0], blocks[1].start + lines[2][1])
+    assert column.span_shown(0, 10_000) == (blocks[0].start, blocks[-1].end)
+    assert column.span_shown(column.total, 5) is None
 
 
 def test_target_for_scrolls_only_when_the_block_is_out_of_view() -> None:

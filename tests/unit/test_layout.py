@@ -55,7 +55,55 @@ def test_wrap_keeps_every_visible_character_in_order(text: str, width: int) -> N
         assert previous_end <= start <= end <= len(text)
         previous_end = end
     covered = "".join(text[start:end] for start, end in ranges)
-    assert covered.replace(" ", "").replace("\n", "") == text.replace(" ", "").replace("\n", "")
+    # What is left off between lines is only the spaces (a tab is drawn as one) and line
+    # ends where the lines break.
+    blank = str.maketrans("", "", " \n\t")
+    assert covered.translate(blank) == text.translate(blank)
+
+
+# Letters, spaces, a tab, line ends, controls drawn as placeholders, wide and combining.
+DRAWN = st.sampled_from(
+    [
+        *"abcdefgh",
+        " ",
+        " ",
+        "\t",
+        "\n",
+        "\x1b",
+        "\x07",
+        "\x0b",
+        "\x0c",
+        "\x7f",
+        "\x9b",
+        "\u202e",
+        "\u2028",
+        "漢",
+        "e\u0301",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(DRAWN, max_size=200).map("".join), st.integers(1, 60))
+def test_every_line_fits_the_width_as_it_is_drawn(text: str, width: int) -> None:
+    # Issue 15: controls were measured as Rich measures them (no cells) but drawn as
+    # placeholders (one cell each), so a line with several ran past the column, and its
+    # last words were cut off the screen.
+    ranges = wrap(text, width)
+    for start, end in ranges:
+        drawn = visible(text[start:end])
+        whole_character = len(drawn.rstrip("\u0301")) <= 1
+        assert cell_len(drawn) <= width or whole_character, (drawn, width)
+    covered = "".join(text[start:end] for start, end in ranges)
+    blank = str.maketrans("", "", " \n\t")
+    assert covered.translate(blank) == text.translate(blank)
+
+
+def test_a_line_of_controls_breaks_where_its_placeholders_fill_the_width() -> None:
+    text = "\x1b[2K\x1b[1G\x1b[2KFAKE PROMPT here"
+    assert lines_of(text, 16) == ["\x1b[2K\x1b[1G\x1b[2KFAKE", "PROMPT here"]
+    assert lines_of("x\x0cy\x0bz. Tab is\there", 12) == ["x\x0cy\x0bz. Tab", "is\there"]
+    assert lines_of("Tab is\there", 7) == ["Tab is", "here"]
 
 
 @settings(max_examples=200, deadline=None)
