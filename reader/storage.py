@@ -51,7 +51,8 @@ class AtomicJSONStorage(Storage):
     """A TinyDB storage that writes atomically and re-reads only when the file changed.
 
     ``parse`` reads and checks the file (raising :class:`StoreError`); by default any
-    JSON file of TinyDB's shape is good.
+    JSON file of TinyDB's shape is good. ``fresh`` gives what a file that disappears while
+    in use begins again with (the tables its owner needs in every file, say).
     """
 
     def __init__(
@@ -59,7 +60,9 @@ class AtomicJSONStorage(Storage):
         path: str | os.PathLike[str],
         read_only: bool = False,
         parse: Callable[[Path], Data] | None = None,
+        fresh: Callable[[], Data] | None = None,
     ) -> None:
+        self._fresh = fresh
         self.path = Path(path)
         self.read_only = read_only
         self.parse = parse or read_database
@@ -96,7 +99,13 @@ class AtomicJSONStorage(Storage):
         stamp = self._current_stamp()
         if stamp is None:
             # Gone: a new database begins (the recovery file, if any, is not written over).
+            was_read = self._data is not None
             self._data, self._stamp, self.damage, self.recovery = None, None, "", None
+            if was_read and self._fresh is not None:
+                # Gone while in use (deleted, or moved away): the next write makes a file
+                # its owner still knows as its own.
+                self._data = self._fresh()
+                return self._data
             return None
         if stamp != self._stamp or self._data is None:
             try:

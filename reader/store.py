@@ -73,6 +73,12 @@ MIGRATIONS: list[Callable[[Data], None]] = [_migrate_to_1]
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
+def _fresh_database() -> Data:
+    """An empty database of this schema: what a file deleted while reader runs begins again
+    with (without its meta table, the next start would refuse it as not reader's)."""
+    return {"meta": {"1": {"schema": SCHEMA_VERSION}}, "articles": {}}
+
+
 def parse_database(path: Path) -> Data:
     """Read and check a database file, or raise :class:`StoreError` saying what is wrong.
 
@@ -130,7 +136,9 @@ class Store:
         # Changes put aside in an earlier session, while this file was damaged: named
         # first, in every message at start, so that they are merged before anything else.
         self.pending_recovery = recovery_files(self.path)
-        self._storage = AtomicJSONStorage(self.path, read_only=self.read_only, parse=parse_database)
+        self._storage = AtomicJSONStorage(
+            self.path, read_only=self.read_only, parse=parse_database, fresh=_fresh_database
+        )
         self.backup = self._storage.backup
         self._db = TinyDB(storage=lambda: self._storage)
         try:

@@ -669,3 +669,17 @@ def test_locate_names_a_file_that_is_not_reader_s_and_leaves_it(
     assert f"database:  {db}" in captured.out  # where things are is still shown
     assert f"{db} is not a reader database" in captured.err
     assert snapshot(private_data) == before
+
+
+def test_a_database_deleted_while_reader_runs_begins_again_as_reader_s_own(
+    private_data: Path,
+) -> None:
+    # Without its meta table the new file would be refused as "not a reader database" at
+    # the next start: the highlight made after the deletion would be out of reach.
+    db = private_data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    db.unlink()
+    store.save_highlight(make_highlight(number=1))
+    assert stored(db) == {"id-art1-1"}
+    Store(db).close()  # opens: it is reader's
