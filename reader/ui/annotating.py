@@ -128,14 +128,19 @@ class Annotating:
             return
         placed = screen.annotations.placed()
         entries = [Entry.of(p, self._where(p)) for p in placed]
-        pane.show(entries, screen.article_note, self._pane_current)
+        pane.show(
+            entries,
+            screen.article_note,
+            self._pane_current,
+            empty_article=screen.article.complete and not screen.article.blocks,
+        )
 
     def _where(self, placed: Placed) -> str:
         if placed.start is None:
             return "could not be placed"
         article = self.screen.article
         index = article.block_at(placed.start)
-        where = f"¶ {index + 1}"
+        where = f"¶ {index + 1:,}"  # as the header writes it
         heading = article.heading_before(index)
         if heading is not None:
             title = " ".join(article.blocks[heading].text.split())

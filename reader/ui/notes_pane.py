@@ -386,6 +386,7 @@ class NotesPane(Vertical):
         self._entries: list[Entry] = []
         self._query = ""
         self._article_note = ""
+        self._empty_article = False
 
     def compose(self) -> ComposeResult:
         yield Static("Highlights", id="pane-title")
@@ -403,11 +404,18 @@ class NotesPane(Vertical):
         return self.query_one(HighlightList)
 
     def show(
-        self, entries: list[Entry], article_note: str = "", current: str | None = None
+        self,
+        entries: list[Entry],
+        article_note: str = "",
+        current: str | None = None,
+        *,
+        empty_article: bool = False,
     ) -> None:
-        """Show these entries (document order, orphans last)."""
+        """Show these entries (document order, orphans last); ``empty_article``: there is
+        nothing in the article to highlight."""
         self._entries = entries
         self._article_note = article_note
+        self._empty_article = empty_article
         self._rebuild(current)
 
     def _rebuild(self, current: str | None = None) -> None:
@@ -427,7 +435,9 @@ class NotesPane(Vertical):
         note.update(plain(f"Article note: {self._article_note}") if self._article_note else "")
         note.display = bool(self._article_note)
         empty = self.query_one("#pane-empty", Static)
-        if not self._entries:
+        if not self._entries and self._empty_article:
+            empty.update(plain("This article is empty: there is nothing to highlight."))
+        elif not self._entries:
             empty.update(
                 plain(
                     "No highlights yet. Press h to highlight the paragraph under "

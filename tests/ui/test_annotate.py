@@ -567,3 +567,25 @@ async def test_a_lone_surrogate_in_a_note_shows_as_the_export_writes_it(tmp_path
         assert "half \ufffd of a pair" in pane_text(app)
     notes = export.gather(load_article(SAMPLE), saved())
     assert "half \ufffd of a pair" in export.to_markdown(notes, exported="x")
+
+
+async def test_an_empty_article_does_not_invite_a_highlight(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.md"
+    empty.write_text("", encoding="utf-8")
+    app = make_app(article=empty)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        assert "This article is empty: there is nothing" in pane_text(app)
+        assert "Press h" not in pane_text(app)
+
+
+async def test_the_pane_writes_a_paragraph_number_as_the_header_does(tmp_path: Path) -> None:
+    many = tmp_path / "many.txt"
+    many.write_text("\n\n".join(f"Paragraph {n}." for n in range(1, 1_205)), encoding="utf-8")
+    app = make_app(article=many)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.screen.article.complete)
+        app.screen.view.move_to(1_199)
+        await pilot.press("h")
+        await wait_for(pilot, lambda: "¶ 1,200" in pane_text(app))
+        assert "¶ 1,200 / 1,204" in screen_text(app)  # the header, alike
