@@ -319,6 +319,30 @@ class ReaderApp(App[None]):
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=10, markup=False)
 
+    # --- adding articles -----------------------------------------------------------------
+
+    def add_to_library(self, source: str, *, open_after: bool = False) -> None:
+        """Add a web page, HTML file or EPUB to the library, in a worker thread."""
+        from reader.ui.adding import Adding
+
+        Adding(self).add(source, open_after=open_after)
+
+    def library_changed(self, path: Path) -> None:
+        """An article was added: the library screen (if any) reads the folder again and
+        puts its cursor on it."""
+        from reader.ui.library_screen import LibraryScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LibraryScreen) and self.library_path is not None:
+                screen.set_library(scan(self.library_path, self.store))
+                screen.select(path)
+
+    def open_added(self, path: Path) -> None:
+        """Open an article just added: a jump from the article that linked to it (back
+        returns there), else from the library."""
+        if not self.go_to(path):
+            self.open_article(path)
+
     def on_library_screen_resumed(self) -> None:
         """Back in the library: re-read progress and counts."""
         from reader.ui.library_screen import LibraryScreen

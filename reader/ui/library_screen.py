@@ -41,6 +41,7 @@ class LibraryScreen(Screen[None]):
     HELP_TITLE = "Library"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
+        Binding("plus", "add", "Add", id="add-article"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -109,6 +110,14 @@ class LibraryScreen(Screen[None]):
                 if entry.path == selected.path:
                     table.move_cursor(row=row)
 
+    def select(self, path: Path) -> None:
+        """Put the cursor on the article at ``path``, if it is listed."""
+        table = self.query_one(LibraryTable)
+        for row, entry in enumerate(self._shown):
+            if entry.path == path:
+                table.move_cursor(row=row)
+                return
+
     def _fill(self, query: str) -> None:
         table = self.query_one(LibraryTable)
         table.clear()
@@ -144,6 +153,24 @@ class LibraryScreen(Screen[None]):
         if not self._shown or table.cursor_row < 0:
             return None
         return self._shown[min(table.cursor_row, len(self._shown) - 1)]
+
+    def action_add(self) -> None:
+        """Ask for a web address or a file, and add it to the library."""
+        from reader.ui.link_picker import TextPrompt
+
+        def answered(source: str | None) -> None:
+            if source:
+                self.app.add_to_library(source)
+
+        self.app.push_screen(
+            TextPrompt(
+                "Add to your library",
+                "",
+                "a web address, or the path of an .html, .htm or .epub file",
+                hint="enter add · escape cancel",
+            ),
+            answered,
+        )
 
     def action_filter(self) -> None:
         """Focus the filter."""

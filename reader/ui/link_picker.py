@@ -92,6 +92,7 @@ class UrlScreen(ModalScreen[str | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o,y", "answer('open')", "Open in browser", id="url-open"),
+        Binding("a", "answer('add')", "Add to your library", id="url-add"),
         Binding("c", "answer('copy')", "Copy", id="url-copy"),
         Binding("n,escape", "answer(None)", "Cancel", id="url-cancel"),
     ]
@@ -101,14 +102,17 @@ class UrlScreen(ModalScreen[str | None]):
         super().__init__()
         self.url = url
         self.openable = openable
+        # A web page can become an article of the library (mailto: cannot).
+        self._addable = openable and url.lower().startswith(("http://", "https://"))
 
     def compose(self) -> ComposeResult:
         with Vertical():
             title = "Open this address in your browser?" if self.openable else "Copy this link?"
             yield Static(plain(title), classes="editor-title")
             yield Static(plain(self.url), classes="editor-quote")
+            adds = " · a add to your library" if self._addable else ""
             hint = (
-                "o open in browser · c copy · escape cancel"
+                f"o open in browser{adds} · c copy · escape cancel"
                 if self.openable
                 else "reader only opens http, https and mailto addresses · c copy · escape cancel"
             )
@@ -117,6 +121,8 @@ class UrlScreen(ModalScreen[str | None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "answer" and parameters == ("open",):
             return self.openable
+        if action == "answer" and parameters == ("add",):
+            return self._addable
         return True
 
     def action_answer(self, answer: str | None) -> None:
@@ -166,11 +172,14 @@ class TextPrompt(ModalScreen[str | None]):
     ]
     DEFAULT_CSS = _EDITOR_CSS.format(name="TextPrompt")
 
-    def __init__(self, title: str, detail: str, placeholder: str) -> None:
+    def __init__(
+        self, title: str, detail: str, placeholder: str, hint: str = "enter save · escape cancel"
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.detail = detail
         self.placeholder = placeholder
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -178,7 +187,7 @@ class TextPrompt(ModalScreen[str | None]):
             if self.detail:
                 yield Static(plain(_excerpt(self.detail)), classes="editor-quote")
             yield SafeInput(placeholder=self.placeholder, id="prompt-input", select_on_focus=False)
-            yield Static(plain("enter save · escape cancel"), classes="editor-hint")
+            yield Static(plain(self.hint), classes="editor-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -221,7 +221,8 @@ class Links:
         followable = [choice for choice in found if choice.followable]
         if not followable:
             message = (
-                "That link does not lead to anything in your library."
+                "That link does not lead to anything in your library: it names no address "
+                "to add. (+ in the library adds an article by its address.)"
                 if found
                 else "No links here. Press l to link this passage to another."
             )
@@ -282,6 +283,8 @@ class Links:
             elif answer == "copy":
                 app.copy_to_clipboard(url)
                 self.screen.notify("Link copied to the clipboard.", markup=False)
+            elif answer == "add" and openable:
+                app.add_to_library(url, open_after=True)
 
         app.push_screen(UrlScreen(url, openable), answered)
 
