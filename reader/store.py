@@ -357,6 +357,28 @@ class Store:
             removed = self._highlights(article_id).remove(Query().id == highlight_id)
         return bool(removed)
 
+    def all_highlights(self) -> Iterator[Highlight]:
+        """Every highlight of every article (the notes screen's and ``reader notes``'s)."""
+        for name in self._db.tables():
+            if name.startswith(self.HIGHLIGHTS):
+                article_id = name[len(self.HIGHLIGHTS) :]
+                for doc in self._db.table(name, cache_size=0).all():
+                    highlight = _highlight_from(doc, article_id)
+                    if highlight is not None:
+                        yield highlight
+
+    def known_articles(self) -> dict[str, tuple[Path, str]]:
+        """Every article the database knows, by id: its file and title (as last scanned;
+        the title is "" for one never listed in a library)."""
+        found: dict[str, tuple[Path, str]] = {}
+        for doc in self._table("articles").all():
+            if not isinstance(doc.get("id"), str) or not isinstance(doc.get("path"), str):
+                continue
+            info = doc.get("info")
+            title = str(info.get("title", "")) if isinstance(info, dict) else ""
+            found[doc["id"]] = (Path(doc["path"]), title)
+        return found
+
     def highlight_counts(self) -> dict[str, tuple[int, int]]:
         """(highlights, notes) per article id."""
         counts = {}

@@ -248,3 +248,15 @@ def test_a_malformed_highlight_is_skipped_but_kept_on_disk(tmp_path: Path) -> No
     assert [h.id for h in again.highlights("art1")] == ["id-art1-0"]
     again.save_highlight(make_highlight(number=3))
     assert "odd" in path.read_text()
+
+
+def test_every_highlight_of_every_article_and_every_known_article(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.json")
+    for article in ("a", "b"):
+        for number in range(3):
+            store.save_highlight(make_highlight(article, number))
+    save(store, "a", 1)
+    assert sorted(h.id for h in store.all_highlights()) == sorted(
+        f"id-{a}-{n}" for a in "ab" for n in range(3)
+    )
+    assert store.known_articles() == {"a": (Path("/x/a.md"), "")}
