@@ -196,7 +196,7 @@ class Store:
 
     def _migrate(self, version: int) -> None:
         with self._transaction():
-            data = self._storage.read() or {}
+            data = self._storage.read() or fresh_database()  # the meta table first
             for step in MIGRATIONS[version:]:
                 step(data)
             data["meta"] = {"1": {"schema": SCHEMA_VERSION}}

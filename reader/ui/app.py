@@ -96,6 +96,8 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         # The command line turns garbage collection off while the first screen is built.
         self.call_after_refresh(gc.enable)
+        # A big database is checked whole (and backed up) once the first screen shows.
+        self.call_after_refresh(self._check_store)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
@@ -115,6 +117,19 @@ class ReaderApp(App[None]):
                 timeout=30,
                 markup=False,
             )
+
+    def _check_store(self) -> None:
+        def damaged(message: str) -> None:
+            self.call_from_thread(
+                self.notify,
+                f"{message}. Nothing will be written over it: what you change goes to a file "
+                "beside it (you will be told which).",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+
+        self.store.check_in_background(damaged)
 
     # --- settings -----------------------------------------------------------------------
 
