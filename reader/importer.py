@@ -373,6 +373,10 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
     """Import every annotation of ``document`` into ``store`` (ShapeError when it holds none
     reader can read)."""
     job = _Import(store, folder)
-    for item in unique(incoming(raw) for raw in annotations_in(document)):
-        job.one(item)
+    items = unique(incoming(raw) for raw in annotations_in(document))
+    # One write for the whole file (thousands of annotations were thousands of rewrites
+    # of the database); an import cut short writes nothing, and can simply be run again.
+    with store.batch():
+        for item in items:
+            job.one(item)
     return job.report
