@@ -181,13 +181,23 @@ def _rename(text: str, labels: dict[str, bool], scope: str) -> str:
     return _BRACKETS.sub(named, text)
 
 
+# What a note's first character may open beyond a paragraph (a list item is the note's own
+# and closes with its line): headings, fences, rules, quotes, HTML, tables, definitions.
+_MAY_OPEN_A_BLOCK = re.compile(r"\s*[#`~=*_>|<:\[+-]|\s*\d+[.)]|\s{4}")
+
+
 def safe_note(note: str) -> str:
     """The reader's Markdown, kept, but unable to break the document around it.
 
     The rewrite below handles what people write; a note it cannot make safe (a fence or
     heading deep in its own lists, say) is checked by parsing and then written literally.
     """
-    lines = clean(note).strip("\n").split("\n")
+    text = clean(note).strip("\n")
+    if "\n" not in text and not _MAY_OPEN_A_BLOCK.match(text):
+        # One line that opens no heading, fence, rule, quote, HTML or table (most notes):
+        # contained as it is, with its HTML made text. The parse below costs 0.2 ms a note.
+        return _escape_html(text)
+    lines = text.split("\n")
     out: list[str] = []
     fence: tuple[str, str] | None = None  # (indent, marker) of the open fence
     for line in lines:
