@@ -17,34 +17,18 @@ from reader.cli.common import (
 )
 from reader.documents import DocumentError
 from reader.layout import visible
-from reader.library import LibraryEntry
+from reader.library import Library, LibraryEntry, scan_batches, sort_entries
 from reader.storage import StoreError, recovery_files
-from reader.store import parse_database
-
-
-def sort_entries(entries: list[LibraryEntry], order: str) -> list[LibraryEntry]:
-    """The entries in the order ``reader list --sort`` and the library screen share."""
-    by_title = sorted(entries, key=lambda e: (e.title.casefold(), str(e.path)))
-    if order == "progress":
-        return sorted(by_title, key=lambda e: -(e.progress or 0.0))
-    if order == "highlights":
-        return sorted(by_title, key=lambda e: -(e.highlights + e.notes))
-    if order == "recent":
-        return sorted(by_title, key=lambda e: -(e.opened or 0.0))
-    if order == "added":
-        return sorted(by_title, key=lambda e: -e.added)
-    return by_title
+from reader.store import Store, parse_database
 
 
 def run_list(options: argparse.Namespace) -> int:
     """List the library: a table on a terminal, tab-separated lines when piped, or JSON."""
-    from reader.library import scan
-
     paths = paths_of(options)
     folder = library_folder(options, paths)
     store = open_store(paths)
     try:
-        library = scan(folder, store)
+        library = _scan_with_progress(folder, store)
     except DocumentError as error:
         raise UserError(str(error)) from None
     finally:
@@ -76,6 +60,31 @@ def run_list(options: argparse.Namespace) -> int:
     for problem in library.problems:
         say(f"reader: skipped {problem}", sys.stderr)
     return 0
+
+
+def _scan_with_progress(folder: Path, store: Store) -> Library:
+    """The library, read with a progress bar on a terminal when files must be read."""
+    entries: list[LibraryEntry] = []
+    problems: list[str] = []
+    progress = None
+    task = None
+    try:
+        for batch, trouble, done, total in scan_batches(folder, store):
+            entries.extend(batch)
+            problems.extend(trouble)
+            if progress is None and done < total and sys.stderr.isatty():
+                from rich.console import Console
+                from rich.progress import Progress
+
+                progress = Progress(console=Console(stderr=True), transient=True)
+                progress.start()
+                task = progress.add_task("Reading the library", total=total)
+            if progress is not None:
+                progress.update(task, completed=done)  # type: ignore[arg-type]
+    finally:
+        if progress is not None:
+            progress.stop()
+    return Library(folder, entries, problems)
 
 
 def _table(folder: Path, entries: list[LibraryEntry]) -> None:
