@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from collections.abc import Iterable
@@ -90,7 +91,11 @@ class ReaderApp(App[None]):
         elif self.library_path is not None:
             from reader.ui.library_screen import LibraryScreen
 
-            return LibraryScreen(scan(self.library_path, self.store))
+            # Shown at once, filled by a worker thread: the first frame never waits on the
+            # number of articles, and keys are answered while a first scan reads them.
+            screen = LibraryScreen(Library(self.library_path, [], []), reading=True)
+            self.call_later(self.read_library, screen)
+            return screen
         return super().get_default_screen()
 
     def on_mount(self) -> None:
@@ -358,13 +363,48 @@ class ReaderApp(App[None]):
         if not self.go_to(path):
             self.open_article(path)
 
+    def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
+        """Read the library folder in a worker thread, the screen shown the articles in
+        batches (``again``: all at once, when they are back from an article)."""
+        folder = self.library_path
+        if folder is None:
+            return
+        from reader.library import known_facts, scan_batches
+
+        known = known_facts(self.store)  # here: the store is this thread's alone
+        fresh: dict = {}
+
+        def read() -> None:
+            entries: list = []
+            problems: list[str] = []
+            try:
+                for batch in scan_batches(folder, known=known, fresh=fresh):
+                    if again:
+                        entries += batch[0]
+                        problems += batch[1]
+                    else:
+                        self.call_from_thread(screen.add_batch, *batch)
+            except DocumentError as error:
+                self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+                return
+            if again:
+                self.call_from_thread(screen.set_library, Library(folder, entries, problems))
+            self.call_from_thread(self._library_read, fresh)
+
+        self.run_worker(read, thread=True, group="library", exit_on_error=False)
+
+    def _library_read(self, fresh: dict) -> None:
+        if fresh and not self.store.read_only:
+            with contextlib.suppress(StoreError):  # a cache not saved: the next scan reads
+                self.store.save_article_infos(fresh)
+
     def on_library_screen_resumed(self) -> None:
-        """Back in the library: re-read progress and counts."""
+        """Back in the library: re-read progress and counts (off the event loop)."""
         from reader.ui.library_screen import LibraryScreen
 
         screen = self.screen
-        if isinstance(screen, LibraryScreen) and self.library_path is not None:
-            screen.set_library(scan(self.library_path, self.store))
+        if isinstance(screen, LibraryScreen):
+            self.read_library(screen, again=True)
 
     # --- help and commands ---------------------------------------------------------------
 
