@@ -422,8 +422,12 @@ def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so that it is always either old or new, never half."""
+def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> None:
+    """Replace ``path`` with ``payload`` so that it is always either old or new, never half.
+
+    ``sync_folder=False`` leaves the folder's own sync (which makes the new name survive a
+    power cut) to the caller: one :func:`sync_folder` after writing many files.
+    """
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     temp = directory / f".{path.name}.{os.getpid()}.tmp"
@@ -453,6 +457,12 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+    if sync_folder:
+        sync_folder_of(directory)
+
+
+def sync_folder_of(directory: Path) -> None:
+    """Make the names of files just written in ``directory`` survive a power cut."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:

@@ -117,6 +117,8 @@ class Store:
         # (the articles table it was made from, article id -> key); the table is kept, so
         # that a new one is never taken for it.
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None
+        self._nesting = 0  # transactions within a transaction (a batch) join it
+        self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
         try:
             data = self._storage.read() or {}
             version = (schema_of(data) or 0) if data else 0
@@ -207,13 +209,27 @@ class Store:
     def _transaction(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(self.problem or f"{self.path} is open read-only")
+        if self._nesting:
+            # Within a batch: one lock, one check and one write for all of it.
+            self._nesting += 1
+            try:
+                yield
+            finally:
+                self._nesting -= 1
+            return
         # Nothing is written over a file before all of it has been found sound.
         self._storage.ensure_checked()
-        with self._storage.locked():  # re-read under the lock; one write at the end
-            # TinyDB caches the next id of a table: another reader may have used it.
-            for table in self._db.tables():
-                self._db.table(table)._next_id = None
-            yield
+        self._nesting = 1
+        try:
+            with self._storage.locked():  # re-read under the lock; one write at the end
+                # TinyDB caches the next id of a table: another reader may have used it.
+                for table in self._db.tables():
+                    self._db.table(table)._next_id = None
+                yield
+                self._write_summaries()
+        finally:
+            self._nesting = 0
+            self._unsummarised.clear()
         if self._storage.damage:
             # The change went to a recovery file, not to the database: say so.
             raise StoreError(self._storage.damage_report())
@@ -262,16 +278,25 @@ class Store:
     def _set_article(self, article_id: str, fields: Doc) -> None:
         """Add ``fields`` to an article's document (made if there is none). Within a
         transaction."""
-        key = self._keys().get(article_id)
+        self._set_articles({article_id: fields})
+
+    def _set_articles(self, changes: dict[str, Doc]) -> None:
+        """Add fields to several articles' documents in one change of the table."""
+        index = self._keys()
 
         def change(articles: dict[str, Doc]) -> None:
-            nonlocal key
-            if key is None or key not in articles:
-                key = str(max((int(k) for k in articles), default=0) + 1)
-                articles[key] = {"id": article_id}
-            articles[key] = {**articles[key], **fields}
+            next_key = max((int(k) for k in articles), default=0) + 1
+            for article_id, fields in changes.items():
+                key = index.get(article_id)
+                if key is None or key not in articles:
+                    key, next_key = str(next_key), next_key + 1
+                    articles[key] = {"id": article_id}
+                    index[article_id] = key
+                articles[key] = {**articles[key], **fields}
 
         self._change("articles", change)
+        # The index follows the new table rather than being rebuilt from it.
+        self._index = (self._docs("articles"), index)
 
     # --- reading positions and article facts ------------------------------------------
 
@@ -331,26 +356,21 @@ class Store:
         """Cache several articles' titles and word counts in one write."""
         if not infos or self.read_only:
             return
-        keys = self._keys()
-
-        def change(articles: dict[str, Doc]) -> None:
-            next_key = max((int(k) for k in articles), default=0) + 1
-            for article_id, (path, info) in infos.items():
-                facts = {
+        changes = {
+            article_id: {
+                "path": str(path),
+                "info": {
                     "title": info.title,
                     "words": info.words,
                     "size": info.size,
                     "mtime_ns": info.mtime_ns,
                     **({"export": True} if info.export else {}),
-                }
-                key = keys.get(article_id)
-                if key is None or key not in articles:
-                    key, next_key = str(next_key), next_key + 1
-                    articles[key] = {"id": article_id}
-                articles[key] = {**articles[key], "path": str(path), "info": facts}
-
+                },
+            }
+            for article_id, (path, info) in infos.items()
+        }
         with self._transaction():
-            self._change("articles", change)
+            self._set_articles(changes)
 
     # --- highlights ---------------------------------------------------------------------
 
@@ -405,8 +425,20 @@ class Store:
         return removed
 
     def _summarise(self, article_id: str) -> None:
-        """Keep the article's summary (counts, tags) in step with its highlights table."""
-        self._set_article(article_id, {"summary": summary_of(self._docs(HIGHLIGHTS + article_id))})
+        """Keep the article's summary (counts, tags) in step with its highlights table:
+        written once, as the transaction ends (an import changes a table thousands of
+        times)."""
+        self._unsummarised.add(article_id)
+
+    def _write_summaries(self) -> None:
+        if self._unsummarised:
+            self._set_articles(
+                {
+                    article_id: {"summary": summary_of(self._docs(HIGHLIGHTS + article_id))}
+                    for article_id in sorted(self._unsummarised)
+                }
+            )
+            self._unsummarised.clear()
 
     def all_highlights(self) -> Iterator[Highlight]:
         """Every highlight of every article (the notes screen's and ``reader notes``'s)."""

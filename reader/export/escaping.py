@@ -39,6 +39,7 @@ _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-
 _TAG = re.compile(r"(?<!\S)#(?=[\w/-])")
 _CARET = re.compile(r"\^(?=[\w-])")
 _ATTRIBUTES = re.compile(r"\{(?=\s*[:#.])")
+_DOUBLED = re.compile(r"(==|%%)")
 _REFERENCES = {"=": "&#61;", ":": "&#58;", "$": "&#36;", "~": "&#126;", "%": "&#37;", "^": "&#94;"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -60,14 +61,20 @@ def escape_text(text: str) -> str:
     return "\n".join(_escape_line(line.strip()) for line in clean(text).split("\n"))
 
 
+# Whether a line holds anything the rules below would escape (most lines of prose do not).
+_MAY_ESCAPE = re.compile(r"[\\`*\[\]_<&#{=%^$~]|^\s*(?:[-+>=:]|\d+[.)])")
+
+
 def _escape_line(line: str) -> str:
+    if not _MAY_ESCAPE.search(line):
+        return line
     line = _ENTITY.sub("&amp;", line)  # first: the references added below stay whole
     line = _ALWAYS.sub(r"\\\1", line)
     line = _UNDERSCORE.sub(r"\\_", line)
     line = _ANGLE.sub("&lt;", line)
     line = _TAG.sub(r"\\#", line)
     line = _ATTRIBUTES.sub(r"\\{", line)
-    line = re.sub(r"(==|%%)", lambda m: m.group()[0] + _REFERENCES[m.group()[1]], line)
+    line = _DOUBLED.sub(lambda m: m.group()[0] + _REFERENCES[m.group()[1]], line)
     line = _CARET.sub(_REFERENCES["^"], line)
     # Pairs only: one "$" or "~" is a price or "about"; two can open and close math or
     # strikethrough (Obsidian, GitHub, MkDocs' arithmatex).
