@@ -89,7 +89,12 @@ def fingerprint(text: str) -> str:
 
 def article_id(path: Path) -> str:
     """A stable id for the article at ``path`` (derived from its absolute path)."""
-    resolved = str(path.expanduser().resolve())
+    return id_of_resolved(str(path.expanduser().resolve()))
+
+
+def id_of_resolved(resolved: str) -> str:
+    """:func:`article_id` of a path already resolved (a library's scan resolves its folder
+    once, not each of thousands of files)."""
     return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.documents import DocumentError, article_id, describe, is_article_file
+from reader.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
 from reader.store import ArticleInfo, Store, StoreError, info_from
 
 BATCH = 200
@@ -54,22 +54,44 @@ class Library:
 
 
 def article_files(folder: Path) -> list[Path]:
-    """Article files in ``folder`` and its subfolders (not hidden ones), sorted by path."""
+    """Article files in ``folder`` and its subfolders (not hidden ones): those at the top
+    first, then by path."""
+    return [found.path for found in _walk(folder)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    path: Path
+    folder: str  # its subfolder, "/"-separated ("" at the top)
+    id: str
+
+
+def _walk(folder: Path) -> list[_Found]:
     if not folder.exists():
         raise DocumentError(f"{folder}: no such folder")
     if not folder.is_dir():
         raise DocumentError(f"{folder} is not a folder")
     if not os.access(folder, os.R_OK | os.X_OK):
         raise DocumentError(f"{folder}: permission denied")
-    found: list[Path] = []
-    for root, folders, files in os.walk(folder):
+    # Ids come from resolved paths. The folder is resolved once: os.walk does not enter
+    # linked folders, so below it only a linked file resolves elsewhere (resolving each of
+    # 5,000 files took longer than the rest of the scan).
+    root = os.path.realpath(folder.expanduser())
+    top = str(folder)
+    found: list[_Found] = []
+    for here, folders, files in os.walk(folder):
         # Hidden folders are a tool's own (.obsidian, .git, .trash): not read, not entered.
         folders[:] = sorted(name for name in folders if not name.startswith("."))
+        inner = "" if here == top else os.path.relpath(here, top)
+        real_here = os.path.join(root, inner) if inner else root
         for name in files:
-            path = Path(root, name)
-            if not name.startswith(".") and is_article_file(path):
-                found.append(path)
-    return sorted(found, key=lambda p: (p.parent != folder, str(p.relative_to(folder))))
+            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+                continue
+            full = os.path.join(here, name)
+            real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_here, name)
+            found.append(_Found(Path(full), inner.replace(os.sep, "/"), id_of_resolved(real)))
+    found.sort(key=lambda f: (f.folder != "", f.folder, f.path.name))
+    return found
 
 
 def scan(folder: Path, store: Store | None = None) -> Library:
@@ -107,16 +129,16 @@ def scan_batches(
     is given, left there for the caller to save (a scan in a worker thread reads what the
     store knows beforehand, ``known``, and touches the store no more).
     """
-    files = article_files(folder)
+    files = _walk(folder)
     total = len(files)
     if known is None:
         known = known_facts(store) if store is not None else ({}, {})
     cached, counts = known
     ready: list[LibraryEntry] = []
     problems: list[str] = []
-    unread: list[tuple[Path, str, os.stat_result]] = []
-    for path in files:
-        ident = article_id(path)
+    unread: list[tuple[_Found, os.stat_result]] = []
+    for file in files:
+        path, ident = file.path, file.id
         try:
             stat = path.stat()
         except OSError as error:
@@ -125,9 +147,9 @@ def scan_batches(
         doc, info_doc = cached.get(ident, (None, None))
         info = info_from(info_doc, stat.st_size, stat.st_mtime_ns)
         if info is None:
-            unread.append((path, ident, stat))
+            unread.append((file, stat))
         elif not info.export:
-            ready.append(_entry(folder, path, ident, info, stat, doc, counts))
+            ready.append(_entry(file, info, stat, doc, counts))
     done = total - len(unread)  # the cached ones
     yield ready, problems, done, total
     save = fresh is None
@@ -135,7 +157,8 @@ def scan_batches(
     for start in range(0, len(unread), batch):
         entries: list[LibraryEntry] = []
         trouble: list[str] = []
-        for path, ident, stat in unread[start : start + batch]:
+        for file, stat in unread[start : start + batch]:
+            path, ident = file.path, file.id
             try:
                 meta, words = describe(path)
             except (DocumentError, OSError) as error:
@@ -145,7 +168,7 @@ def scan_batches(
             fresh[ident] = (path, info)
             if not info.export:
                 doc = cached.get(ident, (None, None))[0]
-                entries.append(_entry(folder, path, ident, info, stat, doc, counts))
+                entries.append(_entry(file, info, stat, doc, counts))
         done += len(unread[start : start + batch])
         yield entries, trouble, done, total
     if save and store is not None and fresh:
@@ -155,9 +178,7 @@ def scan_batches(
 
 
 def _entry(
-    folder: Path,
-    path: Path,
-    ident: str,
+    file: _Found,
     info: ArticleInfo,
     stat: os.stat_result,
     doc: dict | None,
@@ -169,11 +190,10 @@ def _entry(
         with contextlib.suppress(TypeError, ValueError, KeyError):
             progress = float(position["progress"])
     opened = doc.get("opened") if doc else None
-    highlights, notes = counts.get(ident, (0, 0))
-    parent = path.parent.relative_to(folder)
+    highlights, notes = counts.get(file.id, (0, 0))
     return LibraryEntry(
-        ident,
-        path,
+        file.id,
+        file.path,
         info.title,
         info.words,
         progress,
@@ -181,7 +201,7 @@ def _entry(
         notes,
         float(opened) if isinstance(opened, int | float) else None,
         stat.st_mtime,
-        "" if str(parent) == "." else parent.as_posix(),
+        file.folder,
     )
 
 

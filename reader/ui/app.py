@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from reader.ui.library_screen import LibraryScreen
 
 # The library, help and editor screens are imported when first shown: opening an article
-# directly then paints without loading their widgets (DataTable, TextArea) first.
+# directly then paints without loading their widgets (TextArea, the lists) first.
 
 
 class ReaderApp(App[None]):
@@ -76,6 +76,7 @@ class ReaderApp(App[None]):
         self.article_path = article
         self.history = History()
         self._failed_to_open = ""
+        self._library_first = False  # the first screen is the library
 
     def get_default_screen(self) -> Screen:
         """The first screen: the article opened directly, or the library."""
@@ -94,6 +95,7 @@ class ReaderApp(App[None]):
             # Shown at once, filled by a worker thread: the first frame never waits on the
             # number of articles, and keys are answered while a first scan reads them.
             screen = LibraryScreen(Library(self.library_path, [], []), reading=True)
+            self._library_first = True
             self.call_later(self.read_library, screen)
             return screen
         return super().get_default_screen()
@@ -101,8 +103,10 @@ class ReaderApp(App[None]):
     def on_mount(self) -> None:
         # The command line turns garbage collection off while the first screen is built.
         self.call_after_refresh(gc.enable)
-        # A big database is checked whole (and backed up) once the first screen shows.
-        self.call_after_refresh(self._check_store)
+        # A big database is checked whole (and backed up) once the first screen shows, or,
+        # for the library, once its articles do: the check's thread would slow their scan.
+        if not self._library_first:
+            self.call_after_refresh(self._check_store)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
@@ -394,6 +398,7 @@ class ReaderApp(App[None]):
         self.run_worker(read, thread=True, group="library", exit_on_error=False)
 
     def _library_read(self, fresh: dict) -> None:
+        self._check_store()
         if fresh and not self.store.read_only:
             with contextlib.suppress(StoreError):  # a cache not saved: the next scan reads
                 self.store.save_article_infos(fresh)

@@ -5,32 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
-from reader.layout import visible
 from reader.library import Library, LibraryEntry, sort_entries
 from reader.ui.fields import SafeInput
+from reader.ui.library_list import LibraryList
 from reader.ui.text import plain
-
-
-class LibraryTable(DataTable):
-    """The list of articles, with vim-style movement."""
-
-    HELP_TITLE = "Articles"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="library-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="library-up"),
-        Binding("g", "scroll_top", "Top", show=False, id="library-top"),
-        Binding("G", "scroll_bottom", "Bottom", show=False, id="library-bottom"),
-    ]
-
 
 TUTORIAL = "welcome-to-reader.md"
 
@@ -74,31 +60,18 @@ class LibraryScreen(Screen[None]):
         yield SafeInput(
             placeholder="Type to filter by title or folder", id="filter", select_on_focus=False
         )
-        yield LibraryTable(cursor_type="row", zebra_stripes=True, id="articles")
+        yield LibraryList(id="articles")
         yield Static("", id="library-empty")
         yield Footer()
 
     def on_mount(self) -> None:
-        self._columns()
         self._fill("")
         self._show_title()
-        self.query_one(LibraryTable).focus()
+        self.query_one(LibraryList).focus()
         if not self.reading:
             self._place_cursor()
             # Notify once the screen is showing, so the toasts land on it.
             self.call_after_refresh(self._report_problems)
-
-    def _columns(self) -> None:
-        table = self.query_one(LibraryTable)
-        table.clear(columns=True)
-        # The title goes last: a long one then never pushes the numbers off screen.
-        table.add_column(Text("Read", justify="right"), key="read")
-        table.add_column(Text("Words", justify="right"), key="words")
-        table.add_column(Text("Highlights", justify="right"), key="highlights")
-        table.add_column(Text("Notes", justify="right"), key="notes")
-        if self.library.folders:
-            table.add_column("Folder", key="folder")
-        table.add_column("Title", key="title")
 
     def _show_title(self, done: int | None = None, total: int | None = None) -> None:
         count = len(self.library.entries)
@@ -115,14 +88,11 @@ class LibraryScreen(Screen[None]):
         self, entries: list[LibraryEntry], problems: list[str], done: int, total: int
     ) -> None:
         """Articles read so far (the app reads the folder in a worker thread)."""
-        had_folders = bool(self.library.folders)
         self.library = Library(
             self.library.folder,
             [*self.library.entries, *entries],
             [*self.library.problems, *problems],
         )
-        if bool(self.library.folders) != had_folders:
-            self._columns()
         self.reading = done < total
         self._refill()
         self._show_title(done, total)
@@ -133,7 +103,7 @@ class LibraryScreen(Screen[None]):
 
     def _place_cursor(self) -> None:
         self._placed = True
-        self.query_one(LibraryTable).move_cursor(row=self._starting_row())
+        self.query_one(LibraryList).move_cursor(self._starting_row())
 
     def _starting_row(self) -> int:
         """The article read last; before any has been read, the tutorial, if it is here
@@ -158,26 +128,25 @@ class LibraryScreen(Screen[None]):
         """Show a re-read library (after returning from an article)."""
         self.library = library
         self.reading = False
-        self._columns()
         self._refill()
         self._show_title()
 
     def _refill(self) -> None:
         """Fill the table again, keeping the cursor on the article it was on."""
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         selected = self._selected()
         self._fill(self.query_one("#filter", Input).value)
         if selected is not None:
             self.select(selected.path)
-        elif table.row_count:
-            table.move_cursor(row=0)
+        else:
+            table.move_cursor(0)
 
     def select(self, path: Path) -> None:
         """Put the cursor on the article at ``path``, if it is listed."""
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         for row, entry in enumerate(self._shown):
             if entry.path == path:
-                table.move_cursor(row=row)
+                table.move_cursor(row)
                 return
 
     def action_sort(self) -> None:
@@ -188,8 +157,7 @@ class LibraryScreen(Screen[None]):
         self.notify(f"Sorted by {self.sort}.", timeout=2, markup=False)
 
     def _fill(self, query: str) -> None:
-        table = self.query_one(LibraryTable)
-        table.clear()
+        table = self.query_one(LibraryList)
         needle = query.casefold().strip()
         entries = sort_entries(self.library.entries, self.sort)
         self._shown = [
@@ -197,17 +165,7 @@ class LibraryScreen(Screen[None]):
             for entry in entries
             if needle in entry.title.casefold() or (needle and needle in entry.folder.casefold())
         ]
-        with_folders = bool(self.library.folders)
-        for entry in self._shown:
-            progress = "" if entry.progress is None else f"{entry.progress * 100:.0f}%"
-            table.add_row(
-                Text(progress, justify="right"),
-                Text(f"{entry.words:,}", justify="right"),
-                Text(f"{entry.highlights:,}" if entry.highlights else "", justify="right"),
-                Text(f"{entry.notes:,}" if entry.notes else "", justify="right"),
-                *([Text(visible(entry.folder), style="dim")] if with_folders else []),
-                Text(visible(entry.title)),
-            )
+        table.set_rows(self._shown, folders=bool(self.library.folders))
         empty = self.query_one("#library-empty", Static)
         if not self.library.entries and self.reading:
             empty.update(plain(f"Reading {self.library.folder}…"))
@@ -229,7 +187,7 @@ class LibraryScreen(Screen[None]):
         table.display = bool(self._shown)
 
     def _selected(self) -> LibraryEntry | None:
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         if not self._shown or table.cursor_row < 0:
             return None
         return self._shown[min(table.cursor_row, len(self._shown) - 1)]
@@ -264,7 +222,7 @@ class LibraryScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self._open_selected()
 
-    @on(DataTable.RowSelected)
+    @on(LibraryList.Selected)
     def _row_selected(self) -> None:
         self._open_selected()
 
@@ -275,7 +233,7 @@ class LibraryScreen(Screen[None]):
 
     def on_key(self, event: Key) -> None:
         field = self.query_one("#filter", Input)
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         if not field.has_focus:
             if event.is_printable and event.character and event.key not in self.active_bindings:
                 # Type to filter: the first letter moves focus to the filter at once, so the

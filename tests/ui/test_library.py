@@ -175,3 +175,45 @@ async def test_rows_show_while_the_folder_is_still_being_read(library: Path) -> 
         text = screen_text(app)
         assert "2 articles" in text and "reading" not in text and "Welcome to reader" in text
         assert notified(app, "Skipped: odd.md is a binary file")
+
+
+async def test_a_long_library_scrolls_with_the_cursor_under_its_header(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    for number in range(150):
+        _article(folder / f"{number:03}.md", f"Article {number:03}")
+    app = make_app(library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "150 articles" in screen_text(app)
+        await pilot.press("G")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any("Article 149" in line for line in lines)
+        assert any(line.strip().startswith("Read") for line in lines)  # the header stays
+        assert not any("Article 000" in line for line in lines)
+        await pilot.press("pageup", "g")
+        await pilot.pause()
+        assert "Article 000" in screen_text(app)
+        await pilot.press("pagedown", "enter")
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.screen.article.title.startswith("Article 0")
+        assert app.screen.article.title != "Article 000"
+
+
+async def test_a_click_opens_the_article_and_long_titles_end_with_an_ellipsis(
+    library: Path,
+) -> None:
+    _article(library / "long.md", "A very long title " + "that goes on " * 20 + "and ends here")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "A very long" in line)
+        assert row.rstrip().endswith("…") and "ends here" not in row
+        rows = screen_text(app).splitlines()
+        header = next(n for n, line in enumerate(rows) if line.strip().startswith("Read"))
+        welcome = next(n for n, line in enumerate(rows) if "Welcome to reader" in line)
+        list_top = app.screen.query_one("#articles").region.y
+        await pilot.click("#articles", offset=(10, welcome - list_top))
+        assert header - list_top == 0
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.screen.article.title == "Welcome to reader"

@@ -47,7 +47,25 @@ def test_subfolders_are_read_and_hidden_folders_and_exports_are_not(nested: Path
 def test_files_at_the_top_come_first_then_by_folder(nested: Path) -> None:
     names = [path.relative_to(nested).as_posix() for path in article_files(nested)]
     assert names[0] == "top.md"
-    assert names[1:3] == ["politics/2026/budget.txt", "politics/vote.md"]
+    # A folder's own files, then its subfolders'.
+    assert names[1:3] == ["politics/vote.md", "politics/2026/budget.txt"]
+
+
+def test_ids_are_those_of_the_resolved_paths_linked_files_too(tmp_path: Path) -> None:
+    from reader.documents import article_id
+
+    real = tmp_path / "real"
+    _write(real / "a.md", "A")
+    _write(real / "sub" / "b.md", "B")
+    elsewhere = _write(tmp_path / "elsewhere" / "c.md", "C")
+    (real / "sub" / "c.md").symlink_to(elsewhere)
+    link = tmp_path / "link"
+    link.symlink_to(real)  # the library reached through a linked folder
+    entries = scan(link).entries
+    assert len(entries) == 3
+    for entry in entries:
+        assert entry.id == article_id(entry.path)
+    assert {e.path.name: e.id for e in entries}["c.md"] == article_id(elsewhere)
 
 
 def test_a_first_scan_reports_batches_then_later_scans_read_no_file(
