@@ -59,6 +59,30 @@ def article_files(folder: Path) -> list[Path]:
     return [found.path for found in _walk(folder)]
 
 
+def has_articles(folder: Path) -> bool:
+    """Whether ``folder`` (or a subfolder, not a hidden one) holds an article file: the
+    first one found answers, so a library of thousands is not listed to learn it."""
+    _check_folder(folder)
+    for _here, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        if any(_is_article_name(name) for name in files):
+            return True
+    return False
+
+
+def _is_article_name(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.exists():
+        raise DocumentError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise DocumentError(f"{folder} is not a folder")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise DocumentError(f"{folder}: permission denied")
+
+
 @dataclass(frozen=True, slots=True)
 class _Found:
     path: Path
@@ -67,12 +91,7 @@ class _Found:
 
 
 def _walk(folder: Path) -> list[_Found]:
-    if not folder.exists():
-        raise DocumentError(f"{folder}: no such folder")
-    if not folder.is_dir():
-        raise DocumentError(f"{folder} is not a folder")
-    if not os.access(folder, os.R_OK | os.X_OK):
-        raise DocumentError(f"{folder}: permission denied")
+    _check_folder(folder)
     # Ids come from resolved paths. The folder is resolved once: os.walk does not enter
     # linked folders, so below it only a linked file resolves elsewhere (resolving each of
     # 5,000 files took longer than the rest of the scan).
@@ -85,7 +104,7 @@ def _walk(folder: Path) -> list[_Found]:
         inner = "" if here == top else os.path.relpath(here, top)
         real_here = os.path.join(root, inner) if inner else root
         for name in files:
-            if name.startswith(".") or os.path.splitext(name)[1].lower() not in ARTICLE_SUFFIXES:
+            if not _is_article_name(name):
                 continue
             full = os.path.join(here, name)
             real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_here, name)
@@ -112,6 +131,35 @@ def known_facts(store: Store) -> Known:
     """What the store knows of the library's articles (their documents and cached facts,
     and their counts), read at once: a scan may then run in a thread of its own."""
     return store.article_infos(), _counts(store)
+
+
+def known_entries(folder: Path, known: Known) -> list[LibraryEntry]:
+    """The library as the database last saw it, without reading the folder: shown at once,
+    while a scan finds what was added, changed or removed since."""
+    cached, counts = known
+    top = str(folder).rstrip(os.sep) + os.sep
+    entries: list[LibraryEntry] = []
+    for ident, (doc, info_doc) in cached.items():
+        path = doc.get("path")
+        if not isinstance(path, str) or not path.startswith(top):
+            continue
+        info = info_from(info_doc, *_facts_of(info_doc))
+        if info is None or info.export:
+            continue
+        inner = os.path.dirname(path[len(top) :]).replace(os.sep, "/")
+        parts = inner.split("/")
+        if any(part.startswith(".") for part in parts):
+            continue  # a hidden folder's (cached before hidden folders were skipped)
+        file = _Found(Path(path), inner, ident)
+        entries.append(_entry(file, info, info.mtime_ns / 1e9, doc, counts))
+    return entries
+
+
+def _facts_of(info: dict | None) -> tuple[int, int]:
+    try:
+        return int(info["size"]), int(info["mtime_ns"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return -1, -1
 
 
 def scan_batches(
@@ -149,7 +197,7 @@ def scan_batches(
         if info is None:
             unread.append((file, stat))
         elif not info.export:
-            ready.append(_entry(file, info, stat, doc, counts))
+            ready.append(_entry(file, info, stat.st_mtime, doc, counts))
     done = total - len(unread)  # the cached ones
     yield ready, problems, done, total
     save = fresh is None
@@ -168,7 +216,7 @@ def scan_batches(
             fresh[ident] = (path, info)
             if not info.export:
                 doc = cached.get(ident, (None, None))[0]
-                entries.append(_entry(file, info, stat, doc, counts))
+                entries.append(_entry(file, info, stat.st_mtime, doc, counts))
         done += len(unread[start : start + batch])
         yield entries, trouble, done, total
     if save and store is not None and fresh:
@@ -180,7 +228,7 @@ def scan_batches(
 def _entry(
     file: _Found,
     info: ArticleInfo,
-    stat: os.stat_result,
+    mtime: float,
     doc: dict | None,
     counts: dict[str, tuple[int, int]],
 ) -> LibraryEntry:
@@ -200,7 +248,7 @@ def _entry(
         highlights,
         notes,
         float(opened) if isinstance(opened, int | float) else None,
-        stat.st_mtime,
+        mtime,
         file.folder,
     )
 

@@ -373,10 +373,14 @@ class ReaderApp(App[None]):
         folder = self.library_path
         if folder is None:
             return
-        from reader.library import known_facts, scan_batches
+        from reader.library import known_entries, known_facts, scan_batches
 
         known = known_facts(self.store)  # here: the store is this thread's alone
         fresh: dict = {}
+        shown = [] if again else known_entries(folder, known)
+        if shown:
+            # What the database knows shows at once; the scan then brings what changed.
+            screen.show_known(shown)
 
         def read() -> None:
             entries: list = []
@@ -395,7 +399,13 @@ class ReaderApp(App[None]):
                 self.call_from_thread(screen.set_library, Library(folder, entries, problems))
             self.call_from_thread(self._library_read, fresh)
 
-        self.run_worker(read, thread=True, group="library", exit_on_error=False)
+        def start() -> None:
+            self.run_worker(read, thread=True, group="library", exit_on_error=False)
+
+        if shown:
+            self.call_after_refresh(start)  # the rows painted first, the scan's thread after
+        else:
+            start()
 
     def _library_read(self, fresh: dict) -> None:
         self._check_store()

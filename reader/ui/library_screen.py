@@ -54,6 +54,7 @@ class LibraryScreen(Screen[None]):
         self._shown: list[LibraryEntry] = []
         self._resumed = False
         self._placed = False  # the cursor has been put on its starting row
+        self._known = False  # showing the database's list, not yet the folder's
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-title")
@@ -84,13 +85,24 @@ class LibraryScreen(Screen[None]):
             label += f" · by {self.sort}"
         self.query_one("#library-title", Static).update(plain(label))
 
+    def show_known(self, entries: list[LibraryEntry]) -> None:
+        """The library as the database last saw it, while the folder is read."""
+        self.library = Library(self.library.folder, entries, [])
+        self._known = True
+        self._refill()
+        self._show_title()
+        self._place_cursor()
+
     def add_batch(
         self, entries: list[LibraryEntry], problems: list[str], done: int, total: int
     ) -> None:
-        """Articles read so far (the app reads the folder in a worker thread)."""
+        """Articles read so far (the app reads the folder in a worker thread). The first
+        batch takes the place of what :meth:`show_known` showed."""
+        before = [] if self._known else self.library.entries
+        self._known = False
         self.library = Library(
             self.library.folder,
-            [*self.library.entries, *entries],
+            [*before, *entries],
             [*self.library.problems, *problems],
         )
         self.reading = done < total

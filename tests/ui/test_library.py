@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reader.library import Library
 from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import ReadingScreen
-from tests.ui.helpers import SIZE, library_read, make_app, notified, screen_text
+from tests.ui.helpers import SIZE, library_read, make_app, notified, screen_text, wait_for
 
 
 async def test_lists_every_article_with_words(library: Path) -> None:
@@ -217,3 +219,36 @@ async def test_a_click_opens_the_article_and_long_titles_end_with_an_ellipsis(
         assert header - list_top == 0
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.article.title == "Welcome to reader"
+
+
+async def test_a_known_library_shows_at_once_then_the_folder_as_it_is_now(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)  # the database learns the articles
+    (library / "welcome-to-reader.md").unlink()
+    _article(library / "new.md", "Freshly added")
+    # The folder's scan waits, as a slow disk would: the rows come from the database.
+    import threading
+
+    from reader import library as library_module
+
+    release = threading.Event()
+    real_walk = library_module._walk
+
+    def slow_walk(folder: Path):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real_walk(folder)
+
+    monkeypatch.setattr(library_module, "_walk", slow_walk)
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "Welcome to reader" in screen_text(app))
+        text = screen_text(app)
+        assert "reading…" in text and "Canada-US" in text and "Freshly added" not in text
+        release.set()
+        await library_read(pilot)
+        text = screen_text(app)
+        assert "Freshly added" in text and "Canada-US" in text
+        assert "Welcome to reader" not in text and "reading" not in text
