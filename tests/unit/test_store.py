@@ -260,3 +260,14 @@ def test_every_highlight_of_every_article_and_every_known_article(tmp_path: Path
         f"id-{a}-{n}" for a in "ab" for n in range(3)
     )
     assert store.known_articles() == {"a": (Path("/x/a.md"), "")}
+
+
+def test_every_note_on_a_whole_article_with_when_it_changed(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.json")
+    store.set_article_note("a", Path("/x/a.md"), "On the whole of a")
+    store.set_article_note("b", Path("/x/b.md"), "   ")  # blank: no note
+    save(store, "c", 1)
+    notes = store.article_notes()
+    assert list(notes) == ["a"]
+    note, modified = notes["a"]
+    assert note == "On the whole of a" and modified.endswith("Z")
