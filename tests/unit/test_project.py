@@ -116,7 +116,14 @@ LAYERS = {
     ),
     **dict.fromkeys(("reader.storage", "reader.store", "reader.recovery"), 2),
     **dict.fromkeys(
-        ("reader.annotations", "reader.library", "reader.link_index", "reader.importer"), 3
+        (
+            "reader.annotations",
+            "reader.library",
+            "reader.link_index",
+            "reader.importer",
+            "reader.notes_index",
+        ),
+        3,
     ),
     "reader.ui": 4,
     **dict.fromkeys(("reader.cli", "reader.lifeline", "reader.__main__"), 5),
