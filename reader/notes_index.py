@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -318,9 +318,11 @@ def build(
     return NotesIndex(newest_first(items), colour_names(names))
 
 
-def newest_first(items: Iterable[NoteItem]) -> list[NoteItem]:
-    """Last changed first; at the same second, in the order the store keeps them (by
-    article, each article's in the order they were made)."""
+def newest_first(items: Sequence[NoteItem]) -> list[NoteItem]:
+    """Last changed first; at the same second (times are kept to the second), the one
+    stored later first: an article keeps its highlights in the order they were made."""
     return sorted(
-        items, key=lambda item: (item.modified or item.created, item.created), reverse=True
+        reversed(items),
+        key=lambda item: (item.modified or item.created, item.created),
+        reverse=True,
     )

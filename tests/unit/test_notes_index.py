@@ -193,7 +193,7 @@ def test_parse_understands_each_part_and_the_settings_colour_names() -> None:
     assert not Query() and Query(words=("x",))
 
 
-def test_newest_first_keeps_the_stores_order_at_the_same_second(store: Store) -> None:
+def test_at_the_same_second_the_one_stored_later_comes_first(store: Store) -> None:
     items = build(store).items
     same = [item._replace(modified="2026-03-01T00:00:00Z", created="") for item in items]
-    assert newest_first(same) == same
+    assert newest_first(same) == same[::-1]
