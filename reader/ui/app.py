@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from textual.driver import Driver
 
     from reader.link_index import Candidate
+    from reader.notes_index import NotesIndex
     from reader.ui.library_screen import LibraryScreen
+    from reader.ui.notes_screen import NotesScreen
 
 # The library, help and editor screens are imported when first shown: opening an article
 # directly then paints without loading their widgets (DataTable, TextArea) first.
@@ -234,6 +236,41 @@ class ReaderApp(App[None]):
 
         folder = self.library_folder
         return [] if folder is None else build_index(folder, self.store)
+
+    # --- every note -----------------------------------------------------------------------
+
+    def action_notes(self) -> None:
+        """Show every highlight and note of the library."""
+        from reader.ui.notes_screen import NotesScreen
+
+        if not isinstance(self.screen, NotesScreen):
+            self.push_screen(NotesScreen())
+
+    def notes_index(self) -> NotesIndex:
+        """Every highlight and note in the store, newest first (slow: for a worker thread)."""
+        from reader.config import COLOURS
+        from reader.notes_index import build
+
+        names = {colour: self.colour_name(colour) for colour in COLOURS}
+        return build(self.store, self.library_folder, names)
+
+    def on_notes_screen_open(self, event: NotesScreen.Open) -> None:
+        """Open the article of a note at its passage: from an article, a jump like any link
+        (backspace comes back); from the library, over the notes (q comes back to them)."""
+        item = event.item
+        if item.path is None or not item.path.is_file():
+            where = "reader does not know its file" if item.path is None else f"{item.path} is gone"
+            self.notify(f"Cannot open “{item.title}”: {where}.", severity="warning", markup=False)
+            return
+        place = Place(anchor=item.anchor) if item.anchor is not None else None
+        below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
+        if isinstance(below, ReadingScreen):
+            self.pop_screen()
+            self.go_to(item.path, place)
+        else:
+            screen = self._reading_screen(item.path, direct=False, place=place)
+            if screen is not None:
+                self.push_screen(screen)
 
     # --- jumps and history -----------------------------------------------------------------
 

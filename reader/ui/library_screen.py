@@ -42,6 +42,7 @@ class LibraryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("plus", "add", "Add", id="add-article"),
+        Binding("number_sign", "app.notes", "All notes", id="notes-screen"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
