@@ -247,12 +247,21 @@ class ReaderApp(App[None]):
             self.push_screen(NotesScreen())
 
     def notes_index(self) -> NotesIndex:
-        """Every highlight and note in the store, newest first (slow: for a worker thread)."""
+        """Every highlight and note in the store, newest first (slow: for a worker thread;
+        none, and the reader told why, when the database cannot be read)."""
         from reader.config import COLOURS
         from reader.notes_index import build
 
         names = {colour: self.colour_name(colour) for colour in COLOURS}
-        return build(self.store, self.library_folder, names)
+        try:
+            return build(self.store, self.library_folder, names)
+        except StoreError as error:
+            self.call_from_thread(
+                self.notify, f"Could not read the notes: {error}", severity="error", markup=False
+            )
+            from reader.notes_index import NotesIndex
+
+            return NotesIndex([])
 
     def on_notes_screen_open(self, event: NotesScreen.Open) -> None:
         """Open the article of a note at its passage: from an article, a jump like any link

@@ -194,3 +194,22 @@ async def test_the_help_and_the_command_palette_offer_it(noted: Path) -> None:
         assert "All notes" in commands
         rows = [row for _title, listed in help_sections(app, app.screen) for row in listed]
         assert ("#", "All notes") in rows
+
+
+async def test_a_database_that_cannot_be_read_is_said_and_the_screen_stays(
+    noted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.storage import StoreError
+
+    app = make_app(library=noted)
+
+    def unreadable():
+        raise StoreError("cannot read reader.json: permission denied")
+
+    monkeypatch.setattr(app.store, "all_highlights", unreadable)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        await open_notes(pilot, app)
+        await pilot.pause()
+        assert notified(app, "Could not read the notes: cannot read reader.json")
+        assert isinstance(app.screen, NotesScreen)
