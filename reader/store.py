@@ -359,11 +359,12 @@ class Store:
 
     def all_highlights(self) -> Iterator[Highlight]:
         """Every highlight of every article (the notes screen's and ``reader notes``'s)."""
-        for name in self._db.tables():
-            if name.startswith(self.HIGHLIGHTS):
-                article_id = name[len(self.HIGHLIGHTS) :]
-                for doc in self._db.table(name, cache_size=0).all():
-                    highlight = _highlight_from(doc, article_id)
+        # The tables as read, not TinyDB's copy of each document: 50,000 copies were a
+        # sixth of the time. Lists first: another thread may save meanwhile.
+        for name, docs in list((self._storage.read() or {}).items()):
+            if name.startswith(self.HIGHLIGHTS) and isinstance(docs, dict):
+                for doc in list(docs.values()):
+                    highlight = _highlight_from(doc, name[len(self.HIGHLIGHTS) :])
                     if highlight is not None:
                         yield highlight
 
@@ -507,8 +508,8 @@ def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             id=str(doc["id"]),
             article_id=str(doc.get("article", article_id)),
             anchor=anchor,
-            colour=Colour(colour) if colour in Colour._value2member_map_ else Colour.YELLOW,
-            tags=tuple(str(tag) for tag in doc.get("tags", []) or []),
+            colour=Colour._value2member_map_.get(colour, Colour.YELLOW),
+            tags=tuple(map(str, doc.get("tags") or ())),
             note=str(doc.get("note", "")),
             created=str(doc.get("created", "")),
             modified=str(doc.get("modified", "")),

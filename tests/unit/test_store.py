@@ -271,3 +271,13 @@ def test_every_note_on_a_whole_article_with_when_it_changed(tmp_path: Path) -> N
     assert list(notes) == ["a"]
     note, modified = notes["a"]
     assert note == "On the whole of a" and modified.endswith("Z")
+
+
+def test_every_highlight_skips_what_is_not_one(tmp_path: Path) -> None:
+    path = tmp_path / "reader.json"
+    Store(path).save_highlight(make_highlight())
+    data = json.loads(path.read_text())
+    data["highlights/art1"]["9"] = {"id": "odd", "anchor": "not an anchor"}
+    data["highlights/art2"] = {"1": {"id": "no anchor"}}
+    path.write_text(json.dumps(data))
+    assert [h.id for h in Store(path).all_highlights()] == ["id-art1-0"]
