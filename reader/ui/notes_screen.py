@@ -3,9 +3,10 @@ type; ``enter`` opens the article at the passage.
 
 The notes come from a :class:`~reader.notes_index.NotesIndex`, which the app builds from the
 store in a worker thread (half a second for 50,000 highlights); the screen says "Loading
-notes…" until then. The list draws with the Line API, three lines a note, so its cost
-follows the screen and never the number of notes, and a filter only swaps the list of
-positions it shows.
+notes…" until then and shows them, and the same thread then makes what the filter
+searches. The list draws with the Line API, three lines a note, so its cost follows the
+screen and never the number of notes, and a filter only swaps the list of positions it
+shows.
 """
 
 from __future__ import annotations
@@ -349,6 +350,9 @@ class NotesScreen(Screen[None]):
     def _build(self) -> None:
         index = self.app.notes_index()
         self.app.call_from_thread(self._loaded, index)
+        # The notes are on screen: now what the filter searches, while the reader looks.
+        index.prepare()
+        self.app.call_from_thread(self._loaded, index)
 
     def _loaded(self, index: NotesIndex) -> None:
         if not self.is_attached:
@@ -360,6 +364,10 @@ class NotesScreen(Screen[None]):
         index = self.index
         if index is None:
             return  # still loading: the filter is applied once the notes are in
+        if not index.ready and index.parse(query):
+            # Being made in the worker thread, in a moment: the filter is applied then.
+            self.query_one("#notes-title", Static).update(plain("All notes · filtering…"))
+            return
         notes, empty = self.notes, self.query_one("#notes-empty", Static)
         rows = index.filter(query)
         notes.set_rows(index.items, rows)

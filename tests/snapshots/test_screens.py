@@ -87,6 +87,7 @@ def test_notes_screen(snap_compare) -> None:
         await pilot.pause()
         await pilot.press("number_sign")
         await wait_for(pilot, lambda: getattr(pilot.app.screen, "index", None) is not None)
+        await wait_for(pilot, lambda: pilot.app.screen.index.ready)
 
     app = make_app(library=ARTICLES)
     assert snap_compare(app, run_before=open_notes, terminal_size=SIZE)

@@ -57,7 +57,7 @@ def notes_screen(app) -> NotesScreen:
 async def open_notes(pilot, app) -> NotesScreen:
     await pilot.press("number_sign")
     screen = notes_screen(app)
-    await wait_for(pilot, lambda: screen.index is not None)
+    await wait_for(pilot, lambda: screen.index is not None and screen.index.ready)
     await pilot.pause()
     return screen
 
@@ -213,3 +213,32 @@ async def test_a_database_that_cannot_be_read_is_said_and_the_screen_stays(
         await pilot.pause()
         assert notified(app, "Could not read the notes: cannot read reader.json")
         assert isinstance(app.screen, NotesScreen)
+
+
+async def test_typed_while_the_filter_is_made_it_applies_once_made(
+    noted: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from reader.notes_index import NotesIndex
+
+    go_on = threading.Event()
+    prepare = NotesIndex.prepare
+
+    def slow_prepare(index: NotesIndex) -> None:
+        go_on.wait(10)  # as 50,000 notes take a moment
+        prepare(index)
+
+    monkeypatch.setattr(NotesIndex, "prepare", slow_prepare)
+    app = make_app(library=noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("number_sign")
+        screen = notes_screen(app)
+        await wait_for(pilot, lambda: screen.index is not None)
+        assert "All notes · 4 in 2 articles" in screen_text(app)  # shown before it is made
+        await pilot.press(*"green")
+        assert "All notes · filtering…" in screen_text(app) and len(quotes(app)) == 4
+        go_on.set()
+        await wait_for(pilot, lambda: "All notes · 1 of 4" in screen_text(app))
+        assert quotes(app) == [load_article(SAMPLE).blocks[2].text[:20]]

@@ -113,6 +113,16 @@ def test_an_article_the_database_has_no_file_for_is_found_in_the_library(
     assert items["h1"].path is None and items["h1"].title == "gone"
 
 
+def test_what_the_filter_searches_is_made_once_when_first_needed(store: Store) -> None:
+    index = build(store)
+    assert not index.ready
+    assert len(index.filter("")) == len(index.items) and not index.ready
+    assert found(index, "tide") == ["h2"] and index.ready
+    other = build(store)
+    other.prepare()
+    assert other.ready
+
+
 def test_words_find_the_quote_the_note_the_tags_and_the_title(store: Store) -> None:
     index = build(store)
     assert found(index, "tide") == ["h2"]
