@@ -5,7 +5,9 @@ No Textual here: the notes screen and ``reader notes`` share it. :func:`build` r
 store (half a second for 50,000 highlights: the app calls it in a worker thread);
 :meth:`NotesIndex.filter` answers a query from text made once per note, and narrows the
 last answer instead of starting again when a query only adds to the one before, as each
-key typed into a filter does.
+key typed into a filter does. The notes are kept as columns (a list of quotes, one of
+notes...), not as one object each: 50,000 objects kept alive cost every pass of Python's
+collector, which showed as lag on the first keys typed.
 
 The filter's language (:func:`parse`), the same on the screen and on the command line:
 
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from reader.documents import DocumentError, article_id
 from reader.library import article_files
-from reader.model import Anchor, Colour
+from reader.model import Colour, Highlight
 from reader.store import Store
 
 COLOURS = tuple(colour.value for colour in Colour)
@@ -38,11 +40,8 @@ SEPARATOR = "\x1f"  # between the fields of a note's text: nothing typed holds i
 
 
 class NoteItem(NamedTuple):
-    """One highlight, or one note on a whole article, with its article's title and file.
-
-    A named tuple, not a frozen dataclass: made 50,000 at a time, it is four times
-    quicker to make.
-    """
+    """One highlight, or one note on a whole article, with its article's title and file
+    (made when asked for: the index keeps columns)."""
 
     id: str
     kind: str  # HIGHLIGHT, or ARTICLE_NOTE (no quote, colour, tags or place)
@@ -56,7 +55,6 @@ class NoteItem(NamedTuple):
     created: str
     modified: str
     block: int | None  # the paragraph (0-based) the highlight was made on
-    anchor: Anchor | None
 
     @property
     def paragraph(self) -> int | None:
@@ -165,36 +163,105 @@ def parse(text: str, colours: Mapping[str, str] | None = None) -> Query:
     return Query(tuple(words), tuple(tags), frozenset(chosen), tuple(articles))
 
 
-@dataclass
 class NotesIndex:
-    """Notes newest first, with what the filter searches made once for each (by
-    :meth:`prepare`, or the first filter)."""
+    """Notes newest first, as columns, with what the filter searches made once for each
+    (by :meth:`prepare`, or the first filter)."""
 
-    items: list[NoteItem]
-    colour_names: dict[str, str] = field(default_factory=colour_names)
-    _text: list[str] = field(default_factory=list, init=False, repr=False)
-    _tags: list[str] = field(default_factory=list, init=False, repr=False)
-    _colours: list[str] = field(default_factory=list, init=False, repr=False)
-    _article_of: list[int] = field(init=False, repr=False)
-    _articles: list[str] = field(init=False, repr=False)
-    _ready: bool = field(default=False, init=False, repr=False)
-    _last: tuple[Query, Sequence[int]] | None = field(default=None, init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        items = self.items
-        number: dict[str, int] = {}
-        self._article_of = [number.setdefault(item.article_id, len(number)) for item in items]
-        first: dict[str, NoteItem] = {}
+    def __init__(
+        self, items: Iterable[NoteItem] = (), names: Mapping[str, str] | None = None
+    ) -> None:
+        """An index of ``items``, in their order; ``names``: every name of each colour,
+        casefolded (:func:`colour_names`)."""
+        self.colour_names = dict(names) if names is not None else colour_names()
+        self._ids: list[str] = []
+        self._kinds: list[str] = []
+        self._article_of: list[int] = []
+        self._quotes: list[str] = []
+        self._notes: list[str] = []
+        self._tags: list[str] = []  # joined by "\n" (a tag holds no white space)
+        self._colours: list[str] = []
+        self._created: list[str] = []
+        self._modified: list[str] = []
+        self._blocks: list[int] = []  # -1: none
+        self._number: dict[str, int] = {}  # article id -> its number in the three below
+        self._article_ids: list[str] = []
+        self._titles: list[str] = []
+        self._paths: list[Path | None] = []
+        self._text: list[str] = []
+        self._tag_text: list[str] = []
+        self._articles: list[str] = []
+        self._ready = False
+        self._last: tuple[Query, Sequence[int]] | None = None
         for item in items:
-            first.setdefault(item.article_id, item)
-        self._articles = [
-            _collapse(
-                SEPARATOR.join(
-                    (item.title, item.path.name if item.path else "", item.article_id)
-                ).casefold()
-            )
-            for item in first.values()
-        ]
+            self._add(*item)
+
+    def _add(
+        self,
+        ident: str,
+        kind: str,
+        article: str,
+        title: str,
+        path: Path | None,
+        quote: str,
+        note: str,
+        tags: tuple[str, ...],
+        colour: str,
+        created: str,
+        modified: str,
+        block: int | None,
+    ) -> None:
+        """Add a note at the end (the fields of a :class:`NoteItem`, in its order)."""
+        number = self._number.get(article)
+        if number is None:
+            number = self._number[article] = len(self._article_ids)
+            self._article_ids.append(article)
+            self._titles.append(title)
+            self._paths.append(path)
+        self._ids.append(ident)
+        self._kinds.append(kind)
+        self._article_of.append(number)
+        self._quotes.append(quote)
+        self._notes.append(note)
+        self._tags.append("\n".join(tags))
+        self._colours.append(colour)
+        self._created.append(created)
+        self._modified.append(modified)
+        self._blocks.append(-1 if block is None else block)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def item(self, position: int) -> NoteItem:
+        """The note at ``position`` (0: the newest)."""
+        article = self._article_of[position]
+        block = self._blocks[position]
+        tags = self._tags[position]
+        return NoteItem(
+            self._ids[position],
+            self._kinds[position],
+            self._article_ids[article],
+            self._titles[article],
+            self._paths[article],
+            self._quotes[position],
+            self._notes[position],
+            tuple(tags.split("\n")) if tags else (),
+            self._colours[position],
+            self._created[position],
+            self._modified[position],
+            None if block < 0 else block,
+        )
+
+    @property
+    def items(self) -> list[NoteItem]:
+        """Every note, newest first (made anew: for the command line and tests)."""
+        return [self.item(position) for position in range(len(self))]
+
+    def find(self, ident: str) -> int | None:
+        """The position of the note with this id, if it is here."""
+        try:
+            return self._ids.index(ident)
+        except ValueError:
+            return None
 
     @property
     def ready(self) -> bool:
@@ -207,43 +274,48 @@ class NotesIndex:
         a filter makes it if it has not been)."""
         if self._ready:
             return
-        items = self.items
+        titles, article_of = self._titles, self._article_of
+        self._articles = [
+            _collapse(SEPARATOR.join((title, path.name if path else "", ident)).casefold())
+            for title, path, ident in zip(titles, self._paths, self._article_ids, strict=True)
+        ]
         # The fields apart (a phrase never runs from one into the next).
         self._text = [
             _collapse(
-                SEPARATOR.join((item.quote, item.note, " ".join(item.tags), item.title)).casefold()
+                SEPARATOR.join(
+                    (quote, note, tags.replace("\n", " "), titles[article_of[position]])
+                ).casefold()
             )
-            for item in items
+            for position, (quote, note, tags) in enumerate(
+                zip(self._quotes, self._notes, self._tags, strict=True)
+            )
         ]
-        self._tags = [
-            "".join(["\n" + tag for tag in item.tags]).casefold() + "\n" for item in items
-        ]
-        self._colours = [item.colour for item in items]
+        self._tag_text = [f"\n{tags}\n".casefold() if tags else "\n" for tags in self._tags]
         self._ready = True  # last: another thread reads it to know the lists are whole
 
     @property
     def article_count(self) -> int:
         """How many articles the notes are in."""
-        return len(self._articles)
+        return len(self._article_ids)
 
     def parse(self, text: str) -> Query:
         """``text`` as a query, with the colours' names this index knows."""
         return parse(text, self.colour_names)
 
     def filter(self, text: str) -> Sequence[int]:
-        """The positions in :attr:`items` of the notes that ``text`` finds, newest first."""
+        """The positions of the notes that ``text`` finds, newest first."""
         return self.matching(self.parse(text))
 
     def matching(self, query: Query) -> Sequence[int]:
-        """The positions in :attr:`items` of the notes ``query`` finds, newest first."""
+        """The positions of the notes ``query`` finds, newest first."""
         if not query:
-            found: Sequence[int] = range(len(self.items))
+            found: Sequence[int] = range(len(self))
         else:
             self.prepare()
             last = self._last
             # Typing one more letter only narrows: search the last answer, not every note.
             pool = last[1] if last is not None and query.narrows(last[0]) else None
-            found = self._match(query, range(len(self.items)) if pool is None else pool)
+            found = self._match(query, range(len(self)) if pool is None else pool)
         self._last = (query, found)
         return found
 
@@ -261,7 +333,7 @@ class NotesIndex:
             }
             article_of = self._article_of
             found = [i for i in found if article_of[i] in allowed]
-        tags = self._tags
+        tags = self._tag_text
         for needle in query.tags:
             found = [i for i in found if needle in tags[i]]
         text = self._text
@@ -295,46 +367,64 @@ def build(
             title = titles[ident] = path.stem if path is not None else ident
         return title
 
-    items = [
-        NoteItem(
-            h.id,
-            HIGHLIGHT,
-            h.article_id,
-            title_of(h.article_id),
-            paths.get(h.article_id),
-            h.anchor.exact,
-            h.note,
-            h.tags,
-            h.colour.value,
-            h.created,
-            h.modified,
-            h.anchor.block,
-            h.anchor,
-        )
-        for h in store.all_highlights()
-    ]
+    notes: list[Highlight | NoteItem] = list(store.all_highlights())
     for ident, (note, modified) in store.article_notes().items():
-        items.append(
+        notes.append(
             NoteItem(
-                f"note-{ident}",
+                f"note-{ident}", ARTICLE_NOTE, ident, "", None, "", note, (), "", "", modified, None
+            )
+        )
+    index = NotesIndex(names=colour_names(names))
+    add = index._add
+    for note in newest_first(notes):
+        ident = note.article_id
+        title, path = title_of(ident), paths.get(ident)
+        if isinstance(note, Highlight):
+            anchor = note.anchor
+            add(
+                note.id,
+                HIGHLIGHT,
+                ident,
+                title,
+                path,
+                anchor.exact,
+                note.note,
+                note.tags,
+                note.colour.value,
+                note.created,
+                note.modified,
+                anchor.block,
+            )
+        else:
+            add(
+                note.id,
                 ARTICLE_NOTE,
                 ident,
-                title_of(ident),
-                paths.get(ident),
+                title,
+                path,
                 "",
-                note,
+                note.note,
                 (),
                 "",
                 "",
-                modified,
-                None,
+                note.modified,
                 None,
             )
-        )
-    return NotesIndex(newest_first(items), colour_names(names))
+    return index
 
 
-def newest_first(items: Sequence[NoteItem]) -> list[NoteItem]:
+class _Dated(Protocol):
+    @property
+    def created(self) -> str: ...
+
+    @property
+    def modified(self) -> str: ...
+
+
+Dated = TypeVar("Dated", bound=_Dated)
+
+
+def newest_first(items: Sequence[Dated]) -> list[Dated]:
     """Last changed first; at the same second (times are kept to the second), the one
     stored later first: an article keeps its highlights in the order they were made."""
     return sorted(

@@ -94,7 +94,7 @@ def run_notes(options: argparse.Namespace) -> int:
     finally:
         store.close()
     query = _query(options, index)
-    found = [index.items[i] for i in index.matching(query)]
+    found = [index.item(i) for i in index.matching(query)]
     try:
         if options.json:
             _write_json(found)
@@ -197,7 +197,7 @@ def _readable(found: list[NoteItem], index: NotesIndex, filtered: bool) -> Itera
             tags = _fit(tags, room)
             yield swatch + sgr("3", note) + "  " * bool(note and tags) + sgr("1", tags)
         yield ""
-    total = len(index.items)
+    total = len(index)
     if not total:
         yield "No highlights or notes yet: in an article, h highlights and a writes a note."
     elif not found:

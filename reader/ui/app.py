@@ -279,7 +279,13 @@ class ReaderApp(App[None]):
             where = "reader does not know its file" if item.path is None else f"{item.path} is gone"
             self.notify(f"Cannot open “{item.title}”: {where}.", severity="warning", markup=False)
             return
-        place = Place(anchor=item.anchor) if item.anchor is not None else None
+        place = None  # a note on the whole article: where the reader left off
+        if item.block is not None:
+            # Its anchor as saved now (the index keeps none): placed in the text as it is.
+            saved = next(
+                (h for h in self.store.highlights(item.article_id) if h.id == item.id), None
+            )
+            place = Place(anchor=saved.anchor) if saved is not None else Place(block=item.block)
         below = self.screen_stack[-2] if len(self.screen_stack) > 1 else None
         if isinstance(below, ReadingScreen):
             self.pop_screen()

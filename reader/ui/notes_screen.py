@@ -98,8 +98,8 @@ class NotesList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._items: list[NoteItem] = []
-        self._rows: Sequence[int] = ()  # positions in _items, ascending: newest first
+        self._index = NotesIndex()
+        self._rows: Sequence[int] = ()  # positions in the index, ascending: newest first
         self._cursor = 0
         self._strips: dict[tuple, list[Strip]] = {}
 
@@ -117,18 +117,18 @@ class NotesList(ScrollView, can_focus=True):
         """The note under the cursor."""
         if not self._rows:
             return None
-        return self._items[self._rows[self._cursor]]
+        return self._index.item(self._rows[self._cursor])
 
-    def set_rows(self, items: list[NoteItem], rows: Sequence[int]) -> None:
-        """List ``items[i]`` for each ``i`` of ``rows`` (ascending), keeping the cursor on
-        the note it was on when that note is still listed."""
+    def set_rows(self, index: NotesIndex, rows: Sequence[int]) -> None:
+        """List the notes of ``index`` at ``rows`` (ascending), keeping the cursor on the
+        note it was on when that note is still listed."""
         position = self._rows[self._cursor] if self._rows else None
-        if items is not self._items:
-            # Read anew (back from an article): find the note among the new items.
+        if index is not self._index:
+            # Read anew (back from an article): find the note in the new index.
             self._strips.clear()
-            wanted = None if position is None else self._items[position].id
-            position = next((n for n, item in enumerate(items) if item.id == wanted), None)
-        self._items, self._rows, self._cursor = items, rows, 0
+            wanted = None if position is None else self._index.item(position).id
+            position = None if wanted is None else index.find(wanted)
+        self._index, self._rows, self._cursor = index, rows, 0
         if position is not None:
             found = bisect_left(rows, position)  # rows are ascending
             if found < len(rows) and rows[found] == position:
@@ -237,7 +237,7 @@ class NotesList(ScrollView, can_focus=True):
             full = self.get_component_rich_style(f"notes-list--{name}")
             return Style(color=full.color, bold=full.bold, italic=full.italic)
 
-        item = self._items[position]
+        item = self._index.item(position)
         swatch = (SWATCH + " ", style(item.colour or "none"))
         where = "article note" if item.paragraph is None else f"¶ {item.paragraph:,}"
         if item.when:
@@ -370,8 +370,8 @@ class NotesScreen(Screen[None]):
             return
         notes, empty = self.notes, self.query_one("#notes-empty", Static)
         rows = index.filter(query)
-        notes.set_rows(index.items, rows)
-        total = len(index.items)
+        notes.set_rows(index, rows)
+        total = len(index)
         articles = index.article_count
         title = f"All notes · {total:,} in {articles:,} article{'s' * (articles != 1)}"
         if index.parse(query):

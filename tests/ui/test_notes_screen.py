@@ -242,3 +242,18 @@ async def test_typed_while_the_filter_is_made_it_applies_once_made(
         go_on.set()
         await wait_for(pilot, lambda: "All notes · 1 of 4" in screen_text(app))
         assert quotes(app) == [load_article(SAMPLE).blocks[2].text[:20]]
+
+
+async def test_enter_finds_the_passage_in_an_article_changed_since(noted: Path) -> None:
+    path = noted / SAMPLE.name
+    text = path.read_text(encoding="utf-8")
+    body = text.index("\n---\n", 4) + 5  # after the front matter
+    path.write_text(text[:body] + "\nA new first paragraph.\n" + text[body:], encoding="utf-8")
+    app = make_app(library=noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await open_notes(pilot, app)
+        await pilot.press(*"arctic", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.screen.view.cursor == 6  # made on ¶ 6, which is ¶ 7 now
