@@ -374,7 +374,9 @@ class NotesScreen(Screen[None]):
         total = len(index)
         articles = index.article_count
         title = f"All notes · {total:,} in {articles:,} article{'s' * (articles != 1)}"
-        if index.parse(query):
+        if not total:
+            title = "All notes"
+        elif index.parse(query):
             title = f"All notes · {len(rows):,} of {total:,}"
         self.query_one("#notes-title", Static).update(plain(title))
         if not total:

@@ -169,6 +169,7 @@ async def test_no_notes_yet_says_how_to_make_one(library: Path) -> None:
         await pilot.pause()
         await open_notes(pilot, app)
         assert "No highlights or notes yet" in screen_text(app)
+        assert "All notes ·" not in screen_text(app)  # not "0 in 0 articles"
         assert not app.screen.query_one(NotesList).display
 
 
