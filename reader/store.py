@@ -502,6 +502,14 @@ class Store:
             if "id" in doc and str(doc.get("note", "")).strip()
         ]
 
+    def article_notes(self) -> dict[str, tuple[str, str]]:
+        """Every note on a whole article, by article id: (note, when last changed)."""
+        return {
+            str(doc["id"]): (str(doc["note"]), str(doc.get("note_modified", "") or ""))
+            for doc in self._docs("articles").values()
+            if "id" in doc and str(doc.get("note", "")).strip()
+        }
+
     def set_article_note(self, article_id: str, path: Path, note: str) -> None:
         """Write (or clear, with "") the note on an article as a whole."""
         with self._transaction():

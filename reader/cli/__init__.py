@@ -2,7 +2,8 @@
 
 One module per concern: :mod:`.arguments` (the grammar: global options before or after a
 command), :mod:`.common` (printing, mistakes, paths), :mod:`.listing` (list, locate,
-recover), :mod:`.notes` (export, import); ``reader add`` is :mod:`reader.intake.command`'s.
+recover), :mod:`.notes` (export, import), :mod:`.all_notes` (notes); ``reader add`` is
+:mod:`reader.intake.command`'s.
 Only running the app imports Textual: every command starts instantly.
 """
 
@@ -55,6 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from reader.cli.notes import run_import
 
             return run_import(options)
+        if command == "notes":
+            from reader.cli.all_notes import run_notes
+
+            return run_notes(options)
         if command == "recover":
             from reader.cli.listing import run_recover
 

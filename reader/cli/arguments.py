@@ -12,6 +12,7 @@ COMMANDS = {
     "list": "the library as a table (tab-separated when piped; --json; --sort)",
     "export": "an article's notes as Markdown or W3C JSON (--all: every annotated one)",
     "import": "annotations from reader, other W3C tools or Hypothesis into the library",
+    "notes": "every highlight and note, newest first (tab-separated when piped; --json)",
     "add": "web pages, HTML files and EPUB books as articles of the library",
     "recover": "merge changes put aside while the database was damaged",
     "locate": "where the database, its backup, the library, exports and settings are",
@@ -87,6 +88,10 @@ def command_parser(command: str) -> argparse.ArgumentParser:
     elif command == "import":
         parser.add_argument("file", metavar="FILE.json", help="annotations to import")
         parser.add_argument("--library", metavar="DIR", help="library folder")
+    elif command == "notes":
+        from reader.cli.all_notes import add_arguments
+
+        add_arguments(parser)
     elif command == "add":
         from reader.intake.command import add_arguments
 

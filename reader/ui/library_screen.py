@@ -32,6 +32,7 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("plus", "add", "Add", id="add-article"),
         Binding("ctrl+s", "sort", "Sort", id="library-sort"),
+        Binding("number_sign", "app.notes", "All notes", id="notes-screen"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]

@@ -57,6 +57,7 @@ class ReadingScreen(Screen[None]):
         *Search.BINDINGS,
         *Annotating.BINDINGS,
         Binding("p", "toggle_pane", "Notes", id="toggle-pane"),
+        Binding("number_sign", "app.notes", "All notes", show=False, id="notes-screen"),
         *Exporting.BINDINGS,
         *Links.BINDINGS,
         *ArticleLife.BINDINGS,

@@ -67,3 +67,31 @@ def test_highlights_and_notes_pane(snap_compare) -> None:
 
     app = make_app(article=SAMPLE)
     assert snap_compare(app, run_before=annotate, terminal_size=(140, 36))
+
+
+def test_notes_screen(snap_compare) -> None:
+    """Every note of the sample library, newest first: three entries of three lines, each
+    with a coloured bar (pink, green, yellow), the article's title in bold, "¶ n" and the
+    date; the quote; the note in italics ("Try the keys", "Canada gave in at once") and
+    the tags (#retreat, #tax #arctic). The filter above says what it understands; the
+    title counts "3 in 2 articles"; the newest entry is selected."""
+    from reader.library import scan
+    from reader.model import Colour
+    from reader.paths import resolve
+    from reader.store import Store
+    from tests.ui.helpers import wait_for
+    from tests.ui.test_notes_screen import annotate
+
+    scan(ARTICLES, Store(resolve().db))
+    annotate(SAMPLE, 2, Colour.GREEN, "Canada gave in at once", ["retreat"])
+    annotate(SAMPLE, 5, Colour.YELLOW, tags=["tax", "arctic"])
+    annotate(WELCOME, 3, Colour.PINK, "Try the keys")
+
+    async def open_notes(pilot) -> None:
+        await pilot.pause()
+        await pilot.press("number_sign")
+        await wait_for(pilot, lambda: getattr(pilot.app.screen, "index", None) is not None)
+        await wait_for(pilot, lambda: pilot.app.screen.index.ready)
+
+    app = make_app(library=ARTICLES)
+    assert snap_compare(app, run_before=open_notes, terminal_size=SIZE)

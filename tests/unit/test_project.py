@@ -127,7 +127,14 @@ LAYERS = {
         2,
     ),
     **dict.fromkeys(
-        ("reader.annotations", "reader.library", "reader.link_index", "reader.importer"), 3
+        (
+            "reader.annotations",
+            "reader.library",
+            "reader.link_index",
+            "reader.importer",
+            "reader.notes_index",
+        ),
+        3,
     ),
     "reader.ui": 4,
     **dict.fromkeys(("reader.cli", "reader.lifeline", "reader.__main__"), 5),
@@ -187,7 +194,8 @@ def test_opening_an_article_does_not_import_the_screens_it_does_not_show() -> No
         "import sys, reader.cli, reader.ui.app; "
         "print(sorted(m for m in sys.modules if m in {"
         "'reader.ui.note_editor', 'reader.ui.link_picker', 'reader.ui.library_screen', "
-        "'reader.ui.help_screen', 'textual.widgets._text_area', 'textual.widgets._data_table', "
+        "'reader.ui.help_screen', 'reader.ui.notes_screen', 'reader.notes_index', "
+        "'textual.widgets._text_area', 'textual.widgets._data_table', "
         "'rapidfuzz', 'pysbd'}))"
     )
     result = subprocess.run(

@@ -260,3 +260,24 @@ def test_every_highlight_of_every_article_and_every_known_article(tmp_path: Path
         f"id-{a}-{n}" for a in "ab" for n in range(3)
     )
     assert store.known_articles() == {"a": (Path("/x/a.md"), "")}
+
+
+def test_every_note_on_a_whole_article_with_when_it_changed(tmp_path: Path) -> None:
+    store = Store(tmp_path / "reader.json")
+    store.set_article_note("a", Path("/x/a.md"), "On the whole of a")
+    store.set_article_note("b", Path("/x/b.md"), "   ")  # blank: no note
+    save(store, "c", 1)
+    notes = store.article_notes()
+    assert list(notes) == ["a"]
+    note, modified = notes["a"]
+    assert note == "On the whole of a" and modified.endswith("Z")
+
+
+def test_every_highlight_skips_what_is_not_one(tmp_path: Path) -> None:
+    path = tmp_path / "reader.json"
+    Store(path).save_highlight(make_highlight())
+    data = json.loads(path.read_text())
+    data["highlights/art1"]["9"] = {"id": "odd", "anchor": "not an anchor"}
+    data["highlights/art2"] = {"1": {"id": "no anchor"}}
+    path.write_text(json.dumps(data))
+    assert [h.id for h in Store(path).all_highlights()] == ["id-art1-0"]
