@@ -66,10 +66,32 @@ class ColumnView(ScrollView):
 
     def _height_changed(self, top: int, delta: int) -> None:
         """Keep what the reader is looking at in place when a block above it resizes."""
-        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
+        self._set_virtual_size(self.scrollable_content_region.width)
         if top < self.scroll_offset.y:
             self.set_reactive(ScrollView.scroll_y, max(0.0, self.scroll_y + delta))
             self.set_reactive(ScrollView.scroll_target_y, self.scroll_y)
+
+    def _set_virtual_size(self, width: int) -> None:
+        """Give Textual the document's size: the range of scrolling and the scroll bar's.
+
+        Not through the ``virtual_size`` reactive, whose every change asks for a layout of
+        the whole screen: the view's own size never depends on it, and each layout cost a
+        frame after the key's (the scroll bar redrawn on its own). In a book, wrapping the
+        blocks that come into view changes the height on most keys.
+        """
+        size = Size(width, self.column.total)
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual gives a ScrollView its region's size as its virtual size, which is never the
+        # document's: every layout of the screen (the pane listing a paragraph's links, a
+        # toast) went on to redraw the scroll bar, in a frame of its own. Compared with the
+        # view's own virtual size, the scroll bar is redrawn when it has changed.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def _relayout(self) -> None:
         """Recompute the column for the current width (after a resize)."""
@@ -83,7 +105,7 @@ class ColumnView(ScrollView):
         if not self.column.fit(width):
             return
         self._strips.clear()
-        self.virtual_size = Size(width, self.column.total)
+        self._set_virtual_size(width)
         if inside is not None:
             self._scroll_lines(self.column.line_of(inside))
         elif self.article.blocks:
@@ -114,7 +136,7 @@ class ColumnView(ScrollView):
         self.column.blocks_added(first)
         if first > 0:
             self._strips.discard(first - 1)
-        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
+        self._set_virtual_size(self.scrollable_content_region.width)
         if self._pending_cursor is not None and self._pending_cursor < len(self.article.blocks):
             target, self._pending_cursor = self._pending_cursor, None
             self.move_to(target, top=True)
