@@ -5,8 +5,9 @@ Its cost follows the screen, not the document: blocks are wrapped only when they
 view (:class:`~reader.column.Column` keeps their lines and heights, estimated until then),
 the rows drawn for each block are cached, and the block under any line of a
 40,000-paragraph book is found in O(log n). The cursor is a block index: the view moves it
-by paragraph, page and heading, keeps it in view, and posts :class:`ColumnView.CursorMoved`
-when it changes. What a block looks like is the subclass's to draw (``_block_strips``);
+by paragraph, page and heading, keeps it in view, and tells its listener (see
+:meth:`ColumnView.listen`) when it changes. What a block looks like is the subclass's to draw
+(``_block_strips``);
 the keys are the subclass's to bind (Textual merges a subclass's bindings over its base's
 key by key, and the article view binds j, k and b again while selecting).
 """
@@ -14,13 +15,12 @@ key by key, and the article view binds j, k and b again while selecting).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -30,19 +30,6 @@ from reader.model import Article
 
 class ColumnView(ScrollView):
     """A scrollable view of an article's blocks in a column, with a block cursor."""
-
-    class CursorMoved(Message):
-        """The cursor moved to another block."""
-
-        def __init__(self, view: ColumnView, index: int) -> None:
-            super().__init__()
-            self.view = view
-            self.index = index
-
-        @property
-        def control(self) -> ColumnView:
-            """The view whose cursor moved."""
-            return self.view
 
     def __init__(
         self,
@@ -61,6 +48,32 @@ class ColumnView(ScrollView):
         self._laid_out_width = -1  # the widget width the column was last computed for
         self._pending_end = False
         self._pending_cursor: int | None = None
+        self._listener: Callable[[int], None] | None = None
+        self._unheard: int | None = None  # a move made before anyone listened
+
+    # --- the listener ----------------------------------------------------------------------
+
+    def listen(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(index)`` whenever the cursor moves to another block (or is put on
+        one at the top of the view), at once, before the move returns; a move made before
+        this is told now.
+
+        At once rather than by message: what the listener changes (the header, the notes
+        pane) is then drawn in the same frame as the view. A message arrives after that
+        frame, and its changes took one or two more, each up to 33 ms later (Textual's
+        screen updates at most 60 times a second); a multiplexer such as tmux shows every
+        frame, so a key took some 50-80 ms to look finished.
+        """
+        self._listener = listener
+        if self._unheard is not None:
+            index, self._unheard = self._unheard, None
+            listener(index)
+
+    def _cursor_moved(self, index: int) -> None:
+        if self._listener is None:
+            self._unheard = index
+        else:
+            self._listener(index)
 
     # --- geometry -------------------------------------------------------------------------
 
@@ -182,7 +195,7 @@ class ColumnView(ScrollView):
             self._scroll_to_offset(index, offset)
         self.refresh()
         if previous != index or top:
-            self.post_message(self.CursorMoved(self, index))
+            self._cursor_moved(index)
 
     def _scroll_to_block(self, index: int, *, top: bool = False) -> None:
         if not self.column.text_width:
@@ -303,7 +316,7 @@ class ColumnView(ScrollView):
             self._scroll_to_block(target)
         self.refresh()
         if previous != target:
-            self.post_message(self.CursorMoved(self, target))
+            self._cursor_moved(target)
 
     def action_next_heading(self) -> None:
         """Next heading."""
