@@ -49,6 +49,8 @@ class ColumnView(ScrollView):
         self._pending_end = False
         self._pending_cursor: int | None = None
         self._listener: Callable[[int], None] | None = None
+        # While a frame is drawn: its width, the widget's style, each block's top and rows.
+        self._drawing: tuple[int, Style, dict[int, tuple[int, Sequence[Strip]]]] | None = None
         self._unheard: int | None = None  # a move made before anyone listened
 
     # --- the listener ----------------------------------------------------------------------
@@ -353,18 +355,33 @@ class ColumnView(ScrollView):
             self._relayout()
         # Make every height on screen exact before drawing, so no line moves mid-frame.
         self._settle(int(self.scroll_offset.y))
-        return super().render_lines(crop)
+        # What the lines of a frame share, found once: the widget's style is worked out
+        # from every node above it each time it is asked for (a sixth of a frame's time
+        # when asked for on each line), and a block's rows serve several lines.
+        self._drawing = (self.scrollable_content_region.width, self.rich_style, {})
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        drawing = self._drawing
+        if drawing is None:  # a line asked for outside a frame
+            drawing = (self.scrollable_content_region.width, self.rich_style, {})
+        width, base, drawn = drawing
         line = int(self.scroll_offset.y) + y
         blocks = self.article.blocks
         if not blocks or line >= self.column.total or not self.column.text_width:
             return Strip.blank(width, base)
         index = self.column.block_at_line(line)
-        strips = self._block_strips(index, width, base)
-        row = line - self.column.top_of(index)
+        found = drawn.get(index)
+        if found is None:
+            found = drawn[index] = (
+                self.column.top_of(index),
+                self._block_strips(index, width, base),
+            )
+        top, strips = found
+        row = line - top
         if row < len(strips):
             return strips[row]
         return Strip.blank(width, base)
