@@ -7,6 +7,7 @@ batches, so a 5 MB book paints as fast as a short article.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -88,7 +89,12 @@ def fingerprint(text: str) -> str:
 
 def article_id(path: Path) -> str:
     """A stable id for the article at ``path`` (derived from its absolute path)."""
-    resolved = str(path.expanduser().resolve())
+    return id_of_resolved(str(path.expanduser().resolve()))
+
+
+def id_of_resolved(resolved: str) -> str:
+    """:func:`article_id` of a path already resolved (a library's scan resolves its folder
+    once, not each of thousands of files)."""
     return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:12]
 
 
@@ -194,6 +200,7 @@ def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> Arti
         title=title or title_from_name(path),
         source=fields.get("source", ""),
         published=fields.get("published", ""),
+        export=fields.get("exported_by", "").strip("'\"") == "reader",
     )
 
 
@@ -308,7 +315,10 @@ def _text_batches(body: str) -> Iterator[list[_Draft]]:
 # --- Markdown -----------------------------------------------------------------------------
 
 
+@functools.cache
 def _markdown_parser():  # -> MarkdownIt, imported lazily to keep `reader list` light
+    # One for all: building it costs more than parsing an article (each parse keeps its
+    # state apart, so threads may share it).
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark", {"html": True}).enable("strikethrough")

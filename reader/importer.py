@@ -76,6 +76,8 @@ class Articles:
         self._by_source: dict[str, Path] | None = None  # read on first need
         self._by_title: dict[str, list[Path]] | None = None
         self._loaded: dict[Path, Article] = {}
+        # Where each target led: a file's annotations name it thousands of times.
+        self._found: dict[tuple[str, str, str], Path | None] = {}
         if folder is not None:
             try:
                 files = article_files(folder)
@@ -105,7 +107,10 @@ class Articles:
 
     def find(self, passage: Passage) -> Article | None:
         """The article a target names, or None."""
-        path = self._path_for(passage)
+        key = (passage.source, passage.file, passage.title)
+        if key not in self._found:
+            self._found[key] = self._path_for(passage)
+        path = self._found[key]
         if path is None:
             return None
         if path not in self._loaded:
@@ -215,9 +220,10 @@ class _Import:
             self.failed[item.reference] = reason
 
     def highlights_of(self, article: Article) -> dict[str, Highlight]:
-        return self.known.setdefault(
-            article.id, {h.id: h for h in self.store.highlights(article.id)}
-        )
+        known = self.known.get(article.id)
+        if known is None:
+            known = self.known[article.id] = {h.id: h for h in self.store.highlights(article.id)}
+        return known
 
     def one(self, item: Incoming) -> None:
         if item.motivation == "linking":
@@ -373,6 +379,10 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
     """Import every annotation of ``document`` into ``store`` (ShapeError when it holds none
     reader can read)."""
     job = _Import(store, folder)
-    for item in unique(incoming(raw) for raw in annotations_in(document)):
-        job.one(item)
+    items = unique(incoming(raw) for raw in annotations_in(document))
+    # One write for the whole file (thousands of annotations were thousands of rewrites
+    # of the database); an import cut short writes nothing, and can simply be run again.
+    with store.batch():
+        for item in items:
+            job.one(item)
     return job.report

@@ -1,17 +1,26 @@
-"""The library: a folder of articles, with titles, word counts and reading progress.
+"""The library: a folder of articles (and its subfolders), with titles, word counts, progress.
 
 Never imports Textual. Titles and word counts are cached in the store by file size and
-modification time, so listing a library of books does not re-read them every time.
+modification time: a library of thousands is listed from one table of the database, and
+only a file that changed is read again. A first scan reads files in batches, so a screen or
+a progress bar can show them as they come; what it learnt is written to the database once.
+Hidden folders (``.obsidian``, ``.git``, ``.trash``) and the notes that reader's own export
+wrote are not articles.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.documents import DocumentError, article_id, describe, is_article_file
-from reader.store import ArticleInfo, Store, StoreError
+from reader.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
+from reader.store import ArticleInfo, Store, StoreError, info_from
+
+BATCH = 200
+"""Files read between two reports of a scan's progress."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +36,7 @@ class LibraryEntry:
     notes: int = 0
     opened: float | None = None  # when last read (seconds since the epoch)
     added: float = 0.0  # when the file was last changed, taken for when it was added
+    folder: str = ""  # its subfolder in the library ("" at the top)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,60 +47,210 @@ class Library:
     entries: list[LibraryEntry]
     problems: list[str]
 
+    @property
+    def folders(self) -> list[str]:
+        """The subfolders that hold articles, in order."""
+        return sorted({entry.folder for entry in self.entries if entry.folder})
+
 
 def article_files(folder: Path) -> list[Path]:
-    """Article files directly in ``folder``, sorted by name."""
-    try:
-        return sorted(p for p in folder.iterdir() if p.is_file() and is_article_file(p))
-    except FileNotFoundError:
-        raise DocumentError(f"{folder}: no such folder") from None
-    except NotADirectoryError:
-        raise DocumentError(f"{folder} is not a folder") from None
-    except PermissionError:
-        raise DocumentError(f"{folder}: permission denied") from None
+    """Article files in ``folder`` and its subfolders (not hidden ones): those at the top
+    first, then by path."""
+    return [found.path for found in _walk(folder)]
+
+
+def has_articles(folder: Path) -> bool:
+    """Whether ``folder`` (or a subfolder, not a hidden one) holds an article file: the
+    first one found answers, so a library of thousands is not listed to learn it."""
+    _check_folder(folder)
+    for _here, folders, files in os.walk(folder):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        if any(_is_article_name(name) for name in files):
+            return True
+    return False
+
+
+def _is_article_name(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in ARTICLE_SUFFIXES
+
+
+def _check_folder(folder: Path) -> None:
+    if not folder.exists():
+        raise DocumentError(f"{folder}: no such folder")
+    if not folder.is_dir():
+        raise DocumentError(f"{folder} is not a folder")
+    if not os.access(folder, os.R_OK | os.X_OK):
+        raise DocumentError(f"{folder}: permission denied")
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    path: Path
+    folder: str  # its subfolder, "/"-separated ("" at the top)
+    id: str
+
+
+def _walk(folder: Path) -> list[_Found]:
+    _check_folder(folder)
+    # Ids come from resolved paths. The folder is resolved once: os.walk does not enter
+    # linked folders, so below it only a linked file resolves elsewhere (resolving each of
+    # 5,000 files took longer than the rest of the scan).
+    root = os.path.realpath(folder.expanduser())
+    top = str(folder)
+    found: list[_Found] = []
+    for here, folders, files in os.walk(folder):
+        # Hidden folders are a tool's own (.obsidian, .git, .trash): not read, not entered.
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        inner = "" if here == top else os.path.relpath(here, top)
+        real_here = os.path.join(root, inner) if inner else root
+        for name in files:
+            if not _is_article_name(name):
+                continue
+            full = os.path.join(here, name)
+            real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_here, name)
+            found.append(_Found(Path(full), inner.replace(os.sep, "/"), id_of_resolved(real)))
+    found.sort(key=lambda f: (f.folder != "", f.folder, f.path.name))
+    return found
 
 
 def scan(folder: Path, store: Store | None = None) -> Library:
     """Read the library in ``folder`` (titles and word counts cached in ``store``)."""
     entries: list[LibraryEntry] = []
     problems: list[str] = []
-    fresh: dict[str, tuple[Path, ArticleInfo]] = {}
-    positions = store.positions() if store else {}
-    opened = store.opened_times() if store else {}
-    counts = _counts(store) if store else {}
-    for path in article_files(folder):
-        ident = article_id(path)
+    for batch, trouble, _done, _total in scan_batches(folder, store):
+        entries.extend(batch)
+        problems.extend(trouble)
+    return Library(folder, entries, problems)
+
+
+Progress = tuple[list[LibraryEntry], list[str], int, int]
+Known = tuple[dict[str, tuple[dict, dict | None]], dict[str, tuple[int, int]]]
+
+
+def known_facts(store: Store) -> Known:
+    """What the store knows of the library's articles (their documents and cached facts,
+    and their counts), read at once: a scan may then run in a thread of its own."""
+    return store.article_infos(), _counts(store)
+
+
+def known_entries(folder: Path, known: Known) -> list[LibraryEntry]:
+    """The library as the database last saw it, without reading the folder: shown at once,
+    while a scan finds what was added, changed or removed since."""
+    cached, counts = known
+    top = str(folder).rstrip(os.sep) + os.sep
+    entries: list[LibraryEntry] = []
+    for ident, (doc, info_doc) in cached.items():
+        path = doc.get("path")
+        if not isinstance(path, str) or not path.startswith(top):
+            continue
+        info = info_from(info_doc, *_facts_of(info_doc))
+        if info is None or info.export:
+            continue
+        inner = os.path.dirname(path[len(top) :]).replace(os.sep, "/")
+        parts = inner.split("/")
+        if any(part.startswith(".") for part in parts):
+            continue  # a hidden folder's (cached before hidden folders were skipped)
+        file = _Found(Path(path), inner, ident)
+        entries.append(_entry(file, info, info.mtime_ns / 1e9, doc, counts))
+    return entries
+
+
+def _facts_of(info: dict | None) -> tuple[int, int]:
+    try:
+        return int(info["size"]), int(info["mtime_ns"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError):
+        return -1, -1
+
+
+def scan_batches(
+    folder: Path,
+    store: Store | None = None,
+    *,
+    batch: int = BATCH,
+    known: Known | None = None,
+    fresh: dict[str, tuple[Path, ArticleInfo]] | None = None,
+) -> Iterator[Progress]:
+    """The library in batches: ``(entries, problems, files done, files in all)``.
+
+    Files whose facts are cached come first, at once; the others are read ``batch`` at a
+    time. What was read is cached in the store in one write, at the end, or, when ``fresh``
+    is given, left there for the caller to save (a scan in a worker thread reads what the
+    store knows beforehand, ``known``, and touches the store no more).
+    """
+    files = _walk(folder)
+    total = len(files)
+    if known is None:
+        known = known_facts(store) if store is not None else ({}, {})
+    cached, counts = known
+    ready: list[LibraryEntry] = []
+    problems: list[str] = []
+    unread: list[tuple[_Found, os.stat_result]] = []
+    for file in files:
+        path, ident = file.path, file.id
         try:
             stat = path.stat()
-            info = store.article_info(ident, stat.st_size, stat.st_mtime_ns) if store else None
-            if info is None:
-                meta, words = describe(path)
-                info = ArticleInfo(meta.title, words, stat.st_size, stat.st_mtime_ns)
-                fresh[ident] = (path, info)
-        except (DocumentError, OSError) as error:
-            problems.append(str(error))
+        except OSError as error:
+            problems.append(f"{path}: {error.strerror or error}")
             continue
-        position = positions.get(ident)
-        progress = position.progress if position else None
-        highlights, notes = counts.get(ident, (0, 0))
-        entries.append(
-            LibraryEntry(
-                ident,
-                path,
-                info.title,
-                info.words,
-                progress,
-                highlights,
-                notes,
-                opened.get(ident),
-                stat.st_mtime,
-            )
-        )
-    if store is not None and fresh:
+        doc, info_doc = cached.get(ident, (None, None))
+        info = info_from(info_doc, stat.st_size, stat.st_mtime_ns)
+        if info is None:
+            unread.append((file, stat))
+        elif not info.export:
+            ready.append(_entry(file, info, stat.st_mtime, doc, counts))
+    done = total - len(unread)  # the cached ones
+    yield ready, problems, done, total
+    save = fresh is None
+    fresh = {} if fresh is None else fresh
+    for start in range(0, len(unread), batch):
+        entries: list[LibraryEntry] = []
+        trouble: list[str] = []
+        for file, stat in unread[start : start + batch]:
+            path, ident = file.path, file.id
+            try:
+                meta, words = describe(path)
+            except (DocumentError, OSError) as error:
+                trouble.append(str(error))
+                continue
+            info = ArticleInfo(meta.title, words, stat.st_size, stat.st_mtime_ns, meta.export)
+            fresh[ident] = (path, info)
+            if not info.export:
+                doc = cached.get(ident, (None, None))[0]
+                entries.append(_entry(file, info, stat.st_mtime, doc, counts))
+        done += len(unread[start : start + batch])
+        yield entries, trouble, done, total
+    if save and store is not None and fresh:
         # A cache that cannot be saved only makes the next scan slower.
         with contextlib.suppress(StoreError):
             store.save_article_infos(fresh)
-    return Library(folder, entries, problems)
+
+
+def _entry(
+    file: _Found,
+    info: ArticleInfo,
+    mtime: float,
+    doc: dict | None,
+    counts: dict[str, tuple[int, int]],
+) -> LibraryEntry:
+    position = doc.get("position") if doc else None
+    progress = None
+    if isinstance(position, dict):
+        with contextlib.suppress(TypeError, ValueError, KeyError):
+            progress = float(position["progress"])
+    opened = doc.get("opened") if doc else None
+    highlights, notes = counts.get(file.id, (0, 0))
+    return LibraryEntry(
+        file.id,
+        file.path,
+        info.title,
+        info.words,
+        progress,
+        highlights,
+        notes,
+        float(opened) if isinstance(opened, int | float) else None,
+        mtime,
+        file.folder,
+    )
 
 
 def _counts(store: Store) -> dict[str, tuple[int, int]]:
@@ -100,3 +260,17 @@ def _counts(store: Store) -> dict[str, tuple[int, int]]:
         highlights, notes = counts.get(ident, (0, 0))
         counts[ident] = (highlights, notes + 1)
     return counts
+
+
+def sort_entries(entries: list[LibraryEntry], order: str) -> list[LibraryEntry]:
+    """The entries in the order ``reader list --sort`` and the library screen share."""
+    by_title = sorted(entries, key=lambda e: (e.title.casefold(), str(e.path)))
+    if order == "progress":
+        return sorted(by_title, key=lambda e: -(e.progress or 0.0))
+    if order == "highlights":
+        return sorted(by_title, key=lambda e: -(e.highlights + e.notes))
+    if order == "recent":
+        return sorted(by_title, key=lambda e: -(e.opened or 0.0))
+    if order == "added":
+        return sorted(by_title, key=lambda e: -e.added)
+    return by_title

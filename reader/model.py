@@ -83,6 +83,7 @@ class ArticleMeta:
     title: str
     source: str = ""
     published: str = ""
+    export: bool = False  # notes that reader's export wrote (exported_by: "reader"), not an article
 
 
 @dataclass

@@ -19,12 +19,17 @@ import json
 import os
 import shutil
 import stat
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tinydb.storages import Storage
+
+from reader import tables as layout
+from reader.errors import DamagedError, ForeignError, StoreError
+from reader.tables import Tables
 
 if TYPE_CHECKING:
     from filelock import FileLock
@@ -35,16 +40,7 @@ BACKUP_EVERY = 15 * 60.0
 Data = dict[str, dict[str, Any]]
 
 
-class StoreError(Exception):
-    """A problem with the database, explained for the user (the message names the file)."""
-
-
-class DamagedError(StoreError):
-    """The database file cannot be read as JSON of the shape reader writes."""
-
-
-class ForeignError(StoreError):
-    """The file is JSON, but not a reader database (no reader meta table): never touched."""
+__all__ = ["DamagedError", "ForeignError", "StoreError"]
 
 
 class AtomicJSONStorage(Storage):
@@ -61,8 +57,15 @@ class AtomicJSONStorage(Storage):
         read_only: bool = False,
         parse: Callable[[Path], Data] | None = None,
         fresh: Callable[[], Data] | None = None,
+        check: Callable[[Path], Data] | None = None,
     ) -> None:
         self._fresh = fresh
+        # Reads the whole file and checks every table (parse may leave tables for later).
+        self._full_check = check or _checked_database
+        self._checked = False  # the file has been checked whole this session
+        self._checker: threading.Thread | None = None
+        self._depth = 0  # nested locked() blocks: writes wait for the outermost to end
+        self._pending: Data | None = None  # what the outermost block will write
         self.path = Path(path)
         self.read_only = read_only
         self.parse = parse or read_database
@@ -98,6 +101,8 @@ class AtomicJSONStorage(Storage):
     def read(self) -> Data | None:
         stamp = self._current_stamp()
         if stamp is None:
+            if self._data is not None and self._stamp is None:
+                return self._data  # found gone before: what was begun since is kept
             # Gone: a new database begins (the recovery file, if any, is not written over).
             was_read = self._data is not None
             self._data, self._stamp, self.damage, self.recovery = None, None, "", None
@@ -126,6 +131,14 @@ class AtomicJSONStorage(Storage):
     def write(self, data: Data) -> None:
         if self.read_only:
             raise StoreError(f"{self.path} is open read-only; the change was not saved")
+        if self._depth:
+            # Within locked(): kept until the block ends, then written once (an upsert is
+            # two of TinyDB's writes, an import thousands).
+            self._data = self._pending = data
+            return
+        self._write_now(data)
+
+    def _write_now(self, data: Data) -> None:
         if self.damage:
             self._put_aside(data)
             return
@@ -175,16 +188,21 @@ class AtomicJSONStorage(Storage):
         )
 
     def _payload(self, data: Data) -> bytes:
-        parts = []
+        texts: dict[str, str] = {}
         serialised: dict[str, tuple[dict, str]] = {}
-        for name, table in data.items():
-            cached = self._serialised.get(name)
-            if cached is None or cached[0] is not table:
-                cached = (table, _dumps(table))
-            serialised[name] = cached
-            parts.append(f"{_dumps(name)}:{cached[1]}")
+        for name in data:
+            # A table never parsed is written back as it was read.
+            text = data.text(name) if isinstance(data, Tables) else None
+            if text is None:
+                table = data[name]
+                cached = self._serialised.get(name)
+                if cached is None or cached[0] is not table:
+                    cached = (table, _dumps(table))
+                serialised[name] = cached
+                text = cached[1]
+            texts[name] = text
         self._serialised = serialised
-        payload = "{" + ",".join(parts) + "}"
+        payload = layout.dump(data, texts)
         try:
             return payload.encode("utf-8")
         except UnicodeEncodeError:
@@ -206,13 +224,78 @@ class AtomicJSONStorage(Storage):
             self._lock = FileLock(str(lock_for(self.path)))
         try:
             with self._lock.acquire(timeout=LOCK_TIMEOUT):
-                self.read()
-                yield
+                outermost = self._depth == 0
+                if outermost:
+                    self.read()
+                self._depth += 1
+                try:
+                    yield
+                except BaseException:
+                    if outermost:
+                        # Forget what was changed but not written (TinyDB changes its
+                        # cached tables in place): the file is as it was.
+                        self._pending = None
+                        self._data, self._stamp = None, None
+                        self._serialised.clear()
+                    raise
+                finally:
+                    self._depth -= 1
+                if outermost and self._pending is not None:
+                    pending, self._pending = self._pending, None
+                    self._write_now(pending)
         except Timeout:
             raise StoreError(f"{self.path} is locked by another reader; try again") from None
 
-    def back_up(self, force: bool = False) -> None:
-        """Copy the last good file aside (when ``force``d, and every BACKUP_EVERY seconds)."""
+    def check(self) -> None:
+        """Read the whole file, check every table and back it up (once a session, before the
+        first write); a damaged file raises :class:`DamagedError` and is marked damaged, so
+        that no change is written over it."""
+        if self._checked:
+            return
+        if not self.path.exists():
+            self._checked = True
+            return
+        try:
+            self._full_check(self.path)
+        except DamagedError as error:
+            self._checked = True
+            self.damage = str(error)
+            raise
+        except StoreError:
+            return  # cannot be read now: the next read says why
+        self._checked = True
+        self.back_up(force=True, checked=True)
+
+    def check_in_background(self, damaged: Callable[[str], None] | None = None) -> None:
+        """:meth:`check` in a thread of its own (a big file, once the app shows); a
+        damaged file is reported to ``damaged``."""
+        if self._checked or self._checker is not None:
+            return
+
+        def run() -> None:
+            try:
+                self.check()
+            except DamagedError as error:
+                if damaged is not None:
+                    damaged(str(error))
+            except Exception:
+                pass
+
+        self._checker = threading.Thread(target=run, name="reader-check", daemon=True)
+        self._checker.start()
+
+    def ensure_checked(self) -> None:
+        """Wait for the check under way, or make it: before anything is written."""
+        if self._checker is not None:
+            self._checker.join()
+            self._checker = None
+        if not self._checked:
+            with contextlib.suppress(DamagedError):  # the change goes aside, and is said so
+                self.check()
+
+    def back_up(self, force: bool = False, checked: bool = False) -> None:
+        """Copy the last good file aside (when ``force``d, and every BACKUP_EVERY seconds);
+        a file not ``checked`` just now is checked first."""
         now = time.monotonic()
         recent = self._last_backup is not None and now - self._last_backup < BACKUP_EVERY
         if not self.path.exists() or (recent and not force):
@@ -220,7 +303,9 @@ class AtomicJSONStorage(Storage):
         temp = self.backup.with_name(f".{self.backup.name}.{os.getpid()}.tmp")
         try:
             with contextlib.suppress(OSError, StoreError):
-                self.parse(self.path)
+                if not checked and self._stamp != self._current_stamp():
+                    # Not the file this process wrote last (which it knows to be sound).
+                    self._full_check(self.path)
                 shutil.copyfile(self.path, temp)
                 shutil.copymode(self.path, temp)
                 os.replace(temp, self.backup)
@@ -256,13 +341,29 @@ def read_json(path: Path) -> object:
 
 
 def read_database(path: Path) -> Data:
-    """A TinyDB file's tables (``{}`` for a zero-byte file), or :class:`StoreError`."""
-    data = read_json(path)
-    if data is None:
+    """A TinyDB file's tables (``{}`` for a zero-byte file), each parsed on first use (see
+    :mod:`reader.tables`), or :class:`StoreError`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+    if not raw:
         return {}
+    tables = layout.read(path, raw)
+    if tables is not None:
+        return tables
+    data = read_json(path)  # laid out otherwise (on one line, as before): parsed whole
     if not is_database(data):
         raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
-    return data  # type: ignore[return-value]
+    return Tables.parsed(path, data)  # type: ignore[arg-type]
+
+
+def _checked_database(path: Path) -> Data:
+    """Every table of a TinyDB file, read and checked now."""
+    data = read_database(path)
+    if isinstance(data, Tables):
+        data.check()
+    return data
 
 
 def is_database(data: object) -> bool:
@@ -283,12 +384,19 @@ def is_database(data: object) -> bool:
 
 
 def serialise(data: Data) -> bytes:
-    """A database as the bytes reader writes (compact UTF-8 JSON; ASCII escapes when a lone
-    surrogate, from a pasted note say, cannot be UTF-8)."""
-    try:
-        return _dumps(data).encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(data, separators=(",", ":")).encode("ascii")
+    """A database as the bytes reader writes: compact JSON, one table a line (a table with a
+    lone surrogate, from a pasted note say, which cannot be UTF-8, in ASCII escapes)."""
+    texts: dict[str, str] = {}
+    for name in data:
+        text = data.text(name) if isinstance(data, Tables) else None
+        if text is None:
+            text = _dumps(data[name])
+            try:
+                text.encode("utf-8")
+            except UnicodeEncodeError:
+                text = json.dumps(data[name], separators=(",", ":"))
+        texts[name] = text
+    return layout.dump(data, texts).encode("utf-8")
 
 
 def lock_for(path: Path) -> Path:
@@ -314,8 +422,12 @@ def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so that it is always either old or new, never half."""
+def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> None:
+    """Replace ``path`` with ``payload`` so that it is always either old or new, never half.
+
+    ``sync_folder=False`` leaves the folder's own sync (which makes the new name survive a
+    power cut) to the caller: one :func:`sync_folder` after writing many files.
+    """
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     temp = directory / f".{path.name}.{os.getpid()}.tmp"
@@ -345,6 +457,12 @@ def atomic_write(path: Path, payload: bytes) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+    if sync_folder:
+        sync_folder_of(directory)
+
+
+def sync_folder_of(directory: Path) -> None:
+    """Make the names of files just written in ``directory`` survive a power cut."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:

@@ -1,35 +1,46 @@
 """reader's tables: articles, reading positions, highlights, notes and links.
 
-It hands out model objects, never TinyDB documents, and keeps them in one TinyDB file
-through :class:`~reader.storage.AtomicJSONStorage` (atomic writes, a lock, re-reading,
-backups, recovery files). This module says what a reader database is: a file with reader's
-``meta`` table (anything else is refused, never migrated), at a schema this reader knows,
-brought up to date by the migrations listed here. A file that does not parse, or was
-written by a newer reader, is never written to. Only this module and :mod:`reader.storage`
-import ``tinydb``.
+It hands out model objects (:mod:`reader.records` converts), never TinyDB documents, and
+keeps them in one TinyDB file through :class:`~reader.storage.AtomicJSONStorage` (atomic
+writes, a lock, re-reading, backups, recovery files); :mod:`reader.schema` says what a
+reader database is. Lookups by article id go through an index, so a library of thousands
+costs no more per article than a library of two; a change is one write however many
+documents it touches (:meth:`Store.batch` makes many changes one write); a file of years
+of notes is read table by table, as each is needed; and every table of it is checked once
+before anything is written over it. Only this module and :mod:`reader.storage` import
+``tinydb``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 
-from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, ReadingPosition, now
+from reader.model import CrossLink, Highlight, ReadingPosition, now
+from reader.records import highlight_doc, highlight_from, link_doc, link_from, position_from
+from reader.schema import (
+    HIGHLIGHTS,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    fresh_database,
+    parse_database,
+    schema_of,
+    summary_of,
+)
 from reader.storage import (
     AtomicJSONStorage,
     DamagedError,
     Data,
     ForeignError,
     StoreError,
-    is_database,
-    read_json,
     recovery_files,
     sweep_temp_files,
 )
@@ -51,7 +62,11 @@ __all__ = [
     "schema_of",
 ]
 
-SCHEMA_VERSION = 1
+CHECK_AT_OPEN = 1_000_000
+"""A database up to this size (bytes) is checked and backed up as it opens; a bigger one
+after the app's first paint, in the background, and in any case before the first write."""
+
+Doc = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,59 +77,13 @@ class ArticleInfo:
     words: int
     size: int
     mtime_ns: int
-
-
-def _migrate_to_1(data: Data) -> None:
-    data.setdefault("articles", {})
-
-
-# MIGRATIONS[n] turns a schema-n database into schema n+1 (schema 0 is an empty file).
-MIGRATIONS: list[Callable[[Data], None]] = [_migrate_to_1]
-assert len(MIGRATIONS) == SCHEMA_VERSION
-
-
-def _fresh_database() -> Data:
-    """An empty database of this schema: what a file deleted while reader runs begins again
-    with (without its meta table, the next start would refuse it as not reader's)."""
-    return {"meta": {"1": {"schema": SCHEMA_VERSION}}, "articles": {}}
-
-
-def parse_database(path: Path) -> Data:
-    """Read and check a database file, or raise :class:`StoreError` saying what is wrong.
-
-    Only a zero-byte file is an empty database; anything else must be reader's own JSON,
-    with reader's meta table (:class:`ForeignError` otherwise: another program's TinyDB
-    file, a misplaced export, a format this reader does not know).
-    """
-    data = read_json(path)
-    if data is None:
-        return {}
-    if isinstance(data, dict) and not _has_meta(data):
-        raise ForeignError(f"{path} is not a reader database (it has no reader meta table)")
-    if not is_database(data) or schema_of(data) is None:  # type: ignore[arg-type]
-        raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
-    return data  # type: ignore[return-value]
-
-
-def _has_meta(data: dict[str, Any]) -> bool:
-    """Whether ``data`` has reader's meta table, with a schema (valid or not)."""
-    meta = data.get("meta")
-    record = meta.get("1") if isinstance(meta, dict) else None
-    return isinstance(record, dict) and "schema" in record
-
-
-def schema_of(data: dict[str, Any]) -> int | None:
-    """The schema version recorded in reader's meta table, or None when there is none."""
-    meta = data.get("meta")
-    record = meta.get("1") if isinstance(meta, dict) else None
-    schema = record.get("schema") if isinstance(record, dict) else None
-    if isinstance(schema, int) and not isinstance(schema, bool) and schema >= 0:
-        return schema
-    return None
+    export: bool = False  # a file that reader's export wrote: not an article
 
 
 class Store:
     """Reading positions, article facts, highlights and notes, in one TinyDB file."""
+
+    HIGHLIGHTS = HIGHLIGHTS
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
@@ -137,12 +106,22 @@ class Store:
         # first, in every message at start, so that they are merged before anything else.
         self.pending_recovery = recovery_files(self.path)
         self._storage = AtomicJSONStorage(
-            self.path, read_only=self.read_only, parse=parse_database, fresh=_fresh_database
+            self.path,
+            read_only=self.read_only,
+            parse=functools.partial(parse_database, whole=False),
+            check=parse_database,
+            fresh=fresh_database,
         )
         self.backup = self._storage.backup
         self._db = TinyDB(storage=lambda: self._storage)
+        # (the articles table it was made from, article id -> key); the table is kept, so
+        # that a new one is never taken for it.
+        self._index: tuple[dict[str, Doc], dict[str, str]] | None = None
+        self._nesting = 0  # transactions within a transaction (a batch) join it
+        self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
         try:
             data = self._storage.read() or {}
+            version = (schema_of(data) or 0) if data else 0
         except ForeignError as error:
             raise ForeignError(
                 f"{error}. It was left as it is: give reader its own database with --db "
@@ -154,14 +133,20 @@ class Store:
             # reader never writes an empty file (a new database holds its schema): this one
             # was cut short, and starting afresh over it would soon replace the backup too.
             raise DamagedError(f"{self.recovery_hint()}{self.path} is empty. {self._backup_hint()}")
-        version = (schema_of(data) or 0) if data else 0
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer version of reader (schema {version}; "
                 f"this one knows {SCHEMA_VERSION}). It was not changed; upgrade reader to use it."
             )
         if not self.read_only:
-            self._storage.back_up(force=True)
+            small = not self.path.exists() or self.path.stat().st_size <= CHECK_AT_OPEN
+            if small:
+                try:
+                    self._storage.check()
+                except DamagedError as error:
+                    raise DamagedError(
+                        f"{self.recovery_hint()}{error}. {self._backup_hint()}"
+                    ) from None
             if version < SCHEMA_VERSION:
                 self._migrate(version)
 
@@ -205,12 +190,18 @@ class Store:
         self.read_only = True
         self.problem = f"{why}; reader is running read-only and will not save changes"
 
+    def check_in_background(self, damaged: Callable[[str], None] | None = None) -> None:
+        """Check every table of a big database, and back it up, in a thread of its own (the
+        app starts this once its first screen is painted); ``damaged`` is told if it is."""
+        if not self.read_only:
+            self._storage.check_in_background(damaged)
+
     def _migrate(self, version: int) -> None:
         with self._transaction():
-            data = self._storage.read() or {}
+            data = self._storage.read() or fresh_database()  # the meta table first
             for step in MIGRATIONS[version:]:
                 step(data)
-            data.setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+            data["meta"] = {"1": {"schema": SCHEMA_VERSION}}
             self._storage.forget_serialised()
             self._storage.write(data)
 
@@ -218,32 +209,107 @@ class Store:
     def _transaction(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(self.problem or f"{self.path} is open read-only")
-        with self._storage.locked():
-            # The file was read again under the lock: make TinyDB forget the next id it
-            # cached, another reader may have used it.
-            for table in self._db.tables():
-                self._db.table(table)._next_id = None
-            yield
-            if self._storage.damage:
-                # The change went to a recovery file, not to the database: say so.
-                raise StoreError(self._storage.damage_report())
+        if self._nesting:
+            # Within a batch: one lock, one check and one write for all of it.
+            self._nesting += 1
+            try:
+                yield
+            finally:
+                self._nesting -= 1
+            return
+        # Nothing is written over a file before all of it has been found sound.
+        self._storage.ensure_checked()
+        self._nesting = 1
+        try:
+            with self._storage.locked():  # re-read under the lock; one write at the end
+                # TinyDB caches the next id of a table: another reader may have used it.
+                for table in self._db.tables():
+                    self._db.table(table)._next_id = None
+                yield
+                self._write_summaries()
+        finally:
+            self._nesting = 0
+            self._unsummarised.clear()
+        if self._storage.damage:
+            # The change went to a recovery file, not to the database: say so.
+            raise StoreError(self._storage.damage_report())
         self._storage.back_up()
 
-    def _table(self, name: str):
-        return self._db.table(name, cache_size=0)
+    def batch(self) -> contextlib.AbstractContextManager[None]:
+        """Make every change within one write (an import of thousands of annotations)."""
+        return self._transaction()
+
+    # --- the tables, as the file holds them -------------------------------------------
+
+    def _data(self) -> Data:
+        return self._storage.read() or {}
+
+    def _docs(self, name: str) -> dict[str, Doc]:
+        """A table's documents by key, read-only (empty when there is no such table)."""
+        data = self._data()
+        return data.get(name, {})
+
+    def _change(self, name: str, change: Callable[[dict[str, Doc]], object]) -> object:
+        """Change a table (documents by key, in a new dict, so its cached text is dropped)
+        and write; returns what ``change`` returns. Within a transaction."""
+        data = self._storage.read()
+        if data is None:
+            data = fresh_database()
+        table = dict(data[name]) if name in data else {}
+        result = change(table)
+        data[name] = table
+        self._storage.write(data)
+        return result
+
+    def _keys(self) -> dict[str, str]:
+        """Article id -> the key of its document, rebuilt only when the table changed."""
+        articles = self._docs("articles")
+        if self._index is None or self._index[0] is not articles:
+            index = {
+                doc["id"]: key for key, doc in articles.items() if isinstance(doc.get("id"), str)
+            }
+            self._index = (articles, index)
+        return self._index[1]
+
+    def _article(self, article_id: str) -> Doc | None:
+        key = self._keys().get(article_id)
+        return self._docs("articles").get(key) if key is not None else None
+
+    def _set_article(self, article_id: str, fields: Doc) -> None:
+        """Add ``fields`` to an article's document (made if there is none). Within a
+        transaction."""
+        self._set_articles({article_id: fields})
+
+    def _set_articles(self, changes: dict[str, Doc]) -> None:
+        """Add fields to several articles' documents in one change of the table."""
+        index = self._keys()
+
+        def change(articles: dict[str, Doc]) -> None:
+            next_key = max((int(k) for k in articles), default=0) + 1
+            for article_id, fields in changes.items():
+                key = index.get(article_id)
+                if key is None or key not in articles:
+                    key, next_key = str(next_key), next_key + 1
+                    articles[key] = {"id": article_id}
+                    index[article_id] = key
+                articles[key] = {**articles[key], **fields}
+
+        self._change("articles", change)
+        # The index follows the new table rather than being rebuilt from it.
+        self._index = (self._docs("articles"), index)
 
     # --- reading positions and article facts ------------------------------------------
 
     def position(self, article_id: str) -> ReadingPosition | None:
         """The saved reading position in an article."""
-        doc = self._table("articles").get(Query().id == article_id)
-        return _position_from(doc) if doc else None
+        doc = self._article(article_id)
+        return position_from(doc) if doc else None
 
     def positions(self) -> dict[str, ReadingPosition]:
         """Every saved reading position, by article id."""
         result = {}
-        for doc in self._table("articles").all():
-            position = _position_from(doc)
+        for doc in self._docs("articles").values():
+            position = position_from(doc)
             if position is not None and isinstance(doc.get("id"), str):
                 result[doc["id"]] = position
         return result
@@ -252,7 +318,7 @@ class Store:
         """When each article was last read (seconds since the epoch), by article id."""
         return {
             str(doc["id"]): float(doc["opened"])
-            for doc in self._table("articles").all()
+            for doc in self._docs("articles").values()
             if "id" in doc and isinstance(doc.get("opened"), int | float)
         }
 
@@ -261,7 +327,6 @@ class Store:
     ) -> None:
         """Remember where the reader is in an article."""
         fields = {
-            "id": article_id,
             "path": str(path),
             "fingerprint": fingerprint,
             "position": {
@@ -272,98 +337,117 @@ class Store:
             "opened": time.time(),
         }
         with self._transaction():
-            self._table("articles").upsert(fields, Query().id == article_id)
+            self._set_article(article_id, fields)
+
+    def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
+        """Every article document with its cached facts, by id (for the library's scan)."""
+        return {
+            doc["id"]: (doc, doc.get("info") if isinstance(doc.get("info"), dict) else None)
+            for doc in self._docs("articles").values()
+            if isinstance(doc.get("id"), str)
+        }
 
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
         """Cached title and word count of an article file, if still valid."""
-        doc = self._table("articles").get(Query().id == article_id)
-        info = doc.get("info") if doc else None
-        try:
-            if info["size"] != size or info["mtime_ns"] != mtime_ns:
-                return None
-            return ArticleInfo(str(info["title"]), int(info["words"]), size, mtime_ns)
-        except (KeyError, TypeError, ValueError):
-            return None  # none cached, or a damaged entry: the article is read again
+        doc = self._article(article_id)
+        return info_from(doc.get("info") if doc else None, size, mtime_ns)
 
     def save_article_infos(self, infos: dict[str, tuple[Path, ArticleInfo]]) -> None:
         """Cache several articles' titles and word counts in one write."""
         if not infos or self.read_only:
             return
+        changes = {
+            article_id: {
+                "path": str(path),
+                "info": {
+                    "title": info.title,
+                    "words": info.words,
+                    "size": info.size,
+                    "mtime_ns": info.mtime_ns,
+                    **({"export": True} if info.export else {}),
+                },
+            }
+            for article_id, (path, info) in infos.items()
+        }
         with self._transaction():
-            table = self._table("articles")
-            for article_id, (path, info) in infos.items():
-                table.upsert(
-                    {
-                        "id": article_id,
-                        "path": str(path),
-                        "info": {
-                            "title": info.title,
-                            "words": info.words,
-                            "size": info.size,
-                            "mtime_ns": info.mtime_ns,
-                        },
-                    },
-                    Query().id == article_id,
-                )
+            self._set_articles(changes)
 
     # --- highlights ---------------------------------------------------------------------
-
-    # Highlights live in one table per article ("highlights/<article id>"): adding one then
-    # rewrites only that article's table, however many thousands the others hold.
-    HIGHLIGHTS = "highlights/"
-
-    def _highlights(self, article_id: str):
-        return self._table(self.HIGHLIGHTS + article_id)
 
     def highlights(self, article_id: str) -> list[Highlight]:
         """Every highlight of an article (in no particular order)."""
         result = []
-        for doc in self._highlights(article_id).all():
-            highlight = _highlight_from(doc, article_id)
+        for doc in self._docs(HIGHLIGHTS + article_id).values():
+            highlight = highlight_from(doc, article_id)
             if highlight is not None:
                 result.append(highlight)
         return result
 
     def save_highlight(self, highlight: Highlight) -> None:
         """Add a highlight, or replace the one with the same id."""
-        with self._transaction():
-            self._highlights(highlight.article_id).upsert(
-                _highlight_doc(highlight), Query().id == highlight.id
-            )
+        self.save_highlights([highlight])
 
-    def save_highlights(self, highlights: list[Highlight]) -> None:
-        """Replace several highlights of one article in a single write."""
-        if not highlights:
+    def save_highlights(self, highlights: Iterable[Highlight]) -> None:
+        """Add or replace several highlights (of any articles) in one write."""
+        by_article: dict[str, dict[str, Doc]] = {}
+        for highlight in highlights:
+            by_article.setdefault(highlight.article_id, {})[highlight.id] = highlight_doc(highlight)
+        if not by_article:
             return
-        by_id = {h.id: _highlight_doc(h) for h in highlights}
-        article_id = highlights[0].article_id
         with self._transaction():
-            table = self._highlights(article_id)
+            for article_id, docs in by_article.items():
 
-            def replace(docs: dict) -> None:
-                for doc_id, doc in list(docs.items()):
-                    new = by_id.pop(doc.get("id"), None)
-                    if new is not None:
-                        docs[doc_id] = new
-                next_id = max(docs, default=0) + 1
-                for offset, doc in enumerate(by_id.values()):
-                    docs[next_id + offset] = doc
+                def replace(table: dict[str, Doc], docs: dict[str, Doc] = docs) -> None:
+                    pending = dict(docs)
+                    for key, doc in list(table.items()):
+                        new = pending.pop(doc.get("id"), None)
+                        if new is not None:
+                            table[key] = new
+                    next_key = max((int(k) for k in table), default=0) + 1
+                    for offset, doc in enumerate(pending.values()):
+                        table[str(next_key + offset)] = doc
 
-            table._update_table(replace)
+                self._change(HIGHLIGHTS + article_id, replace)
+                self._summarise(article_id)
 
     def delete_highlight(self, article_id: str, highlight_id: str) -> bool:
         """Delete a highlight; False when there was none with that id."""
+
+        def remove(table: dict[str, Doc]) -> bool:
+            found = [key for key, doc in table.items() if doc.get("id") == highlight_id]
+            for key in found:
+                del table[key]
+            return bool(found)
+
         with self._transaction():
-            removed = self._highlights(article_id).remove(Query().id == highlight_id)
-        return bool(removed)
+            removed = bool(self._change(HIGHLIGHTS + article_id, remove))
+            self._summarise(article_id)
+        return removed
+
+    def _summarise(self, article_id: str) -> None:
+        """Keep the article's summary (counts, tags) in step with its highlights table:
+        written once, as the transaction ends (an import changes a table thousands of
+        times)."""
+        self._unsummarised.add(article_id)
+
+    def _write_summaries(self) -> None:
+        if self._unsummarised:
+            self._set_articles(
+                {
+                    article_id: {"summary": summary_of(self._docs(HIGHLIGHTS + article_id))}
+                    for article_id in sorted(self._unsummarised)
+                }
+            )
+            self._unsummarised.clear()
 
     def all_highlights(self) -> Iterator[Highlight]:
         """Every highlight of every article (the notes screen's and ``reader notes``'s)."""
-        for name in self._db.tables():
-            if name.startswith(self.HIGHLIGHTS):
-                article_id = name[len(self.HIGHLIGHTS) :]
-                for doc in self._db.table(name, cache_size=0).all():
-                    highlight = _highlight_from(doc, article_id)
+        data = self._data()
+        for name in list(data):
+            if name.startswith(HIGHLIGHTS):
+                article_id = name[len(HIGHLIGHTS) :]
+                for doc in data[name].values():
+                    highlight = highlight_from(doc, article_id)
                     if highlight is not None:
                         yield highlight
 
@@ -371,7 +455,7 @@ class Store:
         """Every article the database knows, by id: its file and title (as last scanned;
         the title is "" for one never listed in a library)."""
         found: dict[str, tuple[Path, str]] = {}
-        for doc in self._table("articles").all():
+        for doc in self._docs("articles").values():
             if not isinstance(doc.get("id"), str) or not isinstance(doc.get("path"), str):
                 continue
             info = doc.get("info")
@@ -380,81 +464,106 @@ class Store:
         return found
 
     def highlight_counts(self) -> dict[str, tuple[int, int]]:
-        """(highlights, notes) per article id."""
+        """(highlights, notes) per article id, from the articles' summaries."""
         counts = {}
-        for name in self._db.tables():
-            if name.startswith(self.HIGHLIGHTS):
-                docs = self._db.table(name, cache_size=0).all()
-                notes = sum(1 for doc in docs if str(doc.get("note", "")).strip())
-                counts[name[len(self.HIGHLIGHTS) :]] = (len(docs), notes)
-        return counts
+        for doc in self._docs("articles").values():
+            summary = doc.get("summary")
+            if isinstance(doc.get("id"), str) and isinstance(summary, dict):
+                with contextlib.suppress(TypeError, ValueError):
+                    counts[doc["id"]] = (int(summary["highlights"]), int(summary["notes"]))
+        return {ident: count for ident, count in counts.items() if count[0]}
 
     def all_tags(self) -> list[str]:
-        """Every tag in use, the most used first."""
+        """Every tag in use, the most used first (from the articles' summaries)."""
         seen: dict[str, int] = {}
-        for name in self._db.tables():
-            if name.startswith(self.HIGHLIGHTS):
-                for doc in self._db.table(name, cache_size=0).all():
-                    tags = doc.get("tags")
-                    for tag in tags if isinstance(tags, list) else ():
-                        if isinstance(tag, str):
-                            seen[tag] = seen.get(tag, 0) + 1
+        for doc in self._docs("articles").values():
+            summary = doc.get("summary")
+            tags = summary.get("tags") if isinstance(summary, dict) else None
+            for tag, count in tags.items() if isinstance(tags, dict) else ():
+                if isinstance(tag, str) and isinstance(count, int):
+                    seen[tag] = seen.get(tag, 0) + count
         return sorted(seen, key=lambda tag: (-seen[tag], tag.casefold()))
 
     def article_note(self, article_id: str) -> str:
         """The note on an article as a whole ("" when there is none)."""
-        doc = self._table("articles").get(Query().id == article_id)
+        doc = self._article(article_id)
         return str(doc.get("note", "")) if doc else ""
 
     def article_note_modified(self, article_id: str) -> str:
         """When the note on an article as a whole was last changed ("" when unknown)."""
-        doc = self._table("articles").get(Query().id == article_id)
+        doc = self._article(article_id)
         return str(doc.get("note_modified", "") or "") if doc else ""
 
     def noted_articles(self) -> list[str]:
         """Ids of the articles that have a note on the whole article."""
         return [
             str(doc["id"])
-            for doc in self._table("articles").all()
+            for doc in self._docs("articles").values()
             if "id" in doc and str(doc.get("note", "")).strip()
         ]
 
     def set_article_note(self, article_id: str, path: Path, note: str) -> None:
         """Write (or clear, with "") the note on an article as a whole."""
         with self._transaction():
-            self._table("articles").upsert(
-                {"id": article_id, "path": str(path), "note": note, "note_modified": now()},
-                Query().id == article_id,
-            )
+            self._set_article(article_id, {"path": str(path), "note": note, "note_modified": now()})
 
     # --- cross-links --------------------------------------------------------------------
 
     def links_of(self, article_id: str) -> list[CrossLink]:
         """Every cross-link with an end in this article."""
-        result = []
-        for doc in self._table("links").all():
-            link = _link_from(doc)
-            if link is not None and article_id in (link.source.article_id, link.target.article_id):
-                result.append(link)
-        return result
+        return [
+            link
+            for link in self.all_links()
+            if article_id in (link.source.article_id, link.target.article_id)
+        ]
 
     def all_links(self) -> list[CrossLink]:
         """Every cross-link."""
-        return [link for doc in self._table("links").all() if (link := _link_from(doc))]
+        return [link for doc in self._docs("links").values() if (link := link_from(doc))]
 
     def save_link(self, link: CrossLink) -> None:
         """Add a cross-link, or replace the one with the same id."""
+
+        def put(links: dict[str, Doc]) -> None:
+            key = next((k for k, doc in links.items() if doc.get("id") == link.id), None)
+            if key is None:
+                key = str(max((int(k) for k in links), default=0) + 1)
+            links[key] = link_doc(link)
+
         with self._transaction():
-            self._table("links").upsert(_link_doc(link), Query().id == link.id)
+            self._change("links", put)
 
     def delete_link(self, link_id: str) -> bool:
         """Delete a cross-link; False when there was none with that id."""
+
+        def remove(links: dict[str, Doc]) -> bool:
+            found = [key for key, doc in links.items() if doc.get("id") == link_id]
+            for key in found:
+                del links[key]
+            return bool(found)
+
         with self._transaction():
-            return bool(self._table("links").remove(Query().id == link_id))
+            return bool(self._change("links", remove))
 
     def close(self) -> None:
         """Release the database."""
         self._db.close()
+
+
+def info_from(info: object, size: int, mtime_ns: int) -> ArticleInfo | None:
+    """The cached facts in ``info``, if they are for a file of this size and mtime."""
+    try:
+        if info["size"] != size or info["mtime_ns"] != mtime_ns:  # type: ignore[index]
+            return None
+        return ArticleInfo(
+            str(info["title"]),  # type: ignore[index]
+            int(info["words"]),  # type: ignore[index]
+            size,
+            mtime_ns,
+            bool(info.get("export", False)),  # type: ignore[union-attr]
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # none cached, or a damaged entry: the article is read again
 
 
 def _holds_data(path: Path) -> bool:
@@ -463,126 +572,6 @@ def _holds_data(path: Path) -> bool:
         return bool(parse_database(path))
     except StoreError:
         return False
-
-
-def _position_from(doc: dict[str, Any]) -> ReadingPosition | None:
-    """The reading position in an article's document, or None (none saved, or damaged)."""
-    try:
-        pos = doc["position"]
-        return ReadingPosition(int(pos["block"]), int(pos["offset"]), float(pos["progress"]))
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _highlight_doc(highlight: Highlight) -> dict[str, Any]:
-    anchor = highlight.anchor
-    return {
-        "id": highlight.id,
-        "article": highlight.article_id,
-        "anchor": _anchor_doc(anchor),
-        "colour": highlight.colour.value,
-        "tags": list(highlight.tags),
-        "note": highlight.note,
-        "created": highlight.created,
-        "modified": highlight.modified,
-        **({"original": _anchor_doc(highlight.original)} if highlight.original else {}),
-        **({"canonical": highlight.canonical} if highlight.canonical else {}),
-    }
-
-
-def _highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
-    """A highlight from its document, or None if the document is not one (kept on disk)."""
-    try:
-        anchor = _anchor_from(doc["anchor"])
-        colour = doc.get("colour", Colour.YELLOW.value)
-        return Highlight(
-            id=str(doc["id"]),
-            article_id=str(doc.get("article", article_id)),
-            anchor=anchor,
-            colour=Colour(colour) if colour in Colour._value2member_map_ else Colour.YELLOW,
-            tags=tuple(str(tag) for tag in doc.get("tags", []) or []),
-            note=str(doc.get("note", "")),
-            created=str(doc.get("created", "")),
-            modified=str(doc.get("modified", "")),
-            original=_original_from(doc.get("original")),
-            canonical=str(doc.get("canonical", "") or ""),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _original_from(raw: object) -> Anchor | None:
-    """The anchor as first made, or None (none kept, or damaged: the highlight stays)."""
-    try:
-        return _anchor_from(raw) if isinstance(raw, dict) else None
-    except (KeyError, TypeError, ValueError):
-        return None
-
-
-def _anchor_doc(anchor: Anchor) -> dict[str, Any]:
-    return {
-        "start": anchor.start,
-        "end": anchor.end,
-        "exact": anchor.exact,
-        "prefix": anchor.prefix,
-        "suffix": anchor.suffix,
-        "block": anchor.block,
-        "fingerprint": anchor.fingerprint,
-    }
-
-
-def _anchor_from(raw: dict[str, Any]) -> Anchor:
-    return Anchor(
-        start=int(raw["start"]),
-        end=int(raw["end"]),
-        exact=str(raw["exact"]),
-        prefix=str(raw.get("prefix", "")),
-        suffix=str(raw.get("suffix", "")),
-        block=int(raw.get("block", 0)),
-        fingerprint=str(raw.get("fingerprint", "")),
-    )
-
-
-def _end_doc(end: LinkEnd) -> dict[str, Any]:
-    return {
-        "article": end.article_id,
-        "path": end.path,
-        "title": end.title,
-        "anchor": _anchor_doc(end.anchor),
-    }
-
-
-def _end_from(doc: dict[str, Any]) -> LinkEnd:
-    return LinkEnd(
-        article_id=str(doc["article"]),
-        path=str(doc.get("path", "")),
-        title=str(doc.get("title", "")),
-        anchor=_anchor_from(doc["anchor"]),
-    )
-
-
-def _link_doc(link: CrossLink) -> dict[str, Any]:
-    return {
-        "id": link.id,
-        "source": _end_doc(link.source),
-        "target": _end_doc(link.target),
-        "label": link.label,
-        "created": link.created,
-    }
-
-
-def _link_from(doc: dict[str, Any]) -> CrossLink | None:
-    """A cross-link from its document, or None if it is not one (kept on disk)."""
-    try:
-        return CrossLink(
-            id=str(doc["id"]),
-            source=_end_from(doc["source"]),
-            target=_end_from(doc["target"]),
-            label=str(doc.get("label", "")),
-            created=str(doc.get("created", "")),
-        )
-    except (KeyError, TypeError, ValueError):
-        return None
 
 
 def open_store(path: Path) -> Store:

@@ -185,10 +185,10 @@ def _run_until_signalled(app: ReaderApp) -> None:
 
 
 def _check_library(folder: Path) -> None:
-    from reader.library import article_files
+    from reader.library import has_articles
 
     try:
-        if not article_files(folder):
+        if not has_articles(folder):
             raise UserError(f"{folder} has no articles (.md or .txt files)")
     except DocumentError as error:
         raise UserError(str(error)) from None

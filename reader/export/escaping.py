@@ -39,6 +39,7 @@ _ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-
 _TAG = re.compile(r"(?<!\S)#(?=[\w/-])")
 _CARET = re.compile(r"\^(?=[\w-])")
 _ATTRIBUTES = re.compile(r"\{(?=\s*[:#.])")
+_DOUBLED = re.compile(r"(==|%%)")
 _REFERENCES = {"=": "&#61;", ":": "&#58;", "$": "&#36;", "~": "&#126;", "%": "&#37;", "^": "&#94;"}
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -60,14 +61,20 @@ def escape_text(text: str) -> str:
     return "\n".join(_escape_line(line.strip()) for line in clean(text).split("\n"))
 
 
+# Whether a line holds anything the rules below would escape (most lines of prose do not).
+_MAY_ESCAPE = re.compile(r"[\\`*\[\]_<&#{=%^$~]|^\s*(?:[-+>=:]|\d+[.)])")
+
+
 def _escape_line(line: str) -> str:
+    if not _MAY_ESCAPE.search(line):
+        return line
     line = _ENTITY.sub("&amp;", line)  # first: the references added below stay whole
     line = _ALWAYS.sub(r"\\\1", line)
     line = _UNDERSCORE.sub(r"\\_", line)
     line = _ANGLE.sub("&lt;", line)
     line = _TAG.sub(r"\\#", line)
     line = _ATTRIBUTES.sub(r"\\{", line)
-    line = re.sub(r"(==|%%)", lambda m: m.group()[0] + _REFERENCES[m.group()[1]], line)
+    line = _DOUBLED.sub(lambda m: m.group()[0] + _REFERENCES[m.group()[1]], line)
     line = _CARET.sub(_REFERENCES["^"], line)
     # Pairs only: one "$" or "~" is a price or "about"; two can open and close math or
     # strikethrough (Obsidian, GitHub, MkDocs' arithmatex).
@@ -181,13 +188,23 @@ def _rename(text: str, labels: dict[str, bool], scope: str) -> str:
     return _BRACKETS.sub(named, text)
 
 
+# What a note's first character may open beyond a paragraph (a list item is the note's own
+# and closes with its line): headings, fences, rules, quotes, HTML, tables, definitions.
+_MAY_OPEN_A_BLOCK = re.compile(r"\s*[#`~=*_>|<:\[+-]|\s*\d+[.)]|\s{4}")
+
+
 def safe_note(note: str) -> str:
     """The reader's Markdown, kept, but unable to break the document around it.
 
     The rewrite below handles what people write; a note it cannot make safe (a fence or
     heading deep in its own lists, say) is checked by parsing and then written literally.
     """
-    lines = clean(note).strip("\n").split("\n")
+    text = clean(note).strip("\n")
+    if "\n" not in text and not _MAY_OPEN_A_BLOCK.match(text):
+        # One line that opens no heading, fence, rule, quote, HTML or table (most notes):
+        # contained as it is, with its HTML made text. The parse below costs 0.2 ms a note.
+        return _escape_html(text)
+    lines = text.split("\n")
     out: list[str] = []
     fence: tuple[str, str] | None = None  # (indent, marker) of the open fence
     for line in lines:

@@ -152,11 +152,12 @@ def index_name(folder: Path) -> str:
     return name
 
 
-def write_file(path: Path, text: str, *, force: bool = False) -> None:
+def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool = True) -> None:
     """Write ``text`` to ``path`` atomically.
 
     Never over a symbolic link, or over a file that reader's export did not write, whatever
-    ``force`` says; an earlier export is replaced only with ``force``.
+    ``force`` says; an earlier export is replaced only with ``force``. ``sync_folder``:
+    as :func:`reader.storage.atomic_write`.
     """
     from reader.storage import StoreError, atomic_write
 
@@ -171,6 +172,6 @@ def write_file(path: Path, text: str, *, force: bool = False) -> None:
         if not force:
             raise ExportError(f"{path} is an earlier export; use --force to replace it")
     try:
-        atomic_write(path, text.encode("utf-8", "surrogatepass"))
+        atomic_write(path, text.encode("utf-8", "surrogatepass"), sync_folder=sync_folder)
     except StoreError as error:
         raise ExportError(str(error)) from None

@@ -108,13 +108,14 @@ def to_markdown(
     ]
     placed.sort(key=lambda item: item[:3])
     section: str | None = None
+    address = open_uri(meta.path, 0).rsplit("&", 1)[0]  # resolved once, not once a highlight
     for start, _end, _kind, item in placed:
         index, heading = _where(article, start)
         if heading != section and heading:
             out += [f"## {escape_inline(heading)}", ""]
         section = heading
         # The paragraph number opens the article there: `reader 'reader:open?...'`.
-        out += _item(item, f"[¶ {index + 1}]({open_uri(meta.path, index + 1)})", notes, links)
+        out += _item(item, f"[¶ {index + 1}]({address}&paragraph={index + 1})", notes, links)
     orphans: list[Entry | LinkMark] = [e for e in notes.entries if e.start is None]
     orphans += [m for m in notes.marks if m.start is None]
     if orphans:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from collections.abc import Iterable
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from reader.ui.library_screen import LibraryScreen
 
 # The library, help and editor screens are imported when first shown: opening an article
-# directly then paints without loading their widgets (DataTable, TextArea) first.
+# directly then paints without loading their widgets (TextArea, the lists) first.
 
 
 class ReaderApp(App[None]):
@@ -75,6 +76,7 @@ class ReaderApp(App[None]):
         self.article_path = article
         self.history = History()
         self._failed_to_open = ""
+        self._library_first = False  # the first screen is the library
 
     def get_default_screen(self) -> Screen:
         """The first screen: the article opened directly, or the library."""
@@ -90,12 +92,21 @@ class ReaderApp(App[None]):
         elif self.library_path is not None:
             from reader.ui.library_screen import LibraryScreen
 
-            return LibraryScreen(scan(self.library_path, self.store))
+            # Shown at once, filled by a worker thread: the first frame never waits on the
+            # number of articles, and keys are answered while a first scan reads them.
+            screen = LibraryScreen(Library(self.library_path, [], []), reading=True)
+            self._library_first = True
+            self.call_later(self.read_library, screen)
+            return screen
         return super().get_default_screen()
 
     def on_mount(self) -> None:
         # The command line turns garbage collection off while the first screen is built.
         self.call_after_refresh(gc.enable)
+        # A big database is checked whole (and backed up) once the first screen shows, or,
+        # for the library, once its articles do: the check's thread would slow their scan.
+        if not self._library_first:
+            self.call_after_refresh(self._check_store)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
@@ -115,6 +126,19 @@ class ReaderApp(App[None]):
                 timeout=30,
                 markup=False,
             )
+
+    def _check_store(self) -> None:
+        def damaged(message: str) -> None:
+            self.call_from_thread(
+                self.notify,
+                f"{message}. Nothing will be written over it: what you change goes to a file "
+                "beside it (you will be told which).",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+
+        self.store.check_in_background(damaged)
 
     # --- settings -----------------------------------------------------------------------
 
@@ -343,13 +367,59 @@ class ReaderApp(App[None]):
         if not self.go_to(path):
             self.open_article(path)
 
+    def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
+        """Read the library folder in a worker thread, the screen shown the articles in
+        batches (``again``: all at once, when they are back from an article)."""
+        folder = self.library_path
+        if folder is None:
+            return
+        from reader.library import known_entries, known_facts, scan_batches
+
+        known = known_facts(self.store)  # here: the store is this thread's alone
+        fresh: dict = {}
+        shown = [] if again else known_entries(folder, known)
+        if shown:
+            # What the database knows shows at once; the scan then brings what changed.
+            screen.show_known(shown)
+
+        def read() -> None:
+            entries: list = []
+            problems: list[str] = []
+            try:
+                for batch in scan_batches(folder, known=known, fresh=fresh):
+                    if again:
+                        entries += batch[0]
+                        problems += batch[1]
+                    else:
+                        self.call_from_thread(screen.add_batch, *batch)
+            except DocumentError as error:
+                self.call_from_thread(self.notify, str(error), severity="error", markup=False)
+                return
+            if again:
+                self.call_from_thread(screen.set_library, Library(folder, entries, problems))
+            self.call_from_thread(self._library_read, fresh)
+
+        def start() -> None:
+            self.run_worker(read, thread=True, group="library", exit_on_error=False)
+
+        if shown:
+            self.call_after_refresh(start)  # the rows painted first, the scan's thread after
+        else:
+            start()
+
+    def _library_read(self, fresh: dict) -> None:
+        self._check_store()
+        if fresh and not self.store.read_only:
+            with contextlib.suppress(StoreError):  # a cache not saved: the next scan reads
+                self.store.save_article_infos(fresh)
+
     def on_library_screen_resumed(self) -> None:
-        """Back in the library: re-read progress and counts."""
+        """Back in the library: re-read progress and counts (off the event loop)."""
         from reader.ui.library_screen import LibraryScreen
 
         screen = self.screen
-        if isinstance(screen, LibraryScreen) and self.library_path is not None:
-            screen.set_library(scan(self.library_path, self.store))
+        if isinstance(screen, LibraryScreen):
+            self.read_library(screen, again=True)
 
     # --- help and commands ---------------------------------------------------------------
 

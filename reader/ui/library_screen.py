@@ -5,43 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
-from reader.layout import visible
-from reader.library import Library, LibraryEntry
+from reader.library import Library, LibraryEntry, sort_entries
 from reader.ui.fields import SafeInput
+from reader.ui.library_list import LibraryList
 from reader.ui.text import plain
-
-
-class LibraryTable(DataTable):
-    """The list of articles, with vim-style movement."""
-
-    HELP_TITLE = "Articles"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="library-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="library-up"),
-        Binding("g", "scroll_top", "Top", show=False, id="library-top"),
-        Binding("G", "scroll_bottom", "Bottom", show=False, id="library-bottom"),
-    ]
-
 
 TUTORIAL = "welcome-to-reader.md"
 
 
+SORTS = ("title", "recent", "added", "progress", "highlights")
+
+
 class LibraryScreen(Screen[None]):
-    """Lists the articles of a folder."""
+    """Lists the articles of a folder (and its subfolders), read in the background."""
 
     HELP_TITLE = "Library"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("plus", "add", "Add", id="add-article"),
+        Binding("ctrl+s", "sort", "Sort", id="library-sort"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
@@ -56,33 +46,76 @@ class LibraryScreen(Screen[None]):
     class Resumed(Message):
         """The library is showing again (the app re-reads progress for it)."""
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, library: Library, *, reading: bool = False) -> None:
         super().__init__()
         self.library = library
+        self.reading = reading  # the app is still reading the folder
+        self.sort = "title"
         self._shown: list[LibraryEntry] = []
+        self._resumed = False
+        self._placed = False  # the cursor has been put on its starting row
+        self._known = False  # showing the database's list, not yet the folder's
 
     def compose(self) -> ComposeResult:
-        count = len(self.library.entries)
-        label = f"Library · {self.library.folder.name} · {count} article{'s' * (count != 1)}"
-        yield Static(plain(label), id="library-title")
-        yield SafeInput(placeholder="Type to filter by title", id="filter", select_on_focus=False)
-        yield LibraryTable(cursor_type="row", zebra_stripes=True, id="articles")
+        yield Static("", id="library-title")
+        yield SafeInput(
+            placeholder="Type to filter by title or folder", id="filter", select_on_focus=False
+        )
+        yield LibraryList(id="articles")
         yield Static("", id="library-empty")
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(LibraryTable)
-        # The title goes last: a long one then never pushes the numbers off screen.
-        table.add_column(Text("Read", justify="right"), key="read")
-        table.add_column(Text("Words", justify="right"), key="words")
-        table.add_column(Text("Highlights", justify="right"), key="highlights")
-        table.add_column(Text("Notes", justify="right"), key="notes")
-        table.add_column("Title", key="title")
         self._fill("")
-        table.move_cursor(row=self._starting_row())
-        table.focus()
-        # Notify once the screen is showing, so the toasts land on it.
-        self.call_after_refresh(self._report_problems)
+        self._show_title()
+        self.query_one(LibraryList).focus()
+        if not self.reading:
+            self._place_cursor()
+            # Notify once the screen is showing, so the toasts land on it.
+            self.call_after_refresh(self._report_problems)
+
+    def _show_title(self, done: int | None = None, total: int | None = None) -> None:
+        count = len(self.library.entries)
+        label = f"Library · {self.library.folder.name} · {count:,} article{'s' * (count != 1)}"
+        if self.reading and done is not None and total:
+            label += f" · reading {done:,} of {total:,}…"
+        elif self.reading:
+            label += " · reading…"
+        if self.sort != "title":
+            label += f" · by {self.sort}"
+        self.query_one("#library-title", Static).update(plain(label))
+
+    def show_known(self, entries: list[LibraryEntry]) -> None:
+        """The library as the database last saw it, while the folder is read."""
+        self.library = Library(self.library.folder, entries, [])
+        self._known = True
+        self._refill()
+        self._show_title()
+        self._place_cursor()
+
+    def add_batch(
+        self, entries: list[LibraryEntry], problems: list[str], done: int, total: int
+    ) -> None:
+        """Articles read so far (the app reads the folder in a worker thread). The first
+        batch takes the place of what :meth:`show_known` showed."""
+        before = [] if self._known else self.library.entries
+        self._known = False
+        self.library = Library(
+            self.library.folder,
+            [*before, *entries],
+            [*self.library.problems, *problems],
+        )
+        self.reading = done < total
+        self._refill()
+        self._show_title(done, total)
+        if not self._placed and self._shown and not self.reading:
+            self._place_cursor()
+        if not self.reading:
+            self._report_problems()
+
+    def _place_cursor(self) -> None:
+        self._placed = True
+        self.query_one(LibraryList).move_cursor(self._starting_row())
 
     def _starting_row(self) -> int:
         """The article read last; before any has been read, the tutorial, if it is here
@@ -97,51 +130,68 @@ class LibraryScreen(Screen[None]):
             self.notify(f"Skipped: {problem}", severity="warning", timeout=8, markup=False)
 
     def on_screen_resume(self) -> None:
-        self.app.post_message(self.Resumed())
+        # The first resume is the screen being shown at all; later ones are returns from
+        # an article, whose progress and counts the app reads again.
+        if self._resumed:
+            self.app.post_message(self.Resumed())
+        self._resumed = True
 
     def set_library(self, library: Library) -> None:
-        """Show a re-scanned library (after returning from an article)."""
-        table = self.query_one(LibraryTable)
-        selected = self._selected()
+        """Show a re-read library (after returning from an article)."""
         self.library = library
+        self.reading = False
+        self._refill()
+        self._show_title()
+
+    def _refill(self) -> None:
+        """Fill the table again, keeping the cursor on the article it was on."""
+        table = self.query_one(LibraryList)
+        selected = self._selected()
         self._fill(self.query_one("#filter", Input).value)
         if selected is not None:
-            for row, entry in enumerate(self._shown):
-                if entry.path == selected.path:
-                    table.move_cursor(row=row)
+            self.select(selected.path)
+        else:
+            table.move_cursor(0)
 
     def select(self, path: Path) -> None:
         """Put the cursor on the article at ``path``, if it is listed."""
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         for row, entry in enumerate(self._shown):
             if entry.path == path:
-                table.move_cursor(row=row)
+                table.move_cursor(row)
                 return
 
+    def action_sort(self) -> None:
+        """Sort by the next order: title, recent, added, progress, highlights."""
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._refill()
+        self._show_title()
+        self.notify(f"Sorted by {self.sort}.", timeout=2, markup=False)
+
     def _fill(self, query: str) -> None:
-        table = self.query_one(LibraryTable)
-        table.clear()
+        table = self.query_one(LibraryList)
         needle = query.casefold().strip()
-        self._shown = [entry for entry in self.library.entries if needle in entry.title.casefold()]
-        for entry in self._shown:
-            progress = "" if entry.progress is None else f"{entry.progress * 100:.0f}%"
-            table.add_row(
-                Text(progress, justify="right"),
-                Text(f"{entry.words:,}", justify="right"),
-                Text(f"{entry.highlights:,}" if entry.highlights else "", justify="right"),
-                Text(f"{entry.notes:,}" if entry.notes else "", justify="right"),
-                Text(visible(entry.title)),
-            )
+        entries = sort_entries(self.library.entries, self.sort)
+        self._shown = [
+            entry
+            for entry in entries
+            if needle in entry.title.casefold() or (needle and needle in entry.folder.casefold())
+        ]
+        table.set_rows(self._shown, folders=bool(self.library.folders))
         empty = self.query_one("#library-empty", Static)
-        if not self.library.entries:
+        if not self.library.entries and self.reading:
+            empty.update(plain(f"Reading {self.library.folder}…"))
+        elif not self.library.entries:
             empty.update(
                 plain(
                     f"No articles in {self.library.folder}. "
-                    "Add .md or .txt files there and start reader again."
+                    "Add .md or .txt files there (or press + to add a web page or a book)."
                 )
             )
         elif not self._shown:
-            empty.update(plain(f"No title contains “{query}”. Press escape to clear the filter."))
+            empty.update(
+                plain(f"No title or folder contains “{query}”. Press escape to clear the filter.")
+            )
         else:
             empty.update("")
         # The message takes the empty table's place, where the eye is.
@@ -149,7 +199,7 @@ class LibraryScreen(Screen[None]):
         table.display = bool(self._shown)
 
     def _selected(self) -> LibraryEntry | None:
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         if not self._shown or table.cursor_row < 0:
             return None
         return self._shown[min(table.cursor_row, len(self._shown) - 1)]
@@ -184,7 +234,7 @@ class LibraryScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self._open_selected()
 
-    @on(DataTable.RowSelected)
+    @on(LibraryList.Selected)
     def _row_selected(self) -> None:
         self._open_selected()
 
@@ -195,7 +245,7 @@ class LibraryScreen(Screen[None]):
 
     def on_key(self, event: Key) -> None:
         field = self.query_one("#filter", Input)
-        table = self.query_one(LibraryTable)
+        table = self.query_one(LibraryList)
         if not field.has_focus:
             if event.is_printable and event.character and event.key not in self.active_bindings:
                 # Type to filter: the first letter moves focus to the filter at once, so the

@@ -7,7 +7,7 @@ look at the report before committing.
 from __future__ import annotations
 
 from tests.conftest import ARTICLES, DATA, SAMPLE, WELCOME
-from tests.ui.helpers import make_app
+from tests.ui.helpers import library_read, make_app
 
 SIZE = (100, 32)
 
@@ -15,7 +15,11 @@ SIZE = (100, 32)
 def test_library(snap_compare) -> None:
     """The library of the two sample articles: progress, words, highlights, notes, title,
     the filter field above, the first row selected, key hints in the footer."""
-    assert snap_compare(make_app(library=ARTICLES), terminal_size=SIZE)
+
+    async def read(pilot) -> None:  # the library is read in the background
+        await library_read(pilot)
+
+    assert snap_compare(make_app(library=ARTICLES), terminal_size=SIZE, run_before=read)
 
 
 def test_reading_sample(snap_compare) -> None:

@@ -94,3 +94,15 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], limit: float =
     while not condition():
         assert time.monotonic() < deadline, "the condition never came true"
         await pilot.pause(0.02)
+
+
+async def library_read(pilot: Pilot) -> None:
+    """Wait until the library screen has its articles (read in a worker thread)."""
+    from reader.ui.library_screen import LibraryScreen
+
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: not isinstance(app.screen, LibraryScreen) or not app.screen.reading
+    )
+    await app.workers.wait_for_complete()
+    await pilot.pause()

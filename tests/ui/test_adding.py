@@ -9,7 +9,7 @@ import pytest
 
 from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import ReadingScreen
-from tests.ui.helpers import make_app, notified, screen_text, wait_for
+from tests.ui.helpers import library_read, make_app, notified, screen_text, wait_for
 from tests.unit.test_intake import Server, article_page
 
 WIDE = (140, 40)
@@ -33,6 +33,7 @@ def server() -> Iterator[Server]:
 async def test_plus_in_the_library_adds_a_page_and_lists_it(server: Server, library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("plus")
         await pilot.pause()
         assert "Add to your library" in screen_text(app)
@@ -51,6 +52,7 @@ async def test_a_failed_address_is_said_in_one_line_and_writes_nothing(
     before = sorted(library.iterdir())
     app = make_app(library=library)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("plus", *server.url("/nowhere"), "enter")
         await wait_for(pilot, lambda: notified(app, "404"))
     assert sorted(library.iterdir()) == before
@@ -66,6 +68,7 @@ async def test_a_link_to_a_web_page_offers_to_add_it_and_opens_it(
     )
     app = make_app(library=library, article=linking)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "o")
         await pilot.pause()
         assert "a add to your library" in screen_text(app)

@@ -14,7 +14,15 @@ from reader.paths import resolve
 from reader.store import Store
 from reader.ui.note_editor import ConfirmScreen, NoteEditor, TagEditor
 from tests.conftest import SAMPLE
-from tests.ui.helpers import SIZE, make_app, notified, screen_lines, screen_text, wait_for
+from tests.ui.helpers import (
+    SIZE,
+    library_read,
+    make_app,
+    notified,
+    screen_lines,
+    screen_text,
+    wait_for,
+)
 
 WIDE = (150, 40)  # wide enough for the notes pane to show beside the article
 BLOCKS = load_article(SAMPLE).blocks
@@ -485,6 +493,7 @@ async def test_exporting_from_the_app_never_replaces_another_articles_notes(
     for name in ("a.md", "b.md"):
         app = make_app(library=tmp_path, article=tmp_path / name)
         async with app.run_test(size=WIDE, notifications=True) as pilot:
+            await library_read(pilot)
             await pilot.press("j", "h", "e")
             await pilot.pause()
     folder = resolve().exports

@@ -22,6 +22,7 @@ from reader.paths import resolve
 from reader.store import Store
 from reader.ui.app import ReaderApp
 from tests.ui.helpers import (
+    library_read,
     make_app,
     notified,
     screen_lines,
@@ -151,6 +152,7 @@ async def test_file_names_made_of_markup_are_shown_literally_in_the_library(
     copy_fixture("markup.md", tmp_path, "[$accent]markup.md")
     app = make_app(library=tmp_path)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.pause()
         text = screen_text(app)
         # A .txt file's title comes from its name: shown as typed, markup and all.
@@ -402,6 +404,7 @@ async def test_control_characters_in_titles_and_file_names_are_shown_as_placehol
     named.write_text("Body of the named one.\n", encoding="utf-8")
     app = make_app(library=tmp_path)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.pause()
         text = screen_text(app)
         assert "Clear ␛[2J and ␢evil␢ title" in text
@@ -488,6 +491,7 @@ async def test_notifications_naming_hostile_files_show_their_controls_as_placeho
     copy_fixture("lone-cr.txt", tmp_path)
     app = make_app(library=tmp_path)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.pause()
         assert notified(app, "Skipped:")
         assert notified(app, "bad ␛]0;pwned␇ name.txt is a binary file")
@@ -506,6 +510,7 @@ async def test_links_between_hostile_articles_show_titles_quotes_and_labels_lite
     label = "[@click=app.hostile]label[/] [$accent]"
     app = make_app(library=tmp_path, article=markup)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j")
         for query in ("OSC 52 clipboard", "Bidi overrides"):
             await pilot.press("l")

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from reader.library import Library
 from reader.ui.library_screen import LibraryScreen
 from reader.ui.reading_screen import ReadingScreen
-from tests.ui.helpers import SIZE, make_app, screen_text
+from tests.ui.helpers import SIZE, library_read, make_app, notified, screen_text, wait_for
 
 
 async def test_lists_every_article_with_words(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.pause()
         text = screen_text(app)
         assert "Welcome to reader" in text
@@ -22,6 +26,7 @@ async def test_lists_every_article_with_words(library: Path) -> None:
 async def test_typing_filters_and_enter_opens(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press(*"welc")
         await pilot.pause()
         text = screen_text(app)
@@ -34,9 +39,10 @@ async def test_typing_filters_and_enter_opens(library: Path) -> None:
 async def test_filter_with_no_match_explains_and_escape_clears(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press(*"xyz")
         await pilot.pause()
-        assert "No title contains “xyz”" in screen_text(app)
+        assert "No title or folder contains “xyz”" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert "Welcome to reader" in screen_text(app)
@@ -48,6 +54,7 @@ async def test_an_unreadable_article_is_reported_not_fatal(library: Path) -> Non
     (library / "broken.md").write_bytes(b"\x00\x01binary")
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert "binary" in screen_text(app)
@@ -56,6 +63,7 @@ async def test_an_unreadable_article_is_reported_not_fatal(library: Path) -> Non
 async def test_highlight_and_note_counts_show_after_annotating(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press(*"canada", "enter")
         assert isinstance(app.screen, ReadingScreen)
         await pilot.press("h", "j", "h", "a")
@@ -72,6 +80,7 @@ async def test_a_first_launch_starts_on_the_tutorial_and_later_ones_where_you_we
 ) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("enter")  # the row the cursor starts on
         assert app.screen.article.title == "Welcome to reader"
         await pilot.press("q", "k", "enter")  # then the news article, the row above
@@ -79,6 +88,7 @@ async def test_a_first_launch_starts_on_the_tutorial_and_later_ones_where_you_we
         await pilot.press("q")
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("enter")
         assert app.screen.article.title.startswith("Canada-US talks")  # read last
 
@@ -88,8 +98,157 @@ async def test_a_filter_that_matches_nothing_says_so_where_the_table_was(
 ) -> None:
     app = make_app(library=library)
     async with app.run_test(size=(100, 45), notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press(*"xyz")
         await pilot.pause()
         lines = [line.strip() for line in screen_text(app).splitlines()]
-        said = next(n for n, line in enumerate(lines) if line.startswith("No title contains"))
+        said = next(
+            n for n, line in enumerate(lines) if line.startswith("No title or folder contains")
+        )
         assert said < 10  # near the filter, not at the foot of an empty table
+
+
+def _article(path: Path, title: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# {title}\n\nSome words here.\n", encoding="utf-8")
+
+
+async def test_subfolders_show_in_a_folder_column_and_the_filter_matches_them(
+    library: Path,
+) -> None:
+    _article(library / "climate" / "heat.md", "Heatwaves in cities")
+    _article(library / ".obsidian" / "workspace.md", "Not an article")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        text = screen_text(app)
+        assert "Folder" in text and "3 articles" in text
+        row = next(line for line in text.splitlines() if "Heatwaves" in line)
+        assert "climate" in row
+        assert "Not an article" not in text
+        await pilot.press(*"clim")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Heatwaves in cities" in text and "Welcome to reader" not in text
+        await pilot.press("enter")
+        assert app.screen.article.title == "Heatwaves in cities"
+
+
+async def test_ctrl_s_cycles_the_sort_order_and_says_which(library: Path) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        titles = lambda: [  # noqa: E731
+            line for line in screen_text(app).splitlines() if "Welcome" in line or "Canada" in line
+        ]
+        assert "Canada" in titles()[0]  # by title
+        await pilot.press("enter")  # the tutorial (the cursor starts there)
+        await pilot.press("q")
+        await library_read(pilot)
+        await pilot.press("ctrl+s")  # by recent: the tutorial, just read, first
+        await pilot.pause()
+        assert "by recent" in screen_text(app)
+        assert "Welcome" in titles()[0]
+        assert notified(app, "Sorted by recent.")
+        for _ in range(4):  # added, progress, highlights, and back to title
+            await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "by " not in screen_text(app).splitlines()[0]
+        assert "Canada" in titles()[0]
+
+
+async def test_rows_show_while_the_folder_is_still_being_read(library: Path) -> None:
+    from reader.library import scan
+
+    everything = scan(library)
+    screen = LibraryScreen(Library(library, [], []), reading=True)
+    app = make_app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert f"Reading {library}" in screen_text(app)
+        screen.add_batch(everything.entries[:1], [], 1, 2)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1 article · reading 1 of 2…" in text and "Canada-US" in text
+        await pilot.press("j")  # keys are answered meanwhile
+        screen.add_batch(everything.entries[1:], ["odd.md is a binary file"], 2, 2)
+        await pilot.pause()
+        text = screen_text(app)
+        assert "2 articles" in text and "reading" not in text and "Welcome to reader" in text
+        assert notified(app, "Skipped: odd.md is a binary file")
+
+
+async def test_a_long_library_scrolls_with_the_cursor_under_its_header(tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    for number in range(150):
+        _article(folder / f"{number:03}.md", f"Article {number:03}")
+    app = make_app(library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "150 articles" in screen_text(app)
+        await pilot.press("G")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert any("Article 149" in line for line in lines)
+        assert any(line.strip().startswith("Read") for line in lines)  # the header stays
+        assert not any("Article 000" in line for line in lines)
+        await pilot.press("pageup", "g")
+        await pilot.pause()
+        assert "Article 000" in screen_text(app)
+        await pilot.press("pagedown", "enter")
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.screen.article.title.startswith("Article 0")
+        assert app.screen.article.title != "Article 000"
+
+
+async def test_a_click_opens_the_article_and_long_titles_end_with_an_ellipsis(
+    library: Path,
+) -> None:
+    _article(library / "long.md", "A very long title " + "that goes on " * 20 + "and ends here")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        row = next(line for line in screen_text(app).splitlines() if "A very long" in line)
+        assert row.rstrip().endswith("…") and "ends here" not in row
+        rows = screen_text(app).splitlines()
+        header = next(n for n, line in enumerate(rows) if line.strip().startswith("Read"))
+        welcome = next(n for n, line in enumerate(rows) if "Welcome to reader" in line)
+        list_top = app.screen.query_one("#articles").region.y
+        await pilot.click("#articles", offset=(10, welcome - list_top))
+        assert header - list_top == 0
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.screen.article.title == "Welcome to reader"
+
+
+async def test_a_known_library_shows_at_once_then_the_folder_as_it_is_now(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)  # the database learns the articles
+    (library / "welcome-to-reader.md").unlink()
+    _article(library / "new.md", "Freshly added")
+    # The folder's scan waits, as a slow disk would: the rows come from the database.
+    import threading
+
+    from reader import library as library_module
+
+    release = threading.Event()
+    real_walk = library_module._walk
+
+    def slow_walk(folder: Path):  # type: ignore[no-untyped-def]
+        release.wait(10)
+        return real_walk(folder)
+
+    monkeypatch.setattr(library_module, "_walk", slow_walk)
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: "Welcome to reader" in screen_text(app))
+        text = screen_text(app)
+        assert "reading…" in text and "Canada-US" in text and "Freshly added" not in text
+        release.set()
+        await library_read(pilot)
+        text = screen_text(app)
+        assert "Freshly added" in text and "Canada-US" in text
+        assert "Welcome to reader" not in text and "reading" not in text

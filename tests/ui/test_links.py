@@ -14,7 +14,7 @@ from reader.store import Store
 from reader.ui.link_picker import LinkList, LinkPicker, TextPrompt, UrlScreen
 from reader.ui.reading_screen import ReadingScreen
 from tests.conftest import DATA
-from tests.ui.helpers import make_app, screen_lines, screen_text
+from tests.ui.helpers import library_read, make_app, screen_lines, screen_text
 
 SIZE = (150, 40)
 
@@ -41,6 +41,7 @@ async def test_follow_a_markdown_link_to_another_article_then_back_and_forward(
 ) -> None:
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "o")
         assert isinstance(app.screen, LinkList)
         assert "the salt marsh" in screen_text(app) and "high water" in screen_text(app)
@@ -63,6 +64,7 @@ async def test_follow_a_markdown_link_to_another_article_then_back_and_forward(
 async def test_a_heading_link_jumps_within_the_article(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "o", "2")
         assert (title(app), cursor(app)) == ("Tides and the Moon", 3)
         await pilot.press("backspace")
@@ -72,6 +74,7 @@ async def test_a_heading_link_jumps_within_the_article(linked: Path) -> None:
 async def test_an_outside_address_asks_first_and_can_be_copied(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "j", "j", "o")
         assert isinstance(app.screen, UrlScreen)
         assert "https://tidesandcurrents.noaa.gov/" in screen_text(app)
@@ -84,6 +87,7 @@ async def test_an_outside_address_asks_first_and_can_be_copied(linked: Path) -> 
 async def test_read_more_items_that_name_a_library_article_lead_there(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("G")
         await pilot.pause()
         await pilot.press("o")  # "A history of lighthouses": not in the library
@@ -101,6 +105,7 @@ async def test_read_more_items_that_name_a_library_article_lead_there(linked: Pa
 async def test_ctrl_n_and_ctrl_b_visit_paragraphs_with_links(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("ctrl+n")
         assert cursor(app) == 2
         await pilot.press("ctrl+n")
@@ -131,6 +136,7 @@ async def test_link_a_selection_to_a_paragraph_of_another_article_and_follow_the
 ) -> None:
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "v", "w", "w")
         await make_link(pilot, "spring tides")
         (link,) = Store(resolve().db).all_links()
@@ -155,6 +161,7 @@ async def test_links_land_on_the_right_passage_after_the_target_file_changes(
 ) -> None:
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j")
         await make_link(pilot, "spring tides")
     tides = linked / "tides.md"
@@ -165,6 +172,7 @@ async def test_links_land_on_the_right_passage_after_the_target_file_changes(
     )
     again = make_app(library=linked, article=linked / "salt-marsh.md")
     async with again.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("o")
         await pilot.pause()
         assert title(again) == "Tides and the Moon"
@@ -175,6 +183,7 @@ async def test_links_land_on_the_right_passage_after_the_target_file_changes(
 async def test_a_wiki_link_in_a_note_is_followed(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "harbour-notes.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "a")
         app.screen.query_one(TextArea).insert("Compare [[the salt marsh#young fish shelter]]")
         await pilot.press("ctrl+s", "o")
@@ -188,6 +197,7 @@ async def test_deleting_a_highlight_with_links_asks_what_to_do_with_them(linked:
 
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "h")  # highlight ¶ 3, then link from it
         await make_link(pilot, "spring tides")
         await make_link(pilot, "young fish")
@@ -212,6 +222,7 @@ async def test_deleting_a_highlight_with_links_asks_what_to_do_with_them(linked:
 async def test_u_undoes_a_link_and_only_that(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "h")
         await make_link(pilot, "spring tides")
         store = Store(resolve().db)
@@ -229,6 +240,7 @@ async def test_u_undoes_a_link_and_only_that(linked: Path) -> None:
 async def test_deleting_and_keeping_the_links(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "h")
         await make_link(pilot, "spring tides")
         await pilot.press("d", "k")
@@ -245,6 +257,7 @@ async def test_a_link_to_a_deleted_file_says_so_and_leaves_no_history(linked: Pa
     (linked / "salt-marsh.md").unlink()
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "o", "1")
         await pilot.pause()
         assert title(app) == "Tides and the Moon"
@@ -258,6 +271,7 @@ async def test_other_digits_in_the_link_list_are_ignored(linked: Path) -> None:
 
     app = make_app(library=linked, article=linked / "tides.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "j", "o")
         app.screen.post_message(events.Key("twosuperior", "²"))
         await pilot.pause()
@@ -267,6 +281,7 @@ async def test_other_digits_in_the_link_list_are_ignored(linked: Path) -> None:
 async def test_ctrl_n_finds_a_wiki_link_written_a_moment_ago(linked: Path) -> None:
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("ctrl+n")  # nothing yet (and the answer is cached)
         await pilot.press("j", "j", "a")
         app.screen.query_one(TextArea).insert("[[Tides and the Moon]]")
@@ -288,6 +303,7 @@ async def test_a_heading_link_into_a_book_still_loading_lands_once_it_has_loaded
     )
     app = make_app(library=tmp_path, article=tmp_path / "small.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("j", "o")
         await pilot.pause()
         assert title(app) == "Big"

@@ -16,6 +16,7 @@ from tests.conftest import SAMPLE, WELCOME
 from tests.ui.helpers import (
     SIZE,
     cursor_lines,
+    library_read,
     make_app,
     notified,
     screen_lines,
@@ -211,6 +212,7 @@ async def test_position_is_restored_when_reopened() -> None:
 async def test_q_returns_to_the_library_which_shows_progress(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
         await pilot.press("enter")
         assert isinstance(app.screen, ReadingScreen)
         await pilot.press("G", "q")

@@ -12,7 +12,7 @@ from reader.model import Colour
 from reader.paths import resolve
 from reader.store import Store
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import make_app, screen_text, wait_for
+from tests.ui.helpers import library_read, make_app, screen_text, wait_for
 
 WIDE = (150, 45)
 
@@ -25,6 +25,7 @@ async def test_every_instruction_of_the_tutorial_works_as_written(tmp_path: Path
     welcome = library / WELCOME.name
     app = make_app(library=library, article=welcome)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
         screen = app.screen
         blocks = screen.article.blocks
         view = screen.view

@@ -114,7 +114,18 @@ LAYERS = {
         ),
         1,
     ),
-    **dict.fromkeys(("reader.storage", "reader.store", "reader.recovery"), 2),
+    **dict.fromkeys(
+        (
+            "reader.errors",
+            "reader.tables",
+            "reader.storage",
+            "reader.schema",
+            "reader.records",
+            "reader.store",
+            "reader.recovery",
+        ),
+        2,
+    ),
     **dict.fromkeys(
         ("reader.annotations", "reader.library", "reader.link_index", "reader.importer"), 3
     ),

@@ -28,7 +28,7 @@ import pytest
 
 from reader.cli import main
 from reader.documents import load_article
-from reader.store import Store, StoreError
+from reader.store import SCHEMA_VERSION, Store, StoreError
 from tests.conftest import DATA, SAMPLE, WELCOME
 from tests.unit.test_crash import ARTICLE, highlight, read_all
 from tests.unit.test_store import make_highlight
@@ -510,7 +510,7 @@ def test_ctrl_c_at_random_moments_loses_nothing_and_leaves_no_temporary_file(
     # The interrupts did land in the middle of real work.
     assert len(acknowledged) > 100 and mid_save > 60, (len(acknowledged), mid_save)
     backup = json.loads((private_data / "reader.json.bak").read_text(encoding="utf-8"))
-    assert backup["meta"]["1"]["schema"] == 1
+    assert backup["meta"]["1"]["schema"] == SCHEMA_VERSION
 
 
 # --- the real app, stopped by a signal ------------------------------------------------------

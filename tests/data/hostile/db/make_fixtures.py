@@ -112,7 +112,7 @@ def main() -> None:
             "schema-is-text.json": {**data, "meta": {"1": {"schema": "one"}}},
             "newer-schema.json": {
                 **data,
-                "meta": {"1": {"schema": 2}},
+                "meta": {"1": {"schema": 99}},
                 "collections": {"1": {"id": "c1", "name": "Trade", "articles": []}},
             },
         }

@@ -1,0 +1,131 @@
+"""The database's documents, to and from model objects (what the store hands out).
+
+No TinyDB and no Textual here: plain dicts as they are stored. A document that is not what it
+should be (a hand edit, an older version) becomes None, and is kept on disk untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, ReadingPosition
+
+
+def position_from(doc: dict[str, Any]) -> ReadingPosition | None:
+    """The reading position in an article's document, or None (none saved, or damaged)."""
+    try:
+        pos = doc["position"]
+        return ReadingPosition(int(pos["block"]), int(pos["offset"]), float(pos["progress"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def highlight_doc(highlight: Highlight) -> dict[str, Any]:
+    anchor = highlight.anchor
+    return {
+        "id": highlight.id,
+        "article": highlight.article_id,
+        "anchor": _anchor_doc(anchor),
+        "colour": highlight.colour.value,
+        "tags": list(highlight.tags),
+        "note": highlight.note,
+        "created": highlight.created,
+        "modified": highlight.modified,
+        **({"original": _anchor_doc(highlight.original)} if highlight.original else {}),
+        **({"canonical": highlight.canonical} if highlight.canonical else {}),
+    }
+
+
+def highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
+    """A highlight from its document, or None if the document is not one (kept on disk)."""
+    try:
+        anchor = _anchor_from(doc["anchor"])
+        colour = doc.get("colour", Colour.YELLOW.value)
+        return Highlight(
+            id=str(doc["id"]),
+            article_id=str(doc.get("article", article_id)),
+            anchor=anchor,
+            colour=Colour(colour) if colour in Colour._value2member_map_ else Colour.YELLOW,
+            tags=tuple(str(tag) for tag in doc.get("tags", []) or []),
+            note=str(doc.get("note", "")),
+            created=str(doc.get("created", "")),
+            modified=str(doc.get("modified", "")),
+            original=_original_from(doc.get("original")),
+            canonical=str(doc.get("canonical", "") or ""),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _original_from(raw: object) -> Anchor | None:
+    """The anchor as first made, or None (none kept, or damaged: the highlight stays)."""
+    try:
+        return _anchor_from(raw) if isinstance(raw, dict) else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _anchor_doc(anchor: Anchor) -> dict[str, Any]:
+    return {
+        "start": anchor.start,
+        "end": anchor.end,
+        "exact": anchor.exact,
+        "prefix": anchor.prefix,
+        "suffix": anchor.suffix,
+        "block": anchor.block,
+        "fingerprint": anchor.fingerprint,
+    }
+
+
+def _anchor_from(raw: dict[str, Any]) -> Anchor:
+    return Anchor(
+        start=int(raw["start"]),
+        end=int(raw["end"]),
+        exact=str(raw["exact"]),
+        prefix=str(raw.get("prefix", "")),
+        suffix=str(raw.get("suffix", "")),
+        block=int(raw.get("block", 0)),
+        fingerprint=str(raw.get("fingerprint", "")),
+    )
+
+
+def _end_doc(end: LinkEnd) -> dict[str, Any]:
+    return {
+        "article": end.article_id,
+        "path": end.path,
+        "title": end.title,
+        "anchor": _anchor_doc(end.anchor),
+    }
+
+
+def _end_from(doc: dict[str, Any]) -> LinkEnd:
+    return LinkEnd(
+        article_id=str(doc["article"]),
+        path=str(doc.get("path", "")),
+        title=str(doc.get("title", "")),
+        anchor=_anchor_from(doc["anchor"]),
+    )
+
+
+def link_doc(link: CrossLink) -> dict[str, Any]:
+    return {
+        "id": link.id,
+        "source": _end_doc(link.source),
+        "target": _end_doc(link.target),
+        "label": link.label,
+        "created": link.created,
+    }
+
+
+def link_from(doc: dict[str, Any]) -> CrossLink | None:
+    """A cross-link from its document, or None if it is not one (kept on disk)."""
+    try:
+        return CrossLink(
+            id=str(doc["id"]),
+            source=_end_from(doc["source"]),
+            target=_end_from(doc["target"]),
+            label=str(doc.get("label", "")),
+            created=str(doc.get("created", "")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -1,0 +1,163 @@
+"""The database file's layout: one table a line, each parsed from its text on first use.
+
+A reader database is one JSON object of tables; reader writes it with each table on a line of
+its own::
+
+    {
+    "meta":{"1":{"schema":2}},
+    "articles":{"1":{...},...},
+    "highlights/1ff46dcff4ca":{"1":{...},...}
+    }
+
+It is still plain JSON (any tool reads it, and a file written on one line, as reader wrote
+before, is read too). But opening an article with years of notes in the file need not parse
+them all: :class:`Tables` keeps each table's text, checks the file's frame (a file cut short,
+zeroed or with trailing bytes fails at once), and parses a table when it is first used, and
+its text is written back unchanged when it was not. :meth:`Tables.check` parses every
+table, to find a damaged one before anything is written over the file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from reader.errors import DamagedError
+
+Table = dict[str, dict[str, Any]]
+
+_DECODER = json.JSONDecoder()
+
+
+class Tables(MutableMapping[str, Table]):
+    """A database's tables by name, parsed on first use (what TinyDB reads and writes)."""
+
+    def __init__(self, path: Path, texts: dict[str, str] | None = None) -> None:
+        self.path = path
+        self._texts: dict[str, str] = dict(texts or {})  # tables not parsed yet
+        self._parsed: dict[str, Table] = {}
+        self._order: list[str] = list(self._texts)
+
+    @classmethod
+    def parsed(cls, path: Path, data: dict[str, Table]) -> Tables:
+        """Tables already parsed (a file in the one-line layout, or built in memory)."""
+        tables = cls(path)
+        for name, table in data.items():
+            tables[name] = table
+        return tables
+
+    def __getitem__(self, name: str) -> Table:
+        table = self._parsed.get(name)
+        if table is not None:
+            return table
+        text = self._texts[name]  # KeyError: no such table
+        table = _parse_table(self.path, name, text)
+        self._parsed[name] = table
+        del self._texts[name]
+        return table
+
+    def __setitem__(self, name: str, table: Table) -> None:
+        if name not in self._parsed and name not in self._texts:
+            self._order.append(name)
+        self._texts.pop(name, None)
+        self._parsed[name] = table
+
+    def __delitem__(self, name: str) -> None:
+        if name not in self._parsed and name not in self._texts:
+            raise KeyError(name)
+        self._parsed.pop(name, None)
+        self._texts.pop(name, None)
+        self._order.remove(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._parsed or name in self._texts
+
+    def text(self, name: str) -> str | None:
+        """The table's JSON text as read, while it has not been parsed (else None)."""
+        return self._texts.get(name)
+
+    def check(self) -> None:
+        """Parse every table not parsed yet (and forget the result): :class:`DamagedError`
+        names the first that cannot be read."""
+        for name, text in list(self._texts.items()):
+            _parse_table(self.path, name, text)
+
+
+def _parse_table(path: Path, name: str, text: str) -> Table:
+    try:
+        table = json.loads(text)
+    except ValueError as error:
+        raise DamagedError(
+            f"{path} is damaged: its table {name!r} cannot be read ({error})"
+        ) from None
+    except RecursionError:
+        raise DamagedError(f"{path} is damaged: its table {name!r} is nested too deep") from None
+    if not is_table(table):
+        raise DamagedError(
+            f"{path} is damaged: its table {name!r} is not in the shape reader writes"
+        )
+    return table
+
+
+def is_table(table: object) -> bool:
+    """Whether ``table`` has the shape TinyDB needs: documents keyed by number."""
+    if not isinstance(table, dict):
+        return False
+    return all(isinstance(doc, dict) and key.isdecimal() for key, doc in table.items())
+
+
+def read(path: Path, raw: bytes) -> Tables | None:
+    """The tables of a file laid out one a line (None: some other layout, to be parsed
+    whole). A file that is not UTF-8, or whose frame is broken, is :class:`DamagedError`."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DamagedError(f"{path} is damaged and cannot be read ({error})") from None
+    lines = text.split("\n")
+    if lines[0] != "{" or len(lines) < 3 or not lines[1].startswith('"'):
+        # The one-line layout reader wrote before, or JSON laid out otherwise (indented by
+        # a person or another program): parsed whole.
+        return None
+    if lines[-1] == "":
+        lines.pop()
+    if lines[-1] != "}":
+        raise DamagedError(f"{path} is damaged: it does not end where it should (cut short?)")
+    texts: dict[str, str] = {}
+    body = lines[1:-1]
+    for number, line in enumerate(body):
+        last = number == len(body) - 1
+        if not last:
+            if not line.endswith(","):
+                raise DamagedError(f"{path} is damaged at line {number + 2}")
+            line = line[:-1]
+        try:
+            name, end = _DECODER.raw_decode(line)
+        except ValueError:
+            raise DamagedError(f"{path} is damaged at line {number + 2}") from None
+        table = line[end + 1 :]
+        if not (
+            isinstance(name, str)
+            and line[end : end + 1] == ":"
+            and table[:1] == "{"
+            and table[-1:] == "}"
+        ):
+            raise DamagedError(f"{path} is damaged at line {number + 2}")
+        texts[name] = table
+    return Tables(path, texts)
+
+
+def dump(tables: MutableMapping[str, Table], serialised: dict[str, str]) -> str:
+    """The file's text: one table a line (``serialised`` gives each table's JSON)."""
+    return "{\n" + ",\n".join(f"{_name(name)}:{serialised[name]}" for name in tables) + "\n}\n"
+
+
+def _name(name: str) -> str:
+    return json.dumps(name, ensure_ascii=False)
