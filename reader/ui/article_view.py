@@ -5,8 +5,8 @@ Scrolling, the block cursor and the column it moves in are its base's
 (:class:`~reader.ui.column_view.ColumnView`); how a block is drawn is
 :mod:`reader.ui.article_paint`'s; how a selection grows is :mod:`reader.selection`'s. The
 view binds every key (in the order the help lists them), keeps what is drawn over the
-text, and posts messages up (:class:`ArticleView.CursorMoved`, the selection, ] and [);
-it never touches the store.
+text, tells its listener of every cursor move (:meth:`~reader.ui.column_view.ColumnView.listen`)
+and posts messages up (the selection, ] and [); it never touches the store.
 """
 
 from __future__ import annotations

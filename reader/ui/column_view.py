@@ -5,8 +5,9 @@ Its cost follows the screen, not the document: blocks are wrapped only when they
 view (:class:`~reader.column.Column` keeps their lines and heights, estimated until then),
 the rows drawn for each block are cached, and the block under any line of a
 40,000-paragraph book is found in O(log n). The cursor is a block index: the view moves it
-by paragraph, page and heading, keeps it in view, and posts :class:`ColumnView.CursorMoved`
-when it changes. What a block looks like is the subclass's to draw (``_block_strips``);
+by paragraph, page and heading, keeps it in view, and tells its listener (see
+:meth:`ColumnView.listen`) when it changes. What a block looks like is the subclass's to draw
+(``_block_strips``);
 the keys are the subclass's to bind (Textual merges a subclass's bindings over its base's
 key by key, and the article view binds j, k and b again while selecting).
 """
@@ -14,35 +15,27 @@ key by key, and the article view binds j, k and b again while selecting).
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.style import Style
 from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.column import GUTTER, Column
 from reader.model import Article
 
+DRAWN_BLOCKS = 128
+"""Blocks whose drawn rows are kept (more if the screen can show more; each shows at least
+one line). A drawn row is a Textual Strip with seven caches of its own: 1,024 blocks kept
+some 100,000 objects alive, and every full garbage collection walked them all, 27 ms in
+the middle of a key every two seconds of reading (measured); 128 keep it near 6 ms."""
+
 
 class ColumnView(ScrollView):
     """A scrollable view of an article's blocks in a column, with a block cursor."""
-
-    class CursorMoved(Message):
-        """The cursor moved to another block."""
-
-        def __init__(self, view: ColumnView, index: int) -> None:
-            super().__init__()
-            self.view = view
-            self.index = index
-
-        @property
-        def control(self) -> ColumnView:
-            """The view whose cursor moved."""
-            return self.view
 
     def __init__(
         self,
@@ -57,19 +50,69 @@ class ColumnView(ScrollView):
         self.cursor = 0
         self.column = Column(article, self._height_changed)
         # Each block's rows as last drawn, with the key they were drawn for.
-        self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(1024)
+        self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(DRAWN_BLOCKS)
         self._laid_out_width = -1  # the widget width the column was last computed for
         self._pending_end = False
         self._pending_cursor: int | None = None
+        self._listener: Callable[[int], None] | None = None
+        # While a frame is drawn: its width, the widget's style, each block's top and rows.
+        self._drawing: tuple[int, Style, dict[int, tuple[int, Sequence[Strip]]]] | None = None
+        self._unheard: int | None = None  # a move made before anyone listened
+
+    # --- the listener ----------------------------------------------------------------------
+
+    def listen(self, listener: Callable[[int], None]) -> None:
+        """Call ``listener(index)`` whenever the cursor moves to another block (or is put on
+        one at the top of the view), at once, before the move returns; a move made before
+        this is told now.
+
+        At once rather than by message: what the listener changes (the header, the notes
+        pane) is then drawn in the same frame as the view. A message arrives after that
+        frame, and its changes took one or two more, each up to 33 ms later (Textual's
+        screen updates at most 60 times a second); a multiplexer such as tmux shows every
+        frame, so a key took some 50-80 ms to look finished.
+        """
+        self._listener = listener
+        if self._unheard is not None:
+            index, self._unheard = self._unheard, None
+            listener(index)
+
+    def _cursor_moved(self, index: int) -> None:
+        if self._listener is None:
+            self._unheard = index
+        else:
+            self._listener(index)
 
     # --- geometry -------------------------------------------------------------------------
 
     def _height_changed(self, top: int, delta: int) -> None:
         """Keep what the reader is looking at in place when a block above it resizes."""
-        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
+        self._set_virtual_size(self.scrollable_content_region.width)
         if top < self.scroll_offset.y:
             self.set_reactive(ScrollView.scroll_y, max(0.0, self.scroll_y + delta))
             self.set_reactive(ScrollView.scroll_target_y, self.scroll_y)
+
+    def _set_virtual_size(self, width: int) -> None:
+        """Give Textual the document's size: the range of scrolling and the scroll bar's.
+
+        Not through the ``virtual_size`` reactive, whose every change asks for a layout of
+        the whole screen: the view's own size never depends on it, and each layout cost a
+        frame after the key's (the scroll bar redrawn on its own). In a book, wrapping the
+        blocks that come into view changes the height on most keys.
+        """
+        size = Size(width, self.column.total)
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # Textual gives a ScrollView its region's size as its virtual size, which is never the
+        # document's: every layout of the screen (the pane listing a paragraph's links, a
+        # toast) went on to redraw the scroll bar, in a frame of its own. Compared with the
+        # view's own virtual size, the scroll bar is redrawn when it has changed.
+        return super()._size_updated(size, self.virtual_size, container_size, layout)
 
     def _relayout(self) -> None:
         """Recompute the column for the current width (after a resize)."""
@@ -82,8 +125,8 @@ class ColumnView(ScrollView):
         inside = self._reading_inside()
         if not self.column.fit(width):
             return
-        self._strips.clear()
-        self.virtual_size = Size(width, self.column.total)
+        self._strips = LRUCache(max(DRAWN_BLOCKS, 2 * self.size.height))
+        self._set_virtual_size(width)
         if inside is not None:
             self._scroll_lines(self.column.line_of(inside))
         elif self.article.blocks:
@@ -114,7 +157,7 @@ class ColumnView(ScrollView):
         self.column.blocks_added(first)
         if first > 0:
             self._strips.discard(first - 1)
-        self.virtual_size = Size(self.scrollable_content_region.width, self.column.total)
+        self._set_virtual_size(self.scrollable_content_region.width)
         if self._pending_cursor is not None and self._pending_cursor < len(self.article.blocks):
             target, self._pending_cursor = self._pending_cursor, None
             self.move_to(target, top=True)
@@ -160,7 +203,7 @@ class ColumnView(ScrollView):
             self._scroll_to_offset(index, offset)
         self.refresh()
         if previous != index or top:
-            self.post_message(self.CursorMoved(self, index))
+            self._cursor_moved(index)
 
     def _scroll_to_block(self, index: int, *, top: bool = False) -> None:
         if not self.column.text_width:
@@ -281,7 +324,7 @@ class ColumnView(ScrollView):
             self._scroll_to_block(target)
         self.refresh()
         if previous != target:
-            self.post_message(self.CursorMoved(self, target))
+            self._cursor_moved(target)
 
     def action_next_heading(self) -> None:
         """Next heading."""
@@ -318,18 +361,33 @@ class ColumnView(ScrollView):
             self._relayout()
         # Make every height on screen exact before drawing, so no line moves mid-frame.
         self._settle(int(self.scroll_offset.y))
-        return super().render_lines(crop)
+        # What the lines of a frame share, found once: the widget's style is worked out
+        # from every node above it each time it is asked for (a sixth of a frame's time
+        # when asked for on each line), and a block's rows serve several lines.
+        self._drawing = (self.scrollable_content_region.width, self.rich_style, {})
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing = None
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        drawing = self._drawing
+        if drawing is None:  # a line asked for outside a frame
+            drawing = (self.scrollable_content_region.width, self.rich_style, {})
+        width, base, drawn = drawing
         line = int(self.scroll_offset.y) + y
         blocks = self.article.blocks
         if not blocks or line >= self.column.total or not self.column.text_width:
             return Strip.blank(width, base)
         index = self.column.block_at_line(line)
-        strips = self._block_strips(index, width, base)
-        row = line - self.column.top_of(index)
+        found = drawn.get(index)
+        if found is None:
+            found = drawn[index] = (
+                self.column.top_of(index),
+                self._block_strips(index, width, base),
+            )
+        top, strips = found
+        row = line - top
         if row < len(strips):
             return strips[row]
         return Strip.blank(width, base)

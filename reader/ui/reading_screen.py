@@ -139,6 +139,9 @@ class ReadingScreen(Screen[None]):
         if self.article.complete:
             self.annotating.place_highlights()
         self.life.start()
+        # Last, as a message would have come: the position restored above is told now, with
+        # the highlights and links in place.
+        self.view.listen(self._cursor_moved)
 
     def _pop_result_callback(self) -> None:
         # An article opened directly is the app's default screen, which Textual gives no
@@ -193,8 +196,8 @@ class ReadingScreen(Screen[None]):
 
     # --- messages from the view and the pane ------------------------------------------------
 
-    @on(ArticleView.CursorMoved)
-    def _cursor_moved(self) -> None:
+    def _cursor_moved(self, index: int) -> None:
+        """The view's cursor moved (told at once, so all of this is drawn with the view)."""
         self.life.show_position()
         self.annotating.follow_cursor()
         self.links.show_here()
