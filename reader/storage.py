@@ -428,9 +428,22 @@ def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> Non
     ``sync_folder=False`` leaves the folder's own sync (which makes the new name survive a
     power cut) to the caller: one :func:`sync_folder` after writing many files.
     """
+    temp = write_beside(path, payload)
+    put_in_place(temp, path)
+    if sync_folder:
+        sync_folder_of(path.parent)
+
+
+def write_beside(path: Path, payload: bytes, *, tag: str = "") -> Path:
+    """Write ``payload`` to a hidden temporary file beside ``path``, synced to disk, with
+    ``path``'s permissions if it exists; :func:`put_in_place` then makes it ``path``.
+
+    Nothing is left behind on failure (:class:`StoreError`) or interruption. ``tag`` tells
+    apart the temporary files of one process writing several at once.
+    """
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
-    temp = directory / f".{path.name}.{os.getpid()}.tmp"
+    temp = directory / f".{path.name}.{os.getpid()}{tag}.tmp"
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
@@ -444,7 +457,6 @@ def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> Non
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
     except OSError as error:
         with contextlib.suppress(OSError):
             temp.unlink()
@@ -452,13 +464,23 @@ def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> Non
             f"could not save to {path}: {error.strerror or error}; nothing was changed"
         ) from None
     except BaseException:
-        # Ctrl+C (KeyboardInterrupt) mid-write: the file is still the old one, or already
-        # the new one; only the temporary file needs taking away.
+        # Ctrl+C (KeyboardInterrupt) mid-write: only the temporary file needs taking away.
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
-    if sync_folder:
-        sync_folder_of(directory)
+    return temp
+
+
+def put_in_place(temp: Path, path: Path) -> None:
+    """Rename ``temp`` (from :func:`write_beside`) over ``path``: at once, old or new."""
+    try:
+        os.replace(temp, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise StoreError(
+            f"could not save to {path}: {error.strerror or error}; nothing was changed"
+        ) from None
 
 
 def sync_folder_of(directory: Path) -> None:

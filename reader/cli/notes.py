@@ -6,6 +6,8 @@ import argparse
 import os
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,18 +63,13 @@ def run_export(options: argparse.Namespace) -> int:
                     f"{out / present[0]}{more}: earlier exports are there; nothing was "
                     "written (--force replaces them)"
                 )
-        # Every file is made before one is written: an article that cannot be read stops
-        # the export with nothing written.
-        made = render_all(store, [path for path, _ in targets], today, options.wikilinks, names)
+        count = export_all(
+            store, [path for path, _ in targets], out, names, index_name, today, options
+        )
     except export.ExportError as error:
         raise UserError(str(error)) from None
     finally:
         store.close()
-    try:
-        _write_all(out, made, names, index_name, today, options)
-    except export.ExportError as error:
-        raise UserError(str(error)) from None
-    count = len(made)
     say(f"Wrote {count} article{'s' * (count != 1)} and {index_name} to {out}", sys.stderr)
     return 0
 
@@ -118,21 +115,23 @@ PARALLEL_FROM = 64  # articles: fewer are made faster in this process alone
 
 def render_all(
     store: Store, paths: list[Path], today: str, wikilinks: bool, names: dict[str, str]
-) -> list[Made]:
-    """Each article's notes as Markdown, in order; made by one process per core on Linux
-    (forked, so each has the store as read, with nothing to send but file names)."""
+) -> Iterator[Made]:
+    """Each article's notes as Markdown, in order, as they are made; by one process per
+    core on Linux (forked, so each has the store as read, with nothing to send but file
+    names)."""
     global _job
     _job = (store, today, wikilinks, names)
     try:
         workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
         if workers < 2 or len(paths) < PARALLEL_FROM or sys.platform != "linux":
-            return [_render(path) for path in paths]
+            yield from map(_render, paths)
+            return
         import gc
         import multiprocessing
 
         gc.freeze()  # the store's objects stay shared with the workers, not copied
         with multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool:
-            return pool.map(_render, paths, chunksize=max(1, len(paths) // (workers * 8)))
+            yield from pool.imap(_render, paths, chunksize=max(1, len(paths) // (workers * 16)))
     finally:
         _job = None
 
@@ -152,39 +151,62 @@ def _render(path: Path) -> Made:
     return notes.article.id, notes.article.title, markdown
 
 
-def _write_all(
+def export_all(
+    store: Store,
+    paths: list[Path],
     out: Path,
-    made: list[Made],
     names: dict[str, str],
     index_name: str,
     today: str,
     options: argparse.Namespace,
-) -> None:
-    """Write each article's file, then the index."""
-    from concurrent.futures import ThreadPoolExecutor
+) -> int:
+    """Write each article's notes into ``out``, then the index; the number written.
+
+    All or nothing: a folder half exported is worse than none. Each file is written to a
+    temporary file beside its name as soon as it is made, while the others are still being
+    made (threads write and sync several at once: one after another, syncing 2,000 files
+    took 4 s), and all are put in place only when every one is made and written. If one
+    fails (an article that cannot be read, a full disk, ctrl+c) nothing is put in place and
+    the temporary files are removed. The folder itself is synced once, with the index.
+    """
+    from concurrent.futures import Future, ThreadPoolExecutor, wait
 
     from reader import export
 
     out.mkdir(parents=True, exist_ok=True)
     index = export.index_lines(exported=today)
-    # Threads write (and sync to disk) several files at once: one after another, syncing
-    # 2,000 files took 4 s. The folder itself is synced once, with the index, written last.
+    staged: list[tuple[Future[Path], Path]] = []
+    temps: list[tuple[Path, Path]] = []
     with ThreadPoolExecutor(max_workers=8) as pool:
-        writes = [
-            pool.submit(
-                export.write_file,
-                out / names[ident],
-                body,
-                force=options.force,
-                sync_folder=False,
-            )
-            for ident, _title, body in made
-        ]
-        for write in writes:
-            write.result()  # the first file that failed, if any, is said
-    for ident, title, _body in made:
-        index.append(export.index_entry(title, names[ident], wikilinks=options.wikilinks))
+        try:
+            # Closed on the way out: the worker processes stop at once on a failure.
+            with closing(render_all(store, paths, today, options.wikilinks, names)) as made:
+                for number, (ident, title, body) in enumerate(made):
+                    path = out / names[ident]
+                    write = pool.submit(
+                        export.stage_file, path, body, force=options.force, tag=f".{number}"
+                    )
+                    staged.append((write, path))
+                    entry = export.index_entry(title, names[ident], wikilinks=options.wikilinks)
+                    index.append(entry)
+            temps = [(write.result(), path) for write, path in staged]
+        except BaseException:
+            for write, _path in staged:
+                write.cancel()
+            wait([write for write, _path in staged])
+            for write, _path in staged:
+                if not write.cancelled() and write.exception() is None:
+                    write.result().unlink(missing_ok=True)
+            raise
+    for placed, (temp, path) in enumerate(temps):
+        try:
+            export.place_file(temp, path, force=options.force)
+        except BaseException:
+            for rest, _path in temps[placed + 1 :]:
+                rest.unlink(missing_ok=True)
+            raise
     export.write_file(out / index_name, "\n".join(index) + "\n", force=options.force)
+    return len(temps)
 
 
 def emit(text: str, output: str | None, force: bool) -> int:

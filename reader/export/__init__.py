@@ -28,7 +28,9 @@ from reader.export.files import (
     file_names,
     index_name,
     is_export,
+    place_file,
     safe_filename,
+    stage_file,
     write_file,
 )
 from reader.export.markdown import (
@@ -65,9 +67,11 @@ __all__ = [
     "index_name",
     "is_export",
     "open_uri",
+    "place_file",
     "safe_filename",
     "safe_note",
     "scope_references",
+    "stage_file",
     "tag_text",
     "tag_texts",
     "to_annotations",

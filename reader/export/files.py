@@ -159,8 +159,43 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
     ``force`` says; an earlier export is replaced only with ``force``. ``sync_folder``:
     as :func:`reader.storage.atomic_write`.
     """
-    from reader.storage import StoreError, atomic_write
+    from reader.storage import sync_folder_of
 
+    place_file(stage_file(path, text, force=force), path, force=force)
+    if sync_folder:
+        sync_folder_of(path.parent)
+
+
+def stage_file(path: Path, text: str, *, force: bool = False, tag: str = "") -> Path:
+    """Write ``text`` to a temporary file beside ``path``, if ``path`` may be written (as
+    :func:`write_file` says); :func:`place_file` puts it in place, or the caller removes it."""
+    from reader.storage import StoreError, write_beside
+
+    check_writable(path, force=force)
+    try:
+        return write_beside(path, text.encode("utf-8", "surrogatepass"), tag=tag)
+    except StoreError as error:
+        raise ExportError(str(error)) from None
+
+
+def place_file(temp: Path, path: Path, *, force: bool = False) -> None:
+    """Rename a staged file over ``path``, checking again that it may (a file could have
+    come in its place since): else the staged file is removed and :class:`ExportError`."""
+    from reader.storage import StoreError, put_in_place
+
+    try:
+        check_writable(path, force=force)
+        put_in_place(temp, path)
+    except StoreError as error:
+        raise ExportError(str(error)) from None
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def check_writable(path: Path, *, force: bool = False) -> None:
+    """:class:`ExportError` unless an export may write ``path``: not a symbolic link, not a
+    file of another program's, and an earlier export only with ``force``."""
     if path.is_symlink():
         raise ExportError(f"{path} is a symbolic link; not following it")
     if path.exists():
@@ -171,7 +206,3 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
             )
         if not force:
             raise ExportError(f"{path} is an earlier export; use --force to replace it")
-    try:
-        atomic_write(path, text.encode("utf-8", "surrogatepass"), sync_folder=sync_folder)
-    except StoreError as error:
-        raise ExportError(str(error)) from None

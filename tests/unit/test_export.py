@@ -301,6 +301,41 @@ def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_
     assert (out / files[0]).read_text(encoding="utf-8") != edited
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["one-process", "forked"])
+def test_export_all_that_fails_midway_leaves_nothing_behind(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    parallel: bool,
+) -> None:
+    """Files are written while the rest are made; one that cannot be made undoes them all."""
+    from reader.cli import notes as notes_command
+    from reader.cli.common import UserError
+    from reader.documents import load_article
+
+    library = tmp_path / "library"
+    library.mkdir()
+    store = Store(resolve().db)
+    for number in range(6):
+        path = library / f"a{number}.md"
+        path.write_text(f"# Article {number}\n\nA paragraph.\n", encoding="utf-8")
+        store.save_highlight(make_highlight(load_article(path), 1, f"note {number}"))
+    store.close()
+    gather = notes_command._gather
+
+    def failing(store: Store, path: Path):  # type: ignore[no-untyped-def]
+        if path.name == "a4.md":  # late: the files before it are already being written
+            raise UserError(f"{path}: gone")
+        return gather(store, path)
+
+    monkeypatch.setattr(notes_command, "_gather", failing)
+    monkeypatch.setattr(notes_command, "PARALLEL_FROM", 2 if parallel else 1000)
+    out = tmp_path / "out"
+    assert main(["export", "--library", str(library), "--all", "-o", str(out)]) == 2
+    assert "a4.md: gone" in capsys.readouterr().err
+    assert list(out.iterdir()) == []  # no export, no temporary file
+
+
 def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
     """A vault folder of clipped articles (one annotated) whose names come from titles."""
     from reader.documents import load_article
