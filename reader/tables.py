@@ -34,9 +34,19 @@ _DECODER = json.JSONDecoder()
 class Tables(MutableMapping[str, Table]):
     """A database's tables by name, parsed on first use (what TinyDB reads and writes)."""
 
-    def __init__(self, path: Path, texts: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        texts: dict[str, str] | None = None,
+        *,
+        source: str = "",
+        spans: dict[str, tuple[int, int]] | None = None,
+    ) -> None:
         self.path = path
-        self._texts: dict[str, str] = dict(texts or {})  # tables not parsed yet
+        # Tables not parsed yet: their text, or where it is in ``source`` (the file's text:
+        # a table is cut out of it only when it is used, not all at opening).
+        self._texts: dict[str, str | tuple[int, int]] = {**(texts or {}), **(spans or {})}
+        self._source = source
         self._parsed: dict[str, Table] = {}
         self._order: list[str] = list(self._texts)
 
@@ -52,8 +62,9 @@ class Tables(MutableMapping[str, Table]):
         table = self._parsed.get(name)
         if table is not None:
             return table
-        text = self._texts[name]  # KeyError: no such table
-        table = _parse_table(self.path, name, text)
+        if name not in self._texts:
+            raise KeyError(name)
+        table = _parse_table(self.path, name, self._text(name))
         self._parsed[name] = table
         del self._texts[name]
         return table
@@ -82,13 +93,20 @@ class Tables(MutableMapping[str, Table]):
 
     def text(self, name: str) -> str | None:
         """The table's JSON text as read, while it has not been parsed (else None)."""
-        return self._texts.get(name)
+        return self._text(name) if name in self._texts else None
+
+    def _text(self, name: str) -> str:
+        text = self._texts[name]
+        if isinstance(text, tuple):
+            start, end = text
+            return self._source[start:end]
+        return text
 
     def check(self) -> None:
         """Parse every table not parsed yet (and forget the result): :class:`DamagedError`
         names the first that cannot be read."""
-        for name, text in list(self._texts.items()):
-            _parse_table(self.path, name, text)
+        for name in list(self._texts):
+            _parse_table(self.path, name, self._text(name))
 
 
 def _parse_table(path: Path, name: str, text: str) -> Table:
@@ -121,37 +139,54 @@ def read(path: Path, raw: bytes) -> Tables | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise DamagedError(f"{path} is damaged and cannot be read ({error})") from None
-    lines = text.split("\n")
-    if lines[0] != "{" or len(lines) < 3 or not lines[1].startswith('"'):
+    if not text.startswith('{\n"') or text.find("\n", 2) < 0:
         # The one-line layout reader wrote before, or JSON laid out otherwise (indented by
         # a person or another program): parsed whole.
         return None
-    if lines[-1] == "":
-        lines.pop()
-    if lines[-1] != "}":
+    if text.endswith("\n}\n"):
+        stop = len(text) - 3
+    elif text.endswith("\n}"):
+        stop = len(text) - 2
+    else:
         raise DamagedError(f"{path} is damaged: it does not end where it should (cut short?)")
-    texts: dict[str, str] = {}
-    body = lines[1:-1]
-    for number, line in enumerate(body):
-        last = number == len(body) - 1
-        if not last:
-            if not line.endswith(","):
-                raise DamagedError(f"{path} is damaged at line {number + 2}")
-            line = line[:-1]
-        try:
-            name, end = _DECODER.raw_decode(line)
-        except ValueError:
-            raise DamagedError(f"{path} is damaged at line {number + 2}") from None
-        table = line[end + 1 :]
-        if not (
-            isinstance(name, str)
-            and line[end : end + 1] == ":"
-            and table[:1] == "{"
-            and table[-1:] == "}"
+    # Each line is found, not split off: opening a 25 MB file does not copy it line by line
+    # (a table's text is cut out when it is used).
+    spans: dict[str, tuple[int, int]] = {}
+    start, number = 2, 2
+    while start < stop:
+        end = text.find("\n", start, stop)
+        if end < 0:
+            end = stop
+        elif text[end - 1] != ",":
+            raise DamagedError(f"{path} is damaged at line {number}")
+        name, colon = _table_name(text, start, end)
+        if (
+            name is None
+            or text[colon : colon + 2] != ":{"
+            or text[end - 2 if end < stop else end - 1] != "}"
         ):
-            raise DamagedError(f"{path} is damaged at line {number + 2}")
-        texts[name] = table
-    return Tables(path, texts)
+            raise DamagedError(f"{path} is damaged at line {number}")
+        spans[name] = (colon + 1, end - 1 if end < stop else end)
+        start, number = end + 1, number + 1
+    if start == stop:  # the last table's line ended with a comma, as if one more came
+        raise DamagedError(f"{path} is damaged at line {number}")
+    return Tables(path, source=text, spans=spans)
+
+
+def _table_name(text: str, start: int, end: int) -> tuple[str | None, int]:
+    """The JSON string at ``text[start]`` (a table's name) and where it ends."""
+    if text[start] != '"':
+        return None, start
+    close = text.find('"', start + 1, end)
+    if close > start:
+        name = text[start + 1 : close]
+        if "\\" not in name and name.isprintable():  # as reader writes names: read as is
+            return name, close + 1
+    try:
+        name, after = _DECODER.raw_decode(text[start:end])
+    except ValueError:
+        return None, start
+    return (name if isinstance(name, str) else None), start + after
 
 
 def dump(tables: MutableMapping[str, Table], serialised: dict[str, str]) -> str:
