@@ -56,6 +56,8 @@ class LibraryScreen(Screen[None]):
         self._resumed = False
         self._placed = False  # the cursor has been put on its starting row
         self._known = False  # showing the database's list, not yet the folder's
+        self._query = ""  # what the filter holds
+        self._progress = (0, 0)  # files read of all, while the folder is read
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-title")
@@ -76,9 +78,15 @@ class LibraryScreen(Screen[None]):
             self.call_after_refresh(self._report_problems)
 
     def _show_title(self, done: int | None = None, total: int | None = None) -> None:
+        if done is not None and total is not None:
+            self._progress = (done, total)
+        done, total = self._progress
         count = len(self.library.entries)
-        label = f"Library · {self.library.folder.name} · {count:,} article{'s' * (count != 1)}"
-        if self.reading and done is not None and total:
+        articles = f"{count:,} article{'s' * (count != 1)}"
+        if self._query:  # filtered: how many of them show
+            articles = f"{len(self._shown):,} of {articles}"
+        label = f"Library · {self.library.folder.name} · {articles}"
+        if self.reading and total:
             label += f" · reading {done:,} of {total:,}…"
         elif self.reading:
             label += " · reading…"
@@ -172,6 +180,7 @@ class LibraryScreen(Screen[None]):
     def _fill(self, query: str) -> None:
         table = self.query_one(LibraryList)
         needle = query.casefold().strip()
+        self._query = needle
         entries = sort_entries(self.library.entries, self.sort)
         self._shown = [
             entry
@@ -198,6 +207,7 @@ class LibraryScreen(Screen[None]):
         # The message takes the empty table's place, where the eye is.
         empty.display = not self._shown
         table.display = bool(self._shown)
+        self._show_title()
 
     def _selected(self) -> LibraryEntry | None:
         table = self.query_one(LibraryList)

@@ -27,10 +27,12 @@ async def test_typing_filters_and_enter_opens(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
+        assert "· 2 articles" in screen_text(app)
         await pilot.press(*"welc")
         await pilot.pause()
         text = screen_text(app)
         assert "Welcome to reader" in text and "Canada-US" not in text
+        assert "· 1 of 2 articles" in text  # the title counts what the filter keeps
         await pilot.press("enter")
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.article.title == "Welcome to reader"
@@ -43,9 +45,11 @@ async def test_filter_with_no_match_explains_and_escape_clears(library: Path) ->
         await pilot.press(*"xyz")
         await pilot.pause()
         assert "No title or folder contains “xyz”" in screen_text(app)
+        assert "· 0 of 2 articles" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert "Welcome to reader" in screen_text(app)
+        assert "· 2 articles" in screen_text(app)
         await pilot.press("j", "enter")
         assert app.screen.article.title == "Welcome to reader"
 
