@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,16 @@ class Settings:
         """The name shown for a colour (its own, unless the settings rename it)."""
         setting = self.colours.get(colour)
         return setting.name if setting is not None and setting.name else colour
+
+    def theme_problem(self, themes: Iterable[str]) -> str | None:
+        """What is wrong with the theme asked for, given the ``themes`` there are (None:
+        nothing, or none asked for)."""
+        if self.theme is None or self.theme in themes:
+            return None
+        known = ", ".join(sorted(themes))
+        return (
+            f"{self.path}: no theme called {self.theme!r} (there are: {known}); using the default"
+        )
 
 
 def config_path(env: dict[str, str] | None = None) -> Path:

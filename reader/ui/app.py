@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import sys
 from collections.abc import Iterable
 from functools import partial
@@ -11,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -24,6 +23,7 @@ from reader.library import Library, scan
 from reader.links import History, Location, Place, same_file
 from reader.model import Article, ReadingPosition
 from reader.store import Store, StoreError
+from reader.ui.collector import Collector
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:
@@ -61,17 +61,13 @@ class ReaderApp(App[None]):
     ) -> None:
         # Before Textual's own start: it reads the CSS variables (the five colours) then.
         self.settings = settings if settings is not None else Settings()
-        self.problems = list(self.settings.problems)  # told once the app shows
         super().__init__()
-        if self.settings.theme:
-            if self.settings.theme in self.available_themes:
-                self.theme = self.settings.theme
-            else:
-                known = ", ".join(sorted(self.available_themes))
-                self.problems.append(
-                    f"{self.settings.path}: no theme called {self.settings.theme!r} "
-                    f"(there are: {known}); using the default"
-                )
+        self.problems = list(self.settings.problems)  # told once the app shows
+        wrong = self.settings.theme_problem(self.available_themes)
+        if wrong:
+            self.problems.append(wrong)
+        elif self.settings.theme:
+            self.theme = self.settings.theme
         self.store = store
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
@@ -79,6 +75,13 @@ class ReaderApp(App[None]):
         self.history = History()
         self._failed_to_open = ""
         self._library_first = False  # the first screen is the library
+        self.collector = Collector(self)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Every event: input also tells the collector that keys are coming."""
+        if isinstance(event, events.InputEvent):
+            self.collector.input()
+        await super().on_event(event)
 
     def get_default_screen(self) -> Screen:
         """The first screen: the article opened directly, or the library."""
@@ -103,8 +106,9 @@ class ReaderApp(App[None]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        # The command line turns garbage collection off while the first screen is built.
-        self.call_after_refresh(gc.enable)
+        # The command line turns garbage collection off while the first screen is built;
+        # from then on it runs between keys (reader/ui/collector.py).
+        self.call_after_refresh(self.collector.start)
         # A big database is checked whole (and backed up) once the first screen shows, or,
         # for the library, once its articles do: the check's thread would slow their scan.
         if not self._library_first:
@@ -274,26 +278,21 @@ class ReaderApp(App[None]):
         """Every highlight and note in the store, newest first (slow: for a worker thread;
         none, and the reader told why, when the database cannot be read)."""
         from reader.config import COLOURS
-        from reader.notes_index import build
+        from reader.notes_index import NotesIndex, build
+        from reader.ui.collector import paused
 
         names = {colour: self.colour_name(colour) for colour in COLOURS}
         # Every object made here is kept (or dropped whole by reference counting): the
         # collector, set off again and again by 50,000 new notes, would free nothing, and
-        # took a fifth of the time (measured). Off for the build, as during start-up.
-        collecting = gc.isenabled()
-        gc.disable()
+        # took a fifth of the time (measured).
         try:
-            return build(self.store, self.library_folder, names)
+            with paused():
+                return build(self.store, self.library_folder, names)
         except StoreError as error:
             self.call_from_thread(
                 self.notify, f"Could not read the notes: {error}", severity="error", markup=False
             )
-            from reader.notes_index import NotesIndex
-
             return NotesIndex([])
-        finally:
-            if collecting:
-                gc.enable()
 
     def on_notes_screen_open(self, event: NotesScreen.Open) -> None:
         """Open the article of a note at its passage: from an article, a jump like any link

@@ -382,6 +382,36 @@ async def test_garbage_collection_is_back_on_once_the_first_screen_is_painted() 
         gc.enable()
 
 
+async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
+    import gc
+
+    from reader.ui import collector
+
+    collections: list[int] = []
+
+    def heard(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    app = make_app(article=SAMPLE)
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await pilot.pause()
+            assert gc.get_threshold()[0] == collector.YOUNG
+            gc.callbacks.append(heard)
+            try:
+                await pilot.press("j")
+                await wait_for(pilot, lambda: 1 in collections)  # after the key, by itself
+                collections.clear()
+                await pilot.pause(collector.IDLE * 4)
+                assert 1 not in collections  # once per pause in the keys, not on a clock
+            finally:
+                gc.callbacks.remove(heard)
+    finally:
+        gc.set_threshold(*threshold)
+
+
 async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
     from reader.paths import resolve
     from reader.store import Store

@@ -79,3 +79,13 @@ def test_the_file_is_found_in_the_config_folder_or_where_reader_config_says(
 ) -> None:
     assert config_path({"READER_CONFIG": str(tmp_path / "x.toml")}) == tmp_path / "x.toml"
     assert config_path({}).name == "config.toml"
+
+
+def test_a_theme_that_is_not_there_is_a_problem_named_with_those_that_are(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "solarised"\n', encoding="utf-8")
+    settings = load(path)
+    assert settings.theme_problem(["nord", "gruvbox"]) == (
+        f"{path}: no theme called 'solarised' (there are: gruvbox, nord); using the default"
+    )
+    assert settings.theme_problem(["solarised"]) is None
