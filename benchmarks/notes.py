@@ -72,7 +72,8 @@ def make_database(base: Path, highlights: int, articles: int) -> tuple[Path, Pat
     """A library of ``articles`` small files and a database with ``highlights`` over them."""
     from reader.documents import article_id
     from reader.model import Anchor, Colour, Highlight
-    from reader.store import SCHEMA_VERSION, _highlight_doc
+    from reader.records import highlight_doc
+    from reader.schema import SCHEMA_VERSION
 
     rng = random.Random(17)
     library = base / "library"
@@ -121,7 +122,7 @@ def make_database(base: Path, highlights: int, articles: int) -> tuple[Path, Pat
                 created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(made)),
                 modified=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(changed)),
             )
-            docs[str(index + 1)] = _highlight_doc(highlight)
+            docs[str(index + 1)] = highlight_doc(highlight)
         tables[f"highlights/{ident}"] = docs
     tables["articles"] = records
     db = data / "reader.json"

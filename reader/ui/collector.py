@@ -5,16 +5,17 @@ Textual app is while a key's frame is being made (a page of a book makes thousan
 strips and segments). Most of those collections are short; the few that reach the older
 generations are not, and they set a key's 95th percentile: on the 5.5 MB book `space` took
 10.7 ms at the median and 18.9 at p95, and 9.6 / 10.2 with the collector off (measured with
-``benchmarks/bench.py``). So the app collects the young generations once input stops for a
-moment, and their threshold is raised, so that a key seldom meets a collection: every key's
-p95 on the book and the sample is now 8-15 ms. Collection still runs by itself in a long
-burst of keys (a key held down): memory stays bounded.
+``benchmarks/bench.py``). So the app collects once input stops for a moment (the young
+generations, and all of them when Python would soon), and the young generation's threshold
+is raised, so that a key seldom meets a collection. Collection still runs by itself in a
+long burst of keys (a key held down): memory stays bounded.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -29,12 +30,19 @@ YOUNG = 50_000
 """Objects made before the youngest generation is collected by itself (Python's: 700)."""
 
 
+FULL_SHARE = 20
+"""A full collection runs at most once in this many times its own length: with 50,000
+notes in memory one takes 50-75 ms (measured), reading a book 2-6 ms."""
+
+
 class Collector:
     """Runs the garbage collector when the app is idle after input."""
 
     def __init__(self, app: App) -> None:
         self._app = app
         self._timer: Timer | None = None
+        self._last_full = 0.0  # when the last full collection ended (monotonic seconds)
+        self._full_cost = 0.0  # how long it took
 
     def start(self) -> None:
         """Turn collection on (the command line turns it off while the first screen is
@@ -53,11 +61,18 @@ class Collector:
     def _collect(self) -> None:
         assert self._timer is not None
         self._timer.pause()
-        if gc.isenabled():  # not while something has turned it off for a reason of its own
-            # The young generations only: about a millisecond. The oldest is left to
-            # Python's own rule, which collects it only when it has grown by a quarter; a
-            # full collection of a store holding 50,000 notes takes 50-75 ms (measured).
-            gc.collect(1)
+        if not gc.isenabled():  # something turned it off for a reason of its own
+            return
+        old_due = gc.get_count()[2] >= gc.get_threshold()[2]
+        if old_due and time.monotonic() - self._last_full >= FULL_SHARE * self._full_cost:
+            # What Python would do at its next collection, done now, between keys: else
+            # what outlives a key and is then dropped (a frame's strips) is never freed.
+            started = time.perf_counter()
+            gc.collect()
+            self._full_cost = time.perf_counter() - started
+            self._last_full = time.monotonic()
+        else:
+            gc.collect(1)  # the young generations: about a millisecond
 
 
 @contextlib.contextmanager
