@@ -6,14 +6,15 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.cli.common import UserError, library_of, open_store, paths_of, say
 from reader.documents import DocumentError, article_id
-from reader.storage import StoreError
+from reader.storage import StoreError, sync_folder_of
 from reader.store import Store
 
 if TYPE_CHECKING:
@@ -137,8 +138,11 @@ def render_all(
 
 
 def _quiet_worker() -> None:
-    # Ctrl+C is the parent's to report; a worker just stops.
+    # Ctrl+C is the parent's to report; a worker just stops (and ends when the pool ends
+    # it with SIGTERM, whatever the parent does with that signal).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
 
 
 def _render(path: Path) -> Made:
@@ -165,48 +169,112 @@ def export_all(
     All or nothing: a folder half exported is worse than none. Each file is written to a
     temporary file beside its name as soon as it is made, while the others are still being
     made (threads write and sync several at once: one after another, syncing 2,000 files
-    took 4 s), and all are put in place only when every one is made and written. If one
-    fails (an article that cannot be read, a full disk, ctrl+c) nothing is put in place and
-    the temporary files are removed. The folder itself is synced once, with the index.
+    took 4 s), and all are put in place only when every one is made and written. If
+    anything fails (an article that cannot be read, a full disk, ctrl+c, the terminal
+    closed, a file come in the way) the folder is left as it was: no file put in place,
+    earlier exports put back, every temporary file removed. The index goes in place with
+    the rest, and the folder is synced once at the end.
     """
-    from concurrent.futures import Future, ThreadPoolExecutor, wait
+    from concurrent.futures import Future, ThreadPoolExecutor
 
     from reader import export
 
     out.mkdir(parents=True, exist_ok=True)
     index = export.index_lines(exported=today)
     staged: list[tuple[Future[Path], Path]] = []
-    temps: list[tuple[Path, Path]] = []
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        try:
-            # Closed on the way out: the worker processes stop at once on a failure.
-            with closing(render_all(store, paths, today, options.wikilinks, names)) as made:
-                for number, (ident, title, body) in enumerate(made):
-                    path = out / names[ident]
-                    write = pool.submit(
-                        export.stage_file, path, body, force=options.force, tag=f".{number}"
-                    )
-                    staged.append((write, path))
-                    entry = export.index_entry(title, names[ident], wikilinks=options.wikilinks)
-                    index.append(entry)
-            temps = [(write.result(), path) for write, path in staged]
-        except BaseException:
-            for write, _path in staged:
-                write.cancel()
-            wait([write for write, _path in staged])
-            for write, _path in staged:
-                if not write.cancelled() and write.exception() is None:
-                    write.result().unlink(missing_ok=True)
-            raise
-    for placed, (temp, path) in enumerate(temps):
-        try:
-            export.place_file(temp, path, force=options.force)
-        except BaseException:
-            for rest, _path in temps[placed + 1 :]:
-                rest.unlink(missing_ok=True)
-            raise
-    export.write_file(out / index_name, "\n".join(index) + "\n", force=options.force)
-    return len(temps)
+    force = options.force
+    try:
+        with _signals_interrupt(), ThreadPoolExecutor(max_workers=8) as pool:
+            try:
+                # Closed on the way out: the worker processes stop at once on a failure.
+                with closing(render_all(store, paths, today, options.wikilinks, names)) as made:
+                    for number, (ident, title, body) in enumerate(made):
+                        path = out / names[ident]
+                        tag = f".{number}"
+                        write = pool.submit(export.stage_file, path, body, force=force, tag=tag)
+                        staged.append((write, path))
+                        entry = export.index_entry(title, names[ident], wikilinks=options.wikilinks)
+                        index.append(entry)
+                temps = [(write.result(), path) for write, path in staged]
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)  # then swept, below
+                raise
+            text = "\n".join(index) + "\n"
+            index_path = out / index_name
+            temps.append(
+                (export.stage_file(index_path, text, force=force, tag=".index"), index_path)
+            )
+            _place_all(temps, force=force)
+        sync_folder_of(out)
+    except BaseException:
+        _sweep(out)
+        raise
+    return len(temps) - 1  # the articles, not the index
+
+
+def _place_all(temps: list[tuple[Path, Path]], *, force: bool) -> None:
+    """Rename each staged file over its name, all or none: every name is checked first,
+    and a failure part of the way puts back the earlier exports that were replaced."""
+    from reader import export
+
+    for _temp, path in temps:
+        export.check_writable(path, force=force)
+    new: list[Path] = []
+    kept: list[tuple[Path, Path]] = []  # an earlier export, and where it waits meanwhile
+    try:
+        for temp, path in temps:
+            earlier = path.exists()
+            if earlier:
+                aside = path.with_name(f".{path.name}.{os.getpid()}.was.tmp")
+                os.replace(path, aside)
+                kept.append((path, aside))
+            os.replace(temp, path)
+            if not earlier:
+                new.append(path)
+    except BaseException as error:
+        for path in new:
+            path.unlink(missing_ok=True)
+        for path, aside in kept:
+            os.replace(aside, path)
+        if isinstance(error, OSError):
+            raise export.ExportError(
+                f"could not write {out_name(error)}: {error.strerror or error}; nothing was changed"
+            ) from None
+        raise
+    for _path, aside in kept:
+        aside.unlink(missing_ok=True)
+
+
+def out_name(error: OSError) -> str:
+    """The file an error is about (the second of a rename: where it was going)."""
+    return str(error.filename2 or error.filename or "a file")
+
+
+def _sweep(out: Path) -> None:
+    """Remove every temporary file this process left in ``out`` (``write_beside``'s names),
+    but never an earlier export set aside (put back by now, unless that failed too)."""
+    for temp in out.glob(f".*.{os.getpid()}.*.tmp"):
+        if not temp.name.endswith(".was.tmp"):  # an earlier export that could not go back
+            temp.unlink(missing_ok=True)
+
+
+@contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (a closed terminal) interrupt as ctrl+c does, so that what is
+    half written is cleaned away; outside the main thread (tests), nothing changes."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {sig: signal.signal(sig, interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)
 
 
 def emit(text: str, output: str | None, force: bool) -> int:

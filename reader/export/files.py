@@ -159,16 +159,21 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
     ``force`` says; an earlier export is replaced only with ``force``. ``sync_folder``:
     as :func:`reader.storage.atomic_write`.
     """
-    from reader.storage import sync_folder_of
+    from reader.storage import StoreError, put_in_place, sync_folder_of
 
-    place_file(stage_file(path, text, force=force), path, force=force)
+    temp = stage_file(path, text, force=force)
+    try:
+        put_in_place(temp, path)
+    except StoreError as error:
+        raise ExportError(str(error)) from None
     if sync_folder:
         sync_folder_of(path.parent)
 
 
 def stage_file(path: Path, text: str, *, force: bool = False, tag: str = "") -> Path:
-    """Write ``text`` to a temporary file beside ``path``, if ``path`` may be written (as
-    :func:`write_file` says); :func:`place_file` puts it in place, or the caller removes it."""
+    """Write ``text`` to a temporary file beside ``path`` (see
+    :func:`reader.storage.write_beside`), if :func:`check_writable` lets ``path`` be
+    written; the caller renames it over ``path``, or removes it."""
     from reader.storage import StoreError, write_beside
 
     check_writable(path, force=force)
@@ -176,21 +181,6 @@ def stage_file(path: Path, text: str, *, force: bool = False, tag: str = "") -> 
         return write_beside(path, text.encode("utf-8", "surrogatepass"), tag=tag)
     except StoreError as error:
         raise ExportError(str(error)) from None
-
-
-def place_file(temp: Path, path: Path, *, force: bool = False) -> None:
-    """Rename a staged file over ``path``, checking again that it may (a file could have
-    come in its place since): else the staged file is removed and :class:`ExportError`."""
-    from reader.storage import StoreError, put_in_place
-
-    try:
-        check_writable(path, force=force)
-        put_in_place(temp, path)
-    except StoreError as error:
-        raise ExportError(str(error)) from None
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def check_writable(path: Path, *, force: bool = False) -> None:

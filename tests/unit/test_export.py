@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -334,6 +335,60 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
     assert main(["export", "--library", str(library), "--all", "-o", str(out)]) == 2
     assert "a4.md: gone" in capsys.readouterr().err
     assert list(out.iterdir()) == []  # no export, no temporary file
+
+
+def test_export_all_that_fails_while_files_go_in_place_puts_the_folder_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renamed into place one by one: a failure part of the way (here the fourth rename)
+    takes the new files away and puts the earlier exports back, byte for byte."""
+    from reader.cli import notes as notes_command
+    from reader.documents import load_article
+
+    library = tmp_path / "library"
+    library.mkdir()
+    store = Store(resolve().db)
+    for number in range(3):
+        path = library / f"a{number}.md"
+        path.write_text(f"# Article {number}\n\nA paragraph.\n", encoding="utf-8")
+        store.save_highlight(make_highlight(load_article(path), 1, f"note {number}"))
+    store.close()
+    out = tmp_path / "out"
+    args = ["export", "--library", str(library), "--all", "-o", str(out)]
+    assert main(args) == 0
+    articles = sorted(path for path in out.iterdir() if path.name != "index.md")
+    articles[1].unlink()  # one of them to be new at the next export
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    renames = 0
+    replace = os.replace
+
+    def failing(source: str | Path, target: str | Path) -> None:
+        nonlocal renames
+        renames += 1
+        if renames == 4:
+            raise OSError(28, "No space left on device", str(target))
+        replace(source, target)
+
+    monkeypatch.setattr(notes_command.os, "replace", failing)
+    capsys.readouterr()
+    assert main([*args, "--force"]) == 2
+    assert "nothing was changed" in capsys.readouterr().err
+    assert renames > 4  # the earlier exports were put back after the failure
+    after = {path.name: path.read_bytes() for path in out.iterdir()}
+    assert after == before  # no new file, no temporary file, the earlier ones as they were
+
+
+def test_sigterm_during_an_export_interrupts_it_as_ctrl_c_does() -> None:
+    """So that a closed terminal or a kill cleans away what was half written."""
+    import signal
+
+    from reader.cli.notes import _signals_interrupt
+
+    handler = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt), _signals_interrupt():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # the signal arrives first
+    assert signal.getsignal(signal.SIGTERM) == handler  # as it was, afterwards
 
 
 def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
