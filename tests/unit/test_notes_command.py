@@ -207,3 +207,20 @@ def test_notes_does_not_import_textual(noted: Path) -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
     )
     assert result.stdout.splitlines()[-1] == "CLEAN", result.stderr
+
+
+def test_a_damaged_table_is_one_line_and_status_2(
+    noted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.unit.test_store_scale import damage_a_table
+
+    monkeypatch.setattr("reader.store.CHECK_AT_OPEN", 0)  # opened as a big database is
+    db = resolve().db
+    name = next(
+        line.split('"')[1] for line in db.read_text("utf-8").split("\n") if '"highlights/' in line
+    )
+    damaged = damage_a_table(db, name)
+    assert main(["notes"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("reader: ") and "is damaged" in err and err.count("\n") == 1
+    assert db.read_bytes() == damaged
