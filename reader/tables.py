@@ -35,17 +35,12 @@ class Tables(MutableMapping[str, Table]):
     """A database's tables by name, parsed on first use (what TinyDB reads and writes)."""
 
     def __init__(
-        self,
-        path: Path,
-        texts: dict[str, str] | None = None,
-        *,
-        source: str = "",
-        spans: dict[str, tuple[int, int]] | None = None,
+        self, path: Path, *, source: str = "", spans: dict[str, tuple[int, int]] | None = None
     ) -> None:
         self.path = path
-        # Tables not parsed yet: their text, or where it is in ``source`` (the file's text:
-        # a table is cut out of it only when it is used, not all at opening).
-        self._texts: dict[str, str | tuple[int, int]] = {**(texts or {}), **(spans or {})}
+        # Tables not parsed yet: where each one's text is in ``source``, the file's text (a
+        # table is cut out of it when it is used, not all at opening).
+        self._texts: dict[str, tuple[int, int]] = dict(spans or {})
         self._source = source
         self._parsed: dict[str, Table] = {}
         self._order: list[str] = list(self._texts)
@@ -62,11 +57,12 @@ class Tables(MutableMapping[str, Table]):
         table = self._parsed.get(name)
         if table is not None:
             return table
-        if name not in self._texts:
+        text = self.text(name)
+        if text is None:
             raise KeyError(name)
-        table = _parse_table(self.path, name, self._text(name))
+        table = _parse_table(self.path, name, text)
         self._parsed[name] = table
-        del self._texts[name]
+        self._texts.pop(name, None)  # (another thread may have parsed it too)
         return table
 
     def __setitem__(self, name: str, table: Table) -> None:
@@ -93,20 +89,15 @@ class Tables(MutableMapping[str, Table]):
 
     def text(self, name: str) -> str | None:
         """The table's JSON text as read, while it has not been parsed (else None)."""
-        return self._text(name) if name in self._texts else None
-
-    def _text(self, name: str) -> str:
-        text = self._texts[name]
-        if isinstance(text, tuple):
-            start, end = text
-            return self._source[start:end]
-        return text
+        # One lookup: the notes screen's worker thread may parse a table meanwhile.
+        span = self._texts.get(name)
+        return None if span is None else self._source[span[0] : span[1]]
 
     def check(self) -> None:
         """Parse every table not parsed yet (and forget the result): :class:`DamagedError`
         names the first that cannot be read."""
-        for name in list(self._texts):
-            _parse_table(self.path, name, self._text(name))
+        for name, (start, end) in list(self._texts.items()):
+            _parse_table(self.path, name, self._source[start:end])
 
 
 def _parse_table(path: Path, name: str, text: str) -> Table:
@@ -168,7 +159,7 @@ def read(path: Path, raw: bytes) -> Tables | None:
             raise DamagedError(f"{path} is damaged at line {number}")
         spans[name] = (colon + 1, end - 1 if end < stop else end)
         start, number = end + 1, number + 1
-    if start == stop:  # the last table's line ended with a comma, as if one more came
+    if start == stop:  # an empty line before the closing brace
         raise DamagedError(f"{path} is damaged at line {number}")
     return Tables(path, source=text, spans=spans)
 
