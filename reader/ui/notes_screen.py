@@ -28,6 +28,7 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from reader.layout import visible
 from reader.notes_index import NoteItem, NotesIndex
@@ -344,15 +345,28 @@ class NotesScreen(Screen[None]):
         # Shown first, and again after an article opened from here: read the notes anew
         # (the reader may have changed some), keeping the filter and the note chosen.
         self.run_worker(
-            self._build, name="notes-index", group="notes-index", exclusive=True, thread=True
+            self._build,
+            name="notes-index",
+            group="notes-index",
+            exclusive=True,
+            thread=True,
+            exit_on_error=False,  # a failure is said (below); the app goes on
         )
 
     def _build(self) -> None:
-        index = self.app.notes_index()
-        self.app.call_from_thread(self._loaded, index)
-        # The notes are on screen: now what the filter searches, while the reader looks.
-        index.prepare()
-        self.app.call_from_thread(self._loaded, index)
+        worker = get_current_worker()
+        try:
+            index = self.app.notes_index()
+            if not worker.is_cancelled:  # a newer read took its place: its notes show
+                self.app.call_from_thread(self._loaded, index)
+            # The notes are on screen: now what the filter searches, while the reader looks.
+            index.prepare()
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._loaded, index)
+        except Exception as error:  # a bug, not the reader's doing: said, not a crash
+            self.app.call_from_thread(
+                self.notify, f"Could not read the notes: {error!r}", severity="error", markup=False
+            )
 
     def _loaded(self, index: NotesIndex) -> None:
         if not self.is_attached:
