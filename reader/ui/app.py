@@ -79,7 +79,7 @@ class ReaderApp(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         """Every event: input also tells the collector that keys are coming."""
-        if isinstance(event, events.InputEvent):
+        if isinstance(event, (events.InputEvent, events.Paste)) and not event.is_forwarded:
             self.collector.input()
         await super().on_event(event)
 
