@@ -149,39 +149,43 @@ class Server:
             f"cd {_quote(str(ROOT))} && exec env READER_DATA_DIR={_quote(str(data_dir))} "
             f"LESSHISTFILE=- LESS= {command}"
         )
-        self._tmux(
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "bench",
-            "-x",
-            str(COLS),
-            "-y",
-            str(ROWS),
-            *(["-e", f"TERM={term}"] if term else []),
-            launch,
-        )
-        # Keep the window 160x45 whatever the control client's size, and keep the pane when
-        # the program exits (so a crash is reported, not mistaken for a quiet screen).
-        self._tmux("set-option", "-g", "window-size", "manual")
-        self._tmux("set-option", "-g", "remain-on-exit", "on")
-        self._tmux("set-option", "-g", "status", "off")  # all 45 rows for the pane
-        self._tmux("resize-window", "-t", "bench", "-x", str(COLS), "-y", str(ROWS))
-        self.pane = self._tmux("display-message", "-p", "-t", "bench", "#{pane_id}").strip()
-        self._client = subprocess.Popen(
-            ["tmux", "-L", self.name, "-C", "attach-session", "-t", "bench"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        assert self._client.stdout is not None
-        self._fd = self._client.stdout.fileno()
-        os.set_blocking(self._fd, False)
-        if terminal:
-            self._attach_terminal()
+        try:
+            self._tmux(
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "bench",
+                "-x",
+                str(COLS),
+                "-y",
+                str(ROWS),
+                *(["-e", f"TERM={term}"] if term else []),
+                launch,
+            )
+            # Keep the window 160x45 whatever the control client's size, and keep the pane when
+            # the program exits (so a crash is reported, not mistaken for a quiet screen).
+            self._tmux("set-option", "-g", "window-size", "manual")
+            self._tmux("set-option", "-g", "remain-on-exit", "on")
+            self._tmux("set-option", "-g", "status", "off")  # all 45 rows for the pane
+            self._tmux("resize-window", "-t", "bench", "-x", str(COLS), "-y", str(ROWS))
+            self.pane = self._tmux("display-message", "-p", "-t", "bench", "#{pane_id}").strip()
+            self._client = subprocess.Popen(
+                ["tmux", "-L", self.name, "-C", "attach-session", "-t", "bench"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            assert self._client.stdout is not None
+            self._fd = self._client.stdout.fileno()
+            os.set_blocking(self._fd, False)
+            if terminal:
+                self._attach_terminal()
+        except BaseException:
+            self.close()  # a server half set up is killed too
+            raise
 
     def _attach_terminal(self) -> None:
         """Attach an ordinary client in a 160x45 pseudo-terminal (an xterm, to tmux)."""
