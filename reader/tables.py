@@ -19,6 +19,7 @@ table, to find a damaged one before anything is written over the file.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
@@ -182,8 +183,19 @@ def _table_name(text: str, start: int, end: int) -> tuple[str | None, int]:
 
 def dump(tables: MutableMapping[str, Table], serialised: dict[str, str]) -> str:
     """The file's text: one table a line (``serialised`` gives each table's JSON)."""
-    return "{\n" + ",\n".join(f"{_name(name)}:{serialised[name]}" for name in tables) + "\n}\n"
+    # Made in one join of small pieces and the tables' texts: each save of a 25 MB file
+    # copied it three times more when built line by line and then framed (measured).
+    parts = ["{\n"]
+    for name in tables:
+        parts += (_name(name), ":", serialised[name], ",\n")
+    if len(parts) > 1:
+        parts[-1] = "\n}\n"  # no comma after the last table
+    else:
+        parts.append("\n}\n")
+    return "".join(parts)
 
 
+@functools.lru_cache(maxsize=8192)
 def _name(name: str) -> str:
+    """A table's name as JSON (the same few thousand, at every save)."""
     return json.dumps(name, ensure_ascii=False)

@@ -66,3 +66,12 @@ def test_a_table_damaged_inside_is_found_when_used_or_checked() -> None:
 def test_a_file_that_is_not_utf8_is_damaged() -> None:
     with pytest.raises(DamagedError, match="cannot be read"):
         tables.read(PATH, b'{\n"meta":{"1":{"x":"\xff"}}\n}\n')
+
+
+@pytest.mark.parametrize("data", [{}, {"meta": {}}, {"meta": {"1": {"schema": 2}}, 'a"é': {}}])
+def test_what_is_written_is_read_back_as_it_was(data: dict) -> None:
+    text = tables.dump(data, {name: json.dumps(table) for name, table in data.items()})
+    assert json.loads(text) == data  # plain JSON, whatever the layout
+    if data:
+        read = tables.read(PATH, text.encode())
+        assert read is not None and dict(read) == data
