@@ -16,9 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader import tables as layout
-from reader.errors import DamagedError, ForeignError, StoreError
-from reader.storage import Data, is_database, read_json
+from reader.errors import DamagedError, ForeignError
+from reader.storage import Data, is_database, load_file
 from reader.tables import Table, Tables
 
 SCHEMA_VERSION = 2
@@ -81,20 +80,16 @@ def parse_database(path: Path, *, whole: bool = True) -> Data:
     table is read now; else (a file laid out one table a line) each on first use, so that
     opening an article does not read years of notes.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
-    if not raw:
+    data = load_file(path)  # the file is read once
+    if data is None:
         return {}
-    tables = layout.read(path, raw)
-    if tables is None:  # the one-line layout reader wrote before: parsed whole
-        data = read_json(path)
+    if not isinstance(data, Tables):  # the one-line layout reader wrote before
         if isinstance(data, dict) and not has_meta(data):
             raise ForeignError(f"{path} is not a reader database (it has no reader meta table)")
         if not is_database(data) or schema_of(data) is None:  # type: ignore[arg-type]
             raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
         return Tables.parsed(path, data)  # type: ignore[arg-type]
+    tables = data
     if "meta" not in tables or not has_meta({"meta": tables["meta"]}):
         raise ForeignError(f"{path} is not a reader database (it has no reader meta table)")
     if schema_of({"meta": tables["meta"]}) is None:

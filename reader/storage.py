@@ -326,10 +326,17 @@ def _dumps(value: object) -> str:
 def read_json(path: Path) -> object:
     """The JSON in ``path``, or None for a zero-byte file; :class:`StoreError` when it
     cannot be read, :class:`DamagedError` when it is not JSON."""
+    return _json_of(path, _read_bytes(path))
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _json_of(path: Path, raw: bytes) -> object:
     if not raw:
         return None
     try:
@@ -340,19 +347,26 @@ def read_json(path: Path) -> object:
         raise DamagedError(f"{path} is damaged and cannot be read (nested too deep)") from None
 
 
+def load_file(path: Path) -> Tables | object:
+    """A database file read once: None when it has zero bytes, its :class:`Tables` when it
+    is laid out one table a line (each parsed on first use, see :mod:`reader.tables`),
+    else its JSON parsed whole (the one-line layout reader wrote before), its shape not
+    checked yet. :class:`StoreError` when it cannot be read."""
+    raw = _read_bytes(path)
+    if not raw:
+        return None
+    tables = layout.read(path, raw)
+    return tables if tables is not None else _json_of(path, raw)
+
+
 def read_database(path: Path) -> Data:
     """A TinyDB file's tables (``{}`` for a zero-byte file), each parsed on first use (see
     :mod:`reader.tables`), or :class:`StoreError`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
-    if not raw:
+    data = load_file(path)
+    if data is None:
         return {}
-    tables = layout.read(path, raw)
-    if tables is not None:
-        return tables
-    data = read_json(path)  # laid out otherwise (on one line, as before): parsed whole
+    if isinstance(data, Tables):
+        return data
     if not is_database(data):
         raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
     return Tables.parsed(path, data)  # type: ignore[arg-type]
