@@ -18,11 +18,11 @@ from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.layout import visible
 from reader.library import LibraryEntry
+from reader.ui.cursor_list import CursorList
 
 GAP = 2  # cells between two columns
 FOLDER_WIDTH = 24  # at most: a deep folder's name gives way to the title
@@ -38,7 +38,7 @@ def _cells(entry: LibraryEntry) -> dict[str, str]:
     }
 
 
-class LibraryList(ScrollView, can_focus=True):
+class LibraryList(CursorList):
     """Articles, one a row, under a header that stays; j/k move, enter or a click opens."""
 
     HELP_TITLE = "Articles"
@@ -80,7 +80,6 @@ class LibraryList(ScrollView, can_focus=True):
         self._entries: Sequence[LibraryEntry] = ()
         self._folders = False
         self._widths: dict[str, int] = {}
-        self._cursor = 0
         self._strips: dict[tuple, Strip] = {}
 
     # --- what is shown ------------------------------------------------------------------
@@ -146,38 +145,19 @@ class LibraryList(ScrollView, can_focus=True):
         self._keep_cursor_in_view()
 
     def on_focus(self) -> None:
-        self._strips.clear()
-        self.refresh()
+        self._strips.clear()  # drawn with the cursor's other colour
+        super().on_focus()
 
     def on_blur(self) -> None:
         self._strips.clear()
-        self.refresh()
+        super().on_blur()
 
     # --- keys and the mouse -------------------------------------------------------------
 
-    def action_cursor_down(self) -> None:
-        """The next article."""
-        self.move_cursor(self._cursor + 1)
-
-    def action_cursor_up(self) -> None:
-        """The previous article."""
-        self.move_cursor(self._cursor - 1)
-
-    def action_first(self) -> None:
-        """The first article."""
-        self.move_cursor(0)
-
-    def action_last(self) -> None:
-        """The last article."""
-        self.move_cursor(len(self._entries) - 1)
-
-    def action_page_down(self) -> None:
-        """A screenful down."""
-        self.move_cursor(self._cursor + max(1, self.size.height - 2))
-
-    def action_page_up(self) -> None:
-        """A screenful up."""
-        self.move_cursor(self._cursor - max(1, self.size.height - 2))
+    @property
+    def page(self) -> int:
+        """A screenful, less one (the header takes a row)."""
+        return max(1, self.size.height - 2)
 
     def action_select(self) -> None:
         """Open the article under the cursor."""

@@ -25,13 +25,13 @@ from textual.events import Click, Key
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from reader.layout import visible
 from reader.notes_index import NoteItem, NotesIndex
+from reader.ui.cursor_list import CursorList
 from reader.ui.fields import SafeInput
 from reader.ui.text import plain
 
@@ -45,7 +45,7 @@ def _one_line(text: str, limit: int) -> str:
     return " ".join(visible(text[: limit * 2]).split())
 
 
-class NotesList(ScrollView, can_focus=True):
+class NotesList(CursorList):
     """The notes, drawn with the Line API: only the rows on screen are ever drawn."""
 
     HELP_TITLE = "Notes"
@@ -101,7 +101,6 @@ class NotesList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self._index = NotesIndex()
         self._rows: Sequence[int] = ()  # positions in the index, ascending: newest first
-        self._cursor = 0
         self._strips: dict[tuple, list[Strip]] = {}
 
     @property
@@ -144,7 +143,8 @@ class NotesList(ScrollView, can_focus=True):
 
     # --- moving -------------------------------------------------------------------------
 
-    def _move(self, row: int) -> None:
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on note ``row`` (kept in range) and scroll it into view."""
         if not self._rows:
             return
         self._cursor = max(0, min(row, len(self._rows) - 1))
@@ -157,37 +157,14 @@ class NotesList(ScrollView, can_focus=True):
         )
 
     @property
+    def row_count(self) -> int:
+        """How many notes are listed."""
+        return len(self._rows)
+
+    @property
     def page(self) -> int:
         """How many notes a page down moves by: a screenful, less one."""
         return max(1, self.scrollable_content_region.height // ROW - 1)
-
-    def move_by(self, rows: int) -> None:
-        """Move the cursor ``rows`` notes down (up, when negative)."""
-        self._move(self._cursor + rows)
-
-    def action_cursor_down(self) -> None:
-        """Next note."""
-        self.move_by(1)
-
-    def action_cursor_up(self) -> None:
-        """Previous note."""
-        self.move_by(-1)
-
-    def action_first(self) -> None:
-        """The newest note."""
-        self._move(0)
-
-    def action_last(self) -> None:
-        """The oldest note."""
-        self._move(len(self._rows) - 1)
-
-    def action_page_down(self) -> None:
-        """A screenful further."""
-        self.move_by(self.page)
-
-    def action_page_up(self) -> None:
-        """A screenful back."""
-        self.move_by(-self.page)
 
     def action_select(self) -> None:
         """Open the article at the note."""
@@ -201,14 +178,8 @@ class NotesList(ScrollView, can_focus=True):
     def on_click(self, event: Click) -> None:
         row = (int(self.scroll_offset.y) + event.y) // ROW
         if 0 <= row < len(self._rows):
-            self._move(row)
+            self.move_cursor(row)
             self.action_select()
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()
 
     # --- drawing ------------------------------------------------------------------------
 
