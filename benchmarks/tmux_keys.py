@@ -69,6 +69,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+# What the pseudo-terminal harness beside this script already knows: how to start reader,
+# the book, the load average.
+from bench import _book, _loadavg, _reader_argv  # noqa: E402
+
 ROOT = HERE.parent
 SAMPLE = ROOT / "articles" / "canada-us-talks-digital-services-tax.md"
 
@@ -508,27 +514,6 @@ def report(results: dict[str, dict[str, list[Press]]], keys: Sequence[str]) -> s
 
 
 # --- the command line --------------------------------------------------------------------
-
-
-def _reader_argv(path: Path) -> list[str]:
-    script = Path(sys.executable).with_name("reader")
-    if script.exists():
-        return [str(script), str(path)]
-    return [sys.executable, "-m", "reader", str(path)]
-
-
-def _book() -> Path:
-    sys.path.insert(0, str(HERE))
-    from build_book import build  # imported late: it lives next to this script
-
-    return build()
-
-
-def _loadavg() -> str:
-    try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    except OSError:
-        return "unknown"
 
 
 def _interrupted(signum: int, frame: object) -> None:
