@@ -256,7 +256,7 @@ def _entry(
 def _counts(store: Store) -> dict[str, tuple[int, int]]:
     """(highlights, notes) per article id; a note on the whole article counts as a note."""
     counts = dict(store.highlight_counts())
-    for ident in store.noted_articles():
+    for ident in store.article_notes():
         highlights, notes = counts.get(ident, (0, 0))
         counts[ident] = (highlights, notes + 1)
     return counts

@@ -494,14 +494,6 @@ class Store:
         doc = self._article(article_id)
         return str(doc.get("note_modified", "") or "") if doc else ""
 
-    def noted_articles(self) -> list[str]:
-        """Ids of the articles that have a note on the whole article."""
-        return [
-            str(doc["id"])
-            for doc in self._docs("articles").values()
-            if "id" in doc and str(doc.get("note", "")).strip()
-        ]
-
     def article_notes(self) -> dict[str, tuple[str, str]]:
         """Every note on a whole article, by article id: (note, when last changed)."""
         return {
