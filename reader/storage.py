@@ -442,10 +442,23 @@ def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> Non
     ``sync_folder=False`` leaves the folder's own sync (which makes the new name survive a
     power cut) to the caller: one :func:`sync_folder` after writing many files.
     """
-    temp = write_beside(path, payload)
-    put_in_place(temp, path)
+    temp = temp_beside(path)
+    try:
+        write_beside(path, payload)
+        put_in_place(temp, path)
+    except BaseException:
+        # Ctrl+C can land between the write and the rename, where neither step's own
+        # clean-up runs; after a finished rename there is nothing left to take away.
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
     if sync_folder:
         sync_folder_of(path.parent)
+
+
+def temp_beside(path: Path, tag: str = "") -> Path:
+    """The hidden temporary file :func:`write_beside` writes for ``path`` in this process."""
+    return path.parent / f".{path.name}.{os.getpid()}{tag}.tmp"
 
 
 def write_beside(path: Path, payload: bytes, *, tag: str = "") -> Path:
@@ -455,9 +468,8 @@ def write_beside(path: Path, payload: bytes, *, tag: str = "") -> Path:
     Nothing is left behind on failure (:class:`StoreError`) or interruption. ``tag`` tells
     apart the temporary files of one process writing several at once.
     """
-    directory = path.parent
-    directory.mkdir(parents=True, exist_ok=True)
-    temp = directory / f".{path.name}.{os.getpid()}{tag}.tmp"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = temp_beside(path, tag)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:

@@ -345,6 +345,34 @@ def test_a_backup_cut_short_leaves_no_temporary_file(
     assert (private_data / "reader.json.bak").read_bytes() == backup
 
 
+@pytest.mark.parametrize("moment", ["before the rename", "after the rename"])
+def test_ctrl_c_between_the_write_and_the_rename_leaves_no_temporary_file(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """The gap the random-moments test below hit once in CI: the temporary file is
+    written and synced, and the interrupt lands before (or just after) the rename."""
+    from reader import storage
+
+    db = private_data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    real_replace = os.replace
+
+    def interrupted(source: Path, target: Path) -> None:
+        if moment == "after the rename":
+            real_replace(source, target)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.save_highlight(make_highlight(number=1))
+    monkeypatch.undo()
+    assert not [p.name for p in private_data.iterdir() if p.name.endswith(".tmp")]
+    # Old or new, never half: the second highlight is saved exactly when the rename ran.
+    saved = {h.id for h in Store(db).highlights("art1")}
+    assert saved == ({"id-art1-0", "id-art1-1"} if moment == "after the rename" else {"id-art1-0"})
+
+
 # --- read-only folder and file --------------------------------------------------------------
 
 
