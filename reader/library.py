@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
+from reader.moves import Move, MoveFinder
 from reader.store import ArticleInfo, Store, StoreError, info_from
 
 BATCH = 200
@@ -46,6 +47,7 @@ class Library:
     folder: Path
     entries: list[LibraryEntry]
     problems: list[str]
+    moved: tuple[Move, ...] = ()  # articles found moved, whose notes went with them
 
     @property
     def folders(self) -> list[str]:
@@ -117,10 +119,11 @@ def scan(folder: Path, store: Store | None = None) -> Library:
     """Read the library in ``folder`` (titles and word counts cached in ``store``)."""
     entries: list[LibraryEntry] = []
     problems: list[str] = []
-    for batch, trouble, _done, _total in scan_batches(folder, store):
+    moved: dict[str, Move] = {}
+    for batch, trouble, _done, _total in scan_batches(folder, store, moved=moved):
         entries.extend(batch)
         problems.extend(trouble)
-    return Library(folder, entries, problems)
+    return Library(folder, entries, problems, tuple(moved.values()))
 
 
 Progress = tuple[list[LibraryEntry], list[str], int, int]
@@ -169,13 +172,17 @@ def scan_batches(
     batch: int = BATCH,
     known: Known | None = None,
     fresh: dict[str, tuple[Path, ArticleInfo]] | None = None,
+    moved: dict[str, Move] | None = None,
 ) -> Iterator[Progress]:
     """The library in batches: ``(entries, problems, files done, files in all)``.
 
     Files whose facts are cached come first, at once; the others are read ``batch`` at a
     time. What was read is cached in the store in one write, at the end, or, when ``fresh``
     is given, left there for the caller to save (a scan in a worker thread reads what the
-    store knows beforehand, ``known``, and touches the store no more).
+    store knows beforehand, ``known``, and touches the store no more). Files that are
+    articles moved outside reader (:mod:`reader.moves`) are listed with their notes, and
+    their moves made (and put in ``moved``, to be told); when ``fresh`` is given, the moves
+    found are put in ``moved`` for the caller to make.
     """
     files = _walk(folder)
     total = len(files)
@@ -202,6 +209,7 @@ def scan_batches(
     yield ready, problems, done, total
     save = fresh is None
     fresh = {} if fresh is None else fresh
+    finder = MoveFinder(cached, counts)
     for start in range(0, len(unread), batch):
         entries: list[LibraryEntry] = []
         trouble: list[str] = []
@@ -215,10 +223,19 @@ def scan_batches(
             info = ArticleInfo(meta.title, words, stat.st_size, stat.st_mtime_ns, meta.export)
             fresh[ident] = (path, info)
             if not info.export:
-                doc = cached.get(ident, (None, None))[0]
-                entries.append(_entry(file, info, stat.st_mtime, doc, counts))
+                # A file moved here is listed with what it had where it was.
+                was = finder.match(ident, str(path), info.title, stat.st_size, stat.st_mtime_ns)
+                doc = cached.get(was or ident, (None, None))[0]
+                entries.append(_entry(file, info, stat.st_mtime, doc, counts, was))
         done += len(unread[start : start + batch])
         yield entries, trouble, done, total
+    made = finder.moves
+    if save and store is not None and made:
+        made = {}
+        with contextlib.suppress(StoreError):  # not made: the next scan finds them again
+            made = {new: finder.moves[new] for new in store.follow_moves(finder.moves)}
+    if moved is not None:
+        moved.update(made)
     if save and store is not None and fresh:
         # A cache that cannot be saved only makes the next scan slower.
         with contextlib.suppress(StoreError):
@@ -231,6 +248,7 @@ def _entry(
     mtime: float,
     doc: dict | None,
     counts: dict[str, tuple[int, int]],
+    was: str | None = None,
 ) -> LibraryEntry:
     position = doc.get("position") if doc else None
     progress = None
@@ -238,7 +256,7 @@ def _entry(
         with contextlib.suppress(TypeError, ValueError, KeyError):
             progress = float(position["progress"])
     opened = doc.get("opened") if doc else None
-    highlights, notes = counts.get(file.id, (0, 0))
+    highlights, notes = counts.get(was or file.id, (0, 0))
     return LibraryEntry(
         file.id,
         file.path,

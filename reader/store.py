@@ -25,6 +25,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from reader.model import CrossLink, Highlight, ReadingPosition, now
+from reader.moves import Move, move_tables
 from reader.records import highlight_doc, highlight_from, link_doc, link_from, position_from
 from reader.schema import (
     HIGHLIGHTS,
@@ -371,6 +372,19 @@ class Store:
         }
         with self._transaction():
             self._set_articles(changes)
+
+    def follow_moves(self, moves: dict[str, Move]) -> list[str]:
+        """Give moved articles' notes, positions and links to their new ids (keyed by new
+        id, :mod:`reader.moves`) in one write; the new ids whose moves were made."""
+        if not moves or self.read_only:
+            return []
+        with self._transaction():
+            data = self._storage.read() or fresh_database()
+            made = move_tables(data, moves)
+            if made:
+                self._storage.write(data)
+                self._index = None
+        return made
 
     # --- highlights ---------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from reader.cli.common import (
 from reader.documents import DocumentError
 from reader.layout import visible
 from reader.library import Library, LibraryEntry, scan_batches, sort_entries
+from reader.moves import Move
 from reader.storage import StoreError, recovery_files
 from reader.store import Store, parse_database
 
@@ -57,6 +58,8 @@ def run_list(options: argparse.Namespace) -> int:
             print("\t".join(visible(" ".join(str(f).split())) for f in fields))
     else:
         _table(folder, entries)
+    for move in library.moved:
+        say(f"reader: {move.describe()}", sys.stderr)
     for problem in library.problems:
         say(f"reader: skipped {problem}", sys.stderr)
     return 0
@@ -66,10 +69,11 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
     """The library, read with a progress bar on a terminal when files must be read."""
     entries: list[LibraryEntry] = []
     problems: list[str] = []
+    moved: dict[str, Move] = {}
     progress = None
     task = None
     try:
-        for batch, trouble, done, total in scan_batches(folder, store):
+        for batch, trouble, done, total in scan_batches(folder, store, moved=moved):
             entries.extend(batch)
             problems.extend(trouble)
             if progress is None and done < total and sys.stderr.isatty():
@@ -84,7 +88,7 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
     finally:
         if progress is not None:
             progress.stop()
-    return Library(folder, entries, problems)
+    return Library(folder, entries, problems, tuple(moved.values()))
 
 
 def _table(folder: Path, entries: list[LibraryEntry]) -> None:

@@ -82,9 +82,12 @@ def _annotated(folder: Path, store: Store) -> list[tuple[Path, str]]:
 
     linked = {end.article_id for link in store.all_links() for end in (link.source, link.target)}
     try:
-        entries = scan(folder, store).entries
+        library = scan(folder, store)
     except DocumentError as error:
         raise UserError(str(error)) from None
+    for move in library.moved:
+        say(f"reader: {move.describe()}", sys.stderr)
+    entries = library.entries
     targets = [(e.path, e.title) for e in entries if e.highlights or e.notes or e.id in linked]
     if not targets:
         raise UserError(f"no annotated articles in {folder}")
@@ -298,9 +301,12 @@ def find_article(name: str, folder: Path, store: Store) -> Path:
     from reader.links import match_title
 
     try:
-        entries = scan(folder, store).entries
+        library = scan(folder, store)
     except DocumentError as error:
         raise UserError(str(error)) from None
+    for move in library.moved:
+        say(f"reader: {move.describe()}", sys.stderr)
+    entries = library.entries
     for entry in entries:
         if entry.id == name:
             return entry.path

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import sys
 from collections.abc import Iterable
 from functools import partial
@@ -112,7 +111,7 @@ class ReaderApp(App[None]):
         # A big database is checked whole (and backed up) once the first screen shows, or,
         # for the library, once its articles do: the check's thread would slow their scan.
         if not self._library_first:
-            self.call_after_refresh(self._check_store)
+            self.call_after_refresh(self.check_store)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
@@ -133,7 +132,9 @@ class ReaderApp(App[None]):
                 markup=False,
             )
 
-    def _check_store(self) -> None:
+    def check_store(self) -> None:
+        """Check a big database in the background, once, after the first paint."""
+
         def damaged(message: str) -> None:
             self.call_from_thread(
                 self.notify,
@@ -427,50 +428,10 @@ class ReaderApp(App[None]):
             self.open_article(path)
 
     def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
-        """Read the library folder in a worker thread, the screen shown the articles in
-        batches (``again``: all at once, when they are back from an article)."""
-        folder = self.library_path
-        if folder is None:
-            return
-        from reader.library import known_entries, known_facts, scan_batches
+        """Read the library folder into ``screen`` (``again``: when back from an article)."""
+        from reader.ui.library_reading import LibraryReading
 
-        known = known_facts(self.store)  # here: the store is this thread's alone
-        fresh: dict = {}
-        shown = [] if again else known_entries(folder, known)
-        if shown:
-            # What the database knows shows at once; the scan then brings what changed.
-            screen.show_known(shown)
-
-        def read() -> None:
-            entries: list = []
-            problems: list[str] = []
-            try:
-                for batch in scan_batches(folder, known=known, fresh=fresh):
-                    if again:
-                        entries += batch[0]
-                        problems += batch[1]
-                    else:
-                        self.call_from_thread(screen.add_batch, *batch)
-            except DocumentError as error:
-                self.call_from_thread(self.notify, str(error), severity="error", markup=False)
-                return
-            if again:
-                self.call_from_thread(screen.set_library, Library(folder, entries, problems))
-            self.call_from_thread(self._library_read, fresh)
-
-        def start() -> None:
-            self.run_worker(read, thread=True, group="library", exit_on_error=False)
-
-        if shown:
-            self.call_after_refresh(start)  # the rows painted first, the scan's thread after
-        else:
-            start()
-
-    def _library_read(self, fresh: dict) -> None:
-        self._check_store()
-        if fresh and not self.store.read_only:
-            with contextlib.suppress(StoreError):  # a cache not saved: the next scan reads
-                self.store.save_article_infos(fresh)
+        LibraryReading(self).read(screen, again=again)
 
     def on_library_screen_resumed(self) -> None:
         """Back in the library: re-read progress and counts (off the event loop)."""

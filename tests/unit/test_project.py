@@ -123,6 +123,7 @@ LAYERS = {
             "reader.records",
             "reader.store",
             "reader.recovery",
+            "reader.moves",
         ),
         2,
     ),

@@ -1,0 +1,145 @@
+"""An article moved or renamed outside reader keeps its notes (reader.moves)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+from reader.documents import article_id
+from reader.library import scan
+from reader.model import Anchor, CrossLink, LinkEnd, ReadingPosition
+from reader.store import Store
+from tests.unit.test_store import make_highlight
+
+
+def _article(path: Path, title: str, body: str = "The first paragraph of it.") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntitle: {title}\n---\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def _end(path: Path, title: str) -> LinkEnd:
+    return LinkEnd(article_id(path), str(path), title, Anchor(4, 9, "first"))
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> tuple[Path, Store]:
+    """A library of two articles, the first with a highlight, a note on the whole article,
+    a reading position and a link to the second; scanned once, as reader does."""
+    folder = tmp_path / "library"
+    first = _article(folder / "first.md", "The first")
+    second = _article(folder / "second.md", "The second")
+    store = Store(tmp_path / "data" / "reader.json")
+    ident = article_id(first)
+    store.save_highlight(make_highlight(article=ident, number=1))
+    store.set_article_note(ident, first, "about the whole of it")
+    store.save_position(ident, first, "fp", ReadingPosition(3, 0, 0.5))
+    link = CrossLink("link-1", _end(first, "The first"), _end(second, "The second"), "see")
+    store.save_link(link)
+    scan(folder, store)
+    return folder, store
+
+
+def _counts(folder: Path, store: Store) -> dict[str, tuple[int, int]]:
+    return {e.path.name: (e.highlights, e.notes) for e in scan(folder, store).entries}
+
+
+def test_a_file_moved_to_a_subfolder_keeps_everything(library: tuple[Path, Store]) -> None:
+    folder, store = library
+    old, new = folder / "first.md", folder / "2026" / "renamed.md"
+    new.parent.mkdir()
+    os.rename(old, new)  # as mv does: size and modification time kept
+    moved = scan(folder, store)
+    assert [(m.old_path, m.path) for m in moved.moved] == [(str(old), str(new))]
+    assert {e.path.name: (e.highlights, e.notes) for e in moved.entries}["renamed.md"] == (1, 2)
+    ident = article_id(new)
+    assert [h.id for h in store.highlights(ident)] == [f"id-{article_id(old)}-1"]
+    assert store.highlights(ident)[0].article_id == ident
+    assert store.highlights(article_id(old)) == []
+    assert store.article_note(ident) == "about the whole of it"
+    assert store.position(ident) == ReadingPosition(3, 0, 0.5)
+    (link,) = store.all_links()
+    assert (link.source.article_id, link.source.path) == (ident, str(new))
+    assert link.target.article_id == article_id(folder / "second.md")
+    assert str(old) not in {str(path) for path, _title in store.known_articles().values()}
+    # Once moved, a scan finds nothing more to move, and the counts stay.
+    again = scan(folder, store)
+    assert again.moved == ()
+    assert _counts(folder, store)["renamed.md"] == (1, 2)
+
+
+def test_a_file_renamed_and_edited_is_found_by_its_title(library: tuple[Path, Store]) -> None:
+    folder, store = library
+    (folder / "first.md").unlink()
+    new = _article(folder / "first-edited.md", "The first", "The first paragraph, edited.")
+    (moved,) = scan(folder, store).moved
+    assert moved.path == str(new)
+    assert len(store.highlights(article_id(new))) == 1
+
+
+def test_nothing_moves_when_it_is_not_clear_which_article_it_was(
+    library: tuple[Path, Store],
+) -> None:
+    folder, store = library
+    # A copy beside the original: the original is still there, so nothing moved.
+    shutil.copy2(folder / "first.md", folder / "copy.md")
+    assert scan(folder, store).moved == ()
+    assert _counts(folder, store) == {
+        "first.md": (1, 2),
+        "copy.md": (0, 0),
+        "second.md": (0, 0),
+    }
+    # Two articles gone with the same title, and an edited file of that title: which?
+    other = _article(folder / "other.md", "The first", "Another text altogether, longer.")
+    store.save_highlight(make_highlight(article=article_id(other), number=2))
+    scan(folder, store)
+    (folder / "first.md").unlink()
+    other.unlink()
+    (folder / "copy.md").unlink()
+    _article(folder / "third.md", "The first", "Edited again.")
+    assert scan(folder, store).moved == ()
+    assert _counts(folder, store)["third.md"] == (0, 0)
+
+
+def test_a_file_with_notes_of_its_own_is_not_given_another_s(
+    library: tuple[Path, Store],
+) -> None:
+    folder, store = library
+    new = _article(folder / "new.md", "The first", "A new text.")
+    store.save_highlight(make_highlight(article=article_id(new), number=5))
+    (folder / "first.md").unlink()
+    assert scan(folder, store).moved == ()
+    assert [h.id for h in store.highlights(article_id(new))] == [f"id-{article_id(new)}-5"]
+
+
+def test_the_move_is_said_by_list_and_export(
+    library: tuple[Path, Store], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, store = library
+    store.close()
+    (folder / "sub").mkdir()
+    os.rename(folder / "first.md", folder / "sub" / "first.md")
+    db = str(tmp_path / "data" / "reader.json")
+    assert main(["list", str(folder), "--db", db]) == 0
+    err = capsys.readouterr().err
+    assert f"{folder / 'first.md'} moved to {folder / 'sub' / 'first.md'}" in err
+    assert "its notes went with it" in err
+    out = tmp_path / "out"
+    assert main(["export", "--all", "--library", str(folder), "-o", str(out), "--db", db]) == 0
+    assert (out / "The first.md").read_text(encoding="utf-8").count("about the whole of it")
+
+
+def test_a_read_only_database_says_nothing_moved(
+    library: tuple[Path, Store], tmp_path: Path
+) -> None:
+    folder, store = library
+    store.close()
+    os.rename(folder / "first.md", folder / "moved.md")
+    reading = Store(tmp_path / "data" / "reader.json", read_only=True)
+    assert scan(folder, reading).moved == ()
+    # Listed with its notes all the same: they are found, only not yet moved.
+    assert _counts(folder, reading)["moved.md"] == (1, 2)
