@@ -11,6 +11,9 @@ beside it as ``reader.json.damaged-DATE``; a merged recovery file is renamed
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -89,9 +92,17 @@ def recover(db: Path, files: list[Path] | None = None) -> Recovery:
                 result.merged.append(merge(base, extra, Merged(path)))
             stamp = time.strftime("%Y%m%d-%H%M%S")
             if damaged:
+                # A second name for the damaged file, not a rename: until the new database
+                # is in place, the old one stays where it was (a full disk, a Ctrl+C).
                 result.damaged_kept = _free(db.with_name(f"{db.name}.damaged-{stamp}"))
-                db.rename(result.damaged_kept)
-            atomic_write(db, serialise(base))
+                _keep_aside(db, result.damaged_kept)
+            try:
+                atomic_write(db, serialise(base))
+            except BaseException:
+                if result.damaged_kept is not None:
+                    with contextlib.suppress(OSError):
+                        result.damaged_kept.unlink()
+                raise
             for merged in result.merged:
                 merged.kept = _free(merged.source.with_name(merged.source.name + ".merged"))
                 merged.source.rename(merged.kept)
@@ -155,6 +166,19 @@ def _migrated(data: Data, path: Path) -> Data:
 
 def _fresh() -> Data:
     return _migrated({}, Path())
+
+
+def _keep_aside(db: Path, kept: Path) -> None:
+    """Give ``db`` the second name ``kept`` (a copy where hard links cannot be made)."""
+    try:
+        os.link(db, kept)
+    except OSError:
+        try:
+            shutil.copy2(db, kept)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                kept.unlink()
+            raise
 
 
 def _free(path: Path) -> Path:

@@ -98,6 +98,34 @@ def test_recover_merges_the_session_into_a_damaged_database(
     assert len(ids(db)) == 5
 
 
+@pytest.mark.parametrize("failure", [OSError(28, "No space left on device"), KeyboardInterrupt()])
+def test_a_recovery_cut_short_leaves_the_damaged_database_where_it_was(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    """A full disk or Ctrl+C while the merged database is written: reader.json is still
+    there, byte for byte, and so is the recovery file; nothing else is left beside them."""
+    from reader import storage
+
+    _store, recovery = damaged_session(private_data)
+    db = private_data / "reader.json"
+    before = {p.name: p.read_bytes() for p in private_data.iterdir() if p.is_file()}
+
+    def fail(fd: int) -> None:
+        raise failure
+
+    monkeypatch.setattr(storage.os, "fsync", fail)
+    if isinstance(failure, KeyboardInterrupt):
+        with pytest.raises(KeyboardInterrupt):
+            recover(db)
+    else:
+        with pytest.raises(StoreError, match="nothing was changed"):
+            recover(db)
+    monkeypatch.undo()
+    after = {p.name: p.read_bytes() for p in private_data.iterdir() if p.is_file()}
+    assert after == before
+    assert recovery_files(db) == [recovery]
+
+
 def test_recover_into_a_repaired_database_keeps_what_only_it_has(private_data: Path) -> None:
     # The user restored the backup first (as the old advice said), then made a highlight:
     # recovering afterwards must keep that highlight too.
