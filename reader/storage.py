@@ -63,6 +63,12 @@ class AtomicJSONStorage(Storage):
         # Reads the whole file and checks every table (parse may leave tables for later).
         self._full_check = check or _checked_database
         self._checked = False  # the file has been checked whole this session
+        # Tables read since then from a file another process wrote, not yet checked whole:
+        # written back as they were read, so a backup checks the file before copying it.
+        self._unverified = False
+        self._kept_backup = False  # the backup of a file found gone was kept (once a loss)
+        self._hold_backup = False  # that backup could not be kept: never replace it
+        self.kept: list[Path] = []  # backups so kept, as recovery files, in this session
         self._checker: threading.Thread | None = None
         self._depth = 0  # nested locked() blocks: writes wait for the outermost to end
         self._pending: Data | None = None  # what the outermost block will write
@@ -101,6 +107,8 @@ class AtomicJSONStorage(Storage):
     def read(self) -> Data | None:
         stamp = self._current_stamp()
         if stamp is None:
+            if not self._kept_backup:
+                self._keep_backup()
             if self._data is not None and self._stamp is None:
                 return self._data  # found gone before: what was begun since is kept
             # Gone: a new database begins (the recovery file, if any, is not written over).
@@ -126,7 +134,34 @@ class AtomicJSONStorage(Storage):
                 return self._data
             self._data, self._stamp, self.damage, self.recovery = data, stamp, "", None
             self._serialised.clear()
+            self._unverified, self._kept_backup = True, False
         return self._data
+
+    def _keep_backup(self) -> None:
+        """The database is gone (deleted, moved, a failed sync): keep its last backup as a
+        recovery file before anything is written, so that neither the new database nor its
+        backup, made from it, takes the place of the notes (``reader recover`` merges it)."""
+        self._kept_backup = True
+        if self.read_only or not self.backup.exists():
+            return
+        try:
+            tables = _checked_database(self.backup)
+            if not any(table for name, table in tables.items() if name != "meta"):
+                return  # nothing in it but its schema: nothing to keep
+            name = f"{self.path.name}.recovered-{time.strftime('%Y%m%d-%H%M%S')}"
+            kept = self.path.with_name(name)
+            number = 1
+            while kept.exists():
+                number += 1
+                kept = self.path.with_name(f"{name}-{number}")
+            try:
+                os.link(self.backup, kept)
+            except OSError:
+                atomic_write(kept, _read_bytes(self.backup))
+        except (OSError, StoreError):
+            self._hold_backup = True  # not kept: then back_up leaves it as it is
+            return
+        self.kept.append(kept)
 
     def write(self, data: Data) -> None:
         if self.read_only:
@@ -263,7 +298,7 @@ class AtomicJSONStorage(Storage):
             raise
         except StoreError:
             return  # cannot be read now: the next read says why
-        self._checked = True
+        self._checked, self._unverified = True, False
         self.back_up(force=True, checked=True)
 
     def check_in_background(self, damaged: Callable[[str], None] | None = None) -> None:
@@ -298,14 +333,17 @@ class AtomicJSONStorage(Storage):
         a file not ``checked`` just now is checked first."""
         now = time.monotonic()
         recent = self._last_backup is not None and now - self._last_backup < BACKUP_EVERY
-        if not self.path.exists() or (recent and not force):
+        if not self.path.exists() or (recent and not force) or self._hold_backup:
             return
         temp = self.backup.with_name(f".{self.backup.name}.{os.getpid()}.tmp")
         try:
             with contextlib.suppress(OSError, StoreError):
-                if not checked and self._stamp != self._current_stamp():
-                    # Not the file this process wrote last (which it knows to be sound).
+                if not checked and (self._unverified or self._stamp != self._current_stamp()):
+                    # Not the file this process wrote last, or written with tables of
+                    # another's that were never parsed: checked before it replaces the last
+                    # good copy.
                     self._full_check(self.path)
+                    self._unverified = False
                 shutil.copyfile(self.path, temp)
                 shutil.copymode(self.path, temp)
                 os.replace(temp, self.backup)

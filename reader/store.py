@@ -103,9 +103,6 @@ class Store:
                 elif self.path.exists() and not os.access(self.path, os.W_OK):
                     # os.replace would write over it all the same: respect the chmod.
                     self._go_read_only(f"{self.path} is read-only")
-        # Changes put aside in an earlier session, while this file was damaged: named
-        # first, in every message at start, so that they are merged before anything else.
-        self.pending_recovery = recovery_files(self.path)
         self._storage = AtomicJSONStorage(
             self.path,
             read_only=self.read_only,
@@ -120,6 +117,9 @@ class Store:
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None
         self._nesting = 0  # transactions within a transaction (a batch) join it
         self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
+        # Notes put aside in an earlier session (or just now: the backup of a database found
+        # missing): named first, in every message at start, so that they are merged first.
+        self.pending_recovery = recovery_files(self.path)
         try:
             data = self._storage.read() or {}
             version = (schema_of(data) or 0) if data else 0
@@ -130,6 +130,8 @@ class Store:
             ) from None
         except StoreError as error:
             raise type(error)(f"{self.recovery_hint()}{error}. {self._backup_hint()}") from None
+        if self._storage.kept:
+            self.pending_recovery = recovery_files(self.path)
         if not data and self.path.exists() and _holds_data(self.backup):
             # reader never writes an empty file (a new database holds its schema): this one
             # was cut short, and starting afresh over it would soon replace the backup too.
@@ -158,14 +160,19 @@ class Store:
             return ""
         files = ", ".join(str(p) for p in self.pending_recovery)
         return (
-            f"Changes made while {self.path.name} was damaged are in {files}: run "
-            f"`reader recover` to merge them into {self.path.name}. "
+            f"Notes that are not in {self.path.name} were put aside in {files} (while it "
+            f"was damaged or missing): run `reader recover` to merge them into it. "
         )
 
     @property
     def recovered(self) -> list[Path]:
         """Recovery files written in this session, while the database was damaged."""
         return list(self._storage.recovered)
+
+    @property
+    def kept(self) -> list[Path]:
+        """Recovery files made in this session of the backup of a database found missing."""
+        return list(self._storage.kept)
 
     def _backup_hint(self) -> str:
         """What to do about a database that cannot be used: restore the backup, or move it."""

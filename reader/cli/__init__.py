@@ -128,6 +128,12 @@ def _run(options: argparse.Namespace) -> int:
         _run_until_signalled(app)
     finally:
         gc.enable()
+    for path in store.kept:
+        say(
+            f"reader: {paths.db} was found missing; the notes of its last backup "
+            f"are kept in {path}. Run `reader recover` to merge them into {paths.db.name}.",
+            sys.stderr,
+        )
     for path in store.recovered:
         say(
             f"reader: {paths.db} was damaged by another program while reader ran; what you "

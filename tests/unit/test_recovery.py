@@ -72,7 +72,7 @@ def test_the_next_start_names_the_recovered_file_first(
     assert line.index(str(recovery)) < line.index("reader recover") < line.index(".bak")
     with pytest.raises(StoreError) as caught:
         Store(private_data / "reader.json")
-    assert str(caught.value).startswith("Changes made while reader.json was damaged")
+    assert str(caught.value).startswith("Notes that are not in reader.json were put aside in")
 
 
 def test_recover_merges_the_session_into_a_damaged_database(

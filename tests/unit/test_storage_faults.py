@@ -28,6 +28,7 @@ import pytest
 
 from reader.cli import main
 from reader.documents import load_article
+from reader.model import ReadingPosition
 from reader.store import SCHEMA_VERSION, Store, StoreError
 from tests.conftest import DATA, SAMPLE, WELCOME
 from tests.unit.test_crash import ARTICLE, highlight, read_all
@@ -157,6 +158,68 @@ def test_an_empty_database_beside_a_backup_is_refused(private_data: Path) -> Non
     assert f"{db} is empty" in str(caught.value)
     assert_says_what_to_do(str(caught.value), "empty.json", db, backup=True)
     assert snapshot(private_data) == before
+
+
+def test_a_missing_database_beside_a_backup_keeps_the_backup_s_notes(
+    private_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Deleted, moved, a sync tool's mishap: the new database and, soon, its backup would
+    take the place of the notes; the backup is kept as a recovery file first, named at
+    every start, and `reader recover` brings its notes back beside the new ones."""
+    db = private_data / "reader.json"
+    Store(db).save_highlights([make_highlight(number=n) for n in range(3)])
+    Store(db).close()  # a second start: the backup holds the three
+    db.unlink()
+    store = Store(db)
+    (kept,) = private_data.glob("reader.json.recovered-*")
+    assert store.pending_recovery == [kept]
+    assert str(kept) in store.recovery_hint() and "reader recover" in store.recovery_hint()
+    assert stored(kept) == {f"id-art1-{n}" for n in range(3)}
+    store.save_highlight(make_highlight(number=7))  # the new database, and its backup
+    store.save_highlight(make_highlight(number=8))
+    # The backup follows the new database: only the kept file holds the three now.
+    assert not stored(db.with_name("reader.json.bak")) & stored(kept)
+    assert list(private_data.glob("reader.json.recovered-*")) == [kept]  # kept once
+    store.close()
+    assert main(["recover"]) == 0
+    assert stored(db) == {f"id-art1-{n}" for n in (0, 1, 2, 7, 8)}
+
+
+def test_a_database_removed_while_open_keeps_the_backup_s_notes(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = [100.0]
+    monkeypatch.setattr("reader.storage.time.monotonic", lambda: clock[0])
+    db = private_data / "reader.json"
+    Store(db).save_highlights([make_highlight(number=n) for n in range(3)])
+    store = Store(db)  # checked and backed up as it opens
+    db.unlink()
+    store.save_highlight(make_highlight(number=9))
+    clock[0] += 16 * 60  # the next backup, a quarter of an hour later
+    store.save_highlight(make_highlight(number=10))
+    (kept,) = store.kept
+    assert stored(kept) == {f"id-art1-{n}" for n in range(3)}
+    assert Store(db).pending_recovery == [kept]  # and named at the next start
+
+
+def test_a_table_another_program_damaged_never_reaches_the_backup(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tables are parsed as they are needed: one damaged inside its line by another program
+    is written back as it was read, and must not be copied over the last good backup."""
+    clock = [100.0]
+    monkeypatch.setattr("reader.storage.time.monotonic", lambda: clock[0])
+    db = private_data / "reader.json"
+    Store(db).save_highlights([make_highlight(number=0), make_highlight("art2", number=0)])
+    store = Store(db)
+    backup = (private_data / "reader.json.bak").read_bytes()
+    text = db.read_text(encoding="utf-8")
+    assert '"note":"a *note*"' in text
+    db.write_text(text.replace('"note":"a *note*"', '"note":a *note*"', 1), encoding="utf-8")
+    store.save_position("art3", private_data / "c.md", "fp", ReadingPosition(1, 0, 0.1))
+    clock[0] += 16 * 60
+    store.save_position("art3", private_data / "c.md", "fp", ReadingPosition(2, 0, 0.2))
+    assert (private_data / "reader.json.bak").read_bytes() == backup
 
 
 def test_an_empty_database_alone_is_a_new_one(private_data: Path) -> None:
