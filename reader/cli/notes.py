@@ -226,19 +226,21 @@ def _place_all(temps: list[tuple[Path, Path]], *, force: bool) -> None:
     kept: list[tuple[Path, Path]] = []  # an earlier export, and where it waits meanwhile
     try:
         for temp, path in temps:
-            earlier = path.exists()
-            if earlier:
+            # Each rename is recorded before it is made: a Ctrl+C between the two would
+            # otherwise leave an earlier export hidden, or a new file, after the rollback.
+            if path.exists():
                 aside = path.with_name(f".{path.name}.{os.getpid()}.was.tmp")
-                os.replace(path, aside)
                 kept.append((path, aside))
-            os.replace(temp, path)
-            if not earlier:
+                os.replace(path, aside)
+            else:
                 new.append(path)
+            os.replace(temp, path)
     except BaseException as error:
         for path in new:
             path.unlink(missing_ok=True)
         for path, aside in kept:
-            os.replace(aside, path)
+            if aside.exists():  # else its rename never happened: it is where it was
+                os.replace(aside, path)
         if isinstance(error, OSError):
             raise export.ExportError(
                 f"could not write {out_name(error)}: {error.strerror or error}; nothing was changed"

@@ -378,6 +378,61 @@ def test_export_all_that_fails_while_files_go_in_place_puts_the_folder_back(
     assert after == before  # no new file, no temporary file, the earlier ones as they were
 
 
+def test_export_all_interrupted_just_after_any_rename_puts_the_folder_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C landing right after each rename in turn (the earlier export set aside, or a
+    file put in place): the folder is as it was, every time."""
+    from reader.cli import notes as notes_command
+    from reader.documents import load_article
+
+    library = tmp_path / "library"
+    library.mkdir()
+    store = Store(resolve().db)
+    for number in range(3):
+        path = library / f"a{number}.md"
+        path.write_text(f"# Article {number}\n\nA paragraph.\n", encoding="utf-8")
+        store.save_highlight(make_highlight(load_article(path), 1, f"note {number}"))
+    store.close()
+    out = tmp_path / "out"
+    args = ["export", "--library", str(library), "--all", "-o", str(out)]
+    assert main(args) == 0
+    sorted(path for path in out.iterdir() if path.name != "index.md")[1].unlink()
+    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    replace = os.replace
+    for moment in range(1, 8):  # 2 earlier exports, an index (2 renames each), 1 new file
+        renames = 0
+
+        def interrupted(source: str | Path, target: str | Path, moment: int = moment) -> None:
+            nonlocal renames
+            renames += 1
+            replace(source, target)
+            if renames == moment:
+                raise KeyboardInterrupt
+
+        monkeypatch.setattr(notes_command.os, "replace", interrupted)
+        assert main([*args, "--force"]) == 130, moment
+        monkeypatch.setattr(notes_command.os, "replace", replace)
+        after = {path.name: path.read_bytes() for path in out.iterdir()}
+        assert after == before, f"after rename {moment}"
+    capsys.readouterr()
+
+
+def test_one_export_interrupted_before_its_rename_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader import storage
+    from reader.export import write_file
+
+    def interrupted(temp: Path, path: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "put_in_place", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_file(tmp_path / "notes.md", "---\nexported_by: reader\n---\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sigterm_during_an_export_interrupts_it_as_ctrl_c_does() -> None:
     """So that a closed terminal or a kill cleans away what was half written."""
     import signal
