@@ -49,6 +49,8 @@ def run_export(options: argparse.Namespace) -> int:
         if not options.output:
             raise UserError("--all writes one file per article: give a folder with -o")
         out = Path(options.output).expanduser()
+        if out.exists() and not out.is_dir():
+            raise UserError(f"{out} is a file: --all writes one file per article into a folder")
         # Names that no file of another program's holds in the folder: an export written
         # into a vault of clipped articles never takes an article's own name.
         ids = {path: article_id(path) for path, _ in targets}
@@ -287,7 +289,10 @@ def emit(text: str, output: str | None, force: bool) -> int:
     from reader import export
 
     if output:
-        export.write_file(Path(output).expanduser(), text, force=force)
+        path = Path(output).expanduser()
+        if path.is_dir() or output.endswith(("/", os.sep)):
+            raise UserError(f"{output} is a folder: give -o the name of the file to write")
+        export.write_file(path, text, force=force)
         say(f"Wrote {output}", sys.stderr)
     else:
         sys.stdout.write(text)

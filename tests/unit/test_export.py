@@ -233,6 +233,17 @@ def test_cli_exports_by_title_to_stdout_and_to_a_file(
     folder = tmp_path / "all"
     assert main([*args, "--all", "-o", str(folder)]) == 0
     assert sorted(p.name for p in folder.iterdir()) == [export.safe_filename(HOSTILE), "index.md"]
+    # -o of the wrong kind: one line, nothing written.
+    capsys.readouterr()
+    assert main([*args, "--all", "-o", str(out)]) == 2
+    assert "is a file: --all writes one file per article" in capsys.readouterr().err
+    for folder_given in (str(folder), f"{tmp_path / 'new'}/"):
+        for more in ([], ["--all", "--format", "json"]):
+            what = more or [str(article.meta.path)]
+            assert main([*args, *what, "-o", folder_given]) == 2
+            err = capsys.readouterr().err
+            assert err.startswith("reader: ") and "is a folder: give -o the name" in err
+    assert not (tmp_path / "new").exists()
 
 
 GOLDEN = DATA / "export-golden.md"
