@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -57,7 +58,6 @@ __all__ = [
     "Store",
     "StoreError",
     "now",
-    "open_store",
     "parse_database",
     "recovery_files",
     "schema_of",
@@ -116,6 +116,7 @@ class Store:
         # that a new one is never taken for it.
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None
         self._nesting = 0  # transactions within a transaction (a batch) join it
+        self._one_thread = threading.RLock()
         self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
         # Notes put aside in an earlier session (or just now: the backup of a database found
         # missing): named first, in every message at start, so that they are merged first.
@@ -181,10 +182,7 @@ class Store:
                 f"It was left as it is. The last good copy is {self.backup}: "
                 f"copy it over {self.path.name} to go back to it"
             )
-        return (
-            "It was left as it is, and there is no backup: repair it, "
-            "or move it away to start a new database"
-        )
+        return "It was left as it is, and there is no backup: repair it, or move it away"
 
     @classmethod
     def memory(cls) -> Store:
@@ -217,6 +215,11 @@ class Store:
     def _transaction(self) -> Iterator[None]:
         if self.read_only:
             raise StoreError(self.problem or f"{self.path} is open read-only")
+        # One thread's at a time: another's save (the lifeline's) waits, and never joins it.
+        with self._one_thread:
+            yield from self._transaction_of_one_thread()
+
+    def _transaction_of_one_thread(self) -> Iterator[None]:
         if self._nesting:
             # Within a batch: one lock, one check and one write for all of it.
             self._nesting += 1
@@ -593,8 +596,3 @@ def _holds_data(path: Path) -> bool:
         return bool(parse_database(path))
     except StoreError:
         return False
-
-
-def open_store(path: Path) -> Store:
-    """Open the store at ``path``; a damaged or newer file opens nothing and raises."""
-    return Store(path)

@@ -281,3 +281,33 @@ def test_every_highlight_skips_what_is_not_one(tmp_path: Path) -> None:
     data["highlights/art2"] = {"1": {"id": "no anchor"}}
     path.write_text(json.dumps(data))
     assert [h.id for h in Store(path).all_highlights()] == ["id-art1-0"]
+
+
+def test_a_save_from_another_thread_waits_for_the_transaction_under_way(
+    tmp_path: Path,
+) -> None:
+    """The lifeline's last-resort save runs in a thread of its own while the main thread
+    may be mid-write: it must wait, not join the main thread's transaction as if nested
+    (it then wrote at once, into the very temporary file the main thread was writing)."""
+    import threading
+
+    from reader.model import ReadingPosition
+
+    path = tmp_path / "reader.json"
+    store = Store(path)
+    done = threading.Event()
+
+    def save_elsewhere() -> None:
+        store.save_position("art2", tmp_path / "b.md", "fp", ReadingPosition(2, 0, 0.5))
+        done.set()
+
+    other = threading.Thread(target=save_elsewhere)
+    with store.batch():
+        store.save_highlight(make_highlight(number=1))
+        other.start()
+        assert not done.wait(0.3), "the other thread's save joined the transaction"
+    other.join(10)
+    assert done.is_set()
+    reread = Store(path, read_only=True)
+    assert [h.id for h in reread.highlights("art1")] == ["id-art1-1"]
+    assert reread.position("art2") == ReadingPosition(2, 0, 0.5)
