@@ -32,6 +32,11 @@ def paths_of(options: argparse.Namespace) -> Paths:
 
 def open_store(paths: Paths) -> Store:
     """The database, or a :class:`UserError` saying why it cannot be opened."""
+    if paths.db.is_dir():
+        raise UserError(
+            f"{paths.db} is a folder, not a database: give --db (or READER_DB) a file, "
+            f"such as {paths.db / 'reader.json'}"
+        )
     try:
         store = Store(paths.db)
     except StoreError as error:

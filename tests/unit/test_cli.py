@@ -86,6 +86,20 @@ def test_damaged_database_is_a_clear_error(
     assert db.read_text(encoding="utf-8") == "{oops"
 
 
+def test_a_folder_given_as_the_database_is_named_as_such_and_left_alone(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = sorted(p.name for p in library.iterdir())
+    for command in (["list"], ["notes"], [str(library)]):
+        assert main([*command, "--db", str(library)]) == 2
+        err = capsys.readouterr().err
+        assert err == (
+            f"reader: {library} is a folder, not a database: give --db (or READER_DB) a "
+            f"file, such as {library / 'reader.json'}\n"
+        )
+    assert sorted(p.name for p in library.iterdir()) == before
+
+
 def test_list_shows_titles_and_words_without_importing_textual(
     library: Path, tmp_path: Path
 ) -> None:
