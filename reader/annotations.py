@@ -278,7 +278,8 @@ class Annotations:
             self._highlights.pop(before.id, None)
             self._places.pop(before.id, None)
         else:
-            self.store.save_highlight(after)
+            # What another window changed in it meanwhile is kept, and shown from now on.
+            after = self.store.save_highlight(after, base=before)
             self._highlights[after.id] = after
             self._places[after.id] = place
         self._reorder()

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from reader.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
 from reader.moves import Move, MoveFinder
-from reader.store import ArticleInfo, Store, StoreError, info_from
+from reader.records import ArticleInfo, info_from
+from reader.store import Store, StoreError
 
 BATCH = 200
 """Files read between two reports of a scan's progress."""

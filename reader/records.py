@@ -6,9 +6,48 @@ should be (a hand edit, an older version) becomes None, and is kept on disk unto
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, ReadingPosition
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """Cached facts about an article file, valid while its size and mtime are unchanged."""
+
+    title: str
+    words: int
+    size: int
+    mtime_ns: int
+    export: bool = False  # a file that reader's export wrote: not an article
+
+
+def info_from(info: object, size: int, mtime_ns: int) -> ArticleInfo | None:
+    """The cached facts in ``info``, if they are for a file of this size and mtime."""
+    try:
+        if info["size"] != size or info["mtime_ns"] != mtime_ns:  # type: ignore[index]
+            return None
+        return ArticleInfo(
+            str(info["title"]),  # type: ignore[index]
+            int(info["words"]),  # type: ignore[index]
+            size,
+            mtime_ns,
+            bool(info.get("export", False)),  # type: ignore[union-attr]
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None  # none cached, or a damaged entry: the article is read again
+
+
+def merged_doc(
+    stored: dict[str, Any], base: dict[str, Any] | None, new: dict[str, Any]
+) -> dict[str, Any]:
+    """``new`` written over ``stored``, keeping what another process changed meanwhile:
+    with ``base`` (what ``new`` was made from), only the fields changed since ``base`` are
+    taken from ``new``; the others stay as stored (a note typed in another window)."""
+    if base is None or stored == base:
+        return new
+    return {**stored, **{key: value for key, value in new.items() if base.get(key) != value}}
 
 
 def position_from(doc: dict[str, Any]) -> ReadingPosition | None:

@@ -19,7 +19,6 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,16 @@ from tinydb import TinyDB
 
 from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
-from reader.records import highlight_doc, highlight_from, link_doc, link_from, position_from
+from reader.records import (
+    ArticleInfo,
+    highlight_doc,
+    highlight_from,
+    info_from,
+    link_doc,
+    link_from,
+    merged_doc,
+    position_from,
+)
 from reader.schema import (
     HIGHLIGHTS,
     MIGRATIONS,
@@ -68,17 +76,6 @@ CHECK_AT_OPEN = 1_000_000
 after the app's first paint, in the background, and in any case before the first write."""
 
 Doc = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleInfo:
-    """Cached facts about an article file, valid while its size and mtime are unchanged."""
-
-    title: str
-    words: int
-    size: int
-    mtime_ns: int
-    export: bool = False  # a file that reader's export wrote: not an article
 
 
 class Store:
@@ -130,13 +127,17 @@ class Store:
                 "or READER_DB, or move that file away"
             ) from None
         except StoreError as error:
-            raise type(error)(f"{self.recovery_hint()}{error}. {self._backup_hint()}") from None
+            raise type(error)(
+                f"{self.recovery_hint()}{error}. {_backup_hint(self.backup)}"
+            ) from None
         if self._storage.kept:
             self.pending_recovery = recovery_files(self.path)
         if not data and self.path.exists() and _holds_data(self.backup):
             # reader never writes an empty file (a new database holds its schema): this one
             # was cut short, and starting afresh over it would soon replace the backup too.
-            raise DamagedError(f"{self.recovery_hint()}{self.path} is empty. {self._backup_hint()}")
+            raise DamagedError(
+                f"{self.recovery_hint()}{self.path} is empty. {_backup_hint(self.backup)}"
+            )
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path} was written by a newer version of reader (schema {version}; "
@@ -149,7 +150,7 @@ class Store:
                     self._storage.check()
                 except DamagedError as error:
                     raise DamagedError(
-                        f"{self.recovery_hint()}{error}. {self._backup_hint()}"
+                        f"{self.recovery_hint()}{error}. {_backup_hint(self.backup)}"
                     ) from None
             if version < SCHEMA_VERSION:
                 self._migrate(version)
@@ -174,15 +175,6 @@ class Store:
     def kept(self) -> list[Path]:
         """Recovery files made in this session of the backup of a database found missing."""
         return list(self._storage.kept)
-
-    def _backup_hint(self) -> str:
-        """What to do about a database that cannot be used: restore the backup, or move it."""
-        if self.backup.exists():
-            return (
-                f"It was left as it is. The last good copy is {self.backup}: "
-                f"copy it over {self.path.name} to go back to it"
-            )
-        return "It was left as it is, and there is no backup: repair it, or move it away"
 
     @classmethod
     def memory(cls) -> Store:
@@ -407,32 +399,46 @@ class Store:
                 result.append(highlight)
         return result
 
-    def save_highlight(self, highlight: Highlight) -> None:
-        """Add a highlight, or replace the one with the same id."""
-        self.save_highlights([highlight])
+    def save_highlight(self, highlight: Highlight, base: Highlight | None = None) -> Highlight:
+        """Add a highlight, or replace the one with the same id; with ``base`` (what the
+        change was made from), what another process changed since is kept
+        (:func:`~reader.records.merged_doc`). Returns the highlight as saved."""
+        bases = {highlight.id: highlight_doc(base)} if base is not None else {}
+        saved = self.save_highlights([highlight], bases)
+        return saved.get(highlight.id, highlight)
 
-    def save_highlights(self, highlights: Iterable[Highlight]) -> None:
-        """Add or replace several highlights (of any articles) in one write."""
+    def save_highlights(
+        self, highlights: Iterable[Highlight], bases: dict[str, Doc] | None = None
+    ) -> dict[str, Highlight]:
+        """Add or replace several highlights (of any articles) in one write; those merged
+        with another process's changes (see :meth:`save_highlight`), as saved, by id."""
+        merged: dict[str, Highlight] = {}
         by_article: dict[str, dict[str, Doc]] = {}
         for highlight in highlights:
             by_article.setdefault(highlight.article_id, {})[highlight.id] = highlight_doc(highlight)
         if not by_article:
-            return
+            return merged
         with self._transaction():
             for article_id, docs in by_article.items():
 
-                def replace(table: dict[str, Doc], docs: dict[str, Doc] = docs) -> None:
+                def replace(
+                    table: dict[str, Doc], docs: dict[str, Doc] = docs, article: str = article_id
+                ) -> None:
                     pending = dict(docs)
                     for key, doc in list(table.items()):
                         new = pending.pop(doc.get("id"), None)
                         if new is not None:
-                            table[key] = new
+                            table[key] = merged_doc(doc, (bases or {}).get(doc["id"]), new)
+                            if table[key] is not new:
+                                saved = highlight_from(table[key], article)
+                                merged.update({saved.id: saved} if saved else {})
                     next_key = max((int(k) for k in table), default=0) + 1
                     for offset, doc in enumerate(pending.values()):
                         table[str(next_key + offset)] = doc
 
                 self._change(HIGHLIGHTS + article_id, replace)
                 self._summarise(article_id)
+        return merged
 
     def delete_highlight(self, article_id: str, highlight_id: str) -> bool:
         """Delete a highlight; False when there was none with that id."""
@@ -574,20 +580,14 @@ class Store:
         self._db.close()
 
 
-def info_from(info: object, size: int, mtime_ns: int) -> ArticleInfo | None:
-    """The cached facts in ``info``, if they are for a file of this size and mtime."""
-    try:
-        if info["size"] != size or info["mtime_ns"] != mtime_ns:  # type: ignore[index]
-            return None
-        return ArticleInfo(
-            str(info["title"]),  # type: ignore[index]
-            int(info["words"]),  # type: ignore[index]
-            size,
-            mtime_ns,
-            bool(info.get("export", False)),  # type: ignore[union-attr]
+def _backup_hint(backup: Path) -> str:
+    """What to do about a database that cannot be used: restore its ``backup``, or move it."""
+    if backup.exists():
+        return (
+            f"It was left as it is. The last good copy is {backup}: "
+            f"copy it over {backup.name.removesuffix('.bak')} to go back to it"
         )
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return None  # none cached, or a damaged entry: the article is read again
+    return "It was left as it is, and there is no backup: repair it, or move it away"
 
 
 def _holds_data(path: Path) -> bool:

@@ -159,3 +159,26 @@ def test_a_highlight_re_placed_on_changed_words_remembers_the_words_first_highli
     again.apply_places(again.find_places(back.text, again.unplaced))
     (kept,) = store.highlights(back.id)
     assert kept.anchor.exact == "talks quickly about tariffs" and kept.was == ""
+
+
+def test_a_change_in_one_window_keeps_what_another_window_changed(store: Store) -> None:
+    """Two windows on one database: the first has the article open with its highlights in
+    memory; the second writes a note; the first then changes the colour. Both are kept, and
+    the first window shows the note from then on (undo too keeps the other's note)."""
+    import dataclasses
+
+    first = Annotations(store, article())
+    first.load()
+    made = first.create(*span_of("digital services tax"))
+    second = Store(store.path)
+    (theirs,) = second.highlights(made.article_id)
+    second.save_highlight(dataclasses.replace(theirs, note="typed in the other window"))
+    second.close()
+    after = first.update(made.id, "colour", colour=Colour.PINK)
+    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    assert (saved.colour, saved.note) == (Colour.PINK, "typed in the other window")
+    assert first.get(made.id).note == "typed in the other window"
+    assert after.colour == Colour.PINK
+    first.undo()
+    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    assert (saved.colour, saved.note) == (made.colour, "typed in the other window")
