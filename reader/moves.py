@@ -18,10 +18,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader.layout import visible
 from reader.schema import HIGHLIGHTS, summary_of
+
+if TYPE_CHECKING:
+    from reader.store import Store
 
 Doc = dict[str, Any]
 
@@ -119,6 +122,24 @@ class MoveFinder:
         gone.remove(found)
         self.moves[ident] = Move(found.id, found.path, path)
         return found.id
+
+
+def move_of(store: Store, ident: str, path: Path, title: str) -> dict[str, Move]:
+    """The move that brought the article at ``path`` (id ``ident``) there, if it is one:
+    for an article opened on its own, where no library scan looks (``reader FILE``). Costs
+    nothing for an article with notes of its own; else one pass over the articles table."""
+    if store.highlights(ident) or store.article_note(ident) or store.position(ident):
+        return {}
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    counts = dict(store.highlight_counts())
+    for noted in store.article_notes():
+        counts[noted] = (counts.get(noted, (0, 0))[0], 1)
+    finder = MoveFinder(store.article_infos(), counts)
+    finder.match(ident, str(path), title, stat.st_size, stat.st_mtime_ns)
+    return finder.moves
 
 
 def _has_reader_data(doc: Doc, counts: dict[str, tuple[int, int]], ident: str) -> bool:

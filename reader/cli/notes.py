@@ -91,9 +91,30 @@ def _annotated(folder: Path, store: Store) -> list[tuple[Path, str]]:
         say(f"reader: {move.describe()}", sys.stderr)
     entries = library.entries
     targets = [(e.path, e.title) for e in entries if e.highlights or e.notes or e.id in linked]
+    _say_left_out(store, folder, {e.id for e in entries})
     if not targets:
         raise UserError(f"no annotated articles in {folder}")
     return targets
+
+
+def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
+    """Name the annotated articles that an export of ``folder`` leaves out (elsewhere, or
+    whose files are gone), so that no one takes the export for all of their notes."""
+    noted = {i for i, (count, notes) in store.highlight_counts().items() if count or notes}
+    known = store.known_articles()
+    left = sorted(
+        str(known[i][0]) + ("" if known[i][0].exists() else " (gone)")
+        for i in (noted | set(store.article_notes())) - listed
+        if i in known
+    )
+    if left:
+        more = f" and {len(left) - 3} more" if len(left) > 3 else ""
+        count = f"{len(left)} annotated article{'s' * (len(left) != 1)}"
+        say(
+            f"reader: {count} outside {folder} not exported: {', '.join(left[:3])}{more} "
+            "(`reader export FILE` exports one; `reader notes` lists every note)",
+            sys.stderr,
+        )
 
 
 def _gather(store: Store, path: Path) -> Notes:

@@ -238,6 +238,23 @@ class ReaderApp(App[None]):
             landing=place,
         )
 
+    def follow_move(self, screen: ReadingScreen, moved: dict) -> None:
+        """An article opened on its own was found moved outside reader (:mod:`reader.moves`):
+        its notes are given to it, and it opens again with them, where it was left off."""
+        from reader.moves import report
+
+        try:
+            said = report(self.store.follow_moves(moved), moved)
+        except StoreError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        if said and screen is self.screen:
+            fresh = self._reading_screen(screen.article.meta.path, direct=screen.direct)
+            if fresh is not None:
+                self.switch_screen(fresh)
+        if said:
+            self.notify(said, title="Moved article", timeout=10, markup=False)
+
     @property
     def library_folder(self) -> Path | None:
         """The folder of articles that links and the link picker look in."""

@@ -83,6 +83,26 @@ class ArticleLife:
             screen.call_after_refresh(self._start_loading)
         self._file_state = _file_state(article.meta.path)
         screen.set_interval(self.FILE_CHECK_SECONDS, self._check_file)
+        if screen.direct and not self._start and not screen.annotations.placed():
+            # Opened on its own, with nothing of the reader's: was it moved outside reader?
+            # Looked for after the first paint, off the event loop (a pass over the articles).
+            screen.call_after_refresh(self._look_for_a_move)
+
+    def _look_for_a_move(self) -> None:
+        from reader.moves import move_of
+
+        screen = self.screen
+        app = screen.app
+        store, article = app.store, screen.article  # type: ignore[attr-defined]
+        if store.read_only:
+            return
+
+        def look() -> None:
+            moved = move_of(store, article.id, article.meta.path, article.title)
+            if moved:
+                app.call_from_thread(app.follow_move, screen, moved)  # type: ignore[attr-defined]
+
+        screen.run_worker(look, thread=True, name="moved", exit_on_error=False)
 
     def _start_loading(self) -> None:
         self.screen.run_worker(self._load_rest(), name="load", exclusive=True)

@@ -283,3 +283,25 @@ async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Pat
         await wait_for(pilot, lambda: "✎ Negotiations between" in screen_text(app))
         notes = [h.note for h in app.store.highlights(app.screen.article.id)]
         assert notes == ["kept through the move"]
+
+
+async def test_an_article_moved_out_of_the_library_and_opened_on_its_own_has_its_notes(
+    library: Path, tmp_path: Path
+) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press(*"canada", "enter")
+        await pilot.press("h", "a")
+        app.screen.query_one("#note-text").insert("kept through the move")
+        await pilot.press("ctrl+s", "q")
+        await pilot.pause()
+    elsewhere = tmp_path / "elsewhere" / "canada.md"
+    elsewhere.parent.mkdir()
+    (library / "canada-us-talks-digital-services-tax.md").rename(elsewhere)
+    app = make_app(article=elsewhere)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: notified(app, "its notes went with it"))
+        await wait_for(pilot, lambda: "✎ Negotiations between" in screen_text(app))
+        notes = [h.note for h in app.store.highlights(app.screen.article.id)]
+        assert notes == ["kept through the move"]

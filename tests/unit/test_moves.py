@@ -143,3 +143,21 @@ def test_a_read_only_database_says_nothing_moved(
     assert scan(folder, reading).moved == ()
     # Listed with its notes all the same: they are found, only not yet moved.
     assert _counts(folder, reading)["moved.md"] == (1, 2)
+
+
+def test_export_all_names_the_annotated_articles_it_leaves_out(
+    library: tuple[Path, Store], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Moved out of the library (or deleted): not in an export of the library, and said so,
+    so that no one takes the export for all of their notes."""
+    folder, store = library
+    store.close()
+    elsewhere = tmp_path / "elsewhere" / "first.md"
+    elsewhere.parent.mkdir()
+    os.rename(folder / "first.md", elsewhere)
+    db = str(tmp_path / "data" / "reader.json")
+    out = tmp_path / "out"
+    args = ["export", "--all", "--library", str(folder), "-o", str(out), "--db", db]
+    assert main(args) == 0  # the second article is an end of the first one's link
+    err = capsys.readouterr().err
+    assert f"1 annotated article outside {folder} not exported: {folder / 'first.md'} (gone)" in err
