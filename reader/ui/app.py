@@ -398,7 +398,13 @@ class ReaderApp(App[None]):
 
     def on_library_screen_open_article(self, event: LibraryScreen.OpenArticle) -> None:
         """The reader chose an article in the library."""
+        from reader.ui.library_screen import LibraryScreen
+
         self.open_article(event.path)
+        screen = self.screen
+        if not event.path.exists() and isinstance(screen, LibraryScreen):
+            # Moved or deleted since the list was read: read it again (a move is followed).
+            self.read_library(screen, again=True)
 
     @on(ReadingScreen.PositionChanged)
     def _position_changed(self, event: ReadingScreen.PositionChanged) -> None:

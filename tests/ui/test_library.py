@@ -305,3 +305,19 @@ async def test_an_article_moved_out_of_the_library_and_opened_on_its_own_has_its
         await wait_for(pilot, lambda: "✎ Negotiations between" in screen_text(app))
         notes = [h.note for h in app.store.highlights(app.screen.article.id)]
         assert notes == ["kept through the move"]
+
+
+async def test_an_article_moved_while_the_library_shows_is_found_on_enter(
+    library: Path,
+) -> None:
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        (library / "news").mkdir()
+        (library / "welcome-to-reader.md").rename(library / "news" / "welcome.md")
+        await pilot.press(*"welcome", "enter")
+        await library_read(pilot)  # told it is gone, and the library is read again
+        assert notified(app, "no such file")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReadingScreen)
+        assert app.screen.article.meta.path == library / "news" / "welcome.md"
