@@ -12,7 +12,9 @@ Every annotation not imported is reported with its reason.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +25,7 @@ from reader.documents import describe as describe_file
 from reader.library import article_files
 from reader.links import normalise_title
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd, now
+from reader.records import ArticleInfo
 from reader.store import Store
 from reader.urls import normalise_url
 from reader.w3c import Incoming, Passage, annotations_in, incoming, unique
@@ -104,6 +107,10 @@ class Articles:
             if meta.source.strip():
                 self._by_source[normalise_url(meta.source)] = path
             self._by_title.setdefault(normalise_title(meta.title), []).append(path)
+
+    def loaded(self) -> list[Path]:
+        """The files of the articles found so far."""
+        return list(self._loaded)
 
     def find(self, passage: Passage) -> Article | None:
         """The article a target names, or None."""
@@ -385,4 +392,20 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
     with store.batch():
         for item in items:
             job.one(item)
+        _remember_titles(store, job.articles.loaded())
     return job.report
+
+
+def _remember_titles(store: Store, paths: Iterable[Path]) -> None:
+    """Record the title (and facts) of each article annotations went to, as a library scan
+    would: the notes screen and ``reader notes`` then name it before any scan has run."""
+    infos = {}
+    for path in paths:
+        with contextlib.suppress(DocumentError, OSError):
+            meta, words = describe_file(path)
+            stat = path.stat()
+            infos[article_id(path)] = (
+                path,
+                ArticleInfo(meta.title, words, stat.st_size, stat.st_mtime_ns, meta.export),
+            )
+    store.save_article_infos(infos)

@@ -166,6 +166,11 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
     (highlight,) = Store(resolve().db).highlights(article.id)
     assert (highlight.note, highlight.tags) == ("From Hypothesis", ("imported",))
     assert article.text[highlight.anchor.start : highlight.anchor.end] == "Canada quickly retreated"
+    # Named by its title in `reader notes` at once, before any library scan has run.
+    capsys.readouterr()
+    assert main(["notes", "--json"]) == 0
+    (listed,) = json.loads(capsys.readouterr().out)
+    assert listed["title"] == article.title
 
 
 def test_import_of_a_file_that_is_not_json_is_one_clear_line(tmp_path: Path, capsys) -> None:
