@@ -115,6 +115,9 @@ def _trafilatura(html: str, url: str, *, with_metadata: bool, images: bool = Fal
             include_images=images,
             include_formatting=True,
             include_tables=True,
+            # A date the page states (its metadata, a byline), never one guessed from a
+            # "Copyright 2026" footer or a year in the text: no date is better than a wrong one.
+            date_extraction_params={"original_date": True, "extensive_search": False},
         )
     except (ValueError, TypeError) as error:  # its way of saying the page did not parse
         raise ExtractionError(f"not a readable HTML page ({error or 'no text'})") from None

@@ -315,6 +315,17 @@ def test_a_saved_page_without_an_address_is_its_file(tmp_path: Path, shelf: Path
     assert add_source(str(saved), shelf).status is AddStatus.EXISTS
 
 
+def test_a_page_that_states_no_date_gets_none_not_its_copyright_year(
+    tmp_path: Path, shelf: Path
+) -> None:
+    saved = tmp_path / "undated.html"
+    page = article_page("Un été en Provence", FRENCH)
+    saved.write_text(page.replace("Copyright", "Copyright 2026"), encoding="utf-8")
+    result = add_source(str(saved), shelf)
+    assert result.status is AddStatus.ADDED, result.message()
+    assert "published" not in front(result.path)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("name", "reason"),
     [
