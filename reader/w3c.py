@@ -302,7 +302,10 @@ class Incoming:
 def annotations_in(document: object) -> list[dict]:
     """The raw annotations of a document, of any shape reader knows; ShapeError otherwise."""
     if isinstance(document, list):
-        return [item for item in document if isinstance(item, dict)]
+        found = [item for item in document if isinstance(item, dict)]
+        if document and not found:
+            raise ShapeError(f"it is a list of {len(document)} values, none an annotation")
+        return found
     if not isinstance(document, dict):
         raise ShapeError("it holds no annotations (not a JSON object or list)")
     kinds = document.get("type")

@@ -361,6 +361,11 @@ def find_article(name: str, folder: Path, store: Store) -> Path:
             titles = "; ".join(e.title for e in found[:5])
             raise UserError(f"{name}: more than one article matches ({titles})")
     if key is None:
+        if path.is_dir():
+            raise UserError(
+                f"{name} is a folder: name one article in it, or export them all with "
+                f"--all --library {name}"
+            )
         raise UserError(f"{name}: no such file, and no article with that id or title in {folder}")
     return Path(key)
 
@@ -375,7 +380,11 @@ def run_import(options: argparse.Namespace) -> int:
         document = loads(path.read_bytes())
     except FileNotFoundError:
         raise UserError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder: give the file of annotations to import") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not a JSON file of annotations (not UTF-8 text)") from None
+    except (OSError, ValueError, RecursionError) as error:
         raise UserError(f"{path} is not readable JSON: {error}") from None
     try:
         annotations_in(document)  # the shape checked before the database is opened

@@ -109,7 +109,10 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
 
     def report(result: AddResult) -> None:
         results.append(result)
-        (out if result.status is AddStatus.ADDED else err)(result.message())
+        if result.status is AddStatus.ADDED:
+            out(result.message())  # the new article's path, for scripts
+        else:
+            err(f"reader: {result.message()}")  # as every command's problems begin
 
     def one(source: str) -> AddResult:
         with hosts.slot(source):

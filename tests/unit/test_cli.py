@@ -86,6 +86,16 @@ def test_damaged_database_is_a_clear_error(
     assert db.read_text(encoding="utf-8") == "{oops"
 
 
+def test_export_of_a_folder_says_how_to_export_all_of_it(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", str(library)]) == 2
+    assert capsys.readouterr().err == (
+        f"reader: {library} is a folder: name one article in it, or export them all with "
+        f"--all --library {library}\n"
+    )
+
+
 def test_a_folder_given_as_the_database_is_named_as_such_and_left_alone(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

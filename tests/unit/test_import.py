@@ -178,6 +178,20 @@ def test_import_of_a_file_that_is_not_json_is_one_clear_line(tmp_path: Path, cap
     bad.write_text("{not json", encoding="utf-8")
     assert main(["import", str(bad)]) == 2
     assert "is not readable JSON" in capsys.readouterr().err
+    binary = tmp_path / "photo.json"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\xc3\x28")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    values = tmp_path / "values.json"
+    values.write_text('[1, 2, "x"]', encoding="utf-8")
+    for offered, said in [
+        (binary, "is not a JSON file of annotations (not UTF-8 text)"),
+        (folder, "is a folder: give the file of annotations to import"),
+        (values, "nothing to import: it is a list of 3 values, none an annotation"),
+    ]:
+        assert main(["import", str(offered)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("reader: ") and said in err and err.count("\n") == 1
 
 
 def quote_annotation(source: str, exact: str, ident: str, note: str = "kept") -> dict:

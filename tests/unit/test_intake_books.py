@@ -302,7 +302,7 @@ def test_a_failed_single_source_is_one_line_and_exit_1(
     assert main(["add", "--to", str(tmp_path), str(tmp_path / "gone.epub")]) == 1
     out = capsys.readouterr()
     assert out.out == ""
-    assert out.err == f"{tmp_path / 'gone.epub'}: no such file, and not a web address\n"
+    assert out.err == f"reader: {tmp_path / 'gone.epub'}: no such file, and not a web address\n"
 
 
 # --- addresses --------------------------------------------------------------------------------
