@@ -27,6 +27,8 @@ from reader.ui.cursor_list import CursorList
 GAP = 2  # cells between two columns
 FOLDER_WIDTH = 24  # at most: a deep folder's name gives way to the title
 NUMBERS = (("Read", "read"), ("Words", "words"), ("Highlights", "highlights"), ("Notes", "notes"))
+MIN_TITLE = 30  # cells the title keeps before other columns give way
+GIVE_WAY = ("words", "notes", "read", "highlights")  # the order the numbers give way in
 
 
 def _cells(entry: LibraryEntry) -> dict[str, str]:
@@ -207,11 +209,12 @@ class LibraryList(CursorList):
             full = self.get_component_rich_style("library-list--folder")
             folder_style = Style(color=full.color)  # no background: the cursor's shows
         numbers, folder, title = texts
+        shown, folder_width = self._columns(width)
         segments = [Segment(" ", base)]
-        for _label, name in NUMBERS:
+        for name in shown:
             segments.append(Segment(numbers[name].rjust(self._widths[name]) + " " * GAP, base))
-        if self._folders:
-            folder_cell = _fit(folder, self._widths["folder"])
+        if folder_width:
+            folder_cell = _fit(folder, folder_width)
             segments.append(Segment(folder_cell, base + folder_style))
             segments.append(Segment(" " * GAP, base))
         used = sum(segment.cell_length for segment in segments)
@@ -219,6 +222,29 @@ class LibraryList(CursorList):
         strip = Strip(segments).adjust_cell_length(width, base)
         self._strips[key] = strip
         return strip
+
+    def _columns(self, width: int) -> tuple[list[str], int]:
+        """The number columns shown at ``width``, and the Folder column's width (0: none).
+
+        The title is what a row is for: below :data:`MIN_TITLE` cells (or half the width,
+        in a narrow terminal) the folder narrows, then goes, then the numbers give way.
+        """
+        shown = [name for _label, name in NUMBERS]
+        folder = self._widths["folder"] if self._folders else 0
+        wanted = min(MIN_TITLE, width // 2)
+
+        def room() -> int:
+            used = 2 + sum(self._widths[name] + GAP for name in shown)
+            return width - used - (folder + GAP if folder else 0)
+
+        if folder and room() < wanted:
+            folder = max(0, folder - (wanted - room()))
+            folder = folder if folder >= len("Folder") else 0
+        for name in GIVE_WAY:
+            if room() >= wanted:
+                break
+            shown.remove(name)
+        return shown, folder
 
 
 def _fit(text: str, width: int) -> str:

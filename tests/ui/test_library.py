@@ -321,3 +321,21 @@ async def test_an_article_moved_while_the_library_shows_is_found_on_enter(
         await pilot.press("enter")
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.article.meta.path == library / "news" / "welcome.md"
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+async def test_titles_keep_their_room_in_a_narrow_terminal(library: Path, width: int) -> None:
+    (library / "news").mkdir()
+    (library / "welcome-to-reader.md").rename(library / "news" / "welcome.md")
+    app = make_app(library=library)
+    async with app.run_test(size=(width, 12), notifications=True) as pilot:
+        await library_read(pilot)
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Title" in line)
+        row = next(line for line in lines if "Canada-US" in line)
+        title_room = len(row) - row.index("Canada-US")
+        assert title_room >= min(30, width // 2) - 2, row
+        # The other columns give way only when the title needs their room.
+        wide = width >= 100
+        assert all((name in header) == wide for name in ("Words", "Folder"))
+        assert "Highlights" in header and "Title" in header
