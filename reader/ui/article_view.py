@@ -43,6 +43,13 @@ class ArticleView(ColumnView, can_focus=True):
             "right_curly_bracket", "next_heading", "Next heading", show=False, id="next-heading"
         ),
         Binding(
+            "left_curly_bracket",
+            "previous_heading",
+            "Previous heading",
+            show=False,
+            id="previous-heading",
+        ),
+        Binding(
             "right_square_bracket",
             "next_highlight",
             "Next highlight",
@@ -66,13 +73,6 @@ class ArticleView(ColumnView, can_focus=True):
         Binding("k,up", "select_up", "Shrink to previous paragraph", id="select-up"),
         Binding("escape", "select_cancel", "Cancel selection", id="select-cancel"),
         Binding("enter,h", "select_confirm", "Highlight the selection", id="select-confirm"),
-        Binding(
-            "left_curly_bracket",
-            "previous_heading",
-            "Previous heading",
-            show=False,
-            id="previous-heading",
-        ),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

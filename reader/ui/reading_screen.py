@@ -57,6 +57,9 @@ class ReadingScreen(Screen[None]):
         *Search.BINDINGS,
         *Annotating.BINDINGS,
         Binding("p", "toggle_pane", "Notes", id="toggle-pane"),
+        Binding(
+            "tab", "app.focus_next", "To the notes pane and back", show=False, id="switch-pane"
+        ),
         Binding("number_sign", "app.notes", "All notes", show=False, id="notes-screen"),
         *Exporting.BINDINGS,
         *Links.BINDINGS,

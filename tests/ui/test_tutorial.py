@@ -66,10 +66,13 @@ async def test_every_instruction_of_the_tutorial_works_as_written(tmp_path: Path
         assert text_here() == "Moving by the page"
 
         # "Press / and type a word, say cursor, then press enter ... the cursor jumps to the
-        # first one. n goes to the next match"
+        # first one from where it is. n goes to the next match"
+        before = at()
         await pilot.press("slash", *"cursor", "enter")
         first = at()
         assert "cursor" in text_here().casefold()
+        assert first >= before
+        assert not any("cursor" in b.text.casefold() for b in blocks[before:first])
         await pilot.press("n")
         assert at() >= first and "cursor" in text_here().casefold()
         assert "Match 2 of" in screen_text(app)
