@@ -151,6 +151,14 @@ class Article:
             position -= 1
         return None
 
+    def section_of(self, index: int, *, min_level: int = 1) -> int | None:
+        """The heading of the section block ``index`` is in: the block itself when it is a
+        heading (of level at least ``min_level``), else :meth:`heading_before`."""
+        block = self.blocks[index]
+        if block.kind is BlockKind.HEADING and block.level >= min_level:
+            return index
+        return self.heading_before(index, min_level=min_level)
+
     @property
     def next_start(self) -> int:
         """The offset the next appended block will start at."""

@@ -32,7 +32,7 @@ def _front_value(value: object) -> str:
 
 def _where(article: Article, start: int) -> tuple[int, str]:
     index = article.block_at(start)
-    heading = article.heading_before(index, min_level=2)  # the h1 is the title
+    heading = article.section_of(index, min_level=2)  # the h1 is the title
     return index, "" if heading is None else article.blocks[heading].text
 
 

@@ -141,7 +141,7 @@ class Annotating:
         article = self.screen.article
         index = article.block_at(placed.start)
         where = f"¶ {index + 1:,}"  # as the header writes it
-        heading = article.heading_before(index)
+        heading = article.section_of(index)
         if heading is not None:
             title = " ".join(article.blocks[heading].text.split())
             where += f" · {title[:40]}"

@@ -598,3 +598,17 @@ async def test_the_pane_writes_a_paragraph_number_as_the_header_does(tmp_path: P
         await pilot.press("h")
         await wait_for(pilot, lambda: "¶ 1,200" in pane_text(app))
         assert "¶ 1,200 / 1,204" in screen_text(app)  # the header, alike
+
+
+async def test_a_highlighted_heading_is_listed_under_its_own_section(tmp_path: Path) -> None:
+    from tests.conftest import WELCOME
+
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=(140, 40)) as pilot:
+        view = app.screen.view
+        blocks = app.screen.article.blocks
+        view.move_to(next(i for i, b in enumerate(blocks) if b.text == "Things worth knowing"))
+        await pilot.press("h")
+        await pilot.pause()
+        entry = next(line for line in screen_text(app).splitlines() if "· Things worth" in line)
+        assert "Links between passages" not in entry

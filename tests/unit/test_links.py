@@ -158,3 +158,12 @@ def test_heading_before_skips_the_block_itself_and_lower_levels() -> None:
     assert doc.heading_before(texts.index("Part")) == 0
     assert doc.heading_before(texts.index("More."), min_level=2) == texts.index("Part")
     assert doc.heading_before(texts.index("Intro."), min_level=2) is None
+
+
+def test_a_heading_is_the_section_it_begins() -> None:
+    doc = load_text("# Title\n\nIntro.\n\n## Part\n\nText.\n", Path("h.md"))
+    texts = [b.text for b in doc.blocks]
+    part = texts.index("Part")
+    assert doc.section_of(part) == part  # not the section before it
+    assert doc.section_of(texts.index("Text.")) == part
+    assert doc.section_of(0, min_level=2) is None  # the h1 is the title
