@@ -81,12 +81,15 @@ class MoveFinder:
     ) -> None:
         self._cached = cached
         self._counts = counts
-        self._gone: list[_Gone] | None = None
+        # The articles whose files are gone, by (size, mtime, title) and by title.
+        self._by_facts: dict[tuple[int, int, str], list[_Gone]] | None = None
+        self._by_title: dict[str, list[_Gone]] | None = None
         self.moves: dict[str, Move] = {}
 
-    def _candidates(self) -> list[_Gone]:
-        if self._gone is None:
-            self._gone = []
+    def _candidates(self) -> bool:
+        """Index the articles whose files are gone (once); whether there are any."""
+        if self._by_facts is None:
+            self._by_facts, self._by_title = {}, {}
             for ident, (doc, info) in self._cached.items():
                 path = doc.get("path")
                 if not isinstance(path, str) or not _has_reader_data(doc, self._counts, ident):
@@ -94,32 +97,33 @@ class MoveFinder:
                 if os.path.lexists(path):
                     continue
                 info = info if isinstance(info, dict) else {}
-                self._gone.append(
-                    _Gone(
-                        ident,
-                        path,
-                        str(info.get("title", "")),
-                        _number(info.get("size")),
-                        _number(info.get("mtime_ns")),
-                    )
+                title = str(info.get("title", ""))
+                gone = _Gone(
+                    ident, path, title, _number(info.get("size")), _number(info.get("mtime_ns"))
                 )
-        return self._gone
+                self._by_facts.setdefault((gone.size, gone.mtime_ns, title), []).append(gone)
+                if title:
+                    self._by_title.setdefault(title, []).append(gone)
+        return bool(self._by_facts)
 
     def match(self, ident: str, path: str, title: str, size: int, mtime_ns: int) -> str | None:
         """The id whose article the file at ``path`` (with id ``ident``) is, if it is one
-        that moved; remembered in :attr:`moves`."""
+        that moved; remembered in :attr:`moves`. Each match is a lookup, not a search: a
+        whole library moved is thousands of new files and thousands gone."""
         doc = self._cached.get(ident, (None, None))[0]
         if doc is not None and _has_reader_data(doc, self._counts, ident):
             return None  # the file's own notes: not a stranger's
-        gone = self._candidates()
-        if not gone:
+        if not self._candidates():
             return None
-        same = [g for g in gone if (g.size, g.mtime_ns, g.title) == (size, mtime_ns, title)]
-        titled = [g for g in gone if title and g.title == title]
+        assert self._by_facts is not None and self._by_title is not None
+        same = self._by_facts.get((size, mtime_ns, title), [])
+        titled = self._by_title.get(title, []) if title else []
         found = same[0] if len(same) == 1 else titled[0] if len(titled) == 1 else None
         if found is None:
             return None
-        gone.remove(found)
+        self._by_facts[(found.size, found.mtime_ns, found.title)].remove(found)
+        if found.title:
+            self._by_title[found.title].remove(found)
         self.moves[ident] = Move(found.id, found.path, path)
         return found.id
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from reader.layout import visible
+from reader.moves import Move
 from reader.paths import Paths, resolve, seed_library
 from reader.storage import StoreError
 from reader.store import Store
@@ -19,6 +21,15 @@ def say(text: str, stream: TextIO | None = None) -> None:
     """Print one line for the user, with any control character (from a file name, a
     title) made visible: nothing from a file ever drives the terminal."""
     print(visible(text), file=stream or sys.stdout)
+
+
+def say_moves(moves: Sequence[Move], shown: int = 3) -> None:
+    """Tell of articles found moved (:mod:`reader.moves`): a line each, up to ``shown``."""
+    for move in moves[:shown]:
+        say(f"reader: {move.describe()}", sys.stderr)
+    if len(moves) > shown:
+        more = len(moves) - shown
+        say(f"reader: and {more:,} more moved articles; their notes went with them", sys.stderr)
 
 
 class UserError(Exception):

@@ -14,6 +14,7 @@ from reader.cli.common import (
     open_store,
     paths_of,
     say,
+    say_moves,
 )
 from reader.documents import DocumentError
 from reader.layout import visible
@@ -58,8 +59,7 @@ def run_list(options: argparse.Namespace) -> int:
             print("\t".join(visible(" ".join(str(f).split())) for f in fields))
     else:
         _table(folder, entries)
-    for move in library.moved:
-        say(f"reader: {move.describe()}", sys.stderr)
+    say_moves(library.moved)
     for problem in library.problems:
         say(f"reader: skipped {problem}", sys.stderr)
     return 0

@@ -12,7 +12,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.cli.common import UserError, library_of, open_store, paths_of, say
+from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
 from reader.documents import DocumentError, article_id
 from reader.storage import StoreError, sync_folder_of
 from reader.store import Store
@@ -87,8 +87,7 @@ def _annotated(folder: Path, store: Store) -> list[tuple[Path, str]]:
         library = scan(folder, store)
     except DocumentError as error:
         raise UserError(str(error)) from None
-    for move in library.moved:
-        say(f"reader: {move.describe()}", sys.stderr)
+    say_moves(library.moved)
     entries = library.entries
     targets = [(e.path, e.title) for e in entries if e.highlights or e.notes or e.id in linked]
     _say_left_out(store, folder, {e.id for e in entries})
@@ -332,8 +331,7 @@ def find_article(name: str, folder: Path, store: Store) -> Path:
         library = scan(folder, store)
     except DocumentError as error:
         raise UserError(str(error)) from None
-    for move in library.moved:
-        say(f"reader: {move.describe()}", sys.stderr)
+    say_moves(library.moved)
     entries = library.entries
     for entry in entries:
         if entry.id == name:

@@ -161,3 +161,21 @@ def test_export_all_names_the_annotated_articles_it_leaves_out(
     assert main(args) == 0  # the second article is an end of the first one's link
     err = capsys.readouterr().err
     assert f"1 annotated article outside {folder} not exported: {folder / 'first.md'} (gone)" in err
+
+
+def test_a_whole_library_moved_follows_every_article_and_says_so_briefly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    store = Store(tmp_path / "data" / "reader.json")
+    for number in range(5):
+        path = _article(old / f"a{number}.md", f"Article {number}")
+        store.save_highlight(make_highlight(article=article_id(path), number=number))
+    scan(old, store)
+    store.close()
+    os.rename(old, new)
+    assert main(["list", str(new), "--db", str(tmp_path / "data" / "reader.json")]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 4 and all("its notes went with it" in line for line in err[:3])
+    assert err[3] == "reader: and 2 more moved articles; their notes went with them"
+    assert set(_counts(new, Store(store.path)).values()) == {(1, 1)}  # a highlight, a note
