@@ -215,6 +215,21 @@ def open_article(article: Path, data: Path, runs: int) -> float:
     return statistics.median(result.first_paints)
 
 
+def moved_library(library: Path, data: Path) -> tuple[str, str, str]:
+    """The first ``reader list`` after the whole library moved to another folder (``mv``):
+    every annotated article found again, its notes moved to it. The folder is moved back,
+    and the data folder (changed by the moves) is a copy."""
+    copy = data.with_name(data.name + "-moved")
+    shutil.copytree(data, copy)
+    moved = library.with_name(library.name + "-moved")
+    os.rename(library, moved)
+    try:
+        took = reader(["list", str(moved)], copy)
+    finally:
+        os.rename(moved, library)
+    return ("the library moved to another folder: first `reader list`", f"{took:.1f} s", "")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=5000)
@@ -284,6 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "< 3 s",
             )
         )
+        rows.append(moved_library(library, big))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nLoad average: {bench._loadavg()}\n")
