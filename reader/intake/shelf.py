@@ -194,9 +194,12 @@ def _link(temp: Path, path: Path) -> bool:
     except FileExistsError:
         return False
     except OSError:
-        # A file system without hard links (FAT, some network shares): check, then move;
-        # the lock already keeps this process's own threads apart.
-        if _exists(path):
+        # A file system without hard links (FAT, some network shares): the name is taken
+        # by creating it, which fails if anything holds it (another program's file made
+        # since it was looked at); only that empty file of ours is then replaced.
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+        except FileExistsError:
             return False
         os.replace(temp, path)
     return True

@@ -398,6 +398,30 @@ def test_an_existing_file_is_never_overwritten(server: Server, shelf: Path) -> N
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
 
 
+def test_without_hard_links_a_file_made_meanwhile_is_never_replaced(
+    shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On FAT or a network share (no hard links), another program's file made between the
+    look and the write (here: never seen by the look) keeps its place."""
+    import errno
+    import os
+
+    from reader.intake import shelf as shelf_module
+
+    def no_links(source: Path, target: Path) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    shelf.mkdir()
+    theirs = shelf / "A title.md"
+    theirs.write_text("another program's\n", encoding="utf-8")
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(shelf_module, "_exists", lambda path: False)
+    written = shelf_module.write_new(shelf, "A title", "mine\n")
+    assert written.name == "A title 2.md" and written.read_text(encoding="utf-8") == "mine\n"
+    assert theirs.read_text(encoding="utf-8") == "another program's\n"
+    assert sorted(p.name for p in shelf.iterdir()) == ["A title 2.md", "A title.md"]
+
+
 @pytest.mark.parametrize(
     "title",
     [
