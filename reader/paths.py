@@ -80,9 +80,21 @@ def seed_library(library: Path) -> bool:
     if library.exists():
         return False
     source = samples_dir()
-    library.mkdir(parents=True, exist_ok=True)
-    if source is not None:
-        for sample in sorted(source.iterdir()):
-            if sample.is_file() and not sample.name.startswith("."):
-                shutil.copy2(sample, library / sample.name)
+    library.parent.mkdir(parents=True, exist_ok=True)
+    # Made whole beside it, then renamed into place: a first run cut short (ctrl+c, a full
+    # disk) leaves no half-copied sample in a library that is then never seeded again.
+    temp = library.with_name(f".{library.name}.{os.getpid()}.seeding")
+    try:
+        temp.mkdir()
+        if source is not None:
+            for sample in sorted(source.iterdir()):
+                if sample.is_file() and not sample.name.startswith("."):
+                    shutil.copy2(sample, temp / sample.name)
+        os.rename(temp, library)  # onto nothing, or an empty folder made meanwhile
+    except OSError:
+        if not library.is_dir():
+            raise
+        return False  # made meanwhile, with articles in it: those are the library
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
     return True

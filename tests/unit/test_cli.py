@@ -182,6 +182,33 @@ def test_first_run_library_is_seeded_with_the_samples(tmp_path: Path) -> None:
     assert not seed_library(library)
 
 
+def test_a_first_run_cut_short_leaves_no_half_seeded_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    real = shutil.copy2
+    copied = 0
+
+    def cut_short(source: Path, target: Path) -> None:
+        nonlocal copied
+        copied += 1
+        if copied == 2:
+            raise KeyboardInterrupt
+        real(source, target)
+
+    monkeypatch.setattr(shutil, "copy2", cut_short)
+    library = tmp_path / "fresh" / "library"
+    with pytest.raises(KeyboardInterrupt):
+        seed_library(library)
+    assert list(library.parent.iterdir()) == []  # no library, and no temporary folder
+    monkeypatch.undo()
+    assert seed_library(library)  # the next start seeds it, whole
+    assert sorted(p.name for p in library.iterdir()) == sorted(
+        p.name for p in (ROOT / "articles").iterdir()
+    )
+
+
 def _env(tmp_path: Path) -> dict[str, str]:
     import os
 
