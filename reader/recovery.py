@@ -104,8 +104,12 @@ def recover(db: Path, files: list[Path] | None = None) -> Recovery:
                         result.damaged_kept.unlink()
                 raise
             for merged in result.merged:
-                merged.kept = _free(merged.source.with_name(merged.source.name + ".merged"))
-                merged.source.rename(merged.kept)
+                kept = _free(merged.source.with_name(merged.source.name + ".merged"))
+                try:
+                    merged.source.rename(kept)
+                except OSError:
+                    continue  # merged all the same: kept stays None, and the user is told
+                merged.kept = kept
     except Timeout:
         raise StoreError(f"{db} is locked by a running reader; quit it, then try again") from None
     except OSError as error:

@@ -200,4 +200,10 @@ def run_recover(options: argparse.Namespace) -> int:
         say(f"Merged {merged.source.name} into {paths.db}: {merged.summary()}.")
         if merged.kept is not None:
             say(f"  The recovered file is kept as {merged.kept}.")
+        else:
+            say(
+                f"reader: {merged.source} could not be renamed; move it away, or the next "
+                "`reader recover` merges it again (bringing back what you delete meanwhile).",
+                sys.stderr,
+            )
     return 0

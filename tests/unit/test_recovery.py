@@ -126,6 +126,26 @@ def test_a_recovery_cut_short_leaves_the_damaged_database_where_it_was(
     assert recovery_files(db) == [recovery]
 
 
+def test_a_recovered_file_that_cannot_be_renamed_is_merged_and_said_so(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _store, recovery = damaged_session(private_data)
+    db = private_data / "reader.json"
+    real = Path.rename
+
+    def refused(self: Path, target: Path) -> Path:
+        if self == recovery:
+            raise PermissionError(13, "Permission denied")
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "rename", refused)
+    assert main(["recover"]) == 0
+    captured = capsys.readouterr()
+    assert f"Merged {recovery.name} into {db}" in captured.out
+    assert f"reader: {recovery} could not be renamed; move it away" in captured.err
+    assert ids(db) == {f"id-art1-{n}" for n in range(4)}
+
+
 def test_recover_into_a_repaired_database_keeps_what_only_it_has(private_data: Path) -> None:
     # The user restored the backup first (as the old advice said), then made a highlight:
     # recovering afterwards must keep that highlight too.
