@@ -263,10 +263,17 @@ class AtomicJSONStorage(Storage):
                 if outermost:
                     self.read()
                 self._depth += 1
+                aside = False  # writing to a recovery file: reader's copy is the good one
                 try:
                     yield
+                    if outermost and self._pending is not None:
+                        # Written within the guard: a Ctrl+C just before the write must not
+                        # leave the change in the cache, to be saved with the next one.
+                        pending, self._pending = self._pending, None
+                        aside = bool(self.damage)
+                        self._write_now(pending)
                 except BaseException:
-                    if outermost:
+                    if outermost and not aside:
                         # Forget what was changed but not written (TinyDB changes its
                         # cached tables in place): the file is as it was.
                         self._pending = None
@@ -275,9 +282,6 @@ class AtomicJSONStorage(Storage):
                     raise
                 finally:
                     self._depth -= 1
-                if outermost and self._pending is not None:
-                    pending, self._pending = self._pending, None
-                    self._write_now(pending)
         except Timeout:
             raise StoreError(f"{self.path} is locked by another reader; try again") from None
 

@@ -436,6 +436,33 @@ def test_ctrl_c_between_the_write_and_the_rename_leaves_no_temporary_file(
     assert saved == ({"id-art1-0", "id-art1-1"} if moment == "after the rename" else {"id-art1-0"})
 
 
+def test_ctrl_c_just_before_a_transaction_writes_does_not_save_its_change_later(
+    private_data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interrupted change is not in the file; it must not ride along with the next one
+    either (TinyDB changed the cached tables in place)."""
+    from reader.storage import AtomicJSONStorage
+
+    db = private_data / "reader.json"
+    store = Store(db)
+    store.save_highlight(make_highlight(number=0))
+    real = AtomicJSONStorage._write_now
+    calls = 0
+
+    def interrupted(self: AtomicJSONStorage, data: object) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise KeyboardInterrupt  # as if it landed just before the write began
+        real(self, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(AtomicJSONStorage, "_write_now", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        store.save_highlight(make_highlight(number=1))
+    store.save_highlight(make_highlight(number=2))
+    assert stored(db) == {"id-art1-0", "id-art1-2"}
+
+
 # --- read-only folder and file --------------------------------------------------------------
 
 
