@@ -195,7 +195,9 @@ def _readable(found: list[NoteItem], index: NotesIndex, filtered: bool) -> Itera
         if item.quote:
             yield swatch + _fit(f"“{_one_line(item.quote[: width * 2])}”", width - 2)
         if note or tags:
-            note = _fit(note, width - 2)
+            # A long note leaves the tags a third of the line, so that they still show.
+            kept = min(_cells(tags), (width - 2) // 3) if note else 0
+            note = _fit(note, width - 2 - kept - 2 * bool(kept))
             room = width - 2 - _cells(note) - 2 * bool(note)
             tags = _fit(tags, room)
             yield swatch + sgr("3", note) + "  " * bool(note and tags) + sgr("1", tags)

@@ -224,3 +224,19 @@ def test_a_damaged_table_is_one_line_and_status_2(
     err = capsys.readouterr().err
     assert err.startswith("reader: ") and "is damaged" in err and err.count("\n") == 1
     assert db.read_bytes() == damaged
+
+
+def test_on_a_terminal_a_long_note_leaves_its_tags_room(
+    library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(resolve().db)
+    sample = library / SAMPLE.name
+    store.save_highlight(highlight(sample, 4, "Leavitt", tags=("press",), note="Long. " * 30))
+    store.close()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["notes", "--library", str(library)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (note,) = [line for line in lines if line.startswith("▌ ✎ Long.")]
+    assert note.endswith("…  #press") and len(note) < 60
