@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,7 +142,7 @@ def known_entries(folder: Path, known: Known) -> list[LibraryEntry]:
     """The library as the database last saw it, without reading the folder: shown at once,
     while a scan finds what was added, changed or removed since."""
     cached, counts = known
-    top = str(folder).rstrip(os.sep) + os.sep
+    top = os.path.abspath(folder).rstrip(os.sep) + os.sep  # the store keeps absolute paths
     entries: list[LibraryEntry] = []
     for ident, (doc, info_doc) in cached.items():
         path = doc.get("path")
@@ -193,24 +194,35 @@ def scan_batches(
     ready: list[LibraryEntry] = []
     problems: list[str] = []
     unread: list[tuple[_Found, os.stat_result]] = []
+    stats: list[tuple[_Found, os.stat_result]] = []
     for file in files:
-        path, ident = file.path, file.id
         try:
-            stat = path.stat()
+            stats.append((file, file.path.stat()))
         except OSError as error:
-            problems.append(f"{path}: {error.strerror or error}")
-            continue
+            problems.append(f"{file.path}: {error.strerror or error}")
+    # Copies made with their times (cp -p) look alike: none of them is taken for a move.
+    twins = Counter((stat.st_size, stat.st_mtime_ns) for _file, stat in stats)
+    finder = MoveFinder(cached, counts, {file.id for file in files}, twins)
+    held: list[tuple[_Found, os.stat_result, ArticleInfo]] = []  # may be moved, by title
+    for file, stat in stats:
+        path, ident = file.path, file.id
         doc, info_doc = cached.get(ident, (None, None))
         info = info_from(info_doc, stat.st_size, stat.st_mtime_ns)
         if info is None:
             unread.append((file, stat))
         elif not info.export:
-            ready.append(_entry(file, info, stat.st_mtime, doc, counts))
+            # Known, and holding nothing: it may still be one moved (a database recovered
+            # from a backup that knew the file under its old name).
+            was = finder.match(ident, str(path), info.title, stat.st_size, stat.st_mtime_ns)
+            if was is None and finder.may_match_title(ident, info.title):
+                held.append((file, stat, info))
+                continue
+            doc = cached.get(was, (doc, None))[0] if was else doc
+            ready.append(_entry(file, info, stat.st_mtime, doc, counts, was))
     done = total - len(unread)  # the cached ones
     yield ready, problems, done, total
     save = fresh is None
     fresh = {} if fresh is None else fresh
-    finder = MoveFinder(cached, counts)
     for start in range(0, len(unread), batch):
         entries: list[LibraryEntry] = []
         trouble: list[str] = []
@@ -226,10 +238,22 @@ def scan_batches(
             if not info.export:
                 # A file moved here is listed with what it had where it was.
                 was = finder.match(ident, str(path), info.title, stat.st_size, stat.st_mtime_ns)
+                if was is None and finder.may_match_title(ident, info.title):
+                    held.append((file, stat, info))
+                    continue
                 doc = cached.get(was or ident, (None, None))[0]
                 entries.append(_entry(file, info, stat.st_mtime, doc, counts, was))
         done += len(unread[start : start + batch])
         yield entries, trouble, done, total
+    if held:
+        found = [(f.id, str(f.path), info.title, info.words) for f, _, info in held]
+        titled = finder.match_titles(found)
+        entries = []
+        for file, stat, info in held:
+            was = titled.get(file.id)
+            doc = cached.get(was or file.id, (None, None))[0]
+            entries.append(_entry(file, info, stat.st_mtime, doc, counts, was))
+        yield entries, [], done, total
     made = finder.moves
     if save and store is not None and made:
         made = {}

@@ -47,8 +47,8 @@ class AtomicJSONStorage(Storage):
     """A TinyDB storage that writes atomically and re-reads only when the file changed.
 
     ``parse`` reads and checks the file (raising :class:`StoreError`); by default any
-    JSON file of TinyDB's shape is good. ``fresh`` gives what a file that disappears while
-    in use begins again with (the tables its owner needs in every file, say).
+    JSON file of TinyDB's shape is good. A file that disappears while in use is written
+    again, whole, at the next write, from what was read of it.
     """
 
     def __init__(
@@ -56,19 +56,18 @@ class AtomicJSONStorage(Storage):
         path: str | os.PathLike[str],
         read_only: bool = False,
         parse: Callable[[Path], Data] | None = None,
-        fresh: Callable[[], Data] | None = None,
         check: Callable[[Path], Data] | None = None,
     ) -> None:
-        self._fresh = fresh
         # Reads the whole file and checks every table (parse may leave tables for later).
         self._full_check = check or _checked_database
         self._checked = False  # the file has been checked whole this session
         # Tables read since then from a file another process wrote, not yet checked whole:
         # written back as they were read, so a backup checks the file before copying it.
         self._unverified = False
-        self._kept_backup = False  # the backup of a file found gone was kept (once a loss)
+        self._kept_backup = False  # the backup of the file found gone is kept (once a loss)
         self._hold_backup = False  # that backup could not be kept: never replace it
         self.kept: list[Path] = []  # backups so kept, as recovery files, in this session
+        self.vanished = False  # the file disappeared while in use (and was written again)
         self._checker: threading.Thread | None = None
         self._depth = 0  # nested locked() blocks: writes wait for the outermost to end
         self._pending: Data | None = None  # what the outermost block will write
@@ -106,19 +105,21 @@ class AtomicJSONStorage(Storage):
 
     def read(self) -> Data | None:
         stamp = self._current_stamp()
-        if stamp is None:
+        if stamp is not None:
+            self._kept_backup = False  # there (again): the next loss keeps its backup too
+        else:
+            if self._data is not None:
+                # Gone while in use (deleted, moved away, a sync tool): everything reader
+                # holds is written back at the next save, so none of it is lost.
+                if self._stamp is not None:
+                    self.vanished = True
+                self._stamp, self.damage, self.recovery = None, "", None
+                return self._data
+            # Missing as reader starts: a new database begins, once its last backup is
+            # kept where neither the new file nor its backup can take its place.
             if not self._kept_backup:
                 self._keep_backup()
-            if self._data is not None and self._stamp is None:
-                return self._data  # found gone before: what was begun since is kept
-            # Gone: a new database begins (the recovery file, if any, is not written over).
-            was_read = self._data is not None
-            self._data, self._stamp, self.damage, self.recovery = None, None, "", None
-            if was_read and self._fresh is not None:
-                # Gone while in use (deleted, or moved away): the next write makes a file
-                # its owner still knows as its own.
-                self._data = self._fresh()
-                return self._data
+            self.damage, self.recovery = "", None
             return None
         if stamp != self._stamp or self._data is None:
             try:
@@ -134,7 +135,7 @@ class AtomicJSONStorage(Storage):
                 return self._data
             self._data, self._stamp, self.damage, self.recovery = data, stamp, "", None
             self._serialised.clear()
-            self._unverified, self._kept_backup = True, False
+            self._unverified = True
         return self._data
 
     def _keep_backup(self) -> None:

@@ -105,7 +105,6 @@ class Store:
             read_only=self.read_only,
             parse=functools.partial(parse_database, whole=False),
             check=parse_database,
-            fresh=fresh_database,
         )
         self.backup = self._storage.backup
         self._db = TinyDB(storage=lambda: self._storage)
@@ -172,9 +171,9 @@ class Store:
         return list(self._storage.recovered)
 
     @property
-    def kept(self) -> list[Path]:
-        """Recovery files made in this session of the backup of a database found missing."""
-        return list(self._storage.kept)
+    def vanished(self) -> bool:
+        """Whether the database disappeared while in use (it is written again, whole)."""
+        return self._storage.vanished
 
     @classmethod
     def memory(cls) -> Store:
@@ -330,7 +329,7 @@ class Store:
     ) -> None:
         """Remember where the reader is in an article."""
         fields = {
-            "path": str(path),
+            "path": os.path.abspath(path),
             "fingerprint": fingerprint,
             "position": {
                 "block": position.block,
@@ -361,7 +360,7 @@ class Store:
             return
         changes = {
             article_id: {
-                "path": str(path),
+                "path": os.path.abspath(path),  # as typed it means nothing elsewhere
                 "info": {
                     "title": info.title,
                     "words": info.words,
@@ -535,7 +534,9 @@ class Store:
     def set_article_note(self, article_id: str, path: Path, note: str) -> None:
         """Write (or clear, with "") the note on an article as a whole."""
         with self._transaction():
-            self._set_article(article_id, {"path": str(path), "note": note, "note_modified": now()})
+            self._set_article(
+                article_id, {"path": os.path.abspath(path), "note": note, "note_modified": now()}
+            )
 
     # --- cross-links --------------------------------------------------------------------
 

@@ -128,12 +128,12 @@ def _run(options: argparse.Namespace) -> int:
         _run_until_signalled(app)
     finally:
         gc.enable()
-    for path in store.kept:
-        say(
-            f"reader: {paths.db} was found missing; the notes of its last backup "
-            f"are kept in {path}. Run `reader recover` to merge them into {paths.db.name}.",
-            sys.stderr,
-        )
+    if store.vanished:
+        said = "it was written again with everything reader held"
+        if not paths.db.exists():
+            backup = f"the last backup is {store.backup}" if store.backup.exists() else "no backup"
+            said = f"nothing was saved since, and it is gone ({backup})"
+        say(f"reader: {paths.db} disappeared while reader ran: {said}.", sys.stderr)
     for path in store.recovered:
         say(
             f"reader: {paths.db} was damaged by another program while reader ran; what you "

@@ -179,3 +179,100 @@ def test_a_whole_library_moved_follows_every_article_and_says_so_briefly(
     assert len(err) == 4 and all("its notes went with it" in line for line in err[:3])
     assert err[3] == "reader: and 2 more moved articles; their notes went with them"
     assert set(_counts(new, Store(store.path)).values()) == {(1, 1)}  # a highlight, a note
+
+
+def test_a_path_saved_as_typed_is_never_taken_for_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Older versions saved paths as typed (``reader lib``): run from elsewhere, such a path
+    does not exist, yet its file is there. Its notes stay with it."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "lib"
+    first = _article(folder / "a.md", "The same title")
+    store = Store(tmp_path / "data" / "reader.json")
+    store.save_highlight(make_highlight(article=article_id(first), number=1))
+    scan(Path("lib"), store)  # saved as "lib/a.md"... by older versions; now absolute
+    with store.batch():  # as an older version left it
+        store._set_article(article_id(first), {"path": "lib/a.md"})
+    monkeypatch.chdir(tmp_path / "data")
+    os.utime(_article(folder / "copy.md", "The same title"), ns=(1, 1))
+    assert scan(folder, store).moved == ()
+    assert len(store.highlights(article_id(first))) == 1
+
+
+def test_paths_are_saved_absolute_whatever_was_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _article(tmp_path / "lib" / "a.md", "A")
+    store = Store(tmp_path / "data" / "reader.json")
+    scan(Path("lib"), store)
+    assert [str(path) for path, _title in store.known_articles().values()] == [
+        str(tmp_path / "lib" / "a.md")
+    ]
+
+
+def test_a_title_is_evidence_only_when_one_new_file_of_about_that_length_has_it(
+    library: tuple[Path, Store],
+) -> None:
+    folder, store = library
+    body = "The first paragraph, edited, and longer. " * 3
+    (folder / "first.md").unlink()
+    # Another article of the same title, much longer: not the one renamed and edited.
+    _article(folder / "aaa.md", "The first", "Gardening. " * 200)
+    assert scan(folder, store).moved == ()
+    # The same, and the renamed-and-edited one beside it: two new files of that title.
+    renamed = _article(folder / "zzz.md", "The first", body)
+    assert scan(folder, store).moved == ()
+    (folder / "aaa.md").unlink()
+    (moved,) = scan(folder, store).moved
+    assert moved.path == str(renamed)
+
+
+def test_copies_that_look_alike_are_not_taken_for_a_move(library: tuple[Path, Store]) -> None:
+    folder, store = library
+    first = folder / "first.md"
+    shutil.copy2(first, folder / "a.md")
+    shutil.copy2(first, folder / "b.md")
+    first.unlink()
+    assert scan(folder, store).moved == ()
+
+
+def test_a_known_file_is_found_again_by_a_database_that_knew_it_elsewhere(
+    library: tuple[Path, Store],
+) -> None:
+    """A database restored from a backup made before a move: the file is no longer new
+    (a later scan cached it), yet its notes are under the old name."""
+    folder, store = library
+    (folder / "sub").mkdir()
+    saved = store.path.read_bytes()
+    os.rename(folder / "first.md", folder / "sub" / "first.md")
+    scan(folder, store)  # followed...
+    store.close()
+    store.path.write_bytes(saved)  # ...and then the database went back to before it
+    store = Store(store.path)
+    scan(folder, store)  # the file is cached under its new name now
+    store.close()
+    store = Store(store.path)
+    assert _counts(folder, store)["first.md"] == (1, 2)
+    assert len(store.highlights(article_id(folder / "sub" / "first.md"))) == 1
+
+
+def test_a_move_keeps_the_old_article_s_place_and_note_over_the_new_file_s(
+    library: tuple[Path, Store],
+) -> None:
+    """Found by the library screen's scan, and opened (a place saved, a note cleared)
+    before the screen gives the move to the store."""
+    from reader.library import known_facts, scan_batches
+
+    folder, store = library
+    new = folder / "renamed.md"
+    os.rename(folder / "first.md", new)
+    moved: dict = {}
+    for _batch in scan_batches(folder, known=known_facts(store), fresh={}, moved=moved):
+        pass
+    store.save_position(article_id(new), new, "fp", ReadingPosition(0, 0, 0.0))
+    store.set_article_note(article_id(new), new, "")
+    assert store.follow_moves(moved) == [article_id(new)]
+    assert store.position(article_id(new)) == ReadingPosition(3, 0, 0.5)
+    assert store.article_note(article_id(new)) == "about the whole of it"

@@ -62,6 +62,36 @@ def test_quitting_names_the_recovered_file(
     assert str(recovery) in err and "reader recover" in err
 
 
+@pytest.mark.parametrize("saved_since", [True, False])
+def test_quitting_says_the_database_disappeared_and_what_became_of_it(
+    private_data: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    saved_since: bool,
+) -> None:
+    article = private_data.parent / "article.md"
+    article.write_text("# A\n\nSome words.\n", encoding="utf-8")
+    db = private_data / "reader.json"
+
+    def session(app) -> None:
+        app.store.save_highlight(make_highlight(number=0))
+        db.unlink()
+        app.store.highlights("art1")  # reader notices as it reads
+        if saved_since:
+            app.store.save_highlight(make_highlight(number=1))
+
+    monkeypatch.setattr("reader.cli._run_until_signalled", session)
+    monkeypatch.setattr("reader.ui.app.ReaderApp.save_positions", lambda app: None)
+    assert main([str(article)]) == 0
+    err = capsys.readouterr().err
+    assert f"reader: {db} disappeared while reader ran: " in err
+    if saved_since:
+        assert "it was written again with everything reader held" in err
+        assert ids(db) == {"id-art1-0", "id-art1-1"}
+    else:
+        assert f"nothing was saved since, and it is gone (the last backup is {db}.bak)" in err
+
+
 def test_the_next_start_names_the_recovered_file_first(
     private_data: Path, library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -185,23 +185,6 @@ def test_a_missing_database_beside_a_backup_keeps_the_backup_s_notes(
     assert stored(db) == {f"id-art1-{n}" for n in (0, 1, 2, 7, 8)}
 
 
-def test_a_database_removed_while_open_keeps_the_backup_s_notes(
-    private_data: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    clock = [100.0]
-    monkeypatch.setattr("reader.storage.time.monotonic", lambda: clock[0])
-    db = private_data / "reader.json"
-    Store(db).save_highlights([make_highlight(number=n) for n in range(3)])
-    store = Store(db)  # checked and backed up as it opens
-    db.unlink()
-    store.save_highlight(make_highlight(number=9))
-    clock[0] += 16 * 60  # the next backup, a quarter of an hour later
-    store.save_highlight(make_highlight(number=10))
-    (kept,) = store.kept
-    assert stored(kept) == {f"id-art1-{n}" for n in range(3)}
-    assert Store(db).pending_recovery == [kept]  # and named at the next start
-
-
 def test_a_table_another_program_damaged_never_reaches_the_backup(
     private_data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -789,15 +772,19 @@ def test_locate_names_a_file_that_is_not_reader_s_and_leaves_it(
     assert snapshot(private_data) == before
 
 
-def test_a_database_deleted_while_reader_runs_begins_again_as_reader_s_own(
+def test_a_database_deleted_while_reader_runs_is_written_again_whole(
     private_data: Path,
 ) -> None:
-    # Without its meta table the new file would be refused as "not a reader database" at
-    # the next start: the highlight made after the deletion would be out of reach.
+    """Deleted, moved away or lost to a sync tool while reader runs: everything reader held
+    (its notes of years, not only the session's) is written back at the next save, as
+    reader's own (with its meta table, or the next start would refuse it)."""
     db = private_data / "reader.json"
     store = Store(db)
     store.save_highlight(make_highlight(number=0))
+    store.save_highlight(make_highlight("art2", number=5))
     db.unlink()
     store.save_highlight(make_highlight(number=1))
-    assert stored(db) == {"id-art1-1"}
+    assert stored(db) == {"id-art1-0", "id-art1-1"}
+    assert stored(db, "art2") == {"id-art2-5"}
+    assert store.vanished
     Store(db).close()  # opens: it is reader's
