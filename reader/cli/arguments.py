@@ -78,7 +78,9 @@ def command_parser(command: str) -> argparse.ArgumentParser:
             help="an article's file, file name, id or title (as 'reader list' shows them)",
         )
         parser.add_argument("--all", action="store_true", help="every annotated article")
-        parser.add_argument("-o", "--output", metavar="PATH", help="file (or folder with --all)")
+        parser.add_argument(
+            "-o", "--output", metavar="PATH", help="the file to write (a folder for --all in md)"
+        )
         parser.add_argument("--format", choices=("md", "json"), default="md")
         parser.add_argument(
             "--wikilinks", action="store_true", help="write links as [[file name]] (Obsidian)"

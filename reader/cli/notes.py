@@ -92,7 +92,7 @@ def _annotated(folder: Path, store: Store) -> list[tuple[Path, str]]:
     targets = [(e.path, e.title) for e in entries if e.highlights or e.notes or e.id in linked]
     _say_left_out(store, folder, {e.id for e in entries})
     if not targets:
-        raise UserError(f"no annotated articles in {folder}")
+        raise UserError(f"no annotated articles in {folder} (--library DIR names another)")
     return targets
 
 
@@ -102,7 +102,7 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
     noted = {i for i, (count, notes) in store.highlight_counts().items() if count or notes}
     known = store.known_articles()
     left = sorted(
-        str(known[i][0]) + ("" if known[i][0].exists() else " (gone)")
+        str(known[i][0]) + ("" if known[i][0].exists() else " (its file is gone)")
         for i in (noted | set(store.article_notes())) - listed
         if i in known
     )
@@ -110,8 +110,8 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
         more = f" and {len(left) - 3} more" if len(left) > 3 else ""
         count = f"{len(left)} annotated article{'s' * (len(left) != 1)}"
         say(
-            f"reader: {count} outside {folder} not exported: {', '.join(left[:3])}{more} "
-            "(`reader export FILE` exports one; `reader notes` lists every note)",
+            f"reader: {count} not in {folder}, not exported: {', '.join(left[:3])}{more} "
+            "(--library DIR exports another folder; `reader notes` lists every note)",
             sys.stderr,
         )
 

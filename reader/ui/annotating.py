@@ -86,8 +86,10 @@ class Annotating:
         if orphans:
             screen.notify(
                 f"{orphans} highlight{'s' * (orphans != 1)} could not be placed in the changed "
-                "article. They are kept with their notes under “Could not be placed” in the "
-                "notes pane (p); select new text and press r to re-attach one.",
+                f"article. {'They are' if orphans != 1 else 'It is'} kept with "
+                f"{'their notes' if orphans != 1 else 'its note'} under “Could not be placed” "
+                "in the notes pane (p); select new text and press r to re-attach "
+                f"{'one' if orphans != 1 else 'it'}.",
                 severity="warning",
                 timeout=12,
                 markup=False,

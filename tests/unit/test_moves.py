@@ -160,7 +160,8 @@ def test_export_all_names_the_annotated_articles_it_leaves_out(
     args = ["export", "--all", "--library", str(folder), "-o", str(out), "--db", db]
     assert main(args) == 0  # the second article is an end of the first one's link
     err = capsys.readouterr().err
-    assert f"1 annotated article outside {folder} not exported: {folder / 'first.md'} (gone)" in err
+    gone = f"{folder / 'first.md'} (its file is gone)"
+    assert f"1 annotated article not in {folder}, not exported: {gone}" in err
 
 
 def test_a_whole_library_moved_follows_every_article_and_says_so_briefly(
