@@ -361,7 +361,10 @@ def reader_id(raw: str) -> str:
     """A stable UUID for an annotation's id (``urn:uuid:`` ids keep theirs)."""
     if raw.startswith("urn:uuid:"):
         return raw[len("urn:uuid:") :]
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, raw)) if raw else str(uuid.uuid4())
+    if not raw:
+        return str(uuid.uuid4())
+    # A lone surrogate (JSON allows "\ud800") is not UTF-8: spelt out, each its own id.
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, raw.encode("utf-8", "backslashreplace").decode()))
 
 
 def _from_w3c(item: dict) -> Incoming:

@@ -1010,6 +1010,18 @@ def test_import_of_any_json_never_crashes_and_accounts_for_every_annotation(
     check_import(data.draw(import_documents(folder)), folder)
 
 
+def test_an_annotation_id_with_a_lone_surrogate_imports(tmp_path: Path) -> None:
+    """Found by the property test above (an id of "\\ud800", which JSON allows)."""
+    from reader.w3c import reader_id
+
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    (folder / "a.md").write_text("Hello world, this is text.", encoding="utf-8")
+    check_import([{"type": None, "first": None, "id": "\ud800"}], folder)
+    assert reader_id("\ud800") != reader_id("\ud801")  # each its own id, and stable
+    assert reader_id("\ud800") == reader_id("\ud800")
+
+
 def check_import(document: object, folder: Path) -> None:
     """Any JSON imports without an exception, and every annotation is counted once."""
     from reader.w3c import ShapeError
