@@ -7,7 +7,6 @@ a symbolic link, and replaces an earlier export only when told to.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import unicodedata
@@ -160,22 +159,13 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
     ``force`` says; an earlier export is replaced only with ``force``. ``sync_folder``:
     as :func:`reader.storage.atomic_write`.
     """
-    from reader.storage import StoreError, put_in_place, sync_folder_of, temp_beside
+    from reader.storage import StoreError, atomic_write
 
-    temp = temp_beside(path)
+    check_writable(path, force=force)
     try:
-        stage_file(path, text, force=force)
-        put_in_place(temp, path)
+        atomic_write(path, text.encode("utf-8", "surrogatepass"), sync_folder=sync_folder)
     except StoreError as error:
         raise ExportError(str(error)) from None
-    except BaseException:
-        # Ctrl+C between the write and the rename: the temporary file is not left in the
-        # user's folder (after a rename there is none to take away).
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    if sync_folder:
-        sync_folder_of(path.parent)
 
 
 def stage_file(path: Path, text: str, *, force: bool = False, tag: str = "") -> Path:

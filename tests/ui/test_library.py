@@ -258,7 +258,8 @@ async def test_a_known_library_shows_at_once_then_the_folder_as_it_is_now(
         assert "Welcome to reader" not in text and "reading" not in text
 
 
-async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Path) -> None:
+async def annotate_the_news_article(library: Path) -> None:
+    """A session that highlights the news article's first paragraph with a note, and quits."""
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
@@ -267,6 +268,10 @@ async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Pat
         app.screen.query_one("#note-text").insert("kept through the move")
         await pilot.press("ctrl+s", "q")
         await pilot.pause()
+
+
+async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Path) -> None:
+    await annotate_the_news_article(library)
     (library / "news").mkdir()
     (library / "canada-us-talks-digital-services-tax.md").rename(library / "news" / "canada.md")
     app = make_app(library=library)
@@ -288,14 +293,7 @@ async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Pat
 async def test_an_article_moved_out_of_the_library_and_opened_on_its_own_has_its_notes(
     library: Path, tmp_path: Path
 ) -> None:
-    app = make_app(library=library)
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await library_read(pilot)
-        await pilot.press(*"canada", "enter")
-        await pilot.press("h", "a")
-        app.screen.query_one("#note-text").insert("kept through the move")
-        await pilot.press("ctrl+s", "q")
-        await pilot.pause()
+    await annotate_the_news_article(library)
     elsewhere = tmp_path / "elsewhere" / "canada.md"
     elsewhere.parent.mkdir()
     (library / "canada-us-talks-digital-services-tax.md").rename(elsewhere)

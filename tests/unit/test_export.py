@@ -348,12 +348,9 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
     assert list(out.iterdir()) == []  # no export, no temporary file
 
 
-def test_export_all_that_fails_while_files_go_in_place_puts_the_folder_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Renamed into place one by one: a failure part of the way (here the fourth rename)
-    takes the new files away and puts the earlier exports back, byte for byte."""
-    from reader.cli import notes as notes_command
+def exported_three(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
+    """Three annotated articles exported with --all, then one export removed (to be new at
+    the next): the command, the folder, and what it holds, byte for byte."""
     from reader.documents import load_article
 
     library = tmp_path / "library"
@@ -367,9 +364,18 @@ def test_export_all_that_fails_while_files_go_in_place_puts_the_folder_back(
     out = tmp_path / "out"
     args = ["export", "--library", str(library), "--all", "-o", str(out)]
     assert main(args) == 0
-    articles = sorted(path for path in out.iterdir() if path.name != "index.md")
-    articles[1].unlink()  # one of them to be new at the next export
-    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    sorted(path for path in out.iterdir() if path.name != "index.md")[1].unlink()
+    return args, out, {path.name: path.read_bytes() for path in out.iterdir()}
+
+
+def test_export_all_that_fails_while_files_go_in_place_puts_the_folder_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renamed into place one by one: a failure part of the way (here the fourth rename)
+    takes the new files away and puts the earlier exports back, byte for byte."""
+    from reader.cli import notes as notes_command
+
+    args, out, before = exported_three(tmp_path)
     renames = 0
     replace = os.replace
 
@@ -395,21 +401,8 @@ def test_export_all_interrupted_just_after_any_rename_puts_the_folder_back(
     """Ctrl+C landing right after each rename in turn (the earlier export set aside, or a
     file put in place): the folder is as it was, every time."""
     from reader.cli import notes as notes_command
-    from reader.documents import load_article
 
-    library = tmp_path / "library"
-    library.mkdir()
-    store = Store(resolve().db)
-    for number in range(3):
-        path = library / f"a{number}.md"
-        path.write_text(f"# Article {number}\n\nA paragraph.\n", encoding="utf-8")
-        store.save_highlight(make_highlight(load_article(path), 1, f"note {number}"))
-    store.close()
-    out = tmp_path / "out"
-    args = ["export", "--library", str(library), "--all", "-o", str(out)]
-    assert main(args) == 0
-    sorted(path for path in out.iterdir() if path.name != "index.md")[1].unlink()
-    before = {path.name: path.read_bytes() for path in out.iterdir()}
+    args, out, before = exported_three(tmp_path)
     replace = os.replace
     for moment in range(1, 8):  # 2 earlier exports, an index (2 renames each), 1 new file
         renames = 0
