@@ -11,7 +11,7 @@ from typing import TextIO
 from reader.layout import visible
 from reader.moves import Move
 from reader.paths import Paths, resolve, seed_library
-from reader.storage import StoreError
+from reader.storage import DamagedError, StoreError
 from reader.store import Store
 
 EXIT_USAGE = 2
@@ -50,11 +50,32 @@ def open_store(paths: Paths) -> Store:
         )
     try:
         store = Store(paths.db)
+    except DamagedError as error:
+        if (
+            not _looks_like_json(paths.db)
+            and not paths.db.with_name(f"{paths.db.name}.bak").exists()
+        ):
+            # Never a database of reader's (no backup beside it, not even JSON): an article
+            # given as --db, say. "Damaged" would send the user to repair it.
+            raise UserError(
+                f"{paths.db} is not a reader database (not JSON); it was left as it is: "
+                "give --db (or READER_DB) reader's database file"
+            ) from None
+        raise UserError(str(error)) from None
     except StoreError as error:
         raise UserError(str(error)) from None
     if store.pending_recovery:
         say(f"reader: {store.recovery_hint().strip()}", sys.stderr)
     return store
+
+
+def _looks_like_json(path: Path) -> bool:
+    """Whether the file begins as a JSON object does (a damaged database still does)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4096).lstrip()[:1] in (b"{", b"")
+    except OSError:
+        return True
 
 
 def library_folder(options: argparse.Namespace, paths: Paths) -> Path:

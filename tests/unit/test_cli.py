@@ -12,6 +12,7 @@ import pytest
 from reader import __version__
 from reader.cli import main
 from reader.paths import resolve, seed_library
+from reader.store import Store
 from tests.conftest import ROOT
 
 
@@ -84,6 +85,26 @@ def test_damaged_database_is_a_clear_error(
     err = capsys.readouterr().err
     assert str(db) in err and "damaged" in err
     assert db.read_text(encoding="utf-8") == "{oops"
+
+
+def test_an_article_given_as_the_database_is_not_called_damaged(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = library / "welcome-to-reader.md"
+    before = article.read_bytes()
+    assert main(["list", "--db", str(article)]) == 2
+    assert capsys.readouterr().err == (
+        f"reader: {article} is not a reader database (not JSON); it was left as it is: "
+        "give --db (or READER_DB) reader's database file\n"
+    )
+    assert article.read_bytes() == before
+    # A database of reader's overwritten with something else still names its backup.
+    db = tmp_path / "reader.json"
+    Store(db).close()
+    Store(db).close()  # a second start: a backup beside it
+    db.write_text("not json at all", encoding="utf-8")
+    assert main(["list", "--db", str(db)]) == 2
+    assert f"The last good copy is {db}.bak" in capsys.readouterr().err
 
 
 def test_export_of_a_folder_says_how_to_export_all_of_it(
