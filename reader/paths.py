@@ -85,6 +85,8 @@ def seed_library(library: Path) -> bool:
     # disk) leaves no half-copied sample in a library that is then never seeded again.
     temp = library.with_name(f".{library.name}.{os.getpid()}.seeding")
     try:
+        # One left by a run killed outright (a container's pids repeat from run to run).
+        shutil.rmtree(temp, ignore_errors=True)
         temp.mkdir()
         if source is not None:
             for sample in sorted(source.iterdir()):
