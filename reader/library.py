@@ -138,6 +138,22 @@ def known_facts(store: Store) -> Known:
     return store.article_infos(), _counts(store)
 
 
+def move_of(store: Store, ident: str, path: Path, title: str) -> dict[str, Move]:
+    """The move that brought the article at ``path`` (id ``ident``) there, if it is one:
+    for an article opened on its own, where no library scan looks (``reader FILE``). Only
+    an exact match (size, time and title): one file alone gives no ground for more. Costs
+    nothing for an article with notes of its own; else one pass over the articles table."""
+    if store.highlights(ident) or store.article_note(ident) or store.position(ident):
+        return {}
+    try:
+        stat = path.stat()
+    except OSError:
+        return {}
+    finder = MoveFinder(*known_facts(store))
+    finder.match(ident, str(path), title, stat.st_size, stat.st_mtime_ns)
+    return finder.moves
+
+
 def known_entries(folder: Path, known: Known) -> list[LibraryEntry]:
     """The library as the database last saw it, without reading the folder: shown at once,
     while a scan finds what was added, changed or removed since."""
@@ -204,21 +220,25 @@ def scan_batches(
     twins = Counter((stat.st_size, stat.st_mtime_ns) for _file, stat in stats)
     finder = MoveFinder(cached, counts, {file.id for file in files}, twins)
     held: list[tuple[_Found, os.stat_result, ArticleInfo]] = []  # may be moved, by title
+
+    def listed(file: _Found, stat: os.stat_result, info: ArticleInfo) -> LibraryEntry | None:
+        """The file's entry, with what it had where it was when it moved here; None when
+        it may be a move by its title alone (held back until every file is known)."""
+        was = finder.match(file.id, str(file.path), info.title, stat.st_size, stat.st_mtime_ns)
+        if was is None and finder.may_match_title(file.id, info.title):
+            held.append((file, stat, info))
+            return None
+        doc = cached.get(was or file.id, (None, None))[0]
+        return _entry(file, info, stat.st_mtime, doc, counts, was)
+
     for file, stat in stats:
-        path, ident = file.path, file.id
-        doc, info_doc = cached.get(ident, (None, None))
-        info = info_from(info_doc, stat.st_size, stat.st_mtime_ns)
+        info = info_from(cached.get(file.id, (None, None))[1], stat.st_size, stat.st_mtime_ns)
         if info is None:
             unread.append((file, stat))
-        elif not info.export:
-            # Known, and holding nothing: it may still be one moved (a database recovered
-            # from a backup that knew the file under its old name).
-            was = finder.match(ident, str(path), info.title, stat.st_size, stat.st_mtime_ns)
-            if was is None and finder.may_match_title(ident, info.title):
-                held.append((file, stat, info))
-                continue
-            doc = cached.get(was, (doc, None))[0] if was else doc
-            ready.append(_entry(file, info, stat.st_mtime, doc, counts, was))
+        elif not info.export and (entry := listed(file, stat, info)) is not None:
+            # Known files are matched too: a database recovered from a backup may know one
+            # under the name it had before it moved.
+            ready.append(entry)
     done = total - len(unread)  # the cached ones
     yield ready, problems, done, total
     save = fresh is None
@@ -235,14 +255,8 @@ def scan_batches(
                 continue
             info = ArticleInfo(meta.title, words, stat.st_size, stat.st_mtime_ns, meta.export)
             fresh[ident] = (path, info)
-            if not info.export:
-                # A file moved here is listed with what it had where it was.
-                was = finder.match(ident, str(path), info.title, stat.st_size, stat.st_mtime_ns)
-                if was is None and finder.may_match_title(ident, info.title):
-                    held.append((file, stat, info))
-                    continue
-                doc = cached.get(was or ident, (None, None))[0]
-                entries.append(_entry(file, info, stat.st_mtime, doc, counts, was))
+            if not info.export and (entry := listed(file, stat, info)) is not None:
+                entries.append(entry)
         done += len(unread[start : start + batch])
         yield entries, trouble, done, total
     if held:

@@ -17,16 +17,13 @@ Never imports Textual.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reader.layout import visible
 from reader.schema import HIGHLIGHTS, summary_of
-
-if TYPE_CHECKING:
-    from reader.store import Store
 
 Doc = dict[str, Any]
 
@@ -45,12 +42,14 @@ class Move:
         return f"{old} moved to {new}; its notes went with it"
 
 
-def report(made: list[str], moves: dict[str, Move], folder: Path | None = None) -> str:
-    """What the user is told of the moves ``made`` (new ids): a line each, up to three."""
-    lines = [visible(moves[new].describe(folder)) for new in made[:3]]
-    if len(made) > 3:
-        lines.append(f"and {len(made) - 3} more")
-    return "\n".join(lines)
+def report(moves: Sequence[Move], folder: Path | None = None, shown: int = 3) -> list[str]:
+    """What the user is told of ``moves``: a line each, up to ``shown``, then how many more
+    (the app and the command line say the same)."""
+    lines = [visible(move.describe(folder)) for move in moves[:shown]]
+    if len(moves) > shown:
+        more = len(moves) - shown
+        lines.append(f"and {more:,} more moved articles; their notes went with them")
+    return lines
 
 
 def _within(path: str, folder: str | os.PathLike[str] | None) -> str:
@@ -172,25 +171,6 @@ class MoveFinder:
             if alone and len(gone) == 1 and _about(new[0][2], gone[0].words):
                 found[new[0][0]] = self._claim(gone[0], new[0][0], new[0][1])
         return found
-
-
-def move_of(store: Store, ident: str, path: Path, title: str) -> dict[str, Move]:
-    """The move that brought the article at ``path`` (id ``ident``) there, if it is one:
-    for an article opened on its own, where no library scan looks (``reader FILE``). Only
-    an exact match (size, time and title): one file alone gives no ground for more. Costs
-    nothing for an article with notes of its own; else one pass over the articles table."""
-    if store.highlights(ident) or store.article_note(ident) or store.position(ident):
-        return {}
-    try:
-        stat = path.stat()
-    except OSError:
-        return {}
-    counts = dict(store.highlight_counts())
-    for noted in store.article_notes():
-        counts[noted] = (counts.get(noted, (0, 0))[0], 1)
-    finder = MoveFinder(store.article_infos(), counts)
-    finder.match(ident, str(path), title, stat.st_size, stat.st_mtime_ns)
-    return finder.moves
 
 
 def _has_reader_data(doc: Doc, counts: dict[str, tuple[int, int]], ident: str) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reader.layout import visible
-from reader.moves import Move
+from reader.moves import Move, report
 from reader.paths import Paths, resolve, seed_library
 from reader.storage import DamagedError, StoreError
 from reader.store import Store
@@ -23,13 +23,10 @@ def say(text: str, stream: TextIO | None = None) -> None:
     print(visible(text), file=stream or sys.stdout)
 
 
-def say_moves(moves: Sequence[Move], shown: int = 3) -> None:
-    """Tell of articles found moved (:mod:`reader.moves`): a line each, up to ``shown``."""
-    for move in moves[:shown]:
-        say(f"reader: {move.describe()}", sys.stderr)
-    if len(moves) > shown:
-        more = len(moves) - shown
-        say(f"reader: and {more:,} more moved articles; their notes went with them", sys.stderr)
+def say_moves(moves: Sequence[Move]) -> None:
+    """Tell of articles found moved (:mod:`reader.moves`), as the app does."""
+    for line in report(moves):
+        say(f"reader: {line}", sys.stderr)
 
 
 class UserError(Exception):

@@ -244,7 +244,7 @@ class ReaderApp(App[None]):
         from reader.moves import report
 
         try:
-            said = report(self.store.follow_moves(moved), moved)
+            said = report([moved[new] for new in self.store.follow_moves(moved)])
         except StoreError as error:
             self.notify(str(error), severity="error", markup=False)
             return
@@ -253,7 +253,7 @@ class ReaderApp(App[None]):
             if fresh is not None:
                 self.switch_screen(fresh)
         if said:
-            self.notify(said, title="Moved article", timeout=10, markup=False)
+            self.notify("\n".join(said), title="Moved article", timeout=10, markup=False)
 
     @property
     def library_folder(self) -> Path | None:

@@ -89,7 +89,7 @@ class ArticleLife:
             screen.call_after_refresh(self._look_for_a_move)
 
     def _look_for_a_move(self) -> None:
-        from reader.moves import move_of
+        from reader.library import move_of
 
         screen = self.screen
         app = screen.app

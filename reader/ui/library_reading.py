@@ -75,8 +75,9 @@ class LibraryReading:
             from reader.moves import report
 
             with contextlib.suppress(StoreError):  # not made: the next scan finds them again
-                if said := report(store.follow_moves(self.moved), self.moved, app.library_path):
-                    app.notify(said, title="Moved articles", timeout=10, markup=False)
+                made = [self.moved[new] for new in store.follow_moves(self.moved)]
+                if said := report(made, app.library_path):
+                    app.notify("\n".join(said), title="Moved articles", timeout=10, markup=False)
         if self.fresh:
             with contextlib.suppress(StoreError):  # a cache not saved: the next scan reads
                 store.save_article_infos(self.fresh)
