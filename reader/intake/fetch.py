@@ -114,19 +114,35 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> 
 
 
 def _read(response, deadline: float, timeout: float, max_bytes: int) -> bytes:
-    """The body, read in pieces so that the time and size limits hold for the whole of it."""
+    """The body, read in pieces so that the time and size limits hold for the whole of it.
+
+    Each piece is what one read of the socket gives (``read1``): ``read(n)`` would wait for
+    ``n`` bytes, so a server sending a byte at a time, each inside the socket's timeout,
+    would never meet the deadline. The socket waits no longer than the time that is left.
+    """
+    read = getattr(response, "read1", response.read)
     chunks: list[bytes] = []
     size = 0
     while True:
-        if time.monotonic() > deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             raise FetchError(f"timed out after {timeout:g} s")
-        chunk = response.read(64 * 1024)
+        _wait_at_most(response, left)
+        chunk = read(64 * 1024)
         if not chunk:
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:
             raise FetchError(f"the page is too large (over {_megabytes(max_bytes)})")
         chunks.append(chunk)
+
+
+def _wait_at_most(response, seconds: float) -> None:
+    """Make the response's socket give up a read after ``seconds`` (when it can be found:
+    an HTTP(S) response over a socket, as urllib makes them)."""
+    sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)
+    if isinstance(sock, socket.socket):
+        sock.settimeout(seconds)
 
 
 def _decompress(data: bytes, encoding: str, max_bytes: int) -> bytes:
