@@ -130,6 +130,10 @@ def _read(response, deadline: float, timeout: float, max_bytes: int) -> bytes:
         _wait_at_most(response, left)
         chunk = read(64 * 1024)
         if not chunk:
+            missing = getattr(response, "length", None)  # what Content-Length still owes
+            if isinstance(missing, int) and missing > 0:
+                # Read in pieces, a short body is no error to http.client: a page cut off.
+                raise FetchError(f"the connection closed {missing:,} bytes before the page's end")
             return b"".join(chunks)
         size += len(chunk)
         if size > max_bytes:

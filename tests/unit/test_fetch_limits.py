@@ -190,3 +190,15 @@ def test_a_gzip_body_within_the_limit_is_read_whole(serve) -> None:
     server = serve(compressed)
     assert fetch(server.url, max_bytes=len(page)).html == page.decode()
 
+
+def test_a_body_cut_off_before_its_content_length_is_refused(serve) -> None:
+    """The connection closes before the length the server announced: the page is not taken
+    cut off."""
+
+    def cut(connection: socket.socket) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5000\r\n\r\n"
+        connection.sendall(head + PAGE + b"<p>the beginning of the story</p>")
+
+    server = serve(cut)
+    with pytest.raises(FetchError, match=r"^the connection closed 4,\d{3} bytes before the page"):
+        fetch(server.url)
