@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -36,8 +37,45 @@ if TYPE_CHECKING:
 __all__ = ["EXIT_USAGE", "UserError", "main", "say"]
 
 
+EXIT_PIPE_CLOSED = 128 + 13  # as a shell reports a command that SIGPIPE ended (141)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status.
+
+    A command whose output goes to a pipe that closes early (``reader list | head -1``)
+    ends there, quietly, with the status a shell gives any command a closed pipe stopped.
+    """
+    try:
+        code = _command(argv)
+        sys.stdout.flush()  # here, not on the way out, where a closed pipe cannot be caught
+        return code
+    except SystemExit:  # --help and --version, and argparse's usage errors
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_closed_pipes()
+            raise SystemExit(EXIT_PIPE_CLOSED) from None
+        raise
+    except BrokenPipeError:
+        _quiet_closed_pipes()
+        return EXIT_PIPE_CLOSED
+
+
+def _quiet_closed_pipes() -> None:
+    """Send what is still to come of standard output and error to nowhere: Python flushes
+    them on the way out, and would complain that the pipe is closed."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            fd = stream.fileno()
+        except (AttributeError, OSError, ValueError):
+            continue  # not a file (a test's capture): nothing is flushed to a pipe
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+
+
+def _command(argv: Sequence[str] | None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         before, command, rest = split(args)

@@ -98,18 +98,12 @@ def run_notes(options: argparse.Namespace) -> int:
         store.close()
     query = _query(options, index)
     found = [index.item(i) for i in index.matching(query)]
-    try:
-        if options.json:
-            _write_json(found)
-        elif not sys.stdout.isatty():
-            _write(_tab_separated(found))
-        else:
-            _write(_readable(found, index, bool(query)))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        # Read no further (`reader notes | head`): nothing is wrong, and Python must not
-        # complain when it flushes standard output on the way out.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if options.json:
+        _write_json(found)
+    elif not sys.stdout.isatty():
+        _write(_tab_separated(found))
+    else:
+        _write(_readable(found, index, bool(query)))
     return 0
 
 
