@@ -2,8 +2,9 @@
 
 Prints the path of each new article on standard output and every problem, one line each,
 on standard error; exits 1 when any source failed. A list is resumable: what was added
-is found again by its address and skipped. Ctrl+C stops at once between writes: every
-article is written whole or not at all.
+is found again by its address and skipped. Ctrl+C stops at once: no new article is begun,
+those being written are finished (every article is written whole or not at all), and the
+pages still being fetched are left behind, in threads that do not keep the process alive.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty, SimpleQueue
 from urllib.parse import urlsplit
 
 from reader.intake import AddResult, AddStatus, SourceIndex, add_source
 from reader.intake.fetch import TIMEOUT
+from reader.intake.shelf import WriteError
 from reader.intake.sources import SourceListError, read_sources
 from reader.layout import visible
 from reader.urls import is_web_address, normalise_url
@@ -101,7 +104,7 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
         if options.from_file is not None:
             raise AddCommandError(f"{options.from_file} lists no addresses")
         raise AddCommandError("name a web address, an .html/.htm file or an .epub (or --from FILE)")
-    index = SourceIndex(options.library)
+    index = _ClosingIndex(options.library)
     results: list[AddResult] = []
     stop = threading.Event()
     hosts = _HostLimits(max(1, options.per_host))
@@ -126,8 +129,7 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
             # Lines go above the bar; paths stay on stdout when that is a pipe or file.
             err = progress.wrap(err)
             out = progress.wrap(out) if sys.stdout.isatty() else out
-        pool = ThreadPoolExecutor(max_workers=max(1, min(options.jobs, len(sources))))
-        pending: set[Future[AddResult]] = {pool.submit(one, s) for s in sources}
+        pending = _start(one, sources, max(1, min(options.jobs, len(sources))))
         try:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -135,14 +137,22 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
                     report(future.result())
                     if progress is not None:
                         progress.advance()
-        except KeyboardInterrupt:
+        except BaseException as error:  # Ctrl+C; or standard output closed (| head)
             stop.set()
-            pool.shutdown(wait=False, cancel_futures=True)
-            # The adds under way finish (each writes its file whole); no new one starts.
-            err(f"Interrupted: {len(results)} of {len(sources)} done; nothing is half-written.")
-            _summary(results, len(sources), err, full=False)
+            # The articles being written are finished, whole; no other is begun. Pages
+            # still being fetched are not waited for: their threads end with the process.
+            index.close()
+            if isinstance(error, KeyboardInterrupt):
+                for future in pending:
+                    if (
+                        future.done()
+                        and future.exception() is None
+                        and future.result().status is AddStatus.ADDED
+                    ):
+                        report(future.result())  # written while the others stopped
+                err(f"Interrupted: {len(results)} of {len(sources)} done; nothing is half-written.")
+                _summary(results, len(sources), err, full=False)
             raise
-        pool.shutdown(wait=True)
     if batch:
         _summary(results, len(sources), err, full=True)
     return 0 if all(r.ok for r in results) else 1
@@ -163,6 +173,67 @@ def _summary(
         for result in results:
             if result.status is AddStatus.FAILED:
                 err(f"  failed: {result.message()}")
+
+
+def _start(work: Callable[[str], AddResult], sources: list[str], count: int) -> set[Future]:
+    """``work`` on every source, ``count`` at a time, in daemon threads.
+
+    Not a ThreadPoolExecutor: its threads are joined as Python exits, so that Ctrl+C among
+    pages that never answer took as long as their timeout (20 s) to end the command.
+    """
+    queue: SimpleQueue[tuple[Future[AddResult], str]] = SimpleQueue()
+    futures: set[Future[AddResult]] = set()
+    for source in sources:
+        future: Future[AddResult] = Future()
+        futures.add(future)
+        queue.put((future, source))
+
+    def worker() -> None:
+        while True:
+            try:
+                future, source = queue.get_nowait()
+            except Empty:
+                return
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(work(source))
+            except BaseException as error:
+                future.set_exception(error)
+
+    for number in range(count):
+        threading.Thread(target=worker, name=f"reader-add-{number}", daemon=True).start()
+    return futures
+
+
+class _ClosingIndex(SourceIndex):
+    """The library's index for one ``reader add``: once closed, it begins no new article,
+    and closing waits for those being written (a file is whole or not there)."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self._gate = threading.Condition()
+        self._writing = 0
+        self._closed = False
+
+    def write(self, title: str, text: str) -> Path:
+        with self._gate:
+            if self._closed:
+                raise WriteError("interrupted")
+            self._writing += 1
+        try:
+            return super().write(title, text)
+        finally:
+            with self._gate:
+                self._writing -= 1
+                self._gate.notify_all()
+
+    def close(self) -> None:
+        """Begin no more articles; return once those being written are written."""
+        with self._gate:
+            self._closed = True
+            while self._writing:
+                self._gate.wait()
 
 
 class _HostLimits:
