@@ -66,6 +66,11 @@ def resolve(
     return Paths(data_dir, db_path, library_path, data_dir / "exports")
 
 
+SAMPLES = ("welcome-to-reader.md", "canada-us-talks-digital-services-tax.md")
+"""The sample articles a new library begins with: only these, whatever else is beside them
+(in a clone, ``articles/`` also holds what its owner added there)."""
+
+
 def samples_dir() -> Path | None:
     """The sample articles shipped with reader (in the wheel, or in a source checkout)."""
     here = Path(__file__).resolve().parent
@@ -75,10 +80,19 @@ def samples_dir() -> Path | None:
     return None
 
 
+def is_first_run(paths: Paths) -> bool:
+    """Whether reader has never kept notes here: no database, nor a backup of one."""
+    return not (paths.db.exists() or paths.db.is_symlink() or paths.backup.exists())
+
+
 def seed_library(library: Path) -> bool:
-    """Create ``library`` with the sample articles if it does not exist yet."""
-    if library.exists():
-        return False
+    """Create ``library`` with the sample articles if it does not exist yet (or is an empty
+    folder); True when it was made so."""
+    try:
+        if library.exists() and (not library.is_dir() or any(library.iterdir())):
+            return False
+    except OSError:
+        return False  # a folder that cannot be read is not reader's to fill
     source = samples_dir()
     library.parent.mkdir(parents=True, exist_ok=True)
     # Made whole beside it, then renamed into place: a first run cut short (ctrl+c, a full
@@ -89,10 +103,10 @@ def seed_library(library: Path) -> bool:
         shutil.rmtree(temp, ignore_errors=True)
         temp.mkdir()
         if source is not None:
-            for sample in sorted(source.iterdir()):
-                if sample.is_file() and not sample.name.startswith("."):
-                    shutil.copy2(sample, temp / sample.name)
-        os.rename(temp, library)  # onto nothing, or an empty folder made meanwhile
+            for name in SAMPLES:
+                if (source / name).is_file():
+                    shutil.copy2(source / name, temp / name)
+        os.rename(temp, library)  # onto nothing, or onto an empty folder
     except OSError:
         if not library.is_dir():
             raise

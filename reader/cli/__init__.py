@@ -23,15 +23,17 @@ from reader.cli.arguments import command_parser, split, top_parser
 from reader.cli.common import (
     EXIT_USAGE,
     UserError,
+    first_library,
     library_folder,
+    no_library,
     open_store,
     paths_of,
     say,
 )
 from reader.documents import DocumentError, check_readable, is_article_file
-from reader.paths import seed_library
 
 if TYPE_CHECKING:
+    from reader.paths import Paths
     from reader.ui.app import ReaderApp
 
 __all__ = ["EXIT_USAGE", "UserError", "main", "say"]
@@ -132,12 +134,15 @@ def _run(options: argparse.Namespace) -> int:
     if options.path and options.path.startswith("reader:"):
         _open_address(options)
     paths = paths_of(options)
-    target = library_folder(options, paths)
+    given = bool(options.path)
+    target = library_folder(options, paths) if given else first_library(paths)
     article: Path | None = None
     library: Path | None = None
     if target.is_dir():
         library = target
-        _check_library(target)
+        _check_library(target, given, paths)
+    elif not given:
+        raise UserError(no_library(paths))
     elif target.exists():
         if not is_article_file(target) and target.suffix:
             raise UserError(f"{target}: reader opens .md and .txt files")
@@ -233,11 +238,13 @@ def _run_until_signalled(app: ReaderApp) -> None:
             lifeline.arm(app.return_code or 0)
 
 
-def _check_library(folder: Path) -> None:
+def _check_library(folder: Path, given: bool, paths: Paths) -> None:
     from reader.library import has_articles
 
     try:
         if not has_articles(folder):
+            if not given:
+                raise UserError(no_library(paths))
             raise UserError(f"{folder} has no articles (.md or .txt files)")
     except DocumentError as error:
         raise UserError(str(error)) from None
@@ -246,12 +253,7 @@ def _check_library(folder: Path) -> None:
 def _add(options: argparse.Namespace) -> int:
     from reader.intake.command import AddCommandError, Options, run
 
-    if options.to:
-        folder = Path(options.to).expanduser()
-    else:
-        paths = paths_of(options)
-        seed_library(paths.library)
-        folder = paths.library
+    folder = Path(options.to).expanduser() if options.to else first_library(paths_of(options))
     from_file = Path(options.from_file).expanduser() if options.from_file else None
     chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)
     try:

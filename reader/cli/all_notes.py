@@ -89,7 +89,7 @@ def run_notes(options: argparse.Namespace) -> int:
     settings = load()
     names = {colour: settings.colour_name(colour) for colour in COLOURS}
     library = Path(options.library).expanduser() if options.library else paths.library
-    store = open_store(paths)
+    store = open_store(paths, writes=False)  # looks, and never writes (nor makes) a file
     try:
         index = build(store, library, names)
     except StoreError as error:  # a table found damaged as it is read

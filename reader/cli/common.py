@@ -10,7 +10,7 @@ from typing import TextIO
 
 from reader.layout import visible
 from reader.moves import Move, report
-from reader.paths import Paths, resolve, seed_library
+from reader.paths import Paths, is_first_run, resolve, seed_library
 from reader.storage import DamagedError, StoreError
 from reader.store import Store
 
@@ -38,15 +38,21 @@ def paths_of(options: argparse.Namespace) -> Paths:
     return resolve(db=options.db, library=None)
 
 
-def open_store(paths: Paths) -> Store:
-    """The database, or a :class:`UserError` saying why it cannot be opened."""
+def open_store(paths: Paths, *, create: bool = True, writes: bool = True) -> Store:
+    """The database, or a :class:`UserError` saying why it cannot be opened.
+
+    A command that only looks (``create`` False) never makes a database that is not there:
+    it reads an empty one, and writes nothing. ``writes`` False: nothing is written, not
+    even a backup, to a database that is there.
+    """
     if paths.db.is_dir():
         raise UserError(
             f"{paths.db} is a folder, not a database: give --db (or READER_DB) a file, "
             f"such as {paths.db / 'reader.json'}"
         )
+    read_only = not writes or (not create and not paths.db.exists())
     try:
-        store = Store(paths.db)
+        store = Store(paths.db, read_only=read_only)
     except DamagedError as error:
         if (
             not _looks_like_json(paths.db)
@@ -76,10 +82,10 @@ def _looks_like_json(path: Path) -> bool:
 
 
 def library_folder(options: argparse.Namespace, paths: Paths) -> Path:
-    """The folder (or article) given as PATH, else the library ``reader`` opens."""
+    """The folder (or article) given as PATH, else the library ``reader`` opens (which is
+    never made here: see :func:`first_library`)."""
     if getattr(options, "path", None):
         return Path(options.path).expanduser()
-    seed_library(paths.library)
     return paths.library
 
 
@@ -87,5 +93,36 @@ def library_of(options: argparse.Namespace, paths: Paths) -> Path:
     """The library a command works on: ``--library``, else the one ``reader`` opens."""
     if getattr(options, "library", None):
         return Path(options.library).expanduser()
-    seed_library(paths.library)
     return paths.library
+
+
+def first_library(paths: Paths) -> Path:
+    """The library ``reader`` and ``reader add`` use, made with the sample articles on a
+    first run (no database yet) when it is not there or is an empty folder, and said so.
+
+    Never on a later run: the samples would come back to a library emptied on purpose, or
+    as copies beside the articles read and annotated elsewhere (in a clone's
+    ``articles/``), which ``reader export NAME`` then found instead.
+    """
+    if is_first_run(paths) and seed_library(paths.library):
+        say(
+            f"reader: made your library, {paths.library}, with reader's sample articles "
+            '(begin with "Welcome to reader")',
+            sys.stderr,
+        )
+    return paths.library
+
+
+def no_library(paths: Paths) -> str:
+    """What to say when the library ``reader`` opens is not there (or holds no article)."""
+    library = paths.library
+    if is_first_run(paths):
+        return (
+            f"your library {library} does not exist yet: `reader` makes it, with reader's "
+            "sample articles, and `reader add URL|FILE` adds to it"
+        )
+    there = "holds no articles yet" if library.is_dir() else "does not exist yet"
+    return (
+        f"your library {library} {there}: `reader add URL|FILE` adds to it, "
+        "`reader DIR` opens another folder (READER_LIBRARY names the one `reader` opens)"
+    )

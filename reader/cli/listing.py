@@ -11,6 +11,7 @@ from reader.cli.common import (
     EXIT_USAGE,
     UserError,
     library_folder,
+    no_library,
     open_store,
     paths_of,
     say,
@@ -28,13 +29,20 @@ def run_list(options: argparse.Namespace) -> int:
     """List the library: a table on a terminal, tab-separated lines when piped, or JSON."""
     paths = paths_of(options)
     folder = library_folder(options, paths)
-    store = open_store(paths)
-    try:
-        library = _scan_with_progress(folder, store)
-    except DocumentError as error:
-        raise UserError(str(error)) from None
-    finally:
-        store.close()
+    if not options.path and not folder.exists():
+        # Listing makes nothing: the library is made by `reader` (or `reader add`).
+        say(f"reader: {no_library(paths)}", sys.stderr)
+        library = Library(folder, [], [])
+    else:
+        # A database that is not there is not made either; one that is keeps what the
+        # scan learns (titles, articles moved), so that the next look is quick.
+        store = open_store(paths, create=False)
+        try:
+            library = _scan_with_progress(folder, store)
+        except DocumentError as error:
+            raise UserError(str(error)) from None
+        finally:
+            store.close()
     entries = sort_entries(library.entries, options.sort)
     if options.json:
         rows = [

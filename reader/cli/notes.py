@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
+from reader.cli.finding import Found, find_article
 from reader.documents import DocumentError, article_id
 from reader.storage import StoreError, sync_folder_of
 from reader.store import Store
@@ -27,25 +28,25 @@ def run_export(options: argparse.Namespace) -> int:
 
     paths = paths_of(options)
     folder = library_of(options, paths)
-    store = open_store(paths)
+    store = open_store(paths, create=False)  # no notes yet: nothing is made to say so
     try:
-        if options.all:
-            targets = _annotated(folder, store)
-        elif options.article:
-            targets = [(find_article(options.article, folder, store), "")]
-        else:
-            raise UserError("name an article to export (a file, or an id or title), or --all")
         today = export.exported_now()
-        if options.format == "json":
-            gathered = [_gather(store, path) for path, _ in targets]
-            label = "reader export" if options.all else gathered[0].article.title
-            text = export.dumps(export.to_collection(gathered, exported=today, label=label))
-            return emit(text, options.output, options.force)
         if not options.all:
+            if not options.article:
+                raise UserError("name an article to export (a file, or an id or title), or --all")
+            found = find_article(options.article, folder, store, must_exist=bool(options.library))
+            notes = _gather_gone(store, found) if found.gone else _gather(store, found.path)
+            if options.format == "json":
+                document = export.to_collection([notes], exported=today, label=notes.article.title)
+                return emit(export.dumps(document), options.output, options.force)
             # One article: its links name the files an export of the others would have.
-            notes = _gather(store, targets[0][0])
             text = export.to_markdown(notes, exported=today, wikilinks=options.wikilinks)
             return emit(text, options.output, options.force)
+        targets = _annotated(folder, store, must_exist=bool(options.library))
+        if options.format == "json":
+            gathered = [_gather(store, path) for path, _ in targets]
+            document = export.to_collection(gathered, exported=today, label="reader export")
+            return emit(export.dumps(document), options.output, options.force)
         if not options.output:
             raise UserError("--all writes one file per article: give a folder with -o")
         out = Path(options.output).expanduser()
@@ -77,14 +78,15 @@ def run_export(options: argparse.Namespace) -> int:
     return 0
 
 
-def _annotated(folder: Path, store: Store) -> list[tuple[Path, str]]:
+def _annotated(folder: Path, store: Store, *, must_exist: bool) -> list[tuple[Path, str]]:
     """Every article with something of the reader's (highlights, notes, or an end of a
-    link, so that each link's file is written by the same export), with its title."""
-    from reader.library import scan
+    link, so that each link's file is written by the same export), with its title. A
+    library not there holds nothing, unless it was named (``must_exist``)."""
+    from reader.library import Library, scan
 
     linked = {end.article_id for link in store.all_links() for end in (link.source, link.target)}
     try:
-        library = scan(folder, store)
+        library = scan(folder, store) if must_exist or folder.exists() else Library(folder, [], [])
     except DocumentError as error:
         raise UserError(str(error)) from None
     say_moves(library.moved)
@@ -131,6 +133,27 @@ def _gather(store: Store, path: Path) -> Notes:
         store.article_note(article.id),
         store.links_of(article.id),
         store.article_note_modified(article.id),
+    )
+
+
+def _gather_gone(store: Store, found: Found) -> Notes:
+    """The notes of an article whose file is gone: each with the words it was made on, none
+    placed in a text (there is none)."""
+    from reader import export
+    from reader.model import Article, ArticleMeta
+
+    say(
+        f"reader: {found.path} is gone; its notes are exported with the words each was made "
+        "on, none placed in a text",
+        sys.stderr,
+    )
+    article = Article(ArticleMeta(found.id, found.path, found.title or found.path.stem), "")
+    return export.gather(
+        article,
+        store.highlights(found.id),
+        store.article_note(found.id),
+        store.links_of(found.id),
+        store.article_note_modified(found.id),
     )
 
 
@@ -317,55 +340,6 @@ def emit(text: str, output: str | None, force: bool) -> int:
     else:
         sys.stdout.write(text)
     return 0
-
-
-def find_article(name: str, folder: Path, store: Store) -> Path:
-    """An article by its file, its file name in the library, or its id or title."""
-    path = Path(name).expanduser()
-    if path.is_file():
-        return path
-    from reader.library import scan
-    from reader.links import match_title
-
-    try:
-        library = scan(folder, store)
-    except DocumentError as error:
-        raise UserError(str(error)) from None
-    say_moves(library.moved)
-    entries = library.entries
-    for entry in entries:
-        if entry.id == name:
-            return entry.path
-    # A file name in the library, with or without its suffix, in any case.
-    wanted_name = name.casefold()
-    named = [
-        e.path
-        for e in entries
-        if wanted_name in (e.path.name.casefold(), e.path.stem.casefold())
-        or wanted_name == str(e.path.relative_to(folder)).casefold()
-    ]
-    if len(named) == 1:
-        return named[0]
-    key = match_title(name, {str(e.path): e.title for e in entries})
-    if key is None:
-        # The start of a title, or any words of it, when only one title has them.
-        from reader.links import normalise_title
-
-        wanted = normalise_title(name)
-        found = [e for e in entries if wanted and wanted in normalise_title(e.title)]
-        if len(found) == 1:
-            return found[0].path
-        if len(found) > 1:
-            titles = "; ".join(e.title for e in found[:5])
-            raise UserError(f"{name}: more than one article matches ({titles})")
-    if key is None:
-        if path.is_dir():
-            raise UserError(
-                f"{name} is a folder: name one article in it, or export them all with "
-                f"--all --library {name}"
-            )
-        raise UserError(f"{name}: no such file, and no article with that id or title in {folder}")
-    return Path(key)
 
 
 def run_import(options: argparse.Namespace) -> int:
