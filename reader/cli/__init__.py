@@ -133,12 +133,21 @@ def _open_address(options: argparse.Namespace) -> None:
 def _run(options: argparse.Namespace) -> int:
     if options.path and options.path.startswith("reader:"):
         _open_address(options)
+    if options.at is not None and options.at < 1:
+        raise UserError(f"--at {options.at}: paragraphs are counted from 1")
     paths = paths_of(options)
     given = bool(options.path)
+    if options.at is not None and not given:
+        raise UserError("--at opens an article at a paragraph: name the article (.md or .txt)")
     target = library_folder(options, paths) if given else first_library(paths)
     article: Path | None = None
     library: Path | None = None
     if target.is_dir():
+        if options.at is not None:
+            raise UserError(
+                f"--at opens an article at a paragraph: give it an article (.md or .txt), "
+                f"not a folder ({target})"
+            )
         library = target
         _check_library(target, given, paths)
     elif not given:
@@ -253,6 +262,10 @@ def _check_library(folder: Path, given: bool, paths: Paths) -> None:
 def _add(options: argparse.Namespace) -> int:
     from reader.intake.command import AddCommandError, Options, run
 
+    if options.jobs < 1:
+        raise UserError(f"--jobs {options.jobs}: at least 1 source is added at a time")
+    if not options.timeout > 0:  # NaN too
+        raise UserError(f"--timeout {options.timeout:g}: a page needs more than 0 seconds")
     folder = Path(options.to).expanduser() if options.to else first_library(paths_of(options))
     from_file = Path(options.from_file).expanduser() if options.from_file else None
     chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)

@@ -26,6 +26,7 @@ def run_export(options: argparse.Namespace) -> int:
     """Export one article's notes, or every annotated article's (``--all``)."""
     from reader import export
 
+    _check_options(options)
     paths = paths_of(options)
     folder = library_of(options, paths)
     store = open_store(paths, create=False)  # no notes yet: nothing is made to say so
@@ -76,6 +77,23 @@ def run_export(options: argparse.Namespace) -> int:
         store.close()
     say(f"Wrote {count} article{'s' * (count != 1)} and {index_name} to {out}", sys.stderr)
     return 0
+
+
+def _check_options(options: argparse.Namespace) -> None:
+    """Refuse an option that would be ignored, with a line saying what to do instead; a
+    folder named with --all is the library to export (``export --all -o DIR lib``)."""
+    if options.all and options.article:
+        if Path(options.article).expanduser().is_dir() and not options.library:
+            options.library, options.article = options.article, None
+        else:
+            raise UserError(
+                f"--all exports every annotated article, not {options.article}: leave out "
+                "--all to export that one (--library DIR names the library to export)"
+            )
+    if options.wikilinks and options.format == "json":
+        raise UserError("--wikilinks is for Markdown: JSON (--format json) has no links to write")
+    if options.force and not options.output:
+        raise UserError("--force replaces the files -o writes: without -o, nothing is replaced")
 
 
 def _annotated(folder: Path, store: Store, *, must_exist: bool) -> list[tuple[Path, str]]:

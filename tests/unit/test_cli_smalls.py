@@ -14,7 +14,32 @@ from reader.documents import article_id, load_article
 from reader.model import Anchor, Highlight
 from reader.paths import resolve
 from reader.store import Store
-from tests.conftest import WELCOME
+from tests.conftest import SAMPLE, WELCOME
+
+
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder without ``articles/``: the library is the data folder's."""
+    folder = tmp_path / "elsewhere"
+    folder.mkdir()
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.fixture
+def no_app(monkeypatch: pytest.MonkeyPatch) -> list:
+    """``reader`` goes as far as starting the app, which is kept here instead."""
+    started: list = []
+    monkeypatch.setattr("reader.cli._run_until_signalled", started.append)
+    return started
+
+
+def page(folder: Path) -> Path:
+    """A saved web page, with enough text to be an article."""
+    path = folder / "story.html"
+    paragraphs = "".join(f"<p>Paragraph {n} of a story told at some length.</p>" for n in range(9))
+    path.write_text(f"<html><head><title>Story</title></head><body>{paragraphs}</body></html>")
+    return path
 
 
 def annotate(path: Path, note: str = "my own thought") -> None:
@@ -60,3 +85,59 @@ def test_a_deleted_articles_notes_export_by_the_id_reader_notes_shows(
     (annotation,) = json.loads(capsys.readouterr().out)["first"]["items"]
     selectors = annotation["target"]["selector"]
     assert any(s.get("exact") == quote for s in selectors)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--at", "3", "{library}"],
+            "--at opens an article at a paragraph: give it an article "
+            "(.md or .txt), not a folder ({library})",
+        ),
+        (["--at", "2"], "--at opens an article at a paragraph: name the article (.md or .txt)"),
+        (["--at", "0", "{article}"], "--at 0: paragraphs are counted from 1"),
+        (
+            ["export", "--wikilinks", "--format", "json", "{article}"],
+            "--wikilinks is for Markdown: JSON (--format json) has no links to write",
+        ),
+        (
+            ["export", "--force", "{article}"],
+            "--force replaces the files -o writes: without -o, nothing is replaced",
+        ),
+        (
+            ["export", "--all", "--format", "json", "{article}"],
+            "--all exports every annotated article, not {article}: leave out --all to export "
+            "that one (--library DIR names the library to export)",
+        ),
+        (["add", "--jobs", "0", "{page}"], "--jobs 0: at least 1 source is added at a time"),
+        (["add", "--timeout", "0", "{page}"], "--timeout 0: a page needs more than 0 seconds"),
+    ],
+)
+def test_an_option_that_would_be_ignored_is_refused_in_one_line(
+    args: list[str],
+    message: str,
+    library: Path,
+    tmp_path: Path,
+    no_app: list,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    names = {"library": library, "article": library / SAMPLE.name, "page": page(tmp_path)}
+    names = {key: str(value) for key, value in names.items()}
+    assert main([part.format(**names) for part in args]) == 2
+    assert capsys.readouterr().err == f"reader: {message.format(**names)}\n"
+    assert no_app == []
+    assert not (tmp_path / "data" / "library").exists()  # nothing was added
+
+
+def test_export_all_takes_a_folder_given_as_the_library(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`reader export --all -o DIR lib`: lib is the library to export, not ignored."""
+    annotate(library / WELCOME.name)
+    out = tmp_path / "out"
+    assert main(["export", "--all", "-o", str(out), str(library)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["Welcome to reader.md", "index.md"]
+    assert "my own thought" in (out / "Welcome to reader.md").read_text(encoding="utf-8")
+    assert main(["export", "--all", "--library", str(library), "-o", str(out), str(library)]) == 2
+    assert "--all exports every annotated article, not" in capsys.readouterr().err
