@@ -31,6 +31,7 @@ from reader.cli.common import (
     say,
 )
 from reader.documents import DocumentError, check_readable, is_article_file
+from reader.layout import visible
 
 if TYPE_CHECKING:
     from reader.paths import Paths
@@ -152,9 +153,14 @@ def _run(options: argparse.Namespace) -> int:
         _check_library(target, given, paths)
     elif not given:
         raise UserError(no_library(paths))
+    elif _addable(options.path):
+        article = _offer_to_add(options.path, paths)  # a page or a book: `reader add` it
     elif target.exists():
         if not is_article_file(target) and target.suffix:
-            raise UserError(f"{target}: reader opens .md and .txt files")
+            raise UserError(
+                f"{target}: reader opens .md and .txt files (`reader add` makes articles "
+                "of web pages, .html files and .epub books)"
+            )
         try:
             check_readable(target)  # fail early, with one line, on binary or unreadable files
         except DocumentError as error:
@@ -193,6 +199,54 @@ def _run(options: argparse.Namespace) -> int:
             sys.stderr,
         )
     return app.return_code or 0
+
+
+# What `reader add` takes, by suffix (as reader.intake reads them, without importing it).
+_ADDABLE = {
+    ".html": "a web page",
+    ".htm": "a web page",
+    ".xhtml": "a web page",
+    ".epub": "an EPUB book",
+}
+
+
+def _addable(name: str) -> str:
+    """What ``name`` is when it is for ``reader add`` (a web address, a saved page or an
+    EPUB book, there), else ""."""
+    from reader.urls import is_web_address
+
+    if is_web_address(name):
+        return "a web address"
+    path = Path(name).expanduser()
+    return _ADDABLE.get(path.suffix.lower(), "") if path.is_file() else ""
+
+
+def _offer_to_add(name: str, paths: Paths) -> Path:
+    """The article ``reader add NAME`` makes, when the user says yes on a terminal; else one
+    line with that command (a script, or a no)."""
+    import shlex
+
+    command = f"reader add {shlex.quote(name)}"
+    what = f"{name} is {_addable(name)}, not an article"
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UserError(f"{what}: `{command}` makes it one, in your library")
+    try:
+        answer = input(f"{visible(what)}. Add it to your library ({command})? [y/N] ")
+    except (EOFError, KeyboardInterrupt):
+        answer = ""
+        print()
+    if answer.strip().casefold() not in ("y", "yes"):
+        raise UserError(f"nothing was added (`{command}` adds it)")
+    from reader.intake import AddStatus, add_source
+
+    result = add_source(name, first_library(paths))
+    if result.status is AddStatus.FAILED or result.path is None:
+        raise UserError(result.message())
+    if result.status is AddStatus.EXISTS:
+        say(f"reader: already in your library: {result.path}", sys.stderr)
+    else:
+        say(f"reader: added {result.path}", sys.stderr)
+    return result.path
 
 
 def _run_until_signalled(app: ReaderApp) -> None:

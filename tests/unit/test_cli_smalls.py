@@ -5,6 +5,7 @@ the words of a skipped file, and ``reader list`` in a narrow terminal."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from reader.documents import article_id, load_article
 from reader.model import Anchor, Highlight
 from reader.paths import resolve
 from reader.store import Store
-from tests.conftest import SAMPLE, WELCOME
+from tests.conftest import DATA, SAMPLE, WELCOME
 
 
 @pytest.fixture(autouse=True)
@@ -141,3 +142,58 @@ def test_export_all_takes_a_folder_given_as_the_library(
     assert "my own thought" in (out / "Welcome to reader.md").read_text(encoding="utf-8")
     assert main(["export", "--all", "--library", str(library), "-o", str(out), str(library)]) == 2
     assert "--all exports every annotated article, not" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "what"),
+    [
+        ("story.html", "a web page"),
+        ("childrens-literature.epub", "an EPUB book"),
+        ("https://example.com/a story", "a web address"),
+    ],
+)
+def test_a_page_or_a_book_given_to_reader_points_at_reader_add(
+    name: str, what: str, tmp_path: Path, no_app: list, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page(tmp_path / "elsewhere")
+    shutil.copy(DATA / "epub" / "childrens-literature.epub", tmp_path / "elsewhere")
+    assert main([name]) == 2  # standard input is not a terminal: one line, the command
+    quoted = "'https://example.com/a story'" if " " in name else name
+    assert capsys.readouterr().err == (
+        f"reader: {name} is {what}, not an article: `reader add {quoted}` makes it one, "
+        "in your library\n"
+    )
+    assert no_app == [] and not (tmp_path / "data").exists()
+
+
+def test_on_a_terminal_reader_offers_to_add_a_page_and_opens_it(
+    tmp_path: Path,
+    no_app: list,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    page(tmp_path / "elsewhere")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    asked: list[str] = []
+    answers = iter(["n", "y", "y"])
+
+    def answer(prompt: str) -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("builtins.input", answer)
+    assert main(["story.html"]) == 2
+    assert capsys.readouterr().err == (
+        "reader: nothing was added (`reader add story.html` adds it)\n"
+    )
+    assert asked == [
+        "story.html is a web page, not an article. Add it to your library "
+        "(reader add story.html)? [y/N] "
+    ]
+    added = tmp_path / "data" / "library" / "Story.md"
+    assert main(["story.html"]) == 0
+    assert capsys.readouterr().err.endswith(f"reader: added {added}\n")
+    assert main(["story.html"]) == 0  # a second time: the one added is opened
+    assert capsys.readouterr().err == f"reader: already in your library: {added}\n"
+    assert [app.article_path for app in no_app] == [added.resolve(), added.resolve()]
