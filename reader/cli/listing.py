@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -69,8 +70,22 @@ def run_list(options: argparse.Namespace) -> int:
         _table(folder, entries)
     say_moves(library.moved)
     for problem in library.problems:
-        say(f"reader: skipped {problem}", sys.stderr)
+        say(f"reader: skipped {_skipped(problem)}", sys.stderr)
     return 0
+
+
+# reader.documents' words for a file that is no article, which read badly after "skipped".
+_BINARY = " is a binary file, not an article"
+_TOO_LARGE = re.compile(r"(?s)(.*) is too large (\(.*\))")
+
+
+def _skipped(problem: str) -> str:
+    """A file the scan could not read, as "PATH: why" ("PATH: permission denied" already)."""
+    if problem.endswith(_BINARY):
+        return f"{problem.removesuffix(_BINARY)}: not a text file"
+    if large := _TOO_LARGE.fullmatch(problem):
+        return f"{large[1]}: too large {large[2]}"
+    return problem
 
 
 def _scan_with_progress(folder: Path, store: Store) -> Library:

@@ -197,3 +197,13 @@ def test_on_a_terminal_reader_offers_to_add_a_page_and_opens_it(
     assert main(["story.html"]) == 0  # a second time: the one added is opened
     assert capsys.readouterr().err == f"reader: already in your library: {added}\n"
     assert [app.article_path for app in no_app] == [added.resolve(), added.resolve()]
+
+
+def test_list_says_plainly_why_it_skipped_a_file(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (library / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
+    assert main(["list", str(library)]) == 0
+    assert capsys.readouterr().err == (
+        f"reader: skipped {library / 'binary.md'}: not a text file\n"
+    )

@@ -126,7 +126,7 @@ def test_the_command_line_never_prints_a_file_names_control_characters(
     assert main(["list", str(folder)]) == 0
     out, err = capsys.readouterr()
     assert "\x1b" not in out + err
-    assert "␛]0;pwned␇" in out and "bad ␛[2J.txt is a binary file" in err
+    assert "␛]0;pwned␇" in out and "bad ␛[2J.txt: not a text file" in err
     assert main([str(folder / "missing \x9b2J.md")]) == 2
     err = capsys.readouterr().err
     assert err == f"reader: {folder}/missing ␦2J.md: no such file or folder\n"
