@@ -114,11 +114,19 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
     return Library(folder, entries, problems, tuple(moved.values()))
 
 
+MIN_TITLE = 20
+"""Cells a title keeps in a narrow terminal: number columns give way first."""
+GIVE_WAY = (0, 3, 2, 1)
+"""The number columns (Words, Read, Highlights, Notes) in the order they give way."""
+
+
 def _table(folder: Path, entries: list[LibraryEntry]) -> None:
     """A table as wide as the terminal: the numbers keep their width, the title takes what
-    is left and ends in an ellipsis, never wrapping; the id and the file show when there is
-    room. Made as lines of text, not a Rich Table, which measures every cell of every row
-    (4 s for 5,000 articles)."""
+    is left and ends in an ellipsis, never wrapping. The id shows at any width (two articles
+    of one title are told apart by it, and `reader export ID` takes it); the file shows when
+    there is room, and in a narrow terminal the numbers give way, one column at a time, to
+    leave the title :data:`MIN_TITLE` cells. Made as lines of text, not a Rich Table, which
+    measures every cell of every row (4 s for 5,000 articles)."""
     from rich.console import Console
     from rich.text import Text
 
@@ -138,21 +146,26 @@ def _table(folder: Path, entries: list[LibraryEntry]) -> None:
     ]
     widths = [max(len(name), *(len(row[n]) for row in cells)) for n, name in enumerate(numbers)]
     width = console.width
-    with_file, with_id = width >= 120, width >= 80
-    fixed = 14 * with_id + sum(w + 2 for w in widths) + 26 * with_file
+    with_file = width >= 120
+    shown = list(range(len(numbers)))
+    for column in GIVE_WAY:
+        fixed = 14 + sum(widths[n] + 2 for n in shown) + 26 * with_file
+        if width - fixed - 1 >= MIN_TITLE:
+            break
+        shown.remove(column)
+    fixed = 14 + sum(widths[n] + 2 for n in shown) + 26 * with_file
     title_width = max(12, width - fixed - 1)
     text = Text(no_wrap=True, overflow="ignore")
     text.append(visible(f"Library: {folder}") + "\n\n", style="bold")
-    header = [*(["Id".ljust(12)] if with_id else []), "Title".ljust(title_width)]
-    header += [name.rjust(w) for name, w in zip(numbers, widths, strict=True)]
+    header = ["Id".ljust(12), "Title".ljust(title_width)]
+    header += [numbers[n].rjust(widths[n]) for n in shown]
     header += ["File"] if with_file else []
     text.append("  ".join(header).rstrip() + "\n", style="bold underline")
     for entry, row in zip(entries, cells, strict=True):
-        if with_id:
-            text.append(entry.id.ljust(12), style="dim")
-            text.append("  ")
+        text.append(entry.id.ljust(12), style="dim")
+        text.append("  ")
         text.append(_fit(visible(entry.title), title_width))
-        text.append("  " + "  ".join(v.rjust(w) for v, w in zip(row, widths, strict=True)))
+        text.append("".join(f"  {row[n].rjust(widths[n])}" for n in shown))
         if with_file:
             name = entry.path.name if not entry.folder else f"{entry.folder}/{entry.path.name}"
             text.append("  ")

@@ -5,6 +5,7 @@ the words of a skipped file, and ``reader list`` in a narrow terminal."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -207,3 +208,23 @@ def test_list_says_plainly_why_it_skipped_a_file(
     assert capsys.readouterr().err == (
         f"reader: skipped {library / 'binary.md'}: not a text file\n"
     )
+
+
+@pytest.mark.parametrize("columns", [60, 40, 80, 160])
+def test_list_tells_two_articles_of_one_title_apart_at_any_width(
+    library: Path, columns: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (library / "news").mkdir()
+    shutil.copy(library / SAMPLE.name, library / "news" / SAMPLE.name)
+    ids = sorted([article_id(library / SAMPLE.name), article_id(library / "news" / SAMPLE.name)])
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", str(columns))
+    assert main(["list", str(library)]) == 0
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", capsys.readouterr().out).splitlines()
+    assert all(len(line) <= columns for line in lines[1:])
+    twins = sorted(line.split()[0] for line in lines if "Canada" in line)
+    assert twins == ids  # each row begins with its article's id
+    header = next(line for line in lines if line.startswith("Id"))
+    title = header.index("Title")
+    row = next(line for line in lines if "Canada" in line)
+    assert len(row) >= title + 20 or columns < 60  # the title keeps room to be read
