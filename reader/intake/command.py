@@ -129,8 +129,10 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
             # Lines go above the bar; paths stay on stdout when that is a pipe or file.
             err = progress.wrap(err)
             out = progress.wrap(out) if sys.stdout.isatty() else out
-        pending = _start(one, sources, max(1, min(options.jobs, len(sources))))
+        pending: set[Future[AddResult]] = set()
         try:
+            # Within the try: Ctrl+C may come while the threads are being started.
+            pending = _start(one, sources, max(1, min(options.jobs, len(sources))))
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
