@@ -2,7 +2,8 @@
 
 One module per concern: :mod:`.arguments` (the grammar: global options before or after a
 command), :mod:`.common` (printing, mistakes, paths), :mod:`.listing` (list, locate,
-recover), :mod:`.notes` (export, import), :mod:`.all_notes` (notes); ``reader add`` is
+recover), :mod:`.notes` (export, import) with :mod:`.finding` (which article a name means),
+:mod:`.all_notes` (notes); ``reader add`` is
 :mod:`reader.intake.command`'s.
 Only running the app imports Textual: every command starts instantly.
 """
