@@ -12,6 +12,7 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import Notify
 from textual.screen import Screen
 
 from reader.annotations import Annotations
@@ -23,10 +24,12 @@ from reader.links import History, Location, Place, same_file
 from reader.model import Article, ReadingPosition
 from reader.store import Store, StoreError
 from reader.ui.collector import Collector
+from reader.ui.notices import Notices
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:
     from textual.driver import Driver
+    from textual.notifications import SeverityLevel
 
     from reader.link_index import Candidate
     from reader.notes_index import NotesIndex
@@ -75,6 +78,7 @@ class ReaderApp(App[None]):
         self._failed_to_open = ""
         self._library_first = False  # the first screen is the library
         self.collector = Collector(self)
+        self.notices = Notices(self)
 
     async def on_event(self, event: events.Event) -> None:
         """Every event: input also tells the collector that keys are coming."""
@@ -108,6 +112,7 @@ class ReaderApp(App[None]):
         # The command line turns garbage collection off while the first screen is built;
         # from then on it runs between keys (reader/ui/collector.py).
         self.call_after_refresh(self.collector.start)
+        self.notices.start()
         # A big database is checked whole (and backed up) once the first screen shows, or,
         # for the library, once its articles do: the check's thread would slow their scan.
         if not self._library_first:
@@ -117,19 +122,22 @@ class ReaderApp(App[None]):
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
             return
         if self.store.problem:
-            self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
+            self.notify(
+                self.store.problem, severity="warning", timeout=10, markup=False, lasting=True
+            )
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # Sixteen colours: the highlights in the terminal's own six hues (reader.tcss).
             self.add_class("-ansi-colours")
         self._apply_keymap()
         for problem in self.problems:
-            self.notify(problem, severity="warning", timeout=20, markup=False)
+            self.notify(problem, severity="warning", timeout=20, markup=False, lasting=True)
         if self.store.pending_recovery:
             self.notify(
                 f"{self.store.recovery_hint()}Quit reader first (q).",
                 severity="warning",
                 timeout=30,
                 markup=False,
+                lasting=True,
             )
 
     def check_store(self) -> None:
@@ -143,6 +151,7 @@ class ReaderApp(App[None]):
                 severity="error",
                 timeout=30,
                 markup=False,
+                lasting=True,
             )
 
         self.store.check_in_background(damaged)
@@ -174,6 +183,7 @@ class ReaderApp(App[None]):
                 severity="warning",
                 timeout=20,
                 markup=False,
+                lasting=True,
             )
         self.set_keymap({k: v for k, v in keys.items() if k in known})
 
@@ -487,10 +497,34 @@ class ReaderApp(App[None]):
                 partial(self.run_action, entry.action, entry.node),
             )
 
-    def notify(self, message: str, *, title: str = "", **kwargs) -> None:  # type: ignore[override]
-        """Show a notification; control characters in it (a file name's, say) become
-        placeholders, as everywhere else text is shown."""
-        super().notify(editable(message), title=editable(title), **kwargs)
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        lasting: bool = False,
+    ) -> None:
+        """Show a notice; control characters in it (a file name's, say) become
+        placeholders, as everywhere else text is shown. It belongs to the screen the
+        reader is on, unless ``lasting`` (about reader as a whole): see
+        :mod:`reader.ui.notices`. Safe from any thread, as Textual's own."""
+        self.post_message(
+            self.notices.make(
+                editable(message),
+                editable(title),
+                severity,
+                self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+                markup,
+                lasting,
+            )
+        )
+
+    def on_notify(self, event: Notify) -> None:
+        """Before Textual shows a notice: the same one showing is taken away."""
+        self.notices.arrived(event.notification)
 
     def save_positions(self) -> None:
         """Save where the reader is in every open article."""
