@@ -40,6 +40,10 @@ if TYPE_CHECKING:
 # directly then paints without loading their widgets (TextArea, the lists) first.
 
 
+UNTIL_READ = 7 * 24 * 3600.0
+"""The time of a notice that stays until the reader dismisses it (a click)."""
+
+
 class ReaderApp(App[None]):
     """Read and annotate long-form articles."""
 
@@ -71,6 +75,8 @@ class ReaderApp(App[None]):
         elif self.settings.theme:
             self.theme = self.settings.theme
         self.store = store
+        store.on_aside = self._put_aside
+        self._told_aside: set[Path] = set()
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
         self.article_path = article
@@ -139,6 +145,23 @@ class ReaderApp(App[None]):
                 markup=False,
                 lasting=True,
             )
+
+    def _put_aside(self, recovery: Path) -> None:
+        """A change went to ``recovery``, the database being damaged by another program:
+        it is kept, and shown as made. Said once, and left until read (from any thread)."""
+        if recovery in self._told_aside:
+            return
+        self._told_aside.add(recovery)
+        self.notify(
+            f"{self.store.path} was damaged by another program while reader ran, and is "
+            f"left as it is. What you change now is saved to {recovery.name} beside it: "
+            "after quitting, run `reader recover` to merge it back. (A click dismisses this.)",
+            title="Database damaged",
+            severity="error",
+            timeout=UNTIL_READ,
+            markup=False,
+            lasting=True,
+        )
 
     def check_store(self) -> None:
         """Check a big database in the background, once, after the first paint."""

@@ -52,14 +52,21 @@ def test_quitting_names_the_recovered_file(
         db = app.store.path
         app.store.save_highlight(make_highlight(number=0))
         db.write_bytes(b"{garbage")
-        with pytest.raises(StoreError):
-            app.store.save_highlight(make_highlight(number=1))
+        # In the app the change is kept, in the recovery file, and said once: no error.
+        app.store.save_highlight(make_highlight(number=1))
 
     monkeypatch.setattr("reader.cli._run_until_signalled", session)
     assert main([str(article)]) == 0
-    (recovery,) = recovery_files(private_data / "reader.json")
-    err = capsys.readouterr().err
-    assert str(recovery) in err and "reader recover" in err
+    db = private_data / "reader.json"
+    (recovery,) = recovery_files(db)
+    # Three lines, each a whole part of the message, so that a terminal's wrapping never
+    # cuts the instruction in two: what happened, where the notes are, what to do.
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        f"reader: {db} was damaged by another program while reader ran;",
+        f"        what you did is saved in {recovery}.",
+        f"        Run `reader recover` to merge it into {db.name}.",
+    ]
 
 
 @pytest.mark.parametrize("saved_since", [True, False])
