@@ -213,12 +213,13 @@ class Annotations:
         return highlight
 
     def update(self, highlight_id: str, what: str, **changes: object) -> Highlight:
-        """Change a highlight's colour, tags or note."""
+        """Change a highlight's colour, tags or note; returns it as saved (with what another
+        window changed meanwhile: its note too, beside this one)."""
         before = self._highlights[highlight_id]
         after = dataclasses.replace(before, modified=now(), **changes)  # type: ignore[arg-type]
         place = self._places.get(highlight_id)
         self._commit(Change(before, after, what, place, place))
-        return after
+        return self._highlights.get(highlight_id, after)
 
     def reattach(self, highlight_id: str, start: int, end: int) -> Highlight:
         """Anchor an orphan (or any highlight) to a new passage."""

@@ -28,6 +28,7 @@ from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
 from reader.records import (
     ArticleInfo,
+    both_notes,
     highlight_doc,
     highlight_from,
     info_from,
@@ -539,12 +540,22 @@ class Store:
             if "id" in doc and str(doc.get("note", "")).strip()
         }
 
-    def set_article_note(self, article_id: str, path: Path, note: str) -> None:
-        """Write (or clear, with "") the note on an article as a whole."""
+    def set_article_note(
+        self, article_id: str, path: Path, note: str, base: str | None = None
+    ) -> str:
+        """Write (or clear, with "") the note on an article as a whole; with ``base`` (the
+        note it was written from), a note saved meanwhile by another window is kept
+        beside it (:func:`~reader.records.both_notes`). Returns the note as saved."""
         with self._transaction():
+            if base is not None:
+                doc = self._article(article_id) or {}
+                stored = str(doc.get("note", ""))
+                if stored != base:
+                    note = both_notes(base, stored, note, str(doc.get("note_modified", "")))
             self._set_article(
                 article_id, {"path": os.path.abspath(path), "note": note, "note_modified": now()}
             )
+        return note
 
     # --- cross-links --------------------------------------------------------------------
 

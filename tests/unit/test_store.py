@@ -311,3 +311,16 @@ def test_a_save_from_another_thread_waits_for_the_transaction_under_way(
     reread = Store(path, read_only=True)
     assert [h.id for h in reread.highlights("art1")] == ["id-art1-1"]
     assert reread.position("art2") == ReadingPosition(2, 0, 0.5)
+
+
+def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(tmp_path: Path) -> None:
+    """As for a highlight's note: given what the editor began from, a note saved meanwhile
+    by another window is kept after this one, marked, and said to the caller."""
+    first = Store(tmp_path / "reader.json")
+    first.set_article_note("a", Path("/x/a.md"), "begun")
+    Store(tmp_path / "reader.json").set_article_note("a", Path("/x/a.md"), "theirs", base="begun")
+    saved = first.set_article_note("a", Path("/x/a.md"), "mine", base="begun")
+    assert saved.startswith("mine\n\n**Also written at the same time") and saved.endswith("theirs")
+    assert Store(tmp_path / "reader.json").article_note("a") == saved
+    # Without a base (an import, say) the text given is the note.
+    assert first.set_article_note("a", Path("/x/a.md"), "plain") == "plain"
