@@ -28,7 +28,6 @@ from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
 from reader.records import (
     ArticleInfo,
-    both_notes,
     highlight_doc,
     highlight_from,
     info_from,
@@ -178,14 +177,6 @@ class Store:
     def vanished(self) -> bool:
         """Whether the database disappeared while in use (it is written again, whole)."""
         return self._storage.vanished
-
-    @classmethod
-    def memory(cls) -> Store:
-        """A store kept in a temporary file that nobody else uses (for tests)."""
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="reader-store-"))
-        return cls(folder / "reader.json")
 
     def _go_read_only(self, why: str) -> None:
         self.read_only = True
@@ -540,22 +531,12 @@ class Store:
             if "id" in doc and str(doc.get("note", "")).strip()
         }
 
-    def set_article_note(
-        self, article_id: str, path: Path, note: str, base: str | None = None
-    ) -> str:
-        """Write (or clear, with "") the note on an article as a whole; with ``base`` (the
-        note it was written from), a note saved meanwhile by another window is kept
-        beside it (:func:`~reader.records.both_notes`). Returns the note as saved."""
+    def set_article_note(self, article_id: str, path: Path, note: str) -> None:
+        """Write (or clear, with "") the note on an article as a whole."""
         with self._transaction():
-            if base is not None:
-                doc = self._article(article_id) or {}
-                stored = str(doc.get("note", ""))
-                if stored != base:
-                    note = both_notes(base, stored, note, str(doc.get("note_modified", "")))
             self._set_article(
                 article_id, {"path": os.path.abspath(path), "note": note, "note_modified": now()}
             )
-        return note
 
     # --- cross-links --------------------------------------------------------------------
 

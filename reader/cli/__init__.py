@@ -158,7 +158,7 @@ def _run_until_signalled(app: ReaderApp) -> None:
 
     from reader.lifeline import Lifeline
 
-    lifeline = Lifeline(save=app.save_positions)
+    lifeline = Lifeline(save=app.last_resort_save)
     with asyncio.Runner() as runner:
         loop = runner.get_loop()
 

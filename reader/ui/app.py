@@ -12,7 +12,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.notifications import Notify
 from textual.screen import Screen
 
 from reader.annotations import Annotations
@@ -24,12 +23,12 @@ from reader.links import History, Location, Place, same_file
 from reader.model import Article, ReadingPosition
 from reader.store import Store, StoreError
 from reader.ui.collector import Collector
-from reader.ui.notices import Notices
+from reader.ui.notices import Notices, Noticing
+from reader.ui.open_notes import OpenNotes, Quitting
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:
     from textual.driver import Driver
-    from textual.notifications import SeverityLevel
 
     from reader.link_index import Candidate
     from reader.notes_index import NotesIndex
@@ -40,11 +39,7 @@ if TYPE_CHECKING:
 # directly then paints without loading their widgets (TextArea, the lists) first.
 
 
-UNTIL_READ = 7 * 24 * 3600.0
-"""The time of a notice that stays until the reader dismisses it (a click)."""
-
-
-class ReaderApp(App[None]):
+class ReaderApp(Noticing, Quitting, App[None]):
     """Read and annotate long-form articles."""
 
     TITLE = "reader"
@@ -75,8 +70,6 @@ class ReaderApp(App[None]):
         elif self.settings.theme:
             self.theme = self.settings.theme
         self.store = store
-        store.on_aside = self._put_aside
-        self._told_aside: set[Path] = set()
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
         self.article_path = article
@@ -85,6 +78,8 @@ class ReaderApp(App[None]):
         self._library_first = False  # the first screen is the library
         self.collector = Collector(self)
         self.notices = Notices(self)
+        store.on_aside = self.notices.put_aside
+        self.open_notes = OpenNotes(self)
 
     async def on_event(self, event: events.Event) -> None:
         """Every event: input also tells the collector that keys are coming."""
@@ -123,6 +118,8 @@ class ReaderApp(App[None]):
         # for the library, once its articles do: the check's thread would slow their scan.
         if not self._library_first:
             self.call_after_refresh(self.check_store)
+        # Notes an earlier run could not save are offered back, over the first screen.
+        self.call_after_refresh(self.open_notes.offer_drafts)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
@@ -145,23 +142,6 @@ class ReaderApp(App[None]):
                 markup=False,
                 lasting=True,
             )
-
-    def _put_aside(self, recovery: Path) -> None:
-        """A change went to ``recovery``, the database being damaged by another program:
-        it is kept, and shown as made. Said once, and left until read (from any thread)."""
-        if recovery in self._told_aside:
-            return
-        self._told_aside.add(recovery)
-        self.notify(
-            f"{self.store.path} was damaged by another program while reader ran, and is "
-            f"left as it is. What you change now is saved to {recovery.name} beside it: "
-            "after quitting, run `reader recover` to merge it back. (A click dismisses this.)",
-            title="Database damaged",
-            severity="error",
-            timeout=UNTIL_READ,
-            markup=False,
-            lasting=True,
-        )
 
     def check_store(self) -> None:
         """Check a big database in the background, once, after the first paint."""
@@ -443,14 +423,6 @@ class ReaderApp(App[None]):
     def _position_changed(self, event: ReadingScreen.PositionChanged) -> None:
         self._save_position(event.article, event.position)
 
-    @on(ReadingScreen.ArticleNoteChanged)
-    def _article_note_changed(self, event: ReadingScreen.ArticleNoteChanged) -> None:
-        article = event.article
-        try:
-            self.store.set_article_note(article.id, article.meta.path, event.note)
-        except StoreError as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
-
     def _save_position(self, article: Article, position: ReadingPosition) -> None:
         if self.store.read_only:
             return  # said once, at start: not again every time the reader moves
@@ -520,35 +492,6 @@ class ReaderApp(App[None]):
                 partial(self.run_action, entry.action, entry.node),
             )
 
-    def notify(  # type: ignore[override]
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-        lasting: bool = False,
-    ) -> None:
-        """Show a notice; control characters in it (a file name's, say) become
-        placeholders, as everywhere else text is shown. It belongs to the screen the
-        reader is on, unless ``lasting`` (about reader as a whole): see
-        :mod:`reader.ui.notices`. Safe from any thread, as Textual's own."""
-        self.post_message(
-            self.notices.make(
-                editable(message),
-                editable(title),
-                severity,
-                self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
-                markup,
-                lasting,
-            )
-        )
-
-    def on_notify(self, event: Notify) -> None:
-        """Before Textual shows a notice: the same one showing is taken away."""
-        self.notices.arrived(event.notification)
-
     def save_positions(self) -> None:
         """Save where the reader is in every open article."""
         for screen in self.screen_stack:
@@ -556,7 +499,9 @@ class ReaderApp(App[None]):
                 self._save_position(screen.article, screen.current_position())
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
-        """Save where the reader is in every open article, then exit."""
+        """Save each note being written (or keep it as a draft) and where the reader is in
+        every open article, then exit."""
+        self.open_notes.keep()
         self.save_positions()
         super().exit(*args, **kwargs)
 

@@ -17,8 +17,18 @@ from typing import TYPE_CHECKING
 from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
 
+from reader.layout import editable
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from reader.ui.app import ReaderApp
+
+UNTIL_READ = 7 * 24 * 3600.0
+"""The time of a notice that stays until the reader dismisses it (a click)."""
 
 
 class Notices:
@@ -28,6 +38,7 @@ class Notices:
         self.app = app
         self._lasting: set[str] = set()  # identities of notices about reader as a whole
         self._owners: dict[str, Screen] = {}  # identity -> the screen it belongs to
+        self._told_aside: set[Path] = set()  # recovery files the reader has been told of
 
     def start(self) -> None:
         """Follow the screens (once the app runs)."""
@@ -54,6 +65,24 @@ class Notices:
         base = self._base()
         if base is not None:
             self._owners[notification.identity] = base
+
+    def put_aside(self, recovery: Path) -> None:
+        """A change went to ``recovery``, the database being damaged by another program
+        (:attr:`reader.store.Store.on_aside`): it is kept, and shown as made. Said once, and
+        left until the reader dismisses it. From any thread."""
+        if recovery in self._told_aside:
+            return
+        self._told_aside.add(recovery)
+        self.app.notify(
+            f"{self.app.store.path} was damaged by another program while reader ran, and is "  # type: ignore[attr-defined]
+            f"left as it is. What you change now is saved to {recovery.name} beside it: "
+            "after quitting, run `reader recover` to merge it back. (A click dismisses this.)",
+            title="Database damaged",
+            severity="error",
+            timeout=UNTIL_READ,
+            markup=False,
+            lasting=True,  # type: ignore[call-arg]
+        )
 
     def withdraw(self, message: str) -> None:
         """Take away the notice saying ``message`` (a task it announced is over)."""
@@ -86,3 +115,37 @@ class Notices:
             if not isinstance(screen, ModalScreen):
                 return screen
         return None
+
+
+class Noticing:
+    """The app's side of notices (mixed into :class:`~reader.ui.app.ReaderApp`): its
+    ``notify`` and the handler that sees each notice before Textual shows it."""
+
+    def notify(
+        self: ReaderApp,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        lasting: bool = False,
+    ) -> None:
+        """Show a notice; control characters in it (a file name's, say) become
+        placeholders, as everywhere else text is shown. It belongs to the screen the
+        reader is on, unless ``lasting`` (about reader as a whole): see
+        :mod:`reader.ui.notices`. Safe from any thread, as Textual's own."""
+        self.post_message(
+            self.notices.make(
+                editable(message),
+                editable(title),
+                severity,
+                self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+                markup,
+                lasting,
+            )
+        )
+
+    def on_notify(self: ReaderApp, event: Notify) -> None:
+        """Before Textual shows a notice: the same one showing is taken away."""
+        self.notices.arrived(event.notification)

@@ -235,3 +235,18 @@ def test_two_windows_that_agree_or_clear_the_note_leave_one_text(
     first.update(made.id, "note", note=mine)
     (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
     assert saved.note == kept
+
+
+def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(store: Store) -> None:
+    """As for a highlight's note: given what the editor began from, a note saved meanwhile
+    by another window is kept after this one, marked, and returned to the caller."""
+    from reader.annotations import save_article_note
+
+    where = Path("/x/a.md")
+    store.set_article_note("a", where, "begun")
+    save_article_note(Store(store.path), "a", where, "theirs", base="begun")
+    saved = save_article_note(store, "a", where, "mine", base="begun")
+    assert saved.startswith("mine\n\n**Also written at the same time") and saved.endswith("theirs")
+    assert Store(store.path).article_note("a") == saved
+    # Written from what is there now: the text given is the note.
+    assert save_article_note(store, "a", where, "plain", base=saved) == "plain"

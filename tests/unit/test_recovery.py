@@ -18,7 +18,7 @@ from reader.cli import main
 from reader.model import CrossLink, LinkEnd
 from reader.recovery import Merged, merge, recover
 from reader.store import Store, StoreError, recovery_files
-from tests.unit.test_store import make_highlight
+from tests.unit.test_store import make_highlight, memory_store
 
 LATER = "2026-06-01T00:00:00Z"
 
@@ -197,7 +197,7 @@ def test_recover_into_a_repaired_database_keeps_what_only_it_has(private_data: P
 
 def test_merge_takes_the_newer_of_each_highlight_and_drops_nothing() -> None:
     def database(*highlights, links=(), note=("", "")) -> dict:
-        store = Store.memory()
+        store = memory_store()
         for highlight in highlights:
             store.save_highlight(highlight)
         for link in links:

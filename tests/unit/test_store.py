@@ -13,6 +13,14 @@ from reader.model import Anchor, Colour, Highlight
 from reader.store import SCHEMA_VERSION, ArticleInfo, ReadingPosition, Store, StoreError
 
 
+def memory_store() -> Store:
+    """A store kept in a temporary file that nobody else uses."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="reader-store-"))
+    return Store(folder / "reader.json")
+
+
 def save(store: Store, article: str, block: int) -> None:
     store.save_position(
         article, Path(f"/x/{article}.md"), "f" * 20, ReadingPosition(block, block * 10, block / 100)
@@ -179,7 +187,7 @@ def make_highlight(article: str = "art1", number: int = 0, **changes: object) ->
 
 @pytest.mark.parametrize("where", ["memory", "disk"])
 def test_highlights_round_trip_update_and_delete(tmp_path: Path, where: str) -> None:
-    store = Store.memory() if where == "memory" else Store(tmp_path / "reader.json")
+    store = memory_store() if where == "memory" else Store(tmp_path / "reader.json")
     first, second = make_highlight(number=0), make_highlight(number=1)
     store.save_highlight(first)
     store.save_highlight(second)
@@ -311,16 +319,3 @@ def test_a_save_from_another_thread_waits_for_the_transaction_under_way(
     reread = Store(path, read_only=True)
     assert [h.id for h in reread.highlights("art1")] == ["id-art1-1"]
     assert reread.position("art2") == ReadingPosition(2, 0, 0.5)
-
-
-def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(tmp_path: Path) -> None:
-    """As for a highlight's note: given what the editor began from, a note saved meanwhile
-    by another window is kept after this one, marked, and said to the caller."""
-    first = Store(tmp_path / "reader.json")
-    first.set_article_note("a", Path("/x/a.md"), "begun")
-    Store(tmp_path / "reader.json").set_article_note("a", Path("/x/a.md"), "theirs", base="begun")
-    saved = first.set_article_note("a", Path("/x/a.md"), "mine", base="begun")
-    assert saved.startswith("mine\n\n**Also written at the same time") and saved.endswith("theirs")
-    assert Store(tmp_path / "reader.json").article_note("a") == saved
-    # Without a base (an import, say) the text given is the note.
-    assert first.set_article_note("a", Path("/x/a.md"), "plain") == "plain"
