@@ -49,6 +49,16 @@ class ReaderApp(Noticing, Quitting, App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
         Binding("ctrl+q", "quit", "Quit reader", show=False, priority=True, id="quit-app"),
+        # As ctrl+q, from any screen and dialog, unless text is selected: then it copies.
+        # It replaces Textual's "Press ctrl+q to quit" notice.
+        Binding(
+            "ctrl+c",
+            "copy_or_quit",
+            "Copy the selection, or quit reader",
+            show=False,
+            priority=True,
+            id="quit-ctrl-c",
+        ),
     ]
 
     def __init__(

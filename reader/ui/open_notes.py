@@ -1,6 +1,6 @@
 """The notes being written when reader quits or must stop, and those it could not save.
 
-- Quitting (ctrl+q, the command palette) with a note being written asks: save it,
+- Quitting (ctrl+q, ctrl+c, the command palette) with a note being written asks: save it,
   discard it, or go on writing. A save that fails keeps the editor open, saying why.
 - Stopping without asking (SIGTERM, SIGHUP, a closed terminal: the app's ``exit``) saves
   the note as it is; if that fails, it stays a draft (:mod:`reader.drafts`).
@@ -162,8 +162,19 @@ class Quitting:
     :class:`~reader.ui.app.ReaderApp`), each keeping the notes being written."""
 
     async def action_quit(self: ReaderApp) -> None:  # type: ignore[misc]
-        """Quit (ctrl+q, q in the library), asking first about a note being
+        """Quit (ctrl+q, ctrl+c, q in the library), asking first about a note being
         written: save it, discard it, or go on writing."""
+        self.open_notes.quit()
+
+    async def action_copy_or_quit(self: ReaderApp) -> None:
+        """ctrl+c: copy the text selected in a note or a field, or with the mouse; else
+        quit as ctrl+q does."""
+        selected = getattr(self.focused, "selected_text", "")
+        if not isinstance(selected, str) or not selected:
+            selected = self.screen.get_selected_text() or ""
+        if selected:
+            self.copy_to_clipboard(selected)
+            return
         self.open_notes.quit()
 
     def last_resort_save(self: ReaderApp) -> None:

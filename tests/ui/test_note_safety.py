@@ -46,7 +46,7 @@ def editor_text(app) -> str:
 # --- quitting ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["ctrl+q"])
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
 async def test_quitting_with_a_note_being_written_asks_and_saves_it(key: str) -> None:
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
@@ -78,6 +78,28 @@ async def test_discarding_on_quitting_leaves_neither_the_note_nor_its_new_highli
     (highlight,) = saved()  # the one made with h, not the one a made for the note
     assert highlight.anchor.block == 1 and highlight.note == ""
     assert drafts_beside(resolve().db) == []
+
+
+async def test_ctrl_c_quits_as_ctrl_q_does_and_saves_the_place() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "j", "j", "ctrl+c")
+        await pilot.pause()
+        assert app._exit
+        assert not notified(app, "to quit the app")  # Textual's own notice, no more
+    position = Store(resolve().db).position(ARTICLE_ID)
+    assert position is not None and position.block == 3
+
+
+async def test_ctrl_c_with_text_selected_in_the_note_copies_it_and_quits_nothing() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("a")
+        await type_text(pilot, "copy me")
+        await pilot.press("shift+home", "ctrl+c")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditor) and not app._exit
+        assert app.clipboard == "copy me"
 
 
 # --- failed saves -------------------------------------------------------------------------
