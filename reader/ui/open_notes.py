@@ -90,7 +90,10 @@ class OpenNotes:
         """reader is ending (``exit``): save every note being written, or keep it as a
         draft when that fails."""
         for editor in self.editors():
-            editor.keep_on_exit()
+            try:
+                editor.keep_on_exit()
+            except Exception:  # whatever went wrong, reader still ends: the draft stays
+                editor.keep_draft()
 
     def keep_drafts(self) -> None:
         """From the lifeline's thread: write every note being written to its draft."""
