@@ -13,9 +13,11 @@ import uuid
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reader.anchoring import describe, locate
 from reader.model import Article, Colour, CrossLink, Highlight, now
+from reader.records import both_notes
 from reader.store import Store
 
 UNDO_DEPTH = 100
@@ -55,6 +57,18 @@ class Change:
     # Links the change made or removed (a new link; a highlight deleted with its links).
     links_added: tuple[CrossLink, ...] = ()
     links_removed: tuple[CrossLink, ...] = ()
+
+
+def save_article_note(store: Store, article_id: str, path: Path, note: str, base: str) -> str:
+    """Save the note on a whole article, written from ``base``: a note another window saved
+    meanwhile is kept beside it (:func:`~reader.records.both_notes`). Returns the note as
+    saved."""
+    with store.batch():  # read under the lock, then written: nothing can come between
+        stored = store.article_note(article_id)
+        if stored != base:
+            note = both_notes(base, stored, note, store.article_note_modified(article_id))
+        store.set_article_note(article_id, path, note)
+    return note
 
 
 def clean_tags(text: str) -> tuple[str, ...]:
@@ -213,12 +227,13 @@ class Annotations:
         return highlight
 
     def update(self, highlight_id: str, what: str, **changes: object) -> Highlight:
-        """Change a highlight's colour, tags or note."""
+        """Change a highlight's colour, tags or note; returns it as saved (with what another
+        window changed meanwhile: its note too, beside this one)."""
         before = self._highlights[highlight_id]
         after = dataclasses.replace(before, modified=now(), **changes)  # type: ignore[arg-type]
         place = self._places.get(highlight_id)
         self._commit(Change(before, after, what, place, place))
-        return after
+        return self._highlights.get(highlight_id, after)
 
     def reattach(self, highlight_id: str, start: int, end: int) -> Highlight:
         """Anchor an orphan (or any highlight) to a new passage."""
@@ -236,6 +251,27 @@ class Annotations:
         place = self._places.get(highlight_id)
         self._commit(Change(before, None, "delete", place, None, links_removed=tuple(links)))
         return before
+
+    def withdraw(self, highlight_id: str) -> None:
+        """Take back a highlight made for a note that was then not written: gone as if
+        never made, its undo entry too. One that another window has given a note or tags
+        meanwhile stays."""
+        highlight = self._highlights.get(highlight_id)
+        if highlight is None:
+            return
+        stored = next(
+            (h for h in self.store.highlights(self.article.id) if h.id == highlight_id), None
+        )
+        if stored is not None and (stored.note.strip() or stored.tags):
+            self._highlights[highlight_id] = stored
+            self._reorder()
+            return
+        self._apply(highlight, None, None)
+        self._undo = [
+            change
+            for change in self._undo
+            if not (change.before is None and change.after and change.after.id == highlight_id)
+        ]
 
     def add_link(self, link: CrossLink) -> None:
         """Save a new link (undo removes it)."""

@@ -47,7 +47,42 @@ def merged_doc(
     taken from ``new``; the others stay as stored (a note typed in another window)."""
     if base is None or stored == base:
         return new
-    return {**stored, **{key: value for key, value in new.items() if base.get(key) != value}}
+    merged = {**stored, **{key: value for key, value in new.items() if base.get(key) != value}}
+    if "note" in new:
+        merged["note"] = both_notes(
+            str(base.get("note", "")),
+            str(stored.get("note", "")),
+            str(new["note"]),
+            str(stored.get("modified", "")),
+        )
+    return merged
+
+
+ALSO_WRITTEN = "**Also written at the same time, in another window"
+"""How the other of two texts of one note, written at once, is marked after the first."""
+
+
+def both_notes(base: str, theirs: str, mine: str, when: str = "") -> str:
+    """The note to save when ``mine`` replaces ``base`` but another window has meanwhile
+    saved ``theirs`` in its place: a note's text cannot be merged, and neither may be lost.
+
+    When both changed it, differently and neither to nothing, ``mine`` (the later) is the
+    note and ``theirs`` follows it under a marked line saying when it was saved; else the
+    one text that says something.
+    """
+    if theirs in (base, mine) or not theirs.strip():
+        return mine
+    if mine == base or not mine.strip():
+        return theirs
+    saved = f" (saved {_readable(when)})" if _readable(when) else ""
+    return f"{mine}\n\n{ALSO_WRITTEN}{saved}:**\n\n{theirs}"
+
+
+def _readable(stamp: str) -> str:
+    """``2026-12-04T09:00:22Z`` as ``2026-12-04 09:00 UTC`` ("" for anything else)."""
+    if len(stamp) >= 16 and stamp[10] == "T" and stamp.endswith("Z"):
+        return f"{stamp[:10]} {stamp[11:16]} UTC"
+    return ""
 
 
 def position_from(doc: dict[str, Any]) -> ReadingPosition | None:

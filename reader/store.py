@@ -87,6 +87,9 @@ class Store:
         self.path = Path(path)
         self.read_only = read_only
         self.problem = ""
+        # Told, instead of a StoreError, of a change written to this recovery file because
+        # another program damaged the database meanwhile (the app sets it).
+        self.on_aside: Callable[[Path], None] | None = None
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -175,14 +178,6 @@ class Store:
         """Whether the database disappeared while in use (it is written again, whole)."""
         return self._storage.vanished
 
-    @classmethod
-    def memory(cls) -> Store:
-        """A store kept in a temporary file that nobody else uses (for tests)."""
-        import tempfile
-
-        folder = Path(tempfile.mkdtemp(prefix="reader-store-"))
-        return cls(folder / "reader.json")
-
     def _go_read_only(self, why: str) -> None:
         self.read_only = True
         self.problem = f"{why}; reader is running read-only and will not save changes"
@@ -233,7 +228,12 @@ class Store:
             self._nesting = 0
             self._unsummarised.clear()
         if self._storage.damage:
-            # The change went to a recovery file, not to the database: say so.
+            # The change went to a recovery file, not to the database: say so. The app
+            # takes the change as made (it is kept) and warns once; a command fails.
+            recovery = self._storage.recovery
+            if self.on_aside is not None and recovery is not None:
+                self.on_aside(recovery)
+                return
             raise StoreError(self._storage.damage_report())
         self._storage.back_up()
 

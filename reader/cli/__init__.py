@@ -194,11 +194,10 @@ def _run(options: argparse.Namespace) -> int:
             said = f"nothing was saved since, and it is gone ({backup})"
         say(f"reader: {paths.db} disappeared while reader ran: {said}.", sys.stderr)
     for path in store.recovered:
-        say(
-            f"reader: {paths.db} was damaged by another program while reader ran; what you "
-            f"did is saved in {path}. Run `reader recover` to merge it into {paths.db.name}.",
-            sys.stderr,
-        )
+        # A line for each part, so that a terminal's wrapping never cuts the instruction.
+        say(f"reader: {paths.db} was damaged by another program while reader ran;", sys.stderr)
+        say(f"        what you did is saved in {path}.", sys.stderr)
+        say(f"        Run `reader recover` to merge it into {paths.db.name}.", sys.stderr)
     return app.return_code or 0
 
 
@@ -266,7 +265,7 @@ def _run_until_signalled(app: ReaderApp) -> None:
 
     from reader.lifeline import Lifeline
 
-    lifeline = Lifeline(save=app.save_positions)
+    lifeline = Lifeline(save=app.last_resort_save)
     with asyncio.Runner() as runner:
         loop = runner.get_loop()
 

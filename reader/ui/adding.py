@@ -30,7 +30,8 @@ class Adding:
         if folder is None:
             self.app.notify("There is no library to add to.", severity="warning", markup=False)
             return
-        self.app.notify(f"Adding {source}…", timeout=30, markup=False)
+        # Belongs to the screen it is given on: an article opened meanwhile is not covered.
+        self.app.notify(self._adding(source), timeout=30, markup=False)
         self.app.run_worker(
             lambda: self._fetch(source, folder, open_after),
             name="add-article",
@@ -39,24 +40,30 @@ class Adding:
             exit_on_error=False,
         )
 
+    @staticmethod
+    def _adding(source: str) -> str:
+        return f"Adding {source}…"
+
     def _fetch(self, source: str, folder: Path, open_after: bool) -> None:
         from reader.intake import add_source
 
         result = add_source(source, folder)
-        self.app.call_from_thread(self._done, result, open_after)
+        self.app.call_from_thread(self._done, source, result, open_after)
 
-    def _done(self, result: AddResult, open_after: bool) -> None:
+    def _done(self, source: str, result: AddResult, open_after: bool) -> None:
         from reader.intake import AddStatus
 
         app = self.app
-        app.clear_notifications()
+        app.notices.withdraw(self._adding(source))
+        # What came of it is told wherever the reader is now.
         if result.status is AddStatus.FAILED or result.path is None:
-            app.notify(result.message(), severity="error", timeout=12, markup=False)
+            app.notify(result.message(), severity="error", timeout=12, markup=False, lasting=True)
             return
         if result.status is AddStatus.ADDED:
-            app.notify(f"Added “{result.title}” to your library.", timeout=6, markup=False)
+            said = f"Added “{result.title}” to your library."
         else:
-            app.notify(f"Already in your library: {result.path}", timeout=6, markup=False)
+            said = f"Already in your library: {result.path}"
+        app.notify(said, timeout=6, markup=False, lasting=True)
         app.library_changed(result.path)
         if open_after:
             app.open_added(result.path)

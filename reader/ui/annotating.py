@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.annotations import Placed, clean_tags
+from reader.drafts import Draft
 from reader.model import Colour, CrossLink, Highlight
+from reader.records import highlight_doc
 from reader.storage import StoreError
 from reader.ui.notes_pane import Entry, NotesPane
 
@@ -230,41 +232,103 @@ class Annotating:
         screen.refresh_annotations(highlight_id)
 
     def annotate(self) -> None:
-        """Write the note of the highlight under the cursor."""
+        """Write the note of the highlight under the cursor (made for it if there is none:
+        taken back if the note is then not written)."""
+        made = self.current() is None
         current = self._paragraph_highlight()
         if current is not None:
-            self.edit_note(current)
+            self.edit_note(current, made=made)
 
-    def edit_note(self, highlight_id: str) -> None:
-        """Open the editor on a highlight's note."""
-        annotations = self.screen.annotations
+    def edit_note(self, highlight_id: str, *, made: bool = False) -> None:
+        """Open the editor on a highlight's note (``made``: the highlight was made for it)."""
+        screen = self.screen
+        annotations = screen.annotations
         assert annotations is not None
         highlight = annotations.get(highlight_id)
         if highlight is None:
             return
 
-        def done(note: str | None) -> None:
-            if note is not None and note != highlight.note:
-                self._update(highlight_id, "note", note=note)
+        def save(note: str) -> None:  # raises StoreError: the editor stays open
+            if made and not note.strip() and not highlight.note:
+                self._withdraw(highlight_id)
+                return
+            if note == highlight.note:
+                return
+            saved = annotations.update(highlight_id, "note", note=note)
+            screen.refresh_annotations(highlight_id)
+            if saved.note != note:
+                self._both_kept()
 
+        def abandon() -> None:
+            if made:
+                try:
+                    self._withdraw(highlight_id)
+                except StoreError as error:
+                    screen.store_failed(error)
+
+        draft = screen.app.open_notes.draft_file(  # type: ignore[attr-defined]
+            Draft(
+                article_id=screen.article.id,
+                highlight_id=highlight_id,
+                title=screen.article.title,
+                path=str(screen.article.meta.path),
+                quote=highlight.quote,
+                base=highlight.note,
+                highlight=highlight_doc(highlight),
+            )
+        )
         from reader.ui.note_editor import NoteEditor
 
-        self.screen.app.push_screen(NoteEditor("Note", highlight.quote, highlight.note), done)
+        screen.app.push_screen(
+            NoteEditor(
+                "Note", highlight.quote, highlight.note, save=save, abandon=abandon, draft=draft
+            )
+        )
+
+    def _withdraw(self, highlight_id: str) -> None:
+        """Take back a highlight made for a note that was not written."""
+        assert self.screen.annotations is not None
+        self.screen.annotations.withdraw(highlight_id)
+        self.screen.refresh_annotations()
+
+    def _both_kept(self) -> None:
+        self.screen.notify(
+            "This note was also changed in another window meanwhile. Both texts are kept: "
+            "yours first, then the other under “Also written at the same time”.",
+            severity="warning",
+            timeout=12,
+            markup=False,
+        )
 
     def article_note(self) -> None:
         """Write the note on the article as a whole."""
         screen = self.screen
+        original = screen.article_note
 
-        def done(note: str | None) -> None:
-            if note is not None and note != screen.article_note:
-                screen.post_message(screen.ArticleNoteChanged(screen.article, note))
-                screen.article_note = note
-                screen.refresh_annotations()
+        def save(note: str) -> None:  # raises StoreError: the editor stays open
+            if note == original:
+                return
+            notes = screen.app.open_notes  # type: ignore[attr-defined]
+            saved = notes.save_article_note(screen.article, note, base=original)
+            screen.article_note = saved
+            screen.refresh_annotations()
+            if saved != note:
+                self._both_kept()
 
+        draft = screen.app.open_notes.draft_file(  # type: ignore[attr-defined]
+            Draft(
+                article_id=screen.article.id,
+                highlight_id="",
+                title=screen.article.title,
+                path=str(screen.article.meta.path),
+                quote="",
+                base=original,
+            )
+        )
         from reader.ui.note_editor import NoteEditor
 
         screen.app.push_screen(
-            NoteEditor(f"Note on “{screen.article.title}”", "", screen.article_note), done
+            NoteEditor(f"Note on “{screen.article.title}”", "", original, save=save, draft=draft)
         )
 
     def tags(self) -> None:

@@ -23,6 +23,8 @@ from reader.links import History, Location, Place, same_file
 from reader.model import Article, ReadingPosition
 from reader.store import Store, StoreError
 from reader.ui.collector import Collector
+from reader.ui.notices import Notices, Noticing
+from reader.ui.open_notes import OpenNotes, Quitting
 from reader.ui.reading_screen import ReadingScreen
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ if TYPE_CHECKING:
 # directly then paints without loading their widgets (TextArea, the lists) first.
 
 
-class ReaderApp(App[None]):
+class ReaderApp(Noticing, Quitting, App[None]):
     """Read and annotate long-form articles."""
 
     TITLE = "reader"
@@ -47,6 +49,16 @@ class ReaderApp(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
         Binding("ctrl+q", "quit", "Quit reader", show=False, priority=True, id="quit-app"),
+        # As ctrl+q, from any screen and dialog, unless text is selected: then it copies.
+        # It replaces Textual's "Press ctrl+q to quit" notice.
+        Binding(
+            "ctrl+c",
+            "copy_or_quit",
+            "Copy the selection, or quit reader",
+            show=False,
+            priority=True,
+            id="quit-ctrl-c",
+        ),
     ]
 
     def __init__(
@@ -75,6 +87,9 @@ class ReaderApp(App[None]):
         self._failed_to_open = ""
         self._library_first = False  # the first screen is the library
         self.collector = Collector(self)
+        self.notices = Notices(self)
+        store.on_aside = self.notices.put_aside
+        self.open_notes = OpenNotes(self)
 
     async def on_event(self, event: events.Event) -> None:
         """Every event: input also tells the collector that keys are coming."""
@@ -108,28 +123,34 @@ class ReaderApp(App[None]):
         # The command line turns garbage collection off while the first screen is built;
         # from then on it runs between keys (reader/ui/collector.py).
         self.call_after_refresh(self.collector.start)
+        self.notices.start()
         # A big database is checked whole (and backed up) once the first screen shows, or,
         # for the library, once its articles do: the check's thread would slow their scan.
         if not self._library_first:
             self.call_after_refresh(self.check_store)
+        # Notes an earlier run could not save are offered back, over the first screen.
+        self.call_after_refresh(self.open_notes.offer_drafts)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
             return
         if self.store.problem:
-            self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
+            self.notify(
+                self.store.problem, severity="warning", timeout=10, markup=False, lasting=True
+            )
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # Sixteen colours: the highlights in the terminal's own six hues (reader.tcss).
             self.add_class("-ansi-colours")
         self._apply_keymap()
         for problem in self.problems:
-            self.notify(problem, severity="warning", timeout=20, markup=False)
+            self.notify(problem, severity="warning", timeout=20, markup=False, lasting=True)
         if self.store.pending_recovery:
             self.notify(
                 f"{self.store.recovery_hint()}Quit reader first (q).",
                 severity="warning",
                 timeout=30,
                 markup=False,
+                lasting=True,
             )
 
     def check_store(self) -> None:
@@ -143,6 +164,7 @@ class ReaderApp(App[None]):
                 severity="error",
                 timeout=30,
                 markup=False,
+                lasting=True,
             )
 
         self.store.check_in_background(damaged)
@@ -174,6 +196,7 @@ class ReaderApp(App[None]):
                 severity="warning",
                 timeout=20,
                 markup=False,
+                lasting=True,
             )
         self.set_keymap({k: v for k, v in keys.items() if k in known})
 
@@ -410,14 +433,6 @@ class ReaderApp(App[None]):
     def _position_changed(self, event: ReadingScreen.PositionChanged) -> None:
         self._save_position(event.article, event.position)
 
-    @on(ReadingScreen.ArticleNoteChanged)
-    def _article_note_changed(self, event: ReadingScreen.ArticleNoteChanged) -> None:
-        article = event.article
-        try:
-            self.store.set_article_note(article.id, article.meta.path, event.note)
-        except StoreError as error:
-            self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
-
     def _save_position(self, article: Article, position: ReadingPosition) -> None:
         if self.store.read_only:
             return  # said once, at start: not again every time the reader moves
@@ -487,11 +502,6 @@ class ReaderApp(App[None]):
                 partial(self.run_action, entry.action, entry.node),
             )
 
-    def notify(self, message: str, *, title: str = "", **kwargs) -> None:  # type: ignore[override]
-        """Show a notification; control characters in it (a file name's, say) become
-        placeholders, as everywhere else text is shown."""
-        super().notify(editable(message), title=editable(title), **kwargs)
-
     def save_positions(self) -> None:
         """Save where the reader is in every open article."""
         for screen in self.screen_stack:
@@ -499,7 +509,9 @@ class ReaderApp(App[None]):
                 self._save_position(screen.article, screen.current_position())
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
-        """Save where the reader is in every open article, then exit."""
+        """Save each note being written (or keep it as a draft) and where the reader is in
+        every open article, then exit."""
+        self.open_notes.keep()
         self.save_positions()
         super().exit(*args, **kwargs)
 

@@ -9,7 +9,8 @@ book, watching the file, the position). Textual dispatches a key only to the foc
 widget, its ancestors, the screen and the app, so the screen declares the features'
 bindings and hands each action to its feature; it routes the messages of the view and the
 pane the same way. Highlights change through the article's ``Annotations`` (a service,
-not the store); the article's note and the reading position go up to the app as messages.
+not the store); the reading position goes up to the app as a message, the article's note to
+the app's ``save_article_note``.
 """
 
 from __future__ import annotations
@@ -75,14 +76,6 @@ class ReadingScreen(Screen[None]):
             super().__init__()
             self.article = article
             self.position = position
-
-    class ArticleNoteChanged(Message):
-        """The article-level note was edited (the app saves it)."""
-
-        def __init__(self, article: Article, note: str) -> None:
-            super().__init__()
-            self.article = article
-            self.note = note
 
     def __init__(
         self,
@@ -159,6 +152,16 @@ class ReadingScreen(Screen[None]):
         """Push the highlights down to the view and the pane."""
         self.annotating.refresh(current)
         self.links.notes_changed()
+
+    def reload_annotations(self, article_note: str) -> None:
+        """Read this article's highlights and note again (saved from elsewhere: a draft
+        offered back at start)."""
+        if self.annotations is not None:
+            self.annotations.load()
+        self.article_note = article_note
+        self.refresh_annotations()
+        if self.article.complete:
+            self.annotating.place_highlights()
 
     def reload_links(self) -> None:
         """Read this article's cross-links and place their ends here."""

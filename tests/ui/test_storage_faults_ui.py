@@ -11,8 +11,9 @@ from reader.documents import load_article
 from reader.paths import resolve
 from reader.store import Store
 from reader.ui.app import ReaderApp
+from reader.ui.note_editor import NoteEditor
 from tests.conftest import SAMPLE
-from tests.ui.helpers import make_app, screen_text
+from tests.ui.helpers import make_app, screen_text, toasts
 from tests.unit.test_storage_faults import permissions, read_only, snapshot
 
 __all__ = ["permissions"]  # a fixture, used by name
@@ -46,11 +47,12 @@ async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
         before = snapshot(db.parent)
         await pilot.press("j", "h")
         await pilot.pause()
-        assert "Not saved" in screen_text(app)
+        # Saved, to the recovery file: said so, not "Not saved".
+        assert "Database damaged" in screen_text(app) and "Not saved" not in screen_text(app)
         (recovery,) = db.parent.glob("reader.json.recovered-*")
         message = messages[-1]
-        assert f"{db} is damaged" in message and "another program changed it" in message
-        assert str(recovery) in message and "run `reader recover` to merge them" in message
+        assert f"{db} was damaged by another program" in message
+        assert recovery.name in message and "run `reader recover` to merge it back" in message
         after = snapshot(db.parent)
         assert {name: after[name] for name in before} == before  # the file and its backup
         # The highlight just made is kept, with the first, in the recovery file.
@@ -58,6 +60,35 @@ async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
         await pilot.press("q")  # quitting saves the reading position: there too
     assert Store(recovery, read_only=True).position(ARTICLE_ID) is not None
     assert db.read_bytes() == damaged
+
+
+async def test_after_another_program_damages_the_database_every_key_works_as_always() -> None:
+    """``echo GARBAGE > reader.json`` while reader runs: what is made goes to the recovery
+    file, and reader shows it as made: h on a highlighted paragraph adds no second
+    highlight, a opens the editor (what is typed is text, never commands), and one
+    warning says so, and stays, however many changes follow."""
+    db = resolve().db
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h")
+        db.write_bytes(b"GARBAGE\n")
+        await pilot.press("j", "h", "h", "h")
+        await pilot.pause()
+        (recovery,) = db.parent.glob("reader.json.recovered-*")
+        assert len(Store(recovery, read_only=True).highlights(ARTICLE_ID)) == 2
+        await pilot.press("j", "j", "a")
+        assert isinstance(app.screen, NoteEditor)
+        await pilot.press("q", "u", "i", "t", "ctrl+s")
+        await pilot.pause()
+        assert app.is_running and not isinstance(app.screen, NoteEditor)
+        highlights = Store(recovery, read_only=True).highlights(ARTICLE_ID)
+        assert sorted(h.note for h in highlights) == ["", "", "quit"]
+        warnings = [toast for toast in toasts(app) if "damaged" in toast]
+        assert len(warnings) == 1 and "Not saved" not in warnings[0]
+        assert recovery.name in warnings[0] and "reader recover" in warnings[0]
+        (warning,) = [n for n in app._notifications if "damaged" in n.message]
+        assert warning.timeout >= 24 * 3600  # until read (a click takes it away)
+    assert db.read_bytes() == b"GARBAGE\n"
 
 
 @pytest.fixture(params=["folder", "file"])

@@ -182,3 +182,71 @@ def test_a_change_in_one_window_keeps_what_another_window_changed(store: Store) 
     first.undo()
     (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
     assert (saved.colour, saved.note) == (made.colour, "typed in the other window")
+
+
+def test_a_note_written_in_two_windows_at_once_keeps_both_texts(store: Store) -> None:
+    """The note's text is the one field a merge cannot choose in: the first window opened
+    its editor on the empty note, the second saved its note meanwhile, the first saves
+    now. The later text is the note, the other follows it, marked, and neither is lost."""
+    import dataclasses
+
+    first = Annotations(store, article())
+    first.load()
+    made = first.create(*span_of("digital services tax"))
+    second = Store(store.path)
+    (theirs,) = second.highlights(made.article_id)
+    second.save_highlight(
+        dataclasses.replace(theirs, note="typed in the other window", modified=theirs.modified),
+        base=theirs,
+    )
+    second.close()
+    after = first.update(made.id, "note", note="typed in this window")
+    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    assert saved.note.startswith("typed in this window\n\n**Also written at the same time")
+    assert saved.note.endswith(":**\n\ntyped in the other window")
+    assert after.note == saved.note == first.get(made.id).note  # shown as saved
+    # Once merged, the next change is an ordinary one.
+    first.update(made.id, "note", note="one text again")
+    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    assert saved.note == "one text again"
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "kept"),
+    [
+        ("same words", "same words", "same words"),  # both wrote the same: once
+        ("", "typed there", "typed there"),  # cleared here, written there: kept
+        ("typed here", "", "typed here"),  # cleared there: nothing of theirs to keep
+    ],
+)
+def test_two_windows_that_agree_or_clear_the_note_leave_one_text(
+    store: Store, mine: str, theirs: str, kept: str
+) -> None:
+    import dataclasses
+
+    first = Annotations(store, article())
+    first.load()
+    made = first.create(*span_of("digital services tax"))
+    first.update(made.id, "note", note="the note both windows began from")
+    second = Store(store.path)
+    (other,) = second.highlights(made.article_id)
+    second.save_highlight(dataclasses.replace(other, note=theirs), base=other)
+    second.close()
+    first.update(made.id, "note", note=mine)
+    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    assert saved.note == kept
+
+
+def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(store: Store) -> None:
+    """As for a highlight's note: given what the editor began from, a note saved meanwhile
+    by another window is kept after this one, marked, and returned to the caller."""
+    from reader.annotations import save_article_note
+
+    where = Path("/x/a.md")
+    store.set_article_note("a", where, "begun")
+    save_article_note(Store(store.path), "a", where, "theirs", base="begun")
+    saved = save_article_note(store, "a", where, "mine", base="begun")
+    assert saved.startswith("mine\n\n**Also written at the same time") and saved.endswith("theirs")
+    assert Store(store.path).article_note("a") == saved
+    # Written from what is there now: the text given is the note.
+    assert save_article_note(store, "a", where, "plain", base=saved) == "plain"

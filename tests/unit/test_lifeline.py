@@ -126,6 +126,35 @@ def test_the_lifeline_saves_and_ends_a_process_stuck_in_a_c_level_wait(tmp_path:
     assert marker.read_text() == "saved"
 
 
+def test_a_last_resort_save_that_blocks_for_ever_does_not_keep_the_process_alive(
+    tmp_path: Path,
+) -> None:
+    """The save is given SAVE_LIMIT seconds; one stuck for ever (behind a lock the main
+    thread holds, on a hung network folder) must not hold the exit back."""
+    started = tmp_path / "started"
+    code = textwrap.dedent(
+        f"""
+        import threading
+        from pathlib import Path
+        from reader.lifeline import Lifeline
+
+        def save():
+            Path({str(started)!r}).write_text("started")
+            threading.Event().wait()  # never returns
+
+        lifeline = Lifeline(save=save)
+        lifeline.arm(143, grace=0.3)
+        threading.Event().wait()  # the main thread is stuck too
+        """
+    )
+    try:
+        result = subprocess.run([sys.executable, "-c", code], timeout=30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the process was still running 30 s after its lifeline was armed")
+    assert result.returncode == 143
+    assert started.read_text() == "started"  # the save was tried, and given up on
+
+
 def test_a_lifeline_never_armed_lets_the_process_end_as_it_would() -> None:
     code = "from reader.lifeline import Lifeline; Lifeline(save=lambda: 1/0); print('done')"
     result = subprocess.run(

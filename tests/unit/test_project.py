@@ -130,6 +130,7 @@ LAYERS = {
     **dict.fromkeys(
         (
             "reader.annotations",
+            "reader.drafts",
             "reader.library",
             "reader.link_index",
             "reader.importer",

@@ -13,6 +13,14 @@ from reader.model import Anchor, Colour, Highlight
 from reader.store import SCHEMA_VERSION, ArticleInfo, ReadingPosition, Store, StoreError
 
 
+def memory_store() -> Store:
+    """A store kept in a temporary file that nobody else uses."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="reader-store-"))
+    return Store(folder / "reader.json")
+
+
 def save(store: Store, article: str, block: int) -> None:
     store.save_position(
         article, Path(f"/x/{article}.md"), "f" * 20, ReadingPosition(block, block * 10, block / 100)
@@ -179,7 +187,7 @@ def make_highlight(article: str = "art1", number: int = 0, **changes: object) ->
 
 @pytest.mark.parametrize("where", ["memory", "disk"])
 def test_highlights_round_trip_update_and_delete(tmp_path: Path, where: str) -> None:
-    store = Store.memory() if where == "memory" else Store(tmp_path / "reader.json")
+    store = memory_store() if where == "memory" else Store(tmp_path / "reader.json")
     first, second = make_highlight(number=0), make_highlight(number=1)
     store.save_highlight(first)
     store.save_highlight(second)

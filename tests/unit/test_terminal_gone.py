@@ -122,7 +122,11 @@ def test_closing_the_terminal_ends_reader_within_three_seconds(
             # Two paragraphs further each time: saved on the way out.
             assert position is not None and position.block == 2 * (repeat + 1)
         if state == "editor":
-            assert len(store.highlights(article_id)) >= 1  # the highlight made before
+            # The highlight made before, and the note being typed as the terminal closed,
+            # saved as its note (each time the editor opens on it, the words are added).
+            (highlight,) = store.highlights(article_id)
+            assert highlight.note == "words not yet saved" * (repeat + 1)
+            assert not list(private_data.glob("reader.json.draft-*"))  # nothing left over
 
 
 @pytest.mark.slow
@@ -135,3 +139,64 @@ def test_sigterm_ends_reader_whose_terminal_is_gone(
     for _ in range(2):
         run(private_data, article, state, then_sigterm=True)
         check_saved(private_data)
+
+
+def open_editor(terminal: Terminal, words: bytes) -> None:
+    """Highlight, open the note editor and type ``words`` (as a reader does)."""
+    painted(terminal, "¶".encode())
+    os.write(terminal.fd, b"jja")
+    assert terminal.read_until(lambda: b"ctrl+s" in terminal.output, 10)
+    os.write(terminal.fd, words)
+    terminal.quiet_for(0.3, 5)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_sigterm_with_the_note_editor_open_saves_the_note(private_data: Path) -> None:
+    article_id = load_article(SAMPLE).id
+    terminal = Terminal(private_data, SAMPLE, columns=160, lines=45)
+    try:
+        open_editor(terminal, b"typed when the system shut down")
+        os.kill(terminal.pid, signal.SIGTERM)
+        assert terminal.wait(LIMIT + 2) == 128 + signal.SIGTERM
+    finally:
+        terminal.close()
+    (highlight,) = check_saved(private_data).highlights(article_id)
+    assert highlight.note == "typed when the system shut down"
+    assert not list(private_data.glob("reader.json.draft-*"))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+def test_a_note_being_typed_when_reader_is_killed_outright_is_offered_back(
+    private_data: Path,
+) -> None:
+    """kill -9 leaves no time to save anything: the note is in its draft file, written a
+    moment after the last key, and the next start offers it back in the editor."""
+    terminal = Terminal(private_data, SAMPLE, columns=160, lines=45)
+    try:
+        open_editor(terminal, b"typed before the kill")
+        assert terminal.read_until(
+            lambda: any(
+                b"typed before the kill" in p.read_bytes()
+                for p in private_data.glob("reader.json.draft-*.json")
+            ),
+            10,
+        ), "no draft was written"
+        os.kill(terminal.pid, signal.SIGKILL)
+        terminal.wait(10)
+    finally:
+        terminal.close()
+    terminal = Terminal(private_data, SAMPLE, columns=160, lines=45)
+    try:
+        assert terminal.read_until(lambda: b"not saved when reader closed" in terminal.output, 30)
+        terminal.quiet_for(0.3, 5)
+        os.write(terminal.fd, b"\x13")  # ctrl+s: saved as the note
+        terminal.quiet_for(0.5, 5)
+        os.write(terminal.fd, b"\x11")  # ctrl+q
+        assert terminal.wait(LIMIT + 2) == 0
+    finally:
+        terminal.close()
+    (highlight,) = check_saved(private_data).highlights(load_article(SAMPLE).id)
+    assert highlight.note == "typed before the kill"
+    assert not list(private_data.glob("reader.json.draft-*"))

@@ -1,0 +1,151 @@
+"""Notices (Textual's toasts): each shown once, and where it belongs.
+
+Textual keeps notifications for the whole app and shows every one still within its time on
+whatever screen comes next: "story.md was moved or deleted" followed the reader to the next
+article, "Adding …" reappeared over an article opened meanwhile, and the same "Nothing to
+undo." stacked once per key. Here a notice given again replaces the one showing (its time
+starts again), and a notice belongs to the screen it was given on (the one under any
+dialog): it is taken away once the reader has left that screen. A notice about reader as a
+whole (the database, the settings, what a background task came to) is ``lasting``: it is
+shown wherever the reader goes, for its time.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.notifications import Notification, Notify
+from textual.screen import ModalScreen, Screen
+
+from reader.layout import editable
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from textual.app import App
+    from textual.notifications import SeverityLevel
+
+    from reader.ui.app import ReaderApp
+
+UNTIL_READ = 7 * 24 * 3600.0
+"""The time of a notice that stays until the reader dismisses it (a click)."""
+
+
+class Notices:
+    """Which screen each notice belongs to; the same notice never twice at once."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._lasting: set[str] = set()  # identities of notices about reader as a whole
+        self._owners: dict[str, Screen] = {}  # identity -> the screen it belongs to
+        self._told_aside: set[Path] = set()  # recovery files the reader has been told of
+
+    def start(self) -> None:
+        """Follow the screens (once the app runs)."""
+        self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
+
+    def make(
+        self, message: str, title: str, severity, timeout: float, markup: bool, lasting: bool
+    ) -> Notify:
+        """The message that shows a notice (posted by the app)."""
+        notification = Notification(message, title, severity, timeout, markup=markup)
+        if lasting:
+            self._lasting.add(notification.identity)
+        return Notify(notification)
+
+    def arrived(self, notification: Notification) -> None:
+        """A notice is about to be shown: the same one showing is taken away first, and
+        the new one belongs to the screen the reader is on (unless lasting)."""
+        same = (notification.message, notification.title, notification.severity)
+        for shown in self._shown():
+            if (shown.message, shown.title, shown.severity) == same:
+                self._take_away(shown)
+        if notification.identity in self._lasting:
+            return
+        base = self._base()
+        if base is not None:
+            self._owners[notification.identity] = base
+
+    def put_aside(self, recovery: Path) -> None:
+        """A change went to ``recovery``, the database being damaged by another program
+        (:attr:`reader.store.Store.on_aside`): it is kept, and shown as made. Said once, and
+        left until the reader dismisses it. From any thread."""
+        if recovery in self._told_aside:
+            return
+        self._told_aside.add(recovery)
+        self.app.notify(
+            f"{self.app.store.path} was damaged by another program while reader ran, and is "  # type: ignore[attr-defined]
+            f"left as it is. What you change now is saved to {recovery.name} beside it: "
+            "after quitting, run `reader recover` to merge it back. (A click dismisses this.)",
+            title="Database damaged",
+            severity="error",
+            timeout=UNTIL_READ,
+            markup=False,
+            lasting=True,  # type: ignore[call-arg]
+        )
+
+    def withdraw(self, message: str) -> None:
+        """Take away the notice saying ``message`` (a task it announced is over)."""
+        for shown in self._shown():
+            if shown.message == message:
+                self._take_away(shown)
+        self.app._refresh_notifications()
+
+    def _screen_changed(self, _screen: Screen) -> None:
+        base = self._base()
+        for shown in self._shown():
+            owner = self._owners.get(shown.identity)
+            if owner is not None and owner is not base:
+                self._take_away(shown)
+        alive = {shown.identity for shown in self._shown()}
+        self._owners = {key: screen for key, screen in self._owners.items() if key in alive}
+
+    def _shown(self) -> list[Notification]:
+        return list(self.app._notifications)
+
+    def _take_away(self, notification: Notification) -> None:
+        self._owners.pop(notification.identity, None)
+        self._lasting.discard(notification.identity)
+        if notification in self.app._notifications:
+            self.app._unnotify(notification, refresh=False)
+
+    def _base(self) -> Screen | None:
+        """The screen the reader is on, under any dialog."""
+        for screen in reversed(self.app.screen_stack):
+            if not isinstance(screen, ModalScreen):
+                return screen
+        return None
+
+
+class Noticing:
+    """The app's side of notices (mixed into :class:`~reader.ui.app.ReaderApp`): its
+    ``notify`` and the handler that sees each notice before Textual shows it."""
+
+    def notify(
+        self: ReaderApp,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+        lasting: bool = False,
+    ) -> None:
+        """Show a notice; control characters in it (a file name's, say) become
+        placeholders, as everywhere else text is shown. It belongs to the screen the
+        reader is on, unless ``lasting`` (about reader as a whole): see
+        :mod:`reader.ui.notices`. Safe from any thread, as Textual's own."""
+        self.post_message(
+            self.notices.make(
+                editable(message),
+                editable(title),
+                severity,
+                self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
+                markup,
+                lasting,
+            )
+        )
+
+    def on_notify(self: ReaderApp, event: Notify) -> None:
+        """Before Textual shows a notice: the same one showing is taken away."""
+        self.notices.arrived(event.notification)
