@@ -159,7 +159,7 @@ async def test_file_names_made_of_markup_are_shown_literally_in_the_library(
         assert "[bold]named [@click=app.hostile]x [RED]" in text
         assert "[bold red]Loud[/]" in text
         assert_safe(app)
-        await pilot.press(*"[bold]")
+        await pilot.press("slash", *"[bold]")
         await pilot.pause()
         assert "[bold]named" in screen_text(app)
         assert "Loud" not in screen_text(app)
@@ -410,7 +410,7 @@ async def test_control_characters_in_titles_and_file_names_are_shown_as_placehol
         assert "Clear ␛[2J and ␢evil␢ title" in text
         assert "Name ␛]0;pwned␇ ␦1m" in text
         assert_safe(app)
-        await pilot.press(*"clear", "enter")
+        await pilot.press("slash", *"clear", "enter")
         await pilot.pause()
         assert "Clear ␛[2J and ␢evil␢ title" in screen_text(app)  # the reading header
         assert_safe(app)

@@ -23,12 +23,12 @@ async def test_lists_every_article_with_words(library: Path) -> None:
         assert "1,738" in text
 
 
-async def test_typing_filters_and_enter_opens(library: Path) -> None:
+async def test_slash_filters_and_enter_opens(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
         assert "· 2 articles" in screen_text(app)
-        await pilot.press(*"welc")
+        await pilot.press("slash", *"welc")
         await pilot.pause()
         text = screen_text(app)
         assert "Welcome to reader" in text and "Canada-US" not in text
@@ -42,7 +42,7 @@ async def test_filter_with_no_match_explains_and_escape_clears(library: Path) ->
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"xyz")
+        await pilot.press("slash", *"xyz")
         await pilot.pause()
         assert "No title or folder contains “xyz”" in screen_text(app)
         assert "· 0 of 2 articles" in screen_text(app)
@@ -68,7 +68,7 @@ async def test_highlight_and_note_counts_show_after_annotating(library: Path) ->
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"canada", "enter")
+        await pilot.press("slash", *"canada", "enter")
         assert isinstance(app.screen, ReadingScreen)
         await pilot.press("h", "j", "h", "a")
         app.screen.query_one("#note-text").insert("a note")
@@ -103,7 +103,7 @@ async def test_a_filter_that_matches_nothing_says_so_where_the_table_was(
     app = make_app(library=library)
     async with app.run_test(size=(100, 45), notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"xyz")
+        await pilot.press("slash", *"xyz")
         await pilot.pause()
         lines = [line.strip() for line in screen_text(app).splitlines()]
         said = next(
@@ -130,7 +130,7 @@ async def test_subfolders_show_in_a_folder_column_and_the_filter_matches_them(
         row = next(line for line in text.splitlines() if "Heatwaves" in line)
         assert "climate" in row
         assert "Not an article" not in text
-        await pilot.press(*"clim")
+        await pilot.press("slash", *"clim")
         await pilot.pause()
         text = screen_text(app)
         assert "Heatwaves in cities" in text and "Welcome to reader" not in text
@@ -263,7 +263,7 @@ async def annotate_the_news_article(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"canada", "enter")
+        await pilot.press("slash", *"canada", "enter")
         await pilot.press("h", "a")
         app.screen.query_one("#note-text").insert("kept through the move")
         await pilot.press("ctrl+s", "q")
@@ -281,7 +281,7 @@ async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Pat
         assert notified(app, "moved to")
         row = next(line for line in screen_text(app).splitlines() if "Canada-US" in line)
         assert row.split()[2:4] == ["1", "1"]
-        await pilot.press(*"canada", "enter")
+        await pilot.press("slash", *"canada", "enter")
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.article.meta.path == library / "news" / "canada.md"
         # Drawn as a highlight with a note (the pane gives way at this width), and it is.
@@ -313,7 +313,7 @@ async def test_an_article_moved_while_the_library_shows_is_found_on_enter(
         await library_read(pilot)
         (library / "news").mkdir()
         (library / "welcome-to-reader.md").rename(library / "news" / "welcome.md")
-        await pilot.press(*"welcome", "enter")
+        await pilot.press("slash", *"welcome", "enter")
         await library_read(pilot)  # told it is gone, and the library is read again
         assert notified(app, "no such file")
         await pilot.press("enter")
@@ -337,3 +337,66 @@ async def test_titles_keep_their_room_in_a_narrow_terminal(library: Path, width:
         wide = width >= 100
         assert all((name in header) == wide for name in ("Words", "Folder"))
         assert "Highlights" in header and "Title" in header
+
+
+def _footer(app) -> str:
+    """The footer's line: the keys it offers."""
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_letters_act_on_the_list_and_only_slash_starts_a_filter(tmp_path: Path) -> None:
+    # Issue 22.2: with an empty filter, "jan" moved the cursor and then filtered "an";
+    # a title beginning with q could not be typed (q quit).
+    folder = tmp_path / "lib"
+    for name, title in (("a.md", "Alpha"), ("j.md", "January notes"), ("q.md", "Quiet hours")):
+        _article(folder / name, title)
+    app = make_app(library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        listing = app.screen.query_one("#articles")
+        start = listing.cursor_row
+        await pilot.press("j", "a", "n")
+        assert listing.cursor_row == start + 1  # j moved; a and n are no keys of the list
+        assert app.screen.query_one("#filter").value == ""
+        assert "· 3 articles" in screen_text(app)
+        await pilot.press("slash", *"qui")
+        assert app.is_running  # q was typed, not the key that quits
+        text = screen_text(app)
+        assert "Quiet hours" in text and "Alpha" not in text
+        assert "· 1 of 3 articles" in text
+        # While typing, the footer offers what the keys do there, not the list's letters.
+        footer = _footer(app)
+        assert "Clear" in footer and "Open" in footer
+        assert "Quit" not in footer and "Add" not in footer and "All notes" not in footer
+        await pilot.press("escape")  # clears, and leaves the filter
+        assert app.screen.query_one("#filter").value == ""
+        assert app.focused is listing
+        assert "· 3 articles" in screen_text(app)
+        assert "Quit" in _footer(app) and "Filter" in _footer(app)
+        await pilot.press("G", "k")
+        assert listing.cursor_row == 1
+
+
+async def test_back_from_an_article_the_keys_act_on_the_list_again(library: Path) -> None:
+    # Issue 22.2: after an article opened from the filter, the filter kept the focus:
+    # q, + and # were typed into it while the footer offered them.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("slash", *"canada", "enter")
+        assert isinstance(app.screen, ReadingScreen)
+        await pilot.press("q")
+        await library_read(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        listing = screen.query_one("#articles")
+        assert app.focused is listing
+        assert screen.query_one("#filter").value == "canada"  # what it shows, kept
+        await pilot.press("escape")  # on the list too, escape clears the filter
+        assert screen.query_one("#filter").value == ""
+        assert "· 2 articles" in screen_text(app)
+        await pilot.press("number_sign")
+        assert type(app.screen).__name__ == "NotesScreen"
+        await pilot.press("escape")
+        await pilot.press("q")
+    assert not app.is_running
