@@ -2,8 +2,8 @@
 
 One module per concern: :mod:`.arguments` (the grammar: global options before or after a
 command), :mod:`.common` (printing, mistakes, paths), :mod:`.listing` (list, locate,
-recover), :mod:`.notes` (export, import), :mod:`.all_notes` (notes); ``reader add`` is
-:mod:`reader.intake.command`'s.
+recover), :mod:`.notes` (export, import), :mod:`.all_notes` (notes), :mod:`.settings`
+(config); ``reader add`` is :mod:`reader.intake.command`'s.
 Only running the app imports Textual: every command starts instantly.
 """
 
@@ -66,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_recover(options)
         if command == "add":
             return _add(options)
+        if command == "config":
+            from reader.cli.settings import run_config
+
+            return run_config(options)
         from reader.cli.listing import run_locate
 
         return run_locate(options)

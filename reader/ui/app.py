@@ -67,6 +67,7 @@ class ReaderApp(App[None]):
             self.problems.append(wrong)
         elif self.settings.theme:
             self.theme = self.settings.theme
+        self._apply_keymap()  # before the first screen: its first frame shows the keys
         self.store = store
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
@@ -121,7 +122,6 @@ class ReaderApp(App[None]):
         if not self.is_headless and self.console.color_system in ("standard", "windows"):
             # Sixteen colours: the highlights in the terminal's own six hues (reader.tcss).
             self.add_class("-ansi-colours")
-        self._apply_keymap()
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=20, markup=False)
         if self.store.pending_recovery:
@@ -159,23 +159,16 @@ class ReaderApp(App[None]):
         return variables
 
     def _apply_keymap(self) -> None:
-        """The settings' keys, by binding id; an id no binding has is reported."""
-        keys = self.settings.keys
-        if not keys:
+        """The settings' keys, by binding id, checked first (:mod:`reader.ui.keymap`): a
+        line that would bind nothing, or take a key another action has, is named, and its
+        binding keeps its own keys."""
+        if not self.settings.keys:
             return
-        from reader.ui.bindings import binding_ids
+        from reader.ui.keymap import settings_keys
 
-        known = binding_ids()
-        unknown = sorted(set(keys) - known)
-        for binding_id in unknown:
-            self.notify(
-                f"{self.settings.path}: keys.{binding_id}: no key has that id "
-                "(? lists each key; its id is in reader's README)",
-                severity="warning",
-                timeout=20,
-                markup=False,
-            )
-        self.set_keymap({k: v for k, v in keys.items() if k in known})
+        checked = settings_keys(self.settings)
+        self.problems += checked.problems  # told once the app shows
+        self.set_keymap(checked.keymap)
 
     def colour_name(self, colour: str) -> str:
         """What a highlight colour is called (the settings may rename it)."""

@@ -67,6 +67,8 @@ def key_problem(key: str) -> str | None:
             else f"{key!r} has an empty part between two +"
         )
     if len(name) != 1 and name not in named_keys():
+        if name.lower() in named_keys():
+            return f"key names are in lower case: {name.lower()!r}"
         return (
             f"{name!r} is not the name of a key (keys are a letter, a digit or another "
             "character, or a name such as enter, escape, tab, space, up, pageup, home, f5, "

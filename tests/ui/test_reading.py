@@ -459,8 +459,9 @@ async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path:
 
         # What the help screen (and the palette) lists: the user's key, the colour's name.
         rows = [row for _title, listed in help_sections(app, app.screen) for row in listed]
-        assert ("x", "Highlight") in rows and ("h", "Highlight") not in rows
-        assert ("1", "Important") in rows
+        assert ("x", "Highlight", "highlight") in rows
+        assert ("h", "Highlight", "highlight") not in rows
+        assert ("1", "Important", "colour-yellow") in rows
 
 
 async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaults(
@@ -481,6 +482,49 @@ async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaul
         assert app.theme != "nord"
         await pilot.press("j", "h")  # the default keys
         assert "Highlights · 1" in screen_text(app)
+
+
+async def test_a_bad_key_binding_is_named_and_loses_no_action(tmp_path: Path) -> None:
+    # Issue 22.1: highlight = "j" (a key another action has) and an unknown key name for
+    # search were taken without a word: h no longer highlighted, Highlight left the footer
+    # and the help, the footer showed a banana, and / no longer searched.
+    from reader.config import load
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[keys]\nhighlight = "j"\nsearch = "ctrl+shift+meta+banana"\ntags = "y"\n',
+        encoding="utf-8",
+    )
+    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert notified(
+            app,
+            f'{path}: line 2: keys.highlight = "j": j is already next-paragraph\'s (Next) key '
+            "in the article; it keeps h",
+        )
+        assert notified(app, f'{path}: line 3: keys.search = "ctrl+shift+meta+banana": ')
+        assert notified(app, "'banana' is not the name of a key")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Highlight" in footer and "Search" in footer and "🍌" not in footer
+        await pilot.press("j")
+        assert app.screen.view.cursor == 1  # j moves, as it did
+        await pilot.press("h")  # and h still highlights
+        assert "Highlights · 1" in screen_text(app)
+        await pilot.press("y")  # a good line of the same file is taken
+        assert type(app.screen).__name__ == "TagEditor"
+        await pilot.press("escape", "slash")
+        assert type(app.focused).__name__ == "SearchBar"
+        await pilot.press("escape", "question_mark")
+        # The help names each binding's id, which the messages tell people to look up.
+        box = app.screen.query_one("VerticalScroll").region
+        shown = [line[box.x : box.right] for line in screen_lines(app)[box.y : box.bottom]]
+        assert any(line.split()[-2:] == ["next-paragraph", "│"] for line in shown)
+        rows = [row for _title, listed in app.screen.sections for row in listed]
+        assert ("h", "Highlight", "highlight") in rows and ("/", "Search", "search") in rows
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
