@@ -119,9 +119,7 @@ class ReaderApp(App[None]):
             return
         if self.store.problem:
             self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
-        if not self.is_headless and self.console.color_system in ("standard", "windows"):
-            # Sixteen colours: the highlights in the terminal's own six hues (reader.tcss).
-            self.add_class("-ansi-colours")
+        self._fit_colours()
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=20, markup=False)
         if self.store.pending_recovery:
@@ -131,6 +129,19 @@ class ReaderApp(App[None]):
                 timeout=30,
                 markup=False,
             )
+
+    def _fit_colours(self) -> None:
+        """Colours for a terminal of 16 or 256 (:mod:`reader.ui.palette`)."""
+        from reader.ui.palette import SIXTEEN, Nearest256, colour_system
+
+        system = colour_system(self)
+        if system in SIXTEEN:
+            # The highlights in the terminal's own hues, one each (reader.tcss).
+            self.add_class("-ansi-colours")
+        elif system == "256":
+            # Textual offers no other way to change how colours are drawn than its filters.
+            self._filters.append(Nearest256())
+            self.refresh()
 
     def check_store(self) -> None:
         """Check a big database in the background, once, after the first paint."""

@@ -15,12 +15,15 @@ from reader.ui.reading_screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
 from tests.ui.helpers import (
     SIZE,
+    colours_of,
     cursor_lines,
     library_read,
     make_app,
     notified,
+    raw_frame,
     screen_lines,
     screen_text,
+    sgr_cells,
     wait_for,
     whole_lines_on_screen,
 )
@@ -550,6 +553,86 @@ async def test_the_five_colours_stay_five_in_256_and_16_colour_terminals(theme: 
         app.add_class("-ansi-colours")  # as a 16-colour terminal makes the app do
         await pilot.pause()
         assert len(backgrounds(ColorSystem.STANDARD)) == 5
+
+
+FIVE = ("Alpha", "Bravo", "Charlie", "Delta", "Echo")
+
+
+async def _five_colours(tmp_path: Path, system: str, monkeypatch: pytest.MonkeyPatch):
+    """An app in a terminal of ``system`` colours (as Textual detects them), over an
+    article whose five paragraphs are highlighted in the five colours, in order."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", system)
+    article = tmp_path / "five.md"
+    paragraphs = [f"{word} paragraph, highlighted." for word in FIVE]
+    article.write_text("\n\n".join(["# Five colours", *paragraphs, "Last one."]), encoding="utf-8")
+    return make_app(article=article)
+
+
+def _in_article(cells: list[tuple[str, str, str]], word: str) -> tuple[str, str]:
+    """The colours of ``word``'s paragraph in the article (not its quote in the pane)."""
+    drawn = "".join(char for char, _fg, _bg in cells)
+    at = next(
+        i
+        for i in range(len(drawn))
+        if drawn.startswith(f"{word} paragraph", i) and drawn[i - 1] != "“"
+    )
+    return cells[at][1], cells[at][2]
+
+
+async def test_sixteen_colours_draw_five_hues_that_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22.3: under TERM=screen yellow was drawn on a bright red background (101), pink
+    # and purple both on magenta (45), and purple's bar in the pane was blue's (94): the
+    # terminal's own colours went through Textual's truecolor theme on their way out.
+    app = await _five_colours(tmp_path, "standard", monkeypatch)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("j", "1", "j", "2", "j", "3", "j", "4", "j", "5", "j")
+        await pilot.pause()
+        assert app.console.color_system == "standard"
+        cells = sgr_cells(raw_frame(app))
+        backgrounds = [_in_article(cells, word)[1] for word in FIVE]
+        # yellow, green, blue, red (pink's hue) and magenta: the terminal's own five.
+        assert backgrounds == ["43", "42", "44", "41", "45"]
+        drawn = "".join(char for char, _fg, _bg in cells)
+        bars = []
+        for word in FIVE:  # the pane lists each highlight with a bar of its colour
+            quote = drawn.index(f"“{word} paragraph")
+            bar = drawn.rindex("▌", 0, quote)
+            bars.append(cells[bar][1])
+        assert bars == ["33", "32", "34", "31", "35"]
+
+
+async def test_in_256_colours_the_cursor_and_the_bars_are_not_a_loud_navy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22.3: Rich rounds each channel to the 6x6x6 cube, so the cursor's dark
+    # grey-blue and the header's came out as navy (17), the loudest colour on the screen.
+    from rich._palettes import EIGHT_BIT_PALETTE
+    from rich.color import ColorTriplet
+
+    app = await _five_colours(tmp_path, "256", monkeypatch)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("j", "1", "j", "2", "j", "3", "j", "4", "j", "5", "j")
+        await pilot.pause()
+        assert app.console.color_system == "256"
+        cells = sgr_cells(raw_frame(app))
+
+        def saturation(code: str) -> float:
+            assert code.startswith("48;5;"), code
+            import colorsys
+
+            triplet = ColorTriplet(*EIGHT_BIT_PALETTE[int(code.rsplit(";", 1)[1])])
+            return colorsys.rgb_to_hls(*triplet.normalized)[2]
+
+        cursor = colours_of(cells, "Last one")[1]
+        title_bar = colours_of(cells, "Five colours")[1]  # the header, first on the screen
+        for code in (cursor, title_bar):
+            assert saturation(code) < 0.2, code  # a grey, not navy (17) or teal (23)
+        backgrounds = {_in_article(cells, word)[1] for word in FIVE}
+        assert len(backgrounds) == 5
 
 
 async def test_every_resize_rewraps_the_article_and_the_pane_gives_way_when_too_narrow() -> None:
