@@ -62,6 +62,7 @@ class ReaderApp(App[None]):
         self.settings = settings if settings is not None else Settings()
         super().__init__()
         self.problems = list(self.settings.problems)  # told once the app shows
+        self.keys_in_force: dict[str, str] = {}  # binding id to keys, from the settings
         wrong = self.settings.theme_problem(self.available_themes)
         if wrong:
             self.problems.append(wrong)
@@ -179,6 +180,7 @@ class ReaderApp(App[None]):
 
         checked = settings_keys(self.settings)
         self.problems += checked.problems  # told once the app shows
+        self.keys_in_force = checked.keymap
         self.set_keymap(checked.keymap)
 
     def colour_name(self, colour: str) -> str:

@@ -100,6 +100,26 @@ async def test_in_chinese_v_selects_a_character_and_s_and_b_narrow_and_grow_it(
         assert highlight.anchor.exact == "中文段落。这是第二"
 
 
+@pytest.mark.parametrize("width", [60, 100, 160])
+async def test_while_selecting_the_footer_offers_the_selection_s_keys_whole(width: int) -> None:
+    # Issue 22.9: the footer while selecting was cut ("o Move the other e") and never
+    # showed enter or escape.
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(width, 30), notifications=True) as pilot:
+        await pilot.press("j", "v")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert footer.startswith(" ⏎ Highlight  esc Cancel ")  # first, where it is read
+        if width >= 100:
+            for said in ("w b Word", "s Sentence", "j k Paragraph", "o Other end"):
+                assert said in footer
+        assert "Select" not in footer and "Search" not in footer  # not what v does here
+        await pilot.press("escape")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "Cancel" not in footer and "Select" in footer
+
+
 async def test_a_selection_can_span_paragraphs() -> None:
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
