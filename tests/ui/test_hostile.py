@@ -525,7 +525,7 @@ async def test_links_between_hostile_articles_show_titles_quotes_and_labels_lite
             assert isinstance(app.screen, TextPrompt)
             await pilot.press(*label, "enter")
             await pilot.pause()
-        assert pane_shows(app, label)  # "Links here" in the pane
+        assert pane_shows(app, label)  # "Links from here" in the pane
         assert_safe(app)
         await pilot.press("o")  # two links from this paragraph: a numbered list
         assert isinstance(app.screen, LinkList)
@@ -534,6 +534,6 @@ async def test_links_between_hostile_articles_show_titles_quotes_and_labels_lite
         await pilot.press("1")
         await pilot.pause()
         assert app.screen.article.title == "Controls"
-        assert "Linked from" in screen_text(app) and pane_shows(app, label)
+        assert "Links to here" in screen_text(app) and pane_shows(app, label)
         assert_safe(app)
     assert hostile_action == []
