@@ -351,6 +351,9 @@ class ColumnView(ScrollView):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._settle(int(new_value))
+        if len(self.article.blocks) == 1 and int(old_value) != int(new_value):
+            # In an article of one paragraph, where the reader is is how far it is scrolled.
+            self._cursor_moved(self.cursor)
 
     # --- rendering ------------------------------------------------------------------------
 

@@ -339,6 +339,9 @@ class ReadingScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_pane(event.size.width)
+        if len(self.article.blocks) == 1:
+            # Whether one paragraph fits on the screen, and so how far it is read, changed.
+            self.call_after_refresh(self.life.show_position)
 
     def on_screen_resume(self) -> None:
         # A resize while a dialog was on top reached only the dialog.

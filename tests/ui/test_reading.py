@@ -212,6 +212,31 @@ async def test_position_is_restored_when_reopened() -> None:
         assert cursor_lines(app)[0].startswith(first_words(5))
 
 
+async def test_a_one_paragraph_article_is_not_read_at_its_top(tmp_path: Path) -> None:
+    # Issue 22.9: a one-paragraph file read "100%" at its top. Its progress is how far
+    # down the paragraph the reader has scrolled; one that fits on the screen shows none.
+    long = tmp_path / "long.txt"
+    long.write_text(" ".join(f"word{n}" for n in range(3000)) + "\n", encoding="utf-8")
+    app = make_app(article=long)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = screen_lines(app)[0]
+        assert header.endswith("¶ 1 / 1    0%"), header
+        await pilot.press("j")  # the rest of a paragraph taller than the screen
+        await pilot.pause()
+        shown = screen_lines(app)[0].rsplit(" ", 1)[1]
+        assert shown != "0%" and shown != "100%"
+        await pilot.press("G")
+        await pilot.pause()
+        assert screen_lines(app)[0].endswith("¶ 1 / 1  100%")
+    short = tmp_path / "short.txt"
+    short.write_text("One short paragraph, all of it on the screen.\n", encoding="utf-8")
+    app = make_app(article=short)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert screen_lines(app)[0].endswith("¶ 1 / 1")
+
+
 async def test_q_returns_to_the_library_which_shows_progress(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
