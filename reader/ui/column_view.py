@@ -345,6 +345,15 @@ class ColumnView(ScrollView):
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # A theme chosen, or the colours of a 16-colour terminal: the rows kept were drawn
+        # with the styles of before.
+        strips = getattr(self, "_strips", None)
+        if strips is not None:
+            strips.clear()
+            self.refresh()
+
     def on_mount(self) -> None:
         self._relayout()
 

@@ -660,6 +660,54 @@ async def test_in_256_colours_the_cursor_and_the_bars_are_not_a_loud_navy(
         assert len(backgrounds) == 5
 
 
+def _backgrounds(app, y: int) -> list[tuple[str, str | None]]:
+    """Row ``y`` of the screen as (text, background) runs."""
+    strip = app.screen._compositor.render_strips()[y]
+    runs: list[tuple[str, str | None]] = []
+    for segment in strip:
+        style = segment.style
+        colour = (
+            style.bgcolor.triplet.hex if style and style.bgcolor and style.bgcolor.triplet else None
+        )
+        if runs and runs[-1][1] == colour:
+            runs[-1] = (runs[-1][0] + segment.text, colour)
+        else:
+            runs.append((segment.text, colour))
+    return runs
+
+
+@pytest.mark.parametrize("theme", ["gruvbox", "textual-dark", "nord"])
+async def test_the_cursor_bar_covers_a_heading_s_words_as_well(theme: str) -> None:
+    # Issue 22.9: under gruvbox the bar on the title (where an article opens) had the
+    # page's colour behind the title's words and the bar's only after them: a heading's
+    # style carried the page's background over the cursor's.
+    from reader.config import Settings
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    app = ReaderApp(Store(resolve().db), article=WELCOME, settings=Settings(theme=theme))
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        runs = _backgrounds(app, 1)  # the title, with the cursor on it
+        words = next(n for n, (text, _bg) in enumerate(runs) if "Welcome to reader" in text)
+        bar = app.screen.view.get_component_rich_style("article-view--cursor").bgcolor
+        text, background = runs[words]
+        assert background == bar.triplet.hex
+        assert text.startswith("Welcome to reader   ")  # one bar, words and the rest alike
+
+
+async def test_a_theme_chosen_while_reading_redraws_the_article_in_it() -> None:
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        app.theme = "gruvbox"
+        await pilot.pause()
+        page = app.screen.view.rich_style.bgcolor.triplet.hex
+        assert page == "#3c3836"  # gruvbox's
+        assert _backgrounds(app, 3)[0][1] == page  # not textual-dark's, kept from before
+
+
 async def test_every_resize_rewraps_the_article_and_the_pane_gives_way_when_too_narrow() -> None:
     # Issue 15: narrowing from 120 to 60 columns with the pane open cut every line of the
     # article ("In a brief so / media post, T"); at 40 the article was gone.
