@@ -68,7 +68,10 @@ class ReaderApp(App[None]):
             self.problems.append(wrong)
         elif self.settings.theme:
             self.theme = self.settings.theme
-        self._apply_keymap()  # before the first screen: its first frame shows the keys
+        if self.settings.keys:  # before the first screen: its first frame shows the keys
+            from reader.ui.keymap import apply_settings_keys
+
+            apply_settings_keys(self)
         self.store = store
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
@@ -100,7 +103,9 @@ class ReaderApp(App[None]):
 
             # Shown at once, filled by a worker thread: the first frame never waits on the
             # number of articles, and keys are answered while a first scan reads them.
-            screen = LibraryScreen(Library(self.library_path, [], []), reading=True)
+            screen = LibraryScreen(
+                Library(self.library_path, [], []), reading=True, sort=self.remembered_sort()
+            )
             self._library_first = True
             self.call_later(self.read_library, screen)
             return screen
@@ -120,7 +125,9 @@ class ReaderApp(App[None]):
             return
         if self.store.problem:
             self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
-        self._fit_colours()
+        from reader.ui.palette import fit_colours
+
+        fit_colours(self)
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=20, markup=False)
         if self.store.pending_recovery:
@@ -130,19 +137,6 @@ class ReaderApp(App[None]):
                 timeout=30,
                 markup=False,
             )
-
-    def _fit_colours(self) -> None:
-        """Colours for a terminal of 16 or 256 (:mod:`reader.ui.palette`)."""
-        from reader.ui.palette import SIXTEEN, Nearest256, colour_system
-
-        system = colour_system(self)
-        if system in SIXTEEN:
-            # The highlights in the terminal's own hues, one each (reader.tcss).
-            self.add_class("-ansi-colours")
-        elif system == "256":
-            # Textual offers no other way to change how colours are drawn than its filters.
-            self._filters.append(Nearest256())
-            self.refresh()
 
     def check_store(self) -> None:
         """Check a big database in the background, once, after the first paint."""
@@ -169,19 +163,6 @@ class ReaderApp(App[None]):
             custom = settings.colours.get(colour) if settings is not None else None
             variables[f"reader-{colour}"] = custom.value if custom and custom.value else value
         return variables
-
-    def _apply_keymap(self) -> None:
-        """The settings' keys, by binding id, checked first (:mod:`reader.ui.keymap`): a
-        line that would bind nothing, or take a key another action has, is named, and its
-        binding keeps its own keys."""
-        if not self.settings.keys:
-            return
-        from reader.ui.keymap import settings_keys
-
-        checked = settings_keys(self.settings)
-        self.problems += checked.problems  # told once the app shows
-        self.keys_in_force = checked.keymap
-        self.set_keymap(checked.keymap)
 
     def colour_name(self, colour: str) -> str:
         """What a highlight colour is called (the settings may rename it)."""
@@ -455,6 +436,23 @@ class ReaderApp(App[None]):
         returns there), else from the library."""
         if not self.go_to(path):
             self.open_article(path)
+
+    def remembered_sort(self) -> str:
+        """The library's order when reader last ran (title, if none)."""
+        from reader.paths import resolve
+        from reader.state import load
+
+        return str(load(resolve().data_dir).get("library_sort", "title"))
+
+    def sort_chosen(self, order: str) -> None:
+        """Remember the library's order for the next run (in the data folder's state)."""
+        from reader.paths import resolve
+        from reader.state import StateError, remember
+
+        try:
+            remember(resolve().data_dir, library_sort=order)
+        except StateError as error:
+            self.notify(f"The order will not be remembered: {error}.", timeout=8, markup=False)
 
     def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
         """Read the library folder into ``screen`` (``again``: when back from an article)."""

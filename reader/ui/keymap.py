@@ -250,6 +250,16 @@ def settings_keys(settings) -> KeyCheck:  # settings: reader.config.Settings
     return check_keys(settings.keys, binding_ids(), where=where)
 
 
+def apply_settings_keys(app) -> None:  # app: reader.ui.app.ReaderApp
+    """Give ``app`` the settings' keys, checked: a line that would bind nothing, or take a
+    key another action has, is added to what the app tells at start, and its binding keeps
+    its own keys."""
+    checked = settings_keys(app.settings)
+    app.problems += checked.problems
+    app.keys_in_force = checked.keymap
+    app.set_keymap(checked.keymap)
+
+
 def settings_problems(settings) -> list[str]:  # settings: reader.config.Settings
     """Every problem of ``settings`` the app would name at start: the file's own, a theme
     Textual does not have, and the keys (for ``reader config --check``)."""

@@ -92,11 +92,11 @@ class LibraryScreen(Screen[None]):
     class Resumed(Message):
         """The library is showing again (the app re-reads progress for it)."""
 
-    def __init__(self, library: Library, *, reading: bool = False) -> None:
+    def __init__(self, library: Library, *, reading: bool = False, sort: str = "title") -> None:
         super().__init__()
         self.library = library
         self.reading = reading  # the app is still reading the folder
-        self.sort = "title"
+        self.sort = sort if sort in SORTS else "title"
         self._shown: list[LibraryEntry] = []
         self._resumed = False
         self._placed = False  # the cursor has been put on its starting row
@@ -233,6 +233,7 @@ class LibraryScreen(Screen[None]):
         self._refill()
         self._show_title()
         self.notify(f"Sorted by {self.sort}.", timeout=2, markup=False)
+        self.app.sort_chosen(self.sort)
 
     def _fill(self, query: str) -> None:
         table = self.query_one(LibraryList)

@@ -92,3 +92,15 @@ class Nearest256(LineFilter):
             text, style, control = segment
             drawn.append(segment if style is None else Segment(text, _style_256(style), control))
         return drawn
+
+
+def fit_colours(app: App) -> None:
+    """Draw for a terminal of 16 or 256 colours, if the app's is one."""
+    system = colour_system(app)
+    if system in SIXTEEN:
+        # The highlights in the terminal's own hues, one each (reader.tcss).
+        app.add_class("-ansi-colours")
+    elif system == "256":
+        # Textual offers no other way to change how colours are drawn than its filters.
+        app._filters.append(Nearest256())
+        app.refresh()

@@ -400,3 +400,43 @@ async def test_back_from_an_article_the_keys_act_on_the_list_again(library: Path
         await pilot.press("escape")
         await pilot.press("q")
     assert not app.is_running
+
+
+async def test_the_sort_order_is_remembered_in_the_data_folder(
+    library: Path, private_data: Path, tmp_path: Path
+) -> None:
+    # Issue 22.9: the library's order was forgotten on restart.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("ctrl+s", "ctrl+s")  # recent, then added
+        await pilot.pause()
+        assert "· by added" in screen_text(app)
+    assert (private_data / "state.json").is_file()  # reader's own file: not config.toml
+    assert not (tmp_path / "config.toml").exists()
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "· by added" in screen_text(app).splitlines()[0]
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")  # progress, highlights, title
+        await pilot.pause()
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert " by " not in screen_text(app).splitlines()[0]
+
+
+async def test_a_state_file_that_is_not_reader_s_is_left_as_it_is(
+    library: Path, private_data: Path
+) -> None:
+    private_data.mkdir(parents=True, exist_ok=True)
+    foreign = private_data / "state.json"
+    foreign.write_text("not reader's\n", encoding="utf-8")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "· by recent" in screen_text(app)  # sorted all the same
+        assert notified(app, "is not reader's")
+    assert foreign.read_text(encoding="utf-8") == "not reader's\n"
