@@ -23,6 +23,7 @@ from reader.library import Library, LibraryEntry, sort_entries
 from reader.ui.fields import SafeInput
 from reader.ui.keynames import is_typed
 from reader.ui.library_list import LibraryList
+from reader.ui.library_watch import LibraryWatch
 from reader.ui.text import plain
 
 TUTORIAL = "welcome-to-reader.md"
@@ -77,6 +78,14 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("plus", "add", "Add", id="add-article"),
         Binding("ctrl+s", "sort", "Sort", id="library-sort"),
+        Binding(
+            "ctrl+r",
+            "refresh_library",
+            "Read again",
+            show=False,
+            tooltip="Read the folder again (files added or moved show by themselves)",
+            id="library-refresh",
+        ),
         Binding("number_sign", "app.notes", "All notes", id="notes-screen"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -103,6 +112,7 @@ class LibraryScreen(Screen[None]):
         self._known = False  # showing the database's list, not yet the folder's
         self._query = ""  # what the filter holds
         self._progress = (0, 0)  # files read of all, while the folder is read
+        self.watch = LibraryWatch(self)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-title")
@@ -183,7 +193,11 @@ class LibraryScreen(Screen[None]):
         for problem in self.library.problems:
             self.notify(f"Skipped: {problem}", severity="warning", timeout=8, markup=False)
 
+    def on_screen_suspend(self) -> None:
+        self.watch.stop()  # an article, or every note, is on top
+
     def on_screen_resume(self) -> None:
+        self.watch.start()
         # The first resume is the screen being shown at all; later ones are returns from
         # an article, whose progress and counts the app reads again.
         if self._resumed:
@@ -272,6 +286,11 @@ class LibraryScreen(Screen[None]):
         if not self._shown or table.cursor_row < 0:
             return None
         return self._shown[min(table.cursor_row, len(self._shown) - 1)]
+
+    def action_refresh_library(self) -> None:
+        """Read the library's folder again."""
+        if self.watch.read_again():
+            self.notify(f"Reading {self.library.folder.name} again…", timeout=2, markup=False)
 
     def action_add(self) -> None:
         """Ask for a web address or a file, and add it to the library."""

@@ -440,3 +440,45 @@ async def test_a_state_file_that_is_not_reader_s_is_left_as_it_is(
         assert "· by recent" in screen_text(app)  # sorted all the same
         assert notified(app, "is not reader's")
     assert foreign.read_text(encoding="utf-8") == "not reader's\n"
+
+
+async def test_an_article_added_while_the_library_shows_appears_in_it(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22.9: a file added while the library screen was open appeared only after
+    # leaving it. The screen looks at its folders' times every couple of seconds.
+    from reader.ui import library_watch
+
+    monkeypatch.setattr(library_watch, "EVERY", 0.05)  # the test need not wait 2 s
+    _article(library / "later" / "new.md", "Found on its own")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "3 articles" in screen_text(app)
+        _article(library / "fresh.md", "A fresh arrival")
+        await wait_for(pilot, lambda: "A fresh arrival" in screen_text(app))
+        _article(library / "later" / "newer.md", "Into a subfolder")
+        await wait_for(pilot, lambda: "Into a subfolder" in screen_text(app))
+        assert "5 articles" in screen_text(app)
+        (library / "fresh.md").unlink()
+        await wait_for(pilot, lambda: "A fresh arrival" not in screen_text(app))
+        # Not while an article is open on top: only the screen that shows looks.
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReadingScreen)
+        reads = []
+        monkeypatch.setattr(app, "read_library", lambda *a, **k: reads.append(a))
+        _article(library / "unseen.md", "Unseen for now")
+        await pilot.pause(0.3)
+        assert reads == []
+
+
+async def test_ctrl_r_reads_the_library_again(library: Path) -> None:
+    # A file changed in place leaves its folder's time alone: ctrl+r reads it again.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        welcome = library / "welcome-to-reader.md"
+        text = welcome.read_text(encoding="utf-8")
+        welcome.write_text(text.replace("title: Welcome to reader", "title: Renamed in place"))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "Renamed in place" in screen_text(app))
