@@ -341,8 +341,25 @@ class LibraryScreen(Screen[None]):
         self.query_one(LibraryList).move_by(rows)
 
     def on_key(self, event: Key) -> None:
+        # Keys reach the screen one after the other, but the app's bindings only after the
+        # screen has seen them all: "/qui" typed fast (or pasted) would have "qui" sent to
+        # the list before / had given the filter the keys, and be lost. So the filter's key
+        # acts here, at once, and the keys after it land in the filter.
         field = self.query_one("#filter", Input)
-        if event.key == "escape" and not field.has_focus and field.value:
+        if self.focused is field and event.is_printable and event.character:
+            # (What is typed in the filter stops there: these were sent to the list.)
+            event.stop()
+            event.prevent_default()
+            field.insert_text_at_cursor(event.character)
+            return
+        if self.focused is field:
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.node is self and active.binding.action == "filter":
+            event.stop()
+            event.prevent_default()
+            self.action_filter()
+        elif event.key == "escape" and field.value:
             # On the list, a filter left in place (back from an article) is cleared too.
             event.stop()
             self.action_leave_filter()

@@ -482,3 +482,21 @@ async def test_ctrl_r_reads_the_library_again(library: Path) -> None:
         welcome.write_text(text.replace("title: Welcome to reader", "title: Renamed in place"))
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: "Renamed in place" in screen_text(app))
+
+
+async def test_letters_typed_at_once_after_slash_land_in_the_filter(tmp_path: Path) -> None:
+    # "/qui" read from the terminal at once (typed fast, pasted, sent by tmux): the list
+    # had the keys until / was acted on, and "qui" was lost.
+    from textual import events
+
+    folder = tmp_path / "lib"
+    for name, title in (("a.md", "Alpha"), ("q.md", "Quiet hours")):
+        _article(folder / name, title)
+    app = make_app(library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        for key, character in (("slash", "/"), ("q", "q"), ("u", "u"), ("i", "i")):
+            app.post_message(events.Key(key, character))  # as the driver posts them
+        await wait_for(pilot, lambda: app.screen.query_one("#filter").value == "qui")
+        assert app.is_running
+        assert "· 1 of 2 articles" in screen_text(app)
