@@ -164,6 +164,7 @@ class ReadingScreen(Screen[None]):
         # Last, as a message would have come: the position restored above is told now, with
         # the highlights and links in place.
         self.view.listen(self._cursor_moved)
+        self.call_after_refresh(self.search.prepare)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -275,6 +276,11 @@ class ReadingScreen(Screen[None]):
             self.annotating.edit_note(event.highlight_id)
         elif event.what == "delete":
             self.annotating.delete(event.highlight_id)
+
+    def on_key(self, event: events.Key) -> None:
+        if self.search.key(event):
+            event.stop()
+            event.prevent_default()
 
     def on_search_bar_cancelled(self) -> None:
         self.search.close()

@@ -237,6 +237,22 @@ async def test_a_one_paragraph_article_is_not_read_at_its_top(tmp_path: Path) ->
         assert screen_lines(app)[0].endswith("¶ 1 / 1")
 
 
+async def test_a_search_typed_at_once_after_slash_is_searched_whole() -> None:
+    # "/cursor" and enter read at once (typed fast, pasted, sent by tmux): the letters went
+    # to the article before / had opened the field, were lost, or acted (u undid, o
+    # followed a link), and nothing was searched.
+    from textual import events
+
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        keys = [("slash", "/"), *((c, c) for c in "cursor"), ("enter", "\r")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))  # as the driver posts them
+        await wait_for(pilot, lambda: "for “cursor”" in screen_text(app))
+        assert "cursor" in app.screen.article.blocks[app.screen.view.cursor].text
+
+
 async def test_q_returns_to_the_library_which_shows_progress(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
