@@ -80,6 +80,9 @@ class ReaderApp(App[None]):
         self._failed_to_open = ""
         self._library_first = False  # the first screen is the library
         self.collector = Collector(self)
+        from reader.ui.palette import Filters
+
+        self._filters_in_force = Filters()  # Textual's, or reader's in 256 colours
 
     async def on_event(self, event: events.Event) -> None:
         """Every event: input also tells the collector that keys are coming."""
@@ -127,7 +130,7 @@ class ReaderApp(App[None]):
             self.notify(self.store.problem, severity="warning", timeout=10, markup=False)
         from reader.ui.palette import fit_colours
 
-        fit_colours(self)
+        fit_colours(self, self._filters_in_force)
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=20, markup=False)
         if self.store.pending_recovery:
@@ -137,6 +140,10 @@ class ReaderApp(App[None]):
                 timeout=30,
                 markup=False,
             )
+
+    def get_line_filters(self):  # type: ignore[override]
+        """Textual's line filters; in 256 colours, reader's in place of its colours' own."""
+        return self._filters_in_force(super().get_line_filters())
 
     def check_store(self) -> None:
         """Check a big database in the background, once, after the first paint."""

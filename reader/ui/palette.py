@@ -24,14 +24,12 @@ from typing import TYPE_CHECKING
 
 from rich._palettes import EIGHT_BIT_PALETTE
 from rich.color import Color, ColorType
-from rich.segment import Segment
 from rich.style import Style
 from textual import constants
-from textual.filter import LineFilter
+from textual.filter import ANSIToTruecolor, LineFilter
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.color import Color as TextualColor
 
 SIXTEEN = ("standard", "windows")
 
@@ -82,25 +80,46 @@ def _style_256(style: Style) -> Style:
     return style + Style.from_color(color, bgcolor)
 
 
-class Nearest256(LineFilter):
-    """Each true colour drawn as the nearest colour of a 256-colour terminal (not Rich's
-    rounding to the cube, which makes a dark grey-blue navy)."""
+class Nearest256(ANSIToTruecolor):
+    """Textual's own filter (ANSI colours to its theme's true colours), which then draws
+    each true colour as the nearest of a 256-colour terminal's, not Rich's rounding to the
+    cube (which makes a dark grey-blue navy).
 
-    def apply(self, segments: list[Segment], background: TextualColor) -> list[Segment]:
-        drawn = []
-        for segment in segments:
-            text, style, control = segment
-            drawn.append(segment if style is None else Segment(text, _style_256(style), control))
-        return drawn
+    It takes the place of Textual's filter rather than following it: a second filter is a
+    second pass over every line drawn, which made a key 5 ms slower (measured in tmux).
+    """
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (as Textual's own: one filter an app, kept)
+    def truecolor_style(self, style: Style, background: Color) -> Style:
+        return _style_256(super().truecolor_style(style, background))
 
 
-def fit_colours(app: App) -> None:
+class Filters:
+    """The app's line filters, with :class:`Nearest256` in place of Textual's own when the
+    terminal has 256 colours (a new one whenever Textual makes its own anew: a theme)."""
+
+    def __init__(self) -> None:
+        self.on = False
+        self._made: tuple[LineFilter, LineFilter] | None = None
+
+    def __call__(self, filters: list[LineFilter]) -> list[LineFilter]:
+        if not self.on:
+            return filters
+        return [self._ours(f) if type(f) is ANSIToTruecolor else f for f in filters]
+
+    def _ours(self, textual_filter: ANSIToTruecolor) -> LineFilter:
+        if self._made is None or self._made[0] is not textual_filter:
+            ours = Nearest256(textual_filter._terminal_theme, enabled=textual_filter.enabled)
+            self._made = (textual_filter, ours)
+        return self._made[1]
+
+
+def fit_colours(app: App, filters: Filters) -> None:
     """Draw for a terminal of 16 or 256 colours, if the app's is one."""
     system = colour_system(app)
     if system in SIXTEEN:
         # The highlights in the terminal's own hues, one each (reader.tcss).
         app.add_class("-ansi-colours")
     elif system == "256":
-        # Textual offers no other way to change how colours are drawn than its filters.
-        app._filters.append(Nearest256())
+        filters.on = True
         app.refresh()
