@@ -674,6 +674,11 @@ async def test_in_256_colours_the_cursor_and_the_bars_are_not_a_loud_navy(
             assert saturation(code) < 0.2, code  # a grey, not navy (17) or teal (23)
         backgrounds = {_in_article(cells, word)[1] for word in FIVE}
         assert len(backgrounds) == 5
+        app.theme = "textual-light"  # Textual makes its colour filter anew: reader's too
+        await pilot.pause()
+        cells = sgr_cells(raw_frame(app))
+        assert saturation(colours_of(cells, "Last one")[1]) < 0.2
+        assert len({_in_article(cells, word)[1] for word in FIVE}) == 5
 
 
 def _backgrounds(app, y: int) -> list[tuple[str, str | None]]:
