@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -35,19 +37,34 @@ class HelpScreen(ModalScreen[None]):
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        table.add_column(style="dim", no_wrap=True)
-        table.add_row(Text(""), Text(""), Text("id in [keys]", style="italic"))
+        # One table a section, under its title (a title in the keys' column would widen it
+        # and squeeze what the keys do in a narrow terminal); the same widths in each.
+        every = [row for _title, rows in self.sections for row in rows]
+        keys_width = max((cell_len(keys) for keys, _what, _ids in every), default=6)
+        ids_width = max((cell_len(ids) for _keys, _what, ids in every), default=12)
+
+        def table() -> Table:
+            grid = Table.grid(padding=(0, 2), expand=True)
+            grid.add_column(style="bold", no_wrap=True, width=max(keys_width, len("escape")))
+            grid.add_column(ratio=1)
+            grid.add_column(style="dim", no_wrap=True, width=max(ids_width, len("id in [keys]")))
+            return grid
+
+        parts: list[Text | Table] = []
+        heading = table()
+        heading.add_row(Text(""), Text(""), Text("id in [keys]", style="italic"))
+        parts.append(heading)
         for title, rows in self.sections:
-            table.add_row(Text(title, style="bold underline"), Text(""), Text(""))
+            parts.append(Text(title, style="bold underline"))
+            section = table()
             for keys, what, ids in rows:
-                table.add_row(Text(keys), Text(what), Text(ids))
-            table.add_row(Text(""), Text(""), Text(""))
-        table.add_row(Text("escape"), Text("close this help"), Text(""))
+                section.add_row(Text(keys), Text(what), Text(ids))
+            parts += [section, Text("")]
+        closing = table()
+        closing.add_row(Text("escape"), Text("close this help"), Text(""))
+        parts.append(closing)
         with VerticalScroll():
-            yield Static(table)
+            yield Static(Group(*parts))
 
     def action_dismiss(self) -> None:
         """Close the help."""

@@ -596,6 +596,16 @@ async def test_the_five_colours_stay_five_in_256_and_16_colour_terminals(theme: 
         assert len(backgrounds(ColorSystem.STANDARD)) == 5
 
 
+async def test_the_help_keeps_what_keys_do_readable_beside_their_ids_at_60_columns() -> None:
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any("Previous" in line and "previous-paragraph" in line for line in lines)
+        assert any("Next heading" in line and "next-heading" in line for line in lines)
+
+
 FIVE = ("Alpha", "Bravo", "Charlie", "Delta", "Echo")
 
 
