@@ -212,7 +212,7 @@ class LibraryScreen(Screen[None]):
         """The keys in force; while the filter has the focus, not those it takes as text
         (q, +, #): the footer then offers only what the keys do there."""
         bindings = super().active_bindings
-        if not self.query_one("#filter", Input).has_focus:
+        if not isinstance(self.focused, LibraryFilter):
             return bindings
         return {key: active for key, active in bindings.items() if not is_typed(key)}
 
