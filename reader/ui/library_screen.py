@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, Static
 
 from reader.library import Library, LibraryEntry, sort_entries
 from reader.ui.fields import SafeInput
-from reader.ui.keynames import is_typed
+from reader.ui.keynames import is_typed, normalize
 from reader.ui.library_list import LibraryList
 from reader.ui.library_watch import LibraryWatch
 from reader.ui.text import plain
@@ -354,7 +354,9 @@ class LibraryScreen(Screen[None]):
             return
         if self.focused is field:
             return
-        active = self.active_bindings.get(event.key)
+        declared = getattr(self.app, "keys_in_force", {}).get("filter") or "slash"
+        filtering = event.key in {normalize(key) for key in declared.split(",")}
+        active = self.active_bindings.get(event.key) if filtering else None
         if active is not None and active.node is self and active.binding.action == "filter":
             event.stop()
             event.prevent_default()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.navigation import find_all, next_match, previous_match
+from reader.ui.keynames import normalize
 
 if TYPE_CHECKING:
     from textual.events import Key
@@ -77,11 +78,18 @@ class Search:
                 bar.insert_text_at_cursor(event.character)
                 return True
             return False  # enter, escape, backspace: the field's bindings have them
+        if event.key not in self._keys():
+            return False  # most keys: the bindings in force are not worked out for them
         active = screen.active_bindings.get(event.key)
         if active is not None and active.node is screen and active.binding.action == "search":
             self.open_now()
             return True
         return False
+
+    def _keys(self) -> set[str]:
+        """The keys that search (/, or the settings' for the binding "search")."""
+        declared = getattr(self.screen.app, "keys_in_force", {}).get("search") or "slash"
+        return {normalize(key) for key in declared.split(",")}
 
     def close(self) -> None:
         """Put the search field away and give the keys back to the article."""

@@ -500,3 +500,21 @@ async def test_letters_typed_at_once_after_slash_land_in_the_filter(tmp_path: Pa
         await wait_for(pilot, lambda: app.screen.query_one("#filter").value == "qui")
         assert app.is_running
         assert "· 1 of 2 articles" in screen_text(app)
+
+
+async def test_the_filter_s_own_key_from_the_settings_opens_it_and_is_named(
+    library: Path, tmp_path: Path
+) -> None:
+    from reader.config import load
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nfilter = "f"\n', encoding="utf-8")
+    app = ReaderApp(Store(resolve().db), library=library, settings=load(config))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "Press f to filter by title or folder" in screen_text(app)
+        await pilot.press("f", *"welc")
+        assert app.screen.query_one("#filter").value == "welc"
