@@ -40,7 +40,8 @@ DEFAULT_COLOURS = {
 different colours in 256-colour terminals too (tests/ui check), where the blue and the
 purple of old were one."""
 KNOWN = {"theme", "export_folder", "keys", "colours"}
-_KEY = re.compile(r"^[\w+-]+(?:,[\w+-]+)*$")  # "h", "ctrl+s", "slash,ctrl+f"
+# "h", "ctrl+s", "slash,ctrl+f", "/": whether each is a key is for reader.ui.keynames to say.
+_KEY = re.compile(r"^[^,\s]+(?:,[^,\s]+)*$")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -60,6 +61,7 @@ class Settings:
     theme: str | None = None
     export_folder: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)
+    key_lines: dict[str, int] = field(default_factory=dict)  # the line of each of ``keys``
     colours: dict[str, Colour] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -142,6 +144,9 @@ def _read(data: dict[str, Any], text: str, settings: Settings) -> None:
     for binding, value in keys.items():
         if isinstance(value, str) and _KEY.match(value.replace(" ", "")):
             settings.keys[binding] = value.replace(" ", "")
+            line = _line_of(text, binding, "keys")
+            if line:
+                settings.key_lines[binding] = line
         else:
             problem(
                 binding,

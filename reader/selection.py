@@ -3,17 +3,86 @@
 No Textual here. A selection is ``(anchor, head)`` in offsets of the article's canonical
 text: the anchor stays where the selection began, the head moves (``o`` swaps them, so
 the other end moves). Words and sentences stay within the head's block; paragraphs go
-from block to block.
+from block to block. Words are what spaces separate, and each Chinese or Japanese
+character, which no space separates; sentences are pysbd's, which end at "。！？" too.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 from reader.model import Article
 
 Selection = tuple[int, int]
+
+
+# Words. Between spaces, a run of letters is a word; but Chinese and Japanese put no spaces
+# between words, so a paragraph was once "the first word" whole. Until a segmenter comes,
+# each Chinese or Japanese character is a word of its own, with the punctuation that closes
+# it ("落。") or opens it ("「本」").
+
+
+def _is_cjk(character: str) -> bool:
+    """A Chinese character, or Japanese kana (not punctuation)."""
+    code = ord(character)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x4DBF  # CJK extension A
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xFF66 <= code <= 0xFF9F  # half-width katakana
+        or 0x20000 <= code <= 0x3134F  # extensions B to G
+        or code == 0x3005  # 々, the iteration mark
+    ) and not unicodedata.category(character).startswith("P")
+
+
+def _is_cjk_mark(character: str) -> bool:
+    """CJK or full-width punctuation (。！？「」、，)."""
+    code = ord(character)
+    return (0x3000 <= code <= 0x303F or 0xFF00 <= code <= 0xFF65) and unicodedata.category(
+        character
+    ).startswith("P")
+
+
+def _opens(character: str) -> bool:
+    return unicodedata.category(character) in ("Ps", "Pi")
+
+
+def _is_punctuation(character: str) -> bool:
+    return unicodedata.category(character).startswith("P")
+
+
+def _boundary(text: str, index: int) -> bool:
+    """Whether a word ends between ``text[index - 1]`` and ``text[index]``, two characters
+    that are not spaces (only ever next to a Chinese or Japanese character or mark)."""
+    before, here = text[index - 1], text[index]
+    if _is_cjk(here):
+        return not _opens(before)
+    if _opens(here):
+        return not _opens(before) and (
+            _is_cjk(before) or _is_cjk_mark(before) or _is_cjk_mark(here)
+        )
+    if _is_cjk(before) or _is_cjk_mark(before):
+        return not _is_punctuation(here)
+    return False
+
+
+def _word_end(text: str, index: int, limit: int) -> int:
+    """The end of the word that starts at (or goes on at) ``index``, at most ``limit``."""
+    index += 1
+    while index < limit and not text[index].isspace() and not _boundary(text, index):
+        index += 1
+    return index
+
+
+def _word_start(text: str, index: int, floor: int) -> int:
+    """The start of the word that ends at ``index``, at least ``floor``."""
+    index -= 1
+    while index > floor and not text[index - 1].isspace() and not _boundary(text, index):
+        index -= 1
+    return index
 
 
 def next_word_end(text: str, position: int, limit: int) -> int:
@@ -21,16 +90,14 @@ def next_word_end(text: str, position: int, limit: int) -> int:
     index = position
     while index < limit and text[index].isspace():
         index += 1
-    while index < limit and not text[index].isspace():
-        index += 1
-    return index
+    return _word_end(text, index, limit) if index < limit else index
 
 
 def previous_word_end(text: str, position: int, floor: int) -> int:
     """End of the word before the one that ends at ``position``, at least ``floor``."""
     index = position
-    while index > floor and not text[index - 1].isspace():
-        index -= 1
+    if index > floor and not text[index - 1].isspace():
+        index = _word_start(text, index, floor)
     while index > floor and text[index - 1].isspace():
         index -= 1
     return index
@@ -39,8 +106,8 @@ def previous_word_end(text: str, position: int, floor: int) -> int:
 def next_word_start(text: str, position: int, limit: int) -> int:
     """Start of the next word after ``position``, at most ``limit``."""
     index = position
-    while index < limit and not text[index].isspace():
-        index += 1
+    if index < limit and not text[index].isspace():
+        index = _word_end(text, index, limit)
     while index < limit and text[index].isspace():
         index += 1
     return index
@@ -145,8 +212,8 @@ def word_back(article: Article, anchor: int, head: int) -> Selection:
     index = head
     while index > start and text[index - 1].isspace():
         index -= 1
-    while index > start and not text[index - 1].isspace():
-        index -= 1
+    if index > start:
+        index = _word_start(text, index, start)
     return anchor, index
 
 

@@ -3,7 +3,7 @@
 One module per concern: :mod:`.arguments` (the grammar: global options before or after a
 command), :mod:`.common` (printing, mistakes, paths), :mod:`.listing` (list, locate,
 recover), :mod:`.notes` (export, import) with :mod:`.finding` (which article a name means),
-:mod:`.all_notes` (notes); ``reader add`` is
+:mod:`.all_notes` (notes), :mod:`.settings` (config); ``reader add`` is
 :mod:`reader.intake.command`'s.
 Only running the app imports Textual: every command starts instantly.
 """
@@ -108,6 +108,10 @@ def _command(argv: Sequence[str] | None) -> int:
             return run_recover(options)
         if command == "add":
             return _add(options)
+        if command == "config":
+            from reader.cli.settings import run_config
+
+            return run_config(options)
         from reader.cli.listing import run_locate
 
         return run_locate(options)

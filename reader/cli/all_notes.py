@@ -21,7 +21,7 @@ from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 
-from reader.cli.common import UserError, open_store, paths_of
+from reader.cli.common import UserError, open_store, paths_of, say
 from reader.layout import visible
 from reader.notes_index import (
     ARTICLE_NOTE,
@@ -87,6 +87,8 @@ def run_notes(options: argparse.Namespace) -> int:
 
     paths = paths_of(options)
     settings = load()
+    for problem in settings.problems:  # as the app names them at start
+        say(f"reader: {problem}", sys.stderr)
     names = {colour: settings.colour_name(colour) for colour in COLOURS}
     library = Path(options.library).expanduser() if options.library else paths.library
     store = open_store(paths, writes=False)  # looks, and never writes (nor makes) a file

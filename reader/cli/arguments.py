@@ -16,6 +16,7 @@ COMMANDS = {
     "add": "web pages, HTML files and EPUB books as articles of the library",
     "recover": "merge changes put aside while the database was damaged",
     "locate": "where the database, its backup, the library, exports and settings are",
+    "config": "the settings file: where it is; --check names each line reader cannot use",
 }
 # Options every command takes, before the command or after it.
 GLOBAL_WITH_VALUE = ("--db",)
@@ -98,6 +99,12 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         from reader.intake.command import add_arguments
 
         add_arguments(parser)
+    elif command == "config":
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="name each setting reader cannot use (exit status 1 if any)",
+        )
     elif command == "recover":
         parser.add_argument(
             "files",

@@ -186,6 +186,7 @@ def _fit(text: str, width: int) -> str:
 def run_locate(options: argparse.Namespace) -> int:
     """Where everything is; a database that is not reader's is named, and left alone."""
     from reader.config import config_path
+    from reader.state import state_path
 
     paths = paths_of(options)
     rows = (
@@ -195,6 +196,7 @@ def run_locate(options: argparse.Namespace) -> int:
         ("library", paths.library),
         ("exports", paths.exports),
         ("settings", config_path()),
+        ("state", state_path(paths.data_dir)),
     )
     for name, path in rows:
         say(f"{name + ':':<10} {path}")

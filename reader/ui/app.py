@@ -74,11 +74,16 @@ class ReaderApp(Noticing, Quitting, App[None]):
         self.settings = settings if settings is not None else Settings()
         super().__init__()
         self.problems = list(self.settings.problems)  # told once the app shows
+        self.keys_in_force: dict[str, str] = {}  # binding id to keys, from the settings
         wrong = self.settings.theme_problem(self.available_themes)
         if wrong:
             self.problems.append(wrong)
         elif self.settings.theme:
             self.theme = self.settings.theme
+        if self.settings.keys:  # before the first screen: its first frame shows the keys
+            from reader.ui.keymap import apply_settings_keys
+
+            apply_settings_keys(self)
         self.store = store
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
@@ -90,6 +95,9 @@ class ReaderApp(Noticing, Quitting, App[None]):
         self.notices = Notices(self)
         store.on_aside = self.notices.put_aside
         self.open_notes = OpenNotes(self)
+        from reader.ui.palette import Filters
+
+        self._filters_in_force = Filters()  # Textual's, or reader's in 256 colours
 
     async def on_event(self, event: events.Event) -> None:
         """Every event: input also tells the collector that keys are coming."""
@@ -113,7 +121,9 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
             # Shown at once, filled by a worker thread: the first frame never waits on the
             # number of articles, and keys are answered while a first scan reads them.
-            screen = LibraryScreen(Library(self.library_path, [], []), reading=True)
+            screen = LibraryScreen(
+                Library(self.library_path, [], []), reading=True, sort=self.remembered_sort()
+            )
             self._library_first = True
             self.call_later(self.read_library, screen)
             return screen
@@ -138,10 +148,9 @@ class ReaderApp(Noticing, Quitting, App[None]):
             self.notify(
                 self.store.problem, severity="warning", timeout=10, markup=False, lasting=True
             )
-        if not self.is_headless and self.console.color_system in ("standard", "windows"):
-            # Sixteen colours: the highlights in the terminal's own six hues (reader.tcss).
-            self.add_class("-ansi-colours")
-        self._apply_keymap()
+        from reader.ui.palette import fit_colours
+
+        fit_colours(self, self._filters_in_force)
         for problem in self.problems:
             self.notify(problem, severity="warning", timeout=20, markup=False, lasting=True)
         if self.store.pending_recovery:
@@ -152,6 +161,10 @@ class ReaderApp(Noticing, Quitting, App[None]):
                 markup=False,
                 lasting=True,
             )
+
+    def get_line_filters(self):  # type: ignore[override]
+        """Textual's line filters; in 256 colours, reader's in place of its colours' own."""
+        return self._filters_in_force(super().get_line_filters())
 
     def check_store(self) -> None:
         """Check a big database in the background, once, after the first paint."""
@@ -179,26 +192,6 @@ class ReaderApp(Noticing, Quitting, App[None]):
             custom = settings.colours.get(colour) if settings is not None else None
             variables[f"reader-{colour}"] = custom.value if custom and custom.value else value
         return variables
-
-    def _apply_keymap(self) -> None:
-        """The settings' keys, by binding id; an id no binding has is reported."""
-        keys = self.settings.keys
-        if not keys:
-            return
-        from reader.ui.bindings import binding_ids
-
-        known = binding_ids()
-        unknown = sorted(set(keys) - known)
-        for binding_id in unknown:
-            self.notify(
-                f"{self.settings.path}: keys.{binding_id}: no key has that id "
-                "(? lists each key; its id is in reader's README)",
-                severity="warning",
-                timeout=20,
-                markup=False,
-                lasting=True,
-            )
-        self.set_keymap({k: v for k, v in keys.items() if k in known})
 
     def colour_name(self, colour: str) -> str:
         """What a highlight colour is called (the settings may rename it)."""
@@ -464,6 +457,23 @@ class ReaderApp(Noticing, Quitting, App[None]):
         returns there), else from the library."""
         if not self.go_to(path):
             self.open_article(path)
+
+    def remembered_sort(self) -> str:
+        """The library's order when reader last ran (title, if none)."""
+        from reader.paths import resolve
+        from reader.state import load
+
+        return str(load(resolve().data_dir).get("library_sort", "title"))
+
+    def sort_chosen(self, order: str) -> None:
+        """Remember the library's order for the next run (in the data folder's state)."""
+        from reader.paths import resolve
+        from reader.state import StateError, remember
+
+        try:
+            remember(resolve().data_dir, library_sort=order)
+        except StateError as error:
+            self.notify(f"The order will not be remembered: {error}.", timeout=8, markup=False)
 
     def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
         """Read the library folder into ``screen`` (``again``: when back from an article)."""

@@ -196,15 +196,34 @@ class ArticleLife:
             header.show_position("empty")
             return
         cursor = screen.view.cursor
-        percent = self._progress(cursor) * 100
-        where = f"¶ {cursor + 1:,} / {len(blocks):,}  {percent:3.0f}%"
+        where = f"¶ {cursor + 1:,} / {len(blocks):,}"
+        if not self._one_screenful():  # all of it on the screen: no "100%" at its top
+            where += f"  {self._progress(cursor) * 100:3.0f}%"
         if not screen.article.complete:
             where += "  (loading…)"
         header.show_position(where)
 
+    def _one_paragraph(self) -> bool:
+        article = self.screen.article
+        return article.complete and len(article.blocks) == 1
+
+    def _below(self) -> int:
+        """Lines of the article below the screen when it is scrolled to its top."""
+        view = self.screen.view
+        return view.column.total - view.size.height
+
+    def _one_screenful(self) -> bool:
+        """A one-paragraph article that the screen shows whole."""
+        return self._one_paragraph() and self._below() <= 0
+
     def _progress(self, index: int) -> float:
+        """How far the reader is: by paragraph, or, in an article of one paragraph, by
+        how far down it the screen is (its top is 0%, not 100%)."""
         article = self.screen.article
         blocks = article.blocks
+        if self._one_paragraph():
+            below = self._below()
+            return 1.0 if below <= 0 else min(1.0, self.screen.view.scroll_offset.y / below)
         if len(blocks) <= 1:
             return 1.0 if blocks else 0.0
         if not article.complete:

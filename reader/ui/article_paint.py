@@ -11,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rich.console import Console
 from rich.segment import Segment
@@ -44,15 +45,22 @@ class Decor:
     linked: bool
 
 
+@lru_cache(maxsize=256)
+def ink(style: Style) -> Style:
+    """``style`` without its background: a component's style carries the page's, which
+    would hide the cursor's bar behind a heading's words (and a quote's, and a link's)."""
+    return style.without_color + Style(color=style.color)
+
+
 def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
     """The block's text with every style applied by range; ``style`` gives a component
     class's style (``article-view--h1``...)."""
     text = Text(visible(block.text), end="", no_wrap=True)
     if block.kind is BlockKind.HEADING:
         level = min(3, max(1, block.level))
-        text.stylize(style(f"article-view--h{level}"))
+        text.stylize(ink(style(f"article-view--h{level}")))
     elif block.kind is BlockKind.QUOTE:
-        text.stylize(style("article-view--quote"))
+        text.stylize(ink(style("article-view--quote")))
     elif block.kind is BlockKind.CODE:
         text.stylize(style("article-view--code"))
     for span in block.spans:
@@ -65,7 +73,7 @@ def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
         elif span.kind is SpanKind.STRIKE:
             text.stylize(Style(strike=True), span.start, span.end)
         elif span.kind is SpanKind.LINK:
-            text.stylize(style("article-view--link"), span.start, span.end)
+            text.stylize(ink(style("article-view--link")), span.start, span.end)
     for start, end, colour, _note, highlight_id in decor.marks:
         low, high = max(0, start - block.start), min(len(block.text), end - block.start)
         text.stylize(style(f"article-view--hl-{colour}"), low, high)
@@ -129,8 +137,10 @@ def paint_block(
     link_row = None
     if decor.linked:
         link_row = next((n for n in range(len(lines)) if n not in noted), None)
-    prefix_style = line_style + style(
-        "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
+    prefix_style = line_style + ink(
+        style(
+            "article-view--quote-bar" if block.kind is BlockKind.QUOTE else "article-view--marker"
+        )
     )
 
     def render_row(number: int) -> Strip:

@@ -26,6 +26,9 @@ from reader.model import Article, Block
 from reader.ui.article_paint import Decor, Mark, paint_block
 from reader.ui.column_view import ColumnView
 
+_WORD = Binding.Group("Word")
+_PARA = Binding.Group("Paragraph")
+
 
 class ArticleView(ColumnView, can_focus=True):
     """A scrollable, cursor-driven view of an :class:`~reader.model.Article`."""
@@ -64,15 +67,30 @@ class ArticleView(ColumnView, can_focus=True):
             id="previous-highlight",
         ),
         Binding("v", "select", "Select", id="select"),
-        # Selection mode (v): these keys only act while a selection is being made.
-        Binding("w", "select_word", "Grow by a word", id="select-word"),
-        Binding("b", "select_word_back", "Shrink by a word", id="select-word-back"),
-        Binding("s", "select_sentence", "Grow by a sentence", id="select-sentence"),
-        Binding("o", "select_swap", "Move the other end", id="select-swap"),
-        Binding("j,down", "select_down", "Grow to next paragraph", id="select-down"),
-        Binding("k,up", "select_up", "Shrink to previous paragraph", id="select-up"),
-        Binding("escape", "select_cancel", "Cancel selection", id="select-cancel"),
-        Binding("enter,h", "select_confirm", "Highlight the selection", id="select-confirm"),
+        # Selection mode (v): these keys only act while a selection is being made. The
+        # footer then shows them alone, in few words (the help, the tooltips in full).
+        Binding(
+            "enter,h",
+            "select_confirm",
+            "Highlight",
+            tooltip="Highlight the selection",
+            id="select-confirm",
+        ),
+        Binding(
+            "escape", "select_cancel", "Cancel", tooltip="Cancel the selection", id="select-cancel"
+        ),
+        Binding("w", "select_word", "Grow by a word", group=_WORD, id="select-word"),
+        Binding("b", "select_word_back", "Shrink by a word", group=_WORD, id="select-word-back"),
+        Binding(
+            "s",
+            "select_sentence",
+            "Sentence",
+            tooltip="Grow by a sentence",
+            id="select-sentence",
+        ),
+        Binding("j,down", "select_down", "Grow to next paragraph", group=_PARA, id="select-down"),
+        Binding("k,up", "select_up", "Shrink to previous paragraph", group=_PARA, id="select-up"),
+        Binding("o", "select_swap", "Other end", tooltip="Move the other end", id="select-swap"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

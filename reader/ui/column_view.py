@@ -345,12 +345,24 @@ class ColumnView(ScrollView):
     def on_resize(self, event: events.Resize) -> None:
         self._relayout()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # A theme chosen, or the colours of a 16-colour terminal: the rows kept were drawn
+        # with the styles of before.
+        strips = getattr(self, "_strips", None)
+        if strips is not None:
+            strips.clear()
+            self.refresh()
+
     def on_mount(self) -> None:
         self._relayout()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
         self._settle(int(new_value))
+        if len(self.article.blocks) == 1 and int(old_value) != int(new_value):
+            # In an article of one paragraph, where the reader is is how far it is scrolled.
+            self._cursor_moved(self.cursor)
 
     # --- rendering ------------------------------------------------------------------------
 

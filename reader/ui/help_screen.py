@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,7 +17,8 @@ from textual.widgets import Static
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the screen underneath, with what it does."""
+    """Every key of the screen underneath, with what it does and its binding's id (what
+    ``[keys]`` in the settings names, to give it other keys)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="close-help"),
@@ -24,27 +27,44 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 72; max-width: 95%; height: auto; max-height: 90%;
+        width: 88; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; background: $panel; padding: 0 1;
     }
     """
 
-    def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    def __init__(self, sections: list[tuple[str, list[tuple[str, str, str]]]]) -> None:
         super().__init__()
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        # One table a section, under its title (a title in the keys' column would widen it
+        # and squeeze what the keys do in a narrow terminal); the same widths in each.
+        every = [row for _title, rows in self.sections for row in rows]
+        keys_width = max((cell_len(keys) for keys, _what, _ids in every), default=6)
+        ids_width = max((cell_len(ids) for _keys, _what, ids in every), default=12)
+
+        def table() -> Table:
+            grid = Table.grid(padding=(0, 2), expand=True)
+            grid.add_column(style="bold", no_wrap=True, width=max(keys_width, len("escape")))
+            grid.add_column(ratio=1)
+            grid.add_column(style="dim", no_wrap=True, width=max(ids_width, len("id in [keys]")))
+            return grid
+
+        parts: list[Text | Table] = []
+        heading = table()
+        heading.add_row(Text(""), Text(""), Text("id in [keys]", style="italic"))
+        parts.append(heading)
         for title, rows in self.sections:
-            table.add_row(Text(title, style="bold underline"), Text(""))
-            for keys, what in rows:
-                table.add_row(Text(keys), Text(what))
-            table.add_row(Text(""), Text(""))
-        table.add_row(Text("escape"), Text("close this help"))
+            parts.append(Text(title, style="bold underline"))
+            section = table()
+            for keys, what, ids in rows:
+                section.add_row(Text(keys), Text(what), Text(ids))
+            parts += [section, Text("")]
+        closing = table()
+        closing.add_row(Text("escape"), Text("close this help"), Text(""))
+        parts.append(closing)
         with VerticalScroll():
-            yield Static(table)
+            yield Static(Group(*parts))
 
     def action_dismiss(self) -> None:
         """Close the help."""
@@ -67,6 +87,7 @@ class KeyEntry:
     action: str
     keys: str
     description: str
+    ids: str = ""  # the binding id (or ids) that a keymap names
 
 
 def key_entries(app, screen) -> list[KeyEntry]:
@@ -96,20 +117,24 @@ def key_entries(app, screen) -> list[KeyEntry]:
             title = getattr(node, "HELP_TITLE", None) or type(node).__name__
             # A node may set some of its bindings apart (the keys of selection mode).
             apart: dict[str, str] = getattr(node, "HELP_SUBSECTIONS", {})
-            ids = {b.action: b.id or "" for _key, b in bindings}
+            ids: dict[str, list[str]] = {}
+            for _key, b in bindings:
+                if b.id and b.id not in ids.setdefault(b.action, []):
+                    ids[b.action].append(b.id)
             for action, keys in rows.items():
+                named = ", ".join(ids[action])
                 group = next(
-                    (name for prefix, name in apart.items() if ids[action].startswith(prefix)),
+                    (name for prefix, name in apart.items() if named.startswith(prefix)),
                     title,
                 )
                 shown = ", ".join(sorted(dict.fromkeys(keys), key=_key_rank))
-                entries.append(KeyEntry(group, node, action, shown, descriptions[action]))
+                entries.append(KeyEntry(group, node, action, shown, descriptions[action], named))
     return entries
 
 
-def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Sections of (keys, description), as the help screen lists them."""
-    sections: dict[str, list[tuple[str, str]]] = {}
+def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Sections of (keys, description, binding id), as the help screen lists them."""
+    sections: dict[str, list[tuple[str, str, str]]] = {}
     for entry in key_entries(app, screen):
-        sections.setdefault(entry.section, []).append((entry.keys, entry.description))
+        sections.setdefault(entry.section, []).append((entry.keys, entry.description, entry.ids))
     return list(sections.items())

@@ -1,4 +1,10 @@
-"""The library screen: every article with its title, length and progress; type to filter."""
+"""The library screen: every article with its title, length and progress; ``/`` filters.
+
+Letters always act on the list (j, k, g, G, q, +, #), as in less, vim or lazygit: a title
+beginning with q can be looked for, and no key is taken for text by surprise. ``/`` puts
+the cursor in the filter, where every key is text but enter (open), escape (clear and leave)
+and the arrows (move the list); the footer then offers only those.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.events import Key
 from textual.message import Message
 from textual.screen import Screen
@@ -15,13 +21,53 @@ from textual.widgets import Footer, Input, Static
 
 from reader.library import Library, LibraryEntry, sort_entries
 from reader.ui.fields import SafeInput
+from reader.ui.keynames import is_typed, normalize
 from reader.ui.library_list import LibraryList
+from reader.ui.library_watch import LibraryWatch
 from reader.ui.text import plain
 
 TUTORIAL = "welcome-to-reader.md"
 
 
 SORTS = ("title", "recent", "added", "progress", "highlights")
+
+
+class LibraryFilter(SafeInput):
+    """The filter: what is typed narrows the list; enter opens, escape clears and leaves."""
+
+    HELP_TITLE = "Filter"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "Open", id="library-filter-open"),
+        Binding(
+            "escape",
+            "screen.leave_filter",
+            "Clear",
+            tooltip="Clear the filter and go back to the list",
+            id="library-filter-clear",
+        ),
+        Binding("down", "screen.move(1)", "Next article", show=False, id="library-filter-down"),
+        Binding("up", "screen.move(-1)", "Previous article", show=False, id="library-filter-up"),
+    ]
+    TYPING = "Filter by title or folder · enter opens · escape clears"
+
+    def on_focus(self) -> None:
+        self.placeholder = self.TYPING
+
+    def on_blur(self) -> None:
+        self.placeholder = self.idle()
+
+    def idle(self) -> str:
+        """What the empty filter says while the list has the keys: the key that filters
+        (``/``, or the one the settings give it)."""
+        key = next(
+            (
+                self.app.get_key_display(active.binding)
+                for active in self.screen.active_bindings.values()
+                if active.binding.id == "filter"
+            ),
+            "/",
+        )
+        return f"Press {key} to filter by title or folder"
 
 
 class LibraryScreen(Screen[None]):
@@ -32,6 +78,14 @@ class LibraryScreen(Screen[None]):
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("plus", "add", "Add", id="add-article"),
         Binding("ctrl+s", "sort", "Sort", id="library-sort"),
+        Binding(
+            "ctrl+r",
+            "refresh_library",
+            "Read again",
+            show=False,
+            tooltip="Read the folder again (files added or moved show by themselves)",
+            id="library-refresh",
+        ),
         Binding("number_sign", "app.notes", "All notes", id="notes-screen"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -47,23 +101,22 @@ class LibraryScreen(Screen[None]):
     class Resumed(Message):
         """The library is showing again (the app re-reads progress for it)."""
 
-    def __init__(self, library: Library, *, reading: bool = False) -> None:
+    def __init__(self, library: Library, *, reading: bool = False, sort: str = "title") -> None:
         super().__init__()
         self.library = library
         self.reading = reading  # the app is still reading the folder
-        self.sort = "title"
+        self.sort = sort if sort in SORTS else "title"
         self._shown: list[LibraryEntry] = []
         self._resumed = False
         self._placed = False  # the cursor has been put on its starting row
         self._known = False  # showing the database's list, not yet the folder's
         self._query = ""  # what the filter holds
         self._progress = (0, 0)  # files read of all, while the folder is read
+        self.watch = LibraryWatch(self)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-title")
-        yield SafeInput(
-            placeholder="Type to filter by title or folder", id="filter", select_on_focus=False
-        )
+        yield LibraryFilter(id="filter", select_on_focus=False)
         yield LibraryList(id="articles")
         yield Static("", id="library-empty")
         yield Footer()
@@ -72,6 +125,8 @@ class LibraryScreen(Screen[None]):
         self._fill("")
         self._show_title()
         self.query_one(LibraryList).focus()
+        field = self.query_one(LibraryFilter)
+        field.placeholder = field.idle()
         if not self.reading:
             self._place_cursor()
             # Notify once the screen is showing, so the toasts land on it.
@@ -138,12 +193,28 @@ class LibraryScreen(Screen[None]):
         for problem in self.library.problems:
             self.notify(f"Skipped: {problem}", severity="warning", timeout=8, markup=False)
 
+    def on_screen_suspend(self) -> None:
+        self.watch.stop()  # an article, or every note, is on top
+
     def on_screen_resume(self) -> None:
+        self.watch.start()
         # The first resume is the screen being shown at all; later ones are returns from
         # an article, whose progress and counts the app reads again.
         if self._resumed:
             self.app.post_message(self.Resumed())
+            # Back from an article opened from the filter: keys act on the list again (the
+            # filter keeps what it holds, and escape clears it).
+            self.set_focus(self.query_one(LibraryList))
         self._resumed = True
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force; while the filter has the focus, not those it takes as text
+        (q, +, #): the footer then offers only what the keys do there."""
+        bindings = super().active_bindings
+        if not isinstance(self.focused, LibraryFilter):
+            return bindings
+        return {key: active for key, active in bindings.items() if not is_typed(key)}
 
     def set_library(self, library: Library) -> None:
         """Show a re-read library (after returning from an article)."""
@@ -176,6 +247,7 @@ class LibraryScreen(Screen[None]):
         self._refill()
         self._show_title()
         self.notify(f"Sorted by {self.sort}.", timeout=2, markup=False)
+        self.app.sort_chosen(self.sort)
 
     def _fill(self, query: str) -> None:
         table = self.query_one(LibraryList)
@@ -214,6 +286,11 @@ class LibraryScreen(Screen[None]):
         if not self._shown or table.cursor_row < 0:
             return None
         return self._shown[min(table.cursor_row, len(self._shown) - 1)]
+
+    def action_refresh_library(self) -> None:
+        """Read the library's folder again."""
+        if self.watch.read_again():
+            self.notify(f"Reading {self.library.folder.name} again…", timeout=2, markup=False)
 
     def action_add(self) -> None:
         """Ask for a web address or a file, and add it to the library."""
@@ -254,22 +331,37 @@ class LibraryScreen(Screen[None]):
         if entry is not None:
             self.post_message(self.OpenArticle(entry.path))
 
+    def action_leave_filter(self) -> None:
+        """Clear the filter and give the keys back to the list."""
+        self.query_one("#filter", Input).value = ""
+        self.set_focus(self.query_one(LibraryList))
+
+    def action_move(self, rows: int) -> None:
+        """Move the list's cursor (the arrows, from the filter)."""
+        self.query_one(LibraryList).move_by(rows)
+
     def on_key(self, event: Key) -> None:
+        # Keys reach the screen one after the other, but the app's bindings only after the
+        # screen has seen them all: "/qui" typed fast (or pasted) would have "qui" sent to
+        # the list before / had given the filter the keys, and be lost. So the filter's key
+        # acts here, at once, and the keys after it land in the filter.
         field = self.query_one("#filter", Input)
-        table = self.query_one(LibraryList)
-        if not field.has_focus:
-            if event.is_printable and event.character and event.key not in self.active_bindings:
-                # Type to filter: the first letter moves focus to the filter at once, so the
-                # letters typed right after it land there too.
-                event.stop()
-                event.prevent_default()
-                self.set_focus(field)
-                field.insert_text_at_cursor(event.character)
+        if self.focused is field and event.is_printable and event.character:
+            # (What is typed in the filter stops there: these were sent to the list.)
+            event.stop()
+            event.prevent_default()
+            field.insert_text_at_cursor(event.character)
             return
-        if event.key == "escape":
+        if self.focused is field:
+            return
+        declared = getattr(self.app, "keys_in_force", {}).get("filter") or "slash"
+        filtering = event.key in {normalize(key) for key in declared.split(",")}
+        active = self.active_bindings.get(event.key) if filtering else None
+        if active is not None and active.node is self and active.binding.action == "filter":
             event.stop()
-            field.value = ""
-            table.focus()
-        elif event.key in ("down", "up"):
+            event.prevent_default()
+            self.action_filter()
+        elif event.key == "escape" and field.value:
+            # On the list, a filter left in place (back from an article) is cleared too.
             event.stop()
-            table.action_cursor_down() if event.key == "down" else table.action_cursor_up()
+            self.action_leave_filter()

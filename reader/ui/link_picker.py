@@ -45,7 +45,7 @@ class LinkList(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(plain("Links here"), classes="editor-title")
+            yield Static(plain("Links from and to here"), classes="editor-title")
             options = [
                 Option(choice_text(c, n + 1 if n < 9 else None), disabled=not c.followable)
                 for n, c in enumerate(self.choices)

@@ -450,7 +450,8 @@ class NotesPane(Vertical):
         entries.display = bool(shown)
 
     def show_links(self, choices: list[LinkChoice]) -> None:
-        """The cross-links of the paragraph under the cursor ("Links here", "Linked from")."""
+        """The cross-links of the paragraph under the cursor: "Links from here" (made on
+        it, leading elsewhere) and "Links to here" (made elsewhere, leading to it)."""
         box = self.query_one("#pane-links", Static)
         if not choices:
             box.display = False
@@ -458,7 +459,7 @@ class NotesPane(Vertical):
         text = Text()
         outgoing = [c for c in choices if c.kind == "outgoing"]
         incoming = [c for c in choices if c.kind == "backlink"]
-        for heading, group in (("Links here", outgoing), ("Linked from", incoming)):
+        for heading, group in (("Links from here", outgoing), ("Links to here", incoming)):
             if group:
                 if text:
                     text.append("\n")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
@@ -33,6 +33,7 @@ from reader.ui.article_header import ArticleHeader
 from reader.ui.article_life import ArticleLife
 from reader.ui.article_view import ArticleView
 from reader.ui.exporting import Exporting
+from reader.ui.keynames import normalize
 from reader.ui.links import Links
 from reader.ui.notes_pane import HighlightList, NotesPane
 from reader.ui.search import Search
@@ -43,6 +44,24 @@ if TYPE_CHECKING:
     from reader.annotations import Annotations
     from reader.links import Place
     from reader.storage import StoreError
+
+SELECTING = (
+    "select-confirm",
+    "select-cancel",
+    "select-word",
+    "select-word-back",
+    "select-sentence",
+    "select-down",
+    "select-up",
+    "select-swap",
+)
+"""The keys the footer offers while selecting, in order."""
+
+
+def _declared(binding_id: str) -> str:
+    """The keys the view's binding ``binding_id`` is declared with ("enter,h")."""
+    return next((b.key for b in ArticleView.BINDINGS if getattr(b, "id", None) == binding_id), "")
+
 
 PANE_MIN_WIDTH = 110
 """Columns below which the notes pane gives way, at start-up and on every resize: beside its
@@ -138,6 +157,35 @@ class ReadingScreen(Screen[None]):
         # Last, as a message would have come: the position restored above is told now, with
         # the highlights and links in place.
         self.view.listen(self._cursor_moved)
+        self.call_after_refresh(self.search.prepare)
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys in force; while a selection is being made, the footer offers the
+        selection's keys alone, what ends it first (the screen's keys act as before)."""
+        bindings = super().active_bindings
+        views = self.query(ArticleView)
+        if not views or not views.first().selecting:
+            return bindings
+        ranks = {ident: rank for rank, ident in enumerate(SELECTING)}
+        keymap: dict[str, str] = getattr(self.app, "keys_in_force", {})
+
+        def order(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
+            # By SELECTING, then each binding's keys as declared: enter before h, j
+            # before down (the footer shows an action's first key).
+            key, active = item
+            ident = active.binding.id or ""
+            if ident not in ranks:
+                return len(ranks), 0  # the app's (ctrl+p shows at the right end)
+            keys = [normalize(k) for k in (keymap.get(ident) or _declared(ident)).split(",")]
+            return ranks[ident], keys.index(key) if key in keys else len(keys)
+
+        kept = [
+            item
+            for item in bindings.items()
+            if item[1].binding.id in ranks or item[1].node is self.app
+        ]
+        return dict(sorted(kept, key=order))
 
     def _pop_result_callback(self) -> None:
         # An article opened directly is the app's default screen, which Textual gives no
@@ -232,6 +280,11 @@ class ReadingScreen(Screen[None]):
         elif event.what == "delete":
             self.annotating.delete(event.highlight_id)
 
+    def on_key(self, event: events.Key) -> None:
+        if self.search.key(event):
+            event.stop()
+            event.prevent_default()
+
     def on_search_bar_cancelled(self) -> None:
         self.search.close()
 
@@ -295,6 +348,9 @@ class ReadingScreen(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_pane(event.size.width)
+        if len(self.article.blocks) == 1:
+            # Whether one paragraph fits on the screen, and so how far it is read, changed.
+            self.call_after_refresh(self.life.show_position)
 
     def on_screen_resume(self) -> None:
         # A resize while a dialog was on top reached only the dialog.

@@ -8,8 +8,12 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.navigation import find_all, next_match, previous_match
+from reader.ui.keynames import normalize
 
 if TYPE_CHECKING:
+    from textual.events import Key
+    from textual.widget import AwaitMount
+
     from reader.ui.reading_screen import ReadingScreen
 
 
@@ -27,26 +31,65 @@ class Search:
         self.query = ""
         self.matches: list[int] = []
 
-    async def open(self) -> None:
-        """Open the search field."""
-        screen = self.screen
-        # Mounted on first use: the Input widget is not needed to paint the article.
+    def prepare(self) -> AwaitMount | None:
+        """Mount the search field, hidden (after the first paint: the Input widget is not
+        needed to paint the article). Once it is there, / opens it at once."""
         from reader.ui.search_bar import SearchBar
 
-        bar = next(iter(screen.query(SearchBar)), None)
-        if bar is None:
-            bar = SearchBar(
-                placeholder="Search this article (enter to find, escape to cancel)",
-                select_on_focus=False,
-                id="search",
-            )
-            await screen.mount(bar)
+        if self.screen.query(SearchBar):
+            return None
+        bar = SearchBar(
+            placeholder="Search this article (enter to find, escape to cancel)",
+            select_on_focus=False,
+            id="search",
+        )
+        return self.screen.mount(bar)
+
+    async def open(self) -> None:
+        """Open the search field."""
+        mounting = self.prepare()
+        if mounting is not None:
+            await mounting
+        self.open_now()
+
+    def open_now(self) -> None:
+        """Open the search field, mounted already."""
+        screen = self.screen
+        bar = screen.query_one("#search")
         bar.add_class("-active")
         bar.display = True
         bar.value = self.query
         bar.select_all()  # typing replaces the last query; enter searches it again
-        # Focus now, not after a refresh, so keys typed right after "/" reach the field.
         screen.set_focus(bar)
+
+    def key(self, event: Key) -> bool:
+        """Whether a key that reached the screen is the field's: the keys typed right after
+        / were sent to the article before the field had them (they reach the screen one
+        after the other, but the app's bindings only once the screen has seen them all).
+        Then / opens the field at once, and the letters after it land in the field."""
+        from reader.ui.search_bar import SearchBar
+
+        screen = self.screen
+        bar = next(iter(screen.query(SearchBar)), None)
+        if bar is None:
+            return False  # not mounted yet: / opens it the slower way, through its binding
+        if screen.focused is bar:
+            if event.is_printable and event.character:
+                bar.insert_text_at_cursor(event.character)
+                return True
+            return False  # enter, escape, backspace: the field's bindings have them
+        if event.key not in self._keys():
+            return False  # most keys: the bindings in force are not worked out for them
+        active = screen.active_bindings.get(event.key)
+        if active is not None and active.node is screen and active.binding.action == "search":
+            self.open_now()
+            return True
+        return False
+
+    def _keys(self) -> set[str]:
+        """The keys that search (/, or the settings' for the binding "search")."""
+        declared = getattr(self.screen.app, "keys_in_force", {}).get("search") or "slash"
+        return {normalize(key) for key in declared.split(",")}
 
     def close(self) -> None:
         """Put the search field away and give the keys back to the article."""

@@ -14,7 +14,8 @@ SIZE = (100, 32)
 
 def test_library(snap_compare) -> None:
     """The library of the two sample articles: progress, words, highlights, notes, title,
-    the filter field above, the first row selected, key hints in the footer."""
+    the filter field above ("Press / to filter by title or folder"), the first row
+    selected, key hints in the footer."""
 
     async def read(pilot) -> None:  # the library is read in the background
         await library_read(pilot)
@@ -30,7 +31,8 @@ def test_reading_sample(snap_compare) -> None:
 
 
 def test_formatting(snap_compare) -> None:
-    """Headings of three levels styled differently, emphasis/strong/code/strike/link
+    """Headings of three levels styled differently (the cursor's bar behind the first
+    heading's words as behind the rest of its line), emphasis/strong/code/strike/link
     inline styles, a nested quote with bars, bullets with hanging indents and a nested
     numbered list, a code block with its indentation, literal [bold] brackets and a
     visible ␛ placeholder for the escape character."""
@@ -47,7 +49,9 @@ def test_search_matches(snap_compare) -> None:
 
 def test_help(snap_compare) -> None:
     """The help over the reading screen: sections Reading, Article and Everywhere, each
-    key with what it does (j, ↓ Next; space Page down; / Search; q Back...)."""
+    key with what it does and its binding's id in a dim third column under "id in [keys]"
+    (j, ↓ Next next-paragraph; space Page down page-down; / Search search; q Back
+    back...)."""
     app = make_app(article=WELCOME)
     assert snap_compare(app, press=["question_mark"], terminal_size=(100, 40))
 

@@ -106,3 +106,55 @@ async def library_read(pilot: Pilot) -> None:
     )
     await app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def raw_frame(app: ReaderApp) -> str:
+    """The whole screen as the bytes written to the terminal: escape sequences in the
+    app's colour system (a test forces it with ``textual.constants.COLOR_SYSTEM``)."""
+    update = app.screen._compositor.render_update(full=True)
+    assert update is not None
+    return update.render_segments(app.console)
+
+
+def sgr_cells(raw: str) -> list[tuple[str, str, str]]:
+    """Each character drawn in ``raw``, with the SGR codes of its foreground and
+    background in force (``"33"``, ``"48;5;235"``; ``""`` for the terminal's default)."""
+    import re
+
+    cells: list[tuple[str, str, str]] = []
+    fg = bg = ""
+    for match in re.finditer(r"\x1b\[([0-9;?]*)([A-Za-z])|([^\x1b]+)", raw):
+        if match.group(3) is not None:
+            cells += [(char, fg, bg) for char in match.group(3) if char not in "\r\n"]
+            continue
+        if match.group(2) != "m":
+            continue  # cursor moves
+        codes = match.group(1).split(";") if match.group(1) else ["0"]
+        index = 0
+        while index < len(codes):
+            code = int(codes[index] or 0)
+            if code in (38, 48):  # 38;5;N or 38;2;R;G;B
+                width = 3 if codes[index + 1] == "5" else 5
+                value = ";".join(codes[index : index + width])
+                fg, bg = (value, bg) if code == 38 else (fg, value)
+                index += width
+                continue
+            if code == 0:
+                fg = bg = ""
+            elif code == 39:
+                fg = ""
+            elif code == 49:
+                bg = ""
+            elif 30 <= code <= 37 or 90 <= code <= 97:
+                fg = str(code)
+            elif 40 <= code <= 47 or 100 <= code <= 107:
+                bg = str(code)
+            index += 1
+    return cells
+
+
+def colours_of(cells: list[tuple[str, str, str]], text: str) -> tuple[str, str]:
+    """The foreground and background codes of the first character of ``text`` drawn."""
+    drawn = "".join(char for char, _fg, _bg in cells)
+    at = drawn.index(text)
+    return cells[at][1], cells[at][2]

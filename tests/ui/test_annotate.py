@@ -69,6 +69,57 @@ async def test_v_s_selects_a_sentence_and_h_highlights_it() -> None:
         assert highlight.anchor.exact == "Stung by Trump’s action, Canada quickly retreated."
 
 
+async def test_in_chinese_v_selects_a_character_and_s_and_b_narrow_and_grow_it(
+    tmp_path: Path,
+) -> None:
+    # Issue 22.7: with no spaces the whole paragraph was "the first word", and s and b
+    # could not narrow it.
+    article = tmp_path / "cjk.md"
+    article.write_text("# 标题\n\n中文段落。这是第二句！这是第三句？\n", encoding="utf-8")
+    app = make_app(article=article)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        view = app.screen.view
+
+        def chosen() -> str:
+            return app.screen.article.text[slice(*view.selection)]
+
+        await pilot.press("j", "v")
+        assert chosen() == "中"
+        await pilot.press("w", "w")
+        assert chosen() == "中文段"
+        await pilot.press("b")
+        assert chosen() == "中文"
+        await pilot.press("s")
+        assert chosen() == "中文段落。"
+        await pilot.press("s")
+        assert chosen() == "中文段落。这是第二句！"
+        await pilot.press("b")
+        assert chosen() == "中文段落。这是第二"
+        await pilot.press("enter")
+        (highlight,) = saved(article)
+        assert highlight.anchor.exact == "中文段落。这是第二"
+
+
+@pytest.mark.parametrize("width", [60, 100, 160])
+async def test_while_selecting_the_footer_offers_the_selection_s_keys_whole(width: int) -> None:
+    # Issue 22.9: the footer while selecting was cut ("o Move the other e") and never
+    # showed enter or escape.
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=(width, 30), notifications=True) as pilot:
+        await pilot.press("j", "v")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert footer.startswith(" ⏎ Highlight  esc Cancel ")  # first, where it is read
+        if width >= 100:
+            for said in ("w b Word", "s Sentence", "j k Paragraph", "o Other end"):
+                assert said in footer
+        assert "Select" not in footer and "Search" not in footer  # not what v does here
+        await pilot.press("escape")
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "Cancel" not in footer and "Select" in footer
+
+
 async def test_a_selection_can_span_paragraphs() -> None:
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:

@@ -159,7 +159,7 @@ async def test_file_names_made_of_markup_are_shown_literally_in_the_library(
         assert "[bold]named [@click=app.hostile]x [RED]" in text
         assert "[bold red]Loud[/]" in text
         assert_safe(app)
-        await pilot.press(*"[bold]")
+        await pilot.press("slash", *"[bold]")
         await pilot.pause()
         assert "[bold]named" in screen_text(app)
         assert "Loud" not in screen_text(app)
@@ -410,7 +410,7 @@ async def test_control_characters_in_titles_and_file_names_are_shown_as_placehol
         assert "Clear ␛[2J and ␢evil␢ title" in text
         assert "Name ␛]0;pwned␇ ␦1m" in text
         assert_safe(app)
-        await pilot.press(*"clear", "enter")
+        await pilot.press("slash", *"clear", "enter")
         await pilot.pause()
         assert "Clear ␛[2J and ␢evil␢ title" in screen_text(app)  # the reading header
         assert_safe(app)
@@ -525,7 +525,7 @@ async def test_links_between_hostile_articles_show_titles_quotes_and_labels_lite
             assert isinstance(app.screen, TextPrompt)
             await pilot.press(*label, "enter")
             await pilot.pause()
-        assert pane_shows(app, label)  # "Links here" in the pane
+        assert pane_shows(app, label)  # "Links from here" in the pane
         assert_safe(app)
         await pilot.press("o")  # two links from this paragraph: a numbered list
         assert isinstance(app.screen, LinkList)
@@ -534,6 +534,6 @@ async def test_links_between_hostile_articles_show_titles_quotes_and_labels_lite
         await pilot.press("1")
         await pilot.pause()
         assert app.screen.article.title == "Controls"
-        assert "Linked from" in screen_text(app) and pane_shows(app, label)
+        assert "Links to here" in screen_text(app) and pane_shows(app, label)
         assert_safe(app)
     assert hostile_action == []

@@ -23,12 +23,12 @@ async def test_lists_every_article_with_words(library: Path) -> None:
         assert "1,738" in text
 
 
-async def test_typing_filters_and_enter_opens(library: Path) -> None:
+async def test_slash_filters_and_enter_opens(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
         assert "· 2 articles" in screen_text(app)
-        await pilot.press(*"welc")
+        await pilot.press("slash", *"welc")
         await pilot.pause()
         text = screen_text(app)
         assert "Welcome to reader" in text and "Canada-US" not in text
@@ -42,7 +42,7 @@ async def test_filter_with_no_match_explains_and_escape_clears(library: Path) ->
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"xyz")
+        await pilot.press("slash", *"xyz")
         await pilot.pause()
         assert "No title or folder contains “xyz”" in screen_text(app)
         assert "· 0 of 2 articles" in screen_text(app)
@@ -68,7 +68,7 @@ async def test_highlight_and_note_counts_show_after_annotating(library: Path) ->
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"canada", "enter")
+        await pilot.press("slash", *"canada", "enter")
         assert isinstance(app.screen, ReadingScreen)
         await pilot.press("h", "j", "h", "a")
         app.screen.query_one("#note-text").insert("a note")
@@ -103,7 +103,7 @@ async def test_a_filter_that_matches_nothing_says_so_where_the_table_was(
     app = make_app(library=library)
     async with app.run_test(size=(100, 45), notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"xyz")
+        await pilot.press("slash", *"xyz")
         await pilot.pause()
         lines = [line.strip() for line in screen_text(app).splitlines()]
         said = next(
@@ -130,7 +130,7 @@ async def test_subfolders_show_in_a_folder_column_and_the_filter_matches_them(
         row = next(line for line in text.splitlines() if "Heatwaves" in line)
         assert "climate" in row
         assert "Not an article" not in text
-        await pilot.press(*"clim")
+        await pilot.press("slash", *"clim")
         await pilot.pause()
         text = screen_text(app)
         assert "Heatwaves in cities" in text and "Welcome to reader" not in text
@@ -263,7 +263,7 @@ async def annotate_the_news_article(library: Path) -> None:
     app = make_app(library=library)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
-        await pilot.press(*"canada", "enter")
+        await pilot.press("slash", *"canada", "enter")
         await pilot.press("h", "a")
         app.screen.query_one("#note-text").insert("kept through the move")
         await pilot.press("ctrl+s", "q")
@@ -281,7 +281,7 @@ async def test_an_article_moved_outside_reader_opens_with_its_notes(library: Pat
         assert notified(app, "moved to")
         row = next(line for line in screen_text(app).splitlines() if "Canada-US" in line)
         assert row.split()[2:4] == ["1", "1"]
-        await pilot.press(*"canada", "enter")
+        await pilot.press("slash", *"canada", "enter")
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.article.meta.path == library / "news" / "canada.md"
         # Drawn as a highlight with a note (the pane gives way at this width), and it is.
@@ -313,7 +313,7 @@ async def test_an_article_moved_while_the_library_shows_is_found_on_enter(
         await library_read(pilot)
         (library / "news").mkdir()
         (library / "welcome-to-reader.md").rename(library / "news" / "welcome.md")
-        await pilot.press(*"welcome", "enter")
+        await pilot.press("slash", *"welcome", "enter")
         await library_read(pilot)  # told it is gone, and the library is read again
         assert notified(app, "no such file")
         await pilot.press("enter")
@@ -337,3 +337,184 @@ async def test_titles_keep_their_room_in_a_narrow_terminal(library: Path, width:
         wide = width >= 100
         assert all((name in header) == wide for name in ("Words", "Folder"))
         assert "Highlights" in header and "Title" in header
+
+
+def _footer(app) -> str:
+    """The footer's line: the keys it offers."""
+    return screen_text(app).splitlines()[-1]
+
+
+async def test_letters_act_on_the_list_and_only_slash_starts_a_filter(tmp_path: Path) -> None:
+    # Issue 22.2: with an empty filter, "jan" moved the cursor and then filtered "an";
+    # a title beginning with q could not be typed (q quit).
+    folder = tmp_path / "lib"
+    for name, title in (("a.md", "Alpha"), ("j.md", "January notes"), ("q.md", "Quiet hours")):
+        _article(folder / name, title)
+    app = make_app(library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        listing = app.screen.query_one("#articles")
+        start = listing.cursor_row
+        await pilot.press("j", "a", "n")
+        assert listing.cursor_row == start + 1  # j moved; a and n are no keys of the list
+        assert app.screen.query_one("#filter").value == ""
+        assert "· 3 articles" in screen_text(app)
+        await pilot.press("slash", *"qui")
+        assert app.is_running  # q was typed, not the key that quits
+        text = screen_text(app)
+        assert "Quiet hours" in text and "Alpha" not in text
+        assert "· 1 of 3 articles" in text
+        # While typing, the footer offers what the keys do there, not the list's letters.
+        footer = _footer(app)
+        assert "Clear" in footer and "Open" in footer
+        assert "Quit" not in footer and "Add" not in footer and "All notes" not in footer
+        await pilot.press("escape")  # clears, and leaves the filter
+        assert app.screen.query_one("#filter").value == ""
+        assert app.focused is listing
+        assert "· 3 articles" in screen_text(app)
+        assert "Quit" in _footer(app) and "Filter" in _footer(app)
+        await pilot.press("G", "k")
+        assert listing.cursor_row == 1
+
+
+async def test_back_from_an_article_the_keys_act_on_the_list_again(library: Path) -> None:
+    # Issue 22.2: after an article opened from the filter, the filter kept the focus:
+    # q, + and # were typed into it while the footer offered them.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("slash", *"canada", "enter")
+        assert isinstance(app.screen, ReadingScreen)
+        await pilot.press("q")
+        await library_read(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        listing = screen.query_one("#articles")
+        assert app.focused is listing
+        assert screen.query_one("#filter").value == "canada"  # what it shows, kept
+        await pilot.press("escape")  # on the list too, escape clears the filter
+        assert screen.query_one("#filter").value == ""
+        assert "· 2 articles" in screen_text(app)
+        await pilot.press("number_sign")
+        assert type(app.screen).__name__ == "NotesScreen"
+        await pilot.press("escape")
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_the_sort_order_is_remembered_in_the_data_folder(
+    library: Path, private_data: Path, tmp_path: Path
+) -> None:
+    # Issue 22.9: the library's order was forgotten on restart.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("ctrl+s", "ctrl+s")  # recent, then added
+        await pilot.pause()
+        assert "· by added" in screen_text(app)
+    assert (private_data / "state.json").is_file()  # reader's own file: not config.toml
+    assert not (tmp_path / "config.toml").exists()
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "· by added" in screen_text(app).splitlines()[0]
+        await pilot.press("ctrl+s", "ctrl+s", "ctrl+s")  # progress, highlights, title
+        await pilot.pause()
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert " by " not in screen_text(app).splitlines()[0]
+
+
+async def test_a_state_file_that_is_not_reader_s_is_left_as_it_is(
+    library: Path, private_data: Path
+) -> None:
+    private_data.mkdir(parents=True, exist_ok=True)
+    foreign = private_data / "state.json"
+    foreign.write_text("not reader's\n", encoding="utf-8")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "· by recent" in screen_text(app)  # sorted all the same
+        assert notified(app, "is not reader's")
+    assert foreign.read_text(encoding="utf-8") == "not reader's\n"
+
+
+async def test_an_article_added_while_the_library_shows_appears_in_it(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22.9: a file added while the library screen was open appeared only after
+    # leaving it. The screen looks at its folders' times every couple of seconds.
+    from reader.ui import library_watch
+
+    monkeypatch.setattr(library_watch, "EVERY", 0.05)  # the test need not wait 2 s
+    _article(library / "later" / "new.md", "Found on its own")
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "3 articles" in screen_text(app)
+        _article(library / "fresh.md", "A fresh arrival")
+        await wait_for(pilot, lambda: "A fresh arrival" in screen_text(app))
+        _article(library / "later" / "newer.md", "Into a subfolder")
+        await wait_for(pilot, lambda: "Into a subfolder" in screen_text(app))
+        assert "5 articles" in screen_text(app)
+        (library / "fresh.md").unlink()
+        await wait_for(pilot, lambda: "A fresh arrival" not in screen_text(app))
+        # Not while an article is open on top: only the screen that shows looks.
+        await pilot.press("enter")
+        assert isinstance(app.screen, ReadingScreen)
+        reads = []
+        monkeypatch.setattr(app, "read_library", lambda *a, **k: reads.append(a))
+        _article(library / "unseen.md", "Unseen for now")
+        await pilot.pause(0.3)
+        assert reads == []
+
+
+async def test_ctrl_r_reads_the_library_again(library: Path) -> None:
+    # A file changed in place leaves its folder's time alone: ctrl+r reads it again.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        welcome = library / "welcome-to-reader.md"
+        text = welcome.read_text(encoding="utf-8")
+        welcome.write_text(text.replace("title: Welcome to reader", "title: Renamed in place"))
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "Renamed in place" in screen_text(app))
+
+
+async def test_letters_typed_at_once_after_slash_land_in_the_filter(tmp_path: Path) -> None:
+    # "/qui" read from the terminal at once (typed fast, pasted, sent by tmux): the list
+    # had the keys until / was acted on, and "qui" was lost.
+    from textual import events
+
+    folder = tmp_path / "lib"
+    for name, title in (("a.md", "Alpha"), ("q.md", "Quiet hours")):
+        _article(folder / name, title)
+    app = make_app(library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        for key, character in (("slash", "/"), ("q", "q"), ("u", "u"), ("i", "i")):
+            app.post_message(events.Key(key, character))  # as the driver posts them
+        await wait_for(pilot, lambda: app.screen.query_one("#filter").value == "qui")
+        assert app.is_running
+        assert "· 1 of 2 articles" in screen_text(app)
+
+
+async def test_the_filter_s_own_key_from_the_settings_opens_it_and_is_named(
+    library: Path, tmp_path: Path
+) -> None:
+    from reader.config import load
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nfilter = "f"\n', encoding="utf-8")
+    app = ReaderApp(Store(resolve().db), library=library, settings=load(config))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        assert "Press f to filter by title or folder" in screen_text(app)
+        await pilot.press("f", *"welc")
+        assert app.screen.query_one("#filter").value == "welc"

@@ -142,13 +142,14 @@ async def test_link_a_selection_to_a_paragraph_of_another_article_and_follow_the
         (link,) = Store(resolve().db).all_links()
         assert (link.source.anchor.exact, link.label) == ("Twice a day", "same rhythm")
         assert link.target.anchor.exact.startswith("At spring tides")
-        assert "Links here" in screen_text(app)
+        # Issue 22.9: the pane titled this paragraph's own links "Links here".
+        assert "Links from here" in screen_text(app) and "Links here" not in screen_text(app)
         marked = [line for line in screen_lines(app) if "⇄ Twice a day" in line]
         assert marked
         await pilot.press("o")
         await pilot.pause()
         assert (title(app), cursor(app)) == ("Tides and the Moon", 4)
-        assert "Linked from" in screen_text(app) and "same rhythm" in screen_text(app)
+        assert "Links to here" in screen_text(app) and "same rhythm" in screen_text(app)
         await pilot.press("o")  # the outside link and the backlink: a list
         assert isinstance(app.screen, LinkList)
         await pilot.press("2")

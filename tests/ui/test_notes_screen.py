@@ -194,7 +194,7 @@ async def test_the_help_and_the_command_palette_offer_it(noted: Path) -> None:
         commands = [command.title for command in app.get_system_commands(app.screen)]
         assert "All notes" in commands
         rows = [row for _title, listed in help_sections(app, app.screen) for row in listed]
-        assert ("#", "All notes") in rows
+        assert ("#", "All notes", "notes-screen") in rows
 
 
 async def test_a_database_that_cannot_be_read_is_said_and_the_screen_stays(

@@ -15,12 +15,15 @@ from reader.ui.reading_screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
 from tests.ui.helpers import (
     SIZE,
+    colours_of,
     cursor_lines,
     library_read,
     make_app,
     notified,
+    raw_frame,
     screen_lines,
     screen_text,
+    sgr_cells,
     wait_for,
     whole_lines_on_screen,
 )
@@ -207,6 +210,47 @@ async def test_position_is_restored_when_reopened() -> None:
         await pilot.pause()
         assert app.screen.view.cursor == 5
         assert cursor_lines(app)[0].startswith(first_words(5))
+
+
+async def test_a_one_paragraph_article_is_not_read_at_its_top(tmp_path: Path) -> None:
+    # Issue 22.9: a one-paragraph file read "100%" at its top. Its progress is how far
+    # down the paragraph the reader has scrolled; one that fits on the screen shows none.
+    long = tmp_path / "long.txt"
+    long.write_text(" ".join(f"word{n}" for n in range(3000)) + "\n", encoding="utf-8")
+    app = make_app(article=long)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        header = screen_lines(app)[0]
+        assert header.endswith("¶ 1 / 1    0%"), header
+        await pilot.press("j")  # the rest of a paragraph taller than the screen
+        await pilot.pause()
+        shown = screen_lines(app)[0].rsplit(" ", 1)[1]
+        assert shown != "0%" and shown != "100%"
+        await pilot.press("G")
+        await pilot.pause()
+        assert screen_lines(app)[0].endswith("¶ 1 / 1  100%")
+    short = tmp_path / "short.txt"
+    short.write_text("One short paragraph, all of it on the screen.\n", encoding="utf-8")
+    app = make_app(article=short)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert screen_lines(app)[0].endswith("¶ 1 / 1")
+
+
+async def test_a_search_typed_at_once_after_slash_is_searched_whole() -> None:
+    # "/cursor" and enter read at once (typed fast, pasted, sent by tmux): the letters went
+    # to the article before / had opened the field, were lost, or acted (u undid, o
+    # followed a link), and nothing was searched.
+    from textual import events
+
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        keys = [("slash", "/"), *((c, c) for c in "cursor"), ("enter", "\r")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))  # as the driver posts them
+        await wait_for(pilot, lambda: "for “cursor”" in screen_text(app))
+        assert "cursor" in app.screen.article.blocks[app.screen.view.cursor].text
 
 
 async def test_q_returns_to_the_library_which_shows_progress(library: Path) -> None:
@@ -459,8 +503,9 @@ async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path:
 
         # What the help screen (and the palette) lists: the user's key, the colour's name.
         rows = [row for _title, listed in help_sections(app, app.screen) for row in listed]
-        assert ("x", "Highlight") in rows and ("h", "Highlight") not in rows
-        assert ("1", "Important") in rows
+        assert ("x", "Highlight", "highlight") in rows
+        assert ("h", "Highlight", "highlight") not in rows
+        assert ("1", "Important", "colour-yellow") in rows
 
 
 async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaults(
@@ -481,6 +526,49 @@ async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaul
         assert app.theme != "nord"
         await pilot.press("j", "h")  # the default keys
         assert "Highlights · 1" in screen_text(app)
+
+
+async def test_a_bad_key_binding_is_named_and_loses_no_action(tmp_path: Path) -> None:
+    # Issue 22.1: highlight = "j" (a key another action has) and an unknown key name for
+    # search were taken without a word: h no longer highlighted, Highlight left the footer
+    # and the help, the footer showed a banana, and / no longer searched.
+    from reader.config import load
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[keys]\nhighlight = "j"\nsearch = "ctrl+shift+meta+banana"\ntags = "y"\n',
+        encoding="utf-8",
+    )
+    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.pause()
+        assert notified(
+            app,
+            f'{path}: line 2: keys.highlight = "j": j is already next-paragraph\'s (Next) key '
+            "in the article; it keeps h",
+        )
+        assert notified(app, f'{path}: line 3: keys.search = "ctrl+shift+meta+banana": ')
+        assert notified(app, "'banana' is not the name of a key")
+        footer = screen_text(app).splitlines()[-1]
+        assert "Highlight" in footer and "Search" in footer and "🍌" not in footer
+        await pilot.press("j")
+        assert app.screen.view.cursor == 1  # j moves, as it did
+        await pilot.press("h")  # and h still highlights
+        assert "Highlights · 1" in screen_text(app)
+        await pilot.press("y")  # a good line of the same file is taken
+        assert type(app.screen).__name__ == "TagEditor"
+        await pilot.press("escape", "slash")
+        assert type(app.focused).__name__ == "SearchBar"
+        await pilot.press("escape", "question_mark")
+        # The help names each binding's id, which the messages tell people to look up.
+        box = app.screen.query_one("VerticalScroll").region
+        shown = [line[box.x : box.right] for line in screen_lines(app)[box.y : box.bottom]]
+        assert any(line.split()[-2:] == ["next-paragraph", "│"] for line in shown)
+        rows = [row for _title, listed in app.screen.sections for row in listed]
+        assert ("h", "Highlight", "highlight") in rows and ("/", "Search", "search") in rows
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
@@ -506,6 +594,149 @@ async def test_the_five_colours_stay_five_in_256_and_16_colour_terminals(theme: 
         app.add_class("-ansi-colours")  # as a 16-colour terminal makes the app do
         await pilot.pause()
         assert len(backgrounds(ColorSystem.STANDARD)) == 5
+
+
+async def test_the_help_keeps_what_keys_do_readable_beside_their_ids_at_60_columns() -> None:
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=(60, 30)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert any("Previous" in line and "previous-paragraph" in line for line in lines)
+        assert any("Next heading" in line and "next-heading" in line for line in lines)
+
+
+FIVE = ("Alpha", "Bravo", "Charlie", "Delta", "Echo")
+
+
+async def _five_colours(tmp_path: Path, system: str, monkeypatch: pytest.MonkeyPatch):
+    """An app in a terminal of ``system`` colours (as Textual detects them), over an
+    article whose five paragraphs are highlighted in the five colours, in order."""
+    import textual.constants
+
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", system)
+    article = tmp_path / "five.md"
+    paragraphs = [f"{word} paragraph, highlighted." for word in FIVE]
+    article.write_text("\n\n".join(["# Five colours", *paragraphs, "Last one."]), encoding="utf-8")
+    return make_app(article=article)
+
+
+def _in_article(cells: list[tuple[str, str, str]], word: str) -> tuple[str, str]:
+    """The colours of ``word``'s paragraph in the article (not its quote in the pane)."""
+    drawn = "".join(char for char, _fg, _bg in cells)
+    at = next(
+        i
+        for i in range(len(drawn))
+        if drawn.startswith(f"{word} paragraph", i) and drawn[i - 1] != "“"
+    )
+    return cells[at][1], cells[at][2]
+
+
+async def test_sixteen_colours_draw_five_hues_that_differ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22.3: under TERM=screen yellow was drawn on a bright red background (101), pink
+    # and purple both on magenta (45), and purple's bar in the pane was blue's (94): the
+    # terminal's own colours went through Textual's truecolor theme on their way out.
+    app = await _five_colours(tmp_path, "standard", monkeypatch)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("j", "1", "j", "2", "j", "3", "j", "4", "j", "5", "j")
+        await pilot.pause()
+        assert app.console.color_system == "standard"
+        cells = sgr_cells(raw_frame(app))
+        backgrounds = [_in_article(cells, word)[1] for word in FIVE]
+        # yellow, green, blue, red (pink's hue) and magenta: the terminal's own five.
+        assert backgrounds == ["43", "42", "44", "41", "45"]
+        drawn = "".join(char for char, _fg, _bg in cells)
+        bars = []
+        for word in FIVE:  # the pane lists each highlight with a bar of its colour
+            quote = drawn.index(f"“{word} paragraph")
+            bar = drawn.rindex("▌", 0, quote)
+            bars.append(cells[bar][1])
+        assert bars == ["33", "32", "34", "31", "35"]
+
+
+async def test_in_256_colours_the_cursor_and_the_bars_are_not_a_loud_navy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 22.3: Rich rounds each channel to the 6x6x6 cube, so the cursor's dark
+    # grey-blue and the header's came out as navy (17), the loudest colour on the screen.
+    from rich._palettes import EIGHT_BIT_PALETTE
+    from rich.color import ColorTriplet
+
+    app = await _five_colours(tmp_path, "256", monkeypatch)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.press("j", "1", "j", "2", "j", "3", "j", "4", "j", "5", "j")
+        await pilot.pause()
+        assert app.console.color_system == "256"
+        cells = sgr_cells(raw_frame(app))
+
+        def saturation(code: str) -> float:
+            assert code.startswith("48;5;"), code
+            import colorsys
+
+            triplet = ColorTriplet(*EIGHT_BIT_PALETTE[int(code.rsplit(";", 1)[1])])
+            return colorsys.rgb_to_hls(*triplet.normalized)[2]
+
+        cursor = colours_of(cells, "Last one")[1]
+        title_bar = colours_of(cells, "Five colours")[1]  # the header, first on the screen
+        for code in (cursor, title_bar):
+            assert saturation(code) < 0.2, code  # a grey, not navy (17) or teal (23)
+        backgrounds = {_in_article(cells, word)[1] for word in FIVE}
+        assert len(backgrounds) == 5
+        app.theme = "textual-light"  # Textual makes its colour filter anew: reader's too
+        await pilot.pause()
+        cells = sgr_cells(raw_frame(app))
+        assert saturation(colours_of(cells, "Last one")[1]) < 0.2
+        assert len({_in_article(cells, word)[1] for word in FIVE}) == 5
+
+
+def _backgrounds(app, y: int) -> list[tuple[str, str | None]]:
+    """Row ``y`` of the screen as (text, background) runs."""
+    strip = app.screen._compositor.render_strips()[y]
+    runs: list[tuple[str, str | None]] = []
+    for segment in strip:
+        style = segment.style
+        colour = (
+            style.bgcolor.triplet.hex if style and style.bgcolor and style.bgcolor.triplet else None
+        )
+        if runs and runs[-1][1] == colour:
+            runs[-1] = (runs[-1][0] + segment.text, colour)
+        else:
+            runs.append((segment.text, colour))
+    return runs
+
+
+@pytest.mark.parametrize("theme", ["gruvbox", "textual-dark", "nord"])
+async def test_the_cursor_bar_covers_a_heading_s_words_as_well(theme: str) -> None:
+    # Issue 22.9: under gruvbox the bar on the title (where an article opens) had the
+    # page's colour behind the title's words and the bar's only after them: a heading's
+    # style carried the page's background over the cursor's.
+    from reader.config import Settings
+    from reader.paths import resolve
+    from reader.store import Store
+    from reader.ui.app import ReaderApp
+
+    app = ReaderApp(Store(resolve().db), article=WELCOME, settings=Settings(theme=theme))
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        runs = _backgrounds(app, 1)  # the title, with the cursor on it
+        words = next(n for n, (text, _bg) in enumerate(runs) if "Welcome to reader" in text)
+        bar = app.screen.view.get_component_rich_style("article-view--cursor").bgcolor
+        text, background = runs[words]
+        assert background == bar.triplet.hex
+        assert text.startswith("Welcome to reader   ")  # one bar, words and the rest alike
+
+
+async def test_a_theme_chosen_while_reading_redraws_the_article_in_it() -> None:
+    app = make_app(article=WELCOME)
+    async with app.run_test(size=(100, 20)) as pilot:
+        await pilot.pause()
+        app.theme = "gruvbox"
+        await pilot.pause()
+        page = app.screen.view.rich_style.bgcolor.triplet.hex
+        assert page == "#3c3836"  # gruvbox's
+        assert _backgrounds(app, 3)[0][1] == page  # not textual-dark's, kept from before
 
 
 async def test_every_resize_rewraps_the_article_and_the_pane_gives_way_when_too_narrow() -> None:

@@ -138,3 +138,34 @@ async def test_every_instruction_of_the_tutorial_works_as_written(tmp_path: Path
         # "q goes back to the library, or quits when you opened one article directly."
         await pilot.press("q")
     assert not app.is_running
+
+
+async def test_the_tutorial_s_way_round_the_library_works_as_written(tmp_path: Path) -> None:
+    # "Press q to return to the library, where j and k choose an article and enter opens
+    # it. To find one by its title, press / and type a few letters of it, say canada: the
+    # list narrows as you type, enter opens the article under the cursor, and escape
+    # clears the filter."
+    library = tmp_path / "library"
+    library.mkdir()
+    for article in (SAMPLE, WELCOME):
+        shutil.copy(article, library / article.name)
+    said = (WELCOME.read_text(encoding="utf-8")).split("## Where to go from here")[1]
+    assert "press `/` and type a few letters of it, say *canada*" in said
+    app = make_app(library=library)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await library_read(pilot)
+        await pilot.press("enter")  # the tutorial, where a first launch starts
+        assert app.screen.article.title == "Welcome to reader"
+        await pilot.press("q")
+        await library_read(pilot)
+        await pilot.press("k", "enter")  # k chooses the article above; enter opens it
+        assert app.screen.article.title.startswith("Canada-US talks")
+        await pilot.press("q")
+        await library_read(pilot)
+        await pilot.press("slash", *"canada")
+        text = screen_text(app)
+        assert "Canada-US talks" in text and "Welcome to reader" not in text
+        await pilot.press("escape")
+        assert "Welcome to reader" in screen_text(app)
+        await pilot.press("slash", *"canada", "enter")
+        assert app.screen.article.title.startswith("Canada-US talks")

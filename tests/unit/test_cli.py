@@ -350,3 +350,34 @@ def test_export_finds_an_article_by_its_file_name_in_the_library(
     for name in ("welcome-to-reader", "welcome-to-reader.md", "WELCOME-TO-READER.md"):
         assert main(["export", "--library", str(library), name]) == 0
         assert 'title: "Welcome to reader"' in capsys.readouterr().out
+
+
+def test_config_check_names_each_line_reader_cannot_use(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 22.1: the same lines the app names at start, from the command line.
+    config = tmp_path / "config.toml"  # READER_CONFIG points here (tests/conftest.py)
+    assert main(["config", "--check"]) == 0
+    assert capsys.readouterr().out == f"{config}: no settings file; reader uses its defaults.\n"
+    config.write_text(
+        'theme = "nope"\n[keys]\nhighlight = "j"\nsearch = "ctrl+shift+meta+banana"\ntags = "y"\n',
+        encoding="utf-8",
+    )
+    assert main(["config", "--check"]) == 1
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert lines[0].startswith(f"{config}: no theme called 'nope' (there are: ")
+    assert lines[1] == (
+        f'{config}: line 3: keys.highlight = "j": j is already next-paragraph\'s (Next) key '
+        "in the article; it keeps h"
+    )
+    assert lines[2].startswith(
+        f"{config}: line 4: keys.search = \"ctrl+shift+meta+banana\": 'banana' is not the "
+        "name of a key"
+    )
+    assert lines[2].endswith("; it keeps slash")
+    assert len(lines) == 3  # tags = "y" is fine
+    assert captured.out == f"{config}: 3 settings cannot be used; reader uses its own for them.\n"
+    config.write_text('[keys]\nhighlight = "x"\n', encoding="utf-8")
+    assert main(["config", "--check"]) == 0
+    assert capsys.readouterr().out == f"{config}: reader can use every setting in it.\n"

@@ -240,3 +240,17 @@ def test_on_a_terminal_a_long_note_leaves_its_tags_room(
     lines = capsys.readouterr().out.splitlines()
     (note,) = [line for line in lines if line.startswith("▌ ✎ Long.")]
     assert note.endswith("…  #press") and len(note) < 60
+
+
+def test_a_setting_it_cannot_use_is_named_on_stderr(
+    noted: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Issue 22.1: a command that reads the settings names their bad lines, as the app does.
+    config = tmp_path / "config.toml"  # READER_CONFIG (tests/conftest.py)
+    config.write_text('[colours.green]\nname = "important"\nvalue = "greenish"\n', "utf-8")
+    assert main(["notes", "--colour", "important", "--library", str(noted)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f'reader: {config}: line 3: colours.green.value must be a colour such as "#f2c744"\n'
+    )
+    assert "Stung by" in captured.out  # the name it can use is used

@@ -124,6 +124,7 @@ LAYERS = {
             "reader.store",
             "reader.recovery",
             "reader.moves",
+            "reader.state",
         ),
         2,
     ),

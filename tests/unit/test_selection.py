@@ -142,3 +142,41 @@ def test_the_end_of_a_sentence_in_a_huge_paragraph_is_found_a_window_at_a_time()
     long_sentence = "word " * (SENTENCE_WINDOW // 2) + "end."
     text = long_sentence + " Next one."
     assert text[: next_sentence_end(text, 0, len(text))] == long_sentence
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("中文段落。这是第二句！", ["中", "文", "段", "落。", "这", "是", "第", "二", "句！"]),
+        ("これは「本」です。", ["こ", "れ", "は", "「本」", "で", "す。"]),
+        ("用iPhone拍照", ["用", "iPhone", "拍", "照"]),
+        ("Mixed 中文 text", ["Mixed", "中", "文", "text"]),
+    ],
+)
+def test_where_there_are_no_spaces_each_cjk_character_is_a_word(
+    text: str, words: list[str]
+) -> None:
+    # Issue 22.7: a paragraph of Chinese was one word. Until a segmenter comes, a CJK
+    # character is a word, with the punctuation that closes it or opens it.
+    doc = article(text)
+    span = selection.first_word(doc, 0)
+    found = [selected(doc, span)]
+    while span[1] < doc.blocks[0].end:
+        grown = selection.word_forward(doc, *span)
+        found.append(doc.text[span[1] : grown[1]].strip())
+        span = grown
+    assert found == words
+    # b gives the words back one by one, keeping the first
+    for count in range(len(words) - 1, 0, -1):
+        span = selection.word_back(doc, *span)
+        assert selected(doc, span).replace(" ", "") == "".join(words[:count]).replace(" ", "")
+
+
+def test_in_chinese_s_grows_a_character_to_its_sentence_and_then_the_next() -> None:
+    doc = article("中文段落。这是第二句！这是第三句？")
+    span = selection.sentence_forward(doc, *selection.first_word(doc, 0))
+    assert selected(doc, span) == "中文段落。"
+    span = selection.sentence_forward(doc, *span)
+    assert selected(doc, span) == "中文段落。这是第二句！"
+    swapped = selection.word_forward(doc, span[1], span[0])  # o, then w: the start moves
+    assert selected(doc, swapped) == "文段落。这是第二句！"
