@@ -64,7 +64,13 @@ def scopes() -> list[Scope]:
     from reader.ui.library_list import LibraryList
     from reader.ui.library_screen import LibraryFilter, LibraryScreen
     from reader.ui.link_picker import KeepLinksScreen, LinkList, LinkPicker, TextPrompt, UrlScreen
-    from reader.ui.note_editor import ConfirmScreen, NoteArea, NoteEditor, TagEditor
+    from reader.ui.note_editor import (
+        ConfirmScreen,
+        NoteArea,
+        NoteEditor,
+        QuitQuestion,
+        TagEditor,
+    )
     from reader.ui.notes_pane import HighlightList
     from reader.ui.notes_screen import NotesFilter, NotesList, NotesScreen
     from reader.ui.reading_screen import ReadingScreen
@@ -102,6 +108,7 @@ def scopes() -> list[Scope]:
         modal("when asked to open an address", UrlScreen),
         modal("when asked to keep links", KeepLinksScreen),
         modal("when asked a question", ConfirmScreen, Button),
+        modal("when asked about a note on quitting", QuitQuestion, Button),
         modal("in a one-line prompt", TextPrompt, Input, typing=True),
         modal("in the link picker", LinkPicker, Input, typing=True),
         modal("in the note editor", NoteEditor, NoteArea, typing=True),
