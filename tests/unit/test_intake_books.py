@@ -358,7 +358,9 @@ def test_the_metric_is_the_benchmarks() -> None:
 
 def test_extraction_quality_on_the_sample_pages_stays_above_its_floor() -> None:
     """The whole add pipeline (extract, write, load as reader does), scored as the
-    benchmark scores: measured 0.990 F1 on these six pages when written."""
+    benchmark scores: measured 0.990 F1 on these six pages when written, 0.968 since
+    pictures keep their captions and a picture without alt text shows as "image" (issue
+    26), which the benchmark's own text leaves out: the theatre's blog has fifteen photos."""
     from reader.documents import load_text
     from reader.intake.html import extract
     from reader.intake.shelf import article_text
@@ -375,5 +377,5 @@ def test_extraction_quality_on_the_sample_pages_stays_above_its_floor() -> None:
         scores.append(score_page(seen, entry["articleBody"]))
     total = score(scores)
     assert total.pages == 6
-    assert total.f1 >= 0.97, total
-    assert min(min(s.precision, s.recall) for s in scores) >= 0.9, scores
+    assert total.f1 >= 0.965, total
+    assert min(min(s.precision, s.recall) for s in scores) >= 0.8, scores
