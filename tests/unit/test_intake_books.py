@@ -202,11 +202,18 @@ def test_the_three_list_formats() -> None:
 
 @pytest.fixture
 def pages() -> Iterator[str]:
-    """A loopback server with three article pages (/a, /b, /c) and a 404 elsewhere."""
+    """A loopback server with three article pages (/a, /b, /c) and a 404 elsewhere.
+
+    Three articles: each names an address of its own as canonical (the page they are made
+    from names one address, which would make them one article).
+    """
     key = "8cad00dc22de45ba42e9540421b5f78333f7ac57b385d69acb27a53b9fd69f0c"
     html = gzip.decompress((DATA / "extraction" / "html" / f"{key}.html.gz").read_bytes())
+    own = b"http://jeongdongtheater.com/blog/2018/10/15/palace-tale-jang-noksu-beauty-korea"
     bodies = {
-        f"/{name}": html.replace(b"<title>", f"<title>Story {name.upper()} | ".encode(), 1)
+        f"/{name}": html.replace(b"<title>", f"<title>Story {name.upper()} | ".encode(), 1).replace(
+            own, own + f"-{name}".encode()
+        )
         for name in "abc"
     }
 
