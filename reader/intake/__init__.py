@@ -87,7 +87,12 @@ def _add_page(url: str, index: SourceIndex, timeout: float, max_bytes: int) -> A
     from reader.intake.html import extract
 
     extracted = extract(page.html, page.url)
-    return _write(url, index, extracted, source=page.url, requested=requested)
+    # The page's own address counts too: the same article reached from another address
+    # (a saved copy, a link with other parameters, a mobile address) is found by it.
+    canonical = extracted.canonical if is_web_address(extracted.canonical) else ""
+    if canonical and normalise_url(canonical) in (normalise_url(page.url), normalise_url(url)):
+        canonical = ""
+    return _write(url, index, extracted, source=page.url, requested=requested, canonical=canonical)
 
 
 def _add_file(name: str, index: SourceIndex, max_bytes: int) -> AddResult:
@@ -129,9 +134,15 @@ def _add_file(name: str, index: SourceIndex, max_bytes: int) -> AddResult:
 
 
 def _write(
-    given: str, index: SourceIndex, extracted: Extracted, *, source: str, requested: str = ""
+    given: str,
+    index: SourceIndex,
+    extracted: Extracted,
+    *,
+    source: str,
+    requested: str = "",
+    canonical: str = "",
 ) -> AddResult:
-    claim = index.reserve(source, requested)
+    claim = index.reserve(source, requested, canonical)
     if claim is False:
         return AddResult(given, AddStatus.EXISTS, reason="being added already (given twice)")
     if isinstance(claim, Path):
@@ -144,12 +155,13 @@ def _write(
         "language": extracted.language,
         "source": source,
         "requested": requested,
+        "canonical": canonical,
         "added": added_now(),
     }
     try:
         path = index.write(fields["title"], article_text(fields, extracted.markdown))
     except BaseException:
-        index.release(source, requested)
+        index.release(source, requested, canonical)
         raise
-    index.record(path, source, requested)
+    index.record(path, source, requested, canonical)
     return AddResult(given, AddStatus.ADDED, path, fields["title"])

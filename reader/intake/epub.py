@@ -25,6 +25,7 @@ from reader.intake.markdown import (
     emphasis,
     escape,
     guard_line_start,
+    join_inline,
     link,
     one_line,
     plain,
@@ -271,7 +272,7 @@ class _Chapter:
         yield from self._paragraph(loose)
 
     def _paragraph(self, parts: list[str]) -> Iterator[str]:
-        text = _lines("".join(parts))
+        text = _lines(join_inline(parts))
         if text:
             yield text
 
@@ -352,7 +353,7 @@ class _Chapter:
                     parts.append(escape(plain(child.tail or "")))
                 else:
                     parts.append(self.inline(child))
-            text = _lines("".join(parts)).replace("\\\n", " ")
+            text = _lines(join_inline(parts)).replace("\\\n", " ")
             marker = f"{number}." if ordered else "-"
             if text:
                 yield f"{indent}{marker} {text}"
@@ -375,7 +376,7 @@ class _Chapter:
             return self._image(element) + after
         parts = [escape(plain(element.text or ""))]
         parts.extend(self.inline(child) for child in element)
-        inner = "".join(parts)
+        inner = join_inline(parts)
         if tag in ("em", "i", "cite", "dfn", "var"):
             inner = emphasis("*", inner)
         elif tag in ("strong", "b"):

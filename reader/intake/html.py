@@ -1,41 +1,45 @@
-"""A web page into an article: trafilatura finds the text, this module writes Markdown.
+"""A web page into an article: trafilatura finds the text, readability-lxml checks it,
+general rules take out what is not the article's own, and the result is Markdown.
 
-trafilatura (and lxml under it) is imported only here, and only when a page is added:
-reader's start-up never pays for it. Its XML result (``head``, ``p``, ``list``/``item``,
-``quote``, ``hi``, ``ref``, ``graphic``, ``table``, ``code``...) is rendered by
-:func:`render` into Markdown that reader's loader reads back block for block.
+trafilatura (and lxml under it) is imported only here and in the modules this one calls,
+and only when a page is added: reader's start-up never pays for it. The steps, each
+measured on the extraction benchmark (see the README and ``benchmarks/extraction.py``):
+
+1. The page is parsed once; its metadata is read (:mod:`reader.intake.metadata`) and its
+   links made absolute against its own address (its ``<base href>``, canonical address or
+   the address it came from), so that ``#section`` points at the article, not the site.
+2. trafilatura finds the text; when readability-lxml finds more than twice as many words,
+   its choice of the page's body is taken (trafilatura still renders it).
+3. The images of the chosen body are put back in place, from a second pass that keeps
+   them, each with its caption (the page's ``<figcaption>``).
+4. The precision rules (:mod:`reader.intake.rules`) drop what is not the article's own;
+   the blocks are rendered (:mod:`reader.intake.render`) and joined.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from reader.intake.markdown import (
-    code_block,
-    code_span,
-    emphasis,
-    escape,
-    guard_line_start,
-    link,
-    one_line,
-    plain,
+from reader.intake.markdown import one_line
+from reader.intake.metadata import Metadata, clean_person, read_metadata
+from reader.intake.prepare import (
+    Picture,
+    absolute_links,
+    paragraphs_from_breaks,
+    spaces_between_blocks,
 )
+from reader.intake.prepare import pictures as read_pictures
+from reader.intake.render import Block, Kind, image_markdown, render, words_of
+from reader.intake.rules import RULES, Rules, apply
 
 if TYPE_CHECKING:
-    from lxml.etree import _Element
+    from lxml.html import HtmlElement
 
 # Fewer words than this is not an article: a cookie wall, a login page, an error page.
 MIN_WORDS = 25
-# readability-lxml's body is taken when it holds this many times trafilatura's words.
-FALLBACK_RATIO = 2.0
-_TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ")
-_EMPHASIS = {"#i": "*", "#u": "*", "#b": "**", "#t": "`"}
-_HEADING_LEVEL = re.compile(r"h([1-6])")
-# Blocks trafilatura may nest inside one another.
-_BLOCKS = frozenset({"p", "head", "list", "quote", "table", "code", "graphic", "div"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,52 +61,121 @@ class ExtractionError(Exception):
     """The page has no article text; the message says why, for the user."""
 
 
-def extract(html: str, url: str = "") -> Extracted:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What the extractors found in a page, before the precision rules."""
+
+    blocks: tuple[Block, ...]
+    title: str
+    author: str
+    published: str
+    site: str
+    canonical: str
+    language: str
+    description: str
+    address: str  # the page's own address: canonical, else where it came from
+
+
+def extract(html: str, url: str = "", rules: Rules = RULES) -> Extracted:
     """The article in ``html`` (a page from ``url``, which makes its links absolute).
 
-    Three steps, each measured on the extraction benchmark (see the README): trafilatura
-    finds the text; when readability-lxml finds more than twice as many words, its
-    choice of the page's body is taken (trafilatura still renders it); the images of the
-    chosen body are then put back in place as their alt text, from a second pass that
-    keeps them (a first pass with images finds their captions too, which lowers the
-    precision).
+    ``rules`` are the precision rules to apply (all of them, with the thresholds chosen
+    on the benchmark, unless a benchmark asks otherwise).
     """
-    document = _trafilatura(html, url, with_metadata=True)
+    return finish(find(html, url, rules), rules)
+
+
+def find(html: str, url: str = "", rules: Rules = RULES) -> Found:
+    """The page's metadata and blocks (images and captions in place), before the rules.
+
+    Of ``rules``, only what is read while extracting counts here: readability-lxml's
+    choice of body is taken when it holds ``fallback_ratio`` times the words trafilatura
+    found, and a table with a cell of ``layout_words`` words lays out the page.
+    """
+    tree = _parse(html)
+    meta = read_metadata(tree, url)
+    absolute_links(tree, meta.base)
+    paragraphs_from_breaks(tree)
+    spaces_between_blocks(tree)
+    pictures = read_pictures(tree)
+    document = _trafilatura(tree, url, with_metadata=True)
     if document is None:
         raise ExtractionError("no article text found")
-    canonical = one_line(document.url or "")
-    base = url or canonical
-    title = _clean_title(one_line(document.title or ""), one_line(document.sitename or ""))
-    body = document.body
-    blocks = list(render(body, base)) if body is not None else []
-    content = html
-    other = _readability(html, url)
-    found = sum(len(_key(block).split()) for block in blocks)
-    if other and _word_count(_text_of(other)) > FALLBACK_RATIO * found:
+    layout = rules.layout_words
+    blocks = render(document.body, meta.base, layout) if document.body is not None else []
+    content: Any = tree
+    other = _readability(_serialise(tree), url)
+    found = sum(block.words for block in blocks)
+    if other and _word_count(_text_of(other)) > rules.fallback_ratio * found:
         second = _trafilatura(_wrap_body(other), url, with_metadata=False)
         if second is not None and second.body is not None:
-            blocks = list(render(second.body, base))
+            blocks = render(second.body, meta.base, layout)
             content = _wrap_body(other)
-    blocks = _with_images(blocks, content, url, base)
-    blocks = _drop_title_heading(blocks, title)
-    markdown = "\n\n".join(blocks)
-    words = sum(len(_key(block).split()) for block in blocks)
+    blocks = _with_images(blocks, content, url, meta.base, pictures, layout)
+    title = meta.title or one_line(document.title or "")
+    return Found(
+        blocks=tuple(blocks),
+        title=title,
+        author=", ".join(meta.authors or _byline(document, meta) or meta.byline),
+        published=one_line(document.date or ""),
+        site=meta.site or one_line(document.sitename or ""),
+        canonical=meta.canonical,
+        language=meta.language,
+        description=meta.description,
+        address=meta.canonical or url,
+    )
+
+
+def finish(found: Found, rules: Rules = RULES) -> Extracted:
+    """The article: ``found``'s blocks through the precision ``rules``, as Markdown."""
+    blocks = apply(
+        list(found.blocks),
+        rules,
+        title=found.title,
+        description=found.description,
+        address=found.address,
+    )
+    markdown = "\n\n".join(text for block in blocks if (text := _markdown(block)))
+    words = sum(block.words for block in blocks if block.kind is not Kind.IMAGE)
     if words < MIN_WORDS:
         raise ExtractionError("no article text found")
     return Extracted(
-        title=title,
+        title=found.title,
         markdown=markdown + "\n",
-        author=one_line(document.author or ""),
-        published=one_line(document.date or ""),
-        site=one_line(document.sitename or document.hostname or ""),
-        canonical=canonical,
-        language=one_line(document.language or ""),
+        author=found.author,
+        published=found.published,
+        site=found.site,
+        canonical=found.canonical,
+        language=found.language,
         words=words,
     )
 
 
-def _trafilatura(html: str, url: str, *, with_metadata: bool, images: bool = False) -> Any:
-    """trafilatura's Document for ``html`` (None when it finds nothing)."""
+def _markdown(block: Block) -> str:
+    return image_markdown(block) if block.kind is Kind.IMAGE else block.markdown
+
+
+def _parse(html: str) -> HtmlElement:
+    """The page as an lxml tree (parsed as trafilatura parses it)."""
+    import trafilatura  # heavy: imported only when a page is added
+
+    try:
+        tree = trafilatura.load_html(html)
+    except (ValueError, TypeError) as error:
+        raise ExtractionError(f"not a readable HTML page ({error or 'no text'})") from None
+    if tree is None:
+        raise ExtractionError("not a readable HTML page (no text)")
+    return tree
+
+
+def _serialise(tree: HtmlElement) -> str:
+    import lxml.html
+
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def _trafilatura(html: Any, url: str, *, with_metadata: bool, images: bool = False) -> Any:
+    """trafilatura's Document for ``html`` (a string or a tree; None when it finds nothing)."""
     import trafilatura  # heavy: imported only when a page is added
 
     try:
@@ -157,22 +230,33 @@ def _word_count(text: str) -> int:
     return len(re.findall(r"\w+", text))
 
 
-def _with_images(blocks: list[str], html: str, url: str, base: str) -> list[str]:
-    """``blocks`` with the images of the page's body, each after the block it follows."""
-    document = _trafilatura(html, url, with_metadata=False, images=True)
+def _with_images(
+    blocks: list[Block],
+    content: Any,
+    url: str,
+    base: str,
+    pictures: dict[str, Picture],
+    layout_words: int,
+) -> list[Block]:
+    """``blocks`` with the images of the page's body, each after the block it follows,
+    with its caption (a paragraph repeating the caption beside it is then left out)."""
+    source = copy.deepcopy(content) if not isinstance(content, str) else content
+    document = _trafilatura(source, url, with_metadata=False, images=True)
     if document is None or document.body is None:
         return blocks
     position = {_key(block): index for index, block in enumerate(blocks)}
-    after: dict[int, list[str]] = {}
+    after: dict[int, list[Block]] = {}
     anchor = -1  # before the first block
-    for element in document.body.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "graphic":
-            image = _image(element, base)
-            if image and image not in after.get(anchor, []):
-                after.setdefault(anchor, []).append(image)
-        elif tag in ("p", "head", "item", "quote", "row", "code"):
-            found = position.get(_key(_inline_block(element, base)))
+    for block in render(document.body, base, layout_words):
+        if block.kind is Kind.IMAGE:
+            picture = pictures.get(block.src)
+            if picture is not None:
+                block.caption, block.target = picture.caption, picture.target
+                block.target_words = picture.target_words
+            if all(other.src != block.src for other in after.get(anchor, [])):
+                after.setdefault(anchor, []).append(block)
+        else:
+            found = position.get(_key(block))
             if found is not None:
                 anchor = found
     if not after:
@@ -181,165 +265,34 @@ def _with_images(blocks: list[str], html: str, url: str, base: str) -> list[str]
     for index, block in enumerate(blocks):
         merged.append(block)
         merged.extend(after.get(index, []))
-    return merged
+    return _without_repeated_captions(merged)
 
 
-def _key(block: str) -> str:
+def _without_repeated_captions(blocks: list[Block]) -> list[Block]:
+    """A paragraph just after (or before) an image that says what its caption, or its alt
+    text, says: the page's caption, shown once with the picture."""
+    drop: set[int] = set()
+    for index, block in enumerate(blocks):
+        if block.kind is not Kind.IMAGE or not (block.caption or block.label):
+            continue
+        said = [words_of(block.caption), words_of(block.label)]
+        for near in (index + 1, index - 1, index + 2):
+            if (
+                0 <= near < len(blocks)
+                and blocks[near].kind is Kind.PARAGRAPH
+                and words_of(blocks[near].text) in said
+            ):
+                drop.add(near)
+                break
+    return [block for index, block in enumerate(blocks) if index not in drop]
+
+
+def _key(block: Block) -> str:
     """A block's words, to recognise it in another pass's rendering."""
-    return " ".join(_words(re.sub(r"\]\(<[^>]*>\)", "]", block)))
+    return " ".join(words_of(block.text))
 
 
-def _clean_title(title: str, site: str) -> str:
-    """The page's title without the site's name tacked on ("Story - The Paper")."""
-    if not site:
-        return title
-    for separator in _TITLE_SEPARATORS:
-        head, sep, tail = title.rpartition(separator)
-        if sep and head.strip() and tail.strip().casefold() == site.casefold():
-            return head.strip()
-    return title
-
-
-def _drop_title_heading(blocks: list[str], title: str) -> list[str]:
-    """Drop a first heading that repeats the title: reader shows the title already."""
-    if blocks and blocks[0].startswith("#") and title:
-        heading = re.sub(r"\\(.)", r"\1", blocks[0].lstrip("#").strip())
-        heading = re.sub(r"\[(.*)\]\(<[^>]*>\)", r"\1", heading).strip("*_ ")
-        if _words(heading) == _words(title):
-            return blocks[1:]
-    return blocks
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"\w+", text.casefold())
-
-
-# --- rendering trafilatura's XML as Markdown ----------------------------------------------------
-
-
-def render(body: _Element, base: str = "") -> Iterator[str]:
-    """The Markdown blocks of trafilatura's ``body`` element, in order."""
-    yield from _blocks(body, base)
-
-
-def _blocks(parent: _Element, base: str) -> Iterator[str]:
-    """Block-level children of ``parent``; loose text between them becomes a paragraph."""
-    loose = plain(parent.text or "")
-    if loose.strip():
-        yield guard_line_start(escape(loose.strip()))
-    for child in parent:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "head":
-            text = _inline_block(child, base)
-            if text:
-                match = _HEADING_LEVEL.fullmatch(child.get("rend") or "")
-                level = int(match.group(1)) if match else 2
-                yield f"{'#' * level} {text}"
-        elif tag == "list":
-            lines = list(_list(child, base, ordered=(child.get("rend") or "") == "ol"))
-            if lines:
-                yield "\n".join(lines)
-        elif tag == "quote":
-            inner = list(_blocks(child, base)) or []
-            if inner:
-                yield _prefix("\n\n".join(inner), "> ")
-        elif tag == "table":
-            yield from _table(child, base)
-        elif tag == "code":
-            text = "".join(child.itertext())
-            if text.strip():
-                yield code_block(text)
-        elif tag == "graphic":
-            image = _image(child, base)
-            if image:
-                yield image
-        elif tag in ("p", "div") and any(c.tag in _BLOCKS - {"graphic"} for c in child):
-            yield from _blocks(child, base)  # a paragraph holding blocks: take them apart
-        elif tag:
-            text = _inline_block(child, base)
-            if text:
-                yield text
-        tail = plain(child.tail or "")
-        if tail.strip():
-            yield guard_line_start(escape(tail.strip()))
-
-
-def _prefix(text: str, prefix: str) -> str:
-    return "\n".join((prefix + line).rstrip() for line in text.split("\n"))
-
-
-def _inline_block(element: _Element, base: str) -> str:
-    """One paragraph (or heading) of inline Markdown; line breaks kept as hard breaks."""
-    text = _inline(element, base, with_tail=False)
-    lines = [line.strip() for line in text.split("\n")]
-    lines = [guard_line_start(line) for line in lines if line]
-    return "\\\n".join(lines)
-
-
-def _inline(element: _Element, base: str, with_tail: bool = True) -> str:
-    """``element``'s text and children as inline Markdown (escaped), and its tail."""
-    parts = [escape(plain(element.text or ""))]
-    for child in element:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag == "lb":
-            parts.append("\n")
-            parts.append(escape(plain(child.tail or "")))
-            continue
-        inner = _inline(child, base, with_tail=False)
-        if tag == "hi":
-            marker = _EMPHASIS.get(child.get("rend") or "", "")
-            if marker == "`":
-                inner = code_span("".join(child.itertext()))
-            elif marker:
-                inner = emphasis(marker, inner)
-        elif tag == "ref":
-            inner = link(inner, child.get("target"), base)
-        elif tag == "del":
-            inner = emphasis("~~", inner)
-        elif tag == "code":
-            inner = code_span("".join(child.itertext()))
-        elif tag == "graphic":
-            inner = _image(child, base)
-        parts.append(inner)
-        parts.append(escape(plain(child.tail or "")))
-    text = "".join(parts)
-    if with_tail:
-        text += escape(plain(element.tail or ""))
-    return text
-
-
-def _image(element: _Element, base: str) -> str:
-    """An image as its alt text (or title) linking to the picture; nothing without words."""
-    label = one_line(element.get("alt") or element.get("title") or "")
-    if not label:
-        return ""
-    return link(escape(label), element.get("src"), base)
-
-
-def _list(element: _Element, base: str, ordered: bool, indent: str = "") -> Iterator[str]:
-    """A list's items, one line each; a nested list indented under its item's text."""
-    number = 1
-    for item in element:
-        if item.tag != "item":
-            continue
-        nested = [c for c in item if c.tag == "list"]
-        for child in nested:
-            item.remove(child)  # rendered after the item's own text
-            child.tail = None
-        text = _inline_block(item, base).replace("\\\n", " ")
-        marker = f"{number}." if ordered else "-"
-        if text:
-            yield f"{indent}{marker} {text}"
-            number += 1
-        inner = indent + " " * (len(marker) + 1)
-        for child in nested:
-            yield from _list(child, base, (child.get("rend") or "") == "ol", inner)
-
-
-def _table(element: _Element, base: str) -> Iterator[str]:
-    """A table as one paragraph per row, its cells separated by a bar."""
-    for row in element.iter("row"):
-        cells = [_inline_block(cell, base).replace("\\\n", " ") for cell in row]
-        cells = [cell for cell in cells if cell]
-        if cells:
-            yield " | ".join(cells)
+def _byline(document: Any, meta: Metadata) -> tuple[str, ...]:
+    """The people trafilatura found in the page's byline, for a page that declares none."""
+    people = (clean_person(name, list(meta.names)) for name in (document.author or "").split(";"))
+    return tuple(dict.fromkeys(person for person in people if person))

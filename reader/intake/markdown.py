@@ -11,11 +11,31 @@ import json
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
-# Everything CommonMark might read as syntax inside a line ("&" starts an entity).
-_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~!&$^{}])")
-# What starts a block at the beginning of a line: a list, quote, setext underline...
-_LINE_START = re.compile(r"^(\s*)([-+=>:])")
-_ORDERED = re.compile(r"^(\s*\d+)([.)])")
+# What takes a meaning in a line of Markdown, after the rules of reader.export.escaping
+# (which the intake may not import: they are peers), applied to one piece of text at a time:
+# at a piece's edge, where the next piece is not known, the cautious choice is taken.
+# Always: a backslash, code, emphasis with "*", link brackets.
+_ALWAYS = re.compile(r"([\\`*\[\]])")
+# An underscore opens or closes emphasis only at the edge of a word (CommonMark's
+# intraword rule): "snake_case" and an address keep theirs.
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# A tag, an autolink or a comment: "<" before a letter, "/", "!" or "?" ("a < b" is text).
+_ANGLE = re.compile(r"<(?=[A-Za-z/!?]|$)")
+# "&amp;" and "&#8212;" are character references; a lone "&" is only an ampersand.
+_ENTITY = re.compile(r"&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};|$)")
+# Obsidian's #tag, ^block-id, ==highlight== and %%comment%%; attr_list's {: .class}.
+_TAG = re.compile(r"(?<!\S)#(?=[\w/-]|$)")
+_CARET = re.compile(r"\^(?=[\w-]|$)")
+_ATTRIBUTES = re.compile(r"\{(?=\s*[:#.]|$)")
+_DOUBLED = re.compile(r"(==|%%)")
+_REFERENCES = {"=": "&#61;", "%": "&#37;", "^": "&#94;", "$": "&#36;"}
+# What may start a block at the beginning of a line: a quote, a heading, a list item, a
+# thematic break or setext underline, a definition (Python-Markdown).
+_LINE_START = re.compile(r"^(\s*)(>|#{1,6}(?=\s|$)|[-+](?=\s|$)|:(?=\s))")
+_RULE_LINE = re.compile(r"^(\s*)([-=_+])(?=[\s\-=_+]*$)")
+_ORDERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
+# May anything in the piece need a backslash or a reference? (Most prose needs none.)
+_MAY_ESCAPE = re.compile(r"[\\`*\[\]_<&#^{=%$~]")
 # C0 and C1 controls (tab and newline are whitespace here), and the invisible bidi
 # controls: a page's markup has no business steering the reader's terminal.
 _CONTROLS = re.compile(
@@ -38,14 +58,60 @@ def one_line(text: str) -> str:
 
 
 def escape(text: str) -> str:
-    """A piece of running text, escaped so Markdown shows it literally."""
-    return _INLINE_SPECIALS.sub(r"\\\1", text)
+    """A piece of running text, escaped so that Markdown shows it literally.
+
+    Only what would take a meaning is escaped (as reader's export does), so the file reads
+    and greps as the article does: "Kentucky!" and "9.30 a.m." stay as they are. Where a
+    line starts is :func:`guard_line_start`'s business, and a "!" before a link is
+    :func:`join_inline`'s.
+    """
+    if not _MAY_ESCAPE.search(text):
+        return text
+    text = _ENTITY.sub("&amp;", text)  # first: the references added below stay whole
+    text = _ALWAYS.sub(r"\\\1", text)
+    text = _UNDERSCORE.sub(r"\\_", text)
+    text = _ANGLE.sub(r"\\<", text)
+    text = _TAG.sub(r"\\#", text)
+    text = _ATTRIBUTES.sub(r"\\{", text)
+    text = _DOUBLED.sub(lambda m: m.group()[0] + _REFERENCES[m.group()[1]], text)
+    text = _CARET.sub(_REFERENCES["^"], text)
+    # "~~" strikes through; one "~" or "$" is "about" or a price, two may open and close
+    # strikethrough or math. At a piece's edge the next piece may hold the other one.
+    if text.count("~") >= 2 or text.startswith("~") or text.endswith("~"):
+        text = text.replace("~", "\\~")
+    if text.count("$") >= 2:
+        text = text.replace("$", _REFERENCES["$"])
+    return text
 
 
 def guard_line_start(line: str) -> str:
-    """Escape what would make a line a list item, quote, or setext underline."""
+    """Escape what would make a line a quote, heading, list item, rule or underline."""
     line = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+    line = _RULE_LINE.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
     return _ORDERED.sub(lambda m: m.group(1) + "\\" + m.group(2), line)
+
+
+def heading_text(text: str) -> str:
+    """A heading's inline Markdown: a run of "#" at its end would close the heading."""
+    return re.sub(r"(?<!\\)#+$", lambda m: "\\#" * len(m.group()), text.rstrip())
+
+
+def join_inline(parts: list[str]) -> str:
+    """Pieces of inline Markdown as one: a "!" just before a link is escaped, else the
+    two would read as an image."""
+    out: list[str] = []
+    for part in parts:
+        if out and part.startswith("[") and out[-1].endswith("!") and not _escaped(out[-1]):
+            out[-1] = out[-1][:-1] + "\\!"
+        if part:
+            out.append(part)
+    return "".join(out)
+
+
+def _escaped(text: str) -> bool:
+    """Whether the last character of ``text`` is escaped (an odd run of backslashes)."""
+    run = len(text) - 1 - len(text[:-1].rstrip("\\"))
+    return run % 2 == 1
 
 
 def link_target(href: str | None, base: str = "") -> str | None:
@@ -85,19 +151,40 @@ def wrap(marker: str, inner: str) -> str:
     return f"{lead}{marker}{stripped}{marker}{tail}"
 
 
-def emphasis(marker: str, inner: str) -> str:
+def emphasis(marker: str, inner: str, before: str | None = None, after: str | None = None) -> str:
     """``inner`` emphasised with ``marker`` where CommonMark will read it so; else as it is.
 
-    Not when it starts or ends with punctuation (``*"quoted"*`` next to a word does not
-    close) or spans a line break: literal asterisks would show in the article.
+    ``before`` and ``after`` are the characters around it ("" for a line's start or end,
+    None when not known). A marker next to punctuation inside opens or closes only with
+    white space or punctuation outside (CommonMark's flanking rules): ``*“never again,”*``
+    works after a space, not after a letter. Unknown surroundings are taken to be a word's
+    letters, except that a link or code span may start or end it. Never across a line
+    break: literal asterisks would show in the article.
     """
     stripped = inner.strip()
     if not stripped or "\n" in stripped:
         return inner
+    if inner[:1].isspace():
+        before = " "
+    if inner[-1:].isspace():
+        after = " "
     first, last = stripped[0], stripped[-1]
-    if (first.isalnum() or first in "[`") and (last.isalnum() or last in ")`"):
-        return wrap(marker, inner)
-    return inner
+    if before is None:
+        opens = first.isalnum() or first in "[`"
+    else:
+        opens = not _punctuation(first) or before == "" or before.isspace() or _punctuation(before)
+    if after is None:
+        closes = last.isalnum() or last in ")`"
+    else:
+        closes = not _punctuation(last) or after == "" or after.isspace() or _punctuation(after)
+    return wrap(marker, inner) if opens and closes else inner
+
+
+def _punctuation(char: str) -> bool:
+    """CommonMark's punctuation: ASCII punctuation and Unicode's punctuation and symbols."""
+    import unicodedata
+
+    return unicodedata.category(char)[0] in "PS"
 
 
 def code_span(text: str) -> str:

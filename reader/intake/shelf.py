@@ -21,7 +21,7 @@ from reader.urls import normalise_url
 
 HEAD_BYTES = 16 * 1024
 """How much of each article is read to find its front matter's ``source``."""
-SOURCE_FIELDS = ("source", "requested")
+SOURCE_FIELDS = ("source", "requested", "canonical")
 
 
 class WriteError(Exception):

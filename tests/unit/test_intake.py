@@ -201,6 +201,47 @@ def test_a_redirect_records_the_final_address(server: Server, shelf: Path) -> No
     assert server.hits == []
 
 
+def test_a_pages_canonical_address_finds_it_later(server: Server, shelf: Path) -> None:
+    canonical = f'<link rel="canonical" href="{server.url("/story")}">'
+    page = article_page("Un été en Provence", FRENCH, canonical).encode("utf-8")
+    server.page("/amp/story", page)
+    server.page("/story", page)
+    first = add_source(server.url("/amp/story"), shelf)
+    assert first.status is AddStatus.ADDED, first.message()
+    assert front(first.path)["canonical"] == server.url("/story")  # type: ignore[arg-type]
+    server.hits.clear()
+    again = add_source(server.url("/story"), shelf)
+    assert again.status is AddStatus.EXISTS and again.path == first.path
+    assert server.hits == []  # found by the address the page gave, without fetching
+
+
+def test_a_saved_page_and_the_same_page_from_another_address_are_one_article(
+    server: Server, shelf: Path, tmp_path: Path
+) -> None:
+    canonical = f'<link rel="canonical" href="{server.url("/story")}">'
+    page = article_page("Un été en Provence", FRENCH, canonical)
+    saved = tmp_path / "provence.html"
+    saved.write_text(page, encoding="utf-8")
+    first = add_source(str(saved), shelf)
+    assert first.status is AddStatus.ADDED, first.message()
+    assert front(first.path)["source"] == server.url("/story")  # type: ignore[arg-type]
+    # The same page, reached by an address that is not the one it names.
+    server.page("/reise/provence", page.encode("utf-8"))
+    again = add_source(server.url("/reise/provence?ref=homepage"), shelf)
+    assert again.status is AddStatus.EXISTS and again.path == first.path
+    assert len(articles_in(shelf)) == 1
+
+
+def test_a_home_page_given_as_canonical_address_is_not_taken_for_every_article(
+    server: Server, shelf: Path
+) -> None:
+    home = f'<link rel="canonical" href="{server.url("/")}">'
+    server.page("/one", article_page("Un été en Provence", FRENCH, home).encode("utf-8"))
+    server.page("/two", article_page("Борщ", RUSSIAN, home).encode("utf-8"))
+    assert add_source(server.url("/one"), shelf).status is AddStatus.ADDED
+    assert add_source(server.url("/two"), shelf).status is AddStatus.ADDED
+
+
 @pytest.mark.parametrize(
     ("path", "reason"),
     [

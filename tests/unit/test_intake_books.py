@@ -202,11 +202,18 @@ def test_the_three_list_formats() -> None:
 
 @pytest.fixture
 def pages() -> Iterator[str]:
-    """A loopback server with three article pages (/a, /b, /c) and a 404 elsewhere."""
+    """A loopback server with three article pages (/a, /b, /c) and a 404 elsewhere.
+
+    Three articles: each names an address of its own as canonical (the page they are made
+    from names one address, which would make them one article).
+    """
     key = "8cad00dc22de45ba42e9540421b5f78333f7ac57b385d69acb27a53b9fd69f0c"
     html = gzip.decompress((DATA / "extraction" / "html" / f"{key}.html.gz").read_bytes())
+    own = b"http://jeongdongtheater.com/blog/2018/10/15/palace-tale-jang-noksu-beauty-korea"
     bodies = {
-        f"/{name}": html.replace(b"<title>", f"<title>Story {name.upper()} | ".encode(), 1)
+        f"/{name}": html.replace(b"<title>", f"<title>Story {name.upper()} | ".encode(), 1).replace(
+            own, own + f"-{name}".encode()
+        )
         for name in "abc"
     }
 
@@ -358,7 +365,9 @@ def test_the_metric_is_the_benchmarks() -> None:
 
 def test_extraction_quality_on_the_sample_pages_stays_above_its_floor() -> None:
     """The whole add pipeline (extract, write, load as reader does), scored as the
-    benchmark scores: measured 0.990 F1 on these six pages when written."""
+    benchmark scores: measured 0.990 F1 on these six pages when written, 0.968 since
+    pictures keep their captions and a picture without alt text shows as "image" (issue
+    26), which the benchmark's own text leaves out: the theatre's blog has fifteen photos."""
     from reader.documents import load_text
     from reader.intake.html import extract
     from reader.intake.shelf import article_text
@@ -375,5 +384,5 @@ def test_extraction_quality_on_the_sample_pages_stays_above_its_floor() -> None:
         scores.append(score_page(seen, entry["articleBody"]))
     total = score(scores)
     assert total.pages == 6
-    assert total.f1 >= 0.97, total
-    assert min(min(s.precision, s.recall) for s in scores) >= 0.9, scores
+    assert total.f1 >= 0.965, total
+    assert min(min(s.precision, s.recall) for s in scores) >= 0.8, scores
