@@ -29,6 +29,7 @@ from tinydb.storages import Storage
 
 from reader import tables as layout
 from reader.errors import DamagedError, ForeignError, StoreError
+from reader.files import read_regular
 from reader.tables import Tables
 
 if TYPE_CHECKING:
@@ -374,7 +375,8 @@ def read_json(path: Path) -> object:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        # A regular file only: a database path that is a named pipe would wait for ever.
+        return read_regular(path)
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from reader.files import read_regular
 from reader.layout import visible
 from reader.moves import Move, report
 from reader.paths import Paths, resolve, seed_library
@@ -69,8 +70,7 @@ def open_store(paths: Paths) -> Store:
 def _looks_like_json(path: Path) -> bool:
     """Whether the file begins as a JSON object does (a damaged database still does)."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(4096).lstrip()[:1] in (b"{", b"")
+        return read_regular(path, 4096).lstrip()[:1] in (b"{", b"")
     except OSError:
         return True
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
+import stat
 import sys
 import threading
 from collections.abc import Iterator
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
 from reader.documents import DocumentError, article_id
+from reader.files import kind_of
 from reader.storage import StoreError, sync_folder_of
 from reader.store import Store
 
@@ -88,6 +91,8 @@ def _annotated(folder: Path, store: Store) -> list[tuple[Path, str]]:
     except DocumentError as error:
         raise UserError(str(error)) from None
     say_moves(library.moved)
+    for problem in library.problems:  # as `reader list` says them: none is exported
+        say(f"reader: skipped {problem}", sys.stderr)
     entries = library.entries
     targets = [(e.path, e.title) for e in entries if e.highlights or e.notes or e.id in linked]
     _say_left_out(store, folder, {e.id for e in entries})
@@ -324,6 +329,10 @@ def find_article(name: str, folder: Path, store: Store) -> Path:
     path = Path(name).expanduser()
     if path.is_file():
         return path
+    with contextlib.suppress(OSError):
+        mode = path.stat().st_mode
+        if not stat.S_ISDIR(mode):  # a named pipe, a socket, a device: never opened
+            raise UserError(f"{name} is {kind_of(mode)}, not an article")
     from reader.library import scan
     from reader.links import match_title
 

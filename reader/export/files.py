@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from reader.files import read_regular
+
 _RESERVED = {
     "con",
     "prn",
@@ -67,8 +69,9 @@ def is_export(path: Path) -> bool:
     front matter of an article's notes, or an index that is nothing but links.
     """
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(64 * 1024)
+        # Only a regular file can be an export: a named pipe of that name is never opened
+        # (it would wait for ever), and never replaced.
+        head = read_regular(path, 64 * 1024)
     except OSError:
         return False
     text = head.decode("utf-8", "replace").lstrip("\ufeff")
@@ -101,7 +104,7 @@ def _is_json_export(path: Path) -> bool:
     from reader.w3c import is_reader_collection
 
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        document = json.loads(read_regular(path).decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return False
     return is_reader_collection(document)

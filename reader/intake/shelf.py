@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.documents import split_front_matter
+from reader.files import read_regular
 from reader.intake.markdown import front_matter
 from reader.urls import normalise_url
 
@@ -106,8 +107,7 @@ def _markdown_files(folder: Path) -> list[Path]:
 
 def _sources_of(path: Path) -> list[str]:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
+        head = read_regular(path, HEAD_BYTES)  # never waits on a named pipe
     except OSError:
         return []
     fields, _ = split_front_matter(head.decode("utf-8", "replace").replace("\r\n", "\n"))
