@@ -24,6 +24,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from reader.atomic import sweep_temp_files
 from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
 from reader.records import (
@@ -41,6 +42,7 @@ from reader.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     fresh_database,
+    holds_data,
     parse_database,
     schema_of,
     summary_of,
@@ -52,7 +54,6 @@ from reader.storage import (
     ForeignError,
     StoreError,
     recovery_files,
-    sweep_temp_files,
 )
 
 __all__ = [
@@ -131,7 +132,7 @@ class Store:
             ) from None
         if self._storage.kept:
             self.pending_recovery = recovery_files(self.path)
-        if not data and self.path.exists() and _holds_data(self.backup):
+        if not data and self.path.exists() and holds_data(self.backup):
             # reader never writes an empty file (a new database holds its schema): this one
             # was cut short, and starting afresh over it would soon replace the backup too.
             raise DamagedError(
@@ -589,11 +590,3 @@ def _backup_hint(backup: Path) -> str:
             f"copy it over {backup.name.removesuffix('.bak')} to go back to it"
         )
     return "It was left as it is, and there is no backup: repair it, or move it away"
-
-
-def _holds_data(path: Path) -> bool:
-    """Whether ``path`` is a readable, non-empty database."""
-    try:
-        return bool(parse_database(path))
-    except StoreError:
-        return False

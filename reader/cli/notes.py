@@ -14,10 +14,11 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.atomic import sync_folder_of
 from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
 from reader.documents import DocumentError, article_id
 from reader.files import kind_of
-from reader.storage import StoreError, sync_folder_of
+from reader.storage import StoreError
 from reader.store import Store
 
 if TYPE_CHECKING:

@@ -160,9 +160,10 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
 
     Never over a symbolic link, or over a file that reader's export did not write, whatever
     ``force`` says; an earlier export is replaced only with ``force``. ``sync_folder``:
-    as :func:`reader.storage.atomic_write`.
+    as :func:`reader.atomic.atomic_write`.
     """
-    from reader.storage import StoreError, atomic_write
+    from reader.atomic import atomic_write
+    from reader.errors import StoreError
 
     check_writable(path, force=force)
     try:
@@ -173,9 +174,10 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
 
 def stage_file(path: Path, text: str, *, force: bool = False, tag: str = "") -> Path:
     """Write ``text`` to a temporary file beside ``path`` (see
-    :func:`reader.storage.write_beside`), if :func:`check_writable` lets ``path`` be
+    :func:`reader.atomic.write_beside`), if :func:`check_writable` lets ``path`` be
     written; the caller renames it over ``path``, or removes it."""
-    from reader.storage import StoreError, write_beside
+    from reader.atomic import write_beside
+    from reader.errors import StoreError
 
     check_writable(path, force=force)
     try:

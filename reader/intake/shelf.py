@@ -137,8 +137,9 @@ def write_new(
     The name is ``safe_filename(title)``, or with " 2", " 3"... when that is taken (as a
     case-blind file system would see it). The file appears whole or not at all.
     """
+    from reader.atomic import atomic_write
+    from reader.errors import StoreError
     from reader.export import safe_filename
-    from reader.storage import StoreError, atomic_write
 
     lock = lock or threading.Lock()
     taken = set() if taken is None else taken

@@ -425,13 +425,13 @@ def test_export_all_interrupted_just_after_any_rename_puts_the_folder_back(
 def test_one_export_interrupted_before_its_rename_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader import storage
+    from reader import atomic
     from reader.export import write_file
 
     def interrupted(temp: Path, path: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(storage, "put_in_place", interrupted)
+    monkeypatch.setattr(atomic, "put_in_place", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_file(tmp_path / "notes.md", "---\nexported_by: reader\n---\n")
     assert list(tmp_path.iterdir()) == []
