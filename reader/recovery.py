@@ -26,6 +26,7 @@ from reader.storage import (
     DamagedError,
     Data,
     StoreError,
+    database_file,
     lock_for,
     recovery_files,
     serialise,
@@ -81,6 +82,7 @@ def recover(db: Path, files: list[Path] | None = None) -> Recovery:
     """
     from filelock import FileLock, Timeout
 
+    db = database_file(db)  # through a symbolic link: merged into the file it leads to
     files = recovery_files(db) if files is None else files
     result = Recovery(db)
     try:

@@ -458,6 +458,28 @@ def serialise(data: Data) -> bytes:
     return layout.dump(data, texts).encode("utf-8")
 
 
+def database_file(path: Path) -> Path:
+    """The file that holds the database named ``path``: ``path`` itself, or the file its
+    symbolic link leads to (a database kept in a synced folder, say).
+
+    Everything is then done to that file, in its own folder: it is replaced atomically
+    there (never the link by a plain file), and its lock, backup, temporary and recovery
+    files are beside it, so that a second reader that names the file itself shares them.
+    A link that leads nowhere (a folder not mounted, a file moved) is refused with
+    :class:`StoreError`: a new database in place of the link would hide the notes.
+    """
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        raise StoreError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which is not there; reader "
+            "will not make a new database in place of the link: bring that file back, or "
+            "remove the link"
+        )
+    return target
+
+
 def lock_for(path: Path) -> Path:
     """The lock file that every writer of the database at ``path`` holds while it writes."""
     return path.with_name(path.name + ".lock")

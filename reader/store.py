@@ -53,6 +53,7 @@ from reader.storage import (
     Data,
     ForeignError,
     StoreError,
+    database_file,
     recovery_files,
 )
 
@@ -85,7 +86,7 @@ class Store:
     HIGHLIGHTS = HIGHLIGHTS
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = Path(path)
+        self.path = database_file(Path(path))  # a link: the file it leads to, if any
         self.read_only = read_only
         self.problem = ""
         if not read_only:

@@ -12,7 +12,7 @@ from reader.files import read_regular
 from reader.layout import visible
 from reader.moves import Move, report
 from reader.paths import Paths, resolve, seed_library
-from reader.storage import DamagedError, StoreError
+from reader.storage import DamagedError, StoreError, database_file
 from reader.store import Store
 
 EXIT_USAGE = 2
@@ -47,12 +47,10 @@ def open_store(paths: Paths) -> Store:
             f"such as {paths.db / 'reader.json'}"
         )
     try:
-        store = Store(paths.db)
+        db = database_file(paths.db)
+        store = Store(db)
     except DamagedError as error:
-        if (
-            not _looks_like_json(paths.db)
-            and not paths.db.with_name(f"{paths.db.name}.bak").exists()
-        ):
+        if not _looks_like_json(db) and not db.with_name(f"{db.name}.bak").exists():
             # Never a database of reader's (no backup beside it, not even JSON): an article
             # given as --db, say. "Damaged" would send the user to repair it.
             raise UserError(
