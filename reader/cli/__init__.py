@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from functools import partial
@@ -208,15 +209,28 @@ def _check_library(folder: Path) -> None:
 def _add(options: argparse.Namespace) -> int:
     from reader.intake.command import AddCommandError, Options, run
 
+    paths = paths_of(options)
+    whole: Path | None = None
     if options.to:
         folder = Path(options.to).expanduser()
+        if _within(folder, paths.library):
+            whole = paths.library  # a folder of the library: a page anywhere in it is there
     else:
-        paths = paths_of(options)
         seed_library(paths.library)
         folder = paths.library
     from_file = Path(options.from_file).expanduser() if options.from_file else None
-    chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)
+    chosen = Options(
+        options.sources, folder, from_file, options.jobs, timeout=options.timeout, whole=whole
+    )
     try:
         return run(chosen, say, partial(say, stream=sys.stderr))
     except AddCommandError as error:
         raise UserError(str(error)) from None
+
+
+def _within(folder: Path, library: Path) -> bool:
+    """Whether ``folder`` is ``library`` or a folder inside it (made or not yet)."""
+    try:
+        return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(library))
+    except (OSError, ValueError):
+        return False

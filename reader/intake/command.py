@@ -45,6 +45,9 @@ class Options:
     jobs: int = JOBS
     per_host: int = PER_HOST
     timeout: float = TIMEOUT
+    # The whole library, when ``library`` is a folder of it (--to lib/news): a page in any
+    # of its folders is already there.
+    whole: Path | None = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -101,7 +104,7 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
         if options.from_file is not None:
             raise AddCommandError(f"{options.from_file} lists no addresses")
         raise AddCommandError("name a web address, an .html/.htm file or an .epub (or --from FILE)")
-    index = SourceIndex(options.library)
+    index = SourceIndex(options.library, options.whole)
     results: list[AddResult] = []
     stop = threading.Event()
     hosts = _HostLimits(max(1, options.per_host))

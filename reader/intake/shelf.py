@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from reader.documents import split_front_matter
-from reader.files import read_regular
+from reader.files import Found, read_regular, walk
 from reader.intake.markdown import front_matter
 from reader.urls import normalise_url
 
@@ -37,15 +37,25 @@ class SourceIndex:
     that names one page twice adds it once.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, library: Path | None = None) -> None:
+        self.folder = folder  # where new articles are written
+        # Where articles are looked for: the whole library, every subfolder of it (a page
+        # added to lib/news is in the library when it is added to lib again).
+        self.library = library if library is not None else folder
         self._lock = threading.Lock()
         self._paths: dict[str, Path] = {}
         self._pending: set[str] = set()
         self._names: set[str] = set()  # file names being written by this process
-        for path in _markdown_files(folder):
+        for path in _markdown_files(self.library):
             for value in _sources_of(path):
                 self._paths.setdefault(normalise_url(value), path)
+
+    def where(self, path: Path) -> str:
+        """``path`` as the user finds it: from the library (``news/Title.md``)."""
+        try:
+            return path.relative_to(self.library).as_posix()
+        except ValueError:
+            return str(path)
 
     def find(self, *sources: str) -> Path | None:
         """The article already added from any of ``sources``, if there is one."""
@@ -95,14 +105,16 @@ class SourceIndex:
 
 
 def _markdown_files(folder: Path) -> list[Path]:
+    """The Markdown files of ``folder`` and its subfolders (not hidden ones), never a named
+    pipe or anything else that is not a file; none when there is no library yet."""
     try:
-        return sorted(
-            p
-            for p in folder.iterdir()
-            if p.suffix.lower() in (".md", ".markdown") and not p.name.startswith(".")
-        )
+        return [found.path for found in walk(folder, _is_markdown_name) if isinstance(found, Found)]
     except OSError:
         return []  # no library yet: nothing is in it
+
+
+def _is_markdown_name(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in (".md", ".markdown")
 
 
 def _sources_of(path: Path) -> list[str]:

@@ -56,7 +56,8 @@ class Adding:
         if result.status is AddStatus.ADDED:
             app.notify(f"Added “{result.title}” to your library.", timeout=6, markup=False)
         else:
-            app.notify(f"Already in your library: {result.path}", timeout=6, markup=False)
+            where = result.where or result.path
+            app.notify(f"Already in your library: {where}", timeout=6, markup=False)
         app.library_changed(result.path)
         if open_after:
             app.open_added(result.path)

@@ -255,9 +255,37 @@ def test_an_address_already_in_the_library_is_not_added_twice(server: Server, sh
         again = add_source(url, shelf)
         assert again.status is AddStatus.EXISTS, url
         assert again.path == first.path
-        assert again.message() == f"{url}: already in the library as {first.path}"
+        assert again.message() == f"{url}: already in the library: {first.path.name}"
     assert server.hits == []  # found before fetching anything
     assert [p.name for p in articles_in(shelf)] == [first.path.name]  # type: ignore[union-attr]
+
+
+def test_a_page_in_a_folder_of_the_library_is_already_in_the_library(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """`add --to lib/news URL`, then `add URL` (and the other way round): one article."""
+    from reader.cli import main
+
+    library = tmp_path / "lib"
+    monkeypatch.setenv("READER_LIBRARY", str(library))
+    monkeypatch.chdir(tmp_path)  # no ./articles here: READER_LIBRARY is the library
+    (library / "news").mkdir(parents=True)
+    url = server.url("/story")
+    assert main(["add", "--to", str(library / "news"), url]) == 0
+    (added,) = capsys.readouterr().out.splitlines()
+    name = Path(added).name
+    assert Path(added).parent == library / "news"
+    assert main(["add", url + "?utm_source=feed"]) == 0
+    assert capsys.readouterr().err == (
+        f"reader: {url}?utm_source=feed: already in the library: news/{name}\n"
+    )
+    (library / "more").mkdir()
+    assert main(["add", "--to", str(library / "more"), url]) == 0
+    assert f"already in the library: news/{name}" in capsys.readouterr().err
+    assert server.hits == ["/story"]  # found each time before anything was fetched
+    assert sorted(p.relative_to(library).as_posix() for p in library.rglob("*.md")) == [
+        f"news/{name}"
+    ]
 
 
 @pytest.mark.parametrize("where", ["header", "meta"])
