@@ -18,6 +18,7 @@ from reader.atomic import sync_folder_of
 from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
 from reader.documents import DocumentError, article_id
 from reader.files import kind_of
+from reader.moves import former_ids
 from reader.storage import StoreError
 from reader.store import Store
 
@@ -58,7 +59,11 @@ def run_export(options: argparse.Namespace) -> int:
         # Names that no file of another program's holds in the folder: an export written
         # into a vault of clipped articles never takes an article's own name.
         ids = {path: article_id(path) for path, _ in targets}
-        names = export.file_names(((ids[path], title) for path, title in targets), folder=out)
+        names = export.file_names(
+            ((ids[path], title) for path, title in targets),
+            folder=out,
+            formerly=former_ids(store.article_infos()),
+        )
         index_name = export.index_name(out)
         if not options.force:
             # All or nothing: a folder half exported is worse than none. Only earlier
