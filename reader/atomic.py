@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from reader.errors import StoreError
@@ -112,11 +114,12 @@ def sweep_temp_files(directory: Path, name: str) -> None:
     for stale in directory.glob(f".{glob_escape(name)}.*.tmp"):
         with contextlib.suppress(OSError):
             pid = int(stale.name.rsplit(".", 2)[-2])
-            if pid == os.getpid() or not _alive(pid):
+            if pid == os.getpid() or not alive(pid):
                 stale.unlink()
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether a process ``pid`` is running (one of another user's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -124,3 +127,37 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+# What a writer of files named "*.md" (an export, an article added) leaves when it is killed
+# outright: a file being written (".NAME.md.PID.tmp", ".NAME.md.PID.TAG.tmp"), an earlier
+# export set aside (".NAME.md.PID.was.tmp"), an export's journal or note being written;
+# and what older readers' intake left (".NAME.md.PID.TID.new", and its own temporary file).
+_LEFT = re.compile(
+    r"^\.(?P<name>.*\.md)\.(?P<pid>\d+)(?P<tag>(?:\.[A-Za-z0-9_-]+)*)\.tmp$"
+    r"|^\.\.(?:reader-export|export-)\.?\d+\.(?:journal|under-way)\.(?P<by>\d+)\.tmp$"
+    r"|^\..*\.md\.(?P<adder>\d+)\.\d+\.new$"
+)
+
+
+def sweep_left(folder: Path, gone: Callable[[int], bool] | None = None) -> None:
+    """Remove the temporary files that writers no longer running (``gone``: by default,
+    not alive, this process counting as alive) left in ``folder``. An earlier export set
+    aside goes back under its name when nothing holds it (an older reader, killed while
+    it put files in place, left it as the only copy), else it is removed with the rest."""
+    gone = gone or (lambda pid: pid != os.getpid() and not alive(pid))
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        left = _LEFT.match(name) if name.startswith(".") else None
+        if left is None or not gone(int(left["pid"] or left["by"] or left["adder"])):
+            continue
+        path = folder / name
+        with contextlib.suppress(OSError):
+            earlier = folder / left["name"] if left["name"] else None
+            if left["tag"] == ".was" and earlier is not None and not os.path.lexists(earlier):
+                os.replace(path, earlier)
+            else:
+                path.unlink()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -41,6 +42,7 @@ def paths_of(options: argparse.Namespace) -> Paths:
 
 def open_store(paths: Paths) -> Store:
     """The database, or a :class:`UserError` saying why it cannot be opened."""
+    _finish_exports(paths.data_dir)
     if paths.db.is_dir():
         raise UserError(
             f"{paths.db} is a folder, not a database: give --db (or READER_DB) a file, "
@@ -63,6 +65,19 @@ def open_store(paths: Paths) -> Store:
     if store.pending_recovery:
         say(f"reader: {store.recovery_hint().strip()}", sys.stderr)
     return store
+
+
+def _finish_exports(data: Path) -> None:
+    """Finish or undo an ``export --all`` that was killed part of the way (a note of it is
+    in the data folder while it puts its files in place): any start does it."""
+    try:
+        under_way = any(".export-" in name for name in os.listdir(data))
+    except OSError:
+        return
+    if under_way:
+        from reader.export.placing import recover_noted
+
+        recover_noted(data)
 
 
 def _looks_like_json(path: Path) -> bool:

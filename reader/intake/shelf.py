@@ -2,9 +2,10 @@
 
 A new article never replaces a file: its name comes from its title (made safe by
 :func:`reader.export.safe_filename`) and, when taken, gets a number. It is written whole
-to a hidden temporary file first and then linked into place, which fails rather than
-overwrite a file another process made in the meantime; an interrupted add leaves no
-article behind, only (at worst) a hidden temporary file the library does not list.
+to a hidden temporary file first (synced) and then linked into place, which fails rather
+than overwrite a file another process made in the meantime; an add killed outright leaves
+no article half written, only (at worst) a hidden temporary file the library does not list,
+which the next add sweeps away.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.atomic import sweep_left
 from reader.documents import split_front_matter
 from reader.files import Found, read_regular, walk
 from reader.intake.markdown import front_matter
@@ -46,6 +48,8 @@ class SourceIndex:
         self._paths: dict[str, Path] = {}
         self._pending: set[str] = set()
         self._names: set[str] = set()  # file names being written by this process
+        # What an add killed outright left (a hidden file written, not yet linked): swept.
+        sweep_left(folder)
         for path in _markdown_files(self.library):
             for value in _sources_of(path):
                 self._paths.setdefault(normalise_url(value), path)
@@ -149,7 +153,7 @@ def write_new(
     The name is ``safe_filename(title)``, or with " 2", " 3"... when that is taken (as a
     case-blind file system would see it). The file appears whole or not at all.
     """
-    from reader.atomic import atomic_write
+    from reader.atomic import sync_folder_of, temp_beside, write_beside
     from reader.errors import StoreError
     from reader.export import safe_filename
 
@@ -171,10 +175,15 @@ def write_new(
             if name.casefold() in taken or _exists(path):
                 continue
             taken.add(name.casefold())
-        temp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.new"
+        # Written whole and synced beside its name, then linked to it: killed outright
+        # at any moment, the library holds the whole article or none of it, and at most
+        # this hidden file, which the next add sweeps away.
+        tag = f".{threading.get_ident()}"
+        temp = temp_beside(path, tag)
         try:
-            atomic_write(temp, payload)
+            write_beside(path, payload, tag=tag)
             if _link(temp, path):
+                sync_folder_of(folder)
                 return path
         except StoreError as error:
             raise WriteError(str(error)) from None

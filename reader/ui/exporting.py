@@ -49,6 +49,9 @@ class Exporting:
             screen.article, annotations.saved(), screen.article_note, annotations.links()
         )
         folder = screen.app.export_folder
+        from reader.export.placing import recover
+
+        recover(folder)  # what an export killed there left: put right, swept
         path = folder / self._export_name(folder)
         text = export.to_markdown(notes, exported=export.exported_now())
         try:
