@@ -253,8 +253,13 @@ class AtomicJSONStorage(Storage):
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the file's lock, with the file read again under it (another writer may
-        have written since it was last read)."""
+        """Hold the file's lock; what is written within is written once, as the block ends.
+
+        Another writer may have written since the file was last read: every change made
+        within reads it first (TinyDB reads before each change, and :meth:`read` reads the
+        file again when its stamp changed), so it is read again under the lock without a
+        read here (which the mutation audit found no test could tell from none).
+        """
         from filelock import FileLock, Timeout
 
         if self._lock is None:
@@ -262,8 +267,6 @@ class AtomicJSONStorage(Storage):
         try:
             with self._lock.acquire(timeout=LOCK_TIMEOUT):
                 outermost = self._depth == 0
-                if outermost:
-                    self.read()
                 self._depth += 1
                 aside = False  # writing to a recovery file: reader's copy is the good one
                 try:

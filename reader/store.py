@@ -225,8 +225,8 @@ class Store:
         self._storage.ensure_checked()
         self._nesting = 1
         try:
-            with self._storage.locked():  # re-read under the lock; one write at the end
-                # TinyDB caches the next id of a table: another reader may have used it.
+            with self._storage.locked():  # one write at the end
+                # Read again under the lock (by tables()); another may have used the next ids.
                 for table in self._db.tables():
                     self._db.table(table)._next_id = None
                 yield
