@@ -164,12 +164,14 @@ def write_new(
     except OSError as error:
         raise WriteError(f"cannot create {folder}: {error.strerror or error}") from None
     payload = text.encode("utf-8", "surrogatepass")
-    root = folder.resolve()
     for number in range(1, 10_000):
         suffix = ".md" if number == 1 else f" {number}.md"
         name = safe_filename(title, suffix=suffix)
         path = folder / name
-        if path.resolve().parent != root:  # safe_filename makes this impossible; be sure
+        if os.path.basename(name) != name or name in (".", ".."):
+            # safe_filename makes this impossible; be sure. Only the name is looked at: a
+            # file of that name that is a link (to a file outside the library, say) is a
+            # name taken like any other, and the article gets the next one ("Title 2.md").
             raise WriteError(f"refusing a file name outside the library: {name!r}")
         with lock:
             if name.casefold() in taken or _exists(path):

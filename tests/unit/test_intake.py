@@ -514,3 +514,34 @@ def test_front_matter_is_valid_yaml_on_hostile_values(shelf: Path) -> None:
     for line in text.split("---\n")[1].splitlines():
         key, value = line.split(": ", 1)
         assert json.loads(value) == parsed[key]  # JSON strings: valid YAML too
+
+
+def test_a_name_taken_by_a_link_to_a_file_outside_the_library_gets_the_next_one(
+    tmp_path: Path, shelf: Path
+) -> None:
+    """shelf.py:155, decided: `Title.md`, a symbolic link to a file elsewhere, is a name
+    taken like any other. The article is written to `Title 2.md`; the link and the file it
+    leads to are left as they were (adding is never refused for it)."""
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("someone else's file\n", encoding="utf-8")
+    shelf.mkdir()
+    (shelf / "Title.md").symlink_to(outside)
+    path = SourceIndex(shelf).write("Title", "---\ntitle: Title\n---\n\nbody\n")
+    assert path == shelf / "Title 2.md"
+    assert path.read_text(encoding="utf-8").endswith("body\n")
+    assert (shelf / "Title.md").is_symlink()
+    assert outside.read_text(encoding="utf-8") == "someone else's file\n"
+
+
+def test_a_file_name_that_would_leave_the_library_is_refused(
+    tmp_path: Path, shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard behind safe_filename: were it ever to give a name with a separator, the
+    article is refused, and nothing is written outside the library."""
+    from reader import export
+    from reader.intake.shelf import WriteError
+
+    monkeypatch.setattr(export, "safe_filename", lambda title, suffix: f"../escape{suffix}")
+    with pytest.raises(WriteError, match="outside the library"):
+        SourceIndex(shelf).write("Title", "body\n")
+    assert not (tmp_path / "escape.md").exists()
