@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.files import NotAFileError, open_regular
 from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind, Span, SpanKind
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
@@ -123,16 +125,24 @@ def decode(data: bytes, name: str = "file") -> tuple[str, str]:
 
 
 def _read(path: Path, limit: int = -1) -> bytes:
-    """The bytes of ``path`` (at most ``limit``), or a DocumentError with a clear message."""
+    """The bytes of ``path`` (at most ``limit``), or a DocumentError with a clear message.
+
+    Only a regular file is read: a named pipe, a socket or a device in a library would make
+    every reader of it wait for ever (see :func:`reader.files.open_regular`).
+    """
     try:
-        if path.is_dir():
-            raise DocumentError(f"{path} is a folder, not an article")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = MAX_FILE_BYTES // (1024 * 1024)
-            raise DocumentError(f"{path} is too large ({size / 1e6:.0f} MB; the limit is {mb} MB)")
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                mb = MAX_FILE_BYTES // (1024 * 1024)
+                raise DocumentError(
+                    f"{path} is too large ({size / 1e6:.0f} MB; the limit is {mb} MB)"
+                )
             return handle.read(limit)
+    except NotAFileError as error:
+        if error.is_folder:
+            raise DocumentError(f"{path} is a folder, not an article") from None
+        raise DocumentError(f"{path} is {error.kind}, not an article") from None
     except FileNotFoundError:
         raise DocumentError(f"{path}: no such file") from None
     except PermissionError:

@@ -26,7 +26,8 @@ from typing import Any
 from reader.annotations import save_article_note
 from reader.model import now
 from reader.records import highlight_from
-from reader.storage import StoreError, atomic_write, glob_escape
+from reader.atomic import atomic_write, glob_escape
+from reader.storage import StoreError
 from reader.store import Store
 
 _numbers = itertools.count(1)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
+from reader.files import Found, walk
 from reader.moves import Move, MoveFinder
 from reader.records import ArticleInfo, info_from
 from reader.store import Store, StoreError
@@ -60,18 +61,14 @@ class Library:
 def article_files(folder: Path) -> list[Path]:
     """Article files in ``folder`` and its subfolders (not hidden ones): those at the top
     first, then by path."""
-    return [found.path for found in _walk(folder)]
+    return [found.path for found in _walk(folder)[0]]
 
 
 def has_articles(folder: Path) -> bool:
     """Whether ``folder`` (or a subfolder, not a hidden one) holds an article file: the
     first one found answers, so a library of thousands is not listed to learn it."""
     _check_folder(folder)
-    for _here, folders, files in os.walk(folder):
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        if any(_is_article_name(name) for name in files):
-            return True
-    return False
+    return any(isinstance(found, Found) for found in walk(folder, _is_article_name))
 
 
 def _is_article_name(name: str) -> bool:
@@ -94,27 +91,22 @@ class _Found:
     id: str
 
 
-def _walk(folder: Path) -> list[_Found]:
+def _walk(folder: Path) -> tuple[list[_Found], list[str]]:
+    """The article files of the library, those at the top first, then by folder and name;
+    and a line for each thing left out (a pipe, a folder that cannot be read)."""
     _check_folder(folder)
-    # Ids come from resolved paths. The folder is resolved once: os.walk does not enter
-    # linked folders, so below it only a linked file resolves elsewhere (resolving each of
-    # 5,000 files took longer than the rest of the scan).
-    root = os.path.realpath(folder.expanduser())
-    top = str(folder)
     found: list[_Found] = []
-    for here, folders, files in os.walk(folder):
-        # Hidden folders are a tool's own (.obsidian, .git, .trash): not read, not entered.
-        folders[:] = sorted(name for name in folders if not name.startswith("."))
-        inner = "" if here == top else os.path.relpath(here, top)
-        real_here = os.path.join(root, inner) if inner else root
-        for name in files:
-            if not _is_article_name(name):
-                continue
-            full = os.path.join(here, name)
-            real = os.path.realpath(full) if os.path.islink(full) else os.path.join(real_here, name)
-            found.append(_Found(Path(full), inner.replace(os.sep, "/"), id_of_resolved(real)))
+    problems: list[str] = []
+    # Ids come from resolved paths: the walk resolves the folder once, and only linked
+    # files and folders below it (resolving each of 5,000 files took longer than the rest
+    # of the scan).
+    for item in walk(folder, _is_article_name):
+        if isinstance(item, Found):
+            found.append(_Found(item.path, item.folder, id_of_resolved(item.real)))
+        else:
+            problems.append(item)
     found.sort(key=lambda f: (f.folder != "", f.folder, f.path.name))
-    return found
+    return found, problems
 
 
 def scan(folder: Path, store: Store | None = None) -> Library:
@@ -202,13 +194,12 @@ def scan_batches(
     their moves made (and put in ``moved``, to be told); when ``fresh`` is given, the moves
     found are put in ``moved`` for the caller to make.
     """
-    files = _walk(folder)
+    files, problems = _walk(folder)
     total = len(files)
     if known is None:
         known = known_facts(store) if store is not None else ({}, {})
     cached, counts = known
     ready: list[LibraryEntry] = []
-    problems: list[str] = []
     unread: list[tuple[_Found, os.stat_result]] = []
     stats: list[tuple[_Found, os.stat_result]] = []
     for file in files:

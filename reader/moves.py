@@ -26,6 +26,8 @@ from reader.layout import visible
 from reader.schema import HIGHLIGHTS, summary_of
 
 Doc = dict[str, Any]
+WAS = "was"
+"""The field of an article's document that lists the ids it had before it moved."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,9 +213,13 @@ def move_tables(data: Any, moves: dict[str, Move]) -> list[str]:
         highlights = data.pop(HIGHLIGHTS + move.old_id, None)
         # What the reader made (position, note, opened) is the old article's; what the file
         # is (its path, its cached facts) the new one's.
-        doc = {**new_doc, **articles.pop(old_key), "id": new_id, "path": move.path}
+        old_doc = articles.pop(old_key)
+        doc = {**new_doc, **old_doc, "id": new_id, "path": move.path}
         if "info" in new_doc:
             doc["info"] = new_doc["info"]
+        # The ids it had: an export of the article under its old id keeps its file name.
+        was = [i for i in old_doc.get(WAS, []) if isinstance(i, str) and i != new_id]
+        doc[WAS] = [*dict.fromkeys([*was, move.old_id])]
         if new_key is not None:
             del articles[new_key]
         if highlights is not None:
@@ -243,3 +249,15 @@ def _moved_link(doc: Doc, old_ids: dict[str, tuple[str, str]]) -> Doc:
             new_id, path = old_ids[end["article"]]
             changed[side] = {**end, "article": new_id, "path": path}
     return changed
+
+
+def former_ids(articles: Mapping[str, tuple[Doc, Doc | None]]) -> dict[str, str]:
+    """The ids that articles had before they moved, to the ids they have now, from the
+    store's ``article_infos()``: an export that names an article by an old id is still that
+    article's."""
+    found: dict[str, str] = {}
+    for ident, (doc, _info) in articles.items():
+        was = doc.get(WAS)
+        if isinstance(was, list):
+            found.update((old, ident) for old in was if isinstance(old, str))
+    return found

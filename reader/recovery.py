@@ -20,11 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from reader.atomic import atomic_write
+from reader.schema import holds_data
 from reader.storage import (
     DamagedError,
     Data,
     StoreError,
-    atomic_write,
+    database_file,
     lock_for,
     recovery_files,
     serialise,
@@ -80,6 +82,7 @@ def recover(db: Path, files: list[Path] | None = None) -> Recovery:
     """
     from filelock import FileLock, Timeout
 
+    db = database_file(db)  # through a symbolic link: merged into the file it leads to
     files = recovery_files(db) if files is None else files
     result = Recovery(db)
     try:
@@ -129,20 +132,13 @@ def _base(db: Path, result: Recovery) -> tuple[Data, bool]:
         pass
     else:
         # An empty file beside a good backup was cut short (reader never writes one).
-        if data or not _holds_data(backup):
+        if data or not holds_data(backup):
             return (_migrated(data, db) if data else _fresh()), False
-    data = parse_database(backup) if _holds_data(backup) else {}
+    data = parse_database(backup) if holds_data(backup) else {}
     if data:
         result.rebuilt_from = backup
         return _migrated(data, backup), True
     return _fresh(), True
-
-
-def _holds_data(path: Path) -> bool:
-    try:
-        return path.exists() and bool(parse_database(path))
-    except StoreError:
-        return False
 
 
 def _readable(path: Path) -> Data:

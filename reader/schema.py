@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from reader.errors import DamagedError, ForeignError
+from reader.errors import DamagedError, ForeignError, StoreError
 from reader.storage import Data, is_database, load_file
 from reader.tables import Table, Tables
 
@@ -97,6 +97,15 @@ def parse_database(path: Path, *, whole: bool = True) -> Data:
     if whole:
         tables.check()
     return tables
+
+
+def holds_data(path: Path) -> bool:
+    """Whether ``path`` is a readable database with something in it (a backup to go back
+    to, say)."""
+    try:
+        return bool(parse_database(path))
+    except StoreError:
+        return False
 
 
 def has_meta(data: dict[str, Any]) -> bool:

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reader.storage import atomic_write
+from reader.atomic import atomic_write
 
 STATE_NAME = "state.json"
 MARK = {"written_by": "reader"}

@@ -18,7 +18,6 @@ import contextlib
 import json
 import os
 import shutil
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -28,7 +27,9 @@ from typing import TYPE_CHECKING, Any
 from tinydb.storages import Storage
 
 from reader import tables as layout
+from reader.atomic import atomic_write, glob_escape
 from reader.errors import DamagedError, ForeignError, StoreError
+from reader.files import read_regular
 from reader.tables import Tables
 
 if TYPE_CHECKING:
@@ -252,8 +253,13 @@ class AtomicJSONStorage(Storage):
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
-        """Hold the file's lock, with the file read again under it (another writer may
-        have written since it was last read)."""
+        """Hold the file's lock; what is written within is written once, as the block ends.
+
+        Another writer may have written since the file was last read: every change made
+        within reads it first (TinyDB reads before each change, and :meth:`read` reads the
+        file again when its stamp changed), so it is read again under the lock without a
+        read here (which the mutation audit found no test could tell from none).
+        """
         from filelock import FileLock, Timeout
 
         if self._lock is None:
@@ -261,8 +267,6 @@ class AtomicJSONStorage(Storage):
         try:
             with self._lock.acquire(timeout=LOCK_TIMEOUT):
                 outermost = self._depth == 0
-                if outermost:
-                    self.read()
                 self._depth += 1
                 aside = False  # writing to a recovery file: reader's copy is the good one
                 try:
@@ -374,7 +378,8 @@ def read_json(path: Path) -> object:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        # A regular file only: a database path that is a named pipe would wait for ever.
+        return read_regular(path)
     except OSError as error:
         raise StoreError(f"cannot read {path}: {error.strerror or error}") from None
 
@@ -456,6 +461,28 @@ def serialise(data: Data) -> bytes:
     return layout.dump(data, texts).encode("utf-8")
 
 
+def database_file(path: Path) -> Path:
+    """The file that holds the database named ``path``: ``path`` itself, or the file its
+    symbolic link leads to (a database kept in a synced folder, say).
+
+    Everything is then done to that file, in its own folder: it is replaced atomically
+    there (never the link by a plain file), and its lock, backup, temporary and recovery
+    files are beside it, so that a second reader that names the file itself shares them.
+    A link that leads nowhere (a folder not mounted, a file moved) is refused with
+    :class:`StoreError`: a new database in place of the link would hide the notes.
+    """
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        raise StoreError(
+            f"{path} is a symbolic link to {os.readlink(path)}, which is not there; reader "
+            "will not make a new database in place of the link: bring that file back, or "
+            "remove the link"
+        )
+    return target
+
+
 def lock_for(path: Path) -> Path:
     """The lock file that every writer of the database at ``path`` holds while it writes."""
     return path.with_name(path.name + ".lock")
@@ -472,110 +499,3 @@ def recovery_files(path: Path) -> list[Path]:
     except OSError:
         return []
     return sorted(found, key=lambda p: p.name)
-
-
-def glob_escape(name: str) -> str:
-    """``name`` with glob's special characters taken literally."""
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
-
-
-def atomic_write(path: Path, payload: bytes, *, sync_folder: bool = True) -> None:
-    """Replace ``path`` with ``payload`` so that it is always either old or new, never half.
-
-    ``sync_folder=False`` leaves the folder's own sync (which makes the new name survive a
-    power cut) to the caller: one :func:`sync_folder` after writing many files.
-    """
-    temp = temp_beside(path)
-    try:
-        write_beside(path, payload)
-        put_in_place(temp, path)
-    except BaseException:
-        # Ctrl+C can land between the write and the rename, where neither step's own
-        # clean-up runs; after a finished rename there is nothing left to take away.
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    if sync_folder:
-        sync_folder_of(path.parent)
-
-
-def temp_beside(path: Path, tag: str = "") -> Path:
-    """The hidden temporary file :func:`write_beside` writes for ``path`` in this process."""
-    return path.parent / f".{path.name}.{os.getpid()}{tag}.tmp"
-
-
-def write_beside(path: Path, payload: bytes, *, tag: str = "") -> Path:
-    """Write ``payload`` to a hidden temporary file beside ``path``, synced to disk, with
-    ``path``'s permissions if it exists; :func:`put_in_place` then makes it ``path``.
-
-    Nothing is left behind on failure (:class:`StoreError`) or interruption. ``tag`` tells
-    apart the temporary files of one process writing several at once.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = temp_beside(path, tag)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mode = None  # a new file: the user's umask decides
-    try:
-        with open(temp, "wb") as handle:
-            if mode is not None:
-                # Keep the file's permissions (a notes file made private stays private),
-                # before a byte of it is written.
-                os.fchmod(handle.fileno(), mode)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise StoreError(
-            f"could not save to {path}: {error.strerror or error}; nothing was changed"
-        ) from None
-    except BaseException:
-        # Ctrl+C (KeyboardInterrupt) mid-write: only the temporary file needs taking away.
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    return temp
-
-
-def put_in_place(temp: Path, path: Path) -> None:
-    """Rename ``temp`` (from :func:`write_beside`) over ``path``: at once, old or new."""
-    try:
-        os.replace(temp, path)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise StoreError(
-            f"could not save to {path}: {error.strerror or error}; nothing was changed"
-        ) from None
-
-
-def sync_folder_of(directory: Path) -> None:
-    """Make the names of files just written in ``directory`` survive a power cut."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def sweep_temp_files(directory: Path, name: str) -> None:
-    """Remove temporary files left by a writer that died mid-write."""
-    for stale in directory.glob(f".{glob_escape(name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            pid = int(stale.name.rsplit(".", 2)[-2])
-            if pid == os.getpid() or not _alive(pid):
-                stale.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -24,6 +24,7 @@ from typing import Any
 
 from tinydb import TinyDB
 
+from reader.atomic import sweep_temp_files
 from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
 from reader.records import (
@@ -41,6 +42,7 @@ from reader.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
     fresh_database,
+    holds_data,
     parse_database,
     schema_of,
     summary_of,
@@ -51,8 +53,8 @@ from reader.storage import (
     Data,
     ForeignError,
     StoreError,
+    database_file,
     recovery_files,
-    sweep_temp_files,
 )
 
 __all__ = [
@@ -84,7 +86,7 @@ class Store:
     HIGHLIGHTS = HIGHLIGHTS
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        self.path = Path(path)
+        self.path = database_file(Path(path))  # a link: the file it leads to, if any
         self.read_only = read_only
         self.problem = ""
         # Told, instead of a StoreError, of a change written to this recovery file because
@@ -134,7 +136,7 @@ class Store:
             ) from None
         if self._storage.kept:
             self.pending_recovery = recovery_files(self.path)
-        if not data and self.path.exists() and _holds_data(self.backup):
+        if not data and self.path.exists() and holds_data(self.backup):
             # reader never writes an empty file (a new database holds its schema): this one
             # was cut short, and starting afresh over it would soon replace the backup too.
             raise DamagedError(
@@ -218,8 +220,8 @@ class Store:
         self._storage.ensure_checked()
         self._nesting = 1
         try:
-            with self._storage.locked():  # re-read under the lock; one write at the end
-                # TinyDB caches the next id of a table: another reader may have used it.
+            with self._storage.locked():  # one write at the end
+                # Read again under the lock (by tables()); another may have used the next ids.
                 for table in self._db.tables():
                     self._db.table(table)._next_id = None
                 yield
@@ -589,11 +591,3 @@ def _backup_hint(backup: Path) -> str:
             f"copy it over {backup.name.removesuffix('.bak')} to go back to it"
         )
     return "It was left as it is, and there is no backup: repair it, or move it away"
-
-
-def _holds_data(path: Path) -> bool:
-    """Whether ``path`` is a readable, non-empty database."""
-    try:
-        return bool(parse_database(path))
-    except StoreError:
-        return False

@@ -324,10 +324,27 @@ def _add(options: argparse.Namespace) -> int:
         raise UserError(f"--jobs {options.jobs}: at least 1 source is added at a time")
     if not options.timeout > 0:  # NaN too
         raise UserError(f"--timeout {options.timeout:g}: a page needs more than 0 seconds")
-    folder = Path(options.to).expanduser() if options.to else first_library(paths_of(options))
+    paths = paths_of(options)
+    whole: Path | None = None
+    if options.to:
+        folder = Path(options.to).expanduser()
+        if _within(folder, paths.library):
+            whole = paths.library  # a folder of the library: a page anywhere in it is there
+    else:
+        folder = first_library(paths)
     from_file = Path(options.from_file).expanduser() if options.from_file else None
-    chosen = Options(options.sources, folder, from_file, options.jobs, timeout=options.timeout)
+    chosen = Options(
+        options.sources, folder, from_file, options.jobs, timeout=options.timeout, whole=whole
+    )
     try:
         return run(chosen, say, partial(say, stream=sys.stderr))
     except AddCommandError as error:
         raise UserError(str(error)) from None
+
+
+def _within(folder: Path, library: Path) -> bool:
+    """Whether ``folder`` is ``library`` or a folder inside it (made or not yet)."""
+    try:
+        return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(library))
+    except (OSError, ValueError):
+        return False

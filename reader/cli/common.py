@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from reader.files import read_regular
 from reader.layout import visible
 from reader.moves import Move, report
 from reader.paths import Paths, is_first_run, resolve, seed_library
-from reader.storage import DamagedError, StoreError
+from reader.storage import DamagedError, StoreError, database_file
 from reader.store import Store
 
 EXIT_USAGE = 2
@@ -45,19 +47,19 @@ def open_store(paths: Paths, *, create: bool = True, writes: bool = True) -> Sto
     it reads an empty one, and writes nothing. ``writes`` False: nothing is written, not
     even a backup, to a database that is there.
     """
+    if writes:
+        _finish_exports(paths.data_dir)
     if paths.db.is_dir():
         raise UserError(
             f"{paths.db} is a folder, not a database: give --db (or READER_DB) a file, "
             f"such as {paths.db / 'reader.json'}"
         )
-    read_only = not writes or (not create and not paths.db.exists())
     try:
-        store = Store(paths.db, read_only=read_only)
+        db = database_file(paths.db)
+        read_only = not writes or (not create and not db.exists())
+        store = Store(db, read_only=read_only)
     except DamagedError as error:
-        if (
-            not _looks_like_json(paths.db)
-            and not paths.db.with_name(f"{paths.db.name}.bak").exists()
-        ):
+        if not _looks_like_json(db) and not db.with_name(f"{db.name}.bak").exists():
             # Never a database of reader's (no backup beside it, not even JSON): an article
             # given as --db, say. "Damaged" would send the user to repair it.
             raise UserError(
@@ -72,11 +74,23 @@ def open_store(paths: Paths, *, create: bool = True, writes: bool = True) -> Sto
     return store
 
 
+def _finish_exports(data: Path) -> None:
+    """Finish or undo an ``export --all`` that was killed part of the way (a note of it is
+    in the data folder while it puts its files in place): any start does it."""
+    try:
+        under_way = any(".export-" in name for name in os.listdir(data))
+    except OSError:
+        return
+    if under_way:
+        from reader.export.placing import recover_noted
+
+        recover_noted(data)
+
+
 def _looks_like_json(path: Path) -> bool:
     """Whether the file begins as a JSON object does (a damaged database still does)."""
     try:
-        with path.open("rb") as handle:
-            return handle.read(4096).lstrip()[:1] in (b"{", b"")
+        return read_regular(path, 4096).lstrip()[:1] in (b"{", b"")
     except OSError:
         return True
 

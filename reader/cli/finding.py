@@ -8,12 +8,15 @@ of an article (the samples copied into a new library) never hides the annotated 
 
 from __future__ import annotations
 
+import contextlib
+import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.cli.common import UserError, say, say_moves
 from reader.documents import DocumentError, article_id
+from reader.files import kind_of
 from reader.links import match_title, normalise_title
 from reader.store import Store
 
@@ -41,6 +44,10 @@ def find_article(name: str, folder: Path, store: Store, *, must_exist: bool = Tr
     path = Path(name).expanduser()
     if path.is_file():
         return Found(path, article_id(path))
+    with contextlib.suppress(OSError):
+        mode = path.stat().st_mode
+        if not stat.S_ISDIR(mode):  # a named pipe, a socket, a device: never opened
+            raise UserError(f"{name} is {kind_of(mode)}, not an article")
     candidates = _library(folder, store, must_exist)
     noted = _noted(store)
     listed = {found.id for found in candidates}

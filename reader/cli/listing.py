@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -189,10 +190,17 @@ def run_locate(options: argparse.Namespace) -> int:
     from reader.state import state_path
 
     paths = paths_of(options)
+    database: object = paths.db
+    backup = paths.backup
+    if paths.db.is_symlink():  # everything is beside the file the link leads to
+        target = Path(os.path.realpath(paths.db))
+        there = "" if target.exists() else " (which is not there)"
+        database = f"{paths.db} -> {target}{there}"
+        backup = target.with_name(target.name + ".bak")
     rows = (
         ("data", paths.data_dir),
-        ("database", paths.db),
-        ("backup", paths.backup),
+        ("database", database),
+        ("backup", backup),
         ("library", paths.library),
         ("exports", paths.exports),
         ("settings", config_path()),
@@ -200,7 +208,7 @@ def run_locate(options: argparse.Namespace) -> int:
     )
     for name, path in rows:
         say(f"{name + ':':<10} {path}")
-    for path in recovery_files(paths.db):
+    for path in recovery_files(backup.with_name(backup.name.removesuffix(".bak"))):
         say(f"{'recovery:':<10} {path}  (run `reader recover` to merge it)")
     if paths.db.exists():
         try:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
 from reader.cli.finding import Found, find_article
 from reader.documents import DocumentError, article_id
-from reader.storage import StoreError, sync_folder_of
+from reader.moves import former_ids
+from reader.storage import StoreError
 from reader.store import Store
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 def run_export(options: argparse.Namespace) -> int:
     """Export one article's notes, or every annotated article's (``--all``)."""
     from reader import export
+    from reader.export.placing import recover
 
     _check_options(options)
     paths = paths_of(options)
@@ -53,10 +55,16 @@ def run_export(options: argparse.Namespace) -> int:
         out = Path(options.output).expanduser()
         if out.exists() and not out.is_dir():
             raise UserError(f"{out} is a file: --all writes one file per article into a folder")
+        # An export into this folder killed part of the way: finished or undone first.
+        recover(out)
         # Names that no file of another program's holds in the folder: an export written
         # into a vault of clipped articles never takes an article's own name.
         ids = {path: article_id(path) for path, _ in targets}
-        names = export.file_names(((ids[path], title) for path, title in targets), folder=out)
+        names = export.file_names(
+            ((ids[path], title) for path, title in targets),
+            folder=out,
+            formerly=former_ids(store.article_infos()),
+        )
         index_name = export.index_name(out)
         if not options.force:
             # All or nothing: a folder half exported is worse than none. Only earlier
@@ -69,7 +77,14 @@ def run_export(options: argparse.Namespace) -> int:
                     "written (--force replaces them)"
                 )
         count = export_all(
-            store, [path for path, _ in targets], out, names, index_name, today, options
+            store,
+            [path for path, _ in targets],
+            out,
+            names,
+            index_name,
+            today,
+            options,
+            notes=paths.data_dir,
         )
     except export.ExportError as error:
         raise UserError(str(error)) from None
@@ -108,6 +123,8 @@ def _annotated(folder: Path, store: Store, *, must_exist: bool) -> list[tuple[Pa
     except DocumentError as error:
         raise UserError(str(error)) from None
     say_moves(library.moved)
+    for problem in library.problems:  # as `reader list` says them: none is exported
+        say(f"reader: skipped {problem}", sys.stderr)
     entries = library.entries
     targets = [(e.path, e.title) for e in entries if e.highlights or e.notes or e.id in linked]
     _say_left_out(store, folder, {e.id for e in entries})
@@ -229,6 +246,7 @@ def export_all(
     index_name: str,
     today: str,
     options: argparse.Namespace,
+    notes: Path | None = None,
 ) -> int:
     """Write each article's notes into ``out``, then the index; the number written.
 
@@ -239,16 +257,20 @@ def export_all(
     anything fails (an article that cannot be read, a full disk, ctrl+c, the terminal
     closed, a file come in the way) the folder is left as it was: no file put in place,
     earlier exports put back, every temporary file removed. The index goes in place with
-    the rest, and the folder is synced once at the end.
+    the rest, and the folder is synced once at the end. Killed outright part of the way,
+    the next start puts the folder right (:mod:`reader.export.placing`; ``notes`` is the
+    data folder, where a note of the export under way is kept).
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
     from reader import export
+    from reader.export.placing import begin, end, place_all, recover
 
     out.mkdir(parents=True, exist_ok=True)
     index = export.index_lines(exported=today)
     staged: list[tuple[Future[Path], Path]] = []
     force = options.force
+    note = begin(out, notes)
     try:
         with _signals_interrupt(), ThreadPoolExecutor(max_workers=8) as pool:
             try:
@@ -270,60 +292,13 @@ def export_all(
             temps.append(
                 (export.stage_file(index_path, text, force=force, tag=".index"), index_path)
             )
-            _place_all(temps, force=force)
-        sync_folder_of(out)
+            place_all(out, temps, force=force)
     except BaseException:
-        _sweep(out)
+        recover(out)  # every temporary file swept, the folder as it was
         raise
+    finally:
+        end(note)
     return len(temps) - 1  # the articles, not the index
-
-
-def _place_all(temps: list[tuple[Path, Path]], *, force: bool) -> None:
-    """Rename each staged file over its name, all or none: every name is checked first,
-    and a failure part of the way puts back the earlier exports that were replaced."""
-    from reader import export
-
-    for _temp, path in temps:
-        export.check_writable(path, force=force)
-    new: list[Path] = []
-    kept: list[tuple[Path, Path]] = []  # an earlier export, and where it waits meanwhile
-    try:
-        for temp, path in temps:
-            # Each rename is recorded before it is made: a Ctrl+C between the two would
-            # otherwise leave an earlier export hidden, or a new file, after the rollback.
-            if path.exists():
-                aside = path.with_name(f".{path.name}.{os.getpid()}.was.tmp")
-                kept.append((path, aside))
-                os.replace(path, aside)
-            else:
-                new.append(path)
-            os.replace(temp, path)
-    except BaseException as error:
-        for path in new:
-            path.unlink(missing_ok=True)
-        for path, aside in kept:
-            if aside.exists():  # else its rename never happened: it is where it was
-                os.replace(aside, path)
-        if isinstance(error, OSError):
-            raise export.ExportError(
-                f"could not write {out_name(error)}: {error.strerror or error}; nothing was changed"
-            ) from None
-        raise
-    for _path, aside in kept:
-        aside.unlink(missing_ok=True)
-
-
-def out_name(error: OSError) -> str:
-    """The file an error is about (the second of a rename: where it was going)."""
-    return str(error.filename2 or error.filename or "a file")
-
-
-def _sweep(out: Path) -> None:
-    """Remove every temporary file this process left in ``out`` (``write_beside``'s names),
-    but never an earlier export set aside (put back by now, unless that failed too)."""
-    for temp in out.glob(f".*.{os.getpid()}.*.tmp"):
-        if not temp.name.endswith(".was.tmp"):  # an earlier export that could not go back
-            temp.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -353,6 +328,9 @@ def emit(text: str, output: str | None, force: bool) -> int:
         path = Path(output).expanduser()
         if path.is_dir() or output.endswith(("/", os.sep)):
             raise UserError(f"{output} is a folder: give -o the name of the file to write")
+        from reader.export.placing import recover
+
+        recover(path.parent)  # what an export killed there left: put right, swept
         export.write_file(path, text, force=force)
         say(f"Wrote {output}", sys.stderr)
     else:

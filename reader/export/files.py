@@ -8,10 +8,14 @@ a symbolic link, and replaces an earlier export only when told to.
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+
+from reader.files import read_regular
 
 _RESERVED = {
     "con",
@@ -67,8 +71,9 @@ def is_export(path: Path) -> bool:
     front matter of an article's notes, or an index that is nothing but links.
     """
     try:
-        with open(path, "rb") as handle:
-            head = handle.read(64 * 1024)
+        # Only a regular file can be an export: a named pipe of that name is never opened
+        # (it would wait for ever), and never replaced.
+        head = read_regular(path, 64 * 1024)
     except OSError:
         return False
     text = head.decode("utf-8", "replace").lstrip("\ufeff")
@@ -101,7 +106,7 @@ def _is_json_export(path: Path) -> bool:
     from reader.w3c import is_reader_collection
 
     try:
-        document = json.loads(path.read_bytes().decode("utf-8-sig"))
+        document = json.loads(read_regular(path).decode("utf-8-sig"))
     except (OSError, ValueError, RecursionError):
         return False
     return is_reader_collection(document)
@@ -112,21 +117,100 @@ def _foreign(path: Path) -> bool:
     return (path.exists() or path.is_symlink()) and (path.is_symlink() or not is_export(path))
 
 
-def file_names(articles: Iterable[tuple[str, str]], folder: Path | None = None) -> dict[str, str]:
+ARTICLE_KEY = "article_id"
+"""The front-matter key that records whose notes an export file holds (with
+``article_file``, where the article was): a later export keeps the file's name."""
+FILE_KEY = "article_file"
+
+
+def file_names(
+    articles: Iterable[tuple[str, str]],
+    folder: Path | None = None,
+    *,
+    formerly: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """A distinct file name for each ``(id, title)``, by id, none of them ``index.md``.
 
-    Two articles may share a title: the later one gets the start of its id added, so one
-    export never writes over another (names are compared as a case-blind file system
-    would). With ``folder``, a name taken there by a file that is not an export (the
+    With ``folder``, an article keeps the name of its export there (its front matter names
+    the article; ``formerly`` maps the ids of articles since moved to the ids they have
+    now), whatever else the folder holds: links and ``^block`` ids made to that file keep
+    leading to its notes. A name that another article's export holds is never given to
+    this one. A new export takes its title as its name; when two articles share a
+    title, the later one gets the start of its id added (names are compared as a
+    case-blind file system would). A name taken by a file that is not an export (the
     article itself, clipped into the same vault) gets " (notes)" added instead.
     """
+    articles = list(articles)
     names: dict[str, str] = {}
     taken = {INDEX, index_name(folder).casefold()} if folder is not None else {INDEX}
+    if folder is not None:
+        exports = _exports_in(folder)
+        ids = {ident for ident, _title in articles}
+        for export in exports:
+            ident = (formerly or {}).get(export.article, export.article)
+            if ident in ids:
+                names.setdefault(ident, export.name)
+            # A name an export of another article holds is never given away (the article
+            # may be gone, or not annotated now: its notes stay where links lead).
+            taken.add(export.name.casefold())
     for ident, title in articles:
+        if ident in names:
+            continue
         name = _free_name(title, ident, taken, folder)
         taken.add(name.casefold())
         names[ident] = name
     return names
+
+
+@dataclass(frozen=True, slots=True)
+class _Export:
+    """An export file found in the output folder, and the article it records."""
+
+    name: str
+    article: str  # its id
+
+
+def _exports_in(folder: Path) -> list[_Export]:
+    """The export files in ``folder`` that record their article (older ones do not)."""
+    try:
+        names = sorted(
+            (
+                entry.name
+                for entry in os.scandir(folder)
+                if entry.name.endswith(".md") and not entry.is_symlink()  # never followed
+            ),
+            key=lambda name: (len(name), name),  # of two copies, the shorter name first
+        )
+    except OSError:
+        return []
+    found = []
+    for name in names:
+        front = _front_matter(folder / name)
+        if front is not None and isinstance(front.get(ARTICLE_KEY), str):
+            found.append(_Export(name, front[ARTICLE_KEY]))
+    return found
+
+
+def _front_matter(path: Path) -> dict[str, object] | None:
+    """The front matter of an export file of reader's (each value JSON, as reader writes
+    it), or None for any other file."""
+    try:
+        head = read_regular(path, 16 * 1024)
+    except OSError:
+        return None
+    lines = head.decode("utf-8", "replace").lstrip("\ufeff").replace("\r\n", "\n").split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    front: dict[str, object] = {}
+    for line in lines[1:]:
+        if line.strip() in ("---", "..."):
+            return front if front.get(EXPORT_KEY) == "reader" else None
+        key, _, value = line.partition(":")
+        try:
+            front[key.strip()] = json.loads(value)
+        except ValueError:
+            continue
+    return None  # never closed, or longer than its head: not one of reader's
 
 
 def _free_name(title: str, ident: str, taken: set[str], folder: Path | None) -> str:
@@ -157,9 +241,10 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
 
     Never over a symbolic link, or over a file that reader's export did not write, whatever
     ``force`` says; an earlier export is replaced only with ``force``. ``sync_folder``:
-    as :func:`reader.storage.atomic_write`.
+    as :func:`reader.atomic.atomic_write`.
     """
-    from reader.storage import StoreError, atomic_write
+    from reader.atomic import atomic_write
+    from reader.errors import StoreError
 
     check_writable(path, force=force)
     try:
@@ -170,9 +255,10 @@ def write_file(path: Path, text: str, *, force: bool = False, sync_folder: bool 
 
 def stage_file(path: Path, text: str, *, force: bool = False, tag: str = "") -> Path:
     """Write ``text`` to a temporary file beside ``path`` (see
-    :func:`reader.storage.write_beside`), if :func:`check_writable` lets ``path`` be
+    :func:`reader.atomic.write_beside`), if :func:`check_writable` lets ``path`` be
     written; the caller renames it over ``path``, or removes it."""
-    from reader.storage import StoreError, write_beside
+    from reader.atomic import write_beside
+    from reader.errors import StoreError
 
     check_writable(path, force=force)
     try:

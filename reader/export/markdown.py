@@ -16,7 +16,7 @@ from reader.export.escaping import (
     tag_text,
     tag_texts,
 )
-from reader.export.files import EXPORT_KEY, EXPORT_MARK, safe_filename
+from reader.export.files import ARTICLE_KEY, EXPORT_KEY, EXPORT_MARK, FILE_KEY, safe_filename
 from reader.export.notes import Entry, LinkMark, Notes
 from reader.model import Article
 
@@ -82,6 +82,9 @@ def to_markdown(
         "published": clean(meta.published),
         "exported": exported,
         EXPORT_KEY: "reader",
+        # Whose notes these are: a later export keeps this file's name for them.
+        ARTICLE_KEY: article.id,
+        FILE_KEY: str(meta.path.resolve()),
         "highlights": len(notes.entries),
         # As `reader list` counts: the note on the article as a whole is a note too.
         "notes": noted + bool(notes.article_note.strip()),

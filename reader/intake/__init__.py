@@ -39,6 +39,7 @@ class AddResult:
     path: Path | None = None
     title: str = ""
     reason: str = ""
+    where: str = ""  # the article's path from the library (news/Title.md)
 
     @property
     def ok(self) -> bool:
@@ -50,7 +51,7 @@ class AddResult:
         if self.status is AddStatus.ADDED:
             return str(self.path)
         if self.status is AddStatus.EXISTS and self.path is not None:
-            return f"{self.source}: already in the library as {self.path}"
+            return f"{self.source}: already in the library: {self.where or self.path}"
         return f"{self.source}: {self.reason}"
 
 
@@ -81,7 +82,7 @@ def add_source(
 def _add_page(url: str, index: SourceIndex, timeout: float, max_bytes: int) -> AddResult:
     existing = index.find(url)
     if existing is not None:
-        return AddResult(url, AddStatus.EXISTS, existing)
+        return AddResult(url, AddStatus.EXISTS, existing, where=index.where(existing))
     page = fetch(url, timeout=timeout, max_bytes=max_bytes)
     requested = url if normalise_url(url) != normalise_url(page.url) else ""
     from reader.intake.html import extract
@@ -112,7 +113,7 @@ def _add_file(name: str, index: SourceIndex, max_bytes: int) -> AddResult:
     if suffix in EPUB_SUFFIXES:
         existing = index.find(uri)
         if existing is not None:
-            return AddResult(name, AddStatus.EXISTS, existing)
+            return AddResult(name, AddStatus.EXISTS, existing, where=index.where(existing))
         from reader.intake.epub import extract_epub
 
         return _write(name, index, extract_epub(path), source=uri)
@@ -146,7 +147,7 @@ def _write(
     if claim is False:
         return AddResult(given, AddStatus.EXISTS, reason="being added already (given twice)")
     if isinstance(claim, Path):
-        return AddResult(given, AddStatus.EXISTS, claim)
+        return AddResult(given, AddStatus.EXISTS, claim, where=index.where(claim))
     fields = {
         "title": extracted.title or "Untitled",
         "author": extracted.author,

@@ -48,6 +48,9 @@ class Options:
     jobs: int = JOBS
     per_host: int = PER_HOST
     timeout: float = TIMEOUT
+    # The whole library, when ``library`` is a folder of it (--to lib/news): a page in any
+    # of its folders is already there.
+    whole: Path | None = None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -104,7 +107,7 @@ def run(options: Options, out: Callable[[str], None], err: Callable[[str], None]
         if options.from_file is not None:
             raise AddCommandError(f"{options.from_file} lists no addresses")
         raise AddCommandError("name a web address, an .html/.htm file or an .epub (or --from FILE)")
-    index = _ClosingIndex(options.library)
+    index = _ClosingIndex(options.library, options.whole)
     results: list[AddResult] = []
     stop = threading.Event()
     hosts = _HostLimits(max(1, options.per_host))
@@ -212,8 +215,8 @@ class _ClosingIndex(SourceIndex):
     """The library's index for one ``reader add``: once closed, it begins no new article,
     and closing waits for those being written (a file is whole or not there)."""
 
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder)
+    def __init__(self, folder: Path, whole: Path | None = None) -> None:
+        super().__init__(folder, whole)
         self._gate = threading.Condition()
         self._writing = 0
         self._closed = False

@@ -2,9 +2,10 @@
 
 A new article never replaces a file: its name comes from its title (made safe by
 :func:`reader.export.safe_filename`) and, when taken, gets a number. It is written whole
-to a hidden temporary file first and then linked into place, which fails rather than
-overwrite a file another process made in the meantime; an interrupted add leaves no
-article behind, only (at worst) a hidden temporary file the library does not list.
+to a hidden temporary file first (synced) and then linked into place, which fails rather
+than overwrite a file another process made in the meantime; an add killed outright leaves
+no article half written, only (at worst) a hidden temporary file the library does not list,
+which the next add sweeps away.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reader.atomic import sweep_left
 from reader.documents import split_front_matter
+from reader.files import Found, read_regular, walk
 from reader.intake.markdown import front_matter
 from reader.urls import normalise_url
 
@@ -36,15 +39,27 @@ class SourceIndex:
     that names one page twice adds it once.
     """
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, library: Path | None = None) -> None:
+        self.folder = folder  # where new articles are written
+        # Where articles are looked for: the whole library, every subfolder of it (a page
+        # added to lib/news is in the library when it is added to lib again).
+        self.library = library if library is not None else folder
         self._lock = threading.Lock()
         self._paths: dict[str, Path] = {}
         self._pending: set[str] = set()
         self._names: set[str] = set()  # file names being written by this process
-        for path in _markdown_files(folder):
+        # What an add killed outright left (a hidden file written, not yet linked): swept.
+        sweep_left(folder)
+        for path in _markdown_files(self.library):
             for value in _sources_of(path):
                 self._paths.setdefault(normalise_url(value), path)
+
+    def where(self, path: Path) -> str:
+        """``path`` as the user finds it: from the library (``news/Title.md``)."""
+        try:
+            return path.relative_to(self.library).as_posix()
+        except ValueError:
+            return str(path)
 
     def find(self, *sources: str) -> Path | None:
         """The article already added from any of ``sources``, if there is one."""
@@ -94,20 +109,21 @@ class SourceIndex:
 
 
 def _markdown_files(folder: Path) -> list[Path]:
+    """The Markdown files of ``folder`` and its subfolders (not hidden ones), never a named
+    pipe or anything else that is not a file; none when there is no library yet."""
     try:
-        return sorted(
-            p
-            for p in folder.iterdir()
-            if p.suffix.lower() in (".md", ".markdown") and not p.name.startswith(".")
-        )
+        return [found.path for found in walk(folder, _is_markdown_name) if isinstance(found, Found)]
     except OSError:
         return []  # no library yet: nothing is in it
 
 
+def _is_markdown_name(name: str) -> bool:
+    return not name.startswith(".") and os.path.splitext(name)[1].lower() in (".md", ".markdown")
+
+
 def _sources_of(path: Path) -> list[str]:
     try:
-        with path.open("rb") as handle:
-            head = handle.read(HEAD_BYTES)
+        head = read_regular(path, HEAD_BYTES)  # never waits on a named pipe
     except OSError:
         return []
     fields, _ = split_front_matter(head.decode("utf-8", "replace").replace("\r\n", "\n"))
@@ -137,8 +153,9 @@ def write_new(
     The name is ``safe_filename(title)``, or with " 2", " 3"... when that is taken (as a
     case-blind file system would see it). The file appears whole or not at all.
     """
+    from reader.atomic import sync_folder_of, temp_beside, write_beside
+    from reader.errors import StoreError
     from reader.export import safe_filename
-    from reader.storage import StoreError, atomic_write
 
     lock = lock or threading.Lock()
     taken = set() if taken is None else taken
@@ -147,21 +164,28 @@ def write_new(
     except OSError as error:
         raise WriteError(f"cannot create {folder}: {error.strerror or error}") from None
     payload = text.encode("utf-8", "surrogatepass")
-    root = folder.resolve()
     for number in range(1, 10_000):
         suffix = ".md" if number == 1 else f" {number}.md"
         name = safe_filename(title, suffix=suffix)
         path = folder / name
-        if path.resolve().parent != root:  # safe_filename makes this impossible; be sure
+        if os.path.basename(name) != name or name in (".", ".."):
+            # safe_filename makes this impossible; be sure. Only the name is looked at: a
+            # file of that name that is a link (to a file outside the library, say) is a
+            # name taken like any other, and the article gets the next one ("Title 2.md").
             raise WriteError(f"refusing a file name outside the library: {name!r}")
         with lock:
             if name.casefold() in taken or _exists(path):
                 continue
             taken.add(name.casefold())
-        temp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.new"
+        # Written whole and synced beside its name, then linked to it: killed outright
+        # at any moment, the library holds the whole article or none of it, and at most
+        # this hidden file, which the next add sweeps away.
+        tag = f".{threading.get_ident()}"
+        temp = temp_beside(path, tag)
         try:
-            atomic_write(temp, payload)
+            write_beside(path, payload, tag=tag)
             if _link(temp, path):
+                sync_folder_of(folder)
                 return path
         except StoreError as error:
             raise WriteError(str(error)) from None

@@ -62,7 +62,7 @@ class Adding:
         if result.status is AddStatus.ADDED:
             said = f"Added “{result.title}” to your library."
         else:
-            said = f"Already in your library: {result.path}"
+            said = f"Already in your library: {result.where or result.path}"
         app.notify(said, timeout=6, markup=False, lasting=True)
         app.library_changed(result.path)
         if open_after:

@@ -289,6 +289,13 @@ class ReaderApp(Noticing, Quitting, App[None]):
         except DocumentError:
             return None
 
+    def former_ids(self) -> dict[str, str]:
+        """The ids articles had before they moved, to the ones they have now (an export
+        of an article under its old id keeps its file's name)."""
+        from reader.moves import former_ids
+
+        return former_ids(self.store.article_infos())
+
     def link_candidates(self) -> list[Candidate]:
         """Every passage of the library a link can lead to (slow: for a worker thread).
 

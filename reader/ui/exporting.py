@@ -22,17 +22,19 @@ class Exporting:
         self.screen = screen
 
     def _export_name(self, folder: Path) -> str:
-        """This article's file name in the export folder, distinct from any other article
-        of the library that has the same title (the first by file name keeps the plain
-        one), so exporting one never replaces another's notes."""
+        """This article's file name in the export folder: the one its export has there, or
+        one distinct from any other article's of the library with the same title (the first
+        by file name keeps the plain one), so exporting one never replaces another's notes."""
         from reader import export
 
+        app = self.screen.app
         article = self.screen.article
-        library = self.screen.app.scan_library()
+        library = app.scan_library()
         entries = [(e.id, e.title) for e in library.entries] if library is not None else []
         if all(ident != article.id for ident, _title in entries):
             entries.append((article.id, article.title))
-        return export.file_names(entries, folder=folder)[article.id]
+        names = export.file_names(entries, folder=folder, formerly=app.former_ids())
+        return names[article.id]
 
     def export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""
@@ -47,6 +49,9 @@ class Exporting:
             screen.article, annotations.saved(), screen.article_note, annotations.links()
         )
         folder = screen.app.export_folder
+        from reader.export.placing import recover
+
+        recover(folder)  # what an export killed there left: put right, swept
         path = folder / self._export_name(folder)
         text = export.to_markdown(notes, exported=export.exported_now())
         try:

@@ -82,3 +82,33 @@ async def test_a_link_to_a_web_page_offers_to_add_it_and_opens_it(
         )
         await pilot.press("backspace")  # back to the article that linked to it
         assert app.screen.article.title == "Linking"
+
+
+async def test_a_page_moved_into_a_folder_is_already_in_the_library(
+    server: Server, library: Path
+) -> None:
+    """`o` then `a` on a link to a page added before, since moved into news/: no second
+    copy; the one there opens."""
+    from reader.intake import add_source
+
+    added = add_source(server.url("/library-hours"), library)
+    assert added.path is not None
+    (library / "news").mkdir()
+    moved = library / "news" / added.path.name
+    added.path.rename(moved)
+    linking = library / "linking.md"
+    linking.write_text(
+        f"# Linking\n\nSee [the library story]({server.url('/library-hours')}).\n",
+        encoding="utf-8",
+    )
+    app = make_app(library=library, article=linking)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("j", "o")
+        await pilot.pause()
+        await pilot.press("a")
+        await wait_for(pilot, lambda: notified(app, f"Already in your library: news/{moved.name}"))
+        await wait_for(pilot, lambda: app.screen.article.title == "Library keeps Sunday hours")
+        assert app.screen.article.meta.path == moved
+    assert sorted(p.relative_to(library).as_posix() for p in library.rglob("Library*.md")) == [
+        f"news/{moved.name}"
+    ]

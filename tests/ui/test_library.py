@@ -518,3 +518,37 @@ async def test_the_filter_s_own_key_from_the_settings_opens_it_and_is_named(
         assert "Press f to filter by title or folder" in screen_text(app)
         await pilot.press("f", *"welc")
         assert app.screen.query_one("#filter").value == "welc"
+
+
+async def test_a_pipe_and_a_folder_that_cannot_be_read_are_named_and_the_rest_listed(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A named pipe once made the library wait for ever and list none of the articles; a
+    folder that cannot be read vanished without a word. A linked folder is listed."""
+    import os
+
+    os.mkfifo(library / "pipe.md")
+    (library / "private").mkdir()
+    (library / "private" / "hidden away.md").write_text("# Away\n\nText.\n", encoding="utf-8")
+    elsewhere = library.parent / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "kept.md").write_text("# Kept elsewhere\n\nText.\n", encoding="utf-8")
+    (library / "news").symlink_to(elsewhere)
+    real_scandir = os.scandir
+
+    def refuse(path: str | os.PathLike[str] = "."):  # root reads any folder: refuse it here
+        if Path(path) == library / "private":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    app = make_app(library=library)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await library_read(pilot)
+        text = screen_text(app)
+        assert "· 3 articles" in text
+        assert "Welcome to reader" in text and "Kept elsewhere" in text and "news" in text
+        assert notified(app, f"Skipped: {library / 'pipe.md'}: a named pipe (FIFO), not a file")
+        assert notified(
+            app, f"Skipped: {library / 'private'}: a folder that cannot be read (Permission denied)"
+        )

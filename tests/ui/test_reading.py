@@ -816,3 +816,32 @@ async def test_a_resize_inside_a_long_paragraph_keeps_the_place(tmp_path: Path) 
             shown = [row[region.x : region.right] for row in screen_lines(app)]
             assert any("FARDOWN" in row for row in shown), width
             assert whole_lines_on_screen(app) == [], width
+
+
+async def test_e_never_writes_over_the_export_of_another_article_of_the_same_title(
+    tmp_path: Path,
+) -> None:
+    """The export folder holds b's notes in `Same title.md` (from `export --all`): `e` on
+    a, which sorts first, writes a file of its own."""
+    from reader.cli import main
+    from reader.paths import resolve
+    from tests.ui.helpers import make_app
+    from tests.unit.test_export_names import annotate
+
+    library = tmp_path / "lib"
+    library.mkdir()
+    for name in ("a.md", "b.md"):
+        (library / name).write_text(
+            f"# Same title\n\nThe words of {name}, which differ.\n", encoding="utf-8"
+        )
+    annotate(library / "b.md", "note on b")
+    exports = resolve().exports
+    assert main(["export", "--all", "--library", str(library), "-o", str(exports)]) == 0
+    app = make_app(library=library, article=library / "a.md")
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "h", "e")
+        await wait_for(pilot, lambda: notified(app, "Exported 1 highlight"))
+    assert "note on b" in (exports / "Same title.md").read_text(encoding="utf-8")
+    (mine,) = [p for p in exports.glob("Same title *.md")]
+    assert "The words of a.md" in mine.read_text(encoding="utf-8")

@@ -296,9 +296,37 @@ def test_an_address_already_in_the_library_is_not_added_twice(server: Server, sh
         again = add_source(url, shelf)
         assert again.status is AddStatus.EXISTS, url
         assert again.path == first.path
-        assert again.message() == f"{url}: already in the library as {first.path}"
+        assert again.message() == f"{url}: already in the library: {first.path.name}"
     assert server.hits == []  # found before fetching anything
     assert [p.name for p in articles_in(shelf)] == [first.path.name]  # type: ignore[union-attr]
+
+
+def test_a_page_in_a_folder_of_the_library_is_already_in_the_library(
+    server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:
+    """`add --to lib/news URL`, then `add URL` (and the other way round): one article."""
+    from reader.cli import main
+
+    library = tmp_path / "lib"
+    monkeypatch.setenv("READER_LIBRARY", str(library))
+    monkeypatch.chdir(tmp_path)  # no ./articles here: READER_LIBRARY is the library
+    (library / "news").mkdir(parents=True)
+    url = server.url("/story")
+    assert main(["add", "--to", str(library / "news"), url]) == 0
+    (added,) = capsys.readouterr().out.splitlines()
+    name = Path(added).name
+    assert Path(added).parent == library / "news"
+    assert main(["add", url + "?utm_source=feed"]) == 0
+    assert capsys.readouterr().err == (
+        f"reader: {url}?utm_source=feed: already in the library: news/{name}\n"
+    )
+    (library / "more").mkdir()
+    assert main(["add", "--to", str(library / "more"), url]) == 0
+    assert f"already in the library: news/{name}" in capsys.readouterr().err
+    assert server.hits == ["/story"]  # found each time before anything was fetched
+    assert sorted(p.relative_to(library).as_posix() for p in library.rglob("*.md")) == [
+        f"news/{name}"
+    ]
 
 
 @pytest.mark.parametrize("where", ["header", "meta"])
@@ -527,3 +555,34 @@ def test_front_matter_is_valid_yaml_on_hostile_values(shelf: Path) -> None:
     for line in text.split("---\n")[1].splitlines():
         key, value = line.split(": ", 1)
         assert json.loads(value) == parsed[key]  # JSON strings: valid YAML too
+
+
+def test_a_name_taken_by_a_link_to_a_file_outside_the_library_gets_the_next_one(
+    tmp_path: Path, shelf: Path
+) -> None:
+    """shelf.py:155, decided: `Title.md`, a symbolic link to a file elsewhere, is a name
+    taken like any other. The article is written to `Title 2.md`; the link and the file it
+    leads to are left as they were (adding is never refused for it)."""
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text("someone else's file\n", encoding="utf-8")
+    shelf.mkdir()
+    (shelf / "Title.md").symlink_to(outside)
+    path = SourceIndex(shelf).write("Title", "---\ntitle: Title\n---\n\nbody\n")
+    assert path == shelf / "Title 2.md"
+    assert path.read_text(encoding="utf-8").endswith("body\n")
+    assert (shelf / "Title.md").is_symlink()
+    assert outside.read_text(encoding="utf-8") == "someone else's file\n"
+
+
+def test_a_file_name_that_would_leave_the_library_is_refused(
+    tmp_path: Path, shelf: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The guard behind safe_filename: were it ever to give a name with a separator, the
+    article is refused, and nothing is written outside the library."""
+    from reader import export
+    from reader.intake.shelf import WriteError
+
+    monkeypatch.setattr(export, "safe_filename", lambda title, suffix: f"../escape{suffix}")
+    with pytest.raises(WriteError, match="outside the library"):
+        SourceIndex(shelf).write("Title", "body\n")
+    assert not (tmp_path / "escape.md").exists()

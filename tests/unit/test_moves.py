@@ -277,3 +277,75 @@ def test_a_move_keeps_the_old_article_s_place_and_note_over_the_new_file_s(
     assert store.follow_moves(moved) == [article_id(new)]
     assert store.position(article_id(new)) == ReadingPosition(3, 0, 0.5)
     assert store.article_note(article_id(new)) == "about the whole of it"
+
+
+def test_a_path_saved_as_typed_is_not_gone_when_another_folder_holds_a_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The mutation audit's case (moves.py:109): run from elsewhere, a relative path from an
+    older version does not exist; a scan of another folder with a `cp -p` copy (same size,
+    time and title) must not take the copy for the article moved."""
+    monkeypatch.chdir(tmp_path)
+    first = _article(tmp_path / "lib" / "a.md", "The same title")
+    store = Store(tmp_path / "data" / "reader.json")
+    store.save_highlight(make_highlight(article=article_id(first), number=1))
+    scan(Path("lib"), store)
+    with store.batch():  # as an older version left it
+        store._set_article(article_id(first), {"path": "lib/a.md"})
+    monkeypatch.chdir(tmp_path / "data")  # where "lib/a.md" is not
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy2(first, other / "a copy.md")  # cp -p
+    assert scan(other, store).moved == ()
+    assert len(store.highlights(article_id(first))) == 1
+    assert store.highlights(article_id(other / "a copy.md")) == []
+
+
+def test_one_file_like_two_gone_articles_is_neither(tmp_path: Path) -> None:
+    """moves.py:144: two articles gone alike (size, time and title) and one new file like
+    both: which one it is cannot be told, so nothing moves."""
+    folder = tmp_path / "library"
+    store = Store(tmp_path / "data" / "reader.json")
+    twins = [_article(folder / name, "Twins") for name in ("one.md", "two.md")]
+    for number, path in enumerate(twins):
+        os.utime(path, ns=(10**18, 10**18))
+        store.save_highlight(make_highlight(article=article_id(path), number=number))
+    scan(folder, store)
+    new = folder / "sub" / "three.md"
+    new.parent.mkdir()
+    os.rename(twins[0], new)
+    twins[1].unlink()
+    assert scan(folder, store).moved == ()
+    assert store.highlights(article_id(new)) == []
+    assert all(len(store.highlights(article_id(path))) == 1 for path in twins)
+
+
+def test_a_move_is_not_made_when_its_old_file_came_back(library: tuple[Path, Store]) -> None:
+    """moves.py:205: the move was found, then the old file came back before it was made."""
+    from reader.moves import Move
+
+    folder, store = library
+    old, new = folder / "first.md", folder / "moved.md"
+    shutil.copy2(old, new)
+    before = store.path.read_bytes()
+    assert store.follow_moves({article_id(new): Move(article_id(old), str(old), str(new))}) == []
+    assert store.path.read_bytes() == before
+    assert len(store.highlights(article_id(old))) == 1
+
+
+def test_a_move_is_not_made_onto_an_article_that_has_notes_of_its_own(
+    library: tuple[Path, Store],
+) -> None:
+    """moves.py:209: meanwhile the new file got a highlight of its own: its notes and the
+    old article's are never mixed."""
+    from reader.moves import Move
+
+    folder, store = library
+    old, new = folder / "first.md", folder / "moved.md"
+    os.rename(old, new)
+    store.save_highlight(make_highlight(article=article_id(new), number=7))
+    before = store.path.read_bytes()
+    assert store.follow_moves({article_id(new): Move(article_id(old), str(old), str(new))}) == []
+    assert store.path.read_bytes() == before
+    assert [h.id for h in store.highlights(article_id(new))] == [f"id-{article_id(new)}-7"]
+    assert len(store.highlights(article_id(old))) == 1

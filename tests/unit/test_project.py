@@ -118,6 +118,7 @@ LAYERS = {
         (
             "reader.errors",
             "reader.tables",
+            "reader.atomic",
             "reader.storage",
             "reader.schema",
             "reader.records",
@@ -142,9 +143,14 @@ LAYERS = {
     "reader.ui": 4,
     **dict.fromkeys(("reader.cli", "reader.lifeline", "reader.__main__"), 5),
 }
-# storage.py needs nothing of reader; export and intake write their files with its atomic
-# writes.
-ACROSS = {("reader.export", "reader.storage"), ("reader.intake", "reader.storage")}
+# atomic.py (with errors.py) needs nothing of reader; export and intake write their files
+# with its atomic writes.
+ACROSS = {
+    ("reader.export", "reader.atomic"),
+    ("reader.intake", "reader.atomic"),
+    ("reader.export", "reader.errors"),
+    ("reader.intake", "reader.errors"),
+}
 
 
 def _layer(module: str) -> tuple[str, int]:

@@ -257,3 +257,50 @@ def test_recover_refuses_a_file_that_is_not_reader_s_and_changes_nothing(
     assert main(["recover", str(stranger)]) == 2
     assert "not a reader database" in capsys.readouterr().err
     assert db.read_bytes() == before and stranger.exists()
+
+
+def _database(*highlights, note: tuple[str, str] = ("", "")) -> dict:
+    store = Store.memory()
+    for highlight in highlights:
+        store.save_highlight(highlight)
+    data = json.loads(store.path.read_bytes())
+    if note[0]:
+        store.set_article_note("art1", Path("/a.md"), note[0])
+        data = json.loads(store.path.read_bytes())
+        key = next(k for k, doc in data["articles"].items() if doc.get("id") == "art1")
+        data["articles"][key]["note_modified"] = note[1]
+    return data
+
+
+def test_on_a_tie_of_modified_the_database_s_highlight_stays() -> None:
+    """recovery.py:285: the same time on both sides is no reason to take the file's."""
+    base = _database(make_highlight(number=0, note="the database's", modified=LATER))
+    extra = _database(make_highlight(number=0, note="the file's", modified=LATER))
+    report = merge(base, extra, Merged(Path("x")))
+    assert (report.added, report.updated, report.same) == (0, 0, 1)
+    assert next(iter(base["highlights/art1"].values()))["note"] == "the database's"
+
+
+def test_a_newer_note_on_the_article_in_the_database_stays() -> None:
+    """recovery.py:270: the file's older note on the whole article does not replace it."""
+    base = _database(note=("the database's newer note", LATER))
+    extra = _database(note=("the file's older note", "2026-01-01T00:00:00Z"))
+    merge(base, extra, Merged(Path("x")))
+    (doc,) = [doc for doc in base["articles"].values() if doc.get("id") == "art1"]
+    assert doc["note"] == "the database's newer note"
+
+
+def test_a_recovery_file_of_a_newer_schema_is_refused_and_nothing_changes(
+    private_data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """recovery.py:160: a file a newer reader wrote may hold what this one cannot keep."""
+    db = private_data / "reader.json"
+    Store(db).save_highlight(make_highlight(number=0))
+    before = db.read_bytes()
+    newer = private_data / "reader.json.recovered-20990101-000000"
+    data = _database(make_highlight(number=1))
+    data["meta"]["1"]["schema"] = 99
+    newer.write_text(json.dumps(data), encoding="utf-8")
+    assert main(["recover"]) == 2
+    assert "newer version of reader (schema 99)" in capsys.readouterr().err
+    assert db.read_bytes() == before and newer.exists()

@@ -27,6 +27,45 @@ def save(store: Store, article: str, block: int) -> None:
     )
 
 
+def test_the_lock_keeps_a_second_writer_out_until_the_first_is_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only that a lock file is made: while another process holds the database's lock
+    a save waits, and is refused when it would wait too long, the file left as it was;
+    once the lock is free the save goes through."""
+    import subprocess
+    import sys
+
+    from reader import storage
+
+    path = tmp_path / "reader.json"
+    store = Store(path)
+    save(store, "a", 1)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, filelock; lock = filelock.FileLock(sys.argv[1]); lock.acquire();"
+            " print('held', flush=True); sys.stdin.read()",
+            str(storage.lock_for(path)),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.3)
+        before = path.read_bytes()
+        with pytest.raises(StoreError, match="is locked by another reader"):
+            save(store, "a", 2)
+        assert path.read_bytes() == before
+    finally:
+        holder.communicate("")  # its stdin closed: it ends, and its lock with it
+    save(store, "a", 3)
+    assert Store(path).position("a") == ReadingPosition(3, 30, 0.03)
+
+
 def test_positions_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "reader.json"
     store = Store(path)
@@ -319,3 +358,52 @@ def test_a_save_from_another_thread_waits_for_the_transaction_under_way(
     reread = Store(path, read_only=True)
     assert [h.id for h in reread.highlights("art1")] == ["id-art1-1"]
     assert reread.position("art2") == ReadingPosition(2, 0, 0.5)
+
+
+def test_a_temporary_file_of_a_reader_at_work_survives_another_starting(tmp_path: Path) -> None:
+    """storage.py:570 (now atomic.py): two readers starting at once must not delete each
+    other's file mid-write; only a writer that is gone leaves its file to sweep."""
+    import subprocess
+    import sys
+
+    writer = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        at_work = tmp_path / f".reader.json.{writer.pid}.tmp"
+        at_work.write_text("being written", encoding="utf-8")
+        Store(tmp_path / "reader.json")
+        assert at_work.read_text(encoding="utf-8") == "being written"
+    finally:
+        writer.kill()
+        writer.wait()
+    Store(tmp_path / "reader.json")  # now its writer is gone
+    assert not at_work.exists()
+
+
+def test_a_save_is_on_disk_before_it_takes_the_database_s_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Durability itself, not only a fault injected through fsync: the new file's bytes
+    are synced before the rename makes it the database, and the folder after it."""
+    import os
+
+    path = tmp_path / "reader.json"
+    store = Store(path)
+    events: list[tuple[str, int]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def synced(fd: int) -> None:
+        events.append(("fsync", os.fstat(fd).st_ino))
+        fsync(fd)
+
+    def renamed(source, target) -> None:  # type: ignore[no-untyped-def]
+        if Path(target) == path:
+            events.append(("replace", os.stat(source).st_ino))
+        replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", synced)
+    monkeypatch.setattr(os, "replace", renamed)
+    save(store, "a", 1)
+    ((_, new),) = [event for event in events if event[0] == "replace"]
+    at = events.index(("replace", new))
+    assert ("fsync", new) in events[:at]  # the data, synced before it is the database
+    assert ("fsync", os.stat(tmp_path).st_ino) in events[at:]  # the new name, after

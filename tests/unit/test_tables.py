@@ -75,3 +75,23 @@ def test_what_is_written_is_read_back_as_it_was(data: dict) -> None:
     if data:
         read = tables.read(PATH, text.encode())
         assert read is not None and dict(read) == data
+
+
+def test_a_table_whose_document_is_not_an_object_is_damaged(tmp_path: Path) -> None:
+    """tables.py:113: ``"articles":{"1":5}`` parses as JSON, yet TinyDB would fail on it
+    later with a traceback: opening the database says it is damaged and changes nothing."""
+    from reader.store import Store
+
+    db = tmp_path / "reader.json"
+    Store(db).close()
+    text = db.read_text(encoding="utf-8")
+    assert '\n"articles":{}\n' in text  # one table a line
+    db.write_text(text.replace('"articles":{}', '"articles":{"1":5}'), encoding="utf-8")
+    before = db.read_bytes()
+    read = tables.read(db, before)
+    assert read is not None  # the frame is sound: the table is found bad when used
+    with pytest.raises(DamagedError, match="table 'articles' is not in the shape"):
+        read.check()
+    with pytest.raises(DamagedError, match="damaged"):
+        Store(db)
+    assert db.read_bytes() == before
