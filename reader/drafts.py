@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.annotations import save_article_note
+from reader.atomic import atomic_write, glob_escape
 from reader.model import now
 from reader.records import highlight_from
-from reader.atomic import atomic_write, glob_escape
 from reader.storage import StoreError
 from reader.store import Store
 

@@ -73,23 +73,24 @@ def test_ctrl_c_while_an_article_is_written_waits_for_it_to_be_whole(
 ) -> None:
     """The interrupt comes while the article's temporary file is written: the command ends
     once the article is in place, whole, and its temporary file gone."""
-    from reader import storage
+    from reader import atomic
 
     page = tmp_path / "story.html"
     paragraphs = "".join(f"<p>Paragraph {n} of a story told at some length.</p>" for n in range(9))
     page.write_text(f"<html><head><title>Story</title></head><body>{paragraphs}</body></html>")
     library = tmp_path / "library"
     looked = threading.Event()  # the test has looked at the library
-    real_write = storage.atomic_write
+    real_write = atomic.write_beside
 
-    def interrupted_while_writing(path: Path, payload: bytes, **kwargs: object) -> None:
-        real_write(path, payload, **kwargs)  # the temporary file, written
+    def interrupted_while_writing(path: Path, payload: bytes, **kwargs: object) -> Path:
+        temp = real_write(path, payload, **kwargs)  # type: ignore[arg-type]  # the temporary file
         signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # type: ignore[arg-type]
         # An add that does not wait for this write lets the test look now, mid-write; one
         # that waits has the test look once this write is over.
         looked.wait(timeout=2)
+        return temp
 
-    monkeypatch.setattr(storage, "atomic_write", interrupted_while_writing)
+    monkeypatch.setattr(atomic, "write_beside", interrupted_while_writing)
     out: list[str] = []
     err: list[str] = []
     with pytest.raises(KeyboardInterrupt):
