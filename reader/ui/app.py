@@ -117,12 +117,12 @@ class ReaderApp(Noticing, Quitting, App[None]):
             except DocumentError as error:
                 self._failed_to_open = str(error)  # said on exit, once the app runs
         elif self.library_path is not None:
-            from reader.ui.library_screen import LibraryScreen
+            from reader.ui.library_screen import LibraryScreen, remembered_sort
 
             # Shown at once, filled by a worker thread: the first frame never waits on the
             # number of articles, and keys are answered while a first scan reads them.
             screen = LibraryScreen(
-                Library(self.library_path, [], []), reading=True, sort=self.remembered_sort()
+                Library(self.library_path, [], []), reading=True, sort=remembered_sort()
             )
             self._library_first = True
             self.call_later(self.read_library, screen)
@@ -464,23 +464,6 @@ class ReaderApp(Noticing, Quitting, App[None]):
         returns there), else from the library."""
         if not self.go_to(path):
             self.open_article(path)
-
-    def remembered_sort(self) -> str:
-        """The library's order when reader last ran (title, if none)."""
-        from reader.paths import resolve
-        from reader.state import load
-
-        return str(load(resolve().data_dir).get("library_sort", "title"))
-
-    def sort_chosen(self, order: str) -> None:
-        """Remember the library's order for the next run (in the data folder's state)."""
-        from reader.paths import resolve
-        from reader.state import StateError, remember
-
-        try:
-            remember(resolve().data_dir, library_sort=order)
-        except StateError as error:
-            self.notify(f"The order will not be remembered: {error}.", timeout=8, markup=False)
 
     def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
         """Read the library folder into ``screen`` (``again``: when back from an article)."""

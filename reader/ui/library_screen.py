@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.events import Key
 from textual.message import Message
@@ -247,7 +247,7 @@ class LibraryScreen(Screen[None]):
         self._refill()
         self._show_title()
         self.notify(f"Sorted by {self.sort}.", timeout=2, markup=False)
-        self.app.sort_chosen(self.sort)
+        remember_sort(self.app, self.sort)
 
     def _fill(self, query: str) -> None:
         table = self.query_one(LibraryList)
@@ -365,3 +365,22 @@ class LibraryScreen(Screen[None]):
             # On the list, a filter left in place (back from an article) is cleared too.
             event.stop()
             self.action_leave_filter()
+
+
+def remembered_sort() -> str:
+    """The library's order when reader last ran (title, if none)."""
+    from reader.paths import resolve
+    from reader.state import load
+
+    return str(load(resolve().data_dir).get("library_sort", "title"))
+
+
+def remember_sort(app: App[object], order: str) -> None:
+    """Remember the library's order for the next run (in the data folder's state)."""
+    from reader.paths import resolve
+    from reader.state import StateError, remember
+
+    try:
+        remember(resolve().data_dir, library_sort=order)
+    except StateError as error:
+        app.notify(f"The order will not be remembered: {error}.", timeout=8, markup=False)

@@ -260,7 +260,7 @@ def test_recover_refuses_a_file_that_is_not_reader_s_and_changes_nothing(
 
 
 def _database(*highlights, note: tuple[str, str] = ("", "")) -> dict:
-    store = Store.memory()
+    store = memory_store()
     for highlight in highlights:
         store.save_highlight(highlight)
     data = json.loads(store.path.read_bytes())
