@@ -22,7 +22,7 @@ elsewhere, once its own paragraph was deleted), and the anchor is an orphan. Onl
 that cannot be mistaken (at least :data:`LONG_QUOTE` characters, word for word, and in
 one place only) is still placed there, with ``check`` set: it moved, and the reader is
 asked to check it. A quote found in many places is placed only where its context is
-clearly more alike than elsewhere (:func:`_lost_in_a_crowd`).
+clearly more alike than elsewhere (:func:`_in_a_crowd`).
 
 The approximate search is a port of ``approx-string-match`` (Myers' bit-parallel
 algorithm), with Python integers as bit vectors; it keeps only the matches with the
@@ -66,6 +66,9 @@ more alike than anywhere else: by :data:`CROWD_MARGIN`."""
 CROWD_MARGIN = 0.15
 SEARCH_CHARS = 256_000
 """Characters of text one approximate search scans at most (about 0.1-0.3 s)."""
+PIECE_CHARS = 4_096
+"""Characters read at a time by the approximate search, between which it may be stopped
+and lets another thread run (a few milliseconds each)."""
 TOTAL_SEARCH_CHARS = 4_000_000
 """Characters all the approximate searches of one :class:`Budget` scan at most."""
 NEAR_CHARS = 32_000
@@ -87,16 +90,21 @@ class Placement:
 
 class Budget:
     """How much approximate searching a run of placing may still do, in characters of
-    text scanned; ``cancelled``, when given, is asked between stretches (a worker that
-    is no longer wanted stops at once)."""
+    text scanned. ``cancelled``, when given, is asked between pieces of
+    :data:`PIECE_CHARS` (a worker that is no longer wanted stops at once); ``pause`` is
+    called between them (a worker thread lets the interface have Python's lock)."""
 
     def __init__(
-        self, chars: int = TOTAL_SEARCH_CHARS, cancelled: Callable[[], bool] | None = None
+        self,
+        chars: int = TOTAL_SEARCH_CHARS,
+        cancelled: Callable[[], bool] | None = None,
+        pause: Callable[[], None] | None = None,
     ) -> None:
         self.chars = chars
         self.spent = 0
         self.exhausted = False  # a search was refused: what it would have found is unknown
         self._cancelled = cancelled
+        self.pause = pause or (lambda: None)
 
     def take(self, chars: int) -> bool:
         """Spend ``chars``, if there are that many left (and the run is still wanted)."""
@@ -197,21 +205,23 @@ def match_quote(
         return None
     if _context_agrees(text, best.start, best.end, prefix, suffix) is False:
         return replace(best, check=True) if _distinct(best, matches, quote) else None
-    if _lost_in_a_crowd(best, scored):
-        return None
+    if len(scored) >= CROWD and best.context < GOOD_CONTEXT:
+        return _in_a_crowd(scored)
     return best
 
 
-def _lost_in_a_crowd(best: Placement, scored: list[Placement]) -> bool:
-    """Whether the best of many matches has context no more alike than another's: with a
-    quote found in :data:`CROWD` places or more, one of them is as alike as the best
-    by chance (a verse repeated through a book, its own copy cut away). Context at least
-    :data:`GOOD_CONTEXT` alike is no chance."""
-    if len(scored) < CROWD or best.context >= GOOD_CONTEXT:
-        return False
-    return any(
-        other is not best and other.context > best.context - CROWD_MARGIN for other in scored
-    )
+def _in_a_crowd(scored: list[Placement]) -> Placement | None:
+    """The match of a quote found in :data:`CROWD` places or more whose context is the
+    most alike, if it is :data:`GOOD_CONTEXT` alike or clearly (:data:`CROWD_MARGIN`) more
+    alike than any other's; else None. Among so many, one is fairly alike by chance (a
+    verse repeated through a book, its own copy cut away), and the score, which adds the
+    two sides, would take a match whose sides are both half alike over one whose prefix is
+    word for word."""
+    ranked = sorted(scored, key=lambda p: (p.context, p.score), reverse=True)
+    first, second = ranked[0], ranked[1]
+    if first.context >= GOOD_CONTEXT or first.context - second.context >= CROWD_MARGIN:
+        return first
+    return None
 
 
 def _context_agrees(text: str, start: int, end: int, prefix: str, suffix: str) -> bool | None:
@@ -317,34 +327,46 @@ def _exact_matches(text: str, quote: str) -> list[_Match]:
 def _search(
     text: str, quote: str, max_errors: float, hint: int | None, budget: Budget
 ) -> list[_Match]:
-    """:func:`_approximate` over the whole text when it is short; in a long one, over the
-    stretch around ``hint`` and those where a piece of the quote occurs, within
-    :data:`SEARCH_CHARS` and what ``budget`` has left. The matches with the fewest errors."""
+    """The matches of ``quote`` in ``text`` with the fewest errors (at most ``max_errors``):
+    over the whole text when it is short; in a long one, over the stretch around ``hint``
+    and those where a piece of the quote occurs, within :data:`SEARCH_CHARS`. Read in
+    pieces of :data:`PIECE_CHARS`, each paid for from ``budget``; the answer is the same
+    as one pass over the same stretches would give."""
     if len(text) <= SEARCH_CHARS:
-        return _approximate(text, quote, max_errors) if budget.take(len(text)) else []
-    reach = len(quote) + int(max_errors) + 64
-    stretches: list[tuple[int, int]] = []
-    if hint is not None:
-        stretches.append((hint - NEAR_CHARS, hint + NEAR_CHARS))
-    for at in _seeds(text, quote):
-        stretches.append((at - reach, at + reach))
-    found: list[_Match] = []
+        stretches = [(0, len(text))]
+    else:
+        reach = len(quote) + int(max_errors) + 64
+        around = [] if hint is None else [(hint - NEAR_CHARS, hint + NEAR_CHARS)]
+        seeds = [(at - reach, at + reach) for at in _seeds(text, quote)]
+        stretches = _merged(around + seeds, len(text), hint)
+    # A match is at most this long: a piece begins this far before the offset it reads from,
+    # so that every match ending in it is seen whole.
+    overlap = len(quote) + int(max_errors)
+    ends: list[tuple[int, int]] = []
     scanned = 0
-    for low, high in _merged(stretches, len(text), hint):
+    for low, high in stretches:
         high = min(high, low + SEARCH_CHARS - scanned)
-        if high <= low or not budget.take(high - low):
+        at = low
+        while at < high:
+            start, stop = max(low, at - overlap), min(high, at + PIECE_CHARS)
+            if not budget.take(stop - start):
+                return _with_starts(text, quote, ends)
+            bound = ends[0][1] if ends else max_errors
+            piece = [
+                (start + end, errors)
+                for end, errors in _match_ends(text[start:stop], quote, bound)
+                if start + end > at or at == low
+            ]
+            if piece and (not ends or piece[0][1] <= ends[0][1]):
+                if ends and piece[0][1] < ends[0][1]:
+                    ends = []
+                ends += [end for end in piece if end[1] == piece[-1][1]]
+            scanned += stop - at
+            at = stop
+            budget.pause()
+        if scanned >= SEARCH_CHARS:
             break
-        scanned += high - low
-        matches = [
-            _Match(m.start + low, m.end + low, m.errors)
-            for m in _approximate(text[low:high], quote, max_errors)
-        ]
-        if matches and (not found or matches[0].errors <= found[0].errors):
-            if found and matches[0].errors < found[0].errors:
-                found = []
-            found += matches
-            max_errors = found[0].errors
-    return found
+    return _with_starts(text, quote, ends)
 
 
 def _seeds(text: str, quote: str, pieces: int = 8, most: int = 20) -> list[int]:
@@ -384,7 +406,11 @@ def _merged(
 
 def _approximate(text: str, pattern: str, max_errors: float) -> list[_Match]:
     """Substrings of ``text`` with the fewest edits from ``pattern`` (at most max_errors)."""
-    ends = _match_ends(text, pattern, max_errors)
+    return _with_starts(text, pattern, _match_ends(text, pattern, max_errors))
+
+
+def _with_starts(text: str, pattern: str, ends: list[tuple[int, int]]) -> list[_Match]:
+    """The matches that end at ``ends`` (end offset, errors), each with its start."""
     reversed_pattern = pattern[::-1]
     matches = []
     for end, errors in ends:

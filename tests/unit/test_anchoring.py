@@ -402,3 +402,24 @@ def test_a_run_of_placing_stops_when_its_budget_is_spent(monkeypatch: pytest.Mon
     stopped = Budget(cancelled=lambda: True)
     assert locate(text, Anchor(0, 50, "gone words " * 5), budget=stopped) is None
     assert stopped.spent == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(alphabet="abcde ", min_size=0, max_size=300),
+    pattern=st.text(alphabet="abcde", min_size=1, max_size=12),
+    piece=st.integers(min_value=1, max_value=40),
+)
+def test_the_search_read_in_pieces_finds_what_one_pass_finds(
+    text: str, pattern: str, piece: int
+) -> None:
+    import reader.anchoring as anchoring
+
+    one_pass = anchoring._approximate(text, pattern, len(pattern) / 2)
+    real = anchoring.PIECE_CHARS
+    anchoring.PIECE_CHARS = piece  # small pieces, so that a short text is read in many
+    try:
+        pieces = anchoring._search(text, pattern, len(pattern) / 2, None, Budget())
+    finally:
+        anchoring.PIECE_CHARS = real
+    assert pieces == one_pass
