@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from reader.cli.common import UserError, open_store, paths_of
-from reader.layout import visible
+from reader.layout import shorten, visible
 from reader.notes_index import (
     ARTICLE_NOTE,
     COLOURS,
@@ -193,7 +193,8 @@ def _readable(found: list[NoteItem], index: NotesIndex, filtered: bool) -> Itera
         note = f"✎ {_one_line(item.note[: width * 2])}" if item.note.strip() else ""
         tags = " ".join(f"#{visible(tag)}" for tag in item.tags)
         if item.quote:
-            yield swatch + _fit(f"“{_one_line(item.quote[: width * 2])}”", width - 2)
+            # Cut after a whole word, with "…", inside its quotation marks.
+            yield swatch + f"“{_fit(_one_line(item.quote[: width * 2]), width - 4)}”"
         if note or tags:
             # A long note leaves the tags a third of the line, so that they still show.
             kept = min(_cells(tags), (width - 2) // 3) if note else 0
@@ -218,12 +219,12 @@ def _cells(text: str) -> int:
 
 
 def _fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells, ending in an ellipsis when cut."""
+    """``text`` cut to ``width`` cells, after a whole word and ending in an ellipsis when
+    cut (:func:`~reader.layout.shorten`)."""
     if width <= 1:
         return ""
-    if _NARROW.fullmatch(text):
-        return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-    text = text[: width * 2]  # a character takes at most two cells: measure no more
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, width - 1).rstrip() + "…"
+    if _NARROW.fullmatch(text) and len(text) <= width:
+        return text  # the common case, measured without Rich
+    # A character takes at most two cells: measure no more (a character past them says
+    # that the text goes on).
+    return shorten(text[: width * 2 + 1], width)

@@ -18,6 +18,7 @@ from reader.export.escaping import (
 )
 from reader.export.files import EXPORT_KEY, EXPORT_MARK, safe_filename
 from reader.export.notes import Entry, LinkMark, Notes
+from reader.layout import shorten
 from reader.model import Article
 
 # Characters YAML reads as line breaks (1.1) or will not take unescaped.
@@ -169,7 +170,8 @@ class _Links:
             target = "[[" + stem.replace("]", "").replace("[", "") + "]]"
         else:
             target = f"[{title}](<{name}>)"
-        return f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”"
+        words = shorten(" ".join(other.anchor.exact[:400].split()), 120)
+        return f"{arrow} {target}{label}: “{escape_inline(words)}”"
 
 
 def block_id(highlight_id: str) -> str:

@@ -21,7 +21,7 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from reader.annotations import Placed
-from reader.layout import visible, wrap
+from reader.layout import shorten, visible, wrap
 from reader.ui.fields import SafeInput
 from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.text import plain
@@ -313,26 +313,25 @@ class HighlightList(ScrollView, can_focus=True):
             lines = [Text(""), Text.assemble((row, style("highlight-list--heading")))]
         else:
             quote = f"“{' '.join(visible(row.quote).split())}”"
-            pieces = wrap(quote, width - 2)
-            if len(pieces) > EXCERPT:
-                # Cut at the end of the last line shown, leaving room for the ellipsis.
-                cut = quote[: max(1, pieces[EXCERPT - 1][1] - 2)].rstrip() + "…”"
-                pieces = wrap(cut, width - 2)[:EXCERPT]
-                quote = cut
+            shown = [quote[start:end] for start, end in wrap(quote, width - 2)]
+            if len(shown) > EXCERPT:
+                # The last line shown ends after a whole word, with the ellipsis.
+                rest = " ".join(shown[EXCERPT - 1 :]).removesuffix("”")
+                shown = [*shown[: EXCERPT - 1], shorten(rest, width - 3) + "”"]
             swatch = style(f"highlight-list--{row.colour}")
-            for number, (start, end) in enumerate(pieces[:EXCERPT]):
+            for number, piece in enumerate(shown):
                 text = Text()
                 text.append(SWATCH + " " if number == 0 else "  ", style=swatch)
-                text.append(quote[start:end])
+                text.append(piece)
                 lines.append(text)
             if row.was:
                 was = f"was: “{' '.join(visible(row.was).split())}”"
                 if cell_len(was) > width - 2:
-                    was = was[: max(1, wrap(was, width - 3)[0][1])].rstrip() + "…"
+                    was = shorten(was.removesuffix("”"), width - 3) + "”"
                 lines.append(Text.assemble(("  " + was, style("highlight-list--where"))))
             lines.append(Text.assemble(("  " + row.where, style("highlight-list--where"))))
             if row.note.strip():
-                note = "✎ " + " ".join(visible(row.note).split())
+                note = shorten("✎ " + " ".join(visible(row.note).split()), width - 2)
                 lines.append(Text.assemble(("  " + note, style("highlight-list--note"))))
             if row.tags:
                 tags = " ".join(f"#{visible(tag)}" for tag in row.tags)

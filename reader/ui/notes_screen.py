@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from reader.layout import visible
+from reader.layout import shorten, visible
 from reader.notes_index import NoteItem, NotesIndex
 from reader.ui.cursor_list import CursorList
 from reader.ui.fields import SafeInput
@@ -222,7 +222,8 @@ class NotesList(CursorList):
         tags = " ".join(f"#{visible(tag)}" for tag in item.tags)
         note = _one_line(item.note, width)
         if item.quote:
-            body = Text.assemble(swatch, f"“{_one_line(item.quote, width)}”")
+            # Cut after a whole word, with "…", inside its quotation marks.
+            body = Text.assemble(swatch, f"“{shorten(_one_line(item.quote, width), width - 4)}”")
             last = Text.assemble(swatch)
             if note:
                 last.append(f"✎ {note}", style("note"))

@@ -240,3 +240,19 @@ def test_on_a_terminal_a_long_note_leaves_its_tags_room(
     lines = capsys.readouterr().out.splitlines()
     (note,) = [line for line in lines if line.startswith("▌ ✎ Long.")]
     assert note.endswith("…  #press") and len(note) < 60
+
+
+def test_on_a_terminal_a_long_quote_is_cut_after_a_whole_word(
+    library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(resolve().db)
+    quote = "Carney announced the tax was being withdrawn and the White House gloated " * 3
+    store.save_highlight(highlight(library / SAMPLE.name, 1, quote))
+    store.close()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["notes", "--library", str(library)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("▌ “")]
+    assert line == "▌ “Carney announced the tax was being withdrawn and the…”"
+    assert len(line) < 60
