@@ -210,7 +210,8 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
     # Never a line that starts with "#" (Python-Markdown would make it a heading); the
     # block id lets a note elsewhere link to this highlight ([[file#^id]]).
     tags = " ".join(links.tags.get(t) or tag_text(t) for t in highlight.tags)
-    facts = [highlight.colour.value, where, *([tags] if tags else [])]
+    moved = ["moved: check"] if item.check and item.start is not None else []
+    facts = [highlight.colour.value, where, *moved, *([tags] if tags else [])]
     out += [" · ".join(facts) + f" ^{block_id(highlight.id)}", ""]
     if item.start is not None:
         for mark in links.of(item.start, item.end or item.start):

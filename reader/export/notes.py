@@ -11,11 +11,13 @@ from reader.model import Anchor, Article, CrossLink, Highlight, LinkEnd
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A highlight and where it is in the current text (start None: could not be placed)."""
+    """A highlight and where it is in the current text (start None: could not be placed;
+    ``check``: moved where the words around it changed, not yet confirmed)."""
 
     highlight: Highlight
     start: int | None
     end: int | None
+    check: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +64,12 @@ def gather(
     and order them."""
     entries = []
     for highlight in highlights:
-        start, end = _place(article, highlight.anchor)
-        entries.append(Entry(highlight, start, end))
+        placement = locate(article.text, highlight.anchor, fingerprint=article.fingerprint)
+        if placement is None:
+            entries.append(Entry(highlight, None, None))
+        else:
+            check = highlight.check or placement.check
+            entries.append(Entry(highlight, placement.start, placement.end, check))
     entries.sort(
         key=lambda e: (
             e.start is None,

@@ -28,6 +28,8 @@ from reader.ui.text import plain
 
 SWATCH = "▌"
 EXCERPT = 2  # lines of quote shown per entry
+CHECK = "moved: check"
+"""What marks a highlight moved where the words around it changed, until confirmed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Entry:
     where: str
     orphan: bool
     was: str = ""  # the words first highlighted, when the text changed under them
+    check: bool = False  # moved where the words around it changed, not yet confirmed
+    pending: bool = False  # made on another text, and still being looked for
 
     @classmethod
     def of(cls, placed: Placed, where: str) -> Entry:
@@ -56,6 +60,8 @@ class Entry:
             where,
             placed.orphan,
             highlight.was,
+            placed.check,
+            placed.pending,
         )
 
     def matches(self, query: str) -> bool:
@@ -86,6 +92,7 @@ class HighlightList(ScrollView, can_focus=True):
         Binding("enter", "select", "Jump", id="pane-jump"),
         Binding("a", "annotate", "Note", id="pane-annotate"),
         Binding("d", "delete", "Delete", id="pane-delete"),
+        Binding("c", "confirm", "Confirm place", show=False, id="pane-confirm"),
         Binding("slash", "filter", "Filter", id="pane-filter"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -266,6 +273,11 @@ class HighlightList(ScrollView, can_focus=True):
         if chosen := self.highlighted_id:
             self.post_message(self.Request("delete", chosen))
 
+    def action_confirm(self) -> None:
+        """Confirm that the highlighted entry, moved where its context changed, is right."""
+        if chosen := self.highlighted_id:
+            self.post_message(self.Request("confirm", chosen))
+
     def action_filter(self) -> None:
         """Filter the entries."""
         self.post_message(self.Request("filter", ""))
@@ -421,8 +433,12 @@ class NotesPane(Vertical):
         entries = self.option_list
         shown = [entry for entry in self._entries if entry.matches(self._query)]
         placed = [entry for entry in shown if not entry.orphan]
-        orphans = [entry for entry in shown if entry.orphan]
+        orphans = [entry for entry in shown if entry.orphan and not entry.pending]
+        pending = [entry for entry in shown if entry.pending]
         rows: list[Entry | str] = list(placed)
+        if pending:  # not yet "could not be placed": only not looked for yet
+            rows.append(f"Being placed ({len(pending)})")
+            rows += pending
         if orphans:
             rows.append(f"Could not be placed ({len(orphans)})")
             rows += orphans

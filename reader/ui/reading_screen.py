@@ -228,6 +228,8 @@ class ReadingScreen(Screen[None]):
             self.annotating.edit_note(event.highlight_id)
         elif event.what == "delete":
             self.annotating.delete(event.highlight_id)
+        elif event.what == "confirm":
+            self.annotating.confirm(event.highlight_id)
 
     def on_search_bar_cancelled(self) -> None:
         self.search.close()
