@@ -26,6 +26,7 @@ from reader.layout import shorten, visible
 from reader.notes_index import (
     ARTICLE_NOTE,
     COLOURS,
+    HIGHLIGHT,
     NoteItem,
     NotesIndex,
     Query,
@@ -167,6 +168,9 @@ def _record(item: NoteItem) -> dict[str, Any]:
         "title": item.title,
         "path": None if item.path is None else str(item.path),
         "paragraph": item.paragraph,
+        # A highlight's place: whether it could be placed in its article's text, and
+        # whether it moved where the words around it changed ("moved: check").
+        **({"placed": item.placed, "check": item.check} if item.kind == HIGHLIGHT else {}),
         "colour": item.colour or None,
         "tags": list(item.tags),
         "quote": item.quote,
@@ -186,7 +190,12 @@ def _readable(found: list[NoteItem], index: NotesIndex, filtered: bool) -> Itera
 
     for item in found:
         swatch = sgr(SWATCHES.get(item.colour, "2"), "▌") + " "
-        where = "article note" if item.kind == ARTICLE_NOTE else f"¶ {item.paragraph:,}"
+        if item.kind == ARTICLE_NOTE:
+            where = "article note"
+        elif item.paragraph is None:
+            where = item.mark
+        else:
+            where = " · ".join(part for part in (f"¶ {item.paragraph:,}", item.mark) if part)
         where = "  " + " · ".join(part for part in (where, item.colour, item.when[:10]) if part)
         title = _fit(_one_line(item.title), width - 2 - _cells(where))
         yield swatch + sgr("1", title) + sgr("2", where)

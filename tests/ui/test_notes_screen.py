@@ -276,3 +276,22 @@ async def test_a_long_quote_is_cut_after_a_whole_word_with_an_ellipsis(noted: Pa
             paragraph = next(text for text in blocks if text.startswith(words))
             # Cut where a word ends: the paragraph goes on with a space there.
             assert paragraph[len(words)] in " ,;:.", line
+
+
+async def test_notes_that_could_not_be_placed_or_moved_say_so(noted: Path) -> None:
+    store = Store(resolve().db)
+    highlights = sorted(store.all_highlights(), key=lambda h: h.created)
+    store.save_highlights(
+        [
+            dataclasses.replace(highlights[0], orphan_in="f" * 20),
+            dataclasses.replace(highlights[1], check=True),
+        ]
+    )
+    store.close()
+    app = make_app(library=noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_read(pilot)
+        await open_notes(pilot, app)
+        text = screen_text(app)
+        assert "not placed · 2026-01-01" in text
+        assert "¶ 6 · moved: check · 2026-01-01" in text
