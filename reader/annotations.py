@@ -96,12 +96,16 @@ def clean_tags(text: str) -> tuple[str, ...]:
 class Annotations:
     """Highlights of one article, kept in step with the store."""
 
-    def __init__(self, store: Store, article: Article) -> None:
+    def __init__(self, store: Store, article: Article, *, provisional: bool = False) -> None:
+        """``provisional``: the text may not be the file's whole (it was changing as it
+        was read), so what placing finds is shown but saved only by :meth:`commit`."""
         self.store = store
         self.article = article
+        self.provisional = provisional
         self._highlights: dict[str, Highlight] = {}
         self._places: dict[str, tuple[int, int] | None] = {}
         self._pending: set[str] = set()  # made on another text, not looked for yet
+        self._held: dict[str, tuple[Highlight, Highlight]] = {}  # provisional: before, after
         self._undo: list[Change] = []
         self._order: list[Placed] = []
         self._starts: list[int] = []
@@ -114,6 +118,7 @@ class Annotations:
         self._highlights = {h.id: h for h in self.store.highlights(self.article.id)}
         self._places = {}
         self._pending = set()
+        self._held = {}
         fingerprint = self.article.fingerprint
         for highlight in self._highlights.values():
             anchor = highlight.anchor
@@ -152,7 +157,7 @@ class Annotations:
 
     def apply_places(self, found: dict[str, Placement | None]) -> Placing:
         """Record where highlights were found; re-describe the moved ones (``check`` where
-        their context disagrees) and mark the orphans, and save them.
+        their context disagrees) and mark the orphans, and save them, unless provisional.
 
         An orphan keeps its anchor, quote and note untouched, so it can be placed again
         later; a moved highlight keeps the selectors it was made with (``original``).
@@ -181,9 +186,26 @@ class Annotations:
                 report.checked += check
             if after != highlight:
                 changed.append((highlight, after))
-        self._save_placing(changed)
+        if self.provisional:
+            # Shown as found; saved by commit(), or with the reader's next change to it.
+            for before, after in changed:
+                self._held[after.id] = (before, after)
+                self._highlights[after.id] = after
+        else:
+            self._save_placing(changed)
         self._reorder()
         return report
+
+    def commit(self) -> int:
+        """Save what placing found in a provisional text (now known to be the file's
+        whole), and place from now on as usual. Returns how many were saved."""
+        held = [
+            pair for pair in self._held.values() if pair[0].id in self._highlights
+        ]  # not deleted meanwhile
+        self._save_placing(held)
+        self._held = {}
+        self.provisional = False
+        return len(held)
 
     def _save_placing(self, changed: list[tuple[Highlight, Highlight]]) -> None:
         if not changed:
@@ -373,7 +395,10 @@ class Annotations:
             self.store.save_link(link)
 
     def _apply(self, before: Highlight | None, after: Highlight | None, place: Place) -> None:
-        """Write the change to the store first; only then update what is shown."""
+        """Write the change to the store first; only then update what is shown. (A place
+        found in a provisional text is saved with the reader's change: the reader saw it.)"""
+        changed = after or before
+        held = self._held.pop(changed.id, None) if changed is not None else None
         if after is None:
             assert before is not None
             self.store.delete_highlight(before.article_id, before.id)
@@ -381,7 +406,8 @@ class Annotations:
             self._places.pop(before.id, None)
         else:
             # What another window changed in it meanwhile is kept, and shown from now on.
-            after = self.store.save_highlight(after, base=before)
+            base = held[0] if held is not None and before is not None else before
+            after = self.store.save_highlight(after, base=base)
             self._highlights[after.id] = after
             self._places[after.id] = place
         self._reorder()

@@ -92,6 +92,9 @@ class Article:
 
     ``blocks`` may grow while a large file is still being parsed (``complete`` is False
     until the last block is in); everything that reads it copes with a partial list.
+    ``stamp`` is the file's (mtime_ns, size) as it was read; ``steady`` is False when the
+    file kept changing while it was read (another program writing it): the text may be
+    only part of it.
     """
 
     meta: ArticleMeta
@@ -99,6 +102,8 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     complete: bool = True
     notice: str = ""
+    stamp: tuple[int, int] | None = None
+    steady: bool = True
     _starts: list[int] = field(default_factory=list, repr=False)
     _headings: list[int] = field(default_factory=list, repr=False)
     _text: str | None = field(default=None, repr=False)

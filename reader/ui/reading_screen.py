@@ -146,6 +146,11 @@ class ReadingScreen(Screen[None]):
         # the highlights and links in place.
         self.view.listen(self._cursor_moved)
 
+    def on_unmount(self) -> None:
+        # However the screen goes (a key, the app shutting down): what placing found in a
+        # file read just after it changed is saved, if the file has not changed since.
+        self.life.settle(leaving=True)
+
     def _pop_result_callback(self) -> None:
         # An article opened directly is the app's default screen, which Textual gives no
         # result callback; switching to another article would then pop an empty list

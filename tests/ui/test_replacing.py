@@ -4,6 +4,7 @@ never taken for the article."""
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -52,6 +53,13 @@ def the_tax_annotation(article: Path) -> dict:
             ],
         },
     }
+
+
+def with_new_first_paragraph(text: str) -> str:
+    """The sample's text with a paragraph added before its first (after its front matter)."""
+    return text.replace(
+        "\nNegotiations between", "\nA new first paragraph.\n\nNegotiations between", 1
+    )
 
 
 def without_paragraph(article: Path, holding: str) -> None:
@@ -221,3 +229,78 @@ async def test_a_highlight_still_being_looked_for_is_not_said_to_be_lost(
             assert "Could not be placed" not in pane_text(app)
     finally:
         release.set()
+
+
+def truncating_reads(monkeypatch: pytest.MonkeyPatch, article: Path) -> None:
+    """Every read of ``article`` finds it being written: half of it there, and its time
+    changed by the time the read is done."""
+    import reader.documents as documents
+
+    real = documents._read
+    ticks = iter(range(1, 1000))
+
+    def partial(path: Path, limit: int = -1) -> bytes:
+        data = real(path, limit)
+        if path.resolve() == article.resolve():
+            stat = path.stat()
+            os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + next(ticks) * 1000))
+            return data[: len(data) // 2]
+        return data
+
+    monkeypatch.setattr(documents, "_read", partial)
+
+
+async def test_a_file_being_written_while_it_is_read_has_nothing_re_placed_for_good(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(article=sample)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h", "G", "h")  # the first paragraph and the last
+    before = {h.id: h for h in saved(sample)}
+    assert len(before) == 2
+    # Another program rewrites the file (a paragraph added at its top), and is still
+    # writing it whenever it is read.
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(with_new_first_paragraph(text), encoding="utf-8")
+    truncating_reads(monkeypatch, sample)
+
+    app = make_app(article=sample)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert notified(app, "was being written while it was read")
+        # The first paragraph's highlight is shown where it is; the last one's text is
+        # not in what was read.
+        assert "Could not be placed (1)" in pane_text(app)
+        await pilot.press("g", "j", "h")
+        await wait_for(pilot, lambda: notified(app, "already highlighted"))
+        await pilot.press("q")
+    # Nothing was re-placed or marked lost for good, and no highlight was added.
+    assert {h.id: h for h in saved(sample)} == before
+
+
+async def test_a_file_changed_just_before_it_was_read_keeps_its_places_unsaved_until_it_holds_still(
+    sample: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.ui.article_life import ArticleLife
+
+    monkeypatch.setattr(ArticleLife, "FILE_CHECK_SECONDS", 0.05)
+    app = make_app(article=sample)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.press("h")
+    (made,) = saved(sample)
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(with_new_first_paragraph(text), encoding="utf-8")  # just now
+
+    app = make_app(article=sample)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen.annotations.place_of(made.id) is not None  # shown where it is
+        (kept,) = saved(sample)
+        assert kept.anchor == made.anchor  # but not saved while the file may be changing
+        # It changes again (the writer was not done): what was found is never saved.
+        sample.write_text(with_new_first_paragraph(text) + "\n\nMore.\n", "utf-8")
+        await wait_for(pilot, lambda: notified(app, "changed on disk"))
+    (kept,) = saved(sample)
+    assert kept.anchor == made.anchor

@@ -267,6 +267,28 @@ def test_a_highlight_moved_where_its_context_changed_is_marked_until_confirmed(
     assert not store.highlights(edited.id)[0].check and notes.to_check == []
 
 
+def test_a_provisional_text_shows_what_placing_found_and_saves_it_only_when_committed(
+    store: Store,
+) -> None:
+    first = Annotations(store, article())
+    first.load()
+    moved = first.create(*span_of("digital services tax"))
+    lost = first.create(*span_of("The third paragraph ends the article."))
+    stored = {h.id: h for h in store.highlights(article().id)}
+    # The file read while it was being written: the start of the new version only.
+    partial = article("# Title\n\nA new opening.\n\n" + TEXT.split("\n", 2)[2][:110])
+    notes = Annotations(store, partial, provisional=True)
+    notes.load()
+    report = notes.apply_places(notes.find_places(partial.text, notes.unplaced))
+    assert (report.moved, report.orphans) == (1, 1)
+    assert notes.place_of(moved.id) is not None and notes.place_of(lost.id) is None
+    assert {h.id: h for h in store.highlights(partial.id)} == stored  # nothing saved
+    assert notes.commit() == 2
+    kept = {h.id: h for h in store.highlights(partial.id)}
+    assert kept[moved.id].anchor.fingerprint == partial.fingerprint
+    assert kept[lost.id].orphan_in == partial.fingerprint
+
+
 def test_the_same_passage_is_known_while_its_highlight_is_still_being_placed(
     store: Store,
 ) -> None:
