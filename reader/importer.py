@@ -275,13 +275,12 @@ class _Import:
             self.landed[item.reference] = (article.id, duplicate.id)
             return
         placed_anchor, placed, check = _place(article, anchor)
-        # The selectors it was made with, kept when they are not those it now lies on:
-        # from reader's own export (whole), or the quote another tool recorded (when the
-        # words differ: another tool's prefix and suffix are counted in a browser's text).
-        given = _anchor(item.original) if item.original else None
-        if given is not None and _selectors(given) == _selectors(placed_anchor):
-            given = None
-        original = given or (anchor if anchor.exact != placed_anchor.exact else None)
+        # The selectors it was made with, kept whenever they are not those it now lies on:
+        # from reader's own export, or those the file gives (another tool's prefix and
+        # suffix, counted in a browser's text, often differ from the article's).
+        original = (_anchor(item.original) if item.original else None) or anchor
+        if _selectors(original) == _selectors(placed_anchor):
+            original = None
         stamp = now()
         colour = item.colour
         highlight = Highlight(
