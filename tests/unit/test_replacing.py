@@ -113,3 +113,29 @@ def test_looking_for_lost_highlights_in_a_long_text_has_a_limit(
     # 400 searches read the whole book.
     assert report.orphans + report.checked == 400
     assert sum(n for n in scanned if n > 200) <= anchoring.TOTAL_SEARCH_CHARS
+
+
+def test_an_export_of_a_book_cut_short_has_the_same_limit(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.anchoring as anchoring
+    from reader import export
+
+    whole = load_text(book(20_000), Path("/lib/book.md"))
+    made = Annotations(store, whole)
+    made.load()
+    for index in range(16_000, 20_000, 10):
+        block = whole.blocks[index]
+        made.create(block.start, block.end)
+    cut = load_text(book(20_000).rsplit("\n\n", 4000)[0], Path("/lib/book.md"))
+    scanned: list[int] = []
+    real = anchoring._match_ends
+
+    def counted(text: str, pattern: str, max_errors: float) -> list[tuple[int, int]]:
+        scanned.append(len(text))
+        return real(text, pattern, max_errors)
+
+    monkeypatch.setattr(anchoring, "_match_ends", counted)
+    notes = export.gather(cut, store.highlights(cut.id))
+    assert all(entry.start is None or entry.check for entry in notes.entries)
+    assert sum(n for n in scanned if n > 200) <= anchoring.TOTAL_SEARCH_CHARS
