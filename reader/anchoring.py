@@ -15,14 +15,28 @@ Unlike the client, an approximate match must clear a similarity floor (see
 :func:`_acceptable`): the client will place a 16-character quote with 6 errors, which
 in a reader's own notes would more often be the wrong passage than the right one.
 
+Nor is a quote taken to words whose surroundings disagree (see :func:`_context_agrees`):
+when the stored prefix and suffix are both less than :data:`CONTEXT_FLOOR` alike to the
+text around the best match, the match is another passage with the same words ("the tax"
+elsewhere, once its own paragraph was deleted), and the anchor is an orphan. Only a quote
+that cannot be mistaken (at least :data:`LONG_QUOTE` characters, word for word, and in
+one place only) is still placed there, with ``check`` set: it moved, and the reader is
+asked to check it. A quote found in many places is placed only where its context is
+clearly more alike than elsewhere (:func:`_in_a_crowd`).
+
 The approximate search is a port of ``approx-string-match`` (Myers' bit-parallel
 algorithm), with Python integers as bit vectors; it keeps only the matches with the
-fewest errors, as that library does, so its results agree with the client's.
+fewest errors, as that library does, so its results agree with the client's. It costs
+time in proportion to the text it scans, so it has a limit (:class:`Budget`): in a text
+longer than :data:`SEARCH_CHARS` it scans the stretch around the old position and the
+stretches where pieces of the quote occur, and a whole run of placing scans at most
+:data:`TOTAL_SEARCH_CHARS`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from reader.model import Anchor
 
@@ -35,6 +49,30 @@ GOOD_QUOTE = 0.75
 """An approximate match this similar to the quote is placed on its own."""
 GOOD_CONTEXT = 0.8
 """A less similar one (down to the client's 0.5) needs context at least this similar."""
+CONTEXT_FLOOR = 0.5
+"""A side of context (the prefix or the suffix) agrees when the text beside a match is at
+least this similar to it. Two unrelated 32-character stretches of English are 0.28 alike
+at the median and 0.44 at the 99th percentile (measured on the benchmark book); a side
+with one word changed is about 0.75 alike."""
+SIDE_MIN = 4
+"""A side shorter than this (stored so, or cut by the text's start or end) can agree, but
+its disagreeing says nothing."""
+LONG_QUOTE = CONTEXT
+"""A quote at least this long, found in one place only, is placed even where its context
+disagrees (marked ``check``); a shorter one is an orphan there."""
+CROWD = 5
+"""A quote found in this many places or more is placed only where its context is clearly
+more alike than anywhere else: by :data:`CROWD_MARGIN`."""
+CROWD_MARGIN = 0.15
+SEARCH_CHARS = 256_000
+"""Characters of text one approximate search scans at most (about 0.1-0.3 s)."""
+PIECE_CHARS = 4_096
+"""Characters read at a time by the approximate search, between which it may be stopped
+and lets another thread run (a few milliseconds each)."""
+TOTAL_SEARCH_CHARS = 4_000_000
+"""Characters all the approximate searches of one :class:`Budget` scan at most."""
+NEAR_CHARS = 32_000
+"""In a long text, the approximate search scans this far on each side of the old place."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +84,35 @@ class Placement:
     via: str
     score: float = 1.0
     similarity: float = 1.0
+    check: bool = False  # placed though its context disagrees: the reader should check it
+    context: float = 1.0  # how alike its prefix or suffix is, the more alike of the two
+
+
+class Budget:
+    """How much approximate searching a run of placing may still do, in characters of
+    text scanned. ``cancelled``, when given, is asked between pieces of
+    :data:`PIECE_CHARS` (a worker that is no longer wanted stops at once); ``pause`` is
+    called between them (a worker thread lets the interface have Python's lock)."""
+
+    def __init__(
+        self,
+        chars: int = TOTAL_SEARCH_CHARS,
+        cancelled: Callable[[], bool] | None = None,
+        pause: Callable[[], None] | None = None,
+    ) -> None:
+        self.chars = chars
+        self.spent = 0
+        self.exhausted = False  # a search was refused: what it would have found is unknown
+        self._cancelled = cancelled
+        self.pause = pause or (lambda: None)
+
+    def take(self, chars: int) -> bool:
+        """Spend ``chars``, if there are that many left (and the run is still wanted)."""
+        if self.spent + chars > self.chars or (self._cancelled and self._cancelled()):
+            self.exhausted = True
+            return False
+        self.spent += chars
+        return True
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +137,13 @@ def describe(text: str, start: int, end: int, *, block: int = 0, fingerprint: st
     )
 
 
-def locate(text: str, anchor: Anchor, *, fingerprint: str | None = None) -> Placement | None:
+def locate(
+    text: str, anchor: Anchor, *, fingerprint: str | None = None, budget: Budget | None = None
+) -> Placement | None:
     """Place ``anchor`` in ``text`` (whose fingerprint is ``fingerprint``), or None.
 
-    An anchor with ``start < 0`` has no position (a quote-only selector).
+    An anchor with ``start < 0`` has no position (a quote-only selector). ``budget``
+    limits the approximate search (by default, one search's own limit).
     """
     exact = anchor.exact
     if not exact or not text:
@@ -88,13 +158,28 @@ def locate(text: str, anchor: Anchor, *, fingerprint: str | None = None) -> Plac
         if unchanged or in_context:
             return Placement(start, end, "position")
     hint = start if start >= 0 else None
-    return match_quote(text, exact, prefix=anchor.prefix, suffix=anchor.suffix, hint=hint)
+    return match_quote(
+        text, exact, prefix=anchor.prefix, suffix=anchor.suffix, hint=hint, budget=budget
+    )
+
+
+def found_exactly(text: str, anchor: Anchor, *, fingerprint: str | None = None) -> bool:
+    """Whether :func:`locate` would decide without an approximate search (the quote is
+    in the text as it is): cheap, so that these are placed first."""
+    return bool(anchor.exact) and (anchor.exact in text or fingerprint == anchor.fingerprint)
 
 
 def match_quote(
-    text: str, quote: str, *, prefix: str = "", suffix: str = "", hint: int | None = None
+    text: str,
+    quote: str,
+    *,
+    prefix: str = "",
+    suffix: str = "",
+    hint: int | None = None,
+    budget: Budget | None = None,
 ) -> Placement | None:
-    """The best place for ``quote`` in ``text``, after the Hypothesis client's matchQuote."""
+    """The best place for ``quote`` in ``text``, after the Hypothesis client's matchQuote,
+    or None; placed where its context disagrees only when :func:`_distinct` (``check``)."""
     if not quote or not text:
         return None
     if hint is not None:  # a stale position past the end is as near as the end
@@ -111,16 +196,74 @@ def match_quote(
         ]
         matches = framed or exact
     else:
-        matches = _approximate(text, quote, min(MAX_ERRORS, len(quote) / 2))
+        matches = _search(text, quote, min(MAX_ERRORS, len(quote) / 2), hint, budget or Budget())
     if not matches:
         return None
-    best: Placement | None = None
-    for match in matches:
-        placement = _score(text, quote, match, prefix, suffix, hint)
-        if best is None or placement.score > best.score:
-            best = placement
-    assert best is not None
-    return best if _acceptable(best, prefix, suffix, text) else None
+    scored = [_score(text, quote, match, prefix, suffix, hint) for match in matches]
+    best = max(scored, key=lambda placement: placement.score)  # the first of equals
+    if not _acceptable(best, prefix, suffix, text):
+        return None
+    if _context_agrees(text, best.start, best.end, prefix, suffix) is False:
+        return replace(best, check=True) if _distinct(best, matches, quote) else None
+    if len(scored) >= CROWD and best.context < GOOD_CONTEXT:
+        return _in_a_crowd(scored)
+    return best
+
+
+def _in_a_crowd(scored: list[Placement]) -> Placement | None:
+    """The match of a quote found in :data:`CROWD` places or more whose context is the
+    most alike, if it is :data:`GOOD_CONTEXT` alike or clearly (:data:`CROWD_MARGIN`) more
+    alike than any other's; else None. Among so many, one is fairly alike by chance (a
+    verse repeated through a book, its own copy cut away), and the score, which adds the
+    two sides, would take a match whose sides are both half alike over one whose prefix is
+    word for word."""
+    ranked = sorted(scored, key=lambda p: (p.context, p.score), reverse=True)
+    first, second = ranked[0], ranked[1]
+    if first.context >= GOOD_CONTEXT or first.context - second.context >= CROWD_MARGIN:
+        return first
+    return None
+
+
+def _context_agrees(text: str, start: int, end: int, prefix: str, suffix: str) -> bool | None:
+    """Whether the prefix or the suffix agrees with the text around ``[start, end)``
+    (similarity at least :data:`CONTEXT_FLOOR`); None when neither can say (no context
+    stored, or no room for it at the text's edges)."""
+    said = False
+    for stored, beside, before in (
+        (prefix, text[max(0, start - len(prefix)) : start], True),
+        (suffix, text[end : end + len(suffix)], False),
+    ):
+        if len(beside) < len(stored):  # the text's edge: compare what it has room for
+            stored = stored[len(stored) - len(beside) :] if before else stored[: len(beside)]
+        if not stored:
+            continue
+        if _text_match_score(beside, stored) >= CONTEXT_FLOOR:
+            return True
+        # A few characters can vouch for a match, but are too few to speak against one.
+        said = said or len(stored) >= SIDE_MIN
+    return False if said else None
+
+
+def fits(text: str, anchor: Anchor, start: int, end: int) -> bool:
+    """Whether ``anchor`` describes ``text[start:end]``: the same words, and context that
+    does not disagree (how a highlight still being placed is known for the same passage)."""
+    return text[start:end] == anchor.exact and (
+        _context_agrees(text, start, end, anchor.prefix, anchor.suffix) is not False
+    )
+
+
+def _distinct(best: Placement, matches: list[_Match], quote: str) -> bool:
+    """Whether a match whose context disagrees is still surely the quote's passage: a long
+    quote, word for word, and nowhere else in the text. (Words that also changed, with all
+    the words around them, are more often another passage: measured on the benchmark book
+    cut short, the two such matches were both wrong.)"""
+    if len(quote) < LONG_QUOTE or best.similarity < 1.0:
+        return False
+    errors = min(match.errors for match in matches)
+    others = [
+        m for m in matches if m.errors == errors and (m.end <= best.start or m.start >= best.end)
+    ]
+    return not others
 
 
 def _score(
@@ -144,7 +287,9 @@ def _score(
     )
     total = QUOTE_WEIGHT + PREFIX_WEIGHT + SUFFIX_WEIGHT + POSITION_WEIGHT
     via = "quote" if match.errors == 0 else "fuzzy"
-    return Placement(match.start, match.end, via, raw / total, quote_score)
+    sides = [score for score, stored in ((prefix_score, prefix), (suffix_score, suffix)) if stored]
+    context = max(sides, default=1.0)
+    return Placement(match.start, match.end, via, raw / total, quote_score, context=context)
 
 
 def _acceptable(placement: Placement, prefix: str, suffix: str, text: str) -> bool:
@@ -179,9 +324,93 @@ def _exact_matches(text: str, quote: str) -> list[_Match]:
     return matches
 
 
+def _search(
+    text: str, quote: str, max_errors: float, hint: int | None, budget: Budget
+) -> list[_Match]:
+    """The matches of ``quote`` in ``text`` with the fewest errors (at most ``max_errors``):
+    over the whole text when it is short; in a long one, over the stretch around ``hint``
+    and those where a piece of the quote occurs, within :data:`SEARCH_CHARS`. Read in
+    pieces of :data:`PIECE_CHARS`, each paid for from ``budget``; the answer is the same
+    as one pass over the same stretches would give."""
+    if len(text) <= SEARCH_CHARS:
+        stretches = [(0, len(text))]
+    else:
+        reach = len(quote) + int(max_errors) + 64
+        around = [] if hint is None else [(hint - NEAR_CHARS, hint + NEAR_CHARS)]
+        seeds = [(at - reach, at + reach) for at in _seeds(text, quote)]
+        stretches = _merged(around + seeds, len(text), hint)
+    # A match is at most this long: a piece begins this far before the offset it reads from,
+    # so that every match ending in it is seen whole.
+    overlap = len(quote) + int(max_errors)
+    ends: list[tuple[int, int]] = []
+    scanned = 0
+    for low, high in stretches:
+        high = min(high, low + SEARCH_CHARS - scanned)
+        at = low
+        while at < high:
+            start, stop = max(low, at - overlap), min(high, at + PIECE_CHARS)
+            if not budget.take(stop - start):
+                return _with_starts(text, quote, ends)
+            bound = ends[0][1] if ends else max_errors
+            piece = [
+                (start + end, errors)
+                for end, errors in _match_ends(text[start:stop], quote, bound)
+                if start + end > at or at == low
+            ]
+            if piece and (not ends or piece[0][1] <= ends[0][1]):
+                if ends and piece[0][1] < ends[0][1]:
+                    ends = []
+                ends += [end for end in piece if end[1] == piece[-1][1]]
+            scanned += stop - at
+            at = stop
+            budget.pause()
+        if scanned >= SEARCH_CHARS:
+            break
+    return _with_starts(text, quote, ends)
+
+
+def _seeds(text: str, quote: str, pieces: int = 8, most: int = 20) -> list[int]:
+    """Where pieces of ``quote`` occur exactly in ``text``: a passage with the quote,
+    changed, keeps some of them. A piece found more than ``most`` times says nothing."""
+    size = max(12, len(quote) // pieces)
+    seeds: list[int] = []
+    for offset in range(0, max(1, len(quote) - size + 1), size):
+        piece = quote[offset : offset + size]
+        places: list[int] = []
+        at = text.find(piece)
+        while at != -1 and len(places) <= most:
+            places.append(at - offset)
+            at = text.find(piece, at + 1)
+        if len(places) <= most:
+            seeds += places
+    return seeds
+
+
+def _merged(
+    stretches: list[tuple[int, int]], length: int, first: int | None
+) -> list[tuple[int, int]]:
+    """The stretches clipped to ``[0, length)`` and joined where they overlap; the one
+    holding offset ``first`` (the old place) comes first."""
+    joined: list[tuple[int, int]] = []
+    for low, high in sorted((max(0, low), min(length, high)) for low, high in stretches):
+        if high <= low:
+            continue
+        if joined and low <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], high))
+        else:
+            joined.append((low, high))
+    if first is not None:
+        joined.sort(key=lambda stretch: not stretch[0] <= first <= stretch[1])
+    return joined
+
+
 def _approximate(text: str, pattern: str, max_errors: float) -> list[_Match]:
     """Substrings of ``text`` with the fewest edits from ``pattern`` (at most max_errors)."""
-    ends = _match_ends(text, pattern, max_errors)
+    return _with_starts(text, pattern, _match_ends(text, pattern, max_errors))
+
+
+def _with_starts(text: str, pattern: str, ends: list[tuple[int, int]]) -> list[_Match]:
+    """The matches that end at ``ends`` (end offset, errors), each with its start."""
     reversed_pattern = pattern[::-1]
     matches = []
     for end, errors in ends:

@@ -11,6 +11,7 @@ import functools
 import hashlib
 import os
 import re
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,9 @@ from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
+READ_TRIES = 4
+"""Reads of a file that changes while it is read (another program writing it) before it
+is taken as it is, and said to be unsteady."""
 FIRST_CHUNK_CHARS = 24_000
 CHUNK_CHARS = 48_000
 TXT_BATCH = 2_000
@@ -77,6 +81,8 @@ class Source:
     path: Path
     text: str
     notice: str = ""
+    stamp: tuple[int, int] | None = None  # (mtime_ns, size) of the file as read
+    steady: bool = True  # False: it changed while it was read, every time it was tried
 
     @property
     def fingerprint(self) -> str:
@@ -162,10 +168,43 @@ def check_readable(path: Path) -> None:
     _refuse_binary(_read(path, 8000), str(path))
 
 
+def file_stamp(path: Path) -> tuple[int, int] | None:
+    """(modification time in ns, size) of ``path``, or None when it cannot be looked at."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _read_steady(path: Path) -> tuple[bytes, tuple[int, int] | None, bool]:
+    """The bytes of ``path``, its stamp as read, and whether it held still while read.
+
+    A file another program is writing (in 64 KB chunks, say) changes between the size and
+    time taken before the read and those after it, or ends up longer than what was read:
+    it is read again, a moment later, up to :data:`READ_TRIES` times.
+    """
+    data, after = b"", None
+    for attempt in range(READ_TRIES):
+        if attempt:
+            time.sleep(0.05 * attempt)  # give the writer a moment
+        before = file_stamp(path)
+        data = _read(path)
+        after = file_stamp(path)
+        if after is not None and before == after and len(data) == after[1]:
+            return data, after, True
+    return data, after, False
+
+
 def read_source(path: Path) -> Source:
-    """Read and normalise a file, or raise :class:`DocumentError` with a clear message."""
-    text, notice = decode(_read(path), str(path))
-    return Source(path, text, notice)
+    """Read and normalise a file, or raise :class:`DocumentError` with a clear message.
+
+    A file that changes while it is read is read again (see :func:`_read_steady`); one
+    that never held still comes back with ``steady`` False.
+    """
+    data, stamp, steady = _read_steady(path)
+    text, notice = decode(data, str(path))
+    return Source(path, text, notice, stamp, steady)
 
 
 def split_front_matter(text: str) -> tuple[dict[str, str], str]:
@@ -233,7 +272,9 @@ def open_article(path: Path) -> tuple[Article, Iterator[list[Block]]]:
     :meth:`Article.extend` and sets ``complete`` once the iterator is exhausted.
     """
     source = read_source(path)
-    return article_from_text(path, source.text, source.notice)
+    article, rest = article_from_text(path, source.text, source.notice)
+    article.stamp, article.steady = source.stamp, source.steady
+    return article, rest
 
 
 def article_from_text(

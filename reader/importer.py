@@ -194,18 +194,23 @@ def _anchor(passage: Passage) -> Anchor | None:
     )
 
 
-def _place(article: Article, anchor: Anchor) -> tuple[Anchor, bool]:
-    """The anchor re-described where it lands in the article, or as it was (orphan)."""
+def _place(article: Article, anchor: Anchor) -> tuple[Anchor, bool, bool]:
+    """The anchor re-described where it lands in the article, or as it was (orphan); and
+    whether it was placed, and whether where the words around it disagree (to check)."""
     found = locate(article.text, anchor, fingerprint=article.fingerprint)
     if found is None:
-        return anchor, False
-    return describe(
-        article.text,
-        found.start,
-        found.end,
-        block=article.block_at(found.start),
-        fingerprint=article.fingerprint,
-    ), True
+        return anchor, False, False
+    return (
+        describe(
+            article.text,
+            found.start,
+            found.end,
+            block=article.block_at(found.start),
+            fingerprint=article.fingerprint,
+        ),
+        True,
+        found.check,
+    )
 
 
 class _Import:
@@ -269,10 +274,13 @@ class _Import:
             self.report.skipped += 1
             self.landed[item.reference] = (article.id, duplicate.id)
             return
-        placed_anchor, placed = _place(article, anchor)
-        # The words the annotation was made on, kept when they are not the words it now
-        # lies on: from reader's own export, or the quote another tool recorded.
+        placed_anchor, placed, check = _place(article, anchor)
+        # The selectors it was made with, kept whenever they are not those it now lies on:
+        # from reader's own export, or those the file gives (another tool's prefix and
+        # suffix, counted in a browser's text, often differ from the article's).
         original = (_anchor(item.original) if item.original else None) or anchor
+        if _selectors(original) == _selectors(placed_anchor):
+            original = None
         stamp = now()
         colour = item.colour
         highlight = Highlight(
@@ -284,8 +292,12 @@ class _Import:
             note=item.note,
             created=created or stamp,
             modified=item.modified or created or stamp,
-            original=original if original.exact != placed_anchor.exact else None,
+            original=original,
             canonical=item.canonical,
+            # Said in the notes and exports from the start: placed where the words around
+            # it disagree, or not found in this very text (not looked for again in it).
+            check=placed and (check or item.check),
+            orphan_in="" if placed else article.fingerprint,
         )
         self.store.save_highlight(highlight)
         known[highlight.id] = highlight
@@ -367,7 +379,7 @@ class _Import:
             if anchor is None or article is None:
                 self.problem(item, f"a link whose end is not in the library ({_names(passage)})")
                 return
-            placed_anchor, _ = _place(article, anchor)
+            placed_anchor, _, _ = _place(article, anchor)
             ends.append(LinkEnd(article.id, str(article.meta.path), article.title, placed_anchor))
         if any(link.id == item.id for link in self.store.all_links()):
             self.report.skipped += 1
@@ -376,6 +388,10 @@ class _Import:
             CrossLink(item.id, ends[0], ends[1], item.link_label, item.created or now())
         )
         self.report.links += 1
+
+
+def _selectors(anchor: Anchor) -> tuple[str, str, str]:
+    return anchor.exact, anchor.prefix, anchor.suffix
 
 
 def _names(passage: Passage) -> str:

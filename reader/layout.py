@@ -90,6 +90,26 @@ def _cut(text: str, start: int, end: int, width: int) -> int:
     return index
 
 
+ELLIPSIS = "…"
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells: whole, or cut after the last word that fits,
+    with :data:`ELLIPSIS` (never in the middle of a word, unless a single word is wider
+    than half the room, or the text has no spaces, as Chinese and Japanese have none)."""
+    if _cells(text) <= width:
+        return text
+    if width <= 1:
+        return ELLIPSIS if width == 1 else ""
+    room = _cut(text, 0, len(text), width - 1)
+    if room < len(text) and text[room] == " ":
+        cut = room  # the word that fits ends just there
+    else:
+        space = text.rfind(" ", 0, room)
+        cut = space if space >= room // 2 else room
+    return text[:cut].rstrip() + ELLIPSIS
+
+
 def wrap(text: str, width: int, *, words: bool = True) -> list[tuple[int, int]]:
     """Wrap ``text`` to ``width`` cells; return each line's ``(start, end)`` offsets.
 

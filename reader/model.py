@@ -92,6 +92,9 @@ class Article:
 
     ``blocks`` may grow while a large file is still being parsed (``complete`` is False
     until the last block is in); everything that reads it copes with a partial list.
+    ``stamp`` is the file's (mtime_ns, size) as it was read; ``steady`` is False when the
+    file kept changing while it was read (another program writing it): the text may be
+    only part of it.
     """
 
     meta: ArticleMeta
@@ -99,6 +102,8 @@ class Article:
     blocks: list[Block] = field(default_factory=list)
     complete: bool = True
     notice: str = ""
+    stamp: tuple[int, int] | None = None
+    steady: bool = True
     _starts: list[int] = field(default_factory=list, repr=False)
     _headings: list[int] = field(default_factory=list, repr=False)
     _text: str | None = field(default=None, repr=False)
@@ -212,9 +217,12 @@ class Highlight:
     """A highlighted passage of an article, with the reader's colour, tags and note.
 
     ``id`` is a UUID (the store never hands out its own document ids); ``created`` and
-    ``modified`` are ISO 8601 UTC times. ``original`` is the anchor as first made, kept
-    when the highlight was re-placed on text that had changed (None while the words are
-    the ones highlighted).
+    ``modified`` are ISO 8601 UTC times. ``original`` is the anchor as first made (its
+    quote, prefix and suffix), kept once the highlight was re-placed where any of them
+    differ; None while the highlight lies where it was made. ``check``: it was re-placed
+    where the words around it changed, and the reader has not yet confirmed the place
+    ("moved: check"). ``orphan_in``: the fingerprint of the text it could not be placed
+    in ("" when it is placed, or was not looked for since); its anchor is left as it was.
     """
 
     id: str
@@ -227,14 +235,32 @@ class Highlight:
     modified: str = ""
     original: Anchor | None = None
     canonical: str = ""  # its id in the tool it was imported from (W3C canonical)
+    check: bool = False
+    orphan_in: str = ""
 
-    def moved_to(self, anchor: Anchor, **changes: object) -> Highlight:
-        """This highlight on ``anchor``, remembering the words first highlighted if the new
-        ones differ."""
+    def moved_to(self, anchor: Anchor, *, check: bool = False, **changes: object) -> Highlight:
+        """This highlight on ``anchor`` (``check``: where the words around it disagree),
+        keeping the selectors it was first made with whenever the new ones differ."""
         original = self.original
-        if original is None and anchor.exact != self.anchor.exact:
+        if original is None and _selectors(anchor) != _selectors(self.anchor):
             original = self.anchor
-        return replace(self, anchor=anchor, original=original, **changes)  # type: ignore[arg-type]
+        return replace(
+            self,
+            anchor=anchor,
+            original=original,
+            check=check,
+            orphan_in="",
+            **changes,  # type: ignore[arg-type]
+        )
+
+    def orphaned_in(self, fingerprint: str) -> Highlight:
+        """This highlight, not found in the text of ``fingerprint`` (its anchor kept)."""
+        return replace(self, orphan_in=fingerprint, check=False)
+
+    @property
+    def placed(self) -> bool:
+        """Whether it was placed when last looked for (False: could not be placed)."""
+        return not self.orphan_in and self.anchor.start >= 0
 
     @property
     def was(self) -> str:
@@ -247,6 +273,11 @@ class Highlight:
     def quote(self) -> str:
         """The highlighted words, as they were when anchored."""
         return self.anchor.exact
+
+
+def _selectors(anchor: Anchor) -> tuple[str, str, str]:
+    """What a W3C TextQuoteSelector keeps of an anchor."""
+    return anchor.exact, anchor.prefix, anchor.suffix
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,11 +55,21 @@ class NoteItem(NamedTuple):
     created: str
     modified: str
     block: int | None  # the paragraph (0-based) the highlight was made on
+    placed: bool = True  # False: it could not be placed in its article's text
+    check: bool = False  # moved where the words around it changed, not yet confirmed
 
     @property
     def paragraph(self) -> int | None:
-        """The paragraph as the header and exports number it (from 1)."""
-        return None if self.block is None else self.block + 1
+        """The paragraph as the header and exports number it (from 1); None for a note on
+        the whole article, and for a highlight that could not be placed."""
+        return None if self.block is None or not self.placed else self.block + 1
+
+    @property
+    def mark(self) -> str:
+        """What is said of a highlight's place beside its paragraph ("" when all is well)."""
+        if self.kind != HIGHLIGHT:
+            return ""
+        return "not placed" if not self.placed else "moved: check" if self.check else ""
 
     @property
     def when(self) -> str:
@@ -183,6 +193,7 @@ class NotesIndex:
         self._created: list[str] = []
         self._modified: list[str] = []
         self._blocks: list[int] = []  # -1: none
+        self._states: list[int] = []  # 0: placed, 1: could not be placed, 2: to check
         self._number: dict[str, int] = {}  # article id -> its number in the three below
         self._article_ids: list[str] = []
         self._titles: list[str] = []
@@ -209,6 +220,8 @@ class NotesIndex:
         created: str,
         modified: str,
         block: int | None,
+        placed: bool = True,
+        check: bool = False,
     ) -> None:
         """Add a note at the end (the fields of a :class:`NoteItem`, in its order)."""
         number = self._number.get(article)
@@ -227,6 +240,7 @@ class NotesIndex:
         self._created.append(created)
         self._modified.append(modified)
         self._blocks.append(-1 if block is None else block)
+        self._states.append(0 if placed and not check else 1 if not placed else 2)
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -249,6 +263,8 @@ class NotesIndex:
             self._created[position],
             self._modified[position],
             None if block < 0 else block,
+            self._states[position] != 1,
+            self._states[position] == 2,
         )
 
     @property
@@ -394,6 +410,8 @@ def build(
                 note.created,
                 note.modified,
                 anchor.block,
+                note.placed,
+                note.check,
             )
         else:
             add(

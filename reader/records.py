@@ -107,6 +107,8 @@ def highlight_doc(highlight: Highlight) -> dict[str, Any]:
         "modified": highlight.modified,
         **({"original": _anchor_doc(highlight.original)} if highlight.original else {}),
         **({"canonical": highlight.canonical} if highlight.canonical else {}),
+        **({"check": True} if highlight.check else {}),
+        **({"orphan_in": highlight.orphan_in} if highlight.orphan_in else {}),
     }
 
 
@@ -126,6 +128,8 @@ def highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             modified=str(doc.get("modified", "")),
             original=_original_from(doc.get("original")),
             canonical=str(doc.get("canonical", "") or ""),
+            check=doc.get("check") is True,
+            orphan_in=str(doc.get("orphan_in", "") or ""),
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -41,6 +41,7 @@ CONTEXT: list[Any] = [
         "reader:file": {"@id": "reader:file", "@type": "@id"},
         "reader:title": {"@id": "reader:title"},
         "reader:original": {"@id": "reader:original"},
+        "reader:check": {"@id": "reader:check"},
     },
 ]
 GENERATOR = {"id": "urn:reader:software", "type": "Software", "name": "reader"}
@@ -159,10 +160,10 @@ def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list
             "target": _target(here, selectors(highlight.anchor, entry.start, entry.end)),
             "reader:colour": highlight.colour.value,
         }
-        if highlight.was:  # the words first highlighted, before the text changed
-            original = highlight.original
-            assert original is not None
-            item["reader:original"] = selectors(original, None, None)
+        if highlight.original is not None:  # the selectors it was made with, before it moved
+            item["reader:original"] = selectors(highlight.original, None, None)
+        if entry.check:  # moved where the words around it changed, not yet confirmed
+            item["reader:check"] = True
         items.append(_compact(item))
     if notes.article_note.strip():
         # The note on the article as a whole: a comment whose target is the article itself,
@@ -294,6 +295,7 @@ class Incoming:
     colour: str = ""
     link_label: str = ""
     original: Passage | None = None
+    check: bool = False  # reader's "moved: check": placed where its context changed
     replies_to: str = ""  # the canonical id of the annotation this one answers
     author: str = ""
     reference: str = ""  # the id other annotations of the file use for it (a reply's parent)
@@ -390,6 +392,7 @@ def _from_w3c(item: dict) -> Incoming:
         colour=str(item.get("reader:colour", "") or ""),
         link_label=str(item.get("reader:label", "") or ""),
         reference=raw,
+        check=item.get("reader:check") is True,
     )
     if found.motivation == "linking":
         found.body_target = _passage(item.get("body"))

@@ -19,13 +19,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 
 from reader.cli.common import UserError, open_store, paths_of, say
-from reader.layout import visible
+from reader.layout import shorten, visible
 from reader.notes_index import (
     ARTICLE_NOTE,
     COLOURS,
+    HIGHLIGHT,
     NoteItem,
     NotesIndex,
     Query,
@@ -163,6 +164,9 @@ def _record(item: NoteItem) -> dict[str, Any]:
         "title": item.title,
         "path": None if item.path is None else str(item.path),
         "paragraph": item.paragraph,
+        # A highlight's place: whether it could be placed in its article's text, and
+        # whether it moved where the words around it changed ("moved: check").
+        **({"placed": item.placed, "check": item.check} if item.kind == HIGHLIGHT else {}),
         "colour": item.colour or None,
         "tags": list(item.tags),
         "quote": item.quote,
@@ -182,14 +186,20 @@ def _readable(found: list[NoteItem], index: NotesIndex, filtered: bool) -> Itera
 
     for item in found:
         swatch = sgr(SWATCHES.get(item.colour, "2"), "▌") + " "
-        where = "article note" if item.kind == ARTICLE_NOTE else f"¶ {item.paragraph:,}"
+        if item.kind == ARTICLE_NOTE:
+            where = "article note"
+        elif item.paragraph is None:
+            where = item.mark
+        else:
+            where = " · ".join(part for part in (f"¶ {item.paragraph:,}", item.mark) if part)
         where = "  " + " · ".join(part for part in (where, item.colour, item.when[:10]) if part)
         title = _fit(_one_line(item.title), width - 2 - _cells(where))
         yield swatch + sgr("1", title) + sgr("2", where)
         note = f"✎ {_one_line(item.note[: width * 2])}" if item.note.strip() else ""
         tags = " ".join(f"#{visible(tag)}" for tag in item.tags)
         if item.quote:
-            yield swatch + _fit(f"“{_one_line(item.quote[: width * 2])}”", width - 2)
+            # Cut after a whole word, with "…", inside its quotation marks.
+            yield swatch + f"“{_fit(_one_line(item.quote[: width * 2]), width - 4)}”"
         if note or tags:
             # A long note leaves the tags a third of the line, so that they still show.
             kept = min(_cells(tags), (width - 2) // 3) if note else 0
@@ -214,12 +224,12 @@ def _cells(text: str) -> int:
 
 
 def _fit(text: str, width: int) -> str:
-    """``text`` cut to ``width`` cells, ending in an ellipsis when cut."""
+    """``text`` cut to ``width`` cells, after a whole word and ending in an ellipsis when
+    cut (:func:`~reader.layout.shorten`)."""
     if width <= 1:
         return ""
-    if _NARROW.fullmatch(text):
-        return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-    text = text[: width * 2]  # a character takes at most two cells: measure no more
-    if cell_len(text) <= width:
-        return text
-    return set_cell_size(text, width - 1).rstrip() + "…"
+    if _NARROW.fullmatch(text) and len(text) <= width:
+        return text  # the common case, measured without Rich
+    # A character takes at most two cells: measure no more (a character past them says
+    # that the text goes on).
+    return shorten(text[: width * 2 + 1], width)

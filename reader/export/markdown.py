@@ -18,6 +18,7 @@ from reader.export.escaping import (
 )
 from reader.export.files import ARTICLE_KEY, EXPORT_KEY, EXPORT_MARK, FILE_KEY, safe_filename
 from reader.export.notes import Entry, LinkMark, Notes
+from reader.layout import shorten
 from reader.model import Article
 
 # Characters YAML reads as line breaks (1.1) or will not take unescaped.
@@ -172,7 +173,8 @@ class _Links:
             target = "[[" + stem.replace("]", "").replace("[", "") + "]]"
         else:
             target = f"[{title}](<{name}>)"
-        return f"{arrow} {target}{label}: “{escape_inline(other.anchor.exact[:120])}”"
+        words = shorten(" ".join(other.anchor.exact[:400].split()), 120)
+        return f"{arrow} {target}{label}: “{escape_inline(words)}”"
 
 
 def block_id(highlight_id: str) -> str:
@@ -211,7 +213,8 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
     # Never a line that starts with "#" (Python-Markdown would make it a heading); the
     # block id lets a note elsewhere link to this highlight ([[file#^id]]).
     tags = " ".join(links.tags.get(t) or tag_text(t) for t in highlight.tags)
-    facts = [highlight.colour.value, where, *([tags] if tags else [])]
+    moved = ["moved: check"] if item.check and item.start is not None else []
+    facts = [highlight.colour.value, where, *moved, *([tags] if tags else [])]
     out += [" · ".join(facts) + f" ^{block_id(highlight.id)}", ""]
     if item.start is not None:
         for mark in links.of(item.start, item.end or item.start):

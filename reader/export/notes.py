@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from reader.anchoring import locate
+from reader.anchoring import Budget, locate
 from reader.model import Anchor, Article, CrossLink, Highlight, LinkEnd
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A highlight and where it is in the current text (start None: could not be placed)."""
+    """A highlight and where it is in the current text (start None: could not be placed;
+    ``check``: moved where the words around it changed, not yet confirmed)."""
 
     highlight: Highlight
     start: int | None
     end: int | None
+    check: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,10 +62,19 @@ def gather(
 ) -> Notes:
     """Place each highlight and link end in the article's current text (as the app does)
     and order them."""
+    # One limit for the whole article's approximate searches, as in the app: an export of
+    # a book cut short takes seconds, not minutes.
+    budget = Budget()
     entries = []
     for highlight in highlights:
-        start, end = _place(article, highlight.anchor)
-        entries.append(Entry(highlight, start, end))
+        placement = locate(
+            article.text, highlight.anchor, fingerprint=article.fingerprint, budget=budget
+        )
+        if placement is None:
+            entries.append(Entry(highlight, None, None))
+        else:
+            check = highlight.check or placement.check
+            entries.append(Entry(highlight, placement.start, placement.end, check))
     entries.sort(
         key=lambda e: (
             e.start is None,
@@ -78,12 +89,12 @@ def gather(
     for link in links:
         for outgoing, end in ((True, link.source), (False, link.target)):
             if end.article_id == article.id:
-                marks.append(LinkMark(link, outgoing, *_place(article, end.anchor)))
+                marks.append(LinkMark(link, outgoing, *_place(article, end.anchor, budget)))
     marks.sort(key=lambda m: (m.start is None, m.start or 0, m.end or 0, m.link.id, m.outgoing))
     return Notes(article, entries, article_note, links, marks, article_note_modified)
 
 
-def _place(article: Article, anchor: Anchor) -> tuple[int | None, int | None]:
+def _place(article: Article, anchor: Anchor, budget: Budget) -> tuple[int | None, int | None]:
     # locate() itself takes the recorded position when the text is unchanged.
-    placement = locate(article.text, anchor, fingerprint=article.fingerprint)
+    placement = locate(article.text, anchor, fingerprint=article.fingerprint, budget=budget)
     return (None, None) if placement is None else (placement.start, placement.end)

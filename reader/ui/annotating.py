@@ -14,10 +14,12 @@ from textual.binding import Binding, BindingType
 
 from reader.annotations import Placed, clean_tags
 from reader.drafts import Draft
-from reader.model import Colour, CrossLink, Highlight
+from reader.layout import shorten
+from reader.model import Colour, CrossLink
 from reader.records import highlight_doc
 from reader.storage import StoreError
-from reader.ui.notes_pane import Entry, NotesPane
+from reader.ui.notes_pane import CHECK, Entry, NotesPane
+from reader.ui.placing import Placer
 
 if TYPE_CHECKING:
     from reader.ui.reading_screen import ReadingScreen
@@ -43,6 +45,7 @@ class Annotating:
 
     def __init__(self, screen: ReadingScreen) -> None:
         self.screen = screen
+        self.placer = Placer(screen)
         self._reattach_target: str | None = None
         self._pane_pending = False
         self._pane_current: str | None = None
@@ -50,52 +53,8 @@ class Annotating:
     # --- placing and drawing ----------------------------------------------------------
 
     def place_highlights(self) -> None:
-        """Find highlights made on an earlier version of the text (in a worker thread)."""
-        annotations = self.screen.annotations
-        if annotations is None or not annotations.unplaced:
-            return
-        text, unplaced = self.screen.article.text, annotations.unplaced
-        self.screen.run_worker(
-            lambda: self._find_places(text, unplaced),
-            name="find_places",
-            group="anchoring",
-            exclusive=True,
-            thread=True,
-        )
-
-    def _find_places(self, text: str, highlights: list[Highlight]) -> None:
-        annotations = self.screen.annotations
-        assert annotations is not None
-        found = annotations.find_places(text, highlights)
-        self.screen.app.call_from_thread(self._places_found, found)
-
-    def _places_found(self, found: dict[str, tuple[int, int] | None]) -> None:
-        screen = self.screen
-        assert screen.annotations is not None
-        try:
-            orphans = screen.annotations.apply_places(found)
-        except StoreError as error:
-            screen.store_failed(error)
-            return
-        moved = len(found) - orphans
-        screen.refresh_annotations()
-        if moved:
-            screen.notify(
-                f"The article changed; {moved} highlight{'s' * (moved != 1)} "
-                "re-placed in the new text.",
-                markup=False,
-            )
-        if orphans:
-            screen.notify(
-                f"{orphans} highlight{'s' * (orphans != 1)} could not be placed in the changed "
-                f"article. {'They are' if orphans != 1 else 'It is'} kept with "
-                f"{'their notes' if orphans != 1 else 'its note'} under “Could not be placed” "
-                "in the notes pane (p); select new text and press r to re-attach "
-                f"{'one' if orphans != 1 else 'it'}.",
-                severity="warning",
-                timeout=12,
-                markup=False,
-            )
+        """Find highlights made on an earlier version of the text (see :class:`Placer`)."""
+        self.placer.place_highlights()
 
     def refresh(self, current: str | None = None) -> None:
         """Push the highlights down to the view, and to the pane a frame later."""
@@ -141,14 +100,16 @@ class Annotating:
 
     def _where(self, placed: Placed) -> str:
         if placed.start is None:
-            return "could not be placed"
+            return "being placed…" if placed.pending else "could not be placed"
         article = self.screen.article
         index = article.block_at(placed.start)
         where = f"¶ {index + 1:,}"  # as the header writes it
+        if placed.check:  # first: a narrow pane cuts the end of the line
+            where = f"{CHECK} · {where}"
         heading = article.section_of(index)
         if heading is not None:
             title = " ".join(article.blocks[heading].text.split())
-            where += f" · {title[:40]}"
+            where += f" · {shorten(title, 40)}"
         return where
 
     def follow_cursor(self) -> None:
@@ -182,11 +143,14 @@ class Annotating:
         annotations = screen.annotations
         if annotations is None:
             return None
-        for placed in annotations.in_range(start, end):
-            if (placed.start, placed.end) == (start, end):
-                screen.notify("That passage is already highlighted.", markup=False)
-                return placed.id
         try:
+            # Already there, or being placed there still (a keypress never waits on the
+            # search, and never makes a second highlight of the same passage).
+            present = annotations.existing(start, end)
+            if present is not None:
+                screen.notify("That passage is already highlighted.", markup=False)
+                screen.refresh_annotations(present)
+                return present
             highlight = annotations.create(start, end, colour)
         except StoreError as error:
             screen.store_failed(error)
@@ -423,7 +387,7 @@ class Annotating:
             return
         orphans = annotations.orphans
         target = self._reattach_target
-        if target not in {p.id for p in orphans}:
+        if target not in {p.id for p in orphans} | {p.id for p in annotations.to_check}:
             target = orphans[0].id if len(orphans) == 1 else None
         if target is None:
             message = (
@@ -489,6 +453,11 @@ class Annotating:
         screen = self.screen
         assert screen.annotations is not None
         place = screen.annotations.place_of(highlight_id)
+        if place is None and highlight_id in {h.id for h in screen.annotations.unplaced}:
+            screen.notify(
+                "This highlight is still being looked for in the changed text.", markup=False
+            )
+            return
         if place is None:
             self._reattach_target = highlight_id
             screen.notify(
@@ -503,7 +472,31 @@ class Annotating:
         screen.set_focus(screen.view)
 
     def pane_moved(self, highlight_id: str | None) -> None:
-        """The pane's cursor is on ``highlight_id``: an orphan there is the one r re-attaches."""
+        """The pane's cursor is on ``highlight_id``: an orphan there, or one moved to be
+        checked, is the one r re-attaches."""
         annotations = self.screen.annotations
-        if annotations is not None and highlight_id and not annotations.place_of(highlight_id):
+        if annotations is None or not highlight_id:
+            return
+        if not annotations.place_of(highlight_id) or highlight_id in {
+            p.id for p in annotations.to_check
+        }:
             self._reattach_target = highlight_id
+
+    def confirm(self, highlight_id: str) -> None:
+        """The reader checked a moved highlight (c in the pane): it stays where it is."""
+        screen = self.screen
+        annotations = screen.annotations
+        if annotations is None:
+            return
+        if highlight_id not in {p.id for p in annotations.to_check}:
+            screen.notify("This highlight is where it was made: nothing to confirm.", markup=False)
+            return
+        try:
+            annotations.confirm(highlight_id)
+        except StoreError as error:
+            screen.store_failed(error)
+            return
+        if self._reattach_target == highlight_id:
+            self._reattach_target = None
+        screen.refresh_annotations(highlight_id)
+        screen.notify("Place confirmed. Press u to undo.", markup=False)

@@ -22,6 +22,7 @@ from reader.library import Library, scan
 from reader.links import History, Location, Place, same_file
 from reader.model import Article, ReadingPosition
 from reader.store import Store, StoreError
+from reader.ui.article_life import unsettled
 from reader.ui.collector import Collector
 from reader.ui.notices import Notices, Noticing
 from reader.ui.open_notes import OpenNotes, Quitting
@@ -242,7 +243,8 @@ class ReaderApp(Noticing, Quitting, App[None]):
             block = place.block_in(article)
             if block is not None:
                 position = ReadingPosition(block, 0, 0.0)
-        annotations = Annotations(self.store, article)
+        # A file read as it was being written: what placing finds waits to be saved.
+        annotations = Annotations(self.store, article, provisional=unsettled(article))
         annotations.load()
         return ReadingScreen(
             article,
@@ -503,10 +505,13 @@ class ReaderApp(Noticing, Quitting, App[None]):
             )
 
     def save_positions(self) -> None:
-        """Save where the reader is in every open article."""
+        """Save where the reader is in every open article (and where its highlights were
+        found, if its file was read just after it changed, and has not changed since)."""
         for screen in self.screen_stack:
-            if isinstance(screen, ReadingScreen) and screen.article.blocks:
-                self._save_position(screen.article, screen.current_position())
+            if isinstance(screen, ReadingScreen):
+                screen.life.settle(leaving=True)
+                if screen.article.blocks:
+                    self._save_position(screen.article, screen.current_position())
 
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
         """Save each note being written (or keep it as a draft) and where the reader is in

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
-from reader.model import Block, ReadingPosition
+from reader.documents import file_stamp as _file_state
+from reader.model import Article, Block, ReadingPosition
+from reader.storage import StoreError
 
 if TYPE_CHECKING:
     from textual.timer import Timer
@@ -21,15 +23,17 @@ if TYPE_CHECKING:
     from reader.ui.reading_screen import ReadingScreen
 
 SAVE_DELAY = 1.5  # seconds after the reader stops moving before the position is saved
+SETTLE_SECONDS = 2.0
+"""A file changed this recently may still be being written: what placing finds in it is
+saved once it has held still this long (or when the reader leaves it unchanged)."""
 
 
-def _file_state(path: Path) -> tuple[int, int] | None:
-    """(modification time, size) of ``path``, or None when it is gone or unreadable."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
+def unsettled(article: Article) -> bool:
+    """Whether ``article``'s text may be only part of its file: it kept changing while it
+    was read, or it had changed just before (another program may be writing it still)."""
+    if not article.steady or article.stamp is None:
+        return True
+    return time.time() - article.stamp[0] / 1e9 < SETTLE_SECONDS
 
 
 class ArticleLife:
@@ -81,7 +85,17 @@ class ArticleLife:
         if self._rest is not None and not article.complete:
             # Only once the first screen is painted: before it, each batch would hold it up.
             screen.call_after_refresh(self._start_loading)
-        self._file_state = _file_state(article.meta.path)
+        # The file as it was read: a change made between the read and now is noticed.
+        self._file_state = article.stamp or _file_state(article.meta.path)
+        if not article.steady:
+            screen.notify(
+                f"{article.meta.path} was being written while it was read, and may be "
+                "incomplete: your highlights are shown where they fit, but none is moved "
+                "for good. Press ctrl+r to read it again once it is written.",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         screen.set_interval(self.FILE_CHECK_SECONDS, self._check_file)
         if screen.direct and not self._start and not screen.annotations.placed():
             # Opened on its own, with nothing of the reader's: was it moved outside reader?
@@ -161,6 +175,7 @@ class ArticleLife:
         path = self.screen.article.meta.path
         state = _file_state(path)
         if state == self._file_state:
+            self.settle()
             return
         self._file_state = state
         if state is None:
@@ -179,6 +194,25 @@ class ArticleLife:
                 timeout=15,
                 markup=False,
             )
+
+    def settle(self, *, leaving: bool = False) -> None:
+        """Save what placing found in a file read just after it changed, once the file has
+        held still since (``leaving``: the reader is leaving it, unchanged): it was read
+        whole. A file that changed while it was read is never settled: ctrl+r reads it
+        again."""
+        screen = self.screen
+        annotations = screen.annotations
+        article = screen.article
+        if annotations is None or not annotations.provisional or not article.steady:
+            return
+        if _file_state(article.meta.path) != article.stamp:
+            return  # changed since: what was found is not saved (ctrl+r places anew)
+        if not leaving and unsettled(article):
+            return
+        try:
+            annotations.commit()
+        except StoreError as error:
+            screen.store_failed(error)
 
     def reload(self) -> None:
         """Read the article's file again, keeping the place and re-placing highlights."""

@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 
 from reader.anchoring import describe, locate
 from reader.documents import DocumentError, load_article
+from reader.layout import shorten
 from reader.links import (
     Place,
     Target,
@@ -156,7 +157,7 @@ class Links:
             other = link.target if side == "source" else link.source
             kind = "outgoing" if side == "source" else "backlink"
             where = "this article" if other.article_id == self.screen.article.id else other.title
-            detail = f"“{' '.join(other.anchor.exact.split())[:60]}”"
+            detail = f"“{shorten(' '.join(other.anchor.exact[:200].split()), 60)}”"
             label = (link.label + " · " if link.label else "") + where
             found.append(LinkChoice(kind, label, detail, (link, other)))
         return found

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Button, Input, Static, TextArea
 
-from reader.layout import editable, note_text, visible
+from reader.layout import editable, note_text, shorten, visible
 from reader.storage import StoreError
 from reader.ui.fields import SafeInput
 from reader.ui.text import plain
@@ -36,8 +36,8 @@ _EDITOR_CSS = """
 
 
 def _excerpt(quote: str, limit: int = 300) -> str:
-    flat = " ".join(quote.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    """The start of ``quote`` on one line, at most ``limit`` cells, cut after a word."""
+    return shorten(" ".join(quote[: limit * 2 + 1].split()), limit)
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -21,13 +21,15 @@ from textual.strip import Strip
 from textual.widgets import Input, Static
 
 from reader.annotations import Placed
-from reader.layout import visible, wrap
+from reader.layout import shorten, visible, wrap
 from reader.ui.fields import SafeInput
 from reader.ui.link_choice import LinkChoice, choice_text
 from reader.ui.text import plain
 
 SWATCH = "▌"
 EXCERPT = 2  # lines of quote shown per entry
+CHECK = "moved: check"
+"""What marks a highlight moved where the words around it changed, until confirmed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +44,8 @@ class Entry:
     where: str
     orphan: bool
     was: str = ""  # the words first highlighted, when the text changed under them
+    check: bool = False  # moved where the words around it changed, not yet confirmed
+    pending: bool = False  # made on another text, and still being looked for
 
     @classmethod
     def of(cls, placed: Placed, where: str) -> Entry:
@@ -56,6 +60,8 @@ class Entry:
             where,
             placed.orphan,
             highlight.was,
+            placed.check,
+            placed.pending,
         )
 
     def matches(self, query: str) -> bool:
@@ -86,6 +92,7 @@ class HighlightList(ScrollView, can_focus=True):
         Binding("enter", "select", "Jump", id="pane-jump"),
         Binding("a", "annotate", "Note", id="pane-annotate"),
         Binding("d", "delete", "Delete", id="pane-delete"),
+        Binding("c", "confirm", "Confirm place", show=False, id="pane-confirm"),
         Binding("slash", "filter", "Filter", id="pane-filter"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -266,6 +273,11 @@ class HighlightList(ScrollView, can_focus=True):
         if chosen := self.highlighted_id:
             self.post_message(self.Request("delete", chosen))
 
+    def action_confirm(self) -> None:
+        """Confirm that the highlighted entry, moved where its context changed, is right."""
+        if chosen := self.highlighted_id:
+            self.post_message(self.Request("confirm", chosen))
+
     def action_filter(self) -> None:
         """Filter the entries."""
         self.post_message(self.Request("filter", ""))
@@ -313,26 +325,25 @@ class HighlightList(ScrollView, can_focus=True):
             lines = [Text(""), Text.assemble((row, style("highlight-list--heading")))]
         else:
             quote = f"“{' '.join(visible(row.quote).split())}”"
-            pieces = wrap(quote, width - 2)
-            if len(pieces) > EXCERPT:
-                # Cut at the end of the last line shown, leaving room for the ellipsis.
-                cut = quote[: max(1, pieces[EXCERPT - 1][1] - 2)].rstrip() + "…”"
-                pieces = wrap(cut, width - 2)[:EXCERPT]
-                quote = cut
+            shown = [quote[start:end] for start, end in wrap(quote, width - 2)]
+            if len(shown) > EXCERPT:
+                # The last line shown ends after a whole word, with the ellipsis.
+                rest = " ".join(shown[EXCERPT - 1 :]).removesuffix("”")
+                shown = [*shown[: EXCERPT - 1], shorten(rest, width - 3) + "”"]
             swatch = style(f"highlight-list--{row.colour}")
-            for number, (start, end) in enumerate(pieces[:EXCERPT]):
+            for number, piece in enumerate(shown):
                 text = Text()
                 text.append(SWATCH + " " if number == 0 else "  ", style=swatch)
-                text.append(quote[start:end])
+                text.append(piece)
                 lines.append(text)
             if row.was:
                 was = f"was: “{' '.join(visible(row.was).split())}”"
                 if cell_len(was) > width - 2:
-                    was = was[: max(1, wrap(was, width - 3)[0][1])].rstrip() + "…"
+                    was = shorten(was.removesuffix("”"), width - 3) + "”"
                 lines.append(Text.assemble(("  " + was, style("highlight-list--where"))))
             lines.append(Text.assemble(("  " + row.where, style("highlight-list--where"))))
             if row.note.strip():
-                note = "✎ " + " ".join(visible(row.note).split())
+                note = shorten("✎ " + " ".join(visible(row.note).split()), width - 2)
                 lines.append(Text.assemble(("  " + note, style("highlight-list--note"))))
             if row.tags:
                 tags = " ".join(f"#{visible(tag)}" for tag in row.tags)
@@ -422,8 +433,12 @@ class NotesPane(Vertical):
         entries = self.option_list
         shown = [entry for entry in self._entries if entry.matches(self._query)]
         placed = [entry for entry in shown if not entry.orphan]
-        orphans = [entry for entry in shown if entry.orphan]
+        orphans = [entry for entry in shown if entry.orphan and not entry.pending]
+        pending = [entry for entry in shown if entry.pending]
         rows: list[Entry | str] = list(placed)
+        if pending:  # not yet "could not be placed": only not looked for yet
+            rows.append(f"Being placed ({len(pending)})")
+            rows += pending
         if orphans:
             rows.append(f"Could not be placed ({len(orphans)})")
             rows += orphans

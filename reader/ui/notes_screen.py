@@ -29,8 +29,8 @@ from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from reader.layout import visible
-from reader.notes_index import NoteItem, NotesIndex
+from reader.layout import shorten, visible
+from reader.notes_index import HIGHLIGHT, NoteItem, NotesIndex
 from reader.ui.cursor_list import CursorList
 from reader.ui.fields import SafeInput
 from reader.ui.text import plain
@@ -211,7 +211,12 @@ class NotesList(CursorList):
 
         item = self._index.item(position)
         swatch = (SWATCH + " ", style(item.colour or "none"))
-        where = "article note" if item.paragraph is None else f"¶ {item.paragraph:,}"
+        if item.kind != HIGHLIGHT:
+            where = "article note"
+        elif item.paragraph is None:
+            where = item.mark
+        else:
+            where = " · ".join(part for part in (f"¶ {item.paragraph:,}", item.mark) if part)
         if item.when:
             where += f" · {item.when[:10]}"
         where = "  " + where
@@ -222,7 +227,8 @@ class NotesList(CursorList):
         tags = " ".join(f"#{visible(tag)}" for tag in item.tags)
         note = _one_line(item.note, width)
         if item.quote:
-            body = Text.assemble(swatch, f"“{_one_line(item.quote, width)}”")
+            # Cut after a whole word, with "…", inside its quotation marks.
+            body = Text.assemble(swatch, f"“{shorten(_one_line(item.quote, width), width - 4)}”")
             last = Text.assemble(swatch)
             if note:
                 last.append(f"✎ {note}", style("note"))

@@ -187,6 +187,11 @@ class ReadingScreen(Screen[None]):
         ]
         return dict(sorted(kept, key=order))
 
+    def on_unmount(self) -> None:
+        # However the screen goes (a key, the app shutting down): what placing found in a
+        # file read just after it changed is saved, if the file has not changed since.
+        self.life.settle(leaving=True)
+
     def _pop_result_callback(self) -> None:
         # An article opened directly is the app's default screen, which Textual gives no
         # result callback; switching to another article would then pop an empty list
@@ -279,6 +284,8 @@ class ReadingScreen(Screen[None]):
             self.annotating.edit_note(event.highlight_id)
         elif event.what == "delete":
             self.annotating.delete(event.highlight_id)
+        elif event.what == "confirm":
+            self.annotating.confirm(event.highlight_id)
 
     def on_key(self, event: events.Key) -> None:
         if self.search.key(event):

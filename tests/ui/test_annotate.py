@@ -667,3 +667,19 @@ async def test_a_highlighted_heading_is_listed_under_its_own_section(tmp_path: P
         await pilot.pause()
         entry = next(line for line in screen_text(app).splitlines() if "· Things worth" in line)
         assert "Links between passages" not in entry
+
+
+async def test_the_pane_cuts_a_long_quote_after_a_whole_word_with_an_ellipsis() -> None:
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        for _ in range(4):  # four long paragraphs, each cut to two lines in the pane
+            await pilot.press("h", "j")
+        await pilot.pause()
+        lines = [line.strip(" ▏▌") for line in pane_text(app).splitlines()]
+        ends = [line for line in lines if line.endswith("…”")]
+        assert len(ends) == 4
+        for end in ends:
+            first = lines[lines.index(end) - 1].removeprefix("“")
+            shown = first + " " + end.removesuffix("…”")
+            paragraph = next(b.text for b in BLOCKS if b.text.startswith(shown))
+            assert paragraph[len(shown)] in " ,;:.", end  # a word ends there

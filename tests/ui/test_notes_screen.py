@@ -17,7 +17,7 @@ from reader.ui.library_screen import LibraryScreen
 from reader.ui.notes_screen import NotesList, NotesScreen
 from reader.ui.reading_screen import ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
-from tests.ui.helpers import make_app, notified, screen_text, wait_for
+from tests.ui.helpers import library_read, make_app, notified, screen_text, wait_for
 
 SIZE = (120, 40)
 TAX = "Canada-US talks resume after Carney withdraws digital services tax under Trump's pressure"
@@ -258,3 +258,40 @@ async def test_enter_finds_the_passage_in_an_article_changed_since(noted: Path) 
         await pilot.pause()
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.view.cursor == 6  # made on ¶ 6, which is ¶ 7 now
+
+
+async def test_a_long_quote_is_cut_after_a_whole_word_with_an_ellipsis(noted: Path) -> None:
+    app = make_app(library=noted)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await library_read(pilot)
+        await open_notes(pilot, app)
+        lines = [line for line in screen_text(app).splitlines() if "“" in line]
+        shortened = [line.strip() for line in lines if "…" in line]
+        assert shortened  # the premise: whole paragraphs, longer than the line
+        blocks = {b.text for p in (SAMPLE, WELCOME) for b in load_article(p).blocks}
+        for line in shortened:
+            shown = line.split("“", 1)[1]
+            assert shown.endswith("…”"), line
+            words = shown.removesuffix("…”")
+            paragraph = next(text for text in blocks if text.startswith(words))
+            # Cut where a word ends: the paragraph goes on with a space there.
+            assert paragraph[len(words)] in " ,;:.", line
+
+
+async def test_notes_that_could_not_be_placed_or_moved_say_so(noted: Path) -> None:
+    store = Store(resolve().db)
+    highlights = sorted(store.all_highlights(), key=lambda h: h.created)
+    store.save_highlights(
+        [
+            dataclasses.replace(highlights[0], orphan_in="f" * 20),
+            dataclasses.replace(highlights[1], check=True),
+        ]
+    )
+    store.close()
+    app = make_app(library=noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_read(pilot)
+        await open_notes(pilot, app)
+        text = screen_text(app)
+        assert "not placed · 2026-01-01" in text
+        assert "¶ 6 · moved: check · 2026-01-01" in text

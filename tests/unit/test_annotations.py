@@ -107,8 +107,8 @@ def test_after_an_edit_highlights_move_and_lost_ones_become_orphans(store: Store
     after = Annotations(store, edited)
     after.load()
     assert {h.id for h in after.unplaced} == {moved.id, lost.id}
-    orphans = after.apply_places(after.find_places(edited.text, after.unplaced))
-    assert orphans == 1
+    report = after.apply_places(after.find_places(edited.text, after.unplaced))
+    assert report.orphans == 1
     assert after.place_of(moved.id) == span_of("digital services tax", edited.text)
     assert [p.id for p in after.orphans] == [lost.id]
     kept = {h.id: h for h in store.highlights(edited.id)}
@@ -145,7 +145,7 @@ def test_a_highlight_re_placed_on_changed_words_remembers_the_words_first_highli
         edited = article(TEXT.replace("talks about", edit))
         after = Annotations(store, edited)
         after.load()
-        assert after.apply_places(after.find_places(edited.text, after.unplaced)) == 0
+        assert after.apply_places(after.find_places(edited.text, after.unplaced)).orphans == 0
         (kept,) = store.highlights(edited.id)
         assert kept.anchor.exact == f"{edit} tariffs"
         # The words first highlighted, not those of the edit before this one.
@@ -250,3 +250,129 @@ def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(store: St
     assert Store(store.path).article_note("a") == saved
     # Written from what is there now: the text given is the note.
     assert save_article_note(store, "a", where, "plain", base=saved) == "plain"
+
+
+# --- issue 21: re-placed highlights keep their selectors, and say when they moved ----------
+
+
+def _reopen(store: Store, text: str):
+    """The article with ``text``, its highlights placed as the app places them."""
+    edited = article(text)
+    notes = Annotations(store, edited)
+    notes.load()
+    report = notes.apply_places(notes.find_places(edited.text, notes.unplaced))
+    return edited, notes, report
+
+
+def test_a_re_placed_highlight_always_keeps_the_selectors_it_was_made_with(store: Store) -> None:
+    first = Annotations(store, article())
+    first.load()
+    made = first.create(*span_of("digital services tax"))
+    # The same words, but the words around them changed: its prefix and suffix are new.
+    text = TEXT.replace("is about the digital", "is all about the digital").replace(
+        "services tax.", "services tax, again."
+    )
+    edited, _, report = _reopen(store, text)
+    assert (report.moved, report.orphans) == (1, 0)
+    (kept,) = store.highlights(edited.id)
+    assert kept.anchor.exact == "digital services tax" and kept.anchor.suffix != made.anchor.suffix
+    original = kept.original
+    assert original is not None
+    assert (original.exact, original.prefix, original.suffix) == (
+        made.anchor.exact,
+        made.anchor.prefix,
+        made.anchor.suffix,
+    )
+    # Moved again: still the selectors first made, not those of the move before.
+    edited, _, _ = _reopen(store, "# Title\n\nA new start.\n\n" + text.split("\n", 2)[2])
+    (kept,) = store.highlights(edited.id)
+    assert kept.original == original
+
+
+def test_an_orphan_is_saved_as_one_and_not_looked_for_again_in_the_same_text(
+    store: Store,
+) -> None:
+    first = Annotations(store, article())
+    first.load()
+    lost = first.create(*span_of("The third paragraph ends the article."))
+    text = TEXT.replace("The third paragraph ends the article.", "Nothing is left of it.")
+    edited, _, report = _reopen(store, text)
+    assert (report.orphans, report.changed) == (1, 1)
+    (kept,) = store.highlights(edited.id)
+    assert kept.orphan_in == edited.fingerprint and not kept.placed
+    assert kept.anchor == lost.anchor  # its selectors untouched
+    again = Annotations(store, edited)
+    again.load()
+    assert again.unplaced == [] and [h.id for h in again.known_orphans] == [lost.id]
+    assert [p.id for p in again.orphans] == [lost.id]
+
+
+def test_a_highlight_moved_where_its_context_changed_is_marked_until_confirmed(
+    store: Store,
+) -> None:
+    sentence = "The second paragraph is about the digital services tax."
+    first = Annotations(store, article())
+    first.load()
+    made = first.create(*span_of(sentence))
+    # Its neighbours both replaced: the sentence is still there, once, but elsewhere.
+    text = (
+        "# Other\n\nAll new words open the piece.\n\n"
+        + sentence
+        + "\n\nAll new words close it, too."
+    )
+    edited, notes, report = _reopen(store, text)
+    assert (report.moved, report.checked, report.orphans) == (1, 1, 0)
+    (kept,) = store.highlights(edited.id)
+    assert kept.check and kept.original is not None and kept.original.prefix == made.anchor.prefix
+    assert [p.id for p in notes.to_check] == [made.id]
+    notes.confirm(made.id)
+    (kept,) = store.highlights(edited.id)
+    assert not kept.check and kept.original is not None
+    notes.undo()
+    assert store.highlights(edited.id)[0].check
+    # Re-attaching is the reader's choice too: no longer to be checked.
+    notes.reattach(made.id, *span_of("All new words open", text))
+    assert not store.highlights(edited.id)[0].check and notes.to_check == []
+
+
+def test_a_provisional_text_shows_what_placing_found_and_saves_it_only_when_committed(
+    store: Store,
+) -> None:
+    first = Annotations(store, article())
+    first.load()
+    moved = first.create(*span_of("digital services tax"))
+    lost = first.create(*span_of("The third paragraph ends the article."))
+    stored = {h.id: h for h in store.highlights(article().id)}
+    # The file read while it was being written: the start of the new version only.
+    partial = article("# Title\n\nA new opening.\n\n" + TEXT.split("\n", 2)[2][:110])
+    notes = Annotations(store, partial, provisional=True)
+    notes.load()
+    report = notes.apply_places(notes.find_places(partial.text, notes.unplaced))
+    assert (report.moved, report.orphans) == (1, 1)
+    assert notes.place_of(moved.id) is not None and notes.place_of(lost.id) is None
+    assert {h.id: h for h in store.highlights(partial.id)} == stored  # nothing saved
+    assert notes.commit() == 2
+    kept = {h.id: h for h in store.highlights(partial.id)}
+    assert kept[moved.id].anchor.fingerprint == partial.fingerprint
+    assert kept[lost.id].orphan_in == partial.fingerprint
+
+
+def test_the_same_passage_is_known_while_its_highlight_is_still_being_placed(
+    store: Store,
+) -> None:
+    first = Annotations(store, article())
+    first.load()
+    made = first.create(*span_of("The first paragraph talks about tariffs and trade."))
+    edited = article(TEXT.replace("# Title\n", "# Title\n\nA new opening.\n"))
+    notes = Annotations(store, edited)
+    notes.load()
+    assert [h.id for h in notes.unplaced] == [made.id]  # the search has not run yet
+    span = span_of("The first paragraph talks about tariffs and trade.", edited.text)
+    assert notes.existing(*span) == made.id
+    assert notes.place_of(made.id) == span and notes.unplaced == []
+    # The search's answer, arriving later, changes nothing; and nothing was added.
+    notes.apply_places({made.id: None})
+    assert notes.place_of(made.id) == span
+    assert [h.id for h in store.highlights(edited.id)] == [made.id]
+    # Another passage with other words is not it.
+    assert notes.existing(*span_of("The third paragraph", edited.text)) is None

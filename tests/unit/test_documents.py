@@ -210,3 +210,52 @@ def test_a_hostile_heading_line_is_read_in_linear_time() -> None:
     assert article.meta.title.startswith("a # #")
     assert load_text("# Closing ##\n\nbody", Path("x.md")).meta.title == "Closing"
     assert load_text("# C#\n\nbody", Path("x.md")).meta.title == "C#"
+
+
+# --- issue 21: a file rewritten while it is read -------------------------------------------
+
+
+def _growing(monkeypatch: pytest.MonkeyPatch, path: Path, whole: str, partial_reads: int) -> list:
+    """Reads of ``path`` that find another program writing it: the first ``partial_reads``
+    get part of it, and the file has grown by the time each is done (to ``whole`` after
+    the last of them)."""
+    import reader.documents as documents
+
+    real = documents._read
+    calls: list[int] = []
+
+    def read(target: Path, limit: int = -1) -> bytes:
+        data = real(target, limit)
+        calls.append(len(data))
+        if len(calls) <= partial_reads:
+            grown = whole if len(calls) == partial_reads else whole[: 1000 * len(calls)]
+            target.write_text(grown, encoding="utf-8")
+        return data
+
+    monkeypatch.setattr(documents, "_read", read)
+    monkeypatch.setattr("time.sleep", lambda seconds: None)  # the writer needs no moment here
+    return calls
+
+
+def test_a_file_that_changes_while_it_is_read_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.documents import read_source
+
+    whole = "# Title\n\n" + "\n\n".join(f"Paragraph {n} of the book." for n in range(2000))
+    path = tmp_path / "book.md"
+    path.write_text(whole[:100], encoding="utf-8")
+    calls = _growing(monkeypatch, path, whole, partial_reads=2)
+    source = read_source(path)
+    assert source.text == whole and source.steady and len(calls) == 3
+    assert source.stamp == (path.stat().st_mtime_ns, path.stat().st_size)
+
+    from reader.documents import READ_TRIES
+
+    path.write_text(whole[:100], encoding="utf-8")
+    calls = _growing(monkeypatch, path, whole, partial_reads=READ_TRIES)
+    source = read_source(path)
+    assert not source.steady and len(calls) == READ_TRIES  # it never held still
+    path.write_text(whole[:100], encoding="utf-8")
+    _growing(monkeypatch, path, whole, partial_reads=READ_TRIES)
+    assert not open_article(path)[0].steady  # the app then saves no place found in it

@@ -719,3 +719,46 @@ def test_long_titles_are_cut_between_words_and_a_blank_title_links_by_file_name(
     )
     assert export.index_entry("   ", "article.md") == "- [article](<article.md>)"
     assert export.index_entry("   ", "article.md", wikilinks=True) == "- [[article]]"
+
+
+def test_a_highlight_moved_where_its_context_changed_says_so_in_both_exports_and_back(
+    tmp_path: Path,
+) -> None:
+    """Issue 21: "moved: check" in the Markdown and the W3C JSON (a declared term), with the
+    selectors it was made with, until the reader confirms the place; import keeps both."""
+    from reader.importer import import_annotations
+
+    article = make_article(tmp_path)
+    made = make_highlight(article, 4, "a note")
+    earlier = dataclasses.replace(made.anchor, prefix="an earlier paragraph, gone now.\n\n")
+    moved = dataclasses.replace(made, original=earlier, check=True)
+    notes = export.gather(article, [moved])
+    markdown = export.to_markdown(notes, exported="2026-11-25")
+    (facts,) = [line for line in markdown.splitlines() if line.startswith("green · ")]
+    assert "· moved: check" in facts
+    document = json.loads(export.dumps(export.to_collection([notes], exported="x", label="x")))
+    (item,) = document["first"]["items"]
+    assert item["reader:check"] is True
+    assert item["reader:original"][0]["prefix"] == earlier.prefix  # the same words, moved
+    assert validate(tmp_path, document).returncode == 0
+    fresh = Store(tmp_path / "fresh.json")
+    import_annotations(document, fresh, tmp_path)
+    (back,) = fresh.highlights(article.id)
+    assert back.check and back.original is not None and back.original.prefix == earlier.prefix
+    # Confirmed: no mark.
+    notes = export.gather(article, [dataclasses.replace(moved, check=False)])
+    assert "moved: check" not in export.to_markdown(notes, exported="2026-11-25")
+
+
+def test_an_export_of_an_article_changed_since_marks_what_moved_off_its_context(
+    tmp_path: Path,
+) -> None:
+    article = make_article(tmp_path)
+    made = make_highlight(article, 4)  # the last paragraph, a long quote
+    # Its neighbours replaced, and it put first: found once, word for word.
+    last = article.blocks[4].text
+    edited_text = TEXT.replace("- a list item whose words matter", "- other items now")
+    edited_text = edited_text.replace("# Intro", "# Intro\n\n" + last).rsplit(last, 1)[0]
+    edited = load_text(edited_text + "A new ending.\n", article.meta.path)
+    (entry,) = export.gather(edited, [made]).entries
+    assert entry.start is not None and entry.check

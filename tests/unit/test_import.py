@@ -383,3 +383,25 @@ def test_imported_notes_tags_and_labels_are_kept_as_reader_keeps_typed_ones(
     (highlight,) = store.highlights(article.id)
     assert highlight.note == "red ␛[31mtext\nnext"
     assert highlight.tags == ("a␇b",)
+
+
+def test_an_imported_annotation_keeps_the_selectors_it_came_with(tmp_path: Path) -> None:
+    # Issue 21: a re-placed highlight always keeps its original selectors. Another tool's
+    # prefix and suffix are counted in a browser's text (here its line end where the
+    # article has a space): placed by its quote, it keeps them as they came.
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    article = load_article(folder / SAMPLE.name)
+    text = article.text
+    at = text.index("the tax")
+    prefix, suffix = text[at - 32 : at].replace(" ", "\n", 1), text[at + 7 : at + 39]
+    annotation = quote_annotation(article.meta.source, "the tax", "urn:uuid:tax-1", "")
+    annotation["target"]["selector"][0].update(prefix=prefix, suffix=suffix)
+    store = Store(tmp_path / "reader.json")
+    assert import_annotations([annotation], store, folder).placed == 1
+    (highlight,) = store.highlights(article.id)
+    assert highlight.anchor.start == at and highlight.anchor.prefix == text[at - 32 : at]
+    assert highlight.original is not None
+    assert (highlight.original.prefix, highlight.original.suffix) == (prefix, suffix)
+    assert highlight.was == ""  # the same words: nothing to show as "was"

@@ -107,6 +107,8 @@ def test_json_has_every_field_and_keeps_the_text_as_it_is(noted: Path) -> None:
         "title",
         "path",
         "paragraph",
+        "placed",  # issue 22: whether it could be placed, and whether it is to be checked
+        "check",
         "colour",
         "tags",
         "quote",
@@ -119,7 +121,9 @@ def test_json_has_every_field_and_keeps_the_text_as_it_is(noted: Path) -> None:
         "pink",
         str(noted / WELCOME.name),
     )
+    assert (pink["placed"], pink["check"]) == (True, False)
     assert records[0]["colour"] is None and records[0]["paragraph"] is None
+    assert "placed" not in records[0]  # a note on the whole article has no place
 
 
 @pytest.mark.parametrize(
@@ -254,3 +258,85 @@ def test_a_setting_it_cannot_use_is_named_on_stderr(
         f'reader: {config}: line 3: colours.green.value must be a colour such as "#f2c744"\n'
     )
     assert "Stung by" in captured.out  # the name it can use is used
+
+
+@pytest.fixture
+def placed_or_not(library: Path) -> Path:
+    """Three highlights of the sample: one placed, one that could not be placed, one moved
+    where the words around it changed (not yet confirmed)."""
+    store = Store(resolve().db)
+    scan(library, store)
+    sample = library / SAMPLE.name
+    store.save_highlights(
+        [
+            highlight(sample, 1, "Stung by Trump’s action"),
+            highlight(sample, 2, "words of an earlier version", orphan_in="f" * 20),
+            highlight(sample, 3, "Golden Dome", check=True),
+        ]
+    )
+    store.close()
+    return library
+
+
+def test_json_says_which_highlights_are_not_placed_or_are_to_check(
+    placed_or_not: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["notes", "--json", "--library", str(placed_or_not)]) == 0
+    records = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert [records[i]["placed"] for i in ("h1", "h2", "h3")] == [True, False, True]
+    assert [records[i]["check"] for i in ("h1", "h2", "h3")] == [False, False, True]
+    # No paragraph for one that could not be placed (it was "paragraph": 3, as if placed).
+    assert [records[i]["paragraph"] for i in ("h1", "h2", "h3")] == [2, None, 4]
+
+
+def test_an_imported_orphan_has_no_paragraph(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.importer import import_annotations
+
+    sample = library / SAMPLE.name
+    lost = {
+        "id": "urn:x:lost",
+        "type": "Annotation",
+        "target": {
+            "source": str(sample.resolve()),
+            "selector": [{"type": "TextQuoteSelector", "exact": "words never in this article"}],
+        },
+    }
+    store = Store(resolve().db)
+    import_annotations([lost], store, library)
+    store.close()
+    assert main(["notes", "--json", "--library", str(library)]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert (record["paragraph"], record["placed"]) == (None, False)
+
+
+def test_on_a_terminal_a_mark_says_not_placed_or_moved_check(
+    placed_or_not: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["notes", "--library", str(placed_or_not)]) == 0
+    heads = [line for line in capsys.readouterr().out.splitlines() if "2026-01-01" in line]
+    assert [head.split("  ", 1)[1] for head in heads] == [
+        "¶ 4 · moved: check · yellow · 2026-01-01",
+        "not placed · yellow · 2026-01-01",
+        "¶ 2 · yellow · 2026-01-01",
+    ]
+
+
+def test_on_a_terminal_a_long_quote_is_cut_after_a_whole_word(
+    library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(resolve().db)
+    quote = "Carney announced the tax was being withdrawn and the White House gloated " * 3
+    store.save_highlight(highlight(library / SAMPLE.name, 1, quote))
+    store.close()
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["notes", "--library", str(library)]) == 0
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if line.startswith("▌ “")]
+    assert line == "▌ “Carney announced the tax was being withdrawn and the…”"
+    assert len(line) < 60
