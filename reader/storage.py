@@ -28,19 +28,22 @@ from typing import TYPE_CHECKING, Any
 from tinydb.storages import Storage
 
 from reader import tables as layout
-from reader.errors import DamagedError, ForeignError, StoreError
+from reader.errors import BusyError, DamagedError, ForeignError, StoreError
 from reader.tables import Tables
 
 if TYPE_CHECKING:
     from filelock import FileLock
 
 LOCK_TIMEOUT = 10.0
+LOCK_POLL = 0.01
+"""Seconds between two tries of a lock another process holds: an import leaves it free for
+a moment between its batches, and a writer waiting must see that moment."""
 BACKUP_EVERY = 15 * 60.0
 
 Data = dict[str, dict[str, Any]]
 
 
-__all__ = ["DamagedError", "ForeignError", "StoreError"]
+__all__ = ["BusyError", "DamagedError", "ForeignError", "StoreError"]
 
 
 class AtomicJSONStorage(Storage):
@@ -251,15 +254,17 @@ class AtomicJSONStorage(Storage):
         self._serialised.clear()
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the file's lock, with the file read again under it (another writer may
-        have written since it was last read)."""
+        have written since it was last read); :class:`BusyError` when another process holds
+        it for longer than ``timeout`` seconds (:data:`LOCK_TIMEOUT` by default)."""
         from filelock import FileLock, Timeout
 
         if self._lock is None:
             self._lock = FileLock(str(lock_for(self.path)))
+        wait = LOCK_TIMEOUT if timeout is None else timeout
         try:
-            with self._lock.acquire(timeout=LOCK_TIMEOUT):
+            with self._lock.acquire(timeout=wait, poll_interval=LOCK_POLL):
                 outermost = self._depth == 0
                 if outermost:
                     self.read()
@@ -284,7 +289,7 @@ class AtomicJSONStorage(Storage):
                 finally:
                     self._depth -= 1
         except Timeout:
-            raise StoreError(f"{self.path} is locked by another reader; try again") from None
+            raise BusyError(f"{self.path} is locked by another reader; try again") from None
 
     def check(self) -> None:
         """Read the whole file, check every table and back it up (once a session, before the

@@ -17,24 +17,22 @@ import contextlib
 import functools
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
+from reader.articles_table import POSITION_WAIT, ArticlesTable
 from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
 from reader.records import (
     ArticleInfo,
     highlight_doc,
     highlight_from,
-    info_from,
     link_doc,
     link_from,
     merged_doc,
-    position_from,
 )
 from reader.schema import (
     HIGHLIGHTS,
@@ -47,6 +45,7 @@ from reader.schema import (
 )
 from reader.storage import (
     AtomicJSONStorage,
+    BusyError,
     DamagedError,
     Data,
     ForeignError,
@@ -57,8 +56,10 @@ from reader.storage import (
 
 __all__ = [
     "MIGRATIONS",
+    "POSITION_WAIT",
     "SCHEMA_VERSION",
     "ArticleInfo",
+    "BusyError",
     "DamagedError",
     "Data",
     "ForeignError",
@@ -78,7 +79,7 @@ after the app's first paint, in the background, and in any case before the first
 Doc = dict[str, Any]
 
 
-class Store:
+class Store(ArticlesTable):
     """Reading positions, article facts, highlights and notes, in one TinyDB file."""
 
     HIGHLIGHTS = HIGHLIGHTS
@@ -114,6 +115,7 @@ class Store:
         self._nesting = 0  # transactions within a transaction (a batch) join it
         self._one_thread = threading.RLock()
         self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
+        self._unsaved_positions: dict[str, Doc] = {}  # see ArticlesTable.save_position
         # Notes put aside in an earlier session (or just now: the backup of a database found
         # missing): named first, in every message at start, so that they are merged first.
         self.pending_recovery = recovery_files(self.path)
@@ -203,14 +205,16 @@ class Store:
             self._storage.write(data)
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, wait: float | None = None) -> Iterator[None]:
+        """Changes made within are one write, under the lock (waited for ``wait`` seconds,
+        or :data:`~reader.storage.LOCK_TIMEOUT`; then :class:`BusyError`)."""
         if self.read_only:
             raise StoreError(self.problem or f"{self.path} is open read-only")
         # One thread's at a time: another's save (the lifeline's) waits, and never joins it.
         with self._one_thread:
-            yield from self._transaction_of_one_thread()
+            yield from self._transaction_of_one_thread(wait)
 
-    def _transaction_of_one_thread(self) -> Iterator[None]:
+    def _transaction_of_one_thread(self, wait: float | None) -> Iterator[None]:
         if self._nesting:
             # Within a batch: one lock, one check and one write for all of it.
             self._nesting += 1
@@ -222,24 +226,32 @@ class Store:
         # Nothing is written over a file before all of it has been found sound.
         self._storage.ensure_checked()
         self._nesting = 1
+        unsaved = dict(self._unsaved_positions)
         try:
-            with self._storage.locked():  # re-read under the lock; one write at the end
+            with self._storage.locked(wait):  # re-read under the lock; one write at the end
                 # TinyDB caches the next id of a table: another reader may have used it.
                 for table in self._db.tables():
                     self._db.table(table)._next_id = None
+                if unsaved:
+                    self._set_articles(unsaved)  # first: what this change sets is newer
                 yield
                 self._write_summaries()
         finally:
             self._nesting = 0
             self._unsummarised.clear()
+        for article_id, fields in unsaved.items():
+            if self._unsaved_positions.get(article_id) is fields:
+                del self._unsaved_positions[article_id]
         if self._storage.damage:
             # The change went to a recovery file, not to the database: say so.
             raise StoreError(self._storage.damage_report())
         self._storage.back_up()
 
-    def batch(self) -> contextlib.AbstractContextManager[None]:
-        """Make every change within one write (an import of thousands of annotations)."""
-        return self._transaction()
+    def batch(self, wait: float | None = None) -> contextlib.AbstractContextManager[None]:
+        """Make every change within one write, under one hold of the lock (waited for
+        ``wait`` seconds, or :data:`~reader.storage.LOCK_TIMEOUT`; then
+        :class:`BusyError`)."""
+        return self._transaction(wait)
 
     # --- the tables, as the file holds them -------------------------------------------
 
@@ -300,86 +312,15 @@ class Store:
         # The index follows the new table rather than being rebuilt from it.
         self._index = (self._docs("articles"), index)
 
-    # --- reading positions and article facts ------------------------------------------
+    # --- moves ------------------------------------------------------------------------
 
-    def position(self, article_id: str) -> ReadingPosition | None:
-        """The saved reading position in an article."""
-        doc = self._article(article_id)
-        return position_from(doc) if doc else None
-
-    def positions(self) -> dict[str, ReadingPosition]:
-        """Every saved reading position, by article id."""
-        result = {}
-        for doc in self._docs("articles").values():
-            position = position_from(doc)
-            if position is not None and isinstance(doc.get("id"), str):
-                result[doc["id"]] = position
-        return result
-
-    def opened_times(self) -> dict[str, float]:
-        """When each article was last read (seconds since the epoch), by article id."""
-        return {
-            str(doc["id"]): float(doc["opened"])
-            for doc in self._docs("articles").values()
-            if "id" in doc and isinstance(doc.get("opened"), int | float)
-        }
-
-    def save_position(
-        self, article_id: str, path: Path, fingerprint: str, position: ReadingPosition
-    ) -> None:
-        """Remember where the reader is in an article."""
-        fields = {
-            "path": os.path.abspath(path),
-            "fingerprint": fingerprint,
-            "position": {
-                "block": position.block,
-                "offset": position.offset,
-                "progress": round(position.progress, 4),
-            },
-            "opened": time.time(),
-        }
-        with self._transaction():
-            self._set_article(article_id, fields)
-
-    def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
-        """Every article document with its cached facts, by id (for the library's scan)."""
-        return {
-            doc["id"]: (doc, doc.get("info") if isinstance(doc.get("info"), dict) else None)
-            for doc in self._docs("articles").values()
-            if isinstance(doc.get("id"), str)
-        }
-
-    def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
-        """Cached title and word count of an article file, if still valid."""
-        doc = self._article(article_id)
-        return info_from(doc.get("info") if doc else None, size, mtime_ns)
-
-    def save_article_infos(self, infos: dict[str, tuple[Path, ArticleInfo]]) -> None:
-        """Cache several articles' titles and word counts in one write."""
-        if not infos or self.read_only:
-            return
-        changes = {
-            article_id: {
-                "path": os.path.abspath(path),  # as typed it means nothing elsewhere
-                "info": {
-                    "title": info.title,
-                    "words": info.words,
-                    "size": info.size,
-                    "mtime_ns": info.mtime_ns,
-                    **({"export": True} if info.export else {}),
-                },
-            }
-            for article_id, (path, info) in infos.items()
-        }
-        with self._transaction():
-            self._set_articles(changes)
-
-    def follow_moves(self, moves: dict[str, Move]) -> list[str]:
+    def follow_moves(self, moves: dict[str, Move], *, wait: float | None = None) -> list[str]:
         """Give moved articles' notes, positions and links to their new ids (keyed by new
-        id, :mod:`reader.moves`) in one write; the new ids whose moves were made."""
+        id, :mod:`reader.moves`) in one write (waiting ``wait`` seconds at most for another
+        process's lock); the new ids whose moves were made."""
         if not moves or self.read_only:
             return []
-        with self._transaction():
+        with self._transaction(wait):
             data = self._storage.read() or fresh_database()
             made = move_tables(data, moves)
             if made:

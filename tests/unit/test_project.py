@@ -122,6 +122,7 @@ LAYERS = {
             "reader.schema",
             "reader.records",
             "reader.store",
+            "reader.articles_table",
             "reader.recovery",
             "reader.moves",
         ),
