@@ -1,5 +1,5 @@
-"""What the articles table keeps of each article: where the reader is in it, and what is cached
-of its file (title, word count).
+"""What the articles table keeps of each article: where the reader is in it, what is cached of
+its file (title, word count), and the note on the article as a whole (with its tags and times).
 
 Mixed into :class:`~reader.store.Store`, which provides the tables and the transactions.
 Reading positions never wait long on another process: one that cannot have the lock
@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import BusyError
-from reader.model import ReadingPosition
+from reader.model import ArticleNote, ReadingPosition, now
 from reader.records import ArticleInfo, info_from, position_from
 
 POSITION_WAIT = 0.25
@@ -30,7 +31,8 @@ Doc = dict[str, Any]
 
 
 class ArticlesTable:
-    """Reading positions and cached article facts (a part of :class:`~reader.store.Store`)."""
+    """Reading positions, cached article facts and article notes (a part of
+    :class:`~reader.store.Store`)."""
 
     read_only: bool
     # Reading positions that could not wait for another process's lock, by article id (the
@@ -149,3 +151,63 @@ class ArticlesTable:
         }
         with self._transaction(wait):
             self._set_articles(changes)
+
+    def article_note(self, article_id: str) -> str:
+        """The note on an article as a whole ("" when there is none)."""
+        doc = self._article(article_id)
+        return str(doc.get("note", "")) if doc else ""
+
+    def article_note_modified(self, article_id: str) -> str:
+        """When the note on an article as a whole was last changed ("" when unknown)."""
+        doc = self._article(article_id)
+        return str(doc.get("note_modified", "") or "") if doc else ""
+
+    def article_note_record(self, article_id: str) -> ArticleNote:
+        """The note on an article as a whole, with its tags and times (empty when none)."""
+        doc = self._article(article_id)
+        if not doc or not str(doc.get("note", "")):
+            return ArticleNote()
+        tags = doc.get("note_tags")
+        return ArticleNote(
+            str(doc.get("note", "")),
+            str(doc.get("note_created", "") or ""),
+            str(doc.get("note_modified", "") or ""),
+            tuple(str(t) for t in tags) if isinstance(tags, list) else (),
+        )
+
+    def article_notes(self) -> dict[str, tuple[str, str]]:
+        """Every note on a whole article, by article id: (note, when last changed)."""
+        return {
+            str(doc["id"]): (str(doc["note"]), str(doc.get("note_modified", "") or ""))
+            for doc in self._docs("articles").values()
+            if "id" in doc and str(doc.get("note", "")).strip()
+        }
+
+    def article_note_records(self) -> dict[str, ArticleNote]:
+        """Every note on a whole article, with its tags and times, by article id."""
+        return {ident: self.article_note_record(ident) for ident in self.article_notes()}
+
+    def set_article_note(
+        self,
+        article_id: str,
+        path: Path,
+        note: str,
+        *,
+        tags: Iterable[str] | None = None,
+        created: str = "",
+        modified: str = "",
+    ) -> None:
+        """Write (or clear, with "") the note on an article as a whole; changed ``modified``
+        (now by default), first written ``created`` (when it had no note: now by default),
+        its ``tags`` as they were unless given."""
+        stamp = modified or now()
+        fields: Doc = {"path": os.path.abspath(path), "note": note, "note_modified": stamp}
+        if tags is not None:
+            fields["note_tags"] = list(tags)
+        with self._transaction():
+            doc = self._article(article_id) or {}
+            if not note:
+                fields.update(note_created="", note_tags=[])  # no note: nothing of it stays
+            elif created or not str(doc.get("note", "")):
+                fields["note_created"] = created or stamp
+            self._set_article(article_id, fields)

@@ -24,7 +24,7 @@ from reader.documents import DocumentError, article_id, load_article
 from reader.documents import describe as describe_file
 from reader.library import article_files
 from reader.links import normalise_title
-from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd, now
+from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highlight, LinkEnd, now
 from reader.records import ArticleInfo
 from reader.store import Store
 from reader.urls import normalise_url
@@ -305,19 +305,28 @@ class _Import:
             self.problem(item, f"no article in the library for {_names(item.target)}")
             return
         self.landed[item.reference] = (article.id, "")
-        if self._add_to_article_note(article, item.note):
+        if self._add_to_article_note(article, item.note, item.tags, item.created, item.modified):
             self.report.article_notes += 1
         else:
             self.report.skipped += 1
 
-    def _add_to_article_note(self, article: Article, text: str) -> bool:
-        """Make ``text`` the article note, or add it to the one there; False if it already
-        holds it."""
-        current = self.store.article_note(article.id)
-        if text.strip() in current:
+    def _add_to_article_note(
+        self, article: Article, text: str, tags: list[str], created: str, modified: str
+    ) -> bool:
+        """Make ``text`` the article note, or add it to the one there, with its tags and
+        times; False if it already holds it."""
+        current = self.store.article_note_record(article.id)
+        joined = _joined(current, text, tags, created, modified)
+        if joined is None:
             return False
-        joined = f"{current.rstrip()}\n\n{text.strip()}" if current.strip() else text
-        self.store.set_article_note(article.id, article.meta.path, joined)
+        self.store.set_article_note(
+            article.id,
+            article.meta.path,
+            joined.text,
+            tags=joined.tags,
+            created=joined.created,
+            modified=joined.modified,
+        )
         return True
 
     def reply(self, item: Incoming) -> None:
@@ -340,7 +349,8 @@ class _Import:
         self.landed[item.reference] = parent
         if not highlight_id:
             article = next((a for a in self.articles._loaded.values() if a.id == article_id), None)
-            if article is not None and self._add_to_article_note(article, block):
+            when = item.modified or item.created  # importing again gives the same
+            if article is not None and self._add_to_article_note(article, block, [], when, when):
                 self.report.replies += 1
             else:
                 self.report.skipped += 1
@@ -376,6 +386,26 @@ class _Import:
             CrossLink(item.id, ends[0], ends[1], item.link_label, item.created or now())
         )
         self.report.links += 1
+
+
+def _joined(
+    current: ArticleNote, text: str, tags: list[str], created: str, modified: str
+) -> ArticleNote | None:
+    """The article note with ``text`` made it, or added to it (None: it holds it already),
+    with its tags and times."""
+    if text.strip() in current.text:
+        return None
+    stamp = now()
+    if not current.text.strip():
+        return ArticleNote(
+            text, created or modified or stamp, modified or created or stamp, tuple(tags)
+        )
+    return ArticleNote(
+        f"{current.text.rstrip()}\n\n{text.strip()}",
+        min(t for t in (current.created, created) if t) if current.created or created else "",
+        max(current.modified, modified or created or stamp),
+        current.tags + tuple(t for t in tags if t not in current.tags),
+    )
 
 
 def _names(passage: Passage) -> str:

@@ -454,31 +454,6 @@ class Store(ArticlesTable):
                     seen[tag] = seen.get(tag, 0) + count
         return sorted(seen, key=lambda tag: (-seen[tag], tag.casefold()))
 
-    def article_note(self, article_id: str) -> str:
-        """The note on an article as a whole ("" when there is none)."""
-        doc = self._article(article_id)
-        return str(doc.get("note", "")) if doc else ""
-
-    def article_note_modified(self, article_id: str) -> str:
-        """When the note on an article as a whole was last changed ("" when unknown)."""
-        doc = self._article(article_id)
-        return str(doc.get("note_modified", "") or "") if doc else ""
-
-    def article_notes(self) -> dict[str, tuple[str, str]]:
-        """Every note on a whole article, by article id: (note, when last changed)."""
-        return {
-            str(doc["id"]): (str(doc["note"]), str(doc.get("note_modified", "") or ""))
-            for doc in self._docs("articles").values()
-            if "id" in doc and str(doc.get("note", "")).strip()
-        }
-
-    def set_article_note(self, article_id: str, path: Path, note: str) -> None:
-        """Write (or clear, with "") the note on an article as a whole."""
-        with self._transaction():
-            self._set_article(
-                article_id, {"path": os.path.abspath(path), "note": note, "note_modified": now()}
-            )
-
     # --- cross-links --------------------------------------------------------------------
 
     def links_of(self, article_id: str) -> list[CrossLink]:

@@ -166,13 +166,15 @@ def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list
         items.append(_compact(item))
     if notes.article_note.strip():
         # The note on the article as a whole: a comment whose target is the article itself,
-        # with no selector (as Hypothesis writes a page note).
+        # with no selector (as Hypothesis writes a page note), its tags as tagging bodies.
         item = {
             "id": f"urn:reader:article-note:{article.id}",
             "type": "Annotation",
             "motivation": "commenting",
+            "created": xsd_datetime(notes.article_note_created),
             "modified": xsd_datetime(notes.article_note_modified),
-            "body": [_textual(notes.article_note, "commenting")],
+            "body": [_textual(notes.article_note, "commenting")]
+            + [_textual(tag, "tagging", markdown=False) for tag in notes.article_note_tags],
             "target": _target(here, None),
         }
         items.append(_compact(item))

@@ -125,12 +125,15 @@ def _gather(store: Store, path: Path) -> Notes:
         article = load_article(path)
     except DocumentError as error:
         raise UserError(str(error)) from None
+    note = store.article_note_record(article.id)
     return export.gather(
         article,
         store.highlights(article.id),
-        store.article_note(article.id),
+        note.text,
         store.links_of(article.id),
-        store.article_note_modified(article.id),
+        note.modified,
+        article_note_created=note.created,
+        article_note_tags=note.tags,
     )
 
 
