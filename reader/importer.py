@@ -1,11 +1,9 @@
 """Import annotations: W3C Web Annotation JSON from reader or another tool, and Hypothesis's.
 
 No Textual here. :mod:`reader.w3c` reads the file, whatever its shape, into
-:class:`~reader.w3c.Incoming` annotations; this module finds each one's article, places it
-with the app's re-anchoring, and saves it. An article is found by its web address (compared
-after normalising, against the ``source`` in its front matter), then its file, then its file
-name in the library (a library moved to another folder or machine), then its title.
-Exact duplicates are skipped; what cannot be placed is kept as an orphan, never dropped; a
+:class:`~reader.w3c.Incoming` annotations; :mod:`reader.targets` finds each one's article;
+this module places it with the app's re-anchoring, and saves it. Exact duplicates are
+skipped; what cannot be placed is kept as an orphan, never dropped; a
 page note becomes (or joins) the article note; a reply is written under the note it answers.
 Every annotation not imported is reported with its reason.
 """
@@ -14,20 +12,16 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 from reader.anchoring import describe, locate
-from reader.documents import DocumentError, article_id, load_article
+from reader.documents import DocumentError, article_id
 from reader.documents import describe as describe_file
-from reader.library import article_files
-from reader.links import normalise_title
 from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highlight, LinkEnd, now
 from reader.records import ArticleInfo
 from reader.store import Store
-from reader.urls import normalise_url
+from reader.targets import Articles
 from reader.w3c import Incoming, Passage, annotations_in, incoming, unique
 
 SHOWN_PROBLEMS = 20
@@ -67,118 +61,6 @@ class Report:
         if len(self.problems) > limit:
             lines.append(f"and {len(self.problems) - limit} more")
         return lines
-
-
-class Articles:
-    """Finds and caches the library's articles by address, path, id, file name and title."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self._by_path: dict[str, Path] = {}
-        self._by_id: dict[str, Path] = {}
-        self._by_name: dict[str, list[Path]] = {}
-        self._by_source: dict[str, Path] | None = None  # read on first need
-        self._by_title: dict[str, list[Path]] | None = None
-        self._loaded: dict[Path, Article] = {}
-        # Where each target led: a file's annotations name it thousands of times.
-        self._found: dict[tuple[str, str, str], Path | None] = {}
-        if folder is not None:
-            try:
-                files = article_files(folder)
-            except DocumentError:
-                files = []
-            for path in files:
-                self._remember(path)
-
-    def _remember(self, path: Path) -> None:
-        self._by_path[str(path.resolve())] = path
-        self._by_id[article_id(path)] = path
-        self._by_name.setdefault(path.name.casefold(), []).append(path)
-
-    def _heads(self) -> None:
-        """Front-matter sources and titles; each file's head read once, on first need."""
-        if self._by_source is not None:
-            return
-        self._by_source, self._by_title = {}, {}
-        for path in self._by_path.values():
-            try:
-                meta, _ = describe_file(path)
-            except DocumentError:
-                continue
-            if meta.source.strip():
-                self._by_source[normalise_url(meta.source)] = path
-            self._by_title.setdefault(normalise_title(meta.title), []).append(path)
-
-    def loaded(self) -> list[Path]:
-        """The files of the articles found so far."""
-        return list(self._loaded)
-
-    def find(self, passage: Passage) -> Article | None:
-        """The article a target names, or None."""
-        key = (passage.source, passage.file, passage.title)
-        if key not in self._found:
-            self._found[key] = self._path_for(passage)
-        path = self._found[key]
-        if path is None:
-            return None
-        if path not in self._loaded:
-            try:
-                self._loaded[path] = load_article(path)
-            except DocumentError:
-                return None
-        return self._loaded[path]
-
-    def _path_for(self, passage: Passage) -> Path | None:
-        for source in (passage.source, passage.file):
-            found = self._by_address(source.strip()) if source.strip() else None
-            if found is not None:
-                return found
-        # Moved: the same file name in this library, then the same title (when only one
-        # article has it).
-        for source in (passage.file, passage.source):
-            name = _file_name(source)
-            if name and len(self._by_name.get(name.casefold(), [])) == 1:
-                return self._by_name[name.casefold()][0]
-        if passage.title.strip():
-            self._heads()
-            assert self._by_title is not None
-            found_titles = self._by_title.get(normalise_title(passage.title), [])
-            if len(found_titles) == 1:
-                return found_titles[0]
-        return None
-
-    def _by_address(self, source: str) -> Path | None:
-        if source.startswith("urn:reader:article:"):
-            return self._by_id.get(source.rsplit(":", 1)[1])
-        if source in self._by_id:
-            return self._by_id[source]
-        try:
-            parts = urlsplit(source)
-            if parts.scheme in ("", "file"):
-                candidate = Path(unquote(parts.path)) if parts.scheme else Path(source).expanduser()
-                resolved = str(candidate.resolve())
-                if resolved in self._by_path:
-                    return self._by_path[resolved]
-                if candidate.is_file() and candidate.suffix.lower() in (".md", ".txt"):
-                    self._remember(candidate)
-                    return candidate
-                if parts.scheme == "file":
-                    return None
-        except (OSError, ValueError, RuntimeError):  # a bad URL or path, "~nosuchuser"
-            pass
-        self._heads()
-        assert self._by_source is not None
-        return self._by_source.get(normalise_url(source))
-
-
-def _file_name(source: str) -> str:
-    """The file name at the end of a file URI or path ("" for a web address)."""
-    try:
-        parts = urlsplit(source)
-    except ValueError:
-        return ""
-    if parts.scheme not in ("", "file"):
-        return ""
-    return Path(unquote(parts.path)).name
 
 
 def _anchor(passage: Passage) -> Anchor | None:
@@ -249,7 +131,7 @@ class _Import:
             return
         article = self.articles.find(item.target)
         if article is None:
-            self.problem(item, f"no article in the library for {_names(item.target)}")
+            self.problem(item, self.articles.why_not(item.target))
             return
         known = self.highlights_of(article)
         created = item.created
@@ -302,7 +184,7 @@ class _Import:
             return
         article = self.articles.find(item.target)
         if article is None:
-            self.problem(item, f"no article in the library for {_names(item.target)}")
+            self.problem(item, self.articles.why_not(item.target))
             return
         self.landed[item.reference] = (article.id, "")
         if self._add_to_article_note(article, item.note, item.tags, item.created, item.modified):
@@ -348,7 +230,7 @@ class _Import:
         article_id, highlight_id = parent
         self.landed[item.reference] = parent
         if not highlight_id:
-            article = next((a for a in self.articles._loaded.values() if a.id == article_id), None)
+            article = next((a for a in self.articles.loaded() if a.id == article_id), None)
             when = item.modified or item.created  # importing again gives the same
             if article is not None and self._add_to_article_note(article, block, [], when, when):
                 self.report.replies += 1
@@ -375,7 +257,8 @@ class _Import:
             anchor = _anchor(passage)
             article = self.articles.find(passage)
             if anchor is None or article is None:
-                self.problem(item, f"a link whose end is not in the library ({_names(passage)})")
+                where = self.articles.why_not(passage) if anchor is not None else "no quote"
+                self.problem(item, f"a link whose end is not in the library ({where})")
                 return
             placed_anchor, _ = _place(article, anchor)
             ends.append(LinkEnd(article.id, str(article.meta.path), article.title, placed_anchor))
@@ -408,10 +291,6 @@ def _joined(
     )
 
 
-def _names(passage: Passage) -> str:
-    return " / ".join(n for n in (passage.source, passage.title) if n) or "no address"
-
-
 def import_annotations(document: object, store: Store, folder: Path | None) -> Report:
     """Import every annotation of ``document`` into ``store`` (ShapeError when it holds none
     reader can read)."""
@@ -426,11 +305,12 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
     return job.report
 
 
-def _remember_titles(store: Store, paths: Iterable[Path]) -> None:
+def _remember_titles(store: Store, articles: list[Article]) -> None:
     """Record the title (and facts) of each article annotations went to, as a library scan
     would: the notes screen and ``reader notes`` then name it before any scan has run."""
     infos = {}
-    for path in paths:
+    for article in articles:
+        path = article.meta.path
         with contextlib.suppress(DocumentError, OSError):
             meta, words = describe_file(path)
             stat = path.stat()

@@ -9,11 +9,13 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from reader.anchoring import describe
 from reader.cli import main
 from reader.documents import load_article
 from reader.importer import import_annotations
-from reader.model import Anchor, Article
+from reader.model import Anchor, Article, Highlight
 from reader.paths import resolve
 from reader.store import Store
 from tests.conftest import DATA
@@ -131,3 +133,88 @@ def test_a_hypothesis_page_note_keeps_its_tag_and_times(tmp_path: Path, capsys) 
         ["follow-up"],
         "2025-07-01T09:15:27Z",
     )
+
+
+def test_one_passage_in_two_copies_of_a_page_goes_back_to_each(tmp_path: Path, capsys) -> None:
+    # Both copies carry the same web address: the file each annotation names decides.
+    library = tmp_path / "lib"
+
+    def both_copies(store: Store, articles: list[Article]) -> None:
+        for number, copy in enumerate(articles[1:]):
+            store.save_highlight(
+                Highlight(
+                    f"00000000-0000-4000-8000-00000000000{number}",
+                    copy.id,
+                    anchor_on(copy, 2, 0, 30),
+                    note=f"in copy {number + 1}",
+                    created="2026-03-01T10:00:00Z",
+                    modified="2026-03-01T10:00:00Z",
+                )
+            )
+
+    document = exported_document(library, capsys, both_copies)
+    fresh = Store(tmp_path / "fresh.json")
+    assert import_annotations(document, fresh, library).imported == 2
+    for number, sub in enumerate(("sub1", "sub2")):
+        (highlight,) = fresh.highlights(load_article(library / sub / "copy.md").id)
+        assert highlight.note == f"in copy {number + 1}"
+
+    # In a library moved elsewhere the two files are told apart by their folders.
+    moved = tmp_path / "moved"
+    shutil.copytree(library, moved)
+    shutil.rmtree(library)
+    again = Store(tmp_path / "again.json")
+    assert import_annotations(document, again, moved).imported == 2
+    for number, sub in enumerate(("sub1", "sub2")):
+        (highlight,) = again.highlights(load_article(moved / sub / "copy.md").id)
+        assert highlight.note == f"in copy {number + 1}"
+
+    # Named by the address alone (as Hypothesis names a page): in neither, by guess.
+    quote = {"type": "TextQuoteSelector", "exact": PARAGRAPHS[2][:30]}
+    bare = {
+        "id": "AnnotationXyz",
+        "uri": SOURCE,
+        "text": "which copy?",
+        "target": [{"source": SOURCE, "selector": [quote]}],
+    }
+    report = import_annotations([bare], again, moved)
+    assert report.imported == 0
+    (problem,) = report.problems
+    assert f"2 articles in the library have the address {SOURCE}" in problem
+    assert "sub1/copy.md, sub2/copy.md" in problem and "not placed in either by guess" in problem
+
+
+def wrong_library_file(tmp_path: Path) -> Path:
+    """A library with ``sub1/a.md`` and ``sub2/a.md``, told apart only by their folders."""
+    library = tmp_path / "lib"
+    for sub in ("sub1", "sub2"):
+        (library / sub).mkdir(parents=True)
+        (library / sub / "a.md").write_text(f"# A in {sub}\n\nShared words here.\n", "utf-8")
+    return library
+
+
+@pytest.mark.parametrize("named", ["a.md", "file:///elsewhere/a.md", "/gone/lib/a.md"])
+def test_a_file_name_that_two_articles_share_places_the_annotation_in_neither(
+    tmp_path: Path, named: str
+) -> None:
+    library = wrong_library_file(tmp_path)
+    annotation = {
+        "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
+        "type": "Annotation",
+        "target": {
+            "source": named,
+            "selector": [{"type": "TextQuoteSelector", "exact": "Shared words"}],
+        },
+    }
+    store = Store(tmp_path / "reader.json")
+    report = import_annotations([annotation], store, library)
+    assert report.imported == 0
+    (problem,) = report.problems
+    assert "sub1/a.md" in problem and "sub2/a.md" in problem and "by guess" in problem
+    for sub in ("sub1", "sub2"):
+        assert store.highlights(load_article(library / sub / "a.md").id) == []
+    # Its folder tells them apart.
+    told = dict(annotation, target=dict(annotation["target"], source="/gone/lib/sub2/a.md"))
+    assert import_annotations([told], store, library).imported == 1
+    (highlight,) = store.highlights(load_article(library / "sub2" / "a.md").id)
+    assert highlight.anchor.exact == "Shared words"

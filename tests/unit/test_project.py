@@ -134,6 +134,7 @@ LAYERS = {
             "reader.library",
             "reader.link_index",
             "reader.importer",
+            "reader.targets",
             "reader.notes_index",
         ),
         3,
