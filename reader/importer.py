@@ -2,8 +2,9 @@
 
 No Textual here. :mod:`reader.w3c` reads the file, whatever its shape, into
 :class:`~reader.w3c.Incoming` annotations; :mod:`reader.targets` finds each one's article;
-this module places it with the app's re-anchoring, and saves it. Exact duplicates are
-skipped; what cannot be placed is kept as an orphan, never dropped; a
+this module places it with the app's re-anchoring, and saves it. An annotation already
+there (the same id; for one without an id of its own, the same quote, note, tags and
+creation time) is skipped; what cannot be placed is kept as an orphan, never dropped; a
 page note becomes (or joins) the article note; a reply is written under the note it answers.
 Every annotation not imported is reported with its reason.
 """
@@ -22,7 +23,7 @@ from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highli
 from reader.records import ArticleInfo
 from reader.store import Store
 from reader.targets import Articles
-from reader.w3c import Incoming, Passage, annotations_in, incoming, unique
+from reader.w3c import Incoming, Passage, annotations_in, incoming_all, unique
 
 SHOWN_PROBLEMS = 20
 """Problems listed one by one before "and N more"."""
@@ -102,6 +103,11 @@ class _Import:
         # for the article note), so that a reply finds the note it answers.
         self.landed: dict[str, tuple[str, str]] = {}
         self.failed: dict[str, str] = {}
+        self.added: set[str] = set()  # highlight ids this import saved
+        # For annotations with no id of their own: highlights stored before this import, by
+        # quote, note, tags and creation time (one imported by an older reader has an id
+        # of its own making).
+        self.alike: dict[str, dict[tuple[str, str, tuple[str, ...], str], list[str]]] = {}
 
     def problem(self, item: Incoming, reason: str) -> None:
         self.report.problems.append(f"{item.label}: {reason}")
@@ -134,23 +140,6 @@ class _Import:
             self.problem(item, self.articles.why_not(item.target))
             return
         known = self.highlights_of(article)
-        created = item.created
-        # The same annotation again: the same id, or (from a tool whose ids changed) the same
-        # quote, note, tags and creation time.
-        duplicate = known.get(item.id) or next(
-            (
-                h
-                for h in known.values()
-                if created
-                and (h.anchor.exact, h.note, h.tags, h.created)
-                == (anchor.exact, item.note, tuple(item.tags), created)
-            ),
-            None,
-        )
-        if duplicate is not None:
-            self.report.skipped += 1
-            self.landed[item.reference] = (article.id, duplicate.id)
-            return
         placed_anchor, placed = _place(article, anchor)
         # The words the annotation was made on, kept when they are not the words it now
         # lies on: from reader's own export, or the quote another tool recorded.
@@ -164,19 +153,43 @@ class _Import:
             colour=Colour(colour) if colour in Colour._value2member_map_ else Colour.YELLOW,
             tags=tuple(t for t in item.tags if t),
             note=item.note,
-            created=created or stamp,
-            modified=item.modified or created or stamp,
+            created=item.created or stamp,
+            modified=item.modified or item.created or stamp,
             original=original if original.exact != placed_anchor.exact else None,
             canonical=item.canonical,
         )
+        # The same annotation again: the same id (two alike with ids of their own are two);
+        # one with no id of its own, the same quote, note, tags and creation time.
+        there = highlight.id if highlight.id in known else None
+        if there is None and item.anonymous and item.created:
+            there = self._alike(article.id, highlight)
+        if there is not None:
+            self.report.skipped += 1
+            self.landed[item.reference] = (article.id, there)
+            return
         self.store.save_highlight(highlight)
         known[highlight.id] = highlight
+        self.added.add(highlight.id)
         self.landed[item.reference] = (article.id, highlight.id)
         self.report.imported += 1
         if placed:
             self.report.placed += 1
         else:
             self.report.orphaned += 1
+
+    def _alike(self, article_id: str, highlight: Highlight) -> str | None:
+        """A highlight stored before this import with the same quote, note, tags and
+        creation time (each answers for one annotation without an id of its own)."""
+        if article_id not in self.alike:
+            found: dict[tuple[str, str, tuple[str, ...], str], list[str]] = {}
+            for h in self.store.highlights(article_id):
+                if h.id not in self.added:
+                    key = (h.anchor.exact, h.note, h.tags, h.created)
+                    found.setdefault(key, []).append(h.id)
+            self.alike[article_id] = found
+        key = (highlight.anchor.exact, highlight.note, highlight.tags, highlight.created)
+        same = self.alike[article_id].get(key)
+        return same.pop(0) if same else None
 
     def article_note(self, item: Incoming) -> None:
         if not item.note.strip():
@@ -295,7 +308,7 @@ def import_annotations(document: object, store: Store, folder: Path | None) -> R
     """Import every annotation of ``document`` into ``store`` (ShapeError when it holds none
     reader can read)."""
     job = _Import(store, folder)
-    items = unique(incoming(raw) for raw in annotations_in(document))
+    items = unique(incoming_all(annotations_in(document)))
     # One write for the whole file (thousands of annotations were thousands of rewrites
     # of the database); an import cut short writes nothing, and can simply be run again.
     with store.batch():
