@@ -116,6 +116,8 @@ class Store(ArticlesTable):
         self._one_thread = threading.RLock()
         self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
         self._unsaved_positions: dict[str, Doc] = {}  # see ArticlesTable.save_position
+        # Each article's highlight ids, valid while its table is the very same dict.
+        self._ids: dict[str, tuple[dict[str, Doc], set[str]]] = {}
         # Notes put aside in an earlier session (or just now: the backup of a database found
         # missing): named first, in every message at start, so that they are merged first.
         self.pending_recovery = recovery_files(self.path)
@@ -339,6 +341,16 @@ class Store(ArticlesTable):
                 result.append(highlight)
         return result
 
+    def highlight_ids(self, article_id: str) -> set[str]:
+        """The ids of an article's highlights (kept until its table changes: asked once a
+        batch of an import, not once an annotation)."""
+        table = self._docs(HIGHLIGHTS + article_id)
+        cached = self._ids.get(article_id)
+        if cached is None or cached[0] is not table:
+            ids = {str(doc["id"]) for doc in table.values() if "id" in doc}
+            self._ids[article_id] = cached = (table, ids)
+        return set(cached[1])
+
     def save_highlight(self, highlight: Highlight, base: Highlight | None = None) -> Highlight:
         """Add a highlight, or replace the one with the same id; with ``base`` (what the
         change was made from), what another process changed since is kept
@@ -470,12 +482,22 @@ class Store(ArticlesTable):
 
     def save_link(self, link: CrossLink) -> None:
         """Add a cross-link, or replace the one with the same id."""
+        self.save_links([link])
 
-        def put(links: dict[str, Doc]) -> None:
-            key = next((k for k, doc in links.items() if doc.get("id") == link.id), None)
-            if key is None:
-                key = str(max((int(k) for k in links), default=0) + 1)
-            links[key] = link_doc(link)
+    def save_links(self, links: Iterable[CrossLink]) -> None:
+        """Add several cross-links, or replace those with the same ids, in one write."""
+        docs = {link.id: link_doc(link) for link in links}
+        if not docs:
+            return
+
+        def put(table: dict[str, Doc]) -> None:
+            for key, doc in list(table.items()):
+                new = docs.pop(str(doc.get("id")), None)
+                if new is not None:
+                    table[key] = new
+            next_key = max((int(k) for k in table), default=0) + 1
+            for offset, doc in enumerate(docs.values()):
+                table[str(next_key + offset)] = doc
 
         with self._transaction():
             self._change("links", put)
