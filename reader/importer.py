@@ -35,14 +35,16 @@ from reader.w3c import Incoming, Passage, annotations_in, incoming_all, unique
 
 SHOWN_PROBLEMS = 20
 """Problems listed one by one before "and N more"."""
-BATCH_SECONDS = 0.1
+BATCH_SECONDS = 0.25
 """Seconds of work (reading and placing annotations, with the lock free) in a batch at the
-least; more when saving the last batch held the lock longer, so that the lock is free at
-least as long as it is held, and an import of any size costs a number of saves in
-proportion to it."""
-BATCH_LONGEST = 1.0
+least; more when saving the last batch held the lock longer (:data:`BATCH_WORK` times as
+long), so that the lock is free most of the time, and an import of any size costs a number
+of saves in proportion to its size."""
+BATCH_WORK = 3
+"""How many times longer than its last hold of the lock an import works with it free."""
+BATCH_LONGEST = 2.0
 """Seconds of work in a batch at the most."""
-BATCH_MOST = 5_000
+BATCH_MOST = 2_000
 """Annotations in one batch at the most."""
 GAP = 0.02
 """Seconds the lock stays free between two batches at the least: another process waiting
@@ -116,6 +118,7 @@ class _Quotes:
     PIECE = 16
     STEP = 16
     CROWDED = 64  # places of one piece past which reading the text is quicker
+    LONG = 200_000  # characters of text from which an index is worth its making
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -261,11 +264,11 @@ class _Import:
         # quote, note, tags and creation time (one imported by an older reader has an id
         # of its own making).
         self.alike: dict[str, dict[tuple[str, str, tuple[str, ...], str], list[str]]] = {}
-        self.quotes: dict[str, _Quotes] = {}  # by article id, made for the first quote alone
+        self.quotes: dict[str, _Quotes] = {}  # by article id (a long one), for quotes alone
 
     def place(self, article: Article, anchor: Anchor) -> tuple[Anchor, bool]:
         quotes = None
-        if anchor.start < 0:
+        if anchor.start < 0 and len(article.text) >= _Quotes.LONG:
             quotes = self.quotes.get(article.id)
             if quotes is None:
                 quotes = self.quotes[article.id] = _Quotes(article.text)
@@ -488,7 +491,7 @@ def import_annotations(
         held = time.monotonic()
         job.commit(ready)
         freed = time.monotonic()
-        budget = min(max(BATCH_SECONDS, freed - held), BATCH_LONGEST)
+        budget = min(max(BATCH_SECONDS, BATCH_WORK * (freed - held)), BATCH_LONGEST)
     _breathe(freed)
     _remember_titles(store, job.articles.loaded())
     return job.report

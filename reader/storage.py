@@ -236,7 +236,7 @@ class AtomicJSONStorage(Storage):
                 table = data[name]
                 cached = self._serialised.get(name)
                 if cached is None or cached[0] is not table:
-                    cached = (table, _dumps(table))
+                    cached = (table, layout.grown_text(table, cached))
                 serialised[name] = cached
                 text = cached[1]
             texts[name] = text
@@ -367,10 +367,6 @@ class AtomicJSONStorage(Storage):
         self._data = None
 
 
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def read_json(path: Path) -> object:
     """The JSON in ``path``, or None for a zero-byte file; :class:`StoreError` when it
     cannot be read, :class:`DamagedError` when it is not JSON."""
@@ -452,7 +448,7 @@ def serialise(data: Data) -> bytes:
     for name in data:
         text = data.text(name) if isinstance(data, Tables) else None
         if text is None:
-            text = _dumps(data[name])
+            text = layout.table_text(data[name])
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError:

@@ -344,12 +344,15 @@ class Store(ArticlesTable):
     def highlight_ids(self, article_id: str) -> set[str]:
         """The ids of an article's highlights (kept until its table changes: asked once a
         batch of an import, not once an annotation)."""
+        return set(self._highlight_ids(article_id))
+
+    def _highlight_ids(self, article_id: str) -> set[str]:
         table = self._docs(HIGHLIGHTS + article_id)
         cached = self._ids.get(article_id)
         if cached is None or cached[0] is not table:
             ids = {str(doc["id"]) for doc in table.values() if "id" in doc}
             self._ids[article_id] = cached = (table, ids)
-        return set(cached[1])
+        return cached[1]
 
     def save_highlight(self, highlight: Highlight, base: Highlight | None = None) -> Highlight:
         """Add a highlight, or replace the one with the same id; with ``base`` (what the
@@ -372,12 +375,18 @@ class Store(ArticlesTable):
             return merged
         with self._transaction():
             for article_id, docs in by_article.items():
+                # Only new highlights (an import's batch): the table is not gone through.
+                stored = self._highlight_ids(article_id)
+                new_only = stored.isdisjoint(docs)
 
                 def replace(
-                    table: dict[str, Doc], docs: dict[str, Doc] = docs, article: str = article_id
+                    table: dict[str, Doc],
+                    docs: dict[str, Doc] = docs,
+                    article: str = article_id,
+                    new_only: bool = new_only,
                 ) -> None:
                     pending = dict(docs)
-                    for key, doc in list(table.items()):
+                    for key, doc in [] if new_only else list(table.items()):
                         new = pending.pop(doc.get("id"), None)
                         if new is not None:
                             table[key] = merged_doc(doc, (bases or {}).get(doc["id"]), new)

@@ -199,3 +199,31 @@ def dump(tables: MutableMapping[str, Table], serialised: dict[str, str]) -> str:
 def _name(name: str) -> str:
     """A table's name as JSON (the same few thousand, at every save)."""
     return json.dumps(name, ensure_ascii=False)
+
+
+def table_text(value: object) -> str:
+    """A table (or a document) as reader writes it: compact JSON, UTF-8 as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def grown_text(table: dict, before: tuple[dict, str] | None) -> str:
+    """``table_text(table)``; for a table that is ``before``'s with documents added at its end
+    (the very same documents first, as a batch of an import leaves it), ``before``'s text
+    with only the new ones serialised: an import's batches then cost what they add, not
+    the whole table again."""
+    if before is not None:
+        old, text = before
+        if (
+            len(table) > len(old)
+            and text.endswith("}")
+            and all(
+                key == was_key and doc is was_doc
+                for (key, doc), (was_key, was_doc) in zip(table.items(), old.items(), strict=False)
+            )
+        ):
+            added = ",".join(
+                f"{table_text(key)}:{table_text(doc)}"
+                for key, doc in list(table.items())[len(old) :]
+            )
+            return f"{text[:-1]}{',' if old else ''}{added}}}"
+    return table_text(table)
