@@ -93,6 +93,8 @@ class ArticlesTable:
             },
             "opened": time.time(),
         }
+        if self._unsaved_positions:
+            wait = 0.0  # the lock was held a moment ago: one try (quitting saves them all)
         self._unsaved_positions.pop(article_id, None)  # this one is newer
         try:
             with self._transaction(wait):
