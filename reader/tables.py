@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Iterator, MutableMapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -213,17 +215,16 @@ def grown_text(table: dict, before: tuple[dict, str] | None) -> str:
     the whole table again."""
     if before is not None:
         old, text = before
+        count = len(old)
         if (
-            len(table) > len(old)
+            len(table) > count
             and text.endswith("}")
-            and all(
-                key == was_key and doc is was_doc
-                for (key, doc), (was_key, was_doc) in zip(table.items(), old.items(), strict=False)
-            )
+            and list(islice(table, count)) == list(old)
+            and all(map(operator.is_, islice(table.values(), count), old.values()))
         ):
             added = ",".join(
                 f"{table_text(key)}:{table_text(doc)}"
-                for key, doc in list(table.items())[len(old) :]
+                for key, doc in islice(table.items(), count, None)
             )
             return f"{text[:-1]}{',' if old else ''}{added}}}"
     return table_text(table)

@@ -76,6 +76,7 @@ def annotations(article_path: Path, count: int = COUNT) -> dict:
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> int:
     """Batches of 50 annotations, whatever the machine's speed."""
     monkeypatch.setattr(importer, "BATCH_MOST", 50, raising=False)
+    monkeypatch.setattr(importer, "BATCH_BYTES", 10**12, raising=False)
     monkeypatch.setattr(importer, "BATCH_SECONDS", 3600.0, raising=False)
     monkeypatch.setattr(importer, "BATCH_LONGEST", 3600.0, raising=False)
     return 50
