@@ -13,3 +13,7 @@ class DamagedError(StoreError):
 
 class ForeignError(StoreError):
     """The file is JSON, but not a reader database (no reader meta table): never touched."""
+
+
+class BusyError(StoreError):
+    """Another process held the database's lock for longer than this change would wait."""

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.articles_table import CACHE_WAIT
 from reader.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
 from reader.files import Found, walk
 from reader.moves import Move, MoveFinder
@@ -263,13 +264,14 @@ def scan_batches(
     if save and store is not None and made:
         made = {}
         with contextlib.suppress(StoreError):  # not made: the next scan finds them again
-            made = {new: finder.moves[new] for new in store.follow_moves(finder.moves)}
+            followed = store.follow_moves(finder.moves, wait=CACHE_WAIT)
+            made = {new: finder.moves[new] for new in followed}
     if moved is not None:
         moved.update(made)
     if save and store is not None and fresh:
         # A cache that cannot be saved only makes the next scan slower.
         with contextlib.suppress(StoreError):
-            store.save_article_infos(fresh)
+            store.save_article_infos(fresh, wait=CACHE_WAIT)
 
 
 def _entry(

@@ -308,3 +308,14 @@ class ReadingPosition:
     block: int
     offset: int
     progress: float
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleNote:
+    """The note on an article as a whole: its text, when it was first written and last
+    changed (ISO 8601 UTC; "" when not known), and its tags."""
+
+    text: str = ""
+    created: str = ""
+    modified: str = ""
+    tags: tuple[str, ...] = ()

@@ -44,7 +44,7 @@ class NoteItem(NamedTuple):
     (made when asked for: the index keeps columns)."""
 
     id: str
-    kind: str  # HIGHLIGHT, or ARTICLE_NOTE (no quote, colour, tags or place)
+    kind: str  # HIGHLIGHT, or ARTICLE_NOTE (no quote, colour or place)
     article_id: str
     title: str
     path: Path | None  # None: the database does not know the article's file
@@ -384,10 +384,21 @@ def build(
         return title
 
     notes: list[Highlight | NoteItem] = list(store.all_highlights())
-    for ident, (note, modified) in store.article_notes().items():
+    for ident, record in store.article_note_records().items():
         notes.append(
             NoteItem(
-                f"note-{ident}", ARTICLE_NOTE, ident, "", None, "", note, (), "", "", modified, None
+                f"note-{ident}",
+                ARTICLE_NOTE,
+                ident,
+                "",
+                None,
+                "",
+                record.text,
+                record.tags,
+                "",
+                record.created,
+                record.modified,
+                None,
             )
         )
     index = NotesIndex(names=colour_names(names))
@@ -422,9 +433,9 @@ def build(
                 path,
                 "",
                 note.note,
-                (),
+                note.tags,
                 "",
-                "",
+                note.created,
                 note.modified,
                 None,
             )

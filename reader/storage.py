@@ -28,7 +28,7 @@ from tinydb.storages import Storage
 
 from reader import tables as layout
 from reader.atomic import atomic_write, glob_escape
-from reader.errors import DamagedError, ForeignError, StoreError
+from reader.errors import BusyError, DamagedError, ForeignError, StoreError
 from reader.files import read_regular
 from reader.tables import Tables
 
@@ -36,12 +36,15 @@ if TYPE_CHECKING:
     from filelock import FileLock
 
 LOCK_TIMEOUT = 10.0
+LOCK_POLL = 0.01
+"""Seconds between two tries of a lock another process holds: an import leaves it free for
+a moment between its batches, and a writer waiting must see that moment."""
 BACKUP_EVERY = 15 * 60.0
 
 Data = dict[str, dict[str, Any]]
 
 
-__all__ = ["DamagedError", "ForeignError", "StoreError"]
+__all__ = ["BusyError", "DamagedError", "ForeignError", "StoreError"]
 
 
 class AtomicJSONStorage(Storage):
@@ -234,7 +237,7 @@ class AtomicJSONStorage(Storage):
                 table = data[name]
                 cached = self._serialised.get(name)
                 if cached is None or cached[0] is not table:
-                    cached = (table, _dumps(table))
+                    cached = (table, layout.grown_text(table, cached))
                 serialised[name] = cached
                 text = cached[1]
             texts[name] = text
@@ -252,8 +255,10 @@ class AtomicJSONStorage(Storage):
         self._serialised.clear()
 
     @contextlib.contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self, timeout: float | None = None) -> Iterator[None]:
         """Hold the file's lock; what is written within is written once, as the block ends.
+        :class:`BusyError` when another process holds it for longer than ``timeout`` seconds
+        (:data:`LOCK_TIMEOUT` by default).
 
         Another writer may have written since the file was last read: every change made
         within reads it first (TinyDB reads before each change, and :meth:`read` reads the
@@ -264,8 +269,9 @@ class AtomicJSONStorage(Storage):
 
         if self._lock is None:
             self._lock = FileLock(str(lock_for(self.path)))
+        wait = LOCK_TIMEOUT if timeout is None else timeout
         try:
-            with self._lock.acquire(timeout=LOCK_TIMEOUT):
+            with self._lock.acquire(timeout=wait, poll_interval=LOCK_POLL):
                 outermost = self._depth == 0
                 self._depth += 1
                 aside = False  # writing to a recovery file: reader's copy is the good one
@@ -288,7 +294,7 @@ class AtomicJSONStorage(Storage):
                 finally:
                     self._depth -= 1
         except Timeout:
-            raise StoreError(f"{self.path} is locked by another reader; try again") from None
+            raise BusyError(f"{self.path} is locked by another reader; try again") from None
 
     def check(self) -> None:
         """Read the whole file, check every table and back it up (once a session, before the
@@ -364,10 +370,6 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         self._data = None
-
-
-def _dumps(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def read_json(path: Path) -> object:
@@ -452,7 +454,7 @@ def serialise(data: Data) -> bytes:
     for name in data:
         text = data.text(name) if isinstance(data, Tables) else None
         if text is None:
-            text = _dumps(data[name])
+            text = layout.table_text(data[name])
             try:
                 text.encode("utf-8")
             except UnicodeEncodeError:

@@ -17,13 +17,13 @@ import contextlib
 import functools
 import os
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
+from reader.articles_table import POSITION_WAIT, ArticlesTable
 from reader.atomic import sweep_temp_files
 from reader.model import CrossLink, Highlight, ReadingPosition, now
 from reader.moves import Move, move_tables
@@ -31,11 +31,9 @@ from reader.records import (
     ArticleInfo,
     highlight_doc,
     highlight_from,
-    info_from,
     link_doc,
     link_from,
     merged_doc,
-    position_from,
 )
 from reader.schema import (
     HIGHLIGHTS,
@@ -49,6 +47,7 @@ from reader.schema import (
 )
 from reader.storage import (
     AtomicJSONStorage,
+    BusyError,
     DamagedError,
     Data,
     ForeignError,
@@ -59,8 +58,10 @@ from reader.storage import (
 
 __all__ = [
     "MIGRATIONS",
+    "POSITION_WAIT",
     "SCHEMA_VERSION",
     "ArticleInfo",
+    "BusyError",
     "DamagedError",
     "Data",
     "ForeignError",
@@ -80,7 +81,7 @@ after the app's first paint, in the background, and in any case before the first
 Doc = dict[str, Any]
 
 
-class Store:
+class Store(ArticlesTable):
     """Reading positions, article facts, highlights and notes, in one TinyDB file."""
 
     HIGHLIGHTS = HIGHLIGHTS
@@ -119,6 +120,9 @@ class Store:
         self._nesting = 0  # transactions within a transaction (a batch) join it
         self._one_thread = threading.RLock()
         self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
+        self._unsaved_positions: dict[str, Doc] = {}  # see ArticlesTable.save_position
+        # Each article's highlight ids, valid while its table is the very same dict.
+        self._ids: dict[str, tuple[dict[str, Doc], set[str]]] = {}
         # Notes put aside in an earlier session (or just now: the backup of a database found
         # missing): named first, in every message at start, so that they are merged first.
         self.pending_recovery = recovery_files(self.path)
@@ -200,14 +204,16 @@ class Store:
             self._storage.write(data)
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
+    def _transaction(self, wait: float | None = None) -> Iterator[None]:
+        """Changes made within are one write, under the lock (waited for ``wait`` seconds,
+        or :data:`~reader.storage.LOCK_TIMEOUT`; then :class:`BusyError`)."""
         if self.read_only:
             raise StoreError(self.problem or f"{self.path} is open read-only")
         # One thread's at a time: another's save (the lifeline's) waits, and never joins it.
         with self._one_thread:
-            yield from self._transaction_of_one_thread()
+            yield from self._transaction_of_one_thread(wait)
 
-    def _transaction_of_one_thread(self) -> Iterator[None]:
+    def _transaction_of_one_thread(self, wait: float | None) -> Iterator[None]:
         if self._nesting:
             # Within a batch: one lock, one check and one write for all of it.
             self._nesting += 1
@@ -219,16 +225,22 @@ class Store:
         # Nothing is written over a file before all of it has been found sound.
         self._storage.ensure_checked()
         self._nesting = 1
+        unsaved = dict(self._unsaved_positions)
         try:
-            with self._storage.locked():  # one write at the end
+            with self._storage.locked(wait):  # one write at the end
                 # Read again under the lock (by tables()); another may have used the next ids.
                 for table in self._db.tables():
                     self._db.table(table)._next_id = None
+                if unsaved:
+                    self._set_articles(unsaved)  # first: what this change sets is newer
                 yield
                 self._write_summaries()
         finally:
             self._nesting = 0
             self._unsummarised.clear()
+        for article_id, fields in unsaved.items():
+            if self._unsaved_positions.get(article_id) is fields:
+                del self._unsaved_positions[article_id]
         if self._storage.damage:
             # The change went to a recovery file, not to the database: say so. The app
             # takes the change as made (it is kept) and warns once; a command fails.
@@ -239,9 +251,11 @@ class Store:
             raise StoreError(self._storage.damage_report())
         self._storage.back_up()
 
-    def batch(self) -> contextlib.AbstractContextManager[None]:
-        """Make every change within one write (an import of thousands of annotations)."""
-        return self._transaction()
+    def batch(self, wait: float | None = None) -> contextlib.AbstractContextManager[None]:
+        """Make every change within one write, under one hold of the lock (waited for
+        ``wait`` seconds, or :data:`~reader.storage.LOCK_TIMEOUT`; then
+        :class:`BusyError`)."""
+        return self._transaction(wait)
 
     # --- the tables, as the file holds them -------------------------------------------
 
@@ -302,86 +316,15 @@ class Store:
         # The index follows the new table rather than being rebuilt from it.
         self._index = (self._docs("articles"), index)
 
-    # --- reading positions and article facts ------------------------------------------
+    # --- moves ------------------------------------------------------------------------
 
-    def position(self, article_id: str) -> ReadingPosition | None:
-        """The saved reading position in an article."""
-        doc = self._article(article_id)
-        return position_from(doc) if doc else None
-
-    def positions(self) -> dict[str, ReadingPosition]:
-        """Every saved reading position, by article id."""
-        result = {}
-        for doc in self._docs("articles").values():
-            position = position_from(doc)
-            if position is not None and isinstance(doc.get("id"), str):
-                result[doc["id"]] = position
-        return result
-
-    def opened_times(self) -> dict[str, float]:
-        """When each article was last read (seconds since the epoch), by article id."""
-        return {
-            str(doc["id"]): float(doc["opened"])
-            for doc in self._docs("articles").values()
-            if "id" in doc and isinstance(doc.get("opened"), int | float)
-        }
-
-    def save_position(
-        self, article_id: str, path: Path, fingerprint: str, position: ReadingPosition
-    ) -> None:
-        """Remember where the reader is in an article."""
-        fields = {
-            "path": os.path.abspath(path),
-            "fingerprint": fingerprint,
-            "position": {
-                "block": position.block,
-                "offset": position.offset,
-                "progress": round(position.progress, 4),
-            },
-            "opened": time.time(),
-        }
-        with self._transaction():
-            self._set_article(article_id, fields)
-
-    def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
-        """Every article document with its cached facts, by id (for the library's scan)."""
-        return {
-            doc["id"]: (doc, doc.get("info") if isinstance(doc.get("info"), dict) else None)
-            for doc in self._docs("articles").values()
-            if isinstance(doc.get("id"), str)
-        }
-
-    def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
-        """Cached title and word count of an article file, if still valid."""
-        doc = self._article(article_id)
-        return info_from(doc.get("info") if doc else None, size, mtime_ns)
-
-    def save_article_infos(self, infos: dict[str, tuple[Path, ArticleInfo]]) -> None:
-        """Cache several articles' titles and word counts in one write."""
-        if not infos or self.read_only:
-            return
-        changes = {
-            article_id: {
-                "path": os.path.abspath(path),  # as typed it means nothing elsewhere
-                "info": {
-                    "title": info.title,
-                    "words": info.words,
-                    "size": info.size,
-                    "mtime_ns": info.mtime_ns,
-                    **({"export": True} if info.export else {}),
-                },
-            }
-            for article_id, (path, info) in infos.items()
-        }
-        with self._transaction():
-            self._set_articles(changes)
-
-    def follow_moves(self, moves: dict[str, Move]) -> list[str]:
+    def follow_moves(self, moves: dict[str, Move], *, wait: float | None = None) -> list[str]:
         """Give moved articles' notes, positions and links to their new ids (keyed by new
-        id, :mod:`reader.moves`) in one write; the new ids whose moves were made."""
+        id, :mod:`reader.moves`) in one write (waiting ``wait`` seconds at most for another
+        process's lock); the new ids whose moves were made."""
         if not moves or self.read_only:
             return []
-        with self._transaction():
+        with self._transaction(wait):
             data = self._storage.read() or fresh_database()
             made = move_tables(data, moves)
             if made:
@@ -399,6 +342,19 @@ class Store:
             if highlight is not None:
                 result.append(highlight)
         return result
+
+    def highlight_ids(self, article_id: str) -> set[str]:
+        """The ids of an article's highlights (kept until its table changes: asked once a
+        batch of an import, not once an annotation)."""
+        return set(self._highlight_ids(article_id))
+
+    def _highlight_ids(self, article_id: str) -> set[str]:
+        table = self._docs(HIGHLIGHTS + article_id)
+        cached = self._ids.get(article_id)
+        if cached is None or cached[0] is not table:
+            ids = {str(doc["id"]) for doc in table.values() if "id" in doc}
+            self._ids[article_id] = cached = (table, ids)
+        return cached[1]
 
     def save_highlight(self, highlight: Highlight, base: Highlight | None = None) -> Highlight:
         """Add a highlight, or replace the one with the same id; with ``base`` (what the
@@ -421,12 +377,18 @@ class Store:
             return merged
         with self._transaction():
             for article_id, docs in by_article.items():
+                # Only new highlights (an import's batch): the table is not gone through.
+                stored = self._highlight_ids(article_id)
+                new_only = stored.isdisjoint(docs)
 
                 def replace(
-                    table: dict[str, Doc], docs: dict[str, Doc] = docs, article: str = article_id
+                    table: dict[str, Doc],
+                    docs: dict[str, Doc] = docs,
+                    article: str = article_id,
+                    new_only: bool = new_only,
                 ) -> None:
                     pending = dict(docs)
-                    for key, doc in list(table.items()):
+                    for key, doc in [] if new_only else list(table.items()):
                         new = pending.pop(doc.get("id"), None)
                         if new is not None:
                             table[key] = merged_doc(doc, (bases or {}).get(doc["id"]), new)
@@ -515,31 +477,6 @@ class Store:
                     seen[tag] = seen.get(tag, 0) + count
         return sorted(seen, key=lambda tag: (-seen[tag], tag.casefold()))
 
-    def article_note(self, article_id: str) -> str:
-        """The note on an article as a whole ("" when there is none)."""
-        doc = self._article(article_id)
-        return str(doc.get("note", "")) if doc else ""
-
-    def article_note_modified(self, article_id: str) -> str:
-        """When the note on an article as a whole was last changed ("" when unknown)."""
-        doc = self._article(article_id)
-        return str(doc.get("note_modified", "") or "") if doc else ""
-
-    def article_notes(self) -> dict[str, tuple[str, str]]:
-        """Every note on a whole article, by article id: (note, when last changed)."""
-        return {
-            str(doc["id"]): (str(doc["note"]), str(doc.get("note_modified", "") or ""))
-            for doc in self._docs("articles").values()
-            if "id" in doc and str(doc.get("note", "")).strip()
-        }
-
-    def set_article_note(self, article_id: str, path: Path, note: str) -> None:
-        """Write (or clear, with "") the note on an article as a whole."""
-        with self._transaction():
-            self._set_article(
-                article_id, {"path": os.path.abspath(path), "note": note, "note_modified": now()}
-            )
-
     # --- cross-links --------------------------------------------------------------------
 
     def links_of(self, article_id: str) -> list[CrossLink]:
@@ -556,12 +493,22 @@ class Store:
 
     def save_link(self, link: CrossLink) -> None:
         """Add a cross-link, or replace the one with the same id."""
+        self.save_links([link])
 
-        def put(links: dict[str, Doc]) -> None:
-            key = next((k for k, doc in links.items() if doc.get("id") == link.id), None)
-            if key is None:
-                key = str(max((int(k) for k in links), default=0) + 1)
-            links[key] = link_doc(link)
+    def save_links(self, links: Iterable[CrossLink]) -> None:
+        """Add several cross-links, or replace those with the same ids, in one write."""
+        docs = {link.id: link_doc(link) for link in links}
+        if not docs:
+            return
+
+        def put(table: dict[str, Doc]) -> None:
+            for key, doc in list(table.items()):
+                new = docs.pop(str(doc.get("id")), None)
+                if new is not None:
+                    table[key] = new
+            next_key = max((int(k) for k in table), default=0) + 1
+            for offset, doc in enumerate(docs.values()):
+                table[str(next_key + offset)] = doc
 
         with self._transaction():
             self._change("links", put)

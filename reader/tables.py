@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Iterator, MutableMapping
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -199,3 +201,30 @@ def dump(tables: MutableMapping[str, Table], serialised: dict[str, str]) -> str:
 def _name(name: str) -> str:
     """A table's name as JSON (the same few thousand, at every save)."""
     return json.dumps(name, ensure_ascii=False)
+
+
+def table_text(value: object) -> str:
+    """A table (or a document) as reader writes it: compact JSON, UTF-8 as it is."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def grown_text(table: dict, before: tuple[dict, str] | None) -> str:
+    """``table_text(table)``; for a table that is ``before``'s with documents added at its end
+    (the very same documents first, as a batch of an import leaves it), ``before``'s text
+    with only the new ones serialised: an import's batches then cost what they add, not
+    the whole table again."""
+    if before is not None:
+        old, text = before
+        count = len(old)
+        if (
+            len(table) > count
+            and text.endswith("}")
+            and list(islice(table, count)) == list(old)
+            and all(map(operator.is_, islice(table.values(), count), old.values()))
+        ):
+            added = ",".join(
+                f"{table_text(key)}:{table_text(doc)}"
+                for key, doc in islice(table.items(), count, None)
+            )
+            return f"{text[:-1]}{',' if old else ''}{added}}}"
+    return table_text(table)

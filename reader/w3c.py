@@ -167,13 +167,15 @@ def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list
         items.append(_compact(item))
     if notes.article_note.strip():
         # The note on the article as a whole: a comment whose target is the article itself,
-        # with no selector (as Hypothesis writes a page note).
+        # with no selector (as Hypothesis writes a page note), its tags as tagging bodies.
         item = {
             "id": f"urn:reader:article-note:{article.id}",
             "type": "Annotation",
             "motivation": "commenting",
+            "created": xsd_datetime(notes.article_note_created),
             "modified": xsd_datetime(notes.article_note_modified),
-            "body": [_textual(notes.article_note, "commenting")],
+            "body": [_textual(notes.article_note, "commenting")]
+            + [_textual(tag, "tagging", markdown=False) for tag in notes.article_note_tags],
             "target": _target(here, None),
         }
         items.append(_compact(item))
@@ -299,6 +301,7 @@ class Incoming:
     replies_to: str = ""  # the canonical id of the annotation this one answers
     author: str = ""
     reference: str = ""  # the id other annotations of the file use for it (a reply's parent)
+    anonymous: bool = False  # it has no id of its own: reader made one from its content
 
 
 def annotations_in(document: object) -> list[dict]:
@@ -359,12 +362,29 @@ def incoming(item: dict) -> Incoming:
     return found
 
 
+def incoming_all(items: Iterable[dict]) -> list[Incoming]:
+    """Each raw annotation read (see :func:`incoming`). One without an id of its own is
+    given one made from its content and how many identical ones came before it in the
+    file: the same at every import of the file (a second import adds nothing), and two
+    identical annotations stay two."""
+    found, seen = [], {}
+    for item in items:
+        one = incoming(item)
+        if not one.id:
+            content = json.dumps(item, sort_keys=True, ensure_ascii=True, default=str)
+            number = seen[content] = seen.get(content, -1) + 1
+            one.id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:reader:content:{content}#{number}"))
+            one.anonymous = True
+        found.append(one)
+    return found
+
+
 def reader_id(raw: str) -> str:
-    """A stable UUID for an annotation's id (``urn:uuid:`` ids keep theirs)."""
+    """A stable UUID for an annotation's id (``urn:uuid:`` ids keep theirs; "" for none)."""
     if raw.startswith("urn:uuid:"):
         return raw[len("urn:uuid:") :]
     if not raw:
-        return str(uuid.uuid4())
+        return ""
     # A lone surrogate (JSON allows "\ud800") is not UTF-8: spelt out, each its own id.
     return str(uuid.uuid5(uuid.NAMESPACE_URL, raw.encode("utf-8", "backslashreplace").decode()))
 

@@ -191,6 +191,14 @@ def _run(options: argparse.Namespace) -> int:
         _run_until_signalled(app)
     finally:
         gc.enable()
+    if store.unsaved_positions and not store.save_unsaved():
+        # Quitting never waits for another reader holding the database (an import, say).
+        names = ", ".join(path.name for path in store.unsaved_positions)
+        say(
+            f"reader: where you were in {names} was not saved: another reader was writing "
+            f"{paths.db.name} as you quit",
+            sys.stderr,
+        )
     if store.vanished:
         said = "it was written again with everything reader held"
         if not paths.db.exists():

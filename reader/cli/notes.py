@@ -21,6 +21,7 @@ from reader.store import Store
 
 if TYPE_CHECKING:
     from reader.export import Notes
+    from reader.importer import Report
 
 
 def run_export(options: argparse.Namespace) -> int:
@@ -162,12 +163,15 @@ def _gather(store: Store, path: Path) -> Notes:
         article = load_article(path)
     except DocumentError as error:
         raise UserError(str(error)) from None
+    note = store.article_note_record(article.id)
     return export.gather(
         article,
         store.highlights(article.id),
-        store.article_note(article.id),
+        note.text,
         store.links_of(article.id),
-        store.article_note_modified(article.id),
+        note.modified,
+        article_note_created=note.created,
+        article_note_tags=note.tags,
     )
 
 
@@ -340,7 +344,7 @@ def emit(text: str, output: str | None, force: bool) -> int:
 
 def run_import(options: argparse.Namespace) -> int:
     """Import annotations, and report what was not imported and why."""
-    from reader.importer import import_annotations
+    from reader.importer import Report, import_annotations
     from reader.w3c import ShapeError, annotations_in, loads
 
     path = Path(options.file).expanduser()
@@ -361,10 +365,15 @@ def run_import(options: argparse.Namespace) -> int:
     paths = paths_of(options)
     folder = library_of(options, paths)
     store = open_store(paths)
+    report = Report()
     try:
-        report = import_annotations(document, store, folder)
+        import_annotations(document, store, folder, report)
     except StoreError as error:
-        raise UserError(str(error)) from None
+        raise UserError(f"{error}{_stopped(report)}") from None
+    except KeyboardInterrupt:
+        if report.done:
+            say(f"reader: interrupted{_stopped(report)}", sys.stderr)
+        raise
     finally:
         store.close()
     for line in report.problem_lines():
@@ -372,3 +381,14 @@ def run_import(options: argparse.Namespace) -> int:
     say(f"{path.name}: {report.summary()}")
     # Something the file holds is not in the database: a script (or a person) must see it.
     return 1 if report.problems else 0
+
+
+def _stopped(report: Report) -> str:
+    """What an import stopped part of the way saved, and what to do ("" when nothing)."""
+    if not report.done:
+        return ""
+    return (
+        f". The import stopped part of the way: {report.done:,} of {report.total:,} annotations "
+        "were saved, each whole; run the same import again to finish it (none is imported "
+        "twice)"
+    )

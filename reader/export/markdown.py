@@ -75,7 +75,9 @@ def to_markdown(
     """
     article = notes.article
     meta = article.meta
-    tags = tag_texts(t for e in notes.entries for t in e.highlight.tags)
+    tags = tag_texts(
+        [*notes.article_note_tags, *(t for e in notes.entries for t in e.highlight.tags)]
+    )
     noted = sum(1 for e in notes.entries if e.highlight.note.strip())
     front = {
         "title": clean(article.title),
@@ -99,6 +101,8 @@ def to_markdown(
     out += ["---", "", f"# {escape_inline(article.title)}", ""]
     if notes.article_note.strip():
         out += [safe_note(scope_references(notes.article_note, "note")), ""]
+        if notes.article_note_tags:  # never a line that starts with "#" (a heading)
+            out += ["tags: " + " ".join(tags[t] for t in notes.article_note_tags), ""]
     links = _Links(notes, wikilinks, file_names)
     links.tags = tags
     placed: list[tuple[int, int, int, Entry | LinkMark]] = [

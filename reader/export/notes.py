@@ -51,6 +51,8 @@ class Notes:
     links: list[CrossLink] = field(default_factory=list)
     marks: list[LinkMark] = field(default_factory=list)
     article_note_modified: str = ""
+    article_note_created: str = ""
+    article_note_tags: tuple[str, ...] = ()
 
 
 def gather(
@@ -59,6 +61,9 @@ def gather(
     article_note: str = "",
     links: Iterable[CrossLink] = (),
     article_note_modified: str = "",
+    *,
+    article_note_created: str = "",
+    article_note_tags: Iterable[str] = (),
 ) -> Notes:
     """Place each highlight and link end in the article's current text (as the app does)
     and order them."""
@@ -91,7 +96,16 @@ def gather(
             if end.article_id == article.id:
                 marks.append(LinkMark(link, outgoing, *_place(article, end.anchor, budget)))
     marks.sort(key=lambda m: (m.start is None, m.start or 0, m.end or 0, m.link.id, m.outgoing))
-    return Notes(article, entries, article_note, links, marks, article_note_modified)
+    return Notes(
+        article,
+        entries,
+        article_note,
+        links,
+        marks,
+        article_note_modified,
+        article_note_created,
+        tuple(article_note_tags),
+    )
 
 
 def _place(article: Article, anchor: Anchor, budget: Budget) -> tuple[int | None, int | None]:

@@ -219,19 +219,51 @@ def test_an_annotation_that_cannot_be_placed_is_kept_as_an_orphan(tmp_path: Path
     assert (highlight.id, highlight.anchor.exact, highlight.note) == ("lost-1", lost, "my note")
 
 
-def test_the_same_annotation_under_a_new_id_is_skipped(tmp_path: Path) -> None:
-    # A tool that gives its annotations new ids on every export: same quote, note, tags and
-    # creation time is the same annotation, imported once.
+def test_an_annotation_is_already_there_by_its_id_and_without_one_by_its_content(
+    tmp_path: Path,
+) -> None:
+    # Issue 21.10 changed this: two annotations with the same quote, note, tags and time
+    # but ids of their own are two (two highlights on one span were once imported as one,
+    # "already there 1" on an empty database). Only an annotation without an id of its own
+    # is known by its content: the same file imported again adds nothing, and one imported
+    # by an older reader (under an id of its own making) is found by its quote, note, tags
+    # and creation time.
     folder = tmp_path / "lib"
     folder.mkdir()
     shutil.copy(SAMPLE, folder / SAMPLE.name)
-    source = load_article(folder / SAMPLE.name).meta.source
+    article = load_article(folder / SAMPLE.name)
     store = Store(tmp_path / "reader.json")
-    first = quote_annotation(source, "Canada quickly retreated", "https://tool/a/1")
+    first = quote_annotation(article.meta.source, "Canada quickly retreated", "https://tool/a/1")
     again = dict(first, id="https://tool/a/2")
-    changed = dict(first, id="https://tool/a/3", created="2026-02-02T10:00:00Z")
-    report = import_annotations([first, again, changed], store, folder)
-    assert (report.imported, report.skipped) == (2, 1)
+    report = import_annotations([first, again], store, folder)
+    assert (report.imported, report.skipped) == (2, 0)
+
+    fresh = Store(tmp_path / "fresh.json")
+    anonymous = {key: value for key, value in first.items() if key != "id"}
+    report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
+    assert (report.imported, report.skipped) == (2, 0)  # two alike in one file stay two
+    report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
+    assert (report.imported, report.skipped) == (0, 2)
+
+    older = Store(tmp_path / "older.json")
+    older.save_highlight(
+        Highlight(
+            "made-by-an-older-reader",
+            article.id,
+            describe(article.text, *_span(article, "Canada quickly retreated")),
+            note="kept",
+            created="2026-02-01T10:00:00Z",
+        )
+    )
+    report = import_annotations([anonymous], older, folder)
+    assert (report.imported, report.skipped) == (0, 1)
+    changed = dict(anonymous, created="2026-02-02T10:00:00Z")
+    assert import_annotations([changed], older, folder).imported == 1
+
+
+def _span(article, words: str) -> tuple[int, int]:
+    start = article.text.index(words)
+    return start, start + len(words)
 
 
 def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_article_note(

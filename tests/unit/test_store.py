@@ -105,7 +105,7 @@ def test_a_backup_exists_whatever_the_clock_says(
 ) -> None:
     # time.monotonic() counts from boot: on a machine up for seconds it is near zero.
     clock = [uptime]
-    monkeypatch.setattr("reader.store.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("reader.storage.time.monotonic", lambda: clock[0])
     path = tmp_path / "reader.json"
     backup = tmp_path / "reader.json.bak"
     store = Store(path)  # a new database

@@ -8,8 +8,10 @@ import multiprocessing
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reader import storage
+from reader import storage, tables
 from reader.store import SCHEMA_VERSION, Store, StoreError
 from tests.unit.test_store import make_highlight, save
 
@@ -146,3 +148,24 @@ def test_a_damaged_small_database_is_refused_as_it_opens(tmp_path: Path) -> None
     with pytest.raises(StoreError, match="highlights/b"):
         Store(path)
     assert path.read_bytes() == damaged
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.text(max_size=3), st.text(max_size=5), max_size=3), max_size=6),
+    st.lists(st.dictionaries(st.text(max_size=3), st.text(max_size=5), max_size=3), max_size=4),
+    st.booleans(),
+)
+def test_a_table_grown_at_its_end_is_written_as_if_serialised_whole(
+    before: list[dict], added: list[dict], replace_first: bool
+) -> None:
+    # An import's batch adds documents to a table of thousands: only they are serialised,
+    # and the bytes are the same as the whole table's.
+    old = {str(number): doc for number, doc in enumerate(before)}
+    new = dict(old)
+    for number, doc in enumerate(added):
+        new[str(len(before) + number)] = doc
+    if replace_first and new:
+        first = next(iter(new))
+        new[first] = {**new[first], "changed": "yes"}  # the table is written whole
+    assert tables.grown_text(new, (old, tables.table_text(old))) == tables.table_text(new)
