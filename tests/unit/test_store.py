@@ -32,7 +32,8 @@ def test_the_lock_keeps_a_second_writer_out_until_the_first_is_done(
 ) -> None:
     """Not only that a lock file is made: while another process holds the database's lock
     a save waits, and is refused when it would wait too long, the file left as it was;
-    once the lock is free the save goes through."""
+    once the lock is free the save goes through. (A highlight: a reading position waits
+    only a moment and is kept for the next save instead.)"""
     import subprocess
     import sys
 
@@ -58,12 +59,12 @@ def test_the_lock_keeps_a_second_writer_out_until_the_first_is_done(
         monkeypatch.setattr(storage, "LOCK_TIMEOUT", 0.3)
         before = path.read_bytes()
         with pytest.raises(StoreError, match="is locked by another reader"):
-            save(store, "a", 2)
+            store.save_highlight(make_highlight("a", 2))
         assert path.read_bytes() == before
     finally:
         holder.communicate("")  # its stdin closed: it ends, and its lock with it
-    save(store, "a", 3)
-    assert Store(path).position("a") == ReadingPosition(3, 30, 0.03)
+    store.save_highlight(make_highlight("a", 3))
+    assert [h.id for h in Store(path).highlights("a")] == ["id-a-3"]
 
 
 def test_positions_survive_reopening(tmp_path: Path) -> None:
