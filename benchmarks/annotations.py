@@ -81,8 +81,8 @@ def annotate(store, path: Path, count: int) -> None:
     """``count`` highlights, one per paragraph, written in one save."""
     import dataclasses
 
-    from reader.annotations import Annotations
-    from reader.documents import load_article
+    from reader.services.annotations import Annotations
+    from reader.text.documents import load_article
 
     article = load_article(path)
     annotations = Annotations(store, article)
@@ -115,10 +115,10 @@ def _template(article_id: str):
 
 
 async def measure_adds(library: Path, presses: int) -> tuple[list[float], list[float]]:
-    from reader.annotations import Annotations
-    from reader.documents import load_article
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
+    from reader.services.annotations import Annotations
+    from reader.text.documents import load_article
     from reader.ui.app import ReaderApp
 
     target = library / "article-000.md"
@@ -158,10 +158,10 @@ async def measure_adds(library: Path, presses: int) -> tuple[list[float], list[f
 
 
 async def measure_open(path: Path) -> float:
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
-    from reader.ui.reading_screen import ReadingScreen
+    from reader.ui.reading.screen import ReadingScreen
 
     started = time.perf_counter()
     app = ReaderApp(Store(resolve().db), article=path)
@@ -188,8 +188,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.quick:
         options.presses, options.runs = 15, 3
 
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
 
     with tempfile.TemporaryDirectory() as temp:
         base = Path(temp)

@@ -65,8 +65,8 @@ def half_of(key: str) -> str:
 
 def seen_text(markdown: str) -> str:
     """The words a reader sees in an article's Markdown: its blocks' texts."""
-    from reader.documents import load_text
     from reader.model import BLOCK_SEPARATOR
+    from reader.text.documents import load_text
 
     article = load_text(markdown)
     return BLOCK_SEPARATOR.join(block.text for block in article.blocks)

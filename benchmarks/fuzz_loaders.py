@@ -73,8 +73,8 @@ def targets(folder: Path) -> list[Target]:
     from hypothesis import assume
     from hypothesis import strategies as st
 
-    from reader import documents
-    from reader.documents import load_article, open_article
+    from reader.text import documents
+    from reader.text.documents import load_article, open_article
     from tests.unit import test_fuzz as fuzz
 
     def check_big(data: bytes, folder: Path) -> None:

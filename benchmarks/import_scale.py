@@ -84,7 +84,7 @@ PROBE = r"""
 import json, sys, time
 from pathlib import Path
 from reader.model import ReadingPosition
-from reader.store import Store, StoreError
+from reader.db.store import Store, StoreError
 
 db, stop, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
 waits, failures = [], 0
@@ -107,10 +107,10 @@ out.write_text(json.dumps({"waits": waits, "failures": failures}))
 def build(folder: Path, paragraphs: int, count: int) -> tuple[Path, Path, Path]:
     """The library (one article), reader's export of ``count`` highlights on it, and the
     same annotations with quotes only."""
-    from reader import export
-    from reader.anchoring import describe
-    from reader.documents import load_article
     from reader.model import Colour, Highlight
+    from reader.notes import export
+    from reader.text.anchoring import describe
+    from reader.text.documents import load_article
 
     chance = random.Random(2111)
     library = folder / "lib"

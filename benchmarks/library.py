@@ -117,8 +117,8 @@ def build_annotations(library: Path, highlights: int, articles: int = 2000) -> P
     path = CACHE / f"annotations-{library.name}-{highlights}.json"
     if path.exists():
         return path
-    from reader.anchoring import describe
-    from reader.documents import load_article
+    from reader.text.anchoring import describe
+    from reader.text.documents import load_article
 
     files = sorted(library.rglob("article-*.md"))[:articles]
     chance = random.Random(7)

@@ -11,7 +11,7 @@ answered under 50 ms.
 What is measured, in-process with Textual's headless driver (``App.run_test``, 160×45),
 against a database in a fresh temporary folder (medians):
 
-* **Index**: :func:`reader.notes_index.build` from an open store (what the screen's worker
+* **Index**: :func:`reader.services.notes_index.build` from an open store (what the screen's worker
   thread does first): read every highlight and article note, sort them, keep them.
 * **First frame**: from ``#`` pressed in the library until "Loading notes…" is drawn,
   until the rows are drawn (the notes read in the worker thread), and until the filter is
@@ -28,7 +28,7 @@ The database is opened as ``reader`` opens it: what is loaded at start is then f
   a pseudo-terminal.
 
 The database is written as one JSON file in the store's own format (its documents made by
-``reader.store``'s functions): through the Store API, each article's highlights are one
+``reader.db.store``'s functions): through the Store API, each article's highlights are one
 atomic write of the whole growing file, 2,000 of them, which takes minutes.
 """
 
@@ -70,10 +70,10 @@ def sentence(rng: random.Random, low: int, high: int) -> str:
 
 def make_database(base: Path, highlights: int, articles: int) -> tuple[Path, Path]:
     """A library of ``articles`` small files and a database with ``highlights`` over them."""
-    from reader.documents import article_id
+    from reader.db.records import highlight_doc
+    from reader.db.schema import SCHEMA_VERSION
     from reader.model import Anchor, Colour, Highlight
-    from reader.records import highlight_doc
-    from reader.schema import SCHEMA_VERSION
+    from reader.text.documents import article_id
 
     rng = random.Random(17)
     library = base / "library"
@@ -138,7 +138,7 @@ def percentile(values: list[float], share: float) -> float:
 def open_store(db: Path):
     """The database, opened as ``reader`` opens it: what is loaded then is frozen, so the
     collector's passes leave it alone (without this, they take up to 0.1 s each)."""
-    from reader.store import Store
+    from reader.db.store import Store
 
     store = Store(db)
     gc.freeze()
@@ -147,7 +147,7 @@ def open_store(db: Path):
 
 def measure_index(db: Path, library: Path, runs: int) -> list[float]:
     """The index built as the app builds it (the collector off meanwhile)."""
-    from reader.notes_index import build
+    from reader.services.notes_index import build
 
     store = open_store(db)
     times = []
@@ -164,7 +164,7 @@ def measure_index(db: Path, library: Path, runs: int) -> list[float]:
 
 def measure_filter(db: Path, library: Path) -> dict[str, list[float]]:
     """The filter alone, on each prefix of each query, as typed."""
-    from reader.notes_index import build
+    from reader.services.notes_index import build
 
     index = build(open_store(db), library)
     index.prepare()
@@ -196,8 +196,8 @@ async def measure_screen(
     (the database opened, then the library or the article ``direct``) to the rows drawn,
     and each keystroke's, from the key sent to the frame with its answer drawn."""
     from reader.ui.app import ReaderApp
-    from reader.ui.notes_screen import NotesScreen
-    from reader.ui.reading_screen import ReadingScreen
+    from reader.ui.notes.screen import NotesScreen
+    from reader.ui.reading.screen import ReadingScreen
 
     started = time.perf_counter()
     app = ReaderApp(open_store(db), library=None if direct else library, article=direct)

@@ -41,10 +41,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 def make(folder: Path, book: Path) -> tuple[Path, dict]:
     """The 20,000-paragraph book with its 500 highlights saved, then cut to 16,000."""
-    from reader.annotations import Annotations
-    from reader.documents import load_article
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
+    from reader.services.annotations import Annotations
+    from reader.text.documents import load_article
 
     paragraphs = book.read_text(encoding="utf-8").split("\n\n")
     path = folder / "book.md"
@@ -69,10 +69,10 @@ def make(folder: Path, book: Path) -> tuple[Path, dict]:
 
 
 def place(path: Path, made: dict) -> dict:
-    from reader.annotations import Annotations
-    from reader.documents import load_article
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
+    from reader.services.annotations import Annotations
+    from reader.text.documents import load_article
 
     store = Store(resolve().db)
     cut = load_article(path)
@@ -106,8 +106,8 @@ def place(path: Path, made: dict) -> dict:
 
 
 async def keys(path: Path) -> dict:
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     app = ReaderApp(Store(resolve().db), article=path)

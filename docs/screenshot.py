@@ -15,8 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def main() -> None:
     os.environ["READER_DATA_DIR"] = tempfile.mkdtemp(prefix="reader-shot-")
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     article = ROOT / "articles" / "canada-us-talks-digital-services-tax.md"

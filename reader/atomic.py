@@ -6,7 +6,7 @@ A file is written to a hidden temporary file in its own folder, flushed and sync
 new one, never half of either, and the folder is synced so that the new name survives a
 power cut. A temporary file's name holds the writer's process id, so that a writer that
 died can be told from one at work: only the files of processes that are gone are swept.
-Used by the database (:mod:`reader.storage`), exports and the intake.
+Used by the database (:mod:`reader.db.storage`), exports and the intake.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ One module per concern: :mod:`.arguments` (the grammar: global options before or
 command), :mod:`.common` (printing, mistakes, paths), :mod:`.listing` (list, locate,
 recover), :mod:`.notes` (export, import) with :mod:`.finding` (which article a name means),
 :mod:`.all_notes` (notes), :mod:`.settings` (config); ``reader add`` is
-:mod:`reader.intake.command`'s.
+:mod:`reader.cli.add`'s.
 Only running the app imports Textual: every command starts instantly.
 """
 
@@ -31,8 +31,8 @@ from reader.cli.common import (
     paths_of,
     say,
 )
-from reader.documents import DocumentError, check_readable, is_article_file
-from reader.layout import visible
+from reader.text.display import visible
+from reader.text.documents import DocumentError, check_readable, is_article_file
 
 if TYPE_CHECKING:
     from reader.paths import Paths
@@ -225,7 +225,7 @@ _ADDABLE = {
 def _addable(name: str) -> str:
     """What ``name`` is when it is for ``reader add`` (a web address, a saved page or an
     EPUB book, there), else ""."""
-    from reader.urls import is_web_address
+    from reader.text.addresses import is_web_address
 
     if is_web_address(name):
         return "a web address"
@@ -275,7 +275,7 @@ def _run_until_signalled(app: ReaderApp) -> None:
     import asyncio
     import signal
 
-    from reader.lifeline import Lifeline
+    from reader.cli.lifeline import Lifeline
 
     lifeline = Lifeline(save=app.last_resort_save)
     with asyncio.Runner() as runner:
@@ -314,7 +314,7 @@ def _run_until_signalled(app: ReaderApp) -> None:
 
 
 def _check_library(folder: Path, given: bool, paths: Paths) -> None:
-    from reader.library import has_articles
+    from reader.services.library import has_articles
 
     try:
         if not has_articles(folder):
@@ -326,7 +326,7 @@ def _check_library(folder: Path, given: bool, paths: Paths) -> None:
 
 
 def _add(options: argparse.Namespace) -> int:
-    from reader.intake.command import AddCommandError, Options, run
+    from reader.cli.add import AddCommandError, Options, run
 
     if options.jobs < 1:
         raise UserError(f"--jobs {options.jobs}: at least 1 source is added at a time")

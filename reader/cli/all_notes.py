@@ -22,8 +22,8 @@ from typing import Any
 from rich.cells import cell_len
 
 from reader.cli.common import UserError, open_store, paths_of, say
-from reader.layout import shorten, visible
-from reader.notes_index import (
+from reader.db.storage import StoreError
+from reader.services.notes_index import (
     ARTICLE_NOTE,
     COLOURS,
     HIGHLIGHT,
@@ -34,7 +34,7 @@ from reader.notes_index import (
     colour_names,
     tag_needle,
 )
-from reader.storage import StoreError
+from reader.text.display import shorten, visible
 
 # What a terminal shows for each colour: its own hue among the sixteen every terminal has.
 SWATCHES = {"yellow": "33", "green": "32", "blue": "34", "pink": "91", "purple": "35"}
@@ -225,7 +225,7 @@ def _cells(text: str) -> int:
 
 def _fit(text: str, width: int) -> str:
     """``text`` cut to ``width`` cells, after a whole word and ending in an ellipsis when
-    cut (:func:`~reader.layout.shorten`)."""
+    cut (:func:`~reader.text.display.shorten`)."""
     if width <= 1:
         return ""
     if _NARROW.fullmatch(text) and len(text) <= width:

@@ -96,7 +96,7 @@ def command_parser(command: str) -> argparse.ArgumentParser:
 
         add_arguments(parser)
     elif command == "add":
-        from reader.intake.command import add_arguments
+        from reader.cli.add import add_arguments
 
         add_arguments(parser)
     elif command == "config":

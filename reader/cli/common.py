@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from reader.db.storage import DamagedError, StoreError, database_file
+from reader.db.store import Store
 from reader.files import read_regular
-from reader.layout import visible
-from reader.moves import Move, report
 from reader.paths import Paths, is_first_run, resolve, seed_library
-from reader.storage import DamagedError, StoreError, database_file
-from reader.store import Store
+from reader.services.moves import Move, report
+from reader.text.display import visible
 
 EXIT_USAGE = 2
 
@@ -26,7 +26,7 @@ def say(text: str, stream: TextIO | None = None) -> None:
 
 
 def say_moves(moves: Sequence[Move]) -> None:
-    """Tell of articles found moved (:mod:`reader.moves`), as the app does."""
+    """Tell of articles found moved (:mod:`reader.services.moves`), as the app does."""
     for line in report(moves):
         say(f"reader: {line}", sys.stderr)
 
@@ -82,7 +82,7 @@ def _finish_exports(data: Path) -> None:
     except OSError:
         return
     if under_way:
-        from reader.export.placing import recover_noted
+        from reader.notes.placing import recover_noted
 
         recover_noted(data)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.cli.common import UserError, say, say_moves
-from reader.documents import DocumentError, article_id
+from reader.db.store import Store
 from reader.files import kind_of
-from reader.links import match_title, normalise_title
-from reader.store import Store
+from reader.text.documents import DocumentError, article_id
+from reader.text.links import match_title, normalise_title
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +93,7 @@ def find_article(name: str, folder: Path, store: Store, *, must_exist: bool = Tr
 
 
 def _library(folder: Path, store: Store, must_exist: bool) -> list[Found]:
-    from reader.library import scan
+    from reader.services.library import scan
 
     if not must_exist and not folder.exists():
         return []

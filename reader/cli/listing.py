@@ -19,12 +19,12 @@ from reader.cli.common import (
     say,
     say_moves,
 )
-from reader.documents import DocumentError
-from reader.layout import visible
-from reader.library import Library, LibraryEntry, scan_batches, sort_entries
-from reader.moves import Move
-from reader.storage import StoreError, recovery_files
-from reader.store import Store, parse_database
+from reader.db.storage import StoreError, recovery_files
+from reader.db.store import Store, parse_database
+from reader.services.library import Library, LibraryEntry, scan_batches, sort_entries
+from reader.services.moves import Move
+from reader.text.display import visible
+from reader.text.documents import DocumentError
 
 
 def run_list(options: argparse.Namespace) -> int:
@@ -75,7 +75,7 @@ def run_list(options: argparse.Namespace) -> int:
     return 0
 
 
-# reader.documents' words for a file that is no article, which read badly after "skipped".
+# reader.text.documents' words for a file that is no article, which read badly after "skipped".
 _BINARY = " is a binary file, not an article"
 _TOO_LARGE = re.compile(r"(?s)(.*) is too large (\(.*\))")
 
@@ -221,7 +221,7 @@ def run_locate(options: argparse.Namespace) -> int:
 
 def run_recover(options: argparse.Namespace) -> int:
     """Merge recovery files into the database, and say what was merged."""
-    from reader.recovery import recover
+    from reader.db.recovery import recover
 
     paths = paths_of(options)
     files = [Path(name).expanduser() for name in options.files]

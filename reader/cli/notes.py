@@ -14,20 +14,20 @@ from typing import TYPE_CHECKING
 
 from reader.cli.common import UserError, library_of, open_store, paths_of, say, say_moves
 from reader.cli.finding import Found, find_article
-from reader.documents import DocumentError, article_id
-from reader.moves import former_ids
-from reader.storage import StoreError
-from reader.store import Store
+from reader.db.storage import StoreError
+from reader.db.store import Store
+from reader.services.moves import former_ids
+from reader.text.documents import DocumentError, article_id
 
 if TYPE_CHECKING:
-    from reader.export import Notes
-    from reader.importer import Report
+    from reader.notes.export import Notes
+    from reader.services.importer import Report
 
 
 def run_export(options: argparse.Namespace) -> int:
     """Export one article's notes, or every annotated article's (``--all``)."""
-    from reader import export
-    from reader.export.placing import recover
+    from reader.notes import export
+    from reader.notes.placing import recover
 
     _check_options(options)
     paths = paths_of(options)
@@ -116,7 +116,7 @@ def _annotated(folder: Path, store: Store, *, must_exist: bool) -> list[tuple[Pa
     """Every article with something of the reader's (highlights, notes, or an end of a
     link, so that each link's file is written by the same export), with its title. A
     library not there holds nothing, unless it was named (``must_exist``)."""
-    from reader.library import Library, scan
+    from reader.services.library import Library, scan
 
     linked = {end.article_id for link in store.all_links() for end in (link.source, link.target)}
     try:
@@ -156,8 +156,8 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
 
 def _gather(store: Store, path: Path) -> Notes:
     """An article's highlights, notes and links, placed in its text."""
-    from reader import export
-    from reader.documents import load_article
+    from reader.notes import export
+    from reader.text.documents import load_article
 
     try:
         article = load_article(path)
@@ -178,8 +178,8 @@ def _gather(store: Store, path: Path) -> Notes:
 def _gather_gone(store: Store, found: Found) -> Notes:
     """The notes of an article whose file is gone: each with the words it was made on, none
     placed in a text (there is none)."""
-    from reader import export
     from reader.model import Article, ArticleMeta
+    from reader.notes import export
 
     say(
         f"reader: {found.path} is gone; its notes are exported with the words each was made "
@@ -233,7 +233,7 @@ def _quiet_worker() -> None:
 
 
 def _render(path: Path) -> Made:
-    from reader import export
+    from reader.notes import export
 
     assert _job is not None
     store, today, wikilinks, names = _job
@@ -262,13 +262,13 @@ def export_all(
     closed, a file come in the way) the folder is left as it was: no file put in place,
     earlier exports put back, every temporary file removed. The index goes in place with
     the rest, and the folder is synced once at the end. Killed outright part of the way,
-    the next start puts the folder right (:mod:`reader.export.placing`; ``notes`` is the
+    the next start puts the folder right (:mod:`reader.notes.placing`; ``notes`` is the
     data folder, where a note of the export under way is kept).
     """
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from reader import export
-    from reader.export.placing import begin, end, place_all, recover
+    from reader.notes import export
+    from reader.notes.placing import begin, end, place_all, recover
 
     out.mkdir(parents=True, exist_ok=True)
     index = export.index_lines(exported=today)
@@ -326,13 +326,13 @@ def _signals_interrupt() -> Iterator[None]:
 
 def emit(text: str, output: str | None, force: bool) -> int:
     """``text`` to the file ``output``, or to standard output."""
-    from reader import export
+    from reader.notes import export
 
     if output:
         path = Path(output).expanduser()
         if path.is_dir() or output.endswith(("/", os.sep)):
             raise UserError(f"{output} is a folder: give -o the name of the file to write")
-        from reader.export.placing import recover
+        from reader.notes.placing import recover
 
         recover(path.parent)  # what an export killed there left: put right, swept
         export.write_file(path, text, force=force)
@@ -344,8 +344,8 @@ def emit(text: str, output: str | None, force: bool) -> int:
 
 def run_import(options: argparse.Namespace) -> int:
     """Import annotations, and report what was not imported and why."""
-    from reader.importer import Report, import_annotations
-    from reader.w3c import ShapeError, annotations_in, loads
+    from reader.notes.w3c import ShapeError, annotations_in, loads
+    from reader.services.importer import Report, import_annotations
 
     path = Path(options.file).expanduser()
     try:

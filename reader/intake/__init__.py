@@ -14,7 +14,7 @@ from pathlib import Path
 from reader.intake.fetch import MAX_BYTES, TIMEOUT, FetchError, decode_html, fetch
 from reader.intake.html import Extracted, ExtractionError
 from reader.intake.shelf import SourceIndex, WriteError, added_now, article_text
-from reader.urls import is_web_address, normalise_url
+from reader.text.addresses import is_web_address, normalise_url
 
 __all__ = ["AddResult", "AddStatus", "SourceIndex", "add_source"]
 

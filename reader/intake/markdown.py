@@ -11,7 +11,7 @@ import json
 import re
 from urllib.parse import quote, urljoin, urlsplit
 
-# What takes a meaning in a line of Markdown, after the rules of reader.export.escaping
+# What takes a meaning in a line of Markdown, after the rules of reader.notes.escaping
 # (which the intake may not import: they are peers), applied to one piece of text at a time:
 # at a piece's edge, where the next piece is not known, the cautious choice is taken.
 # Always: a backslash, code, emphasis with "*", link brackets.

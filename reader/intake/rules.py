@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from reader.intake.render import Block, Kind, words_of
-from reader.urls import normalise_url
+from reader.text.addresses import normalise_url
 
 
 @dataclass(frozen=True, slots=True)

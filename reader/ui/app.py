@@ -14,27 +14,27 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from reader.annotations import Annotations
 from reader.config import DEFAULT_COLOURS, Settings
-from reader.documents import DocumentError, open_article
-from reader.layout import editable
-from reader.library import Library, scan
-from reader.links import History, Location, Place, same_file
+from reader.db.store import Store, StoreError
 from reader.model import Article, ReadingPosition
-from reader.store import Store, StoreError
-from reader.ui.article_life import unsettled
-from reader.ui.collector import Collector
+from reader.services.annotations import Annotations
+from reader.services.library import Library, scan
+from reader.text.display import editable
+from reader.text.documents import DocumentError, open_article
+from reader.text.links import History, Location, Place, same_file
+from reader.ui.dialogs.open_notes import OpenNotes, Quitting
 from reader.ui.notices import Notices, Noticing
-from reader.ui.open_notes import OpenNotes, Quitting
-from reader.ui.reading_screen import ReadingScreen
+from reader.ui.reading.life import unsettled
+from reader.ui.reading.screen import ReadingScreen
+from reader.ui.terminal.collector import Collector
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from reader.link_index import Candidate
-    from reader.notes_index import NotesIndex
-    from reader.ui.library_screen import LibraryScreen
-    from reader.ui.notes_screen import NotesScreen
+    from reader.services.link_index import Candidate
+    from reader.services.notes_index import NotesIndex
+    from reader.ui.library.screen import LibraryScreen
+    from reader.ui.notes.screen import NotesScreen
 
 # The library, help and editor screens are imported when first shown: opening an article
 # directly then paints without loading their widgets (TextArea, the lists) first.
@@ -118,7 +118,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
             except DocumentError as error:
                 self._failed_to_open = str(error)  # said on exit, once the app runs
         elif self.library_path is not None:
-            from reader.ui.library_screen import LibraryScreen, remembered_sort
+            from reader.ui.library.screen import LibraryScreen, remembered_sort
 
             # Shown at once, filled by a worker thread: the first frame never waits on the
             # number of articles, and keys are answered while a first scan reads them.
@@ -257,9 +257,10 @@ class ReaderApp(Noticing, Quitting, App[None]):
         )
 
     def follow_move(self, screen: ReadingScreen, moved: dict) -> None:
-        """An article opened on its own was found moved outside reader (:mod:`reader.moves`):
-        its notes are given to it, and it opens again with them, where it was left off."""
-        from reader.moves import report
+        """An article opened on its own was found moved outside reader
+        (:mod:`reader.services.moves`): its notes are given to it, and it opens again with them,
+        where it was left off."""
+        from reader.services.moves import report
 
         try:
             said = report([moved[new] for new in self.store.follow_moves(moved)])
@@ -294,7 +295,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
     def former_ids(self) -> dict[str, str]:
         """The ids articles had before they moved, to the ones they have now (an export
         of an article under its old id keeps its file's name)."""
-        from reader.moves import former_ids
+        from reader.services.moves import former_ids
 
         return former_ids(self.store.article_infos())
 
@@ -303,7 +304,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
         Raises DocumentError when the library folder cannot be read.
         """
-        from reader.link_index import build_index
+        from reader.services.link_index import build_index
 
         folder = self.library_folder
         return [] if folder is None else build_index(folder, self.store)
@@ -312,7 +313,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
     def action_notes(self) -> None:
         """Show every highlight and note of the library."""
-        from reader.ui.notes_screen import NotesScreen
+        from reader.ui.notes.screen import NotesScreen
 
         if not isinstance(self.screen, NotesScreen):
             self.push_screen(NotesScreen())
@@ -321,8 +322,8 @@ class ReaderApp(Noticing, Quitting, App[None]):
         """Every highlight and note in the store, newest first (slow: for a worker thread;
         none, and the reader told why, when the database cannot be read)."""
         from reader.config import COLOURS
-        from reader.notes_index import NotesIndex, build
-        from reader.ui.collector import paused
+        from reader.services.notes_index import NotesIndex, build
+        from reader.ui.terminal.collector import paused
 
         names = {colour: self.colour_name(colour) for colour in COLOURS}
         # Every object made here is kept (or dropped whole by reference counting): the
@@ -423,7 +424,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
     def on_library_screen_open_article(self, event: LibraryScreen.OpenArticle) -> None:
         """The reader chose an article in the library."""
-        from reader.ui.library_screen import LibraryScreen
+        from reader.ui.library.screen import LibraryScreen
 
         self.open_article(event.path)
         screen = self.screen
@@ -447,14 +448,14 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
     def add_to_library(self, source: str, *, open_after: bool = False) -> None:
         """Add a web page, HTML file or EPUB to the library, in a worker thread."""
-        from reader.ui.adding import Adding
+        from reader.ui.library.adding import Adding
 
         Adding(self).add(source, open_after=open_after)
 
     def library_changed(self, path: Path) -> None:
         """An article was added: the library screen (if any) reads the folder again and
         puts its cursor on it."""
-        from reader.ui.library_screen import LibraryScreen
+        from reader.ui.library.screen import LibraryScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, LibraryScreen) and self.library_path is not None:
@@ -469,13 +470,13 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
     def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
         """Read the library folder into ``screen`` (``again``: when back from an article)."""
-        from reader.ui.library_reading import LibraryReading
+        from reader.ui.library.reading import LibraryReading
 
         LibraryReading(self).read(screen, again=again)
 
     def on_library_screen_resumed(self) -> None:
         """Back in the library: re-read progress and counts (off the event loop)."""
-        from reader.ui.library_screen import LibraryScreen
+        from reader.ui.library.screen import LibraryScreen
 
         screen = self.screen
         if isinstance(screen, LibraryScreen):
@@ -485,14 +486,14 @@ class ReaderApp(Noticing, Quitting, App[None]):
 
     def action_help(self) -> None:
         """Show every key of the current screen."""
-        from reader.ui.help_screen import HelpScreen, help_sections
+        from reader.ui.dialogs.help import HelpScreen, help_sections
 
         self.push_screen(HelpScreen(help_sections(self, self.screen)))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the current screen's keys, generated from its bindings as the
         help screen is (so ``ctrl+p`` then "export", "note" or "highl" finds it)."""
-        from reader.ui.help_screen import key_entries
+        from reader.ui.dialogs.help import key_entries
 
         yield from super().get_system_commands(screen)
         for entry in key_entries(self, screen):
@@ -534,7 +535,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
             from textual.drivers.linux_driver import LinuxDriver
 
             if stock is LinuxDriver:  # not one chosen with TEXTUAL_DRIVER
-                from reader.ui.driver import ReaderDriver
+                from reader.ui.terminal.driver import ReaderDriver
 
                 return ReaderDriver
         return stock

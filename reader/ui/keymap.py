@@ -58,23 +58,29 @@ def scopes() -> list[Scope]:
     from textual.widgets import Button, Input, OptionList
 
     from reader.ui.app import ReaderApp
-    from reader.ui.article_view import ArticleView
-    from reader.ui.fields import SafeInput
-    from reader.ui.help_screen import HelpScreen
-    from reader.ui.library_list import LibraryList
-    from reader.ui.library_screen import LibraryFilter, LibraryScreen
-    from reader.ui.link_picker import KeepLinksScreen, LinkList, LinkPicker, TextPrompt, UrlScreen
-    from reader.ui.note_editor import (
+    from reader.ui.dialogs.help import HelpScreen
+    from reader.ui.dialogs.link_picker import (
+        KeepLinksScreen,
+        LinkList,
+        LinkPicker,
+        TextPrompt,
+        UrlScreen,
+    )
+    from reader.ui.dialogs.note_editor import (
         ConfirmScreen,
         NoteArea,
         NoteEditor,
         QuitQuestion,
         TagEditor,
     )
-    from reader.ui.notes_pane import HighlightList
-    from reader.ui.notes_screen import NotesFilter, NotesList, NotesScreen
-    from reader.ui.reading_screen import ReadingScreen
-    from reader.ui.search_bar import SearchBar
+    from reader.ui.library.articles import LibraryList
+    from reader.ui.library.screen import LibraryFilter, LibraryScreen
+    from reader.ui.notes.screen import NotesFilter, NotesList, NotesScreen
+    from reader.ui.reading.notes_pane import HighlightList
+    from reader.ui.reading.screen import ReadingScreen
+    from reader.ui.reading.view import ArticleView
+    from reader.ui.widgets.fields import SafeInput
+    from reader.ui.widgets.search_bar import SearchBar
 
     app = (ReaderApp, _every)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
 
-from reader.layout import editable
+from reader.text.display import editable
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -68,7 +68,7 @@ class Notices:
 
     def put_aside(self, recovery: Path) -> None:
         """A change went to ``recovery``, the database being damaged by another program
-        (:attr:`reader.store.Store.on_aside`): it is kept, and shown as made. Said once, and
+        (:attr:`reader.db.store.Store.on_aside`): it is kept, and shown as made. Said once, and
         left until the reader dismisses it. From any thread."""
         if recovery in self._told_aside:
             return

@@ -79,10 +79,10 @@ def test_notes_screen(snap_compare) -> None:
     date; the quote; the note in italics ("Try the keys", "Canada gave in at once") and
     the tags (#retreat, #tax #arctic). The filter above says what it understands; the
     title counts "3 in 2 articles"; the newest entry is selected."""
-    from reader.library import scan
+    from reader.db.store import Store
     from reader.model import Colour
     from reader.paths import resolve
-    from reader.store import Store
+    from reader.services.library import scan
     from tests.ui.helpers import wait_for
     from tests.ui.test_notes_screen import annotate
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from reader.column import GUTTER, shape_of
-from reader.layout import visible
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.column import GUTTER, shape_of
+from reader.text.display import visible
 from reader.ui.app import ReaderApp
 
 SIZE = (100, 30)
@@ -98,7 +98,7 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], limit: float =
 
 async def library_read(pilot: Pilot) -> None:
     """Wait until the library screen has its articles (read in a worker thread)."""
-    from reader.ui.library_screen import LibraryScreen
+    from reader.ui.library.screen import LibraryScreen
 
     app = pilot.app
     await wait_for(

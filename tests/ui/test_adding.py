@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.ui.library_screen import LibraryScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.ui.library.screen import LibraryScreen
+from reader.ui.reading.screen import ReadingScreen
 from tests.ui.helpers import library_read, make_app, notified, screen_text, wait_for
 from tests.unit.test_intake import Server, article_page
 

@@ -8,11 +8,11 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.model import Colour
 from reader.paths import resolve
-from reader.store import Store
-from reader.ui.note_editor import ConfirmScreen, NoteEditor, TagEditor
+from reader.text.documents import load_article
+from reader.ui.dialogs.note_editor import ConfirmScreen, NoteEditor, TagEditor
 from tests.conftest import SAMPLE
 from tests.ui.helpers import (
     SIZE,
@@ -565,7 +565,7 @@ async def test_exporting_from_the_app_never_replaces_a_file_it_did_not_write() -
     folder.mkdir(parents=True)
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        from reader import export
+        from reader.notes import export
 
         mine = folder / export.safe_filename(app.screen.article.title)
         mine.write_text("my own file", encoding="utf-8")
@@ -616,7 +616,7 @@ async def test_pasted_terminal_output_arrives_in_order_with_placeholders() -> No
 async def test_a_lone_surrogate_in_a_note_shows_as_the_export_writes_it(tmp_path: Path) -> None:
     import dataclasses
 
-    from reader import export
+    from reader.notes import export
 
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:

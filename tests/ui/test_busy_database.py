@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from reader import storage
-from reader.documents import load_article
+from reader.db import storage
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article
 from tests.conftest import SAMPLE
 from tests.ui.helpers import SIZE, make_app
 from tests.unit.test_lock_waits import LockHeldElsewhere

@@ -15,11 +15,11 @@ import pytest
 from rich.cells import cell_len
 from textual.strip import Strip
 
-from reader.column import GUTTER
-from reader.documents import load_article
-from reader.layout import visible
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.column import GUTTER
+from reader.text.display import visible
+from reader.text.documents import load_article
 from reader.ui.app import ReaderApp
 from tests.ui.helpers import (
     library_read,
@@ -421,7 +421,7 @@ async def test_control_characters_in_titles_and_file_names_are_shown_as_placehol
 
 @pytest.fixture
 def quick_file_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from reader.ui.article_life import ArticleLife
+    from reader.ui.reading.life import ArticleLife
 
     monkeypatch.setattr(ArticleLife, "FILE_CHECK_SECONDS", 0.05)
 
@@ -503,7 +503,7 @@ async def test_notifications_naming_hostile_files_show_their_controls_as_placeho
 async def test_links_between_hostile_articles_show_titles_quotes_and_labels_literally(
     tmp_path: Path, hostile_action: list[str]
 ) -> None:
-    from reader.ui.link_picker import LinkList, LinkPicker, TextPrompt
+    from reader.ui.dialogs.link_picker import LinkList, LinkPicker, TextPrompt
 
     copy_fixture("controls.txt", tmp_path)
     markup = copy_fixture("markup.md", tmp_path)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.library import Library
-from reader.ui.library_screen import LibraryScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.services.library import Library
+from reader.ui.library.screen import LibraryScreen
+from reader.ui.reading.screen import ReadingScreen
 from tests.ui.helpers import SIZE, library_read, make_app, notified, screen_text, wait_for
 
 
@@ -162,7 +162,7 @@ async def test_ctrl_s_cycles_the_sort_order_and_says_which(library: Path) -> Non
 
 
 async def test_rows_show_while_the_folder_is_still_being_read(library: Path) -> None:
-    from reader.library import scan
+    from reader.services.library import scan
 
     everything = scan(library)
     screen = LibraryScreen(Library(library, [], []), reading=True)
@@ -236,7 +236,7 @@ async def test_a_known_library_shows_at_once_then_the_folder_as_it_is_now(
     # The folder's scan waits, as a slow disk would: the rows come from the database.
     import threading
 
-    from reader import library as library_module
+    from reader.services import library as library_module
 
     release = threading.Event()
     real_walk = library_module._walk
@@ -447,7 +447,7 @@ async def test_an_article_added_while_the_library_shows_appears_in_it(
 ) -> None:
     # Issue 22.9: a file added while the library screen was open appeared only after
     # leaving it. The screen looks at its folders' times every couple of seconds.
-    from reader.ui import library_watch
+    from reader.ui.library import watch as library_watch
 
     monkeypatch.setattr(library_watch, "EVERY", 0.05)  # the test need not wait 2 s
     _article(library / "later" / "new.md", "Found on its own")
@@ -506,8 +506,8 @@ async def test_the_filter_s_own_key_from_the_settings_opens_it_and_is_named(
     library: Path, tmp_path: Path
 ) -> None:
     from reader.config import load
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     config = tmp_path / "config.toml"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
-from reader.ui.link_picker import LinkList, LinkPicker, TextPrompt, UrlScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.text.documents import load_article
+from reader.ui.dialogs.link_picker import LinkList, LinkPicker, TextPrompt, UrlScreen
+from reader.ui.reading.screen import ReadingScreen
 from tests.conftest import DATA
 from tests.ui.helpers import library_read, make_app, screen_lines, screen_text
 
@@ -194,7 +194,7 @@ async def test_a_wiki_link_in_a_note_is_followed(linked: Path) -> None:
 
 
 async def test_deleting_a_highlight_with_links_asks_what_to_do_with_them(linked: Path) -> None:
-    from reader.ui.link_picker import KeepLinksScreen
+    from reader.ui.dialogs.link_picker import KeepLinksScreen
 
     app = make_app(library=linked, article=linked / "salt-marsh.md")
     async with app.run_test(size=SIZE, notifications=True) as pilot:

@@ -15,13 +15,13 @@ import pytest
 from filelock import FileLock
 from textual.widgets import TextArea
 
-from reader.documents import load_article
-from reader.drafts import Draft, DraftFile, drafts_beside
+from reader.db.records import highlight_doc
+from reader.db.store import Store
 from reader.model import now
 from reader.paths import resolve
-from reader.records import highlight_doc
-from reader.store import Store
-from reader.ui.note_editor import ConfirmScreen, NoteEditor, QuitQuestion
+from reader.services.drafts import Draft, DraftFile, drafts_beside
+from reader.text.documents import load_article
+from reader.ui.dialogs.note_editor import ConfirmScreen, NoteEditor, QuitQuestion
 from tests.conftest import SAMPLE
 from tests.ui.helpers import make_app, notified, screen_text, wait_for
 
@@ -134,9 +134,9 @@ async def test_a_note_the_full_disk_refuses_stays_in_the_open_editor(
 async def test_a_note_the_lock_refuses_stays_in_the_open_editor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reader.storage import lock_for
+    from reader.db.storage import lock_for
 
-    monkeypatch.setattr("reader.storage.LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("reader.db.storage.LOCK_TIMEOUT", 0.2)
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("h", "a")

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import Annotations
-from reader.documents import load_article
-from reader.library import scan
+from reader.db.store import Store
 from reader.model import Colour
 from reader.paths import resolve
-from reader.store import Store
-from reader.ui.library_screen import LibraryScreen
-from reader.ui.notes_screen import NotesList, NotesScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.services.annotations import Annotations
+from reader.services.library import scan
+from reader.text.documents import load_article
+from reader.ui.library.screen import LibraryScreen
+from reader.ui.notes.screen import NotesList, NotesScreen
+from reader.ui.reading.screen import ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
 from tests.ui.helpers import library_read, make_app, notified, screen_text, wait_for
 
@@ -189,7 +189,7 @@ async def test_the_help_and_the_command_palette_offer_it(noted: Path) -> None:
     app = make_app(library=noted, article=noted / SAMPLE.name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        from reader.ui.help_screen import help_sections
+        from reader.ui.dialogs.help import help_sections
 
         commands = [command.title for command in app.get_system_commands(app.screen)]
         assert "All notes" in commands
@@ -200,7 +200,7 @@ async def test_the_help_and_the_command_palette_offer_it(noted: Path) -> None:
 async def test_a_database_that_cannot_be_read_is_said_and_the_screen_stays(
     noted: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.storage import StoreError
+    from reader.db.storage import StoreError
 
     app = make_app(library=noted)
 
@@ -221,7 +221,7 @@ async def test_typed_while_the_filter_is_made_it_applies_once_made(
 ) -> None:
     import threading
 
-    from reader.notes_index import NotesIndex
+    from reader.services.notes_index import NotesIndex
 
     go_on = threading.Event()
     prepare = NotesIndex.prepare

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.ui.library_screen import LibraryScreen
-from reader.ui.reading_screen import ReadingScreen
+from reader.ui.library.screen import LibraryScreen
+from reader.ui.reading.screen import ReadingScreen
 from tests.conftest import SAMPLE
 from tests.ui.helpers import library_read, make_app, notified, toasts, wait_for
 

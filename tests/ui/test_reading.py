@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from textual import events
 
-from reader.column import GUTTER
-from reader.documents import load_article
-from reader.ui.help_screen import HelpScreen
-from reader.ui.library_screen import LibraryScreen
-from reader.ui.reading_screen import PANE_MIN_WIDTH, ReadingScreen
+from reader.text.column import GUTTER
+from reader.text.documents import load_article
+from reader.ui.dialogs.help import HelpScreen
+from reader.ui.library.screen import LibraryScreen
+from reader.ui.reading.screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
 from tests.ui.helpers import (
     SIZE,
@@ -162,7 +162,7 @@ async def test_command_palette_runs_a_reader_command() -> None:
 
 
 async def test_the_command_palette_offers_every_action_of_the_screen() -> None:
-    from reader.ui.help_screen import key_entries
+    from reader.ui.dialogs.help import key_entries
 
     app = make_app(article=SAMPLE)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -339,8 +339,8 @@ async def test_a_two_megabyte_paragraph_opens_scrolls_searches_and_highlights(
         assert "Match 1 of 1" in screen_text(app)
         assert "UNIQUEEND" in screen_text(app)
         await pilot.press("v", "h")
+        from reader.db.store import Store
         from reader.paths import resolve
-        from reader.store import Store
 
         (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
         assert highlight.anchor.exact == "alpha"
@@ -362,8 +362,8 @@ async def test_fifty_thousand_one_word_paragraphs_open_reach_the_end_and_highlig
         await pilot.pause()
         assert app.screen.view.cursor == 25_000
         await pilot.press("h")
+        from reader.db.store import Store
         from reader.paths import resolve
-        from reader.store import Store
 
         (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
         assert highlight.anchor.exact == "word25000"
@@ -372,7 +372,7 @@ async def test_fifty_thousand_one_word_paragraphs_open_reach_the_end_and_highlig
 async def test_the_first_frame_is_wrapped_for_the_width_it_is_drawn_at(monkeypatch) -> None:
     # The article is the app's first screen, drawn before its Resize event is handled: a
     # view that kept the column it computed at mount (zero wide) drew one word per line.
-    from reader.ui.article_view import ArticleView
+    from reader.ui.reading.view import ArticleView
 
     drawn: list[str] = []
     render_line = ArticleView.render_line
@@ -393,7 +393,7 @@ async def test_an_article_that_cannot_be_opened_directly_exits_with_its_reason(
     monkeypatch, tmp_path: Path
 ) -> None:
     # The command line checks the file first; this is the file going away in between.
-    from reader.documents import DocumentError
+    from reader.text.documents import DocumentError
 
     def fail(path: Path):
         raise DocumentError(f"{path}: no longer there")
@@ -429,7 +429,7 @@ async def test_garbage_collection_is_back_on_once_the_first_screen_is_painted() 
 async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
     import gc
 
-    from reader.ui import collector
+    from reader.ui.terminal import collector
 
     collections: list[int] = []
 
@@ -463,8 +463,8 @@ async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
 
 
 async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     for start, cursor in ((5, 5), (10_000, len(SAMPLE_BLOCKS) - 1)):
@@ -476,8 +476,8 @@ async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
 
 async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path: Path) -> None:
     from reader.config import load
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     path = tmp_path / "config.toml"
@@ -499,7 +499,7 @@ async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path:
         await pilot.press("e")
         await pilot.pause()
         assert len(list((tmp_path / "vault").iterdir())) == 1  # the settings' export folder
-        from reader.ui.help_screen import help_sections
+        from reader.ui.dialogs.help import help_sections
 
         # What the help screen (and the palette) lists: the user's key, the colour's name.
         rows = [row for _title, listed in help_sections(app, app.screen) for row in listed]
@@ -512,8 +512,8 @@ async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaul
     tmp_path: Path,
 ) -> None:
     from reader.config import load
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     path = tmp_path / "config.toml"
@@ -533,8 +533,8 @@ async def test_a_bad_key_binding_is_named_and_loses_no_action(tmp_path: Path) ->
     # search were taken without a word: h no longer highlighted, Highlight left the footer
     # and the help, the footer showed a banana, and / no longer searched.
     from reader.config import load
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     path = tmp_path / "config.toml"
@@ -713,8 +713,8 @@ async def test_the_cursor_bar_covers_a_heading_s_words_as_well(theme: str) -> No
     # page's colour behind the title's words and the bar's only after them: a heading's
     # style carried the page's background over the cursor's.
     from reader.config import Settings
+    from reader.db.store import Store
     from reader.paths import resolve
-    from reader.store import Store
     from reader.ui.app import ReaderApp
 
     app = ReaderApp(Store(resolve().db), article=WELCOME, settings=Settings(theme=theme))

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import load_article
-from reader.importer import import_annotations
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.services.importer import import_annotations
+from reader.text.documents import load_article
 from tests.conftest import SAMPLE
 from tests.ui.helpers import make_app, notified, screen_lines, wait_for
 
@@ -167,7 +167,7 @@ async def test_an_import_into_an_article_that_never_changed_does_not_say_it_chan
 def slow_placing(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     """The search for highlights' new places runs long (a book, a file cut short) until
     the event returned is set."""
-    from reader.annotations import Annotations
+    from reader.services.annotations import Annotations
 
     release = threading.Event()
     real = Annotations.find_places
@@ -234,7 +234,7 @@ async def test_a_highlight_still_being_looked_for_is_not_said_to_be_lost(
 def truncating_reads(monkeypatch: pytest.MonkeyPatch, article: Path) -> None:
     """Every read of ``article`` finds it being written: half of it there, and its time
     changed by the time the read is done."""
-    import reader.documents as documents
+    import reader.text.documents as documents
 
     real = documents._read
     ticks = iter(range(1, 1000))
@@ -282,7 +282,7 @@ async def test_a_file_being_written_while_it_is_read_has_nothing_re_placed_for_g
 async def test_a_file_changed_just_before_it_was_read_keeps_its_places_unsaved_until_it_holds_still(
     sample: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.ui.article_life import ArticleLife
+    from reader.ui.reading.life import ArticleLife
 
     monkeypatch.setattr(ArticleLife, "FILE_CHECK_SECONDS", 0.05)
     app = make_app(article=sample)

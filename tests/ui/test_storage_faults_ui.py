@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article
 from reader.ui.app import ReaderApp
-from reader.ui.note_editor import NoteEditor
+from reader.ui.dialogs.note_editor import NoteEditor
 from tests.conftest import SAMPLE
 from tests.ui.helpers import make_app, screen_text, toasts
 from tests.unit.test_storage_faults import permissions, read_only, snapshot

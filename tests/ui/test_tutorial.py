@@ -7,10 +7,10 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.model import Colour
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article
 from tests.conftest import SAMPLE, WELCOME
 from tests.ui.helpers import library_read, make_app, screen_text, wait_for
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.intake.command import Options, run
+from reader.cli.add import Options, run
 
 
 class NeverAnswers:

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from reader.anchoring import (
+from reader.model import Anchor
+from reader.text.anchoring import (
     CONTEXT,
     CONTEXT_FLOOR,
     GOOD_CONTEXT,
@@ -21,7 +22,6 @@ from reader.anchoring import (
     locate,
     match_quote,
 )
-from reader.model import Anchor
 
 CASES = json.loads(
     (Path(__file__).parents[1] / "data" / "hypothesis-anchoring-cases" / "cases.json").read_text(
@@ -232,7 +232,7 @@ def test_random_text_never_anchors_an_absent_quote(text: str, quote: str, start:
 
 def _sample_without(paragraph_holding: str) -> tuple[str, str]:
     """The sample article's text, and the same with the paragraph holding these words cut."""
-    from reader.documents import load_article
+    from reader.text.documents import load_article
     from tests.conftest import SAMPLE
 
     text = load_article(SAMPLE).text
@@ -333,7 +333,7 @@ def test_the_text_s_edge_does_not_speak_against_a_match() -> None:
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Record how many characters each Myers scan reads."""
-    import reader.anchoring as anchoring
+    import reader.text.anchoring as anchoring
 
     scanned: list[int] = []
     real = anchoring._match_ends
@@ -362,7 +362,7 @@ def _long_text(paragraphs: int = 20_000) -> str:
 def test_one_approximate_search_in_a_long_text_reads_a_bounded_stretch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reader.anchoring import SEARCH_CHARS
+    from reader.text.anchoring import SEARCH_CHARS
 
     text = _long_text()
     assert len(text) > 3 * SEARCH_CHARS  # the premise: a book
@@ -374,7 +374,7 @@ def test_one_approximate_search_in_a_long_text_reads_a_bounded_stretch(
 
 
 def test_a_changed_quote_far_from_its_old_place_is_still_found_in_a_long_text() -> None:
-    from reader.anchoring import NEAR_CHARS
+    from reader.text.anchoring import NEAR_CHARS
 
     text = _long_text()
     start = text.index("Paragraph 15000 says")
@@ -413,7 +413,7 @@ def test_a_run_of_placing_stops_when_its_budget_is_spent(monkeypatch: pytest.Mon
 def test_the_search_read_in_pieces_finds_what_one_pass_finds(
     text: str, pattern: str, piece: int
 ) -> None:
-    import reader.anchoring as anchoring
+    import reader.text.anchoring as anchoring
 
     one_pass = anchoring._approximate(text, pattern, len(pattern) / 2)
     real = anchoring.PIECE_CHARS

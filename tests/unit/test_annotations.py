@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.annotations import Annotations, clean_tags
-from reader.documents import load_text
+from reader.db.store import Store
 from reader.model import Colour
-from reader.store import Store
+from reader.services.annotations import Annotations, clean_tags
+from reader.text.documents import load_text
 
 TEXT = """# Title
 
@@ -240,7 +240,7 @@ def test_two_windows_that_agree_or_clear_the_note_leave_one_text(
 def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(store: Store) -> None:
     """As for a highlight's note: given what the editor began from, a note saved meanwhile
     by another window is kept after this one, marked, and returned to the caller."""
-    from reader.annotations import save_article_note
+    from reader.services.annotations import save_article_note
 
     where = Path("/x/a.md")
     store.set_article_note("a", where, "begun")

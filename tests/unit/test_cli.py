@@ -11,8 +11,8 @@ import pytest
 
 from reader import __version__
 from reader.cli import main
+from reader.db.store import Store
 from reader.paths import resolve, seed_library
-from reader.store import Store
 from tests.conftest import ROOT
 
 
@@ -155,8 +155,8 @@ def test_list_shows_titles_and_words_without_importing_textual(
 def test_list_shows_reading_progress(
     library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.documents import article_id
-    from reader.store import ReadingPosition, Store
+    from reader.db.store import ReadingPosition, Store
+    from reader.text.documents import article_id
 
     store = Store(resolve().db)
     welcome = library / "welcome-to-reader.md"
@@ -251,9 +251,9 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
 def test_list_shows_highlight_and_note_counts(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.annotations import Annotations
-    from reader.documents import load_article
-    from reader.store import Store
+    from reader.db.store import Store
+    from reader.services.annotations import Annotations
+    from reader.text.documents import load_article
 
     store = Store(resolve().db)
     article = load_article(library / "welcome-to-reader.md")
@@ -272,7 +272,7 @@ def test_list_shows_highlight_and_note_counts(
 def test_an_exports_paragraph_link_opens_the_article_there(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reader import export
+    from reader.notes import export
     from tests.conftest import SAMPLE
 
     started = []
@@ -290,8 +290,8 @@ def test_list_for_people_and_for_programs(
 ) -> None:
     import json
 
-    from reader.documents import article_id
-    from reader.store import ReadingPosition, Store
+    from reader.db.store import ReadingPosition, Store
+    from reader.text.documents import article_id
 
     store = Store(resolve().db)
     canada = library / "canada-us-talks-digital-services-tax.md"

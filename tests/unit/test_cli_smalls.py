@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import article_id, load_article
+from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import article_id, load_article
 from tests.conftest import DATA, SAMPLE, WELCOME
 
 
@@ -46,7 +46,7 @@ def page(folder: Path) -> Path:
 
 def annotate(path: Path, note: str = "my own thought") -> None:
     """A highlight with a note on the article's second block, its library read first."""
-    from reader.library import scan
+    from reader.services.library import scan
 
     article = load_article(path)
     block = article.blocks[1]

@@ -7,10 +7,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.column import GUTTER, MAX_COLUMN, Column, shape_of
-from reader.documents import load_text
-from reader.layout import wrap
 from reader.model import Article, BlockKind
+from reader.text.column import GUTTER, MAX_COLUMN, Column, shape_of
+from reader.text.display import wrap
+from reader.text.documents import load_text
 
 TEXT = """# A title
 

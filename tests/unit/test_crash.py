@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight
-from reader.store import Store
 
 ARTICLE = "crash-article"
 

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.documents import (
+from reader.model import BlockKind, SpanKind
+from reader.text.documents import (
     DocumentError,
     article_id,
     decode,
@@ -18,7 +19,6 @@ from reader.documents import (
     open_article,
     split_front_matter,
 )
-from reader.model import BlockKind, SpanKind
 from tests.conftest import DATA, SAMPLE, book_text
 
 
@@ -189,8 +189,8 @@ def test_any_text_loads_with_consistent_offsets(text: str) -> None:
 
 
 def test_a_reference_link_defined_at_the_end_of_a_long_file_resolves() -> None:
-    from reader.documents import load_text
     from reader.model import SpanKind
+    from reader.text.documents import load_text
 
     filler = "\n\n".join(f"Paragraph {n} " + "words " * 30 for n in range(2000))
     text = f"See [the source][ref] first.\n\n{filler}\n\n[ref]: https://example.com/a\n"
@@ -219,7 +219,7 @@ def _growing(monkeypatch: pytest.MonkeyPatch, path: Path, whole: str, partial_re
     """Reads of ``path`` that find another program writing it: the first ``partial_reads``
     get part of it, and the file has grown by the time each is done (to ``whole`` after
     the last of them)."""
-    import reader.documents as documents
+    import reader.text.documents as documents
 
     real = documents._read
     calls: list[int] = []
@@ -240,7 +240,7 @@ def _growing(monkeypatch: pytest.MonkeyPatch, path: Path, whole: str, partial_re
 def test_a_file_that_changes_while_it_is_read_is_read_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from reader.documents import read_source
+    from reader.text.documents import read_source
 
     whole = "# Title\n\n" + "\n\n".join(f"Paragraph {n} of the book." for n in range(2000))
     path = tmp_path / "book.md"
@@ -250,7 +250,7 @@ def test_a_file_that_changes_while_it_is_read_is_read_again(
     assert source.text == whole and source.steady and len(calls) == 3
     assert source.stamp == (path.stat().st_mtime_ns, path.stat().st_size)
 
-    from reader.documents import READ_TRIES
+    from reader.text.documents import READ_TRIES
 
     path.write_text(whole[:100], encoding="utf-8")
     calls = _growing(monkeypatch, path, whole, partial_reads=READ_TRIES)

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from reader import export
-from reader.anchoring import describe
 from reader.cli import main
-from reader.documents import load_text
+from reader.db.store import Store
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
+from reader.notes import export
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.anchoring import describe
+from reader.text.documents import load_text
 from tests.conftest import DATA
 
 HOSTILE = "# [bold]Title[/] <b>x</b> | a | *not* `code` ---"
@@ -285,7 +285,7 @@ def test_the_export_command_does_not_import_textual(tmp_path: Path) -> None:
 def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_or_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.documents import load_article
+    from reader.text.documents import load_article
 
     library = tmp_path / "library"
     library.mkdir()
@@ -324,7 +324,7 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
     """Files are written while the rest are made; one that cannot be made undoes them all."""
     from reader.cli import notes as notes_command
     from reader.cli.common import UserError
-    from reader.documents import load_article
+    from reader.text.documents import load_article
 
     library = tmp_path / "library"
     library.mkdir()
@@ -352,7 +352,7 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
 def exported_three(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
     """Three annotated articles exported with --all, then one export removed (to be new at
     the next): the command, the folder, and what it holds, byte for byte."""
-    from reader.documents import load_article
+    from reader.text.documents import load_article
 
     library = tmp_path / "library"
     library.mkdir()
@@ -431,7 +431,7 @@ def test_one_export_interrupted_before_its_rename_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from reader import atomic
-    from reader.export import write_file
+    from reader.notes.export import write_file
 
     def interrupted(temp: Path, path: Path) -> None:
         raise KeyboardInterrupt
@@ -457,7 +457,7 @@ def test_sigterm_during_an_export_interrupts_it_as_ctrl_c_does() -> None:
 
 def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
     """A vault folder of clipped articles (one annotated) whose names come from titles."""
-    from reader.documents import load_article
+    from reader.text.documents import load_article
 
     vault = tmp_path / "vault" / "Clippings"
     vault.mkdir(parents=True)
@@ -579,7 +579,7 @@ def test_exports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> No
 def test_a_changed_highlight_carries_the_words_first_highlighted_through_export_and_import(
     tmp_path: Path,
 ) -> None:
-    from reader.importer import import_annotations
+    from reader.services.importer import import_annotations
 
     article = make_article(tmp_path)
     block = article.blocks[1]
@@ -682,7 +682,7 @@ def test_the_validator_finds_bad_dates_and_a_bad_collection(tmp_path: Path, dama
 def test_wikilinks_name_the_files_the_export_writes_and_the_index_uses_them(
     tmp_path: Path,
 ) -> None:
-    from reader.documents import load_article
+    from reader.text.documents import load_article
 
     library = tmp_path / "library"
     library.mkdir()
@@ -726,7 +726,7 @@ def test_a_highlight_moved_where_its_context_changed_says_so_in_both_exports_and
 ) -> None:
     """Issue 21: "moved: check" in the Markdown and the W3C JSON (a declared term), with the
     selectors it was made with, until the reader confirms the place; import keeps both."""
-    from reader.importer import import_annotations
+    from reader.services.importer import import_annotations
 
     article = make_article(tmp_path)
     made = make_highlight(article, 4, "a note")

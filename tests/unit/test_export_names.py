@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import load_article
-from reader.export import block_id
+from reader.db.store import Store
 from reader.model import Anchor, Highlight
+from reader.notes.export import block_id
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article
 
 
 def annotate(path: Path, note: str) -> Highlight:

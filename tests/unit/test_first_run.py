@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import article_id, load_article
+from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.paths import resolve, seed_library
-from reader.store import Store
+from reader.text.documents import article_id, load_article
 from tests.conftest import WELCOME
 
 SAMPLES = ("canada-us-talks-digital-services-tax.md", "welcome-to-reader.md")
@@ -41,7 +41,7 @@ def no_app(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 def annotate(path: Path, db: Path) -> None:
     """A highlight with a note on the article's second block, in its library, read."""
-    from reader.library import scan
+    from reader.services.library import scan
 
     article = load_article(path)
     block = article.blocks[1]

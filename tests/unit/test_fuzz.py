@@ -29,9 +29,14 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reader import documents, export
-from reader.anchoring import _text_match_score, describe, locate
-from reader.documents import (
+from reader.db.store import Store
+from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
+from reader.notes import export
+from reader.notes.w3c import annotations_in
+from reader.services.importer import import_annotations
+from reader.text import documents
+from reader.text.anchoring import _text_match_score, describe, locate
+from reader.text.documents import (
     DocumentError,
     article_from_text,
     load_article,
@@ -39,11 +44,7 @@ from reader.documents import (
     open_article,
     read_source,
 )
-from reader.documents import describe as describe_file
-from reader.importer import import_annotations
-from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
-from reader.store import Store
-from reader.w3c import annotations_in
+from reader.text.documents import describe as describe_file
 from tests.conftest import DATA
 
 FUZZ = settings(
@@ -762,7 +763,7 @@ def test_pathological_notes_are_made_safe_in_linear_time() -> None:
     # The first rewrite of headings in quotes backtracked exponentially on "> > > ... x":
     # run in a child process, so that a regression fails in seconds instead of hanging.
     code = (
-        "import json, sys, time; from reader import export\n"
+        "import json, sys, time; from reader.notes import export\n"
         "for note in json.load(sys.stdin):\n"
         "    started = time.perf_counter(); safe = export.safe_note(note)\n"
         "    assert export._contained(safe), safe[:80]\n"
@@ -1020,7 +1021,7 @@ def test_import_of_any_json_never_crashes_and_accounts_for_every_annotation(
 
 def test_an_annotation_id_with_a_lone_surrogate_imports(tmp_path: Path) -> None:
     """Found by the property test above (an id of "\\ud800", which JSON allows)."""
-    from reader.w3c import reader_id
+    from reader.notes.w3c import reader_id
 
     folder = tmp_path / "lib"
     folder.mkdir()
@@ -1032,7 +1033,7 @@ def test_an_annotation_id_with_a_lone_surrogate_imports(tmp_path: Path) -> None:
 
 def check_import(document: object, folder: Path) -> None:
     """Any JSON imports without an exception, and every annotation is counted once."""
-    from reader.w3c import ShapeError
+    from reader.notes.w3c import ShapeError
 
     try:
         count = len(annotations_in(document))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from reader import documents
 from reader.cli import main
-from reader.documents import DocumentError, load_article, read_source
-from reader.library import scan
+from reader.services.library import scan
+from reader.text import documents
+from reader.text.documents import DocumentError, load_article, read_source
 
 HOSTILE = Path(__file__).parent.parent / "data" / "hostile"
 

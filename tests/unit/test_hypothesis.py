@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article
 from tests.conftest import DATA
 
 FIXTURES = DATA / "hypothesis"

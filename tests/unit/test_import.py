@@ -9,14 +9,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader import export
-from reader.anchoring import describe
 from reader.cli import main
-from reader.documents import load_article
-from reader.importer import import_annotations
-from reader.layout import note_text
+from reader.db.store import Store
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
-from reader.store import Store
+from reader.notes import export
+from reader.services.importer import import_annotations
+from reader.text.anchoring import describe
+from reader.text.display import note_text
+from reader.text.documents import load_article
 from tests.conftest import DATA, SAMPLE
 
 # Notes as reader keeps them: typed or pasted through the editor, which turns a control

@@ -18,15 +18,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import export, importer, storage
-from reader.anchoring import describe
 from reader.cli import main
-from reader.documents import load_article
-from reader.importer import import_annotations
+from reader.db import storage
+from reader.db.storage import StoreError
+from reader.db.store import Store
 from reader.model import Colour, Highlight, ReadingPosition
+from reader.notes import export
 from reader.paths import resolve
-from reader.storage import StoreError
-from reader.store import Store
+from reader.services import importer
+from reader.services.importer import import_annotations
+from reader.text.anchoring import describe
+from reader.text.documents import load_article
 
 COUNT = 300
 

@@ -14,14 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reader.anchoring import describe
 from reader.cli import main
-from reader.documents import load_article
-from reader.importer import import_annotations
-from reader.layout import note_text
+from reader.db.store import Store
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
 from reader.paths import resolve
-from reader.store import Store
+from reader.services.importer import import_annotations
+from reader.text.anchoring import describe
+from reader.text.display import note_text
+from reader.text.documents import load_article
 from tests.conftest import DATA
 
 SOURCE = "https://example.org/the-same-story"

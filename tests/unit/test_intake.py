@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import load_article, split_front_matter
 from reader.intake import AddStatus, SourceIndex, add_source
 from reader.intake.fetch import decode_html
 from reader.model import BlockKind, SpanKind
+from reader.text.documents import load_article, split_front_matter
 from tests.conftest import DATA
 
 EXTRACTION = DATA / "extraction"
@@ -457,7 +457,7 @@ def test_markdown_keeps_structure_and_makes_links_absolute(tmp_path: Path, shelf
 
 def test_an_existing_file_is_never_overwritten(server: Server, shelf: Path) -> None:
     shelf.mkdir()
-    from reader.export import safe_filename
+    from reader.notes.export import safe_filename
 
     mine = shelf / safe_filename(THEATRE_TITLE)
     mine.write_text("my own notes\n", encoding="utf-8")
@@ -579,8 +579,8 @@ def test_a_file_name_that_would_leave_the_library_is_refused(
 ) -> None:
     """The guard behind safe_filename: were it ever to give a name with a separator, the
     article is refused, and nothing is written outside the library."""
-    from reader import export
     from reader.intake.shelf import WriteError
+    from reader.notes import export
 
     monkeypatch.setattr(export, "safe_filename", lambda title, suffix: f"../escape{suffix}")
     with pytest.raises(WriteError, match="outside the library"):

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import load_article, open_article, split_front_matter
 from reader.intake import AddStatus, add_source
 from reader.intake.sources import parse_sources
 from reader.model import BlockKind
-from reader.urls import normalise_url
+from reader.text.addresses import normalise_url
+from reader.text.documents import load_article, open_article, split_front_matter
 from tests.conftest import DATA
 from tests.extraction_metric import score, score_page, shingles
 
@@ -368,10 +368,10 @@ def test_extraction_quality_on_the_sample_pages_stays_above_its_floor() -> None:
     benchmark scores: measured 0.990 F1 on these six pages when written, 0.968 since
     pictures keep their captions and a picture without alt text shows as "image" (issue
     26), which the benchmark's own text leaves out: the theatre's blog has fifteen photos."""
-    from reader.documents import load_text
     from reader.intake.html import extract
     from reader.intake.shelf import article_text
     from reader.model import BLOCK_SEPARATOR
+    from reader.text.documents import load_text
 
     folder = DATA / "extraction"
     truth = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))

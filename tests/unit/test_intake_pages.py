@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.documents import load_article, split_front_matter
 from reader.intake import AddStatus, add_source
 from reader.model import Article, BlockKind, SpanKind
+from reader.text.documents import load_article, split_front_matter
 from tests.conftest import DATA
 
 PAGES = DATA / "pages"
@@ -312,7 +312,7 @@ _PIECES = st.text(
 
 
 def _read_back(markdown: str) -> Article:
-    from reader.documents import load_text
+    from reader.text.documents import load_text
 
     return load_text(f"---\ntitle: t\n---\n\n{markdown}\n")
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import load_article, split_front_matter
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article, split_front_matter
 from tests.conftest import ROOT
 from tests.unit.test_export import make_highlight
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from reader.layout import HeightIndex, visible, wrap
+from reader.text.display import HeightIndex, visible, wrap
 
 
 def lines_of(text: str, width: int, words: bool = True) -> list[str]:

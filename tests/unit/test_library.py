@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reader import library as library_module
-from reader.library import article_files, known_facts, scan, scan_batches, sort_entries
-from reader.store import Store
+from reader.db.store import Store
+from reader.services import library as library_module
+from reader.services.library import article_files, known_facts, scan, scan_batches, sort_entries
 
 
 def _write(path: Path, title: str, words: int = 3) -> Path:
@@ -52,7 +52,7 @@ def test_files_at_the_top_come_first_then_by_folder(nested: Path) -> None:
 
 
 def test_ids_are_those_of_the_resolved_paths_linked_files_too(tmp_path: Path) -> None:
-    from reader.documents import article_id
+    from reader.text.documents import article_id
 
     real = tmp_path / "real"
     _write(real / "a.md", "A")
@@ -120,7 +120,7 @@ def test_a_scan_in_a_thread_leaves_what_it_read_for_the_caller_to_save(
 
 
 def test_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    from reader.documents import DocumentError
+    from reader.text.documents import DocumentError
 
     with pytest.raises(DocumentError, match="no such folder"):
         scan(tmp_path / "nowhere")

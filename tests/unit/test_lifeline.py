@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.ui.driver import ReaderDriver, TerminalWriter
+from reader.ui.terminal.driver import ReaderDriver, TerminalWriter
 
 
 class DeadTerminal:
@@ -110,7 +110,7 @@ def test_the_lifeline_saves_and_ends_a_process_stuck_in_a_c_level_wait(tmp_path:
         f"""
         import threading
         from pathlib import Path
-        from reader.lifeline import Lifeline
+        from reader.cli.lifeline import Lifeline
 
         lifeline = Lifeline(save=lambda: Path({str(marker)!r}).write_text("saved"))
         lifeline.arm(143, grace=0.3)
@@ -136,7 +136,7 @@ def test_a_last_resort_save_that_blocks_for_ever_does_not_keep_the_process_alive
         f"""
         import threading
         from pathlib import Path
-        from reader.lifeline import Lifeline
+        from reader.cli.lifeline import Lifeline
 
         def save():
             Path({str(started)!r}).write_text("started")
@@ -156,7 +156,7 @@ def test_a_last_resort_save_that_blocks_for_ever_does_not_keep_the_process_alive
 
 
 def test_a_lifeline_never_armed_lets_the_process_end_as_it_would() -> None:
-    code = "from reader.lifeline import Lifeline; Lifeline(save=lambda: 1/0); print('done')"
+    code = "from reader.cli.lifeline import Lifeline; Lifeline(save=lambda: 1/0); print('done')"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
     )
@@ -170,7 +170,7 @@ SENT = "a\x1b[200~" + PASTED + "\x1b[201~z"
 def parsed(chunks: list[str]) -> list[tuple[str, str]]:
     from textual import events
 
-    from reader.ui.driver import PasteParser
+    from reader.ui.terminal.driver import PasteParser
 
     parser = PasteParser()
     found = []
@@ -202,7 +202,7 @@ def test_the_escape_key_alone_still_arrives_after_its_delay() -> None:
 
     from textual import constants, events
 
-    from reader.ui.driver import PasteParser
+    from reader.ui.terminal.driver import PasteParser
 
     parser = PasteParser()
     assert list(parser.feed("\x1b")) == []  # it may be the start of a paste's bracket

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reader.documents import load_text
-from reader.links import (
+from reader.db.store import Store
+from reader.model import Anchor, CrossLink, LinkEnd
+from reader.text.documents import load_text
+from reader.text.links import (
     History,
     Location,
     WikiLink,
@@ -16,8 +18,6 @@ from reader.links import (
     slug,
     wiki_links,
 )
-from reader.model import Anchor, CrossLink, LinkEnd
-from reader.store import Store
 
 DOC = """# Main title
 

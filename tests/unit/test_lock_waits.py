@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-from reader import storage
 from reader.cli import main
+from reader.db import storage
+from reader.db.storage import lock_for
+from reader.db.store import Store
 from reader.paths import resolve
-from reader.storage import lock_for
-from reader.store import Store
 
 
 class LockHeldElsewhere:

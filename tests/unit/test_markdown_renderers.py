@@ -22,10 +22,10 @@ from urllib.parse import unquote
 
 import pytest
 
-from reader import export
-from reader.anchoring import describe
-from reader.documents import load_text
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
+from reader.notes import export
+from reader.text.anchoring import describe
+from reader.text.documents import load_text
 
 ARTICLE = """---
 title: "Digital_services_tax: AT&T, C# & 50% == news"

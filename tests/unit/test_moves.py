@@ -1,4 +1,4 @@
-"""An article moved or renamed outside reader keeps its notes (reader.moves)."""
+"""An article moved or renamed outside reader keeps its notes (reader.services.moves)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import article_id
-from reader.library import scan
+from reader.db.store import Store
 from reader.model import Anchor, CrossLink, LinkEnd, ReadingPosition
-from reader.store import Store
+from reader.services.library import scan
+from reader.text.documents import article_id
 from tests.unit.test_store import make_highlight
 
 
@@ -264,7 +264,7 @@ def test_a_move_keeps_the_old_article_s_place_and_note_over_the_new_file_s(
 ) -> None:
     """Found by the library screen's scan, and opened (a place saved, a note cleared)
     before the screen gives the move to the store."""
-    from reader.library import known_facts, scan_batches
+    from reader.services.library import known_facts, scan_batches
 
     folder, store = library
     new = folder / "renamed.md"
@@ -322,7 +322,7 @@ def test_one_file_like_two_gone_articles_is_neither(tmp_path: Path) -> None:
 
 def test_a_move_is_not_made_when_its_old_file_came_back(library: tuple[Path, Store]) -> None:
     """moves.py:205: the move was found, then the old file came back before it was made."""
-    from reader.moves import Move
+    from reader.services.moves import Move
 
     folder, store = library
     old, new = folder / "first.md", folder / "moved.md"
@@ -338,7 +338,7 @@ def test_a_move_is_not_made_onto_an_article_that_has_notes_of_its_own(
 ) -> None:
     """moves.py:209: meanwhile the new file got a highlight of its own: its notes and the
     old article's are never mixed."""
-    from reader.moves import Move
+    from reader.services.moves import Move
 
     folder, store = library
     old, new = folder / "first.md", folder / "moved.md"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.navigation import find_all, next_match, previous_match
+from reader.text.search import find_all, next_match, previous_match
 
 
 def test_lower_case_query_ignores_case() -> None:

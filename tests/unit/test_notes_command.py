@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import article_id
-from reader.library import scan
+from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight
 from reader.paths import resolve
-from reader.store import Store
+from reader.services.library import scan
+from reader.text.documents import article_id
 from tests.conftest import SAMPLE, WELCOME
 
 TAX = "Canada-US talks resume after Carney withdraws digital services tax under Trump's pressure"
@@ -218,7 +218,7 @@ def test_a_damaged_table_is_one_line_and_status_2(
 ) -> None:
     from tests.unit.test_store_scale import damage_a_table
 
-    monkeypatch.setattr("reader.store.CHECK_AT_OPEN", 0)  # opened as a big database is
+    monkeypatch.setattr("reader.db.store.CHECK_AT_OPEN", 0)  # opened as a big database is
     db = resolve().db
     name = next(
         line.split('"')[1] for line in db.read_text("utf-8").split("\n") if '"highlights/' in line
@@ -292,7 +292,7 @@ def test_json_says_which_highlights_are_not_placed_or_are_to_check(
 def test_an_imported_orphan_has_no_paragraph(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.importer import import_annotations
+    from reader.services.importer import import_annotations
 
     sample = library / SAMPLE.name
     lost = {

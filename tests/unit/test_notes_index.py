@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import article_id
+from reader.db.store import ArticleInfo, Store
 from reader.model import Anchor, Colour, Highlight
-from reader.notes_index import (
+from reader.services.notes_index import (
     ARTICLE_NOTE,
     HIGHLIGHT,
     NotesIndex,
@@ -18,7 +18,7 @@ from reader.notes_index import (
     newest_first,
     parse,
 )
-from reader.store import ArticleInfo, Store
+from reader.text.documents import article_id
 
 
 def highlight(

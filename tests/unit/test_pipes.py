@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import article_id
+from reader.db.store import Store
 from reader.model import Anchor, Highlight
-from reader.store import Store
+from reader.text.documents import article_id
 from tests.conftest import WELCOME
 
 CLOSED = 141  # 128 + SIGPIPE

@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
+from reader.db.recovery import Merged, merge, recover
+from reader.db.store import Store, StoreError, recovery_files
 from reader.model import CrossLink, LinkEnd
-from reader.recovery import Merged, merge, recover
-from reader.store import Store, StoreError, recovery_files
 from tests.unit.test_store import make_highlight, memory_store
 
 LATER = "2026-06-01T00:00:00Z"
@@ -141,7 +141,7 @@ def test_a_recovery_cut_short_leaves_the_damaged_database_where_it_was(
 ) -> None:
     """A full disk or Ctrl+C while the merged database is written: reader.json is still
     there, byte for byte, and so is the recovery file; nothing else is left beside them."""
-    from reader import storage
+    from reader.db import storage
 
     _store, recovery = damaged_session(private_data)
     db = private_data / "reader.json"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.anchoring import Budget
-from reader.annotations import Annotations
-from reader.documents import load_text
-from reader.store import Store
+from reader.db.store import Store
+from reader.services.annotations import Annotations
+from reader.text.anchoring import Budget
+from reader.text.documents import load_text
 
 REPEATED = "And the LORD spake unto Moses, saying,"
 
@@ -87,7 +87,7 @@ def test_a_book_cut_short_moves_no_highlight_onto_other_text_without_a_word(
 def test_looking_for_lost_highlights_in_a_long_text_has_a_limit(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.anchoring as anchoring
+    import reader.text.anchoring as anchoring
 
     whole = load_text(book(20_000), Path("/lib/book.md"))
     made = Annotations(store, whole)
@@ -118,8 +118,8 @@ def test_looking_for_lost_highlights_in_a_long_text_has_a_limit(
 def test_an_export_of_a_book_cut_short_has_the_same_limit(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.anchoring as anchoring
-    from reader import export
+    import reader.text.anchoring as anchoring
+    from reader.notes import export
 
     whole = load_text(book(20_000), Path("/lib/book.md"))
     made = Annotations(store, whole)

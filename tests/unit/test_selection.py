@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader import selection
-from reader.documents import load_text
 from reader.model import Article
-from reader.selection import next_sentence_end
+from reader.text import selection
+from reader.text.documents import load_text
+from reader.text.selection import next_sentence_end
 
 TEXT = """First paragraph. It has two sentences!
 
@@ -137,7 +137,7 @@ def test_sentences_know_abbreviations_and_cjk_full_stops(text: str, first: str) 
 
 
 def test_the_end_of_a_sentence_in_a_huge_paragraph_is_found_a_window_at_a_time() -> None:
-    from reader.selection import SENTENCE_WINDOW
+    from reader.text.selection import SENTENCE_WINDOW
 
     long_sentence = "word " * (SENTENCE_WINDOW // 2) + "end."
     text = long_sentence + " Next one."

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight
 from reader.paths import resolve
-from reader.store import Store
+from reader.text.documents import load_article
 from tests.conftest import SAMPLE, WELCOME
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
@@ -118,7 +118,7 @@ def test_import_matching_by_title_skips_a_pipe(
 
 def test_a_library_read_in_this_process_never_opens_a_pipe(odd_library: Path) -> None:
     """`export ARTICLE` by title scans the library here: the pipe is named and skipped."""
-    from reader.library import article_files, has_articles, scan
+    from reader.services.library import article_files, has_articles, scan
 
     library = scan(odd_library, Store(resolve().db))
     assert len(library.entries) == 2

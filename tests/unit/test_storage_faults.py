@@ -27,9 +27,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.documents import load_article
+from reader.db.store import SCHEMA_VERSION, Store, StoreError
 from reader.model import ReadingPosition
-from reader.store import SCHEMA_VERSION, Store, StoreError
+from reader.text.documents import load_article
 from tests.conftest import DATA, SAMPLE, WELCOME
 from tests.unit.test_crash import ARTICLE, highlight, read_all
 from tests.unit.test_store import make_highlight
@@ -191,7 +191,7 @@ def test_a_table_another_program_damaged_never_reaches_the_backup(
     """Tables are parsed as they are needed: one damaged inside its line by another program
     is written back as it was read, and must not be copied over the last good backup."""
     clock = [100.0]
-    monkeypatch.setattr("reader.storage.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("reader.db.storage.time.monotonic", lambda: clock[0])
     db = private_data / "reader.json"
     Store(db).save_highlights([make_highlight(number=0), make_highlight("art2", number=0)])
     store = Store(db)
@@ -397,7 +397,7 @@ def test_ctrl_c_between_the_write_and_the_rename_leaves_no_temporary_file(
 ) -> None:
     """The gap the random-moments test below hit once in CI: the temporary file is
     written and synced, and the interrupt lands before (or just after) the rename."""
-    from reader import storage
+    from reader.db import storage
 
     db = private_data / "reader.json"
     store = Store(db)
@@ -424,7 +424,7 @@ def test_ctrl_c_just_before_a_transaction_writes_does_not_save_its_change_later(
 ) -> None:
     """The interrupted change is not in the file; it must not ride along with the next one
     either (TinyDB changed the cached tables in place)."""
-    from reader.storage import AtomicJSONStorage
+    from reader.db.storage import AtomicJSONStorage
 
     db = private_data / "reader.json"
     store = Store(db)
@@ -748,7 +748,7 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
 
 
 def test_saving_keeps_the_permissions_of_the_database_and_its_backup(tmp_path: Path) -> None:
-    from reader.store import ReadingPosition, Store
+    from reader.db.store import ReadingPosition, Store
 
     path = tmp_path / "reader.json"
     Store(path).save_position("a1", tmp_path / "a.md", "f", ReadingPosition(1, 0, 0.5))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.db.store import SCHEMA_VERSION, ArticleInfo, ReadingPosition, Store, StoreError
 from reader.model import Anchor, Colour, Highlight
-from reader.store import SCHEMA_VERSION, ArticleInfo, ReadingPosition, Store, StoreError
 
 
 def memory_store() -> Store:
@@ -37,7 +37,7 @@ def test_the_lock_keeps_a_second_writer_out_until_the_first_is_done(
     import subprocess
     import sys
 
-    from reader import storage
+    from reader.db import storage
 
     path = tmp_path / "reader.json"
     store = Store(path)
@@ -106,7 +106,7 @@ def test_a_backup_exists_whatever_the_clock_says(
 ) -> None:
     # time.monotonic() counts from boot: on a machine up for seconds it is near zero.
     clock = [uptime]
-    monkeypatch.setattr("reader.storage.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("reader.db.storage.time.monotonic", lambda: clock[0])
     path = tmp_path / "reader.json"
     backup = tmp_path / "reader.json.bak"
     store = Store(path)  # a new database

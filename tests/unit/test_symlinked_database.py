@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
+from reader.db.store import Store, StoreError
 from reader.model import Anchor, Highlight
 from reader.paths import resolve
-from reader.store import Store, StoreError
 from tests.conftest import SAMPLE
 
 
@@ -65,7 +65,7 @@ def test_a_command_writes_through_the_link(
     linked: tuple[Path, Path], library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`reader import`, a writer of the command line, into the linked database."""
-    from reader.documents import load_article
+    from reader.text.documents import load_article
 
     link, target = linked
     article = load_article(library / SAMPLE.name)
@@ -118,7 +118,7 @@ def test_a_store_refuses_a_link_that_leads_nowhere(tmp_path: Path) -> None:
 
 
 def test_recover_merges_into_the_file_the_link_leads_to(linked: tuple[Path, Path]) -> None:
-    from reader.recovery import recover
+    from reader.db.recovery import recover
 
     link, target = linked
     recovered = target.with_name("notes.json.recovered-20260101-000000")

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.documents import load_article
+from reader.db.store import Store
 from reader.model import Anchor, Highlight
-from reader.store import Store
+from reader.text.documents import load_article
 from tests.conftest import SAMPLE, book_text
 from tests.unit.test_storage_faults import Terminal
 

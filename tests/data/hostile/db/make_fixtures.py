@@ -1,6 +1,6 @@
 """Write the damaged databases of this folder (run it from the project root to remake them).
 
-Each starts as a real database that reader.store.Store wrote for the two sample articles
+Each starts as a real database that reader.db.store.Store wrote for the two sample articles
 (reading positions, cached titles, highlights with notes and tags, an article note, a
 cross-link), and is then damaged the way a crash, another program or a mistake would.
 The files are kept in the repository: this script only says how they were made.
@@ -13,12 +13,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reader import export
-from reader.annotations import Annotations
-from reader.documents import load_article
-from reader.library import scan
+from reader.db.store import ReadingPosition, Store
 from reader.model import Colour, CrossLink, LinkEnd
-from reader.store import ReadingPosition, Store
+from reader.notes import export
+from reader.services.annotations import Annotations
+from reader.services.library import scan
+from reader.text.documents import load_article
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[3]

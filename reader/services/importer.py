@@ -1,0 +1,550 @@
+"""Import annotations: W3C Web Annotation JSON from reader or another tool, and Hypothesis's.
+
+No Textual here. :mod:`reader.notes.w3c` reads the file, whatever its shape, into
+:class:`~reader.notes.w3c.Incoming` annotations; :mod:`reader.services.targets` finds each
+one's article; this module places it with the app's re-anchoring, and saves it. An annotation
+already there (the same id; for one without an id of its own, the same quote, note, tags and
+creation time) is skipped; what cannot be placed is kept as an orphan, never dropped; a page
+note becomes (or joins) the article note, with its tags and times; a reply is written under
+the note it answers. Every annotation not imported is reported with its reason.
+
+An import is saved in batches, each one write under the database's lock: the annotations
+of a batch are read and placed first, with the lock free, then saved at once, so another
+window's save never waits for more than a batch (a fraction of a second), and the cost of
+an import grows with its size, not with its square. A save that fails, or a Ctrl+C, leaves
+whole batches: never half an annotation, and running the import again finishes it, as
+nothing already there is imported twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.db.records import ArticleInfo
+from reader.db.store import Store
+from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highlight, LinkEnd, now
+from reader.notes.w3c import Incoming, Passage, annotations_in, incoming_all, unique
+from reader.services.targets import Articles
+from reader.text.anchoring import describe, locate
+from reader.text.documents import DocumentError, article_id
+from reader.text.documents import describe as describe_file
+
+SHOWN_PROBLEMS = 20
+"""Problems listed one by one before "and N more"."""
+BATCH_SECONDS = 0.25
+"""Seconds of work (reading and placing annotations, with the lock free) in a batch at the
+least; more when saving the last batch held the lock longer (:data:`BATCH_WORK` times as
+long), so that the lock is free most of the time, and an import of any size costs a number
+of saves in proportion to its size."""
+BATCH_WORK = 3
+"""How many times longer than its last hold of the lock an import works with it free."""
+BATCH_LONGEST = 2.0
+"""Seconds of work in a batch at the most."""
+BATCH_MOST = 2_000
+"""Annotations in one batch at the most, or one for every :data:`BATCH_BYTES` of the
+database when that is more: every batch writes the whole file, so a bigger file takes
+bigger batches, and the import stays in proportion to its size."""
+BATCH_BYTES = 4_000
+GAP = 0.02
+"""Seconds the lock stays free between two batches at the least: another process waiting
+for it tries every 10 ms (:data:`reader.db.storage.LOCK_POLL`)."""
+
+
+@dataclass(slots=True)
+class Report:
+    """What an import did (only what was saved: a batch that failed is not counted)."""
+
+    imported: int = 0
+    placed: int = 0
+    orphaned: int = 0
+    skipped: int = 0  # already there
+    links: int = 0
+    article_notes: int = 0
+    replies: int = 0
+    problems: list[str] = dataclasses.field(default_factory=list)  # not imported, and why
+    total: int = 0  # annotations in the file
+    done: int = 0  # of them, saved (or found there, or refused) so far
+
+    def summary(self) -> str:
+        """One line for the user."""
+        text = f"imported {self.imported} (placed {self.placed}, orphaned {self.orphaned})"
+        for count, what in (
+            (self.article_notes, "article notes"),
+            (self.replies, "replies"),
+            (self.links, "links"),
+            (self.skipped, "already there"),
+            (len(self.problems), "not imported"),
+        ):
+            if count:
+                text += f", {what} {count}"
+        return text
+
+    def problem_lines(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
+        """Each problem, up to ``limit``, then how many more there are."""
+        lines = self.problems[:limit]
+        if len(self.problems) > limit:
+            lines.append(f"and {len(self.problems) - limit} more")
+        return lines
+
+    def add(self, other: Report) -> None:
+        """Count what another report counted too."""
+        for name in ("imported", "placed", "orphaned", "skipped", "links", "article_notes"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.replies += other.replies
+        self.done += other.done
+        self.problems += other.problems
+
+
+def _anchor(passage: Passage) -> Anchor | None:
+    exact = passage.quote.get("exact")
+    if not isinstance(exact, str) or not exact:
+        return None
+    start, end = passage.position.get("start", -1), passage.position.get("end", -1)
+    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
+        start = end = -1
+    quote = passage.quote
+    return Anchor(
+        start, end, exact, str(quote.get("prefix", "") or ""), str(quote.get("suffix", "") or "")
+    )
+
+
+class _Quotes:
+    """Where words stand in an article's text, found without reading all of it each time:
+    the text's pieces of :data:`PIECE` characters that start every :data:`STEP` characters,
+    by their words. Every place a longer string stands holds one of them, at one of the
+    first :data:`STEP` offsets of the string."""
+
+    PIECE = 16
+    STEP = 16
+    CROWDED = 64  # places of one piece past which reading the text is quicker
+    LONG = 200_000  # characters of text from which an index is worth its making
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.places: dict[str, list[int]] = {}
+        piece, places = self.PIECE, self.places
+        for at in range(0, len(text) - piece + 1, self.STEP):
+            places.setdefault(text[at : at + piece], []).append(at)
+
+    def first(self, words: str) -> int:
+        """Where ``words`` first stand in the text (-1: nowhere), as ``str.find`` says."""
+        if len(words) < self.PIECE + self.STEP - 1:
+            return self.text.find(words)
+        found = -1
+        for offset in range(self.STEP):
+            places = self.places.get(words[offset : offset + self.PIECE], ())
+            if len(places) > self.CROWDED:
+                return self.text.find(words)
+            for at in places:
+                start = at - offset
+                if (
+                    start >= 0
+                    and (found == -1 or start < found)
+                    and self.text.startswith(words, start)
+                ):
+                    found = start
+        return found
+
+
+def _place(
+    article: Article, anchor: Anchor, quotes: _Quotes | None = None
+) -> tuple[Anchor, bool, bool]:
+    """The anchor re-described where it lands in the article, or as it was (orphan); and
+    whether it was placed, and whether where the words around it disagree (to check)."""
+    text, hinted = article.text, anchor
+    if anchor.start < 0:
+        # A quote with no position (another tool's): where its words stand with all their
+        # context is where the quote search would place it (the first such place), found
+        # without reading the whole text (thousands of annotations on one long article
+        # were thousands of searches of all of it).
+        context = anchor.prefix + anchor.exact + anchor.suffix
+        at = quotes.first(context) if quotes is not None else text.find(context)
+        if at != -1:
+            start = at + len(anchor.prefix)
+            hinted = dataclasses.replace(anchor, start=start, end=start + len(anchor.exact))
+    found = locate(text, hinted, fingerprint=article.fingerprint)
+    if found is None:
+        return anchor, False, False
+    return (
+        describe(
+            text,
+            found.start,
+            found.end,
+            block=article.block_at(found.start),
+            fingerprint=article.fingerprint,
+        ),
+        True,
+        found.check,
+    )
+
+
+@dataclass(slots=True)
+class _Ready:
+    """An annotation made ready with the lock free: what to save, once it is known, under
+    the lock, not to be there already."""
+
+    item: Incoming
+    problem: str = ""
+    article: Article | None = None
+    highlight: Highlight | None = None
+    placed: bool = False
+    link: CrossLink | None = None
+
+
+class _Batch:
+    """What one batch changes, gathered under the lock and saved in one write."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.report = Report()
+        self.highlights: dict[str, dict[str, Highlight]] = {}  # article id -> id -> saved
+        self.added: set[str] = set()  # the ids of new highlights among them
+        self.notes: dict[str, tuple[Article, ArticleNote]] = {}
+        self._notes_before: dict[str, ArticleNote] = {}
+        self.links: list[CrossLink] = []
+        self._ids: dict[str, set[str]] = {}
+        self._current: dict[str, dict[str, Highlight]] = {}
+        self._link_ids: set[str] | None = None
+
+    def ids(self, article_id: str) -> set[str]:
+        """The ids of an article's highlights: stored, and new in this batch."""
+        if article_id not in self._ids:
+            self._ids[article_id] = self.store.highlight_ids(article_id)
+        return self._ids[article_id]
+
+    def highlight(self, article_id: str, highlight_id: str) -> Highlight | None:
+        """A highlight as this batch leaves it."""
+        new = self.highlights.get(article_id, {}).get(highlight_id)
+        if new is not None:
+            return new
+        if article_id not in self._current:
+            self._current[article_id] = {h.id: h for h in self.store.highlights(article_id)}
+        return self._current[article_id].get(highlight_id)
+
+    def keep(self, highlight: Highlight) -> None:
+        """Save ``highlight`` (new, or changed) with this batch."""
+        self.highlights.setdefault(highlight.article_id, {})[highlight.id] = highlight
+        self.ids(highlight.article_id).add(highlight.id)
+
+    def note(self, article: Article) -> ArticleNote:
+        """The note on ``article`` as this batch leaves it."""
+        if article.id not in self.notes:
+            record = self._notes_before[article.id] = self.store.article_note_record(article.id)
+            self.notes[article.id] = (article, record)
+        return self.notes[article.id][1]
+
+    def link_ids(self) -> set[str]:
+        if self._link_ids is None:
+            self._link_ids = {link.id for link in self.store.all_links()}
+        return self._link_ids
+
+    def save(self) -> None:
+        """Write what the batch changed (within the batch's transaction)."""
+        self.store.save_highlights(h for new in self.highlights.values() for h in new.values())
+        for article, record in self.notes.values():
+            if record != self._notes_before[article.id]:
+                self.store.set_article_note(
+                    article.id,
+                    article.meta.path,
+                    record.text,
+                    tags=record.tags,
+                    created=record.created,
+                    modified=record.modified,
+                )
+        self.store.save_links(self.links)
+
+
+class _Import:
+    """One import: the library's articles, and where each annotation went."""
+
+    def __init__(self, store: Store, folder: Path | None, report: Report) -> None:
+        self.store = store
+        self.articles = Articles(folder)
+        self.report = report
+        # An annotation's id in the file -> where it went (article id, highlight id or ""
+        # for the article note), so that a reply finds the note it answers.
+        self.landed: dict[str, tuple[str, str]] = {}
+        self.failed: dict[str, str] = {}
+        self.added: set[str] = set()  # highlight ids this import saved
+        # For annotations with no id of their own: highlights stored before this import, by
+        # quote, note, tags and creation time (one imported by an older reader has an id
+        # of its own making).
+        self.alike: dict[str, dict[tuple[str, str, tuple[str, ...], str], list[str]]] = {}
+        self.quotes: dict[str, _Quotes] = {}  # by article id (a long one), for quotes alone
+
+    def place(self, article: Article, anchor: Anchor) -> tuple[Anchor, bool, bool]:
+        quotes = None
+        if anchor.start < 0 and len(article.text) >= _Quotes.LONG:
+            quotes = self.quotes.get(article.id)
+            if quotes is None:
+                quotes = self.quotes[article.id] = _Quotes(article.text)
+        return _place(article, anchor, quotes)
+
+    # --- with the lock free: read, find and place -------------------------------------------
+
+    def prepare(self, item: Incoming) -> _Ready:
+        if item.motivation == "linking":
+            return self._prepare_link(item)
+        if item.replies_to:
+            return _Ready(item)
+        if item.target.whole:
+            if not item.note.strip():
+                return _Ready(item, "a note on the whole article, but with no words")
+            article = self.articles.find(item.target)
+            if article is None:
+                return _Ready(item, self.articles.why_not(item.target))
+            return _Ready(item, article=article)
+        anchor = _anchor(item.target)
+        if anchor is None:
+            return _Ready(item, "its target has no quote (TextQuoteSelector) to find it by")
+        article = self.articles.find(item.target)
+        if article is None:
+            return _Ready(item, self.articles.why_not(item.target))
+        placed_anchor, placed, check = self.place(article, anchor)
+        # The selectors it was made with, kept whenever they are not those it now lies on:
+        # from reader's own export, or those the file gives (another tool's prefix and
+        # suffix, counted in a browser's text, often differ from the article's).
+        original = (_anchor(item.original) if item.original else None) or anchor
+        if _selectors(original) == _selectors(placed_anchor):
+            original = None
+        stamp = now()
+        highlight = Highlight(
+            id=item.id,
+            article_id=article.id,
+            anchor=placed_anchor,
+            colour=Colour(item.colour)
+            if item.colour in Colour._value2member_map_
+            else Colour.YELLOW,
+            tags=tuple(t for t in item.tags if t),
+            note=item.note,
+            created=item.created or stamp,
+            modified=item.modified or item.created or stamp,
+            original=original,
+            canonical=item.canonical,
+            # Said in the notes and exports from the start: placed where the words around
+            # it disagree, or not found in this very text (not looked for again in it).
+            check=placed and (check or item.check),
+            orphan_in="" if placed else article.fingerprint,
+        )
+        return _Ready(item, article=article, highlight=highlight, placed=placed)
+
+    def _prepare_link(self, item: Incoming) -> _Ready:
+        ends = []
+        for passage in (item.target, item.body_target or Passage("")):
+            anchor = _anchor(passage)
+            article = self.articles.find(passage)
+            if anchor is None or article is None:
+                where = self.articles.why_not(passage) if anchor is not None else "no quote"
+                return _Ready(item, f"a link whose end is not in the library ({where})")
+            placed_anchor, _, _ = self.place(article, anchor)
+            ends.append(LinkEnd(article.id, str(article.meta.path), article.title, placed_anchor))
+        link = CrossLink(item.id, ends[0], ends[1], item.link_label, item.created or now())
+        return _Ready(item, link=link)
+
+    # --- under the lock: what is there decides ----------------------------------------------
+
+    def commit(self, ready: list[_Ready]) -> None:
+        """Save one batch, in one write under the lock; counted once it is written."""
+        with self.store.batch():
+            batch = _Batch(self.store)
+            for one in ready:
+                batch.report.done += 1
+                if one.problem:
+                    self._problem(batch.report, one.item, one.problem)
+                elif one.link is not None:
+                    self._link(batch, one.link)
+                elif one.highlight is not None:
+                    self._highlight(batch, one)
+                elif one.article is not None:
+                    self._article_note(batch, one.article, one.item)
+                else:
+                    self._reply(batch, one.item)
+            batch.save()
+        self.report.add(batch.report)
+        self.added |= batch.added
+
+    def _problem(self, report: Report, item: Incoming, reason: str) -> None:
+        report.problems.append(f"{item.label}: {reason}")
+        if item.reference:
+            self.failed[item.reference] = reason
+
+    def _highlight(self, batch: _Batch, ready: _Ready) -> None:
+        item, highlight, article = ready.item, ready.highlight, ready.article
+        assert highlight is not None and article is not None
+        there = highlight.id if highlight.id in batch.ids(article.id) else None
+        if there is None and item.anonymous and item.created:
+            there = self._alike(article.id, highlight)
+        if there is not None:
+            batch.report.skipped += 1
+            self.landed[item.reference] = (article.id, there)
+            return
+        batch.keep(highlight)
+        batch.added.add(highlight.id)
+        self.landed[item.reference] = (article.id, highlight.id)
+        batch.report.imported += 1
+        if ready.placed:
+            batch.report.placed += 1
+        else:
+            batch.report.orphaned += 1
+
+    def _alike(self, article_id: str, highlight: Highlight) -> str | None:
+        """A highlight stored before this import with the same quote, note, tags and
+        creation time (each answers for one annotation without an id of its own)."""
+        if article_id not in self.alike:
+            found: dict[tuple[str, str, tuple[str, ...], str], list[str]] = {}
+            for h in self.store.highlights(article_id):
+                if h.id not in self.added:
+                    key = (h.anchor.exact, h.note, h.tags, h.created)
+                    found.setdefault(key, []).append(h.id)
+            self.alike[article_id] = found
+        key = (highlight.anchor.exact, highlight.note, highlight.tags, highlight.created)
+        same = self.alike[article_id].get(key)
+        return same.pop(0) if same else None
+
+    def _article_note(self, batch: _Batch, article: Article, item: Incoming) -> None:
+        self.landed[item.reference] = (article.id, "")
+        joined = _joined(batch.note(article), item.note, item.tags, item.created, item.modified)
+        if joined is None:
+            batch.report.skipped += 1
+            return
+        batch.notes[article.id] = (article, joined)
+        batch.report.article_notes += 1
+
+    def _reply(self, batch: _Batch, item: Incoming) -> None:
+        parent = self.landed.get(item.replies_to)
+        if parent is None:
+            why = self.failed.get(item.replies_to)
+            reason = (
+                f"a reply to {item.replies_to}, which was not imported ({why})"
+                if why
+                else f"a reply to {item.replies_to}, which is not in this file"
+            )
+            self._problem(batch.report, item, reason)
+            return
+        if not item.note.strip():
+            batch.report.skipped += 1
+            return
+        who = f"{item.author}, " if item.author else ""
+        block = f"**Reply** ({who}{item.created[:10] or 'undated'}):\n{item.note.strip()}"
+        article_id, highlight_id = parent
+        self.landed[item.reference] = parent
+        # Changed when the reply was written (not now): importing again gives the same.
+        when = item.modified or item.created
+        if not highlight_id:
+            article = next((a for a in self.articles.loaded() if a.id == article_id), None)
+            if article is None:
+                batch.report.skipped += 1
+                return
+            joined = _joined(batch.note(article), block, [], when, when)
+            if joined is None:
+                batch.report.skipped += 1
+                return
+            batch.notes[article.id] = (article, joined)
+            batch.report.replies += 1
+            return
+        highlight = batch.highlight(article_id, highlight_id)
+        if highlight is None or block in highlight.note:
+            batch.report.skipped += 1
+            return
+        note = f"{highlight.note.rstrip()}\n\n{block}" if highlight.note.strip() else block
+        tags = highlight.tags + tuple(t for t in item.tags if t and t not in highlight.tags)
+        modified = max(highlight.modified, when or highlight.modified)
+        batch.keep(dataclasses.replace(highlight, note=note, tags=tags, modified=modified))
+        batch.report.replies += 1
+
+    def _link(self, batch: _Batch, link: CrossLink) -> None:
+        if link.id in batch.link_ids():
+            batch.report.skipped += 1
+            return
+        batch.link_ids().add(link.id)
+        batch.links.append(link)
+        batch.report.links += 1
+
+
+def _joined(
+    current: ArticleNote, text: str, tags: list[str], created: str, modified: str
+) -> ArticleNote | None:
+    """The article note with ``text`` made it, or added to it (None: it holds it already),
+    with its tags and times."""
+    if text.strip() in current.text:
+        return None
+    stamp = now()
+    if not current.text.strip():
+        return ArticleNote(
+            text, created or modified or stamp, modified or created or stamp, tuple(tags)
+        )
+    return ArticleNote(
+        f"{current.text.rstrip()}\n\n{text.strip()}",
+        min(t for t in (current.created, created) if t) if current.created or created else "",
+        max(current.modified, modified or created or stamp),
+        current.tags + tuple(t for t in tags if t not in current.tags),
+    )
+
+
+def _selectors(anchor: Anchor) -> tuple[str, str, str]:
+    return anchor.exact, anchor.prefix, anchor.suffix
+
+
+def import_annotations(
+    document: object, store: Store, folder: Path | None, report: Report | None = None
+) -> Report:
+    """Import every annotation of ``document`` into ``store`` (ShapeError when it holds none
+    reader can read), in batches; ``report``, when given, is kept up to date as each batch
+    is saved, so that an import stopped part of the way (an exception) can say how far it
+    got."""
+    job = _Import(store, folder, report if report is not None else Report())
+    items = unique(incoming_all(annotations_in(document)))
+    job.report.total = len(items)
+    budget, position, freed = BATCH_SECONDS, 0, None
+    while position < len(items):
+        started = time.monotonic()
+        ready = []
+        most = max(BATCH_MOST, _size(store.path) // BATCH_BYTES)
+        while position < len(items) and len(ready) < most:
+            ready.append(job.prepare(items[position]))
+            position += 1
+            if time.monotonic() - started >= budget:
+                break
+        _breathe(freed)
+        held = time.monotonic()
+        job.commit(ready)
+        freed = time.monotonic()
+        budget = min(max(BATCH_SECONDS, BATCH_WORK * (freed - held)), BATCH_LONGEST)
+    _breathe(freed)
+    _remember_titles(store, job.articles.loaded())
+    return job.report
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _breathe(freed: float | None) -> None:
+    """Leave the lock free for :data:`GAP` seconds since ``freed`` (when it was let go)."""
+    if freed is not None:
+        left = GAP - (time.monotonic() - freed)
+        if left > 0:
+            time.sleep(left)
+
+
+def _remember_titles(store: Store, articles: list[Article]) -> None:
+    """Record the title (and facts) of each article annotations went to, as a library scan
+    would: the notes screen and ``reader notes`` then name it before any scan has run."""
+    infos = {}
+    for article in articles:
+        path = article.meta.path
+        with contextlib.suppress(DocumentError, OSError):
+            meta, words = describe_file(path)
+            stat = path.stat()
+            infos[article_id(path)] = (
+                path,
+                ArticleInfo(meta.title, words, stat.st_size, stat.st_mtime_ns, meta.export),
+            )
+    store.save_article_infos(infos)

@@ -1,0 +1,1 @@
+"""The notes screen: every highlight and note of the library."""
