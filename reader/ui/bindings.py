@@ -8,12 +8,13 @@ import pkgutil
 
 
 def binding_ids() -> set[str]:
-    """The ids of the bindings of every class in ``reader.ui`` (imports each module)."""
+    """The ids of the bindings of every class in ``reader.ui`` and its packages (imports each
+    module)."""
     import reader.ui
 
     ids: set[str] = set()
-    for module_info in pkgutil.iter_modules(reader.ui.__path__):
-        module = importlib.import_module(f"reader.ui.{module_info.name}")
+    for module_info in pkgutil.walk_packages(reader.ui.__path__, "reader.ui."):
+        module = importlib.import_module(module_info.name)
         for _name, cls in inspect.getmembers(module, inspect.isclass):
             for binding in getattr(cls, "BINDINGS", None) or ():
                 binding_id = getattr(binding, "id", None)
