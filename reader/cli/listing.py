@@ -157,7 +157,7 @@ def _table(folder: Path, entries: list[LibraryEntry]) -> None:
     fixed = 14 + sum(widths[n] + 2 for n in shown) + 26 * with_file
     title_width = max(12, width - fixed - 1)
     text = Text(no_wrap=True, overflow="ignore")
-    text.append(visible(f"Library: {folder}") + "\n\n", style="bold")
+    text.append(_fit_start(visible(f"Library: {_home(folder)}"), width) + "\n\n", style="bold")
     header = ["Id".ljust(12), "Title".ljust(title_width)]
     header += [numbers[n].rjust(widths[n]) for n in shown]
     header += ["File"] if with_file else []
@@ -173,6 +173,29 @@ def _table(folder: Path, entries: list[LibraryEntry]) -> None:
             text.append(_fit(visible(name), 24).rstrip(), style="dim")
         text.append("\n")
     console.print(text, soft_wrap=True, end="")
+
+
+def _home(folder: Path) -> str:
+    """``folder`` as people write it: ``~/...`` inside the home folder."""
+    home = os.path.expanduser("~")
+    path = str(folder)
+    if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home) :]
+    return path
+
+
+def _fit_start(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut at its start with an ellipsis (a path's
+    end says most: the library's own folder)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    head, _, rest = text.partition(": ")
+    keep = rest
+    while keep and cell_len(f"{head}: …{keep}") > width:
+        keep = keep[1:]
+    return f"{head}: …{keep}"
 
 
 def _fit(text: str, width: int) -> str:
