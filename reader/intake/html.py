@@ -3,7 +3,7 @@ general rules take out what is not the article's own, and the result is Markdown
 
 trafilatura (and lxml under it) is imported only here and in the modules this one calls,
 and only when a page is added: reader's start-up never pays for it. The steps, each
-measured on the extraction benchmark (see the README and ``benchmarks/extraction.py``):
+measured on the extraction benchmark (see docs/adding.md and ``benchmarks/extraction.py``):
 
 1. The page is parsed once; its metadata is read (:mod:`reader.intake.metadata`) and its
    links made absolute against its own address (its ``<base href>``, canonical address or
