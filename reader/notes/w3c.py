@@ -436,7 +436,7 @@ def _from_hypothesis(item: dict) -> Incoming:
     # quote (with its context) can place the passage.
     target = Passage(target.source or uri, title=title, quote=target.quote)
     references = item.get("references")
-    tags = [str(tag) for tag in item.get("tags", []) or [] if str(tag).strip()]
+    tags = [str(tag) for tag in _listed(item.get("tags")) if str(tag).strip()]
     user = str(item.get("user", "") or "")
     return Incoming(
         id=reader_id(canonical),
@@ -452,6 +452,13 @@ def _from_hypothesis(item: dict) -> Incoming:
         author=user.removeprefix("acct:").split("@", 1)[0],
         reference=raw,
     )
+
+
+def _listed(value: object) -> list[object]:
+    """A list's items, a lone string as one item, and nothing of any other value."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
 
 
 def _first(value: object) -> str:
