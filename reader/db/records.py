@@ -25,15 +25,17 @@ class ArticleInfo:
 
 def info_from(info: object, size: int, mtime_ns: int) -> ArticleInfo | None:
     """The cached facts in ``info``, if they are for a file of this size and mtime."""
+    if not isinstance(info, dict):
+        return None  # none cached, or a damaged entry: the article is read again
     try:
-        if info["size"] != size or info["mtime_ns"] != mtime_ns:  # type: ignore[index]
+        if info["size"] != size or info["mtime_ns"] != mtime_ns:
             return None
         return ArticleInfo(
-            str(info["title"]),  # type: ignore[index]
-            int(info["words"]),  # type: ignore[index]
+            str(info["title"]),
+            int(info["words"]),
             size,
             mtime_ns,
-            bool(info.get("export", False)),  # type: ignore[union-attr]
+            bool(info.get("export", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # none cached, or a damaged entry: the article is read again
