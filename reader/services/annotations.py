@@ -17,7 +17,7 @@ from pathlib import Path
 
 from reader.db.records import both_notes, highlight_doc
 from reader.db.store import Store
-from reader.model import Article, Colour, CrossLink, Highlight, now
+from reader.model import Anchor, Article, Colour, CrossLink, Highlight, now
 from reader.text.anchoring import Budget, Placement, describe, fits, locate
 
 UNDO_DEPTH = 100
@@ -248,7 +248,7 @@ class Annotations:
                 return highlight.id
         return None
 
-    def _describe(self, text: str, start: int, end: int):
+    def _describe(self, text: str, start: int, end: int) -> Anchor:
         return describe(
             text,
             start,
@@ -259,10 +259,10 @@ class Annotations:
 
     def _reorder(self) -> None:
         pending = self._pending
-        placed = [
-            Placed(h, *(self._places.get(h.id) or (None, None)), h.id in pending)
-            for h in self._highlights.values()
-        ]
+        placed: list[Placed] = []
+        for h in self._highlights.values():
+            start, end = self._places.get(h.id) or (None, None)
+            placed.append(Placed(h, start, end, h.id in pending))
         placed.sort(key=lambda p: (p.orphan, p.start or 0, p.end or 0, p.highlight.created))
         self._order = placed
         self._starts = [p.start for p in placed if p.start is not None]
