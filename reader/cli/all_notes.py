@@ -143,8 +143,8 @@ def _tab_separated(found: list[NoteItem]) -> Iterator[str]:
     for item in found:
         paragraph = "" if item.paragraph is None else str(item.paragraph)
         path = "" if item.path is None else str(item.path)
-        fields = (item.title, paragraph, item.colour, ",".join(item.tags))
-        fields += (item.quote, item.note, item.when, path)
+        tags = ",".join(item.tags)
+        fields = (item.title, paragraph, item.colour, tags, item.quote, item.note, item.when, path)
         # Each field made safe on its own: the tabs between them are the only ones.
         yield "\t".join(_one_line(field) for field in fields)
 

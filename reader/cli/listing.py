@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.cli.common import (
     EXIT_USAGE,
@@ -25,6 +26,9 @@ from reader.services.library import Library, LibraryEntry, scan_batches, sort_en
 from reader.services.moves import Move
 from reader.text.display import visible
 from reader.text.documents import DocumentError
+
+if TYPE_CHECKING:  # rich's progress bar is imported when it is shown
+    from rich.progress import Progress, TaskID
 
 
 def run_list(options: argparse.Namespace) -> int:
@@ -94,8 +98,8 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
     entries: list[LibraryEntry] = []
     problems: list[str] = []
     moved: dict[str, Move] = {}
-    progress = None
-    task = None
+    progress: Progress | None = None
+    task: TaskID | None = None
     try:
         for batch, trouble, done, total in scan_batches(folder, store, moved=moved):
             entries.extend(batch)
@@ -107,8 +111,8 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
                 progress = Progress(console=Console(stderr=True), transient=True)
                 progress.start()
                 task = progress.add_task("Reading the library", total=total)
-            if progress is not None:
-                progress.update(task, completed=done)  # type: ignore[arg-type]
+            if progress is not None and task is not None:
+                progress.update(task, completed=done)
     finally:
         if progress is not None:
             progress.stop()

@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -203,7 +203,7 @@ PARALLEL_FROM = 64  # articles: fewer are made faster in this process alone
 
 def render_all(
     store: Store, paths: list[Path], today: str, wikilinks: bool, names: dict[str, str]
-) -> Iterator[Made]:
+) -> Generator[Made, None, None]:
     """Each article's notes as Markdown, in order, as they are made; by one process per
     core on Linux (forked, so each has the store as read, with nothing to send but file
     names)."""

@@ -81,8 +81,8 @@ def apply(
     """``blocks`` without what the rules find is not the article's own (and without the
     headline: reader shows the title already)."""
     blocks = _without_headline(blocks, title, rules)
-    blocks = [_image(block, rules, title, address) for block in blocks]
-    blocks = [block for block in blocks if block is not None]
+    images = [_image(block, rules, title, address) for block in blocks]
+    blocks = [block for block in images if block is not None]
     if rules.repeated_captions:
         blocks = _captions_once(blocks)
     start, end = main_run(blocks, rules)

@@ -24,9 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.db.records import ArticleInfo
+from reader.db.records import ArticleInfo, colour_from
 from reader.db.store import Store
-from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highlight, LinkEnd, now
+from reader.model import Anchor, Article, ArticleNote, CrossLink, Highlight, LinkEnd, now
 from reader.notes.w3c import Incoming, Passage, annotations_in, incoming_all, unique
 from reader.services.targets import Articles
 from reader.text.anchoring import describe, locate
@@ -308,17 +308,14 @@ class _Import:
         # The selectors it was made with, kept whenever they are not those it now lies on:
         # from reader's own export, or those the file gives (another tool's prefix and
         # suffix, counted in a browser's text, often differ from the article's).
-        original = (_anchor(item.original) if item.original else None) or anchor
-        if _selectors(original) == _selectors(placed_anchor):
-            original = None
+        made_with = (_anchor(item.original) if item.original else None) or anchor
+        original = None if _selectors(made_with) == _selectors(placed_anchor) else made_with
         stamp = now()
         highlight = Highlight(
             id=item.id,
             article_id=article.id,
             anchor=placed_anchor,
-            colour=Colour(item.colour)
-            if item.colour in Colour._value2member_map_
-            else Colour.YELLOW,
+            colour=colour_from(item.colour),
             tags=tuple(t for t in item.tags if t),
             note=item.note,
             created=item.created or stamp,
@@ -502,7 +499,7 @@ def import_annotations(
     budget, position, freed = BATCH_SECONDS, 0, None
     while position < len(items):
         started = time.monotonic()
-        ready = []
+        ready: list[_Ready] = []
         most = max(BATCH_MOST, _size(store.path) // BATCH_BYTES)
         while position < len(items) and len(ready) < most:
             ready.append(job.prepare(items[position]))

@@ -15,9 +15,15 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.files import NotAFileError, open_regular
 from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind, Span, SpanKind
+
+if TYPE_CHECKING:  # markdown-it is imported on first parse, to keep `reader list` light
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -367,7 +373,7 @@ def _text_batches(body: str) -> Iterator[list[_Draft]]:
 
 
 @functools.cache
-def _markdown_parser():  # -> MarkdownIt, imported lazily to keep `reader list` light
+def _markdown_parser() -> MarkdownIt:  # imported lazily to keep `reader list` light
     # One for all: building it costs more than parsing an article (each parse keeps its
     # state apart, so threads may share it).
     from markdown_it import MarkdownIt
@@ -444,16 +450,24 @@ def _has_reference_definitions(body: str) -> bool:
 def _markdown_batches(body: str) -> Iterator[list[_Draft]]:
     md = _markdown_parser()
     for chunk in _chunks(body):
-        env: dict = {}
-        tokens: list = []
+        env: EnvType = {}
+        tokens: list[Token] = []
         md.block.parse(chunk, md, env, tokens)
         yield list(_drafts(tokens, md, env))
 
 
-def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
+@dataclass(slots=True)
+class _OpenList:
+    """A list being read: whether it is numbered, and the number its next item gets."""
+
+    ordered: bool
+    number: int
+
+
+def _drafts(tokens: list[Token], md: MarkdownIt, env: EnvType) -> Iterator[_Draft]:
     """Turn markdown-it block tokens into drafts (one per heading, paragraph, code...)."""
     quote_depth = 0
-    lists: list[list] = []  # [ordered, next number]
+    lists: list[_OpenList] = []
     item_marker: str | None = None
     heading_level = 0
     for token in tokens:
@@ -465,13 +479,13 @@ def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
         elif kind in ("bullet_list_open", "ordered_list_open"):
             ordered = kind == "ordered_list_open"
             first = int(token.attrGet("start") or 1) if ordered else 0
-            lists.append([ordered, first])
+            lists.append(_OpenList(ordered, first))
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif kind == "list_item_open":
-            ordered, number = lists[-1]
-            item_marker = f"{number}{token.markup or '.'}" if ordered else "•"
-            lists[-1][1] = number + 1
+            current = lists[-1]
+            item_marker = f"{current.number}{token.markup or '.'}" if current.ordered else "•"
+            current.number += 1
         elif kind == "heading_open":
             heading_level = int(token.tag[1:])
         elif kind == "inline":
@@ -496,11 +510,11 @@ def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
                 yield _Draft(BlockKind.CODE, text, quote_depth or len(lists))
 
 
-def _inline(content: str, md, env: dict) -> tuple[str, tuple[Span, ...]]:
+def _inline(content: str, md: MarkdownIt, env: EnvType) -> tuple[str, tuple[Span, ...]]:
     """Plain text and spans of one inline run; skips the inline parser for plain prose."""
     if not _INLINE_SPECIAL.search(content):
         return content.replace("\n", " "), ()
-    children: list = []
+    children: list[Token] = []
     md.inline.parse(content, md, env, children)
     parts: list[str] = []
     spans: list[Span] = []
@@ -550,7 +564,7 @@ def _inline(content: str, md, env: dict) -> tuple[str, tuple[Span, ...]]:
     return text, tuple(spans)
 
 
-def _flatten(children: list) -> Iterator:
+def _flatten(children: list[Token]) -> Iterator[Token]:
     for child in children:
         if child.type == "image":
             yield from _flatten(child.children or [])

@@ -437,3 +437,39 @@ def test_an_imported_annotation_keeps_the_selectors_it_came_with(tmp_path: Path)
     assert highlight.original is not None
     assert (highlight.original.prefix, highlight.original.suffix) == (prefix, suffix)
     assert highlight.was == ""  # the same words: nothing to show as "was"
+
+
+def test_hypothesis_tags_that_are_not_a_list_import_without_a_traceback(
+    tmp_path: Path, capsys
+) -> None:
+    """A Hypothesis API annotation whose ``tags`` is a number once stopped the import with
+    a traceback, and a lone string was split into one tag per character."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    source = load_article(SAMPLE).meta.source
+
+    def api(ident: str, exact: str, tags: object) -> dict:
+        quote = {"type": "TextQuoteSelector", "exact": exact}
+        return {
+            "id": ident,
+            "uri": source,
+            "text": f"note {ident}",
+            "tags": tags,
+            "target": [{"source": source, "selector": [quote]}],
+        }
+
+    file = tmp_path / "hypothesis.json"
+    annotations = [
+        api("n1", "Canada quickly retreated", 5),
+        api("n2", "On Sunday", "one tag"),
+        api("n3", "Stung by Trump", {"not": "a tag"}),
+    ]
+    file.write_text(json.dumps(annotations), encoding="utf-8")
+    assert main(["import", str(file), "--library", str(folder)]) == 0
+    assert "imported 3 (placed 3, orphaned 0)" in capsys.readouterr().out
+    from reader.paths import resolve
+
+    article = load_article(folder / SAMPLE.name)
+    tags = {h.note: h.tags for h in Store(resolve().db).highlights(article.id)}
+    assert tags == {"note n1": (), "note n2": ("one tag",), "note n3": ()}
