@@ -27,7 +27,7 @@ from reader.text.display import editable, note_text
 
 if TYPE_CHECKING:
     from reader.model import Anchor, LinkEnd
-    from reader.notes.export import Notes
+    from reader.notes.gather import Notes
 
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 TERMS = "tag:reader.invalid,2026:terms/"
