@@ -25,6 +25,7 @@ from tinydb import TinyDB
 
 from reader.atomic import sweep_temp_files
 from reader.db.articles_table import POSITION_WAIT, ArticlesTable
+from reader.db.moves import Move, move_tables
 from reader.db.records import (
     ArticleInfo,
     highlight_doc,
@@ -54,7 +55,6 @@ from reader.db.storage import (
     recovery_files,
 )
 from reader.model import CrossLink, Highlight, ReadingPosition, now
-from reader.services.moves import Move, move_tables
 
 __all__ = [
     "MIGRATIONS",
