@@ -54,7 +54,12 @@ class ReaderHost(Protocol):
         ...
 
     def scan_library(self) -> Library | None:
-        """The library folder's articles, or None (no folder, or it cannot be read)."""
+        """The library folder's articles, nothing written (slow: for a worker thread), or
+        None (no folder, or it cannot be read)."""
+        ...
+
+    def known_library(self) -> Library | None:
+        """The library folder's articles as the store last saw them, at once."""
         ...
 
     def former_ids(self) -> dict[str, str]:

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 
 from reader.db.storage import StoreError
-from reader.services.library import Library, known_entries, known_facts, scan, scan_batches
+from reader.services.library import (
+    Library,
+    known_entries,
+    known_facts,
+    read_library,
+    scan_batches,
+)
 from reader.services.moves import former_ids, report
 from reader.text.documents import DocumentError
 from reader.ui.app.notes import NoteKeepingApp
@@ -50,15 +56,24 @@ class LibraryApp(NoteKeepingApp):
         return self.article_path.parent if self.article_path is not None else None
 
     def scan_library(self) -> Library | None:
-        """The library folder's articles (titles from the store's cache), or None when there
-        is no library folder or it cannot be read."""
+        """The library folder's articles: the titles the store has cached, the files new to
+        it read, nothing written (slow: for a worker thread). None when there is no library
+        folder or it cannot be read."""
         folder = self.library_folder
         if folder is None:
             return None
         try:
-            return scan(folder, self.store)
+            return read_library(folder, known_facts(self.store))
         except DocumentError:
             return None
+
+    def known_library(self) -> Library | None:
+        """The library folder's articles as the store last saw them, at once: no file is
+        read (None when there is no library folder)."""
+        folder = self.library_folder
+        if folder is None:
+            return None
+        return Library(folder, known_entries(folder, known_facts(self.store)), [])
 
     def former_ids(self) -> dict[str, str]:
         """The ids articles had before they moved, to the ones they have now (an export
@@ -92,9 +107,12 @@ class LibraryApp(NoteKeepingApp):
 
     # --- reading the folder into the library screen ----------------------------------------
 
-    def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
+    def read_library(
+        self, screen: LibraryScreen, *, again: bool = False, select: Path | None = None
+    ) -> None:
         """Read the library folder into ``screen`` in a worker thread, the screen shown the
-        articles in batches (``again``: all at once, when they are back from an article)."""
+        articles in batches (``again``: all at once, when they are back from an article;
+        ``select``: the cursor put on that article then)."""
         folder = self.library_path
         if folder is None:
             return
@@ -104,12 +122,14 @@ class LibraryApp(NoteKeepingApp):
             # What the database knows shows at once; the scan then brings what changed.
             screen.show_known(shown)
             # The rows painted first, the scan's thread after.
-            self.call_after_refresh(self._read_folder, screen, folder, known, again)
+            self.call_after_refresh(self._read_folder, screen, folder, known, again, select)
         else:
-            self._read_folder(screen, folder, known, again)
+            self._read_folder(screen, folder, known, again, select)
 
     @work(thread=True, group="library", exit_on_error=False)
-    def _read_folder(self, screen: LibraryScreen, folder: Path, known: Any, again: bool) -> None:
+    def _read_folder(
+        self, screen: LibraryScreen, folder: Path, known: Any, again: bool, select: Path | None
+    ) -> None:
         fresh: dict[str, Any] = {}  # facts of files read anew, to cache
         moved: dict[str, Move] = {}  # articles found moved, to follow
         entries: list[LibraryEntry] = []
@@ -126,6 +146,8 @@ class LibraryApp(NoteKeepingApp):
             return
         if again:
             self.call_from_thread(screen.set_library, Library(folder, entries, problems))
+        if select is not None:
+            self.call_from_thread(screen.select, select)
         self.call_from_thread(self._save_scan, fresh, moved)
 
     def _save_scan(self, fresh: dict[str, Any], moved: dict[str, Move]) -> None:
@@ -196,14 +218,13 @@ class LibraryApp(NoteKeepingApp):
             self.open_added(result.path)
 
     def library_changed(self, path: Path) -> None:
-        """An article was added: the library screen (if any) reads the folder again and
-        puts its cursor on it."""
+        """An article was added: the library screen (if any) reads the folder again (off the
+        event loop) and puts its cursor on it."""
         from reader.ui.library.screen import LibraryScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen) and self.library_path is not None:
-                screen.set_library(scan(self.library_path, self.store))
-                screen.select(path)
+            if isinstance(screen, LibraryScreen):
+                self.read_library(screen, again=True, select=path)
 
     def open_added(self, path: Path) -> None:
         """Open an article just added (a jump from the article that linked to it)."""

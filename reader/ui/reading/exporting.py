@@ -31,7 +31,7 @@ class Exporting:
 
         app = reader_app(self.screen)
         article = self.screen.article
-        library = app.scan_library()
+        library = self.screen.library_now()
         entries = [(e.id, e.title) for e in library.entries] if library is not None else []
         if all(ident != article.id for ident, _title in entries):
             entries.append((article.id, article.title))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from textual.screen import Screen
 
 from reader.text.links import Location
+from reader.ui.host import reader_app
 from reader.ui.reading.header import ArticleHeader
 from reader.ui.reading.notes_pane import NotesPane
 from reader.ui.reading.view import ArticleView
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from reader.db.storage import StoreError
     from reader.model import Article, CrossLink
     from reader.services.annotations import Annotations
+    from reader.services.library import Library
 
 
 class ReadingHost(Screen[None]):
@@ -41,6 +43,10 @@ class ReadingHost(Screen[None]):
         self.annotations = annotations
         self.article_note = article_note
         self.direct = direct  # opened on its own (q quits), not from the library
+        # The library's articles (for the titles that links name, and the export's file
+        # names): read in a worker thread once the article shows; until then, what the
+        # store knows of them.
+        self.library: Library | None = None
 
     @property
     def view(self) -> ArticleView:
@@ -60,6 +66,11 @@ class ReadingHost(Screen[None]):
     def here(self) -> Location:
         """Where the reader is, for the history."""
         return Location(self.article.meta.path, self.view.cursor)
+
+    def library_now(self) -> Library | None:
+        """The library's articles: as read once the article showed, or, until they are,
+        as the store last saw them (never a scan of the folder on the event loop)."""
+        return self.library if self.library is not None else reader_app(self).known_library()
 
     def store_failed(self, error: StoreError) -> None:
         """Say that a change was not saved, and why."""

@@ -151,15 +151,22 @@ class Links:
     # --- following ---------------------------------------------------------------------------
 
     def _library_titles(self) -> dict[str, str]:
-        """Library file path -> title (read once, from the library cache)."""
-        if self._titles is None:
-            titles: dict[str, str] = {}
-            if self.screen.annotations is not None:
-                library = reader_app(self.screen).scan_library()
-                if library is not None:
-                    titles = {str(entry.path): entry.title for entry in library.entries}
+        """Library file path -> title (kept once the library has been read; until then,
+        what the store knows)."""
+        if self._titles is not None:
+            return self._titles
+        titles: dict[str, str] = {}
+        library = self.screen.library_now() if self.screen.annotations is not None else None
+        if library is not None:
+            titles = {str(entry.path): entry.title for entry in library.entries}
+        if self.screen.library is not None:
             self._titles = titles
-        return self._titles
+        return titles
+
+    def library_read(self) -> None:
+        """The library has been read: its titles are what links name from now on."""
+        self._titles = None
+        self._linked_cache = None
 
     def _read_more(self) -> set[int]:
         article = self.screen.article

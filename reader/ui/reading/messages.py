@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from reader.model import Article, ReadingPosition
+    from reader.services.library import Library
     from reader.text.anchoring import Placement
     from reader.text.links import Place
 
@@ -88,6 +89,13 @@ class PlacesFound(Message):
 
     found: dict[str, Placement | None]
     last: bool
+
+
+@dataclass
+class LibraryRead(Message):
+    """The library's articles were read (their titles are what links name)."""
+
+    library: Library
 
 
 @dataclass

@@ -40,6 +40,7 @@ from reader.ui.reading.links import Links, find_link_ends
 from reader.ui.reading.messages import (
     HighlightStep,
     JumpToHighlight,
+    LibraryRead,
     LinksPlaced,
     PaneMoved,
     PaneRequest,
@@ -144,6 +145,8 @@ class ReadingScreen(ReadingHost):
         # the highlights and links in place.
         self.view.listen(self._cursor_moved)
         self.call_after_refresh(self.search.prepare)
+        if reader_app(self).library_folder is not None:
+            self.call_after_refresh(self.read_library)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -264,6 +267,18 @@ class ReadingScreen(ReadingHost):
     @on(LinksPlaced)
     def _links_placed(self, event: LinksPlaced) -> None:
         self.links.links_placed(event.found)
+
+    @work(thread=True, exclusive=True, group="library-titles", exit_on_error=False)
+    def read_library(self) -> None:
+        """Read the library's articles (their titles, for links and the export's names)."""
+        library = reader_app(self).scan_library()
+        if library is not None:
+            self.post_message(LibraryRead(library))
+
+    @on(LibraryRead)
+    def _library_read(self, event: LibraryRead) -> None:
+        self.library = event.library
+        self.links.library_read()
 
     @work(exclusive=True, name="load")
     async def load_rest(self) -> None:
