@@ -6,6 +6,8 @@ opens without waiting (``O_NONBLOCK``) and looks again at what it opened, so a f
 for a pipe in between is refused too. :func:`walk` lists a folder's files as a library
 sees them: hidden folders skipped, linked folders followed once (never into a loop, never
 twice), and everything it cannot list (a pipe, a folder it may not read) named.
+:func:`safe_filename` makes a file name of a title, for every file reader names (an
+export, an article added).
 
 Stdlib only: every layer of reader uses it.
 """
@@ -13,7 +15,9 @@ Stdlib only: every layer of reader uses it.
 from __future__ import annotations
 
 import os
+import re
 import stat
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,3 +198,41 @@ def _what(entry: os.DirEntry[str]) -> str:
     except OSError as error:
         return error.strerror or str(error)
     return f"{kind_of(mode)}, not a file"
+
+
+# --- safe file names, for everyone who names a file after a title (exports, articles added)
+
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{n}" for n in range(1, 10)),
+    *(f"lpt{n}" for n in range(1, 10)),
+}
+
+
+NAME_BYTES = 200
+"""Longest file name written, in UTF-8 bytes: file systems take 255, and the writer's
+temporary file (``.NAME.PID.tmp``) needs room beside it."""
+
+
+def safe_filename(title: str, suffix: str = ".md", limit: int = 80) -> str:
+    """A file name from a title: no separators, no ``..``, no reserved or over-long names."""
+    name = unicodedata.normalize("NFC", title)
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
+    # Separators and what Windows refuses, and what Obsidian cannot link to ([[a#b]] is a
+    # heading, ^ a block, | an alias).
+    name = re.sub(r'[\\/:*?"<>|#^\[\]]+', " ", name)
+    name = " ".join(name.split()).strip(" .")
+    if len(name) > limit:
+        # Cut at the end of a word (a title of one long word is cut where it must be).
+        head = name[: limit + 1]
+        cut = head.rsplit(" ", 1)[0] if " " in head else ""
+        name = cut if len(cut) >= limit // 2 else name[:limit]
+    while len(name.encode("utf-8")) > NAME_BYTES - len(suffix.encode("utf-8")):
+        name = name[:-1]  # 80 characters of a wide script can be 320 bytes
+    name = name.rstrip(" .")
+    if not name or name.split(".")[0].casefold() in _RESERVED:
+        name = f"article {name}".strip()
+    return name + suffix

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import operator
+import threading
 from collections.abc import Iterator, MutableMapping
 from itertools import islice
 from pathlib import Path
@@ -47,6 +48,9 @@ class Tables(MutableMapping[str, Table]):
         self._source = source
         self._parsed: dict[str, Table] = {}
         self._order: list[str] = list(self._texts)
+        # A worker thread (the notes index, say) may parse a table while the app sets it:
+        # what is set is never replaced by a parse of the text it replaced.
+        self._guard = threading.Lock()
 
     @classmethod
     def parsed(cls, path: Path, data: dict[str, Table]) -> Tables:
@@ -60,26 +64,33 @@ class Tables(MutableMapping[str, Table]):
         table = self._parsed.get(name)
         if table is not None:
             return table
-        text = self.text(name)
-        if text is None:
-            raise KeyError(name)
-        table = _parse_table(self.path, name, text)
-        self._parsed[name] = table
-        self._texts.pop(name, None)  # (another thread may have parsed it too)
-        return table
+        span = self._texts.get(name)
+        if span is None:
+            return self._parsed[name]  # set or parsed meanwhile; else a KeyError
+        parsed = _parse_table(self.path, name, self._source[span[0] : span[1]])  # unlocked
+        with self._guard:
+            if self._texts.get(name) != span:
+                # Set, deleted or parsed by another thread while this one parsed: what is
+                # there now is the table, not this parse of the text it replaced.
+                return self._parsed[name]
+            del self._texts[name]
+            self._parsed[name] = parsed
+            return parsed
 
     def __setitem__(self, name: str, table: Table) -> None:
-        if name not in self._parsed and name not in self._texts:
-            self._order.append(name)
-        self._texts.pop(name, None)
-        self._parsed[name] = table
+        with self._guard:
+            if name not in self._parsed and name not in self._texts:
+                self._order.append(name)
+            self._texts.pop(name, None)
+            self._parsed[name] = table
 
     def __delitem__(self, name: str) -> None:
-        if name not in self._parsed and name not in self._texts:
-            raise KeyError(name)
-        self._parsed.pop(name, None)
-        self._texts.pop(name, None)
-        self._order.remove(name)
+        with self._guard:
+            if name not in self._parsed and name not in self._texts:
+                raise KeyError(name)
+            self._parsed.pop(name, None)
+            self._texts.pop(name, None)
+            self._order.remove(name)
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._order))

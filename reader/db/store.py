@@ -25,6 +25,7 @@ from tinydb import TinyDB
 
 from reader.atomic import sweep_temp_files
 from reader.db.articles_table import POSITION_WAIT, ArticlesTable
+from reader.db.moves import Move, move_tables
 from reader.db.records import (
     ArticleInfo,
     highlight_doc,
@@ -54,7 +55,6 @@ from reader.db.storage import (
     recovery_files,
 )
 from reader.model import CrossLink, Highlight, ReadingPosition, now
-from reader.services.moves import Move, move_tables
 
 __all__ = [
     "MIGRATIONS",
@@ -118,6 +118,7 @@ class Store(ArticlesTable):
         # that a new one is never taken for it.
         self._index: tuple[dict[str, Doc], dict[str, str]] | None = None
         self._nesting = 0  # transactions within a transaction (a batch) join it
+        # One thread's transaction at a time, and no thread's read in the middle of one.
         self._one_thread = threading.RLock()
         self._unsummarised: set[str] = set()  # articles whose summary the transaction owes
         self._unsaved_positions: dict[str, Doc] = {}  # see ArticlesTable.save_position
@@ -260,7 +261,12 @@ class Store(ArticlesTable):
     # --- the tables, as the file holds them -------------------------------------------
 
     def _data(self) -> Data:
-        return self._storage.read() or {}
+        """The tables as the file holds them now (read again if it changed). Under the lock
+        a transaction holds: a worker thread's read (the notes index, the link index, a
+        move looked for) never swaps the store's copy for the file in the middle of a
+        batch, whose first changes would then be written over by its last."""
+        with self._one_thread:
+            return self._storage.read() or {}
 
     def _docs(self, name: str) -> dict[str, Doc]:
         """A table's documents by key, read-only (empty when there is no such table)."""

@@ -1,7 +1,7 @@
 """The library as the intake sees it: which sources it holds, and writing new articles.
 
 A new article never replaces a file: its name comes from its title (made safe by
-:func:`reader.notes.export.safe_filename`) and, when taken, gets a number. It is written whole
+:func:`reader.files.safe_filename`) and, when taken, gets a number. It is written whole
 to a hidden temporary file first (synced) and then linked into place, which fails rather
 than overwrite a file another process made in the meantime; an add killed outright leaves
 no article half written, only (at worst) a hidden temporary file the library does not list,
@@ -155,7 +155,7 @@ def write_new(
     """
     from reader.atomic import sync_folder_of, temp_beside, write_beside
     from reader.errors import StoreError
-    from reader.notes.export import safe_filename
+    from reader.files import safe_filename
 
     lock = lock or threading.Lock()
     taken = set() if taken is None else taken

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reader.files import _RESERVED, NAME_BYTES, safe_filename
+from reader.notes import w3c
 from reader.notes.escaping import (
     _contained,
     clean,
@@ -21,17 +23,14 @@ from reader.notes.escaping import (
     tag_texts,
 )
 from reader.notes.files import (
-    _RESERVED,
     EXPORT_KEY,
     EXPORT_MARK,
     INDEX,
-    NAME_BYTES,
     ExportError,
     check_writable,
     file_names,
     index_name,
     is_export,
-    safe_filename,
     stage_file,
     write_file,
 )
@@ -45,7 +44,7 @@ from reader.notes.markdown import (
     to_markdown,
 )
 
-if TYPE_CHECKING:  # the JSON's module is imported when JSON is asked for
+if TYPE_CHECKING:
     from reader.notes.w3c import JSONObject
 
 __all__ = [
@@ -92,22 +91,16 @@ __all__ = [
 def to_annotations(notes: Notes) -> list[JSONObject]:
     """Each highlight, the article note and each link from this article, as W3C annotations
     (see :mod:`reader.notes.w3c`)."""
-    from reader.notes import w3c
-
     return w3c.to_annotations(notes)
 
 
 def to_collection(all_notes: list[Notes], *, exported: str | None = None, label: str) -> JSONObject:
     """An AnnotationCollection of several articles' annotations (see :mod:`reader.notes.w3c`);
     ``exported``, a date or time, becomes its ``generated`` time."""
-    from reader.notes import w3c
-
     generated = w3c.xsd_datetime(exported) if exported else None
     return w3c.to_collection(all_notes, label=label, generated=generated)
 
 
 def dumps(document: JSONObject) -> str:
     """JSON as reader writes it: stable, readable, valid UTF-8."""
-    from reader.notes import w3c
-
     return w3c.dumps(document)

@@ -10,47 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.files import read_regular
-
-_RESERVED = {
-    "con",
-    "prn",
-    "aux",
-    "nul",
-    *(f"com{n}" for n in range(1, 10)),
-    *(f"lpt{n}" for n in range(1, 10)),
-}
-
-
-NAME_BYTES = 200
-"""Longest file name written, in UTF-8 bytes: file systems take 255, and the writer's
-temporary file (``.NAME.PID.tmp``) needs room beside it."""
-
-
-def safe_filename(title: str, suffix: str = ".md", limit: int = 80) -> str:
-    """A file name from a title: no separators, no ``..``, no reserved or over-long names."""
-    name = unicodedata.normalize("NFC", title)
-    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
-    # Separators and what Windows refuses, and what Obsidian cannot link to ([[a#b]] is a
-    # heading, ^ a block, | an alias).
-    name = re.sub(r'[\\/:*?"<>|#^\[\]]+', " ", name)
-    name = " ".join(name.split()).strip(" .")
-    if len(name) > limit:
-        # Cut at the end of a word (a title of one long word is cut where it must be).
-        head = name[: limit + 1]
-        cut = head.rsplit(" ", 1)[0] if " " in head else ""
-        name = cut if len(cut) >= limit // 2 else name[:limit]
-    while len(name.encode("utf-8")) > NAME_BYTES - len(suffix.encode("utf-8")):
-        name = name[:-1]  # 80 characters of a wide script can be 320 bytes
-    name = name.rstrip(" .")
-    if not name or name.split(".")[0].casefold() in _RESERVED:
-        name = f"article {name}".strip()
-    return name + suffix
+from reader.files import read_regular, safe_filename
 
 
 class ExportError(Exception):

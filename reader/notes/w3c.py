@@ -27,7 +27,7 @@ from reader.text.display import editable, note_text
 
 if TYPE_CHECKING:
     from reader.model import Anchor, LinkEnd
-    from reader.notes.export import Notes
+    from reader.notes.gather import Notes
 
 JSON: TypeAlias = "str | int | float | bool | Sequence[JSON] | Mapping[str, JSON] | None"
 """A JSON value, as reader writes it."""

@@ -121,6 +121,20 @@ def scan(folder: Path, store: Store | None = None) -> Library:
     return Library(folder, entries, problems, tuple(moved.values()))
 
 
+def read_library(folder: Path, known: Known) -> Library:
+    """The library in ``folder`` without writing anything: the titles and counts the store
+    knew (``known``, read beforehand), the files new to it read; moves found are listed, not
+    made. For a worker thread (the library screen's scan is the one that saves what it
+    learns)."""
+    entries: list[LibraryEntry] = []
+    problems: list[str] = []
+    moved: dict[str, Move] = {}
+    for batch, trouble, _done, _total in scan_batches(folder, known=known, fresh={}, moved=moved):
+        entries.extend(batch)
+        problems.extend(trouble)
+    return Library(folder, entries, problems, tuple(moved.values()))
+
+
 Progress = tuple[list[LibraryEntry], list[str], int, int]
 Known = tuple[dict[str, tuple[Doc, Doc | None]], dict[str, tuple[int, int]]]
 

@@ -19,9 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
-from textual.binding import Binding
+from textual.app import App
+from textual.binding import Binding, BindingType
 
+from reader.ui.bindings import APP_BINDINGS
 from reader.ui.keynames import is_typed, key_problem, normalize
 
 # While a selection is being made (after v), the view's own keys j, k and b belong to it;
@@ -52,12 +55,19 @@ def _every(_binding: Binding) -> bool:
     return True
 
 
+class _AppKeys(App[None]):
+    """The keys in force on every screen: Textual's App's, and reader's app's
+    (:data:`reader.ui.bindings.APP_BINDINGS`), merged as they are for
+    :class:`reader.ui.app.ReaderApp` (which this module may not import: it imports this)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
+
+
 def scopes() -> list[Scope]:
     """Every place keys are in force together (imports the screens and widgets)."""
     from textual.containers import VerticalScroll
     from textual.widgets import Button, Input, OptionList
 
-    from reader.ui.app import ReaderApp
     from reader.ui.dialogs.help import HelpScreen
     from reader.ui.dialogs.link_picker import (
         KeepLinksScreen,
@@ -82,7 +92,7 @@ def scopes() -> list[Scope]:
     from reader.ui.widgets.fields import SafeInput
     from reader.ui.widgets.search_bar import SearchBar
 
-    app = (ReaderApp, _every)
+    app = (_AppKeys, _every)
 
     def reading(binding: Binding) -> bool:
         return not (binding.id or "").startswith("select-")

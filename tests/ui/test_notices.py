@@ -78,3 +78,16 @@ async def test_the_adding_notice_stays_in_the_library_and_the_result_is_told_any
         await library_read(pilot)
         assert isinstance(app.screen, LibraryScreen)
         assert not notified(app, "Adding https://example.com/page")
+
+
+async def test_a_notice_is_text_whoever_gives_it() -> None:
+    """One notify, the app's, decides how every notice shows: as text, never markup, even
+    given by a screen or a widget (Textual's own asks for markup unless told otherwise), so
+    a title or a file name with square brackets in it is shown as it is."""
+    app = make_app(article=SAMPLE)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        app.screen.notify("Saved [b]notes[/b] of [red]x[/red].md")
+        app.screen.query_one("#article").notify("[i]A[/i] title [with] brackets")
+        await pilot.pause()
+        assert notified(app, "Saved [b]notes[/b] of [red]x[/red].md")
+        assert notified(app, "[i]A[/i] title [with] brackets")

@@ -115,6 +115,24 @@ def test_front_matter_is_not_part_of_the_text() -> None:
     assert body == "Body"
 
 
+def test_a_double_quoted_title_reads_its_escapes_as_yaml_does(tmp_path: Path) -> None:
+    # The fast path read "Caf\u00e9" as "Cafu00e9": every backslash was simply dropped.
+    path = tmp_path / "cafe.md"
+    path.write_text('---\ntitle: "Caf\\u00e9"\n---\nText', encoding="utf-8")
+    assert load_article(path).title == "Café"
+    escapes = {
+        r'"Caf\u00e9 \x41\U0001F600"': "Café A😀",
+        r'"\ud83d\ude00 pair"': "😀 pair",  # JSON's way with a character past U+FFFF
+        r'"tab\there, \"quoted\", back\\slash, \/"': 'tab\there, "quoted", back\\slash, /',
+        r'"\N\_\L\P\0\a\b\v\f\r\e\ "': "\x85\xa0\u2028\u2029\x00\x07\x08\x0b\x0c\r\x1b ",
+        r'"not an escape: \q \u12"': r"not an escape: \q \u12",  # kept as written
+        r"'single ''quoted'' \u00e9'": r"single 'quoted' \u00e9",  # no escapes in '...'
+    }
+    for written, read in escapes.items():
+        fields, _body = split_front_matter(f"---\ntitle: {written}\n---\nBody")
+        assert fields["title"] == read, written
+
+
 def test_markdown_blocks_and_inline_spans() -> None:
     article = load_text(
         "# Title *em*\n\nA [link](https://example.org) with `code`, **bold** and _em_.\n\n"

@@ -579,10 +579,10 @@ def test_a_file_name_that_would_leave_the_library_is_refused(
 ) -> None:
     """The guard behind safe_filename: were it ever to give a name with a separator, the
     article is refused, and nothing is written outside the library."""
+    from reader import files
     from reader.intake.shelf import WriteError
-    from reader.notes import export
 
-    monkeypatch.setattr(export, "safe_filename", lambda title, suffix: f"../escape{suffix}")
+    monkeypatch.setattr(files, "safe_filename", lambda title, suffix: f"../escape{suffix}")
     with pytest.raises(WriteError, match="outside the library"):
         SourceIndex(shelf).write("Title", "body\n")
     assert not (tmp_path / "escape.md").exists()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from reader.db.store import Store
 from reader.model import Anchor, CrossLink, LinkEnd
 from reader.text.documents import load_text
@@ -93,6 +95,25 @@ def test_titles_match_forgiving_case_punctuation_and_small_differences() -> None
     assert match_title("Something else entirely", titles) is None
     assert match_title("", titles) is None
     assert normalise_title("Café — “Quoted”") == "cafe quoted"
+
+
+def test_titles_are_matched_by_rapidfuzz_not_a_python_loop_over_difflib(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A "Read more" list is matched against every title of the library on each follow and
+    ctrl+n: rapidfuzz (a dependency already, and C++) does it, never difflib's
+    SequenceMatcher, one Python object per title."""
+    import difflib
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("difflib is not to be used for titles")
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "__init__", refused)
+    titles = {str(n): f"An article of the library, number {n}" for n in range(2_000)}
+    titles["near"] = "Trump reveals foreign policy of annexation and global conquest"
+    wanted = "Trump reveal foreign policy of anexation and global conquest"
+    assert match_title(wanted, titles) == "near"
+    assert match_title("Something else entirely", titles) is None
 
 
 def test_read_more_items_are_found(tmp_path: Path) -> None:

@@ -15,6 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.ui.host import reader_app
+
 
 class HelpScreen(ModalScreen[None]):
     """Every key of the screen underneath, with what it does and its binding's id (what
@@ -108,9 +110,11 @@ def key_entries(app, screen) -> list[KeyEntry]:
                 continue
             rows.setdefault(binding.action, []).append(app.get_key_display(binding))
             description = binding.tooltip or binding.description
-            if binding.id.startswith("colour-") and hasattr(app, "colour_name"):
+            if binding.id.startswith("colour-"):
                 # The settings may rename a colour ("important" for yellow).
-                description = app.colour_name(binding.id.removeprefix("colour-")).capitalize()
+                description = (
+                    reader_app(app).colour_name(binding.id.removeprefix("colour-")).capitalize()
+                )
             descriptions[binding.action] = description
         if rows:
             seen.update(rows)

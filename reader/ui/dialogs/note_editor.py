@@ -17,6 +17,7 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from reader.db.storage import StoreError
 from reader.text.display import editable, note_text, shorten, visible
+from reader.ui.host import reader_app
 from reader.ui.widgets.fields import SafeInput
 from reader.ui.widgets.text import plain
 
@@ -171,9 +172,7 @@ class NoteEditor(ModalScreen[str | None]):
         area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
-        notes = getattr(self.app, "open_notes", None)  # reader's app keeps track
-        if notes is not None:
-            notes.opened(self)
+        reader_app(self).open_notes.opened(self)  # the app saves it if it must stop
         if self.draft is not None:
             self.set_interval(self.DRAFT_EVERY, self._write_draft)
             if self.changed:  # offered back from a draft: it stays one until saved
@@ -229,9 +228,7 @@ class NoteEditor(ModalScreen[str | None]):
             self.draft.remove()
         if result is None and self._abandon is not None:
             self._abandon()
-        notes = getattr(self.app, "open_notes", None)
-        if notes is not None:
-            notes.closed(self)
+        reader_app(self).open_notes.closed(self)
         self.dismiss(result)
 
     def keep_on_exit(self) -> None:

@@ -17,11 +17,11 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.events import Click
 from textual.geometry import Size
-from textual.message import Message
 from textual.strip import Strip
 
 from reader.services.library import LibraryEntry
 from reader.text.display import visible
+from reader.ui.library.messages import RowChosen
 from reader.ui.widgets.cursor_list import CursorList
 
 GAP = 2  # cells between two columns
@@ -69,13 +69,6 @@ class LibraryList(CursorList):
         & > .library-list--folder { color: $text-muted; }
     }
     """
-
-    class Selected(Message):
-        """Enter, or a click, on a row."""
-
-        def __init__(self, row: int) -> None:
-            super().__init__()
-            self.row = row
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -164,7 +157,7 @@ class LibraryList(CursorList):
     def action_select(self) -> None:
         """Open the article under the cursor."""
         if self._entries:
-            self.post_message(self.Selected(self._cursor))
+            self.post_message(RowChosen(self._cursor))
 
     def on_click(self, event: Click) -> None:
         if event.y == 0:

@@ -15,14 +15,16 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.events import Key
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from reader.services.library import Library, LibraryEntry, sort_entries
+from reader.ui.host import reader_app
 from reader.ui.keynames import is_typed, normalize
 from reader.ui.library.articles import LibraryList
+from reader.ui.library.messages import OpenArticle, ReadAgain, RowChosen
 from reader.ui.library.watch import LibraryWatch
+from reader.ui.messages import AddSource
 from reader.ui.widgets.fields import SafeInput
 from reader.ui.widgets.text import plain
 
@@ -91,16 +93,6 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="quit"),
     ]
 
-    class OpenArticle(Message):
-        """The reader chose an article."""
-
-        def __init__(self, path: Path) -> None:
-            super().__init__()
-            self.path = path
-
-    class Resumed(Message):
-        """The library is showing again (the app re-reads progress for it)."""
-
     def __init__(self, library: Library, *, reading: bool = False, sort: str = "title") -> None:
         super().__init__()
         self.library = library
@@ -112,7 +104,7 @@ class LibraryScreen(Screen[None]):
         self._known = False  # showing the database's list, not yet the folder's
         self._query = ""  # what the filter holds
         self._progress = (0, 0)  # files read of all, while the folder is read
-        self.watch = LibraryWatch(self)
+        self.watch = LibraryWatch(self, lambda: self.library, self.read_again)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-title")
@@ -191,7 +183,7 @@ class LibraryScreen(Screen[None]):
 
     def _report_problems(self) -> None:
         for problem in self.library.problems:
-            self.notify(f"Skipped: {problem}", severity="warning", timeout=8, markup=False)
+            self.notify(f"Skipped: {problem}", severity="warning", timeout=8)
 
     def on_screen_suspend(self) -> None:
         self.watch.stop()  # an article, or every note, is on top
@@ -201,7 +193,7 @@ class LibraryScreen(Screen[None]):
         # The first resume is the screen being shown at all; later ones are returns from
         # an article, whose progress and counts the app reads again.
         if self._resumed:
-            self.app.post_message(self.Resumed())
+            self.app.post_message(ReadAgain())
             # Back from an article opened from the filter: keys act on the list again (the
             # filter keeps what it holds, and escape clears it).
             self.set_focus(self.query_one(LibraryList))
@@ -246,7 +238,7 @@ class LibraryScreen(Screen[None]):
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._refill()
         self._show_title()
-        self.notify(f"Sorted by {self.sort}.", timeout=2, markup=False)
+        self.notify(f"Sorted by {self.sort}.", timeout=2)
         remember_sort(self.app, self.sort)
 
     def _fill(self, query: str) -> None:
@@ -287,10 +279,19 @@ class LibraryScreen(Screen[None]):
             return None
         return self._shown[min(table.cursor_row, len(self._shown) - 1)]
 
+    def read_again(self) -> bool:
+        """Ask the app to read the library again, unless a reading of it is under way
+        (False then)."""
+        busy = any(worker.group == "library" and worker.is_running for worker in self.app.workers)
+        if busy or self.reading:
+            return False
+        self.app.post_message(ReadAgain())
+        return True
+
     def action_refresh_library(self) -> None:
         """Read the library's folder again."""
-        if self.watch.read_again():
-            self.notify(f"Reading {self.library.folder.name} again…", timeout=2, markup=False)
+        if self.read_again():
+            self.notify(f"Reading {self.library.folder.name} again…", timeout=2)
 
     def action_add(self) -> None:
         """Ask for a web address or a file, and add it to the library."""
@@ -298,7 +299,7 @@ class LibraryScreen(Screen[None]):
 
         def answered(source: str | None) -> None:
             if source:
-                self.app.add_to_library(source)
+                self.app.post_message(AddSource(source))
 
         self.app.push_screen(
             TextPrompt(
@@ -322,14 +323,14 @@ class LibraryScreen(Screen[None]):
     def _filter_submitted(self) -> None:
         self._open_selected()
 
-    @on(LibraryList.Selected)
+    @on(RowChosen)
     def _row_selected(self) -> None:
         self._open_selected()
 
     def _open_selected(self) -> None:
         entry = self._selected()
         if entry is not None:
-            self.post_message(self.OpenArticle(entry.path))
+            self.post_message(OpenArticle(entry.path))
 
     def action_leave_filter(self) -> None:
         """Clear the filter and give the keys back to the list."""
@@ -354,7 +355,7 @@ class LibraryScreen(Screen[None]):
             return
         if self.focused is field:
             return
-        declared = getattr(self.app, "keys_in_force", {}).get("filter") or "slash"
+        declared = reader_app(self).keys_in_force.get("filter") or "slash"
         filtering = event.key in {normalize(key) for key in declared.split(",")}
         active = self.active_bindings.get(event.key) if filtering else None
         if active is not None and active.node is self and active.binding.action == "filter":
@@ -383,4 +384,4 @@ def remember_sort(app: App[object], order: str) -> None:
     try:
         remember(resolve().data_dir, library_sort=order)
     except StateError as error:
-        app.notify(f"The order will not be remembered: {error}.", timeout=8, markup=False)
+        app.notify(f"The order will not be remembered: {error}.", timeout=8)

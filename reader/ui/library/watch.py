@@ -11,15 +11,15 @@ edited in place changes no folder's time: ``ctrl+r`` reads the library again for
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.services.library import Library
 
 if TYPE_CHECKING:
+    from textual.message_pump import MessagePump
     from textual.timer import Timer
-
-    from reader.ui.library.screen import LibraryScreen
 
 EVERY = 2.0
 """Seconds between two looks at the folders."""
@@ -49,14 +49,21 @@ def stamps(folders: list[Path]) -> dict[Path, int | None]:
 class LibraryWatch:
     """Reads the library again when its folders change, while ``screen`` shows."""
 
-    def __init__(self, screen: LibraryScreen) -> None:
+    def __init__(
+        self,
+        screen: MessagePump,
+        library: Callable[[], Library],
+        read_again: Callable[[], bool],
+    ) -> None:
         self.screen = screen
+        self._library = library  # the library as the screen shows it now
+        self._read_again = read_again  # False: a reading is under way already
         self._seen: dict[Path, int | None] = {}
         self._timer: Timer | None = None
 
     def start(self) -> None:
         """Look every few seconds from now on (the screen shows)."""
-        self._seen = stamps(folders_of(self.screen.library))
+        self._seen = stamps(folders_of(self._library()))
         if self._timer is None:
             self._timer = self.screen.set_interval(EVERY, self.look)
         else:
@@ -69,20 +76,10 @@ class LibraryWatch:
 
     def look(self) -> None:
         """Read the library again if one of its folders changed since the last look."""
-        now = stamps(folders_of(self.screen.library))
+        now = stamps(folders_of(self._library()))
         # A folder that is new to the list (an article's new subfolder) is not a change
         # of its own: its parent's time already told.
         changed = any(folder in now and now[folder] != seen for folder, seen in self._seen.items())
-        if not changed or self.read_again():
+        if not changed or self._read_again():
             self._seen = now
         # else: a reading was under way; the change is seen again at the next look
-
-    def read_again(self) -> bool:
-        """Read the library again, unless a reading of it is under way (False then)."""
-        screen = self.screen
-        app = screen.app
-        busy = any(worker.group == "library" and worker.is_running for worker in app.workers)
-        if busy or screen.reading:
-            return False
-        app.read_library(screen, again=True)
-        return True

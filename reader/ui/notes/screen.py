@@ -17,12 +17,11 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.events import Click, Key
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Footer, Input, Static
@@ -30,6 +29,8 @@ from textual.worker import get_current_worker
 
 from reader.services.notes_index import HIGHLIGHT, NoteItem, NotesIndex
 from reader.text.display import shorten, visible
+from reader.ui.host import reader_app
+from reader.ui.notes.messages import NoteChosen, OpenNote
 from reader.ui.widgets.cursor_list import CursorList
 from reader.ui.widgets.fields import SafeInput
 from reader.ui.widgets.text import plain
@@ -88,13 +89,6 @@ class NotesList(CursorList):
         & > .notes-list--purple { color: $reader-purple; }
     }
     """
-
-    class Selected(Message):
-        """Enter, or a click, on a note."""
-
-        def __init__(self, item: NoteItem) -> None:
-            super().__init__()
-            self.item = item
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -168,7 +162,7 @@ class NotesList(CursorList):
     def action_select(self) -> None:
         """Open the article at the note."""
         if (item := self.current) is not None:
-            self.post_message(self.Selected(item))
+            self.post_message(NoteChosen(item))
 
     def action_filter(self) -> None:
         """Type in the filter."""
@@ -285,13 +279,6 @@ class NotesScreen(Screen[None]):
     """
     PLACEHOLDER = 'Filter: words, "a phrase", #tag, a colour, in:article'
 
-    class Open(Message):
-        """Open the article of ``item`` at its passage."""
-
-        def __init__(self, item: NoteItem) -> None:
-            super().__init__()
-            self.item = item
-
     def __init__(self) -> None:
         super().__init__()
         self.index: NotesIndex | None = None
@@ -320,19 +307,16 @@ class NotesScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         # Shown first, and again after an article opened from here: read the notes anew
         # (the reader may have changed some), keeping the filter and the note chosen.
-        self.run_worker(
-            self._build,
-            name="notes-index",
-            group="notes-index",
-            exclusive=True,
-            thread=True,
-            exit_on_error=False,  # a failure is said (below); the app goes on
-        )
+        self.read_notes()
 
-    def _build(self) -> None:
+    @work(thread=True, exclusive=True, group="notes-index", name="notes-index", exit_on_error=False)
+    def read_notes(self) -> None:
+        """Read every note (in a worker thread: half a second for 50,000), show them, then
+        make what the filter searches while the reader looks. A failure is said, and the
+        app goes on."""
         worker = get_current_worker()
         try:
-            index = self.app.notes_index()
+            index = reader_app(self).notes_index()
             if not worker.is_cancelled:  # a newer read took its place: its notes show
                 self.app.call_from_thread(self._loaded, index)
             # The notes are on screen: now what the filter searches, while the reader looks.
@@ -340,9 +324,7 @@ class NotesScreen(Screen[None]):
             if not worker.is_cancelled:
                 self.app.call_from_thread(self._loaded, index)
         except Exception as error:  # a bug, not the reader's doing: said, not a crash
-            self.app.call_from_thread(
-                self.notify, f"Could not read the notes: {error!r}", severity="error", markup=False
-            )
+            self.notify(f"Could not read the notes: {error!r}", severity="error")
 
     def _loaded(self, index: NotesIndex) -> None:
         if not self.is_attached:
@@ -391,10 +373,10 @@ class NotesScreen(Screen[None]):
         event.stop()
         self.notes.action_select()
 
-    @on(NotesList.Selected)
-    def _selected(self, event: NotesList.Selected) -> None:
+    @on(NoteChosen)
+    def _selected(self, event: NoteChosen) -> None:
         event.stop()
-        self.post_message(self.Open(event.item))
+        self.post_message(OpenNote(event.item))
 
     def action_close(self) -> None:
         """Clear the filter; close the screen when there is none."""

@@ -18,11 +18,12 @@ from reader.model import Colour, CrossLink
 from reader.services.annotations import Placed, clean_tags
 from reader.services.drafts import Draft
 from reader.text.display import shorten
+from reader.ui.host import reader_app
 from reader.ui.reading.notes_pane import CHECK, Entry, NotesPane
 from reader.ui.reading.placing import Placer
 
 if TYPE_CHECKING:
-    from reader.ui.reading.screen import ReadingScreen
+    from reader.ui.reading.host import ReadingHost
 
 
 class Annotating:
@@ -43,7 +44,7 @@ class Annotating:
         Binding("r", "reattach", "Re-attach orphan", show=False, id="reattach"),
     ]
 
-    def __init__(self, screen: ReadingScreen) -> None:
+    def __init__(self, screen: ReadingHost) -> None:
         self.screen = screen
         self.placer = Placer(screen)
         self._reattach_target: str | None = None
@@ -148,7 +149,7 @@ class Annotating:
             # search, and never makes a second highlight of the same passage).
             present = annotations.existing(start, end)
             if present is not None:
-                screen.notify("That passage is already highlighted.", markup=False)
+                screen.notify("That passage is already highlighted.")
                 screen.refresh_annotations(present)
                 return present
             highlight = annotations.create(start, end, colour)
@@ -171,7 +172,7 @@ class Annotating:
         """Highlight the paragraph under the cursor."""
         article = self.screen.article
         if not article.blocks:
-            self.screen.notify("There is nothing to highlight in an empty article.", markup=False)
+            self.screen.notify("There is nothing to highlight in an empty article.")
             return
         block = article.blocks[self.screen.view.cursor]
         self.create(block.start, block.end)
@@ -230,7 +231,7 @@ class Annotating:
                 except StoreError as error:
                     screen.store_failed(error)
 
-        draft = screen.app.open_notes.draft_file(  # type: ignore[attr-defined]
+        draft = reader_app(screen).draft_file(
             Draft(
                 article_id=screen.article.id,
                 highlight_id=highlight_id,
@@ -261,7 +262,6 @@ class Annotating:
             "yours first, then the other under “Also written at the same time”.",
             severity="warning",
             timeout=12,
-            markup=False,
         )
 
     def article_note(self) -> None:
@@ -272,14 +272,13 @@ class Annotating:
         def save(note: str) -> None:  # raises StoreError: the editor stays open
             if note == original:
                 return
-            notes = screen.app.open_notes  # type: ignore[attr-defined]
-            saved = notes.save_article_note(screen.article, note, base=original)
+            saved = reader_app(screen).save_article_note(screen.article, note, base=original)
             screen.article_note = saved
             screen.refresh_annotations()
             if saved != note:
                 self._both_kept()
 
-        draft = screen.app.open_notes.draft_file(  # type: ignore[attr-defined]
+        draft = reader_app(screen).draft_file(
             Draft(
                 article_id=screen.article.id,
                 highlight_id="",
@@ -321,7 +320,7 @@ class Annotating:
         """Delete the highlight under the cursor (u undoes)."""
         current = self.current()
         if current is None:
-            self.screen.notify("There is no highlight here to delete.", markup=False)
+            self.screen.notify("There is no highlight here to delete.")
             return
         self.delete(current)
 
@@ -330,7 +329,7 @@ class Annotating:
         annotations = self.screen.annotations
         assert annotations is not None
         place = annotations.place_of(highlight_id)
-        links = [] if place is None else self.screen.links.links_on(place)
+        links = [] if place is None else self.screen.links_on(place)
         if not links:
             self._delete_now(highlight_id, [])
             return
@@ -356,9 +355,9 @@ class Annotating:
         if links:
             screen.reload_links()
             count = f"{len(links)} link{'s' * (len(links) != 1)}"
-            screen.notify(f"Highlight and its {count} deleted. u brings them back.", markup=False)
+            screen.notify(f"Highlight and its {count} deleted. u brings them back.")
         else:
-            screen.notify("Highlight deleted. Press u to undo.", markup=False)
+            screen.notify("Highlight deleted. Press u to undo.")
 
     def undo(self) -> None:
         """Undo the last highlight, edit, delete or link."""
@@ -371,13 +370,13 @@ class Annotating:
             screen.store_failed(error)
             return
         if change is None:
-            screen.notify("Nothing to undo.", markup=False)
+            screen.notify("Nothing to undo.")
             return
         restored = change.before.id if change.before is not None else None
         screen.refresh_annotations(restored)
         if change.links_added or change.links_removed:
             screen.reload_links()
-        screen.notify(f"Undone: {change.what}.", markup=False)
+        screen.notify(f"Undone: {change.what}.")
 
     def reattach(self) -> None:
         """Attach an orphaned highlight to the selection (or the paragraph)."""
@@ -395,7 +394,7 @@ class Annotating:
                 if not orphans
                 else "Choose the highlight to re-attach under “Could not be placed” first."
             )
-            screen.notify(message, markup=False)
+            screen.notify(message)
             return
         view = screen.view
         span = view.selection
@@ -410,7 +409,7 @@ class Annotating:
             return
         self._reattach_target = None
         screen.refresh_annotations(target)
-        screen.notify("Highlight re-attached.", markup=False)
+        screen.notify("Highlight re-attached.")
 
     # --- moving between highlights --------------------------------------------------------
 
@@ -443,7 +442,7 @@ class Annotating:
         else:
             found = None
         if found is None or found.start is None:
-            screen.notify("No more highlights that way.", markup=False)
+            screen.notify("No more highlights that way.")
             return
         view.show_highlight(found.id, found.start)
         screen.pane.follow(found.id)
@@ -454,20 +453,17 @@ class Annotating:
         assert screen.annotations is not None
         place = screen.annotations.place_of(highlight_id)
         if place is None and highlight_id in {h.id for h in screen.annotations.unplaced}:
-            screen.notify(
-                "This highlight is still being looked for in the changed text.", markup=False
-            )
+            screen.notify("This highlight is still being looked for in the changed text.")
             return
         if place is None:
             self._reattach_target = highlight_id
             screen.notify(
                 "This highlight could not be placed. Select the passage it belongs to "
                 "in the article and press r to re-attach it.",
-                markup=False,
             )
             screen.set_focus(screen.view)
             return
-        screen.app.record_jump(screen.here())
+        reader_app(screen).record_jump(screen.here())
         screen.view.show_highlight(highlight_id, place[0])
         screen.set_focus(screen.view)
 
@@ -489,7 +485,7 @@ class Annotating:
         if annotations is None:
             return
         if highlight_id not in {p.id for p in annotations.to_check}:
-            screen.notify("This highlight is where it was made: nothing to confirm.", markup=False)
+            screen.notify("This highlight is where it was made: nothing to confirm.")
             return
         try:
             annotations.confirm(highlight_id)
@@ -499,4 +495,4 @@ class Annotating:
         if self._reattach_target == highlight_id:
             self._reattach_target = None
         screen.refresh_annotations(highlight_id)
-        screen.notify("Place confirmed. Press u to undo.", markup=False)
+        screen.notify("Place confirmed. Press u to undo.")

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.binding import Binding, BindingType
 
+from reader.ui.host import reader_app
+
 if TYPE_CHECKING:
-    from reader.ui.reading.screen import ReadingScreen
+    from reader.ui.reading.host import ReadingHost
 
 
 class Exporting:
@@ -18,7 +20,7 @@ class Exporting:
         Binding("e", "export", "Export notes", show=False, id="export-notes"),
     ]
 
-    def __init__(self, screen: ReadingScreen) -> None:
+    def __init__(self, screen: ReadingHost) -> None:
         self.screen = screen
 
     def _export_name(self, folder: Path) -> str:
@@ -27,9 +29,9 @@ class Exporting:
         by file name keeps the plain one), so exporting one never replaces another's notes."""
         from reader.notes import export
 
-        app = self.screen.app
+        app = reader_app(self.screen)
         article = self.screen.article
-        library = app.scan_library()
+        library = self.screen.library_now()
         entries = [(e.id, e.title) for e in library.entries] if library is not None else []
         if all(ident != article.id for ident, _title in entries):
             entries.append((article.id, article.title))
@@ -43,12 +45,12 @@ class Exporting:
         screen = self.screen
         annotations = screen.annotations
         if annotations is None or not screen.article.complete:
-            screen.notify("Wait for the article to finish loading, then export.", markup=False)
+            screen.notify("Wait for the article to finish loading, then export.")
             return
         notes = export.gather(
             screen.article, annotations.saved(), screen.article_note, annotations.links()
         )
-        folder = screen.app.export_folder
+        folder = reader_app(screen).export_folder
         from reader.notes.placing import recover
 
         recover(folder)  # what an export killed there left: put right, swept
@@ -57,9 +59,7 @@ class Exporting:
         try:
             export.write_file(path, text, force=True)
         except export.ExportError as error:
-            screen.notify(f"Not exported: {error}", severity="error", markup=False)
+            screen.notify(f"Not exported: {error}", severity="error")
             return
         count = len(notes.entries)
-        screen.notify(
-            f"Exported {count} highlight{'s' * (count != 1)} to {path}", timeout=8, markup=False
-        )
+        screen.notify(f"Exported {count} highlight{'s' * (count != 1)} to {path}", timeout=8)

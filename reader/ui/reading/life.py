@@ -15,12 +15,13 @@ from textual.binding import Binding, BindingType
 from reader.db.storage import StoreError
 from reader.model import Article, Block, ReadingPosition
 from reader.text.documents import file_stamp as _file_state
+from reader.ui.reading.messages import LookForMove, PositionChanged, Reload
 
 if TYPE_CHECKING:
     from textual.timer import Timer
 
     from reader.text.links import Place
-    from reader.ui.reading.screen import ReadingScreen
+    from reader.ui.reading.host import ReadingHost
 
 SAVE_DELAY = 1.5  # seconds after the reader stops moving before the position is saved
 SETTLE_SECONDS = 2.0
@@ -49,7 +50,7 @@ class ArticleLife:
 
     def __init__(
         self,
-        screen: ReadingScreen,
+        screen: ReadingHost,
         rest: Iterator[list[Block]] | None,
         position: ReadingPosition | None,
         landing: Place | None,
@@ -79,7 +80,7 @@ class ArticleLife:
         screen = self.screen
         article = screen.article
         if article.notice:
-            screen.notify(article.notice, severity="warning", markup=False)
+            screen.notify(article.notice, severity="warning")
         if article.complete:
             screen.call_after_refresh(self._settle_memory)
         if self._rest is not None and not article.complete:
@@ -94,34 +95,19 @@ class ArticleLife:
                 "for good. Press ctrl+r to read it again once it is written.",
                 severity="warning",
                 timeout=15,
-                markup=False,
             )
         screen.set_interval(self.FILE_CHECK_SECONDS, self._check_file)
-        if screen.direct and not self._start and not screen.annotations.placed():
+        annotations = screen.annotations
+        placed = annotations is not None and bool(annotations.placed())
+        if screen.direct and not self._start and not placed:
             # Opened on its own, with nothing of the reader's: was it moved outside reader?
             # Looked for after the first paint, off the event loop (a pass over the articles).
-            screen.call_after_refresh(self._look_for_a_move)
-
-    def _look_for_a_move(self) -> None:
-        from reader.services.library import move_of
-
-        screen = self.screen
-        app = screen.app
-        store, article = app.store, screen.article  # type: ignore[attr-defined]
-        if store.read_only:
-            return
-
-        def look() -> None:
-            moved = move_of(store, article.id, article.meta.path, article.title)
-            if moved:
-                app.call_from_thread(app.follow_move, screen, moved)  # type: ignore[attr-defined]
-
-        screen.run_worker(look, thread=True, name="moved", exit_on_error=False)
+            screen.call_after_refresh(lambda: screen.app.post_message(LookForMove(screen)))
 
     def _start_loading(self) -> None:
-        self.screen.run_worker(self._load_rest(), name="load", exclusive=True)
+        self.screen.load_rest()  # the screen's worker, which calls load_rest below
 
-    async def _load_rest(self) -> None:
+    async def load_rest(self) -> None:
         """Append the rest of a long article in small batches, keeping keys responsive."""
         assert self._rest is not None
         screen = self.screen
@@ -184,7 +170,6 @@ class ArticleLife:
                 "copy: your highlights and notes are kept in reader's database.",
                 severity="warning",
                 timeout=15,
-                markup=False,
             )
         else:
             self.screen.notify(
@@ -192,7 +177,6 @@ class ArticleLife:
                 "be placed in the new text.",
                 severity="warning",
                 timeout=15,
-                markup=False,
             )
 
     def settle(self, *, leaving: bool = False) -> None:
@@ -217,7 +201,7 @@ class ArticleLife:
     def reload(self) -> None:
         """Read the article's file again, keeping the place and re-placing highlights."""
         self.save_position()
-        self.screen.app.reload_article(self.screen)
+        self.screen.app.post_message(Reload(self.screen))
 
     # --- the reading position ---------------------------------------------------------------
 
@@ -285,4 +269,4 @@ class ArticleLife:
         screen = self.screen
         if screen.article.blocks:
             # Straight to the app, so the save is queued before whatever follows a close.
-            screen.app.post_message(screen.PositionChanged(screen.article, self.current_position()))
+            screen.app.post_message(PositionChanged(screen.article, self.current_position()))

@@ -31,13 +31,13 @@ from reader.text.links import (
     wiki_links,
 )
 from reader.ui.dialogs.link_choice import LinkChoice
+from reader.ui.host import reader_app
+from reader.ui.messages import AddSource
+from reader.ui.reading.messages import Ends, GoBack, GoForward, GoTo
 
 if TYPE_CHECKING:
     from reader.services.link_index import Candidate
-    from reader.ui.reading.screen import ReadingScreen
-
-Ends = dict[tuple[str, str], tuple[int, int] | None]
-"""Where each end of a link is in this article's text: (link id, side) -> (start, end)."""
+    from reader.ui.reading.host import ReadingHost
 
 
 class Links:
@@ -58,7 +58,7 @@ class Links:
         ),
     ]
 
-    def __init__(self, screen: ReadingScreen) -> None:
+    def __init__(self, screen: ReadingHost) -> None:
         self.screen = screen
         self._links: list[CrossLink] = []
         self._link_places: Ends = {}
@@ -89,25 +89,11 @@ class Links:
         self._link_places = places
         self._index_links()
         if pending and article.complete:
-            text, fingerprint = article.text, article.fingerprint
-            screen.run_worker(
-                lambda: self._place_links(text, fingerprint, pending),
-                name="place_links",
-                group="link-anchoring",
-                exclusive=True,
-                thread=True,
-            )
+            # In the screen's worker thread; what it finds comes back to links_placed.
+            screen.place_links(article.text, article.fingerprint, pending)
 
-    def _place_links(
-        self, text: str, fingerprint: str, pending: list[tuple[str, str, Anchor]]
-    ) -> None:
-        found: Ends = {}
-        for link_id, side, anchor in pending:
-            placement = locate(text, anchor, fingerprint=fingerprint)
-            found[(link_id, side)] = None if placement is None else (placement.start, placement.end)
-        self.screen.app.call_from_thread(self._links_placed, found)
-
-    def _links_placed(self, found: Ends) -> None:
+    def links_placed(self, found: Ends) -> None:
+        """The ends of links made on an earlier text, found in this one (or None)."""
         self._link_places.update(found)
         self._index_links()
 
@@ -165,15 +151,22 @@ class Links:
     # --- following ---------------------------------------------------------------------------
 
     def _library_titles(self) -> dict[str, str]:
-        """Library file path -> title (read once, from the library cache)."""
-        if self._titles is None:
-            titles: dict[str, str] = {}
-            if self.screen.annotations is not None:
-                library = self.screen.app.scan_library()
-                if library is not None:
-                    titles = {str(entry.path): entry.title for entry in library.entries}
+        """Library file path -> title (kept once the library has been read; until then,
+        what the store knows)."""
+        if self._titles is not None:
+            return self._titles
+        titles: dict[str, str] = {}
+        library = self.screen.library_now() if self.screen.annotations is not None else None
+        if library is not None:
+            titles = {str(entry.path): entry.title for entry in library.entries}
+        if self.screen.library is not None:
             self._titles = titles
-        return self._titles
+        return titles
+
+    def library_read(self) -> None:
+        """The library has been read: its titles are what links name from now on."""
+        self._titles = None
+        self._linked_cache = None
 
     def _read_more(self) -> set[int]:
         article = self.screen.article
@@ -187,7 +180,7 @@ class Links:
             return []
         block = article.blocks[index]
         found: list[LinkChoice] = []
-        folder = screen.app.library_folder
+        folder = reader_app(screen).library_folder
         for span in block.spans:
             if span.href:
                 target = resolve_href(span.href, article, folder)
@@ -227,7 +220,7 @@ class Links:
                 if found
                 else "No links here. Press l to link this passage to another."
             )
-            screen.notify(message, markup=False)
+            screen.notify(message)
             return
         if len(found) == 1:
             self.follow(found[0])
@@ -243,34 +236,33 @@ class Links:
     def follow(self, choice: LinkChoice) -> None:
         """Go where a link leads (asking first before leaving reader)."""
         screen = self.screen
-        app = screen.app
+        go = screen.app.post_message
         if choice.kind == "markdown":
             target = choice.payload
             assert isinstance(target, Target)
             if target.kind == "article" and target.path is not None:
-                app.go_to(target.path, Place(fragment=target.fragment))
+                go(GoTo(target.path, Place(fragment=target.fragment)))
             elif target.kind == "missing":
                 screen.notify(
                     f"The linked file is not there: {target.path}",
                     severity="warning",
-                    markup=False,
                 )
             elif target.kind == "heading":
                 if target.block is None:
-                    screen.notify(f"No heading “{target.fragment}” in this article.", markup=False)
+                    screen.notify(f"No heading “{target.fragment}” in this article.")
                 else:
-                    app.go_to(screen.article.meta.path, Place(block=target.block))
+                    go(GoTo(screen.article.meta.path, Place(block=target.block)))
             else:
                 self._leave_reader(target.url, openable=target.kind == "external")
         elif choice.kind == "read-more":
             assert isinstance(choice.payload, Path)
-            app.go_to(choice.payload)
+            go(GoTo(choice.payload))
         elif choice.kind in ("outgoing", "backlink"):
             _link, other = choice.payload  # type: ignore[misc]
-            app.go_to(Path(other.path), Place(anchor=other.anchor))
+            go(GoTo(Path(other.path), Place(anchor=other.anchor)))
         elif choice.kind == "wiki":
             key, wiki = choice.payload  # type: ignore[misc]
-            app.go_to(Path(key), Place(quote=wiki.quote) if wiki.quote else None)
+            go(GoTo(Path(key), Place(quote=wiki.quote) if wiki.quote else None))
 
     def _leave_reader(self, url: str, *, openable: bool) -> None:
         from reader.ui.dialogs.link_picker import UrlScreen
@@ -280,12 +272,12 @@ class Links:
         def answered(answer: str | None) -> None:
             if answer == "open" and openable:
                 app.open_url(url)
-                self.screen.notify("Opened in your browser.", markup=False)
+                self.screen.notify("Opened in your browser.")
             elif answer == "copy":
                 app.copy_to_clipboard(url)
-                self.screen.notify("Link copied to the clipboard.", markup=False)
+                self.screen.notify("Link copied to the clipboard.")
             elif answer == "add" and openable:
-                app.add_to_library(url, open_after=True)
+                app.post_message(AddSource(url, open_after=True))
 
         app.push_screen(UrlScreen(url, openable), answered)
 
@@ -319,7 +311,7 @@ class Links:
         if index < len(blocks):
             view.move_to(blocks[index])
         else:
-            self.screen.notify("No more links that way.", markup=False)
+            self.screen.notify("No more links that way.")
 
     def previous_linked(self) -> None:
         """The previous paragraph that carries a link."""
@@ -329,15 +321,15 @@ class Links:
         if index >= 0:
             view.move_to(blocks[index])
         else:
-            self.screen.notify("No more links that way.", markup=False)
+            self.screen.notify("No more links that way.")
 
     def back(self) -> None:
         """Back to where the last jump started."""
-        self.screen.app.go_back()
+        self.screen.app.post_message(GoBack())
 
     def forward(self) -> None:
         """Forward again."""
-        self.screen.app.go_forward()
+        self.screen.app.post_message(GoForward())
 
     # --- making a link -----------------------------------------------------------------------
 
@@ -350,7 +342,7 @@ class Links:
         span = view.selection
         if span is not None and span[1] > span[0]:
             return span
-        current = screen.annotating.current()
+        current = screen.current_highlight()
         if current is not None and screen.annotations is not None:
             place = screen.annotations.place_of(current)
             if place is not None:
@@ -362,9 +354,9 @@ class Links:
         """Link this passage to another, anywhere in the library."""
         screen = self.screen
         source = self._link_source()
-        folder = screen.app.library_folder
+        folder = reader_app(screen).library_folder
         if source is None or folder is None or screen.annotations is None:
-            screen.notify("There is nothing here to link from.", markup=False)
+            screen.notify("There is nothing here to link from.")
             return
         from reader.ui.dialogs.link_picker import LinkPicker, TextPrompt
 
@@ -386,7 +378,7 @@ class Links:
                 lambda label: labelled(candidate, label),
             )
 
-        screen.app.push_screen(LinkPicker(screen.app.link_candidates, quote), chosen)
+        screen.app.push_screen(LinkPicker(reader_app(screen).link_candidates, quote), chosen)
 
     def _make_link(self, source: tuple[int, int], candidate: Candidate, label: str) -> None:
         screen = self.screen
@@ -412,10 +404,10 @@ class Links:
             try:
                 other = other or load_article(candidate.path)
             except DocumentError as error:
-                screen.notify(str(error), severity="error", markup=False)
+                screen.notify(str(error), severity="error")
                 return
             if not other.blocks:
-                screen.notify(f"“{candidate.title}” is empty: nothing to link to.", markup=False)
+                screen.notify(f"“{candidate.title}” is empty: nothing to link to.")
                 return
             block = other.blocks[min(candidate.block, len(other.blocks) - 1)]
             target_anchor = describe(
@@ -433,4 +425,14 @@ class Links:
             screen.store_failed(error)
             return
         self.reload()
-        screen.notify(f"Linked to “{candidate.title}”. o follows it.", markup=False)
+        screen.notify(f"Linked to “{candidate.title}”. o follows it.")
+
+
+def find_link_ends(text: str, fingerprint: str, pending: list[tuple[str, str, Anchor]]) -> Ends:
+    """Where the ends of links made on an earlier text are in ``text`` (slow: for a worker
+    thread)."""
+    found: Ends = {}
+    for link_id, side, anchor in pending:
+        placement = locate(text, anchor, fingerprint=fingerprint)
+        found[(link_id, side)] = None if placement is None else (placement.start, placement.end)
+    return found

@@ -15,7 +15,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Click, Key
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Input, Static
@@ -23,6 +22,7 @@ from textual.widgets import Input, Static
 from reader.services.annotations import Placed
 from reader.text.display import shorten, visible, wrap
 from reader.ui.dialogs.link_choice import LinkChoice, choice_text
+from reader.ui.reading.messages import JumpToHighlight, PaneChosen, PaneMoved, PaneRequest
 from reader.ui.widgets.fields import SafeInput
 from reader.ui.widgets.text import plain
 
@@ -124,28 +124,6 @@ class HighlightList(ScrollView, can_focus=True):
     }
     """
 
-    class Request(Message):
-        """The reader asked to do something with the highlighted entry."""
-
-        def __init__(self, what: str, highlight_id: str) -> None:
-            super().__init__()
-            self.what = what
-            self.highlight_id = highlight_id
-
-    class Highlighted(Message):
-        """The cursor moved to an entry (``highlight_id`` None: the list is empty)."""
-
-        def __init__(self, highlight_id: str | None) -> None:
-            super().__init__()
-            self.highlight_id = highlight_id
-
-    class Selected(Message):
-        """Enter or a click on an entry."""
-
-        def __init__(self, highlight_id: str) -> None:
-            super().__init__()
-            self.highlight_id = highlight_id
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: list[Entry | str] = []  # an entry, or a heading
@@ -218,7 +196,7 @@ class HighlightList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         if announce:
-            self.post_message(self.Highlighted(self.highlighted_id))
+            self.post_message(PaneMoved(self.highlighted_id))
 
     def _scroll_to_cursor(self) -> None:
         if self._cursor is None:
@@ -261,26 +239,26 @@ class HighlightList(ScrollView, can_focus=True):
     def action_select(self) -> None:
         """Jump the article to the entry."""
         if chosen := self.highlighted_id:
-            self.post_message(self.Selected(chosen))
+            self.post_message(PaneChosen(chosen))
 
     def action_annotate(self) -> None:
         """Write the note of the highlighted entry."""
         if chosen := self.highlighted_id:
-            self.post_message(self.Request("annotate", chosen))
+            self.post_message(PaneRequest("annotate", chosen))
 
     def action_delete(self) -> None:
         """Delete the highlighted entry."""
         if chosen := self.highlighted_id:
-            self.post_message(self.Request("delete", chosen))
+            self.post_message(PaneRequest("delete", chosen))
 
     def action_confirm(self) -> None:
         """Confirm that the highlighted entry, moved where its context changed, is right."""
         if chosen := self.highlighted_id:
-            self.post_message(self.Request("confirm", chosen))
+            self.post_message(PaneRequest("confirm", chosen))
 
     def action_filter(self) -> None:
         """Filter the entries."""
-        self.post_message(self.Request("filter", ""))
+        self.post_message(PaneRequest("filter", ""))
 
     def on_click(self, event: Click) -> None:
         line = int(self.scroll_offset.y) + event.y
@@ -384,13 +362,6 @@ class NotesPane(Vertical):
         #pane-links { padding: 0 1 1 1; max-height: 10; display: none; }
     }
     """
-
-    class Jump(Message):
-        """Move the article to a highlight."""
-
-        def __init__(self, highlight_id: str) -> None:
-            super().__init__()
-            self.highlight_id = highlight_id
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -497,13 +468,13 @@ class NotesPane(Vertical):
         if highlight_id is not None:
             self.option_list.follow(highlight_id)
 
-    @on(HighlightList.Selected)
-    def _selected(self, event: HighlightList.Selected) -> None:
+    @on(PaneChosen)
+    def _selected(self, event: PaneChosen) -> None:
         event.stop()
-        self.post_message(self.Jump(event.highlight_id))
+        self.post_message(JumpToHighlight(event.highlight_id))
 
-    @on(HighlightList.Request)
-    def _request(self, event: HighlightList.Request) -> None:
+    @on(PaneRequest)
+    def _request(self, event: PaneRequest) -> None:
         if event.what == "filter":
             event.stop()
             field = self.query_one("#pane-filter", Input)

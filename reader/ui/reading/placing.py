@@ -5,17 +5,18 @@ leaves the interface its turn), and what was done said in words that are true of
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
-
-from textual.worker import get_current_worker
 
 from reader.db.storage import StoreError
 from reader.model import Highlight
-from reader.services.annotations import Placing
+from reader.services.annotations import Annotations, Placing
 from reader.text.anchoring import Budget, Placement, found_exactly
 
 if TYPE_CHECKING:
-    from reader.ui.reading.screen import ReadingScreen
+    from textual.worker import Worker
+
+    from reader.ui.reading.host import ReadingHost
 
 SEARCH_BATCH = 8  # highlights looked for approximately between two showings of the pane
 
@@ -34,7 +35,7 @@ def _orphans_message(count: int, where: str) -> str:
 class Placer:
     """Places the highlights of the article on a reading screen, and says what it did."""
 
-    def __init__(self, screen: ReadingScreen) -> None:
+    def __init__(self, screen: ReadingHost) -> None:
         self.screen = screen
         self._placing = Placing()
 
@@ -51,38 +52,10 @@ class Placer:
             return
         text, fingerprint = self.screen.article.text, self.screen.article.fingerprint
         self._placing = Placing()
-        self.screen.run_worker(
-            lambda: self._find_places(text, fingerprint, unplaced),
-            name="find_places",
-            group="anchoring",
-            exclusive=True,
-            thread=True,
-        )
+        self.screen.find_places(text, fingerprint, unplaced)  # batches come to places_found
 
-    def _find_places(self, text: str, fingerprint: str, highlights: list[Highlight]) -> None:
-        annotations = self.screen.annotations
-        assert annotations is not None
-        worker = get_current_worker()
-        # Between pieces of the search (a few ms each), Python's lock is left to the
-        # interface for a moment: its event loop then lags 0.4-1.6 ms at the median while a
-        # book cut short is searched, against 10 ms when the worker only yields it every
-        # 5 ms as the interpreter makes it (benchmarks/replacing.py).
-        budget = Budget(cancelled=lambda: worker.is_cancelled, pause=lambda: time.sleep(0.001))
-        quick, slow = [], []
-        for highlight in highlights:
-            exact = found_exactly(text, highlight.anchor, fingerprint=fingerprint)
-            (quick if exact else slow).append(highlight)
-        step = SEARCH_BATCH
-        batches = [quick, *(slow[at : at + step] for at in range(0, len(slow), step))]
-        batches = [batch for batch in batches if batch]
-        for number, batch in enumerate(batches):
-            found = annotations.find_places(text, batch, budget)
-            if worker.is_cancelled:
-                return
-            last = number == len(batches) - 1
-            self.screen.app.call_from_thread(self._places_found, found, last)
-
-    def _places_found(self, found: dict[str, Placement | None], last: bool = True) -> None:
+    def places_found(self, found: dict[str, Placement | None], last: bool = True) -> None:
+        """A batch of places found (by :func:`search_places`, in the screen's worker)."""
         screen = self.screen
         assert screen.annotations is not None
         try:
@@ -116,11 +89,11 @@ class Placer:
             else:
                 message += "."
             severity = "warning" if checked else "information"
-            screen.notify(message, severity=severity, markup=False)
+            screen.notify(message, severity=severity)
         if orphans:
             where = "the changed article" if placing.changed == orphans else "this article"
             message = _orphans_message(orphans, where)
-            screen.notify(message, severity="warning", timeout=12, markup=False)
+            screen.notify(message, severity="warning", timeout=12)
         if screen.annotations is not None:
             known = len(screen.annotations.known_orphans) - orphans
             if known > 0:
@@ -132,4 +105,33 @@ class Placer:
         if count is None:
             count = len(annotations.known_orphans) if annotations is not None else 0
         if count:
-            self.screen.notify(_orphans_message(count, "this article"), timeout=8, markup=False)
+            self.screen.notify(_orphans_message(count, "this article"), timeout=8)
+
+
+def search_places(
+    annotations: Annotations,
+    text: str,
+    fingerprint: str,
+    highlights: list[Highlight],
+    worker: Worker[None],
+) -> Iterator[tuple[dict[str, Placement | None], bool]]:
+    """Look for ``highlights`` in ``text`` (in a worker thread): those whose quote is in the
+    text at once, then the others a few at a time; each batch found, and whether it is the
+    last. Nothing more once ``worker`` is cancelled."""
+    # Between pieces of the search (a few ms each), Python's lock is left to the
+    # interface for a moment: its event loop then lags 0.4-1.6 ms at the median while a
+    # book cut short is searched, against 10 ms when the worker only yields it every
+    # 5 ms as the interpreter makes it (benchmarks/replacing.py).
+    budget = Budget(cancelled=lambda: worker.is_cancelled, pause=lambda: time.sleep(0.001))
+    quick, slow = [], []
+    for highlight in highlights:
+        exact = found_exactly(text, highlight.anchor, fingerprint=fingerprint)
+        (quick if exact else slow).append(highlight)
+    step = SEARCH_BATCH
+    batches = [quick, *(slow[at : at + step] for at in range(0, len(slow), step))]
+    batches = [batch for batch in batches if batch]
+    for number, batch in enumerate(batches):
+        found = annotations.find_places(text, batch, budget)
+        if worker.is_cancelled:
+            return
+        yield found, number == len(batches) - 1

@@ -5,12 +5,15 @@ Each feature keeps its keys and logic in a module of its own, held here as a sma
 :mod:`~reader.ui.reading.search` (/, n, N), :mod:`~reader.ui.reading.annotating` (h, a, A, t, 1-5,
 d, u, r, [ ]), :mod:`~reader.ui.reading.links` (follow, make, backlinks, history),
 :mod:`~reader.ui.reading.exporting` (e) and :mod:`~reader.ui.reading.life` (opening, loading a book,
-watching the file, the position). Textual dispatches a key only to the focused widget, its
-ancestors, the screen and the app, so the screen declares the features' bindings and hands each
-action to its feature; it routes the messages of the view and the pane the same way. Highlights
-change through the article's ``Annotations`` (a service, not the store); the reading position goes
-up to the app as a message, the article's note to
-the app's ``save_article_note``.
+watching the file, the position). Each is given the screen as a
+:class:`~reader.ui.reading.host.ReadingHost` (its base class), so none imports this module.
+Textual dispatches a key only to the focused widget, its ancestors, the screen and the app, so
+the screen declares the features' bindings and hands each action to its feature; it routes the
+messages of the view and the pane (:mod:`~reader.ui.reading.messages`) the same way, and runs
+the features' slow work in its worker threads, whose findings come back as messages. Highlights
+change through the article's ``Annotations`` (a service, not the store); the reading position,
+jumps and reloads go up to the app as messages, the article's note to the app's
+``save_article_note``.
 """
 
 from __future__ import annotations
@@ -18,30 +21,41 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer
+from textual.worker import get_current_worker
 
-from reader.model import Article, Block, ReadingPosition
-from reader.text.links import Location
+from reader.model import Anchor, Article, Block, CrossLink, Highlight, ReadingPosition
+from reader.ui.host import reader_app
 from reader.ui.keynames import normalize
 from reader.ui.reading.annotating import Annotating
 from reader.ui.reading.exporting import Exporting
 from reader.ui.reading.header import ArticleHeader
+from reader.ui.reading.host import ReadingHost
 from reader.ui.reading.life import ArticleLife
-from reader.ui.reading.links import Links
-from reader.ui.reading.notes_pane import HighlightList, NotesPane
+from reader.ui.reading.links import Links, find_link_ends
+from reader.ui.reading.messages import (
+    HighlightStep,
+    JumpToHighlight,
+    LibraryRead,
+    LinksPlaced,
+    PaneMoved,
+    PaneRequest,
+    PlacesFound,
+    SelectionDone,
+)
+from reader.ui.reading.notes_pane import NotesPane
+from reader.ui.reading.placing import search_places
 from reader.ui.reading.search import Search
 from reader.ui.reading.view import ArticleView
+from reader.ui.widgets.messages import SearchCancelled
 
 if TYPE_CHECKING:
     from textual.widgets import Input
 
-    from reader.db.storage import StoreError
     from reader.services.annotations import Annotations
     from reader.text.links import Place
 
@@ -68,7 +82,7 @@ PANE_MIN_WIDTH = 110
 43, the article would have fewer than 67."""
 
 
-class ReadingScreen(Screen[None]):
+class ReadingScreen(ReadingHost):
     """Reads one article."""
 
     HELP_TITLE = "Article"
@@ -88,14 +102,6 @@ class ReadingScreen(Screen[None]):
         Binding("q", "close", "Back", id="back"),
     ]
 
-    class PositionChanged(Message):
-        """The reader has settled on a new position (debounced; the app saves it)."""
-
-        def __init__(self, article: Article, position: ReadingPosition) -> None:
-            super().__init__()
-            self.article = article
-            self.position = position
-
     def __init__(
         self,
         article: Article,
@@ -107,11 +113,7 @@ class ReadingScreen(Screen[None]):
         direct: bool = False,
         landing: Place | None = None,
     ) -> None:
-        super().__init__()
-        self.article = article
-        self.annotations = annotations
-        self.article_note = article_note
-        self.direct = direct
+        super().__init__(article, annotations=annotations, article_note=article_note, direct=direct)
         self.search = Search(self)
         self.annotating = Annotating(self)
         self.links = Links(self)
@@ -120,21 +122,6 @@ class ReadingScreen(Screen[None]):
         # Whether the reader wants the pane (p says); it shows only where there is room.
         self._pane_wanted = True
         self._pane_fitted = -1  # the width the pane was last shown or hidden for
-
-    @property
-    def view(self) -> ArticleView:
-        """The article view."""
-        return self.query_one(ArticleView)
-
-    @property
-    def pane(self) -> NotesPane:
-        """The notes pane."""
-        return self.query_one(NotesPane)
-
-    @property
-    def header(self) -> ArticleHeader:
-        """The header: the title, and where the reader is."""
-        return self.query_one(ArticleHeader)
 
     def compose(self) -> ComposeResult:
         yield ArticleHeader(self.article.title)
@@ -158,6 +145,8 @@ class ReadingScreen(Screen[None]):
         # the highlights and links in place.
         self.view.listen(self._cursor_moved)
         self.call_after_refresh(self.search.prepare)
+        if reader_app(self).library_folder is not None:
+            self.call_after_refresh(self.read_library)
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -168,7 +157,7 @@ class ReadingScreen(Screen[None]):
         if not views or not views.first().selecting:
             return bindings
         ranks = {ident: rank for rank, ident in enumerate(SELECTING)}
-        keymap: dict[str, str] = getattr(self.app, "keys_in_force", {})
+        keymap = reader_app(self).keys_in_force
 
         def order(item: tuple[str, ActiveBinding]) -> tuple[int, int]:
             # By SELECTING, then each binding's keys as declared: enter before h, j
@@ -227,20 +216,12 @@ class ReadingScreen(Screen[None]):
         self.annotating.place_highlights()
         self.reload_links()
 
-    def store_failed(self, error: StoreError) -> None:
-        """Say that a change was not saved, and why."""
-        self.notify(f"Not saved: {error}", severity="error", timeout=15, markup=False)
-
-    def here(self) -> Location:
-        """Where the reader is, for the history."""
-        return Location(self.article.meta.path, self.view.cursor)
-
     def jump_within(self, place: Place | None) -> None:
         """Move to a place in this article (the history was noted by the app)."""
         block = place.block_in(self.article) if place is not None else None
         if block is None:
             if place is not None and place.fragment and self.article.complete:
-                self.notify(f"No heading “{place.fragment}” in this article.", markup=False)
+                self.notify(f"No heading “{place.fragment}” in this article.")
             return
         self.view.restore(block)
         self.set_focus(self.view)
@@ -253,6 +234,57 @@ class ReadingScreen(Screen[None]):
         """Ask the app to save the reading position now."""
         self.life.save_position()
 
+    def current_highlight(self) -> str | None:
+        """The id of the highlight under the cursor, or None."""
+        return self.annotating.current()
+
+    def links_on(self, place: tuple[int, int]) -> list[CrossLink]:
+        """Cross-links with an end on exactly this passage."""
+        return self.links.links_on(place)
+
+    # --- the screen's workers: what they find comes back as messages ------------------------
+
+    @work(thread=True, exclusive=True, group="anchoring", name="find_places")
+    def find_places(self, text: str, fingerprint: str, highlights: list[Highlight]) -> None:
+        """Look for highlights made on an earlier version of the text (see
+        :func:`~reader.ui.reading.placing.search_places`), batch by batch."""
+        assert self.annotations is not None
+        worker = get_current_worker()
+        for found, last in search_places(self.annotations, text, fingerprint, highlights, worker):
+            self.post_message(PlacesFound(found, last))
+
+    @on(PlacesFound)
+    def _places_found(self, event: PlacesFound) -> None:
+        self.annotating.placer.places_found(event.found, event.last)
+
+    @work(thread=True, exclusive=True, group="link-anchoring", name="place_links")
+    def place_links(
+        self, text: str, fingerprint: str, pending: list[tuple[str, str, Anchor]]
+    ) -> None:
+        """Look for the ends of cross-links made on an earlier version of the text."""
+        self.post_message(LinksPlaced(find_link_ends(text, fingerprint, pending)))
+
+    @on(LinksPlaced)
+    def _links_placed(self, event: LinksPlaced) -> None:
+        self.links.links_placed(event.found)
+
+    @work(thread=True, exclusive=True, group="library-titles", exit_on_error=False)
+    def read_library(self) -> None:
+        """Read the library's articles (their titles, for links and the export's names)."""
+        library = reader_app(self).scan_library()
+        if library is not None:
+            self.post_message(LibraryRead(library))
+
+    @on(LibraryRead)
+    def _library_read(self, event: LibraryRead) -> None:
+        self.library = event.library
+        self.links.library_read()
+
+    @work(exclusive=True, name="load")
+    async def load_rest(self) -> None:
+        """Append the rest of a long article in small batches, keeping keys responsive."""
+        await self.life.load_rest()
+
     # --- messages from the view and the pane ------------------------------------------------
 
     def _cursor_moved(self, index: int) -> None:
@@ -262,24 +294,24 @@ class ReadingScreen(Screen[None]):
         self.links.show_here()
         self.life.save_soon()
 
-    @on(ArticleView.SelectionDone)
-    def _selection_done(self, event: ArticleView.SelectionDone) -> None:
+    @on(SelectionDone)
+    def _selection_done(self, event: SelectionDone) -> None:
         self.annotating.create(event.start, event.end)
 
-    @on(ArticleView.HighlightStep)
-    def _highlight_step(self, event: ArticleView.HighlightStep) -> None:
+    @on(HighlightStep)
+    def _highlight_step(self, event: HighlightStep) -> None:
         self.annotating.step(event.direction)
 
-    @on(NotesPane.Jump)
-    def _jump(self, event: NotesPane.Jump) -> None:
+    @on(JumpToHighlight)
+    def _jump(self, event: JumpToHighlight) -> None:
         self.annotating.jump(event.highlight_id)
 
-    @on(HighlightList.Highlighted)
-    def _pane_moved(self, event: HighlightList.Highlighted) -> None:
+    @on(PaneMoved)
+    def _pane_moved(self, event: PaneMoved) -> None:
         self.annotating.pane_moved(event.highlight_id)
 
-    @on(HighlightList.Request)
-    def _pane_request(self, event: HighlightList.Request) -> None:
+    @on(PaneRequest)
+    def _pane_request(self, event: PaneRequest) -> None:
         if event.what == "annotate":
             self.annotating.edit_note(event.highlight_id)
         elif event.what == "delete":
@@ -292,7 +324,8 @@ class ReadingScreen(Screen[None]):
             event.stop()
             event.prevent_default()
 
-    def on_search_bar_cancelled(self) -> None:
+    @on(SearchCancelled)
+    def _search_cancelled(self) -> None:
         self.search.close()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.text.search import find_all, next_match, previous_match
+from reader.ui.host import reader_app
 from reader.ui.keynames import normalize
 
 if TYPE_CHECKING:
     from textual.events import Key
     from textual.widget import AwaitMount
 
-    from reader.ui.reading.screen import ReadingScreen
+    from reader.ui.reading.host import ReadingHost
 
 
 class Search:
@@ -26,7 +27,7 @@ class Search:
         Binding("N", "previous_match", "Previous match", show=False, id="previous-match"),
     ]
 
-    def __init__(self, screen: ReadingScreen) -> None:
+    def __init__(self, screen: ReadingHost) -> None:
         self.screen = screen
         self.query = ""
         self.matches: list[int] = []
@@ -88,7 +89,7 @@ class Search:
 
     def _keys(self) -> set[str]:
         """The keys that search (/, or the settings' for the binding "search")."""
-        declared = getattr(self.screen.app, "keys_in_force", {}).get("search") or "slash"
+        declared = reader_app(self.screen).keys_in_force.get("search") or "slash"
         return {normalize(key) for key in declared.split(",")}
 
     def close(self) -> None:
@@ -118,11 +119,11 @@ class Search:
             return
         if not matches:
             if announce:
-                screen.notify(f"No matches for “{query}”", severity="warning", markup=False)
+                screen.notify(f"No matches for “{query}”", severity="warning")
             return
         if announce:
             start = article.blocks[view.cursor].start if article.blocks else 0
-            screen.app.record_jump(screen.here())
+            reader_app(screen).record_jump(screen.here())
             view.show_match(next_match(matches, start))
             self._announce_match()
 
@@ -133,9 +134,7 @@ class Search:
 
     def _announce_match(self) -> None:
         number = self.screen.view.current_match + 1
-        self.screen.notify(
-            f"Match {number} of {len(self.matches)} for “{self.query}”", timeout=2, markup=False
-        )
+        self.screen.notify(f"Match {number} of {len(self.matches)} for “{self.query}”", timeout=2)
 
     def next(self) -> None:
         """Next search match."""
@@ -149,9 +148,9 @@ class Search:
         screen = self.screen
         if not self.matches:
             if self.query:
-                screen.notify(f"No matches for “{self.query}”", severity="warning", markup=False)
+                screen.notify(f"No matches for “{self.query}”", severity="warning")
             else:
-                screen.notify("Press / to search first", markup=False)
+                screen.notify("Press / to search first")
             return
         view = screen.view
         article = screen.article

@@ -19,12 +19,12 @@ from typing import ClassVar
 from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.strip import Strip
 
 from reader.model import Article, Block
 from reader.text import selection
 from reader.ui.reading.column_view import ColumnView
+from reader.ui.reading.messages import HighlightStep, SelectionChanged, SelectionDone
 from reader.ui.reading.paint import Decor, Mark, paint_block
 
 _WORD = Binding.Group("Word")
@@ -148,23 +148,6 @@ class ArticleView(ColumnView, can_focus=True):
     }
     """
 
-    class SelectionChanged(Message):
-        """A selection started, changed or ended (``span`` is None when it ended)."""
-
-        def __init__(self, view: ArticleView, span: tuple[int, int] | None) -> None:
-            super().__init__()
-            self.view = view
-            self.span = span
-
-    class SelectionDone(Message):
-        """The reader confirmed a selection (enter or h) to highlight it."""
-
-        def __init__(self, view: ArticleView, start: int, end: int) -> None:
-            super().__init__()
-            self.view = view
-            self.start = start
-            self.end = end
-
     def __init__(
         self,
         article: Article,
@@ -221,19 +204,11 @@ class ArticleView(ColumnView, can_focus=True):
 
     def action_next_highlight(self) -> None:
         """Next highlight (posted to the screen, which knows them all)."""
-        self.post_message(self.HighlightStep(self, +1))
+        self.post_message(HighlightStep(+1))
 
     def action_previous_highlight(self) -> None:
         """Previous highlight."""
-        self.post_message(self.HighlightStep(self, -1))
-
-    class HighlightStep(Message):
-        """The reader asked for the next (+1) or previous (-1) highlight."""
-
-        def __init__(self, view: ArticleView, direction: int) -> None:
-            super().__init__()
-            self.view = view
-            self.direction = direction
+        self.post_message(HighlightStep(-1))
 
     # --- selection --------------------------------------------------------------------
 
@@ -263,7 +238,7 @@ class ArticleView(ColumnView, can_focus=True):
         # The moving end's own line in view, which in a long paragraph is not its top.
         self.move_to(self.article.block_at(shown), offset=shown)
         self.refresh_bindings()
-        self.post_message(self.SelectionChanged(self, self.selection))
+        self.post_message(SelectionChanged(self.selection))
 
     def clear_selection(self) -> None:
         """End selection mode without highlighting."""
@@ -272,7 +247,7 @@ class ArticleView(ColumnView, can_focus=True):
             self._strips.clear()
             self.refresh()
             self.refresh_bindings()
-            self.post_message(self.SelectionChanged(self, None))
+            self.post_message(SelectionChanged(None))
 
     def action_select(self) -> None:
         """Start selecting inside the paragraph: the first word, to grow with w, s, j."""
@@ -324,7 +299,7 @@ class ArticleView(ColumnView, can_focus=True):
         span = self.selection
         self.clear_selection()
         if span is not None and span[1] > span[0]:
-            self.post_message(self.SelectionDone(self, *span))
+            self.post_message(SelectionDone(*span))
 
     # --- search matches ------------------------------------------------------------------
 

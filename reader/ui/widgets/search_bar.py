@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.message import Message
 
 from reader.ui.widgets.fields import SafeInput
+from reader.ui.widgets.messages import SearchCancelled
 
 
 class SearchBar(SafeInput):
@@ -20,9 +20,6 @@ class SearchBar(SafeInput):
     SearchBar.-active { display: block; }
     """
 
-    class Cancelled(Message):
-        """The search was dismissed without searching."""
-
     def action_cancel(self) -> None:
         """Hide without searching."""
-        self.post_message(self.Cancelled())
+        self.post_message(SearchCancelled())

@@ -14,18 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.notifications import Notification, Notify
+from textual.app import App
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from reader.text.display import editable
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-    from textual.app import App
-    from textual.notifications import SeverityLevel
-
-    from reader.ui.app import ReaderApp
 
 UNTIL_READ = 7 * 24 * 3600.0
 """The time of a notice that stays until the reader dismisses it (a click)."""
@@ -34,7 +30,7 @@ UNTIL_READ = 7 * 24 * 3600.0
 class Notices:
     """Which screen each notice belongs to; the same notice never twice at once."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: NoticingApp) -> None:
         self.app = app
         self._lasting: set[str] = set()  # identities of notices about reader as a whole
         self._owners: dict[str, Screen] = {}  # identity -> the screen it belongs to
@@ -45,10 +41,10 @@ class Notices:
         self.app.screen_change_signal.subscribe(self.app, self._screen_changed)
 
     def make(
-        self, message: str, title: str, severity, timeout: float, markup: bool, lasting: bool
+        self, message: str, title: str, severity: SeverityLevel, timeout: float, lasting: bool
     ) -> Notify:
         """The message that shows a notice (posted by the app)."""
-        notification = Notification(message, title, severity, timeout, markup=markup)
+        notification = Notification(message, title, severity, timeout)
         if lasting:
             self._lasting.add(notification.identity)
         return Notify(notification)
@@ -66,22 +62,21 @@ class Notices:
         if base is not None:
             self._owners[notification.identity] = base
 
-    def put_aside(self, recovery: Path) -> None:
-        """A change went to ``recovery``, the database being damaged by another program
+    def put_aside(self, recovery: Path, database: Path) -> None:
+        """A change went to ``recovery``, ``database`` being damaged by another program
         (:attr:`reader.db.store.Store.on_aside`): it is kept, and shown as made. Said once, and
         left until the reader dismisses it. From any thread."""
         if recovery in self._told_aside:
             return
         self._told_aside.add(recovery)
         self.app.notify(
-            f"{self.app.store.path} was damaged by another program while reader ran, and is "  # type: ignore[attr-defined]
+            f"{database} was damaged by another program while reader ran, and is "
             f"left as it is. What you change now is saved to {recovery.name} beside it: "
             "after quitting, run `reader recover` to merge it back. (A click dismisses this.)",
             title="Database damaged",
             severity="error",
             timeout=UNTIL_READ,
-            markup=False,
-            lasting=True,  # type: ignore[call-arg]
+            lasting=True,
         )
 
     def withdraw(self, message: str) -> None:
@@ -117,35 +112,45 @@ class Notices:
         return None
 
 
-class Noticing:
-    """The app's side of notices (mixed into :class:`~reader.ui.app.ReaderApp`): its
-    ``notify`` and the handler that sees each notice before Textual shows it."""
+class NoticingApp(App[None]):
+    """The app's side of notices: its ``notify``, the one place that decides how a notice is
+    shown, and the handler that sees each notice before Textual shows it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.notices = Notices(self)
 
     def notify(
-        self: ReaderApp,
+        self,
         message: str,
         *,
         title: str = "",
         severity: SeverityLevel = "information",
         timeout: float | None = None,
-        markup: bool = True,
+        markup: bool = False,
         lasting: bool = False,
     ) -> None:
         """Show a notice; control characters in it (a file name's, say) become
         placeholders, as everywhere else text is shown. It belongs to the screen the
         reader is on, unless ``lasting`` (about reader as a whole): see
-        :mod:`reader.ui.notices`. Safe from any thread, as Textual's own."""
+        :mod:`reader.ui.app.notices`. Safe from any thread, as Textual's own.
+
+        A notice is always text, never markup: what reader says carries titles, file names
+        and addresses, which may hold square brackets. (``markup`` is taken for Textual's
+        ``Widget.notify``, which passes ``markup=True`` unless told otherwise; it is not
+        honoured.)
+        """
+        del markup  # see above: text, always
         self.post_message(
             self.notices.make(
                 editable(message),
                 editable(title),
                 severity,
                 self.NOTIFICATION_TIMEOUT if timeout is None else timeout,
-                markup,
                 lasting,
             )
         )
 
-    def on_notify(self: ReaderApp, event: Notify) -> None:
+    def on_notify(self, event: Notify) -> None:
         """Before Textual shows a notice: the same one showing is taken away."""
         self.notices.arrived(event.notification)

@@ -1,4 +1,10 @@
-"""The reader app: owns the store, turns messages from screens into store calls."""
+"""The reader app: owns the store, turns messages from screens into store calls.
+
+A package of its own, the app in links: :mod:`.notices` (how a notice is shown),
+:mod:`.notes` (the notes being written, quitting, drafts), :mod:`.library` (the library
+folder read and added to), and here :class:`ReaderApp`: start-up, opening articles, jumps,
+positions, help. Screens ask it through :mod:`reader.ui.host`, never by importing it.
+"""
 
 from __future__ import annotations
 
@@ -9,58 +15,49 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import events, on
-from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingType
+from textual import events, on, work
+from textual.app import SystemCommand
+from textual.binding import BindingType
 from textual.screen import Screen
 
 from reader.config import DEFAULT_COLOURS, Settings
 from reader.db.store import Store, StoreError
 from reader.model import Article, ReadingPosition
 from reader.services.annotations import Annotations
-from reader.services.library import Library, scan
+from reader.services.library import Library, move_of
+from reader.services.moves import report
 from reader.text.display import editable
 from reader.text.documents import DocumentError, open_article
 from reader.text.links import History, Location, Place, same_file
-from reader.ui.dialogs.open_notes import OpenNotes, Quitting
-from reader.ui.notices import Notices, Noticing
+from reader.ui.app.library import LibraryApp
+from reader.ui.bindings import APP_BINDINGS
+from reader.ui.library.messages import OpenArticle
+from reader.ui.notes.messages import OpenNote
+from reader.ui.reading.host import ReadingHost
 from reader.ui.reading.life import unsettled
+from reader.ui.reading.messages import GoBack, GoForward, GoTo, LookForMove, PositionChanged, Reload
 from reader.ui.reading.screen import ReadingScreen
 from reader.ui.terminal.collector import Collector
 
 if TYPE_CHECKING:
     from textual.driver import Driver
 
-    from reader.services.link_index import Candidate
+    from reader.db.moves import Move
     from reader.services.notes_index import NotesIndex
-    from reader.ui.library.screen import LibraryScreen
-    from reader.ui.notes.screen import NotesScreen
+    from reader.ui.host import ReaderHost
 
 # The library, help and editor screens are imported when first shown: opening an article
 # directly then paints without loading their widgets (TextArea, the lists) first.
 
 
-class ReaderApp(Noticing, Quitting, App[None]):
+class ReaderApp(LibraryApp):
     """Read and annotate long-form articles."""
 
     TITLE = "reader"
-    CSS_PATH = "reader.tcss"
+    CSS_PATH = "../reader.tcss"  # beside the app's package, in reader/ui/
     HELP_TITLE = "Everywhere"
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+p", "command_palette", "Commands", show=False, id="command-palette"),
-        Binding("ctrl+q", "quit", "Quit reader", show=False, priority=True, id="quit-app"),
-        # As ctrl+q, from any screen and dialog, unless text is selected: then it copies.
-        # It replaces Textual's "Press ctrl+q to quit" notice.
-        Binding(
-            "ctrl+c",
-            "copy_or_quit",
-            "Copy the selection, or quit reader",
-            show=False,
-            priority=True,
-            id="quit-ctrl-c",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(APP_BINDINGS)
 
     def __init__(
         self,
@@ -93,9 +90,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
         self._failed_to_open = ""
         self._library_first = False  # the first screen is the library
         self.collector = Collector(self)
-        self.notices = Notices(self)
-        store.on_aside = self.notices.put_aside
-        self.open_notes = OpenNotes(self)
+        store.on_aside = lambda recovery: self.notices.put_aside(recovery, store.path)
         from reader.ui.palette import Filters
 
         self._filters_in_force = Filters()  # Textual's, or reader's in 256 colours
@@ -140,48 +135,29 @@ class ReaderApp(Noticing, Quitting, App[None]):
         if not self._library_first:
             self.call_after_refresh(self.check_store)
         # Notes an earlier run could not save are offered back, over the first screen.
-        self.call_after_refresh(self.open_notes.offer_drafts)
+        self.call_after_refresh(self.offer_drafts)
         if self._failed_to_open:
             # Text, not str: Textual prints a str exit message as console markup.
             self.exit(return_code=2, message=Text(editable(self._failed_to_open)))
             return
         if self.store.problem:
-            self.notify(
-                self.store.problem, severity="warning", timeout=10, markup=False, lasting=True
-            )
+            self.notify(self.store.problem, severity="warning", timeout=10, lasting=True)
         from reader.ui.palette import fit_colours
 
         fit_colours(self, self._filters_in_force)
         for problem in self.problems:
-            self.notify(problem, severity="warning", timeout=20, markup=False, lasting=True)
+            self.notify(problem, severity="warning", timeout=20, lasting=True)
         if self.store.pending_recovery:
             self.notify(
                 f"{self.store.recovery_hint()}Quit reader first (q).",
                 severity="warning",
                 timeout=30,
-                markup=False,
                 lasting=True,
             )
 
     def get_line_filters(self):  # type: ignore[override]
         """Textual's line filters; in 256 colours, reader's in place of its colours' own."""
         return self._filters_in_force(super().get_line_filters())
-
-    def check_store(self) -> None:
-        """Check a big database in the background, once, after the first paint."""
-
-        def damaged(message: str) -> None:
-            self.call_from_thread(
-                self.notify,
-                f"{message}. Nothing will be written over it: what you change goes to a file "
-                "beside it (you will be told which).",
-                severity="error",
-                timeout=30,
-                markup=False,
-                lasting=True,
-            )
-
-        self.store.check_in_background(damaged)
 
     # --- settings -----------------------------------------------------------------------
 
@@ -221,7 +197,7 @@ class ReaderApp(Noticing, Quitting, App[None]):
         try:
             return self._build_reading_screen(path, direct=direct, place=place)
         except DocumentError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(str(error), severity="error")
             return None
 
     def _build_reading_screen(
@@ -256,58 +232,35 @@ class ReaderApp(Noticing, Quitting, App[None]):
             landing=place,
         )
 
-    def follow_move(self, screen: ReadingScreen, moved: dict) -> None:
+    @on(LookForMove)
+    def _look_for_move(self, event: LookForMove) -> None:
+        if not self.store.read_only and isinstance(event.screen, ReadingScreen):
+            self._find_move(event.screen)
+
+    @work(thread=True, name="moved", exit_on_error=False)
+    def _find_move(self, screen: ReadingScreen) -> None:
+        """Whether the article of ``screen``, opened on its own with nothing of the
+        reader's, is one whose file was moved outside reader (a pass over the articles)."""
+        article = screen.article
+        moved = move_of(self.store, article.id, article.meta.path, article.title)
+        if moved:
+            self.call_from_thread(self.follow_move, screen, moved)
+
+    def follow_move(self, screen: ReadingScreen, moved: dict[str, Move]) -> None:
         """An article opened on its own was found moved outside reader
         (:mod:`reader.services.moves`): its notes are given to it, and it opens again with them,
         where it was left off."""
-        from reader.services.moves import report
-
         try:
             said = report([moved[new] for new in self.store.follow_moves(moved)])
         except StoreError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(str(error), severity="error")
             return
         if said and screen is self.screen:
             fresh = self._reading_screen(screen.article.meta.path, direct=screen.direct)
             if fresh is not None:
                 self.switch_screen(fresh)
         if said:
-            self.notify("\n".join(said), title="Moved article", timeout=10, markup=False)
-
-    @property
-    def library_folder(self) -> Path | None:
-        """The folder of articles that links and the link picker look in."""
-        if self.library_path is not None:
-            return self.library_path
-        return self.article_path.parent if self.article_path is not None else None
-
-    def scan_library(self) -> Library | None:
-        """The library folder's articles (titles from the store's cache), or None when there
-        is no library folder or it cannot be read."""
-        folder = self.library_folder
-        if folder is None:
-            return None
-        try:
-            return scan(folder, self.store)
-        except DocumentError:
-            return None
-
-    def former_ids(self) -> dict[str, str]:
-        """The ids articles had before they moved, to the ones they have now (an export
-        of an article under its old id keeps its file's name)."""
-        from reader.services.moves import former_ids
-
-        return former_ids(self.store.article_infos())
-
-    def link_candidates(self) -> list[Candidate]:
-        """Every passage of the library a link can lead to (slow: for a worker thread).
-
-        Raises DocumentError when the library folder cannot be read.
-        """
-        from reader.services.link_index import build_index
-
-        folder = self.library_folder
-        return [] if folder is None else build_index(folder, self.store)
+            self.notify("\n".join(said), title="Moved article", timeout=10)
 
     # --- every note -----------------------------------------------------------------------
 
@@ -334,17 +287,18 @@ class ReaderApp(Noticing, Quitting, App[None]):
                 return build(self.store, self.library_folder, names)
         except StoreError as error:
             self.call_from_thread(
-                self.notify, f"Could not read the notes: {error}", severity="error", markup=False
+                self.notify, f"Could not read the notes: {error}", severity="error"
             )
             return NotesIndex([])
 
-    def on_notes_screen_open(self, event: NotesScreen.Open) -> None:
+    @on(OpenNote)
+    def _open_note(self, event: OpenNote) -> None:
         """Open the article of a note at its passage: from an article, a jump like any link
         (backspace comes back); from the library, over the notes (q comes back to them)."""
         item = event.item
         if item.path is None or not item.path.is_file():
             where = "reader does not know its file" if item.path is None else f"{item.path} is gone"
-            self.notify(f"Cannot open “{item.title}”: {where}.", severity="warning", markup=False)
+            self.notify(f"Cannot open “{item.title}”: {where}.", severity="warning")
             return
         place = None  # a note on the whole article: where the reader left off
         if item.block is not None:
@@ -387,14 +341,31 @@ class ReaderApp(Noticing, Quitting, App[None]):
         self.switch_screen(other)
         return True
 
-    def reload_article(self, screen: ReadingScreen) -> None:
+    @on(GoTo)
+    def _go_to(self, event: GoTo) -> None:
+        self.go_to(event.path, event.place)
+
+    @on(GoBack)
+    def _go_back(self) -> None:
+        self.go_back()
+
+    @on(GoForward)
+    def _go_forward(self) -> None:
+        self.go_forward()
+
+    @on(Reload)
+    def _reload(self, event: Reload) -> None:
+        if isinstance(event.screen, ReadingHost):
+            self.reload_article(event.screen)
+
+    def reload_article(self, screen: ReadingHost) -> None:
         """Replace ``screen`` by a fresh reading of its file, at the same paragraph."""
         fresh = self._reading_screen(
             screen.article.meta.path, direct=screen.direct, place=Place(block=screen.view.cursor)
         )
         if fresh is not None:  # else the reader was told why, and keeps what they have
             self.switch_screen(fresh)
-            self.notify("Reloaded from disk.", timeout=3, markup=False)
+            self.notify("Reloaded from disk.", timeout=3)
 
     def record_jump(self, origin: Location) -> None:
         """Note a jump made within an article (search, pane, heading link)."""
@@ -415,14 +386,15 @@ class ReaderApp(Noticing, Quitting, App[None]):
         here = screen.here()
         location = step(here)
         if location is None:
-            self.notify(empty, markup=False)
+            self.notify(empty)
             return
         if not self.go_to(location.path, Place(block=location.block), record=False):
             # Could not get there (the file is gone): put the history back as it was.
             undo = self.history.forward if step == self.history.back else self.history.back
             undo(location)
 
-    def on_library_screen_open_article(self, event: LibraryScreen.OpenArticle) -> None:
+    @on(OpenArticle)
+    def _open_article(self, event: OpenArticle) -> None:
         """The reader chose an article in the library."""
         from reader.ui.library.screen import LibraryScreen
 
@@ -432,8 +404,8 @@ class ReaderApp(Noticing, Quitting, App[None]):
             # Moved or deleted since the list was read: read it again (a move is followed).
             self.read_library(screen, again=True)
 
-    @on(ReadingScreen.PositionChanged)
-    def _position_changed(self, event: ReadingScreen.PositionChanged) -> None:
+    @on(PositionChanged)
+    def _position_changed(self, event: PositionChanged) -> None:
         self._save_position(event.article, event.position)
 
     def _save_position(self, article: Article, position: ReadingPosition) -> None:
@@ -442,45 +414,13 @@ class ReaderApp(Noticing, Quitting, App[None]):
         try:
             self.store.save_position(article.id, article.meta.path, article.fingerprint, position)
         except StoreError as error:
-            self.notify(str(error), severity="error", timeout=10, markup=False)
-
-    # --- adding articles -----------------------------------------------------------------
-
-    def add_to_library(self, source: str, *, open_after: bool = False) -> None:
-        """Add a web page, HTML file or EPUB to the library, in a worker thread."""
-        from reader.ui.library.adding import Adding
-
-        Adding(self).add(source, open_after=open_after)
-
-    def library_changed(self, path: Path) -> None:
-        """An article was added: the library screen (if any) reads the folder again and
-        puts its cursor on it."""
-        from reader.ui.library.screen import LibraryScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, LibraryScreen) and self.library_path is not None:
-                screen.set_library(scan(self.library_path, self.store))
-                screen.select(path)
+            self.notify(str(error), severity="error", timeout=10)
 
     def open_added(self, path: Path) -> None:
         """Open an article just added: a jump from the article that linked to it (back
         returns there), else from the library."""
         if not self.go_to(path):
             self.open_article(path)
-
-    def read_library(self, screen: LibraryScreen, *, again: bool = False) -> None:
-        """Read the library folder into ``screen`` (``again``: when back from an article)."""
-        from reader.ui.library.reading import LibraryReading
-
-        LibraryReading(self).read(screen, again=again)
-
-    def on_library_screen_resumed(self) -> None:
-        """Back in the library: re-read progress and counts (off the event loop)."""
-        from reader.ui.library.screen import LibraryScreen
-
-        screen = self.screen
-        if isinstance(screen, LibraryScreen):
-            self.read_library(screen, again=True)
 
     # --- help and commands ---------------------------------------------------------------
 
@@ -514,6 +454,13 @@ class ReaderApp(Noticing, Quitting, App[None]):
                 if screen.article.blocks:
                     self._save_position(screen.article, screen.current_position())
 
+    def last_resort_save(self) -> None:
+        """What the lifeline saves, from its own thread, when the process must end: each
+        note being written to its draft file (no database needed), then where the reader
+        is."""
+        self.open_notes.keep_drafts()
+        self.save_positions()
+
     def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
         """Save each note being written (or keep it as a draft) and where the reader is in
         every open article, then exit."""
@@ -546,3 +493,8 @@ def _small(path: Path, limit: int = 256 * 1024) -> bool:
         return path.stat().st_size <= limit
     except OSError:
         return False
+
+
+def _is_a_host(app: ReaderApp) -> ReaderHost:
+    """The app is everything :class:`reader.ui.host.ReaderHost` says (mypy checks it here)."""
+    return app
