@@ -27,9 +27,10 @@ from pathlib import Path
 from reader.db.records import ArticleInfo
 from reader.db.store import Store
 from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highlight, LinkEnd, now
-from reader.notes.w3c import Incoming, Passage, annotations_in, incoming_all, unique
+from reader.notes.incoming import Incoming, Passage
+from reader.notes.w3c import annotations_in, incoming_all, unique
+from reader.services.quotes import Quotes, anchor_of, place
 from reader.services.targets import Articles
-from reader.text.anchoring import describe, locate
 from reader.text.documents import DocumentError, article_id
 from reader.text.documents import describe as describe_file
 
@@ -97,89 +98,6 @@ class Report:
         self.replies += other.replies
         self.done += other.done
         self.problems += other.problems
-
-
-def _anchor(passage: Passage) -> Anchor | None:
-    exact = passage.quote.get("exact")
-    if not isinstance(exact, str) or not exact:
-        return None
-    start, end = passage.position.get("start", -1), passage.position.get("end", -1)
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
-        start = end = -1
-    quote = passage.quote
-    return Anchor(
-        start, end, exact, str(quote.get("prefix", "") or ""), str(quote.get("suffix", "") or "")
-    )
-
-
-class _Quotes:
-    """Where words stand in an article's text, found without reading all of it each time:
-    the text's pieces of :data:`PIECE` characters that start every :data:`STEP` characters,
-    by their words. Every place a longer string stands holds one of them, at one of the
-    first :data:`STEP` offsets of the string."""
-
-    PIECE = 16
-    STEP = 16
-    CROWDED = 64  # places of one piece past which reading the text is quicker
-    LONG = 200_000  # characters of text from which an index is worth its making
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.places: dict[str, list[int]] = {}
-        piece, places = self.PIECE, self.places
-        for at in range(0, len(text) - piece + 1, self.STEP):
-            places.setdefault(text[at : at + piece], []).append(at)
-
-    def first(self, words: str) -> int:
-        """Where ``words`` first stand in the text (-1: nowhere), as ``str.find`` says."""
-        if len(words) < self.PIECE + self.STEP - 1:
-            return self.text.find(words)
-        found = -1
-        for offset in range(self.STEP):
-            places = self.places.get(words[offset : offset + self.PIECE], ())
-            if len(places) > self.CROWDED:
-                return self.text.find(words)
-            for at in places:
-                start = at - offset
-                if (
-                    start >= 0
-                    and (found == -1 or start < found)
-                    and self.text.startswith(words, start)
-                ):
-                    found = start
-        return found
-
-
-def _place(
-    article: Article, anchor: Anchor, quotes: _Quotes | None = None
-) -> tuple[Anchor, bool, bool]:
-    """The anchor re-described where it lands in the article, or as it was (orphan); and
-    whether it was placed, and whether where the words around it disagree (to check)."""
-    text, hinted = article.text, anchor
-    if anchor.start < 0:
-        # A quote with no position (another tool's): where its words stand with all their
-        # context is where the quote search would place it (the first such place), found
-        # without reading the whole text (thousands of annotations on one long article
-        # were thousands of searches of all of it).
-        context = anchor.prefix + anchor.exact + anchor.suffix
-        at = quotes.first(context) if quotes is not None else text.find(context)
-        if at != -1:
-            start = at + len(anchor.prefix)
-            hinted = dataclasses.replace(anchor, start=start, end=start + len(anchor.exact))
-    found = locate(text, hinted, fingerprint=article.fingerprint)
-    if found is None:
-        return anchor, False, False
-    return (
-        describe(
-            text,
-            found.start,
-            found.end,
-            block=article.block_at(found.start),
-            fingerprint=article.fingerprint,
-        ),
-        True,
-        found.check,
-    )
 
 
 @dataclass(slots=True)
@@ -274,15 +192,15 @@ class _Import:
         # quote, note, tags and creation time (one imported by an older reader has an id
         # of its own making).
         self.alike: dict[str, dict[tuple[str, str, tuple[str, ...], str], list[str]]] = {}
-        self.quotes: dict[str, _Quotes] = {}  # by article id (a long one), for quotes alone
+        self.quotes: dict[str, Quotes] = {}  # by article id (a long one), for quotes alone
 
     def place(self, article: Article, anchor: Anchor) -> tuple[Anchor, bool, bool]:
         quotes = None
-        if anchor.start < 0 and len(article.text) >= _Quotes.LONG:
+        if anchor.start < 0 and len(article.text) >= Quotes.LONG:
             quotes = self.quotes.get(article.id)
             if quotes is None:
-                quotes = self.quotes[article.id] = _Quotes(article.text)
-        return _place(article, anchor, quotes)
+                quotes = self.quotes[article.id] = Quotes(article.text)
+        return place(article, anchor, quotes)
 
     # --- with the lock free: read, find and place -------------------------------------------
 
@@ -298,7 +216,7 @@ class _Import:
             if article is None:
                 return _Ready(item, self.articles.why_not(item.target))
             return _Ready(item, article=article)
-        anchor = _anchor(item.target)
+        anchor = anchor_of(item.target)
         if anchor is None:
             return _Ready(item, "its target has no quote (TextQuoteSelector) to find it by")
         article = self.articles.find(item.target)
@@ -308,7 +226,7 @@ class _Import:
         # The selectors it was made with, kept whenever they are not those it now lies on:
         # from reader's own export, or those the file gives (another tool's prefix and
         # suffix, counted in a browser's text, often differ from the article's).
-        original = (_anchor(item.original) if item.original else None) or anchor
+        original = (anchor_of(item.original) if item.original else None) or anchor
         if _selectors(original) == _selectors(placed_anchor):
             original = None
         stamp = now()
@@ -335,7 +253,7 @@ class _Import:
     def _prepare_link(self, item: Incoming) -> _Ready:
         ends = []
         for passage in (item.target, item.body_target or Passage("")):
-            anchor = _anchor(passage)
+            anchor = anchor_of(passage)
             article = self.articles.find(passage)
             if anchor is None or article is None:
                 where = self.articles.why_not(passage) if anchor is not None else "no quote"

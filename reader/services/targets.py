@@ -15,7 +15,7 @@ from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 from reader.model import Article
-from reader.notes.w3c import Passage
+from reader.notes.incoming import Passage
 from reader.services.library import article_files
 from reader.text.addresses import normalise_url
 from reader.text.documents import DocumentError, article_id, load_article
