@@ -2,16 +2,25 @@
 
 No Textual, no store. An annotation from another tool is placed with the app's own
 re-anchoring (:func:`reader.text.anchoring.locate`), helped on its way: a quote with no
-position is first looked for with its context (through :class:`Quotes` in a long text).
+position is first looked for with its context (through :class:`Quotes` in a long text), and
+words copied by an e-reader, which joins paragraphs with a space or a line end where the
+article has a blank line, are found whatever the white space between them.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from reader.model import Anchor, Article
 from reader.notes.incoming import Passage
 from reader.text.anchoring import describe, locate
+
+_BREAKS = re.compile(r"\s+|(?<=[.!?;:,”’)»」。、])")
+"""Where a quote's words part: white space, or after a punctuation mark."""
+LOOSE_WORDS = 400
+"""Words of a quote at the most that are looked for whatever the white space between
+them (a longer quote is found by the approximate search, if at all)."""
 
 
 def anchor_of(passage: Passage) -> Anchor | None:
@@ -83,6 +92,13 @@ def place(
         if at != -1:
             start = at + len(anchor.prefix)
             hinted = dataclasses.replace(anchor, start=start, end=start + len(anchor.exact))
+        elif not anchor.prefix and not anchor.suffix:
+            # Words alone, as an e-reader copies them: the same words where the article
+            # breaks its lines or paragraphs otherwise ("end.\n\nNext" for "end. Next").
+            span = loose_find(text, anchor.exact)
+            if span is not None:
+                start, end = span
+                hinted = dataclasses.replace(anchor, start=start, end=end, exact=text[start:end])
     found = locate(text, hinted, fingerprint=article.fingerprint)
     if found is None:
         return anchor, False, False
@@ -97,3 +113,15 @@ def place(
         True,
         found.check,
     )
+
+
+def loose_find(text: str, quote: str) -> tuple[int, int] | None:
+    """Where the words of ``quote`` first stand in ``text`` with any white space (or none)
+    between them, and after a punctuation mark ("end.Next", as a Kindle joins two
+    paragraphs, is "end.\n\nNext"), as (start, end); None when they do not, or the quote
+    is one word (then only the exact search could find it)."""
+    pieces = [piece for piece in _BREAKS.split(quote) if piece]
+    if not 1 < len(pieces) <= LOOSE_WORDS or max(pieces, key=len) not in text:
+        return None
+    match = re.search(r"\s*".join(re.escape(piece) for piece in pieces), text)
+    return (match.start(), match.end()) if match is not None else None
