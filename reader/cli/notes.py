@@ -21,6 +21,7 @@ from reader.text.documents import DocumentError, article_id
 
 if TYPE_CHECKING:
     from reader.notes.export import Notes
+    from reader.notes.incoming import Incoming
     from reader.services.importer import Report
 
 
@@ -343,31 +344,38 @@ def emit(text: str, output: str | None, force: bool) -> int:
 
 
 def run_import(options: argparse.Namespace) -> int:
-    """Import annotations, and report what was not imported and why."""
-    from reader.notes.w3c import ShapeError, annotations_in, loads
-    from reader.services.importer import Report, import_annotations
+    """Import annotations, and report what was added, kept, skipped, and not imported and
+    why."""
+    from reader.notes import formats
+    from reader.services.importer import Report, import_items
 
     path = Path(options.file).expanduser()
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
     try:
-        document = loads(path.read_bytes())
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder: give the file of annotations to import") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path} is not a JSON file of annotations (not UTF-8 text)") from None
-    except (OSError, ValueError, RecursionError) as error:
-        raise UserError(f"{path} is not readable JSON: {error}") from None
-    try:
-        annotations_in(document)  # the shape checked before the database is opened
-    except ShapeError as error:
-        raise UserError(f"{path}: nothing to import: {error}") from None
+        name = options.format or formats.detect(path)
+    except formats.FormatError as error:
+        if path.suffix.lower() != ".json" or path.is_dir():
+            raise UserError(str(error)) from None
+        name = "w3c"  # a .json file of no shape reader knows: the W3C reader says why
+    kind, skips = "", formats.Skips()
+    if name == "w3c":
+        items = _w3c_items(path)
+    else:
+        try:
+            reading = formats.read(path, name)
+        except formats.FormatError as error:
+            raise UserError(str(error)) from None
+        kind, items, skips = reading.kind, reading.items, reading.skips
+        if not items and not skips.total:
+            raise UserError(f"{path}: nothing to import: it holds no highlights ({kind})")
     paths = paths_of(options)
     folder = library_of(options, paths)
     store = open_store(paths)
-    report = Report()
+    report = Report(left_out=skips.lines(), left_out_count=skips.total)
     try:
-        import_annotations(document, store, folder, report)
+        # Another tool's highlights of a book not in the library are kept for the book.
+        import_items(items, store, folder, report, keep=name != "w3c")
     except StoreError as error:
         raise UserError(f"{error}{_stopped(report)}") from None
     except KeyboardInterrupt:
@@ -378,9 +386,32 @@ def run_import(options: argparse.Namespace) -> int:
         store.close()
     for line in report.problem_lines():
         say(f"reader: not imported: {line}", sys.stderr)
-    say(f"{path.name}: {report.summary()}")
+    say(f"{path.name}{f' ({kind})' if kind else ''}: {report.summary()}")
+    for line in report.kept_lines():
+        say(f"kept: {line}")
+    for line in report.left_out:
+        say(f"skipped: {line}")
     # Something the file holds is not in the database: a script (or a person) must see it.
     return 1 if report.problems else 0
+
+
+def _w3c_items(path: Path) -> list[Incoming]:
+    """The annotations of a W3C or Hypothesis JSON file, or a UserError saying why not (before
+    any database is opened)."""
+    from reader.notes.w3c import ShapeError, annotations_in, incoming_all, loads, unique
+
+    try:
+        document = loads(path.read_bytes())
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder: give the file of annotations to import") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not a JSON file of annotations (not UTF-8 text)") from None
+    except (OSError, ValueError, RecursionError) as error:
+        raise UserError(f"{path} is not readable JSON: {error}") from None
+    try:
+        return unique(incoming_all(annotations_in(document)))
+    except ShapeError as error:
+        raise UserError(f"{path}: nothing to import: {error}") from None
 
 
 def _stopped(report: Report) -> str:

@@ -203,7 +203,7 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     monkeypatch.setattr(storage, "atomic_write", real_write)
     assert main(["import", str(file), "--library", str(library)]) == 0
     said = capsys.readouterr().out
-    assert "imported 202 (placed 202, orphaned 0), article notes 4, already there 100" in said
+    assert "added 202 (placed 202, kept unplaced 0), article notes 4, already there 100" in said
     finished = Store(db, read_only=True)
     assert {h.id: h for h in finished.highlights(article.id)} == expected
     assert finished.article_note_record(article.id) == whole.article_note_record(article.id)
