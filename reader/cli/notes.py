@@ -16,6 +16,7 @@ from reader.cli.common import UserError, library_of, open_store, paths_of, say, 
 from reader.cli.finding import Found, find_article
 from reader.db.storage import StoreError
 from reader.db.store import Store
+from reader.services.books import is_kept_book
 from reader.services.moves import former_ids
 from reader.text.documents import DocumentError, article_id
 
@@ -141,9 +142,7 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
     noted = {i for i, (count, notes) in store.highlight_counts().items() if count or notes}
     known = store.known_articles()
     left = sorted(
-        str(known[i][0]) + ("" if known[i][0].exists() else " (its file is gone)")
-        for i in (noted | set(store.article_notes())) - listed
-        if i in known
+        _left_out(*known[i]) for i in (noted | set(store.article_notes())) - listed if i in known
     )
     if left:
         more = f" and {len(left) - 3} more" if len(left) > 3 else ""
@@ -153,6 +152,13 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
             "(--library DIR exports another folder; `reader notes` lists every note)",
             sys.stderr,
         )
+
+
+def _left_out(path: Path, title: str) -> str:
+    """An annotated article an export leaves out, as the user knows it."""
+    if is_kept_book(path):
+        return f"{title or path.name} (a book not in the library)"
+    return str(path) + ("" if path.exists() else " (its file is gone)")
 
 
 def _gather(store: Store, path: Path) -> Notes:
@@ -182,8 +188,14 @@ def _gather_gone(store: Store, found: Found) -> Notes:
     from reader.model import Article, ArticleMeta
     from reader.notes import export
 
+    what = (
+        f"{found.title or found.path.name} is a book kept without its text (its highlights "
+        "came from another tool, and it is not in the library)"
+        if is_kept_book(found.path)
+        else f"{found.path} is gone"
+    )
     say(
-        f"reader: {found.path} is gone; its notes are exported with the words each was made "
+        f"reader: {what}; its notes are exported with the words each was made "
         "on, none placed in a text",
         sys.stderr,
     )

@@ -30,6 +30,8 @@ from reader.text.addresses import is_web_address, normalise_url
 from reader.text.links import normalise_title
 from reader.text.works import author_words
 
+SUFFIX = " (not in the library)"
+"""The end of the name a book kept without its text goes by (no article file's)."""
 NOT_A_FILE = -1
 """The size, time and word count kept for a work: no file has them, so no library scan
 takes a work for a file that moved."""
@@ -91,8 +93,13 @@ def placeholder(work: Work, folder: Path | None) -> Article:
     library)"), so that nothing ever opens, moves or writes it as one."""
     safe = "".join(" " if c in "/\\\x00" else c for c in work.short_name).strip()[:200]
     where = folder if folder is not None else Path.cwd()
-    path = where / f"{safe or work.id} (not in the library)"
+    path = where / f"{safe or work.id}{SUFFIX}"
     return Article(ArticleMeta(work.id, path, work.title or work.source), fingerprint="")
+
+
+def is_kept_book(path: Path) -> bool:
+    """Whether ``path`` is the name :func:`placeholder` gives a book kept without its text."""
+    return path.name.endswith(SUFFIX)
 
 
 def remember(store: Store, works: list[Article]) -> None:

@@ -124,6 +124,26 @@ def test_a_clippings_file_places_each_book_of_the_library_and_keeps_the_book_tha
     )
 
 
+def test_a_book_kept_without_its_text_is_exported_by_its_title_and_named_so(
+    books: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, str(CLIPPINGS), "--library", str(books))
+    assert main(["export", "The Glass Orchard", "--library", str(books)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "reader: The Glass Orchard is a book kept without its text (its highlights came from "
+        "another tool, and it is not in the library); its notes are exported with the words "
+        "each was made on, none placed in a text\n"
+    )
+    assert "> An orchard is a promise made to people you will never meet." in captured.out
+    assert "Location 700: Ask M. whether the ending was rewritten." in captured.out
+    assert main(["export", "--all", "-o", str(tmp_path / "out"), "--library", str(books)]) == 0
+    assert (
+        "not exported: The Glass Orchard (a book not in the library) (--library DIR"
+        in capsys.readouterr().err
+    )
+
+
 def test_a_book_added_later_takes_the_highlights_kept_for_it_at_the_next_import(
     books: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
