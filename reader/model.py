@@ -85,6 +85,7 @@ class ArticleMeta:
     source: str = ""
     published: str = ""
     export: bool = False  # notes that reader's export wrote (exported_by: "reader"), not an article
+    author: str = ""  # as the front matter names them (a book's authors, a page's)
 
 
 @dataclass

@@ -24,7 +24,7 @@ from reader.db.storage import StoreError, recovery_files
 from reader.db.store import Store, parse_database
 from reader.services.library import Library, LibraryEntry, scan_batches, sort_entries
 from reader.services.moves import Move
-from reader.text.display import visible
+from reader.text.display import as_cell, visible
 from reader.text.documents import DocumentError
 
 if TYPE_CHECKING:  # rich's progress bar is imported when it is shown
@@ -69,8 +69,9 @@ def run_list(options: argparse.Namespace) -> int:
         for e in entries:
             progress = "" if e.progress is None else f"{e.progress * 100:.0f}"
             fields = (e.id, e.title, e.words, progress, e.highlights, e.notes, e.path)
-            # Each field made safe on its own: the tabs between them are the only ones.
-            print("\t".join(visible(" ".join(str(f).split())) for f in fields))
+            # Each field made safe on its own: the tabs between them are the only ones, and
+            # none is a formula to a spreadsheet that opens the file.
+            print("\t".join(as_cell(visible(" ".join(str(f).split()))) for f in fields))
     else:
         _table(folder, entries)
     say_moves(library.moved)

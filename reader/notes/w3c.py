@@ -17,11 +17,12 @@ import re
 import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
+from reader.notes.incoming import Incoming, Passage, reader_id
 from reader.text.addresses import is_web_address
 from reader.text.display import editable, note_text
 
@@ -276,46 +277,6 @@ def loads(raw: bytes) -> object:
     return json.loads(raw.decode("utf-8-sig"))
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """Where an annotation points: an article (by its names) and, for a passage, selectors."""
-
-    source: str
-    file: str = ""
-    title: str = ""
-    quote: Raw = field(default_factory=dict)
-    position: Raw = field(default_factory=dict)
-
-    @property
-    def whole(self) -> bool:
-        """Whether the target is the article as a whole (no selector)."""
-        return not self.quote and not self.position
-
-
-@dataclass(slots=True)
-class Incoming:
-    """One annotation read from a file, whatever its shape."""
-
-    id: str  # reader's id for it (a UUID)
-    label: str  # how the report names it
-    canonical: str = ""  # its id in the tool that made it, kept
-    motivation: str = "highlighting"
-    target: Passage = field(default_factory=lambda: Passage(""))
-    body_target: Passage | None = None  # a link's far end
-    note: str = ""
-    tags: list[str] = field(default_factory=list)
-    created: str = ""
-    modified: str = ""
-    colour: str = ""
-    link_label: str = ""
-    original: Passage | None = None
-    check: bool = False  # reader's "moved: check": placed where its context changed
-    replies_to: str = ""  # the canonical id of the annotation this one answers
-    author: str = ""
-    reference: str = ""  # the id other annotations of the file use for it (a reply's parent)
-    anonymous: bool = False  # it has no id of its own: reader made one from its content
-
-
 def annotations_in(document: object) -> list[Raw]:
     """The raw annotations of a document, of any shape reader knows; ShapeError otherwise."""
     if isinstance(document, list):
@@ -390,16 +351,6 @@ def incoming_all(items: Iterable[Raw]) -> list[Incoming]:
             one.anonymous = True
         found.append(one)
     return found
-
-
-def reader_id(raw: str) -> str:
-    """A stable UUID for an annotation's id (``urn:uuid:`` ids keep theirs; "" for none)."""
-    if raw.startswith("urn:uuid:"):
-        return raw[len("urn:uuid:") :]
-    if not raw:
-        return ""
-    # A lone surrogate (JSON allows "\ud800") is not UTF-8: spelt out, each its own id.
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, raw.encode("utf-8", "backslashreplace").decode()))
 
 
 def _from_w3c(item: Raw) -> Incoming:

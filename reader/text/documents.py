@@ -301,6 +301,7 @@ def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> Arti
         source=fields.get("source", ""),
         published=fields.get("published", ""),
         export=fields.get("exported_by", "").strip("'\"") == "reader",
+        author=fields.get("author", ""),
     )
 
 
