@@ -77,3 +77,16 @@ def shown(notes: ArticleNotes) -> dict[str, Any]:
 def files_in(root: Path) -> Iterator[Path]:
     """Every file under ``root``."""
     return (p for p in sorted(root.rglob("*")) if p.is_file())
+
+
+def age(*folders: Path, seconds: float = 60.0) -> None:
+    """Make every file and folder under ``folders`` look last changed ``seconds`` ago: a
+    stamp only stands for a file's content once it has settled (``files.settled``), and a
+    test has no time to wait for that."""
+    import os
+    import time
+
+    then = time.time() - seconds
+    for folder in folders:
+        for path in [folder, *folder.rglob("*")]:
+            os.utime(path, (then, then))

@@ -26,7 +26,7 @@ from reader.db.vault import vault as vault_module
 from reader.db.vault.files import NOTES_KIND, read_file
 from reader.errors import BusyError, StoreError
 from reader.model import Anchor, CrossLink, LinkEnd
-from tests.vault_kit import KEY, OTHER_KEY, A, B, C, FakeWall, highlight, shown, vault_of
+from tests.vault_kit import KEY, OTHER_KEY, A, B, C, FakeWall, age, highlight, shown, vault_of
 
 
 @pytest.fixture
@@ -102,6 +102,7 @@ def test_summaries_are_read_once_and_again_only_for_what_changed(
         key = f"{n:016x}"
         a.save(key, [PutHighlight(highlight(n, key=key, note="n", tags=("t",)))])
     b.save(KEY, [PutHighlight(highlight(9, note="x")), SetArticleNote("whole")])
+    age(root)
     first = a.summaries()
     assert first[KEY].highlights == 1 and first[KEY].article_note
     assert first[f"{1:016x}"].tags == {"t": 1}
@@ -114,6 +115,7 @@ def test_summaries_are_read_once_and_again_only_for_what_changed(
     assert fresh.summaries() == first
     assert [p for p in parsed if p.parent.name == "notes"] == []  # no article file read
     b.save(KEY, [PutHighlight(highlight(8))])
+    age(b.own_dir)
     assert fresh.summaries()[KEY].highlights == 2
     assert {p.name for p in parsed if p.parent.name == "notes"} == {f"{KEY}.json"}
 
@@ -121,6 +123,7 @@ def test_summaries_are_read_once_and_again_only_for_what_changed(
 def test_a_damaged_cache_is_made_again(root: Path, tmp_path: Path) -> None:
     a = vault_of(root, tmp_path / "da", A)
     a.save(KEY, [PutHighlight(highlight(0))])
+    age(root)
     expected = a.summaries()
     for cache in (tmp_path / "da" / "cache").iterdir():
         cache.write_text('{"format": "reader-vault-summaries", "schema": 1, "entries": [')

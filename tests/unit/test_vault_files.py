@@ -17,6 +17,7 @@ from reader.db.vault import PutHighlight, SetArticleNote, Vault, care
 from reader.db.vault import files as vault_files
 from reader.db.vault.files import FORMAT, NOTES_KIND, classify, read_file
 from reader.errors import StoreError
+from reader.model import Colour
 from tests.vault_kit import KEY, A, B, highlight, vault_of
 
 
@@ -245,3 +246,20 @@ def test_a_writer_killed_mid_save_leaves_a_file_the_next_save_sweeps(
     theirs.write_bytes(b"half")
     a.save(KEY, [PutHighlight(highlight(1))])
     assert not left.exists() and theirs.exists()
+
+
+def test_a_file_changed_in_place_within_one_tick_is_read_again(
+    pair: tuple[Vault, Vault],
+) -> None:
+    """A tool that writes in place, at once, the same number of bytes leaves the stamp
+    (size, modification time, inode) as it was: a file that changed a moment ago is read
+    again rather than taken from what was parsed."""
+    a, b = pair
+    b.save(KEY, [PutHighlight(highlight(0, colour=Colour.BLUE))])
+    assert a.article(KEY).highlights[0].colour is Colour.BLUE
+    path = own_file(b)
+    before = path.stat()
+    path.write_bytes(path.read_bytes().replace(b'"blue"', b'"pink"'))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_ino == before.st_ino and path.stat().st_size == before.st_size
+    assert a.article(KEY).highlights[0].colour is Colour.PINK

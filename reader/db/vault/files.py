@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +54,19 @@ Stamp = tuple[int, int, int]  # (size, mtime_ns, inode): a file replaced is a ne
 State = Literal["ok", "missing", "damaged", "foreign", "newer"]
 
 
+RACY_NS = 2_000_000_000
+"""A file changed less than this long ago may change again, in place, within the same tick
+of its modification time and keep its size: its stamp does not yet stand for its content
+(git's "racily clean" rule). Sync tools replace files whole (a new inode, a new stamp);
+this is for the tools and editors that write in place."""
+
+
+def settled(stamp: Stamp, now_ns: int | None = None) -> bool:
+    """Whether a file of ``stamp`` last changed long enough ago for its stamp to stand for
+    its content."""
+    return (time.time_ns() if now_ns is None else now_ns) - stamp[1] > RACY_NS
+
+
 def stamp_of(path: Path) -> Stamp | None:
     """The file's stamp, or None when there is no file."""
     try:
@@ -77,6 +91,9 @@ class VaultFile:
     doc_ids: dict[str, dict[str, int]] = field(default_factory=dict)
     latest: str = ZERO  # the latest clock time in it (a reader observes it)
     dropped: int = 0  # documents that were not records, left out
+    # Whether its stamp can stand for its content: it was written by this process, or
+    # had not changed for a while when read (see :func:`settled`).
+    trusted: bool = False
 
     @property
     def ok(self) -> bool:
@@ -288,7 +305,7 @@ def write_file(
         if name != META and name not in tables:
             db.drop_table(name)
     atomic_write(path, factory.storage.payload())
-    written = VaultFile(path, stamp_of(path), "ok", "", dict(meta))
+    written = VaultFile(path, stamp_of(path), "ok", "", dict(meta), trusted=True)
     written.tables = {name: dict(records) for name, records in tables.items()}
     written.doc_ids = doc_ids
     written.latest = max(

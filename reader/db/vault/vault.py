@@ -44,6 +44,7 @@ from reader.db.vault.device import Device
 from reader.db.vault.files import (
     DEVICE_KIND,
     NOTES_KIND,
+    RACY_NS,
     Kind,
     Stamp,
     VaultFile,
@@ -51,6 +52,7 @@ from reader.db.vault.files import (
     is_device_extra,
     meta_doc,
     read_file,
+    settled,
     stamp_of,
     write_file,
 )
@@ -75,9 +77,6 @@ if TYPE_CHECKING:
 
 LOCK_TIMEOUT = 10.0
 LOCK_POLL = 0.01
-RACY_NS = 2_000_000_000
-"""A folder changed less than this long ago may change again within the same tick of its
-modification time: its listing is not kept (git's "racily clean" rule)."""
 KEEP_FILES = 256
 """Parsed files kept in memory (an article being read and saved is never parsed twice)."""
 DEVICE_ID = re.compile(r"^[0-9a-z]{1,64}$")
@@ -181,6 +180,8 @@ class Vault:
             names = sorted(os.listdir(folder))
         except OSError:
             return []
+        # A folder changed a moment ago may change again within the same tick of its
+        # modification time: its listing is not kept yet.
         if time.time_ns() - info.st_mtime_ns > RACY_NS:
             self._folders[folder] = (stamp, names)
         else:
@@ -201,10 +202,11 @@ class Vault:
         cannot be read is noted, and its time observed when it can."""
         stamp = stamp_of(path)
         cached = self._files.get(path)
-        if cached is not None and stamp is not None and cached.stamp == stamp:
+        if cached is not None and stamp is not None and cached.stamp == stamp and cached.trusted:
             self._files.move_to_end(path)
             return cached
         found = read_file(path, kind)
+        found.trusted = found.stamp is not None and settled(found.stamp)
         if found.problem:
             self._note(str(path), found.problem)
         else:
@@ -295,7 +297,7 @@ class Vault:
             self._merged.move_to_end(key)
             return cached[1], files, list(sources)
         tables = merge_tables(f.tables for f in files if f.ok)
-        if keep:
+        if keep and all(f.trusted for f in files):
             self._merged[key] = (signature, tables)
             while len(self._merged) > KEEP_FILES:
                 self._merged.popitem(last=False)
@@ -320,6 +322,7 @@ class Vault:
         article none of whose files changed since, else read and counted now."""
         with self._guard:
             self._summaries.load()
+            now = time.time_ns()
             index = self._index()
             result: dict[str, Summary] = {}
             for key, sources in sorted(index.items()):
@@ -328,7 +331,8 @@ class Vault:
                 if summary is None:
                     tables = self._tables(key, sources, keep=False)[0]
                     summary = summarise(key, tables)
-                    self._summaries.put(key, stamps, summary)
+                    if all(settled((s[1], s[2], s[3]), now) for s in stamps):
+                        self._summaries.put(key, stamps, summary)
                 result[key] = summary
             self._summaries.keep_only(index)
             self._summaries.save()
