@@ -25,7 +25,7 @@ from reader.db.vault import (
 from reader.db.vault import vault as vault_module
 from reader.db.vault.files import NOTES_KIND, read_file
 from reader.errors import BusyError, StoreError
-from reader.model import Anchor, CrossLink, LinkEnd
+from reader.model import Anchor, Colour, CrossLink, LinkEnd
 from tests.vault_kit import KEY, OTHER_KEY, A, B, C, FakeWall, age, highlight, shown, vault_of
 
 
@@ -259,3 +259,19 @@ def test_restore_of_a_day_without_snapshot_says_which_there_are(root: Path, tmp_
     with pytest.raises(StoreError, match="there are: 2026-05-01"):
         care.restore(a, "2026-04-01")
     assert os.listdir(care.backups_dir(a)) == ["2026-05-01"]
+
+
+def test_a_device_with_a_slow_clock_still_changes_what_it_has_read(
+    root: Path, tmp_path: Path
+) -> None:
+    """The desktop's clock is an hour slow: after reading the laptop's change, its own
+    change of the same field comes after it, and shows on both."""
+    a = vault_of(root, tmp_path / "da", A, FakeWall())
+    b = vault_of(root, tmp_path / "db", B, FakeWall(skew=-3_600_000))
+    a.save(KEY, [PutHighlight(highlight(0))])
+    blue = a.save(KEY, [PutHighlight(highlight(0, colour=Colour.BLUE), base=highlight(0))])
+    seen = b.article(KEY).highlights[0]
+    assert seen == blue.highlights[0]
+    b.save(KEY, [PutHighlight(highlight(0, colour=Colour.GREEN), base=seen)])
+    assert a.article(KEY).highlights[0].colour is Colour.GREEN
+    assert b.article(KEY).highlights[0].colour is Colour.GREEN
