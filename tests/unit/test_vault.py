@@ -22,7 +22,7 @@ from reader.db.vault import (
     UnknownRecord,
     care,
 )
-from reader.db.vault import vault as vault_module
+from reader.db.vault import folder as vault_module
 from reader.db.vault.files import NOTES_KIND, read_file
 from reader.errors import BusyError, StoreError
 from reader.model import Anchor, Colour, CrossLink, LinkEnd

@@ -30,9 +30,10 @@ from pathlib import Path
 from reader.atomic import alive
 from reader.db.vault import merge as m
 from reader.db.vault.files import NOTES_KIND, classify, read_file
+from reader.db.vault.folder import DEVICE_FILE, NOTES_DIR
 from reader.db.vault.merge import Tables
 from reader.db.vault.records import HIGHLIGHTS, LINKS, NOTE
-from reader.db.vault.vault import DEVICE_FILE, NOTES_DIR, Vault
+from reader.db.vault.vault import Vault
 from reader.errors import StoreError
 
 KEEP_DAYS = 14
