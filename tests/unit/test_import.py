@@ -467,7 +467,7 @@ def test_hypothesis_tags_that_are_not_a_list_import_without_a_traceback(
     ]
     file.write_text(json.dumps(annotations), encoding="utf-8")
     assert main(["import", str(file), "--library", str(folder)]) == 0
-    assert "imported 3 (placed 3, orphaned 0)" in capsys.readouterr().out
+    assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
     from reader.paths import resolve
 
     article = load_article(folder / SAMPLE.name)

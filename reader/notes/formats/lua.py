@@ -40,6 +40,14 @@ MAX_VALUES = 2_000_000
 LuaValue = str | int | float | bool | dict[object, object] | None
 
 _SPACE = re.compile(r"\s*")
+
+
+def _past_space(text: str, at: int) -> int:
+    """Where the white space that begins at ``at`` ends (``at`` itself when there is none)."""
+    match = _SPACE.match(text, at)
+    return match.end() if match else at
+
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(
     r"0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?",
@@ -110,7 +118,7 @@ class _Parser:
         """Past white space and comments (``-- line`` and ``--[[ long ]]``)."""
         text = self.text
         while True:
-            self.at = _SPACE.match(text, self.at).end()  # type: ignore[union-attr]
+            self.at = _past_space(text, self.at)
             if not text.startswith("--", self.at):
                 return
             self.at += 2
@@ -200,7 +208,7 @@ class _Parser:
                 item = self.value(depth)
             else:
                 name = _NAME.match(self.text, self.at)
-                after = _SPACE.match(self.text, name.end()).end() if name else 0  # type: ignore[union-attr]
+                after = _past_space(self.text, name.end()) if name else 0
                 if (
                     name is not None
                     and self.peek(after - self.at) == "="
@@ -291,7 +299,7 @@ class _Parser:
             self.at += 3
             return bytes([int(hexa.group(), 16)])
         if char == "z":  # \z: the white space after it is not part of the string
-            self.at = _SPACE.match(text, self.at + 1).end()  # type: ignore[union-attr]
+            self.at = _past_space(text, self.at + 1)
             return b""
         if char == "u":
             braced = re.match(r"\{([0-9a-fA-F]{1,6})\}", text[self.at + 1 : self.at + 9])
