@@ -99,3 +99,12 @@ def test_notes_screen(snap_compare) -> None:
 
     app = make_app(library=ARTICLES)
     assert snap_compare(app, run_before=open_notes, terminal_size=SIZE)
+
+
+def test_contents(snap_compare) -> None:
+    """The contents of the formatting sample, its cursor on the third paragraph: the title
+    bar ("Contents · … · N headings"), the filter field, then the headings as a tree, each
+    level indented two cells more, the reader's section marked ▶ and under the cursor,
+    each heading's % at the right end."""
+    app = make_app(article=DATA / "formatting.md")
+    assert snap_compare(app, press=["j", "j", "j", "c"], terminal_size=SIZE)
