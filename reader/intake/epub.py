@@ -4,7 +4,10 @@ ebooklib reads the container and the package (title, authors, language, spine, t
 contents); each chapter's XHTML is rendered here. The table of contents decides heading
 levels where it points at a heading (or the section holding it); elsewhere a chapter's
 own ``h1``-``h6`` are kept relative to each other. Footnotes stay, as text where they are;
-images become their alt text. Imported only by ``reader add``.
+images become their alt text. Links between the book's own files (a "Brief Contents", a
+cross-reference, a footnote's number) stay links: every place some link of the book leads
+to is kept as an anchor (``<a id="chapter-id"></a>``, which Markdown tools keep and reader
+reads back), and the link becomes ``[words](#chapter-id)``. Imported only by ``reader add``.
 """
 
 from __future__ import annotations
@@ -112,6 +115,8 @@ class _Book:
 
     depths: dict[tuple[str, str], int] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # file -> its first entry's title
+    # Where the book's own links lead, (file, fragment; "" for a file's start): anchors.
+    targets: set[tuple[str, str]] = field(default_factory=set)
 
 
 def extract_epub(path: Path) -> Extracted:
@@ -131,7 +136,7 @@ def extract_epub(path: Path) -> Extracted:
     authors = [one_line(value) for value, _ in book.get_metadata("DC", "creator") if value]
     toc = _Book()
     _read_toc(book.toc, 1, toc)
-    blocks: list[str] = []
+    chapters: list[tuple[str, bytes]] = []
     for idref, _linear in book.spine:
         item = book.get_item_with_id(idref)
         if item is None or not _is_document(item):
@@ -142,7 +147,12 @@ def extract_epub(path: Path) -> Extracted:
             content = item.get_content()
         except (KeyError, OSError, zipfile.BadZipFile) as error:
             raise ExtractionError(f"a damaged EPUB ({_reason(error)})") from None
-        blocks.extend(_chapter(content, item.get_name(), toc))
+        chapters.append((item.get_name(), content))
+    for name, content in chapters:
+        toc.targets.update(_link_targets(name, content))
+    blocks: list[str] = []
+    for name, content in chapters:
+        blocks.extend(_chapter(content, name, toc))
     markdown = "\n\n".join(blocks)
     words = len(re.findall(r"\w+", markdown))
     if not words:
@@ -219,6 +229,61 @@ def _read_toc(entries: Iterable[object], depth: int, toc: _Book) -> None:
         _read_toc(children, depth + 1, toc)
 
 
+# --- links within the book -----------------------------------------------------------------
+
+_HREF = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_NOT_AN_ID = re.compile(r"[^\w.-]+")
+_BLOCK_START = re.compile(r"^((?:> ?)*(?:#{1,6} +|[-*+] +|\d{1,9}[.)] +)?)")
+
+
+def _link_targets(name: str, content: bytes) -> Iterator[tuple[str, str]]:
+    """Where the links of one of the book's files lead, in the book's own terms (a quick
+    look at the bytes: the file is parsed once, later)."""
+    for match in _HREF.finditer(content):
+        raw = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
+        target = _within(name, raw)
+        if target is not None:
+            yield target
+
+
+def _within(name: str, href: str) -> tuple[str, str] | None:
+    """The (file, fragment) inside the book that ``href``, in file ``name``, names; None
+    for an address outside it."""
+    import html
+
+    href = html.unescape(href.strip())
+    if not href or re.match(r"(?i)[a-z][a-z0-9+.-]*:", href):
+        return None
+    parts = urlsplit(href)
+    if parts.path:
+        file = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
+    else:
+        file = name
+    return file, unquote(parts.fragment)
+
+
+def anchor_id(file: str, fragment: str) -> str:
+    """The anchor written for a place in the book: the file's name and the element's id,
+    made one Markdown-safe id (a book's ids repeat from one file to the next)."""
+    base = _NOT_AN_ID.sub("-", posixpath.splitext(file)[0]).strip("-") or "part"
+    if not fragment:
+        return base
+    return f"{base}-{_NOT_AN_ID.sub('-', fragment).strip('-')}"
+
+
+def _anchor(ident: str) -> str:
+    return f'<a id="{ident}"></a>'
+
+
+def _anchored(block: str, anchors: list[str]) -> str:
+    """``block`` with its anchors just inside its markers (after "## ", "> ", "- ")."""
+    if not anchors or block.startswith(("```", "~~~")):
+        return block  # a code block shows its lines as they are: no place for markup
+    prefix = _BLOCK_START.match(block)
+    at = prefix.end() if prefix else 0
+    return block[:at] + "".join(_anchor(ident) for ident in anchors) + block[at:]
+
+
 # --- one chapter -----------------------------------------------------------------------------
 
 
@@ -237,7 +302,13 @@ def _chapter(content: bytes, name: str, toc: _Book) -> list[str]:
     if body is None:
         body = root
     renderer = _Chapter(name, toc, body)
-    blocks = list(renderer.blocks(body))
+    if (name, "") in toc.targets:
+        renderer.pending.append(anchor_id(name, ""))
+    renderer.anchor_of(body)
+    blocks = []
+    for block in renderer.blocks(body):
+        blocks.append(_anchored(block, renderer.pending))
+        renderer.pending = []
     if not any(b.startswith("#") for b in blocks) and name in toc.titles:
         level = min(6, toc.depths.get((name, ""), 1) + 1)
         blocks.insert(0, f"{'#' * level} {escape(toc.titles[name])}")
@@ -255,6 +326,21 @@ class _Chapter:
         self.top = min(levels, default=1)
         entries = [d for (file, _), d in toc.depths.items() if file == name]
         self.base = toc.depths.get((name, ""), min(entries, default=1))
+        self.pending: list[str] = []  # anchors for the next block written
+
+    def anchor_of(self, element: HtmlElement) -> None:
+        """Keep the element's id for the next block, if a link leads to it."""
+        ident = self._target(element)
+        if ident:
+            self.pending.append(ident)
+
+    def _target(self, element: HtmlElement) -> str:
+        """The anchor id of ``element``, if some link of the book leads to it ("" if not)."""
+        ident = element.get("id") or element.get("name") if _tag(element) == "a" else None
+        ident = ident or element.get("id")
+        if ident and (self.name, ident) in self.toc.targets:
+            return anchor_id(self.name, ident)
+        return ""
 
     # --- blocks ---
 
@@ -281,6 +367,7 @@ class _Chapter:
         tag = _tag(element)
         if tag in _SKIP or _page_break(element):
             return
+        self.anchor_of(element)
         heading = _HEADING.fullmatch(tag)
         if heading:
             text = _lines(self.inline(element, tail=False)).replace("\\\n", " ")
@@ -345,7 +432,8 @@ class _Chapter:
         number = 1
         for item in items:
             nested = [c for c in item if _tag(c) in ("ul", "ol")]
-            parts = [escape(plain(item.text or ""))]
+            ident = self._target(item)
+            parts = [_anchor(ident) if ident else "", escape(plain(item.text or ""))]
             for child in item:
                 if child in nested:
                     parts.append(escape(plain(child.tail or "")))
@@ -375,6 +463,7 @@ class _Chapter:
             return "\n" + after
         if tag == "img":
             return self._image(element) + after
+        ident = self._target(element)
         parts = [escape(plain(element.text or ""))]
         parts.extend(self.inline(child) for child in element)
         inner = join_inline(parts)
@@ -388,16 +477,21 @@ class _Chapter:
             inner = self._link(element, inner)
         elif tag in _BLOCKS:
             inner = f" {inner} "
+        if ident:
+            inner = _anchor(ident) + inner  # outside the link or emphasis it marks
         return inner + after
 
     def _link(self, element: HtmlElement, inner: str) -> str:
         kind = element.get("{http://www.idpf.org/2007/ops}type") or element.get("epub:type") or ""
         href = element.get("href") or ""
-        if "noteref" in kind:
-            return f"\\[{inner.strip()}\\]" if inner.strip() else inner
+        if "noteref" in kind and inner.strip() and not inner.strip().startswith("\\["):
+            inner = f"\\[{inner.strip()}\\]"
         if re.match(r"(?i)(https?|mailto):", href):
             return link(inner, href)
-        return inner  # a link inside the book: its words stay, the jump does not
+        target = _within(self.name, href)
+        if target is None or not inner.strip() or "](" in inner:
+            return inner  # an address reader does not follow, or a link inside a link
+        return f"[{inner}](#{anchor_id(*target)})"
 
     def _image(self, element: HtmlElement) -> str:
         label = one_line(element.get("alt") or element.get("title") or "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import os
 import re
 import time
@@ -75,6 +76,11 @@ _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+)$", re.MULTILINE)
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&!~]| \n|\n ")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n\s*")
+# An anchor, <a id="x"> or <a name="x">: only the attribute, so no markup rides along.
+_ANCHOR = re.compile(
+    r"""<a\s+(?:id|name)\s*=\s*(?:"([^"<>]*)"|'([^'<>]*)'|([^\s"'<>=`]+))\s*/?>""",
+    re.IGNORECASE,
+)
 
 
 class DocumentError(Exception):
@@ -240,6 +246,7 @@ def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> Arti
 
 
 def _strip_inline_markup(text: str) -> str:
+    text = re.sub(r"<a\s[^<>]*>|</a>", "", text, flags=re.IGNORECASE)  # anchors kept by add
     return re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text).strip()
 
 
@@ -314,13 +321,16 @@ class _Draft:
     level: int = 0
     marker: str = ""
     spans: tuple[Span, ...] = ()
+    ids: tuple[str, ...] = ()
 
 
 def _place(drafts: Iterable[_Draft], start: int) -> list[Block]:
     blocks = []
     sep = len(BLOCK_SEPARATOR)
     for draft in drafts:
-        blocks.append(Block(draft.kind, draft.text, start, draft.level, draft.marker, draft.spans))
+        blocks.append(
+            Block(draft.kind, draft.text, start, draft.level, draft.marker, draft.spans, draft.ids)
+        )
         start += len(draft.text) + sep
     return blocks
 
@@ -469,37 +479,42 @@ def _drafts(tokens: list[Token], md: MarkdownIt, env: EnvType) -> Iterator[_Draf
         elif kind == "heading_open":
             heading_level = int(token.tag[1:])
         elif kind == "inline":
-            text, spans = _inline(token.content, md, env)
+            text, spans, ids = _inline(token.content, md, env)
             if not text.strip():
                 heading_level = 0
                 continue
             if heading_level:
-                yield _Draft(BlockKind.HEADING, text, heading_level, "", spans)
+                yield _Draft(BlockKind.HEADING, text, heading_level, "", spans, ids)
                 heading_level = 0
             elif lists:
                 marker = item_marker or ""
                 item_marker = None
-                yield _Draft(BlockKind.ITEM, text, len(lists), marker, spans)
+                yield _Draft(BlockKind.ITEM, text, len(lists), marker, spans, ids)
             elif quote_depth:
-                yield _Draft(BlockKind.QUOTE, text, quote_depth, "", spans)
+                yield _Draft(BlockKind.QUOTE, text, quote_depth, "", spans, ids)
             else:
-                yield _Draft(BlockKind.PARAGRAPH, text, 0, "", spans)
+                yield _Draft(BlockKind.PARAGRAPH, text, 0, "", spans, ids)
         elif kind in ("fence", "code_block", "html_block"):
             text = token.content.rstrip("\n")
             if text.strip():
                 yield _Draft(BlockKind.CODE, text, quote_depth or len(lists))
 
 
-def _inline(content: str, md: MarkdownIt, env: EnvType) -> tuple[str, tuple[Span, ...]]:
-    """Plain text and spans of one inline run; skips the inline parser for plain prose."""
+def _inline(
+    content: str, md: MarkdownIt, env: EnvType
+) -> tuple[str, tuple[Span, ...], tuple[str, ...]]:
+    """Plain text, spans and anchor ids of one inline run; skips the inline parser for
+    plain prose."""
     if not _INLINE_SPECIAL.search(content):
-        return content.replace("\n", " "), ()
+        return content.replace("\n", " "), (), ()
     children: list[Token] = []
     md.inline.parse(content, md, env, children)
     parts: list[str] = []
     spans: list[Span] = []
     length = 0
     open_spans: list[tuple[SpanKind, int, str | None]] = []
+    ids: list[str] = []
+    open_anchors = 0  # <a id> tags open, whose </a> is markup too
     closers = {"em_close", "strong_close", "link_close", "s_close"}
     openers = {
         "em_open": SpanKind.EMPHASIS,
@@ -517,6 +532,13 @@ def _inline(content: str, md: MarkdownIt, env: EnvType) -> tuple[str, tuple[Span
                 span_kind, start, href = open_spans.pop()
                 if length > start:
                     spans.append(Span(start, length, span_kind, href))
+        elif kind == "html_inline" and (anchor := _ANCHOR.fullmatch(child.content)):
+            # An anchor that reader add keeps (or any <a id> / <a name>): a place for
+            # "#id" links, not words.
+            ids.append(html.unescape(anchor.group(1) or anchor.group(2) or anchor.group(3)))
+            open_anchors += 1
+        elif kind == "html_inline" and open_anchors and child.content.lower() == "</a>":
+            open_anchors -= 1
         else:
             if kind == "softbreak":
                 piece = " "
@@ -541,7 +563,7 @@ def _inline(content: str, md: MarkdownIt, env: EnvType) -> tuple[str, tuple[Span
             if min(len(text), s.end - lead) > max(0, s.start - lead)
         ]
     spans.sort(key=lambda span: (span.start, span.end))
-    return text, tuple(spans)
+    return text, tuple(spans), tuple(ids)
 
 
 def _flatten(children: list[Token]) -> Iterator[Token]:

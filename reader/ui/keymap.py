@@ -69,6 +69,7 @@ def scopes() -> list[Scope]:
     from textual.widgets import Button, Input, OptionList
 
     from reader.ui.dialogs.contents import ContentsFilter, ContentsList, ContentsScreen
+    from reader.ui.dialogs.footnote import FootnoteScreen
     from reader.ui.dialogs.help import HelpScreen
     from reader.ui.dialogs.link_picker import (
         KeepLinksScreen,
@@ -123,6 +124,7 @@ def scopes() -> list[Scope]:
         modal("in the contents", ContentsScreen, ContentsList),
         modal("in the filter of the contents", ContentsScreen, ContentsFilter, typing=True),
         modal("in the help", HelpScreen, VerticalScroll),
+        modal("in a footnote", FootnoteScreen),
         modal("in the list of links", LinkList, OptionList),
         modal("when asked to open an address", UrlScreen),
         modal("when asked to keep links", KeepLinksScreen),

@@ -24,7 +24,9 @@ from reader.text.documents import DocumentError, load_article
 from reader.text.links import (
     Place,
     Target,
+    is_note_ref,
     match_title,
+    note_text,
     read_more_items,
     resolve_href,
     same_file,
@@ -250,6 +252,8 @@ class Links:
             elif target.kind == "heading":
                 if target.block is None:
                     screen.notify(f"No heading “{target.fragment}” in this article.")
+                elif is_note_ref(choice.label):
+                    self._show_note(choice.label, target.block)
                 else:
                     go(GoTo(screen.article.meta.path, Place(block=target.block)))
             else:
@@ -263,6 +267,20 @@ class Links:
         elif choice.kind == "wiki":
             key, wiki = choice.payload  # type: ignore[misc]
             go(GoTo(Path(key), Place(quote=wiki.quote) if wiki.quote else None))
+
+    def _show_note(self, mark: str, block: int) -> None:
+        """Show the note a footnote mark leads to; enter there goes to it."""
+        from reader.ui.dialogs.footnote import FootnoteScreen
+
+        screen = self.screen
+        path = screen.article.meta.path
+
+        def answered(go: bool | None) -> None:
+            if go:
+                screen.app.post_message(GoTo(path, Place(block=block)))
+
+        text = note_text(screen.article, block)
+        screen.app.push_screen(FootnoteScreen(mark.strip(), text), answered)
 
     def _leave_reader(self, url: str, *, openable: bool) -> None:
         from reader.ui.dialogs.link_picker import UrlScreen

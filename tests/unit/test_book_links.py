@@ -1,0 +1,59 @@
+"""reader add keeps a book's own links: cross-references between its files, and footnote
+marks, as links to anchors that the Markdown keeps and reader reads back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reader.intake import AddStatus, add_source
+from reader.model import Article
+from reader.text.documents import load_article
+from reader.text.links import is_note_ref, note_text, resolve_href
+from tests.conftest import DATA
+
+INTERNAL = DATA / "epub" / "internallinks.epub"
+
+
+def added(tmp_path: Path) -> tuple[Path, Article]:
+    result = add_source(str(INTERNAL), tmp_path)
+    assert result.status is AddStatus.ADDED, result.message()
+    assert result.path is not None
+    return result.path, load_article(result.path)
+
+
+def links_of(article: Article, words: str) -> list[tuple[str, str]]:
+    """(label, href) of the links of the first block holding ``words``."""
+    block = next(b for b in article.blocks if words in b.text)
+    return [(block.text[s.start : s.end], s.href or "") for s in block.spans if s.href]
+
+
+def test_a_cross_reference_to_another_part_leads_to_it(tmp_path: Path) -> None:
+    path, article = added(tmp_path)
+    assert '<a id="' in path.read_text(encoding="utf-8")
+    label, href = links_of(article, "これに対して、iBooksはMathML")[0]
+    assert label == "表1･1 メジャーなEPUBリーダのMathJaxサポート"
+    target = resolve_href(href, article, tmp_path)
+    assert target.kind == "heading" and target.block is not None
+    assert article.blocks[target.block].text.startswith("項目")  # the table it names
+    for block in article.blocks:
+        assert "<a" not in block.text  # anchors are places, not words
+
+
+def test_a_footnote_mark_leads_to_its_note_and_the_note_back(tmp_path: Path) -> None:
+    _path, article = added(tmp_path)
+    label, href = links_of(article, "Readiumは3月にMathJax")[0]
+    assert label == "[1]" and is_note_ref(label)
+    note = resolve_href(href, article, tmp_path).block
+    assert note is not None
+    assert note_text(article, note) == "[1] Readium 0.19 update adds MathML support"
+    # The note's own mark leads back to the paragraph that cites it.
+    back_label, back = links_of(article, "[1] Readium 0.19 update")[0]
+    assert back_label.strip() == "[1]"
+    assert article.blocks[resolve_href(back, article, tmp_path).block or 0].text.startswith(
+        "10月の主要EPUBリーダ"
+    )
+
+
+def test_footnote_marks_are_told_from_other_link_words() -> None:
+    assert all(is_note_ref(mark) for mark in ("1", "[12]", "*", "†", "iv", "a", "^3"))
+    assert not any(is_note_ref(words) for words in ("Chapter 1", "see here", "", "12345"))
