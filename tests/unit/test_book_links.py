@@ -57,3 +57,25 @@ def test_a_footnote_mark_leads_to_its_note_and_the_note_back(tmp_path: Path) -> 
 def test_footnote_marks_are_told_from_other_link_words() -> None:
     assert all(is_note_ref(mark) for mark in ("1", "[12]", "*", "†", "iv", "a", "^3"))
     assert not any(is_note_ref(words) for words in ("Chapter 1", "see here", "", "12345"))
+
+
+def test_an_export_keeps_a_quoted_footnote_as_a_markdown_footnote(tmp_path: Path) -> None:
+    from markdown_it import MarkdownIt
+
+    from reader.model import Highlight
+    from reader.notes import export
+    from reader.text.anchoring import describe
+
+    _path, article = added(tmp_path)
+    index = next(i for i, b in enumerate(article.blocks) if "Readiumは3月にMathJax" in b.text)
+    block = article.blocks[index]
+    anchor = describe(article.text, block.start, block.end, block=index)
+    notes = export.gather(article, [Highlight("h1", article.id, anchor)])
+    text = export.to_markdown(notes, exported="2026-12-04")
+    assert "MathML表示をサポートしました[^1](Readium 0.19" in text
+    assert text.rstrip().endswith("[^1]: Readium 0.19 update adds MathML support")
+    # A renderer that knows footnotes (markdown-it's plugin, as Obsidian and pandoc) links them.
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    html = MarkdownIt("commonmark").use(footnote_plugin).render(text)
+    assert 'class="footnote-ref"' in html and "Readium 0.19 update adds MathML support" in html
