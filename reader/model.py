@@ -31,6 +31,7 @@ class BlockKind(StrEnum):
     QUOTE = "quote"
     ITEM = "item"
     CODE = "code"
+    TABLE = "table"  # rows a line, cells separated by tabs; level: header rows; marker: aligns
 
 
 class SpanKind(StrEnum):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from reader.files import safe_filename
-from reader.model import Article
+from reader.model import Article, BlockKind
 from reader.notes.escaping import (
     clean,
     escape_inline,
@@ -206,14 +207,34 @@ _NOTE_OPEN, _NOTE_CLOSE = "\ue000", "\ue001"
 _NOTE_MARK = re.compile(f"{_NOTE_OPEN}([0-9]+){_NOTE_CLOSE}")
 
 
-def _quote(text: str) -> list[str]:
+def _quote(text: str, tables: Sequence[bool] = ()) -> list[str]:
+    """A quote as a Markdown blockquote; ``tables`` says which of its paragraphs (blocks)
+    are (part of) a table."""
     out: list[str] = []
-    for paragraph in [p for p in text.split("\n\n") if p.strip()] or [text]:
+    paragraphs = text.split("\n\n")
+    kept = [(p, n < len(tables) and tables[n]) for n, p in enumerate(paragraphs) if p.strip()]
+    for paragraph, table in kept or [(text, False)]:
         if out:
             out.append(">")
+        if table and "\t" in paragraph:  # its cells are separated by tabs
+            out += ["> " + _NOTE_MARK.sub(r"[^\1]", row) for row in _table(paragraph)]
+            continue
         line = escape_text(" ".join(paragraph.split()))
         out.append("> " + _NOTE_MARK.sub(r"[^\1]", line))
     return [*out, ""]
+
+
+def _table(text: str) -> list[str]:
+    """Rows of a table's text (cells separated by tabs) as a GFM table, the first row its
+    header, each cell escaped, a "|" in it too."""
+    rows = [[" ".join(cell.split()) for cell in row.split("\t")] for row in text.split("\n")]
+    count = max(len(row) for row in rows)
+
+    def line(cells: list[str]) -> str:
+        cells = cells + [""] * (count - len(cells))
+        return "| " + " | ".join(escape_text(cell).replace("|", "\\|") for cell in cells) + " |"
+
+    return [line(rows[0]), "|" + " --- |" * count, *(line(row) for row in rows[1:])]
 
 
 def _with_notes(article: Article, start: int, end: int, footnotes: list[tuple[int, str]]) -> str:
@@ -251,9 +272,14 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
         return [*_quote(quote), where, "", links.line(item), ""]
     highlight = item.highlight
     quote = highlight.anchor.exact
+    tables: list[bool] = []
     if item.start is not None:
-        quote = _with_notes(notes.article, item.start, item.end or item.start, links.footnotes)
-    out = _quote(quote)
+        article = notes.article
+        end = item.end or item.start
+        quote = _with_notes(article, item.start, end, links.footnotes)
+        first, last = article.block_at(item.start), article.block_at(max(item.start, end - 1))
+        tables = [article.blocks[i].kind is BlockKind.TABLE for i in range(first, last + 1)]
+    out = _quote(quote, tables)
     if highlight.was:
         out += [f"was: “{escape_inline(highlight.was)}”", ""]
     if highlight.note.strip():

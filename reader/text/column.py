@@ -19,6 +19,7 @@ from rich.cells import cell_len
 
 from reader.model import Article, Block, BlockKind
 from reader.text.display import HeightIndex, estimate_lines, visible, wrap
+from reader.text.tables import TableLayout, layout, offset_in
 
 MAX_COLUMN = 84  # cells of the column, gutter included
 GUTTER = 3  # cells left of the text: the cursor bar and a mark (✎ or ⇄)
@@ -69,6 +70,7 @@ class Column:
         self.heights = HeightIndex()
         self._exact = bytearray()
         self._lines: dict[int, list[tuple[int, int]]] = {}
+        self._tables: dict[int, TableLayout] = {}
         for index in range(len(article.blocks)):
             self._add(index)
 
@@ -103,7 +105,12 @@ class Column:
         if lines is None:
             block = self.article.blocks[index]
             shape = shape_of(block)
-            lines = wrap(block.text, self.block_width(block), words=shape.words)
+            if block.kind is BlockKind.TABLE:
+                table = layout(block.text, block.level, block.marker, self.block_width(block))
+                self._tables[index] = table
+                lines = table.lines
+            else:
+                lines = wrap(block.text, self.block_width(block), words=shape.words)
             self._lines[index] = lines
             height = len(lines) + self.gap(index)
             top = self.heights.prefix(index)
@@ -112,6 +119,13 @@ class Column:
             if delta:
                 self.resized(top, delta)
         return lines
+
+    def table(self, index: int) -> TableLayout | None:
+        """How table block ``index`` is drawn (None for any other block)."""
+        if self.article.blocks[index].kind is not BlockKind.TABLE:
+            return None
+        self.wrapped(index)
+        return self._tables.get(index)
 
     def fit(self, width: int) -> bool:
         """Centre the column in a view ``width`` cells wide, at most MAX_COLUMN and never
@@ -129,6 +143,7 @@ class Column:
             return False
         self.text_width = text_width
         self._lines.clear()
+        self._tables.clear()
         heights = HeightIndex()
         for index in range(len(self.article.blocks)):
             heights.append(self._estimate(index))
@@ -165,6 +180,7 @@ class Column:
         if first > 0:
             # The gap after the previous last block depends on what follows it.
             self._lines.pop(first - 1, None)
+            self._tables.pop(first - 1, None)
             self._exact[first - 1] = 0
             self.heights.set(first - 1, self._estimate(first - 1))
         for index in range(first, len(self.article.blocks)):
@@ -237,6 +253,9 @@ class Column:
         start, end = lines[row]
         shape = shape_of(block)
         column = x - self.left - GUTTER - len(shape.first if row == 0 else shape.rest)
+        table = self.table(index)
+        if table is not None:
+            return block.start + offset_in(table, row, max(0, column))
         if column <= 0:
             return block.start + start
         used = 0

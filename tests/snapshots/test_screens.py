@@ -108,3 +108,15 @@ def test_contents(snap_compare) -> None:
     each heading's % at the right end."""
     app = make_app(article=DATA / "formatting.md")
     assert snap_compare(app, press=["j", "j", "j", "c"], terminal_size=SIZE)
+
+
+def test_table(snap_compare, tmp_path) -> None:
+    """A budget table under an intro paragraph, the cursor on it: three columns side by
+    side under a bold header row ("Item", "Cost (€m)", "Share") and a ─┼─ rule; the long
+    "Roads and bridges…" cell wrapped on two lines inside the first column, the costs
+    right-aligned, the shares centred, the columns parted by │."""
+    from tests.unit.test_table_blocks import TABLE
+
+    path = tmp_path / "budget.md"
+    path.write_text(TABLE, encoding="utf-8")
+    assert snap_compare(make_app(article=path), press=["j", "j"], terminal_size=(70, 20))

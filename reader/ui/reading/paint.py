@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -63,6 +64,13 @@ def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
         text.stylize(ink(style("article-view--quote")))
     elif block.kind is BlockKind.CODE:
         text.stylize(style("article-view--code"))
+    elif block.kind is BlockKind.TABLE and block.level:
+        header_end = block.text.find("\n")
+        text.stylize(
+            ink(style("article-view--table-header")),
+            0,
+            len(block.text) if header_end < 0 else header_end,
+        )
     for span in block.spans:
         if span.kind is SpanKind.EMPHASIS:
             text.stylize(Style(italic=True), span.start, span.end)
@@ -143,9 +151,48 @@ def paint_block(
         )
     )
 
+    table = column.table(index)
+    border = line_style + ink(style("article-view--table-rule"))
+
+    def table_row(number: int, segments: list[Segment]) -> int:
+        """A table's line: its cells' pieces side by side, or the rule under the header."""
+        assert table is not None
+        pieces = table.pieces[number]
+        used = 0
+        if pieces is None:
+            rule = "─┼─".join("─" * w for w in table.widths) if table.widths else ""
+            rule = rule or "─" * column.text_width
+            segments.append(Segment(rule, border))
+            return cell_len(rule)
+        for place, (start, end, cells, align) in enumerate(pieces):
+            if place:
+                segments.append(Segment(" │ ", border))
+                used += 3
+            piece = _slice(text, start, end)
+            piece.stylize_before(line_style)
+            room = max(0, cells - piece.cell_len)
+            before = room if align == "r" else room // 2 if align == "c" else 0
+            if before:
+                segments.append(Segment(" " * before, line_style))
+            segments.extend(piece.render(console))
+            if room - before:
+                segments.append(Segment(" " * (room - before), line_style))
+            used += max(cells, piece.cell_len)
+        return used
+
     def render_row(number: int) -> Strip:
         if number >= len(lines):
             return Strip.blank(width, base)
+        if table is not None:
+            segments = [left, mark, blank_gutter]
+            used = left_cells + GUTTER + table_row(number, segments)
+            fill = left_cells + right - used
+            if fill > 0:
+                segments.append(Segment(" " * fill, line_style))
+                used += fill
+            if width > used:
+                segments.append(Segment(" " * (width - used), base))
+            return Strip(segments).crop_extend(0, width, base)
         start, end = lines[number]
         prefix = shape.first if number == 0 else shape.rest
         if number in noted:

@@ -104,6 +104,8 @@ class ArticleView(ColumnView, can_focus=True):
         "article-view--quote-bar",
         "article-view--marker",
         "article-view--code",
+        "article-view--table-header",
+        "article-view--table-rule",
         "article-view--link",
         "article-view--match",
         "article-view--match-current",
@@ -133,6 +135,8 @@ class ArticleView(ColumnView, can_focus=True):
         & > .article-view--quote-bar { color: $primary-muted; }
         & > .article-view--marker { color: $accent; }
         & > .article-view--code { background: $boost; color: $text; }
+        & > .article-view--table-header { color: $text-primary; text-style: bold; }
+        & > .article-view--table-rule { color: $primary-muted; }
         & > .article-view--link { color: $text-primary; text-style: underline; }
         & > .article-view--match { background: $warning 40%; }
         & > .article-view--match-current { background: $warning; color: $background; }
