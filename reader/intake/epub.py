@@ -32,6 +32,7 @@ from reader.intake.markdown import (
     link,
     one_line,
     plain,
+    table,
 )
 
 if TYPE_CHECKING:
@@ -281,6 +282,8 @@ def _anchored(block: str, anchors: list[str]) -> str:
         return block  # a code block shows its lines as they are: no place for markup
     prefix = _BLOCK_START.match(block)
     at = prefix.end() if prefix else 0
+    if block.startswith("| "):
+        at = 2  # inside a table's first cell: before its first bar, it would be no table
     return block[:at] + "".join(_anchor(ident) for ident in anchors) + block[at:]
 
 
@@ -373,6 +376,8 @@ class _Chapter:
             text = _lines(self.inline(element, tail=False)).replace("\\\n", " ")
             if text:
                 yield f"{'#' * self._level(element, int(heading.group(1)))} {text}"
+        elif tag == "table" and not _layout_table(element):
+            yield from self._table(element)
         elif tag == "tr":
             cells = [_lines(self.inline(cell, tail=False)) for cell in element]
             text = " | ".join(cell.replace("\\\n", " ") for cell in cells if cell)
@@ -407,6 +412,47 @@ class _Chapter:
                 yield image
         else:  # a container: section, div, aside (a footnote), figure...
             yield from self.blocks(element)
+
+    def _table(self, element: HtmlElement) -> Iterator[str]:
+        """A data table as a GFM table (its caption a paragraph before it); a cell that
+        spans columns or rows leaves empty cells where it reaches, so none is out of place."""
+        caption = next((c for c in element if _tag(c) == "caption"), None)
+        if caption is not None:
+            yield from self._paragraph([self.inline(caption, tail=False)])
+        rows: list[list[str]] = []
+        below: dict[int, int] = {}  # column -> rows a cell above still spans
+        heads = 0  # the header's rows: those of all <th> at the top
+        for tr in _rows(element):
+            cells = [cell for cell in tr if _tag(cell) in ("td", "th")]
+            if heads == len(rows) and cells and all(_tag(c) == "th" for c in cells):
+                heads += 1
+            row: list[str] = []
+            for cell in tr:
+                if _tag(cell) not in ("td", "th"):
+                    continue
+                while below.get(len(row)):
+                    below[len(row)] -= 1
+                    row.append("")
+                span = _span(cell.get("rowspan"))
+                for _ in range(_span(cell.get("colspan"))):
+                    if span > 1:
+                        below[len(row)] = span - 1
+                    row.append("")
+                row[len(row) - _span(cell.get("colspan"))] = _lines(self.inline(cell, tail=False))
+            while below.get(len(row)):
+                below[len(row)] -= 1
+                row.append("")
+            rows.append(row)
+        if heads > 1:  # GFM has one header row: the header's rows as one, column by column
+            width = max(len(row) for row in rows[:heads])
+            merged = [
+                " ".join(row[n] for row in rows[:heads] if n < len(row) and row[n])
+                for n in range(width)
+            ]
+            rows[:heads] = [merged]
+        text = table(rows)
+        if text:
+            yield text
 
     def _level(self, element: HtmlElement, number: int) -> int:
         """A heading's level: from the table of contents where it points at the heading
@@ -496,6 +542,40 @@ class _Chapter:
     def _image(self, element: HtmlElement) -> str:
         label = one_line(element.get("alt") or element.get("title") or "")
         return f"\\[{escape(label)}\\]" if label else ""
+
+
+_LAYOUT = frozenset({"table", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+def _rows(element: HtmlElement) -> Iterator[HtmlElement]:
+    """A table's rows, in its head, bodies and foot or directly in it (not a nested table's)."""
+    for child in element:
+        tag = _tag(child)
+        if tag == "tr":
+            yield child
+        elif tag in ("thead", "tbody", "tfoot"):
+            yield from (row for row in child if _tag(row) == "tr")
+
+
+def _layout_table(element: HtmlElement) -> bool:
+    """Whether a table lays a page out (a cell holds a list, a heading, another table...)
+    or has a single column: its cells are then read as blocks, not as a table."""
+    columns = 0
+    for row in _rows(element):
+        cells = [cell for cell in row if _tag(cell) in ("td", "th")]
+        columns = max(columns, sum(_span(cell.get("colspan")) for cell in cells))
+        for cell in cells:
+            if any(_tag(inner) in _LAYOUT for inner in cell.iterdescendants()):
+                return True
+    return columns < 2
+
+
+def _span(value: str | None) -> int:
+    """A colspan or rowspan, kept sane (a hostile 10**9 spans no more than 50)."""
+    try:
+        return max(1, min(50, int(value or 1)))
+    except ValueError:
+        return 1
 
 
 def loose_text(parts: list[str]) -> bool:

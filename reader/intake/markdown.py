@@ -217,3 +217,24 @@ def front_matter(fields: dict[str, str]) -> str:
         lines.append(f"{key}: {json.dumps(one_line(value), ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def table(rows: list[list[str]]) -> str:
+    """Rows of cells (inline Markdown, already escaped) as a GFM pipe table, the first row
+    its header; a "|" in a cell is escaped, a line break made a space, short rows filled."""
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        return ""
+    count = max(len(row) for row in rows)
+
+    def line(cells: list[str]) -> str:
+        cells = [" ".join(c.replace("\\\n", " ").split()) for c in cells]
+        cells += [""] * (count - len(cells))
+        return "| " + " | ".join(_pipes(cell) for cell in cells) + " |"
+
+    return "\n".join([line(rows[0]), "|" + " --- |" * count, *(line(row) for row in rows[1:])])
+
+
+def _pipes(cell: str) -> str:
+    """A cell's "|" escaped (one already escaped, after an odd run of backslashes, stays)."""
+    return re.sub(r"(\\*)\|", lambda m: m.group(1) + ("|" if len(m.group(1)) % 2 else "\\|"), cell)

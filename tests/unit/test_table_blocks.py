@@ -83,3 +83,27 @@ def test_an_export_writes_a_highlighted_row_as_a_markdown_table(tmp_path: Path) 
     assert "> | Pipes \\| drains |  | 50% |" in text
     html = MarkdownIt("commonmark").enable("table").render(text.split("---\n", 2)[2])
     assert "<table>" in html and "<td>Pipes | drains</td>" in html
+
+
+def test_reader_add_writes_a_page_s_table_as_a_gfm_table(tmp_path: Path) -> None:
+    from reader.intake import add_source
+
+    page = tmp_path / "budget.html"
+    words = " ".join(["The council published its budget for the coming year today."] * 12)
+    page.write_text(
+        f"""<html><head><title>The budget</title></head><body><article>
+<h1>The budget</h1><p>{words}</p>
+<table><tr><th>Item</th><th>Cost (€m)</th><th>Share</th></tr>
+<tr><td>Roads | bridges</td><td>12.5</td><td>40%</td></tr>
+<tr><td>Schools</td><td>3</td><td>10%</td></tr></table>
+<p>{words}</p></article></body></html>""",
+        encoding="utf-8",
+    )
+    result = add_source(str(page), tmp_path / "library")
+    assert result.path is not None, result.message()
+    markdown = result.path.read_text(encoding="utf-8")
+    assert "| Item | Cost (€m) | Share |\n| --- | --- | --- |\n" in markdown
+    tables = [b for b in load_text(markdown, result.path).blocks if b.kind is BlockKind.TABLE]
+    assert [t.text for t in tables] == [
+        "Item\tCost (€m)\tShare\nRoads | bridges\t12.5\t40%\nSchools\t3\t10%"
+    ]
