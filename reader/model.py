@@ -42,6 +42,7 @@ class SpanKind(StrEnum):
     CODE = "code"
     LINK = "link"
     STRIKE = "strike"
+    IMAGE = "image"  # an image's placeholder (its alt text); href: where the picture is
 
 
 @dataclass(frozen=True, slots=True)

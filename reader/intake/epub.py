@@ -4,10 +4,11 @@ ebooklib reads the container and the package (title, authors, language, spine, t
 contents); each chapter's XHTML is rendered here. The table of contents decides heading
 levels where it points at a heading (or the section holding it); elsewhere a chapter's
 own ``h1``-``h6`` are kept relative to each other. Footnotes stay, as text where they are;
-images become their alt text. Links between the book's own files (a "Brief Contents", a
-cross-reference, a footnote's number) stay links: every place some link of the book leads
-to is kept as an anchor (``<a id="chapter-id"></a>``, which Markdown tools keep and reader
-reads back), and the link becomes ``[words](#chapter-id)``. Imported only by ``reader add``.
+images become ``![alt](<file in the book>)``. Links between the book's own files (a "Brief
+Contents", a cross-reference, a footnote's number) stay links: every place some link of the
+book leads to is kept as an anchor (``<a id="chapter-id"></a>``, which Markdown tools keep
+and reader reads back), and the link becomes ``[words](#chapter-id)``. Imported only by
+``reader add``.
 """
 
 from __future__ import annotations
@@ -19,8 +20,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from reader.intake.book_markup import (
+    anchor,
+    anchor_id,
+    anchored,
+    cell_span,
+    layout_table,
+    link_targets,
+    table_rows,
+    within,
+)
 from reader.intake.fetch import decode_html
 from reader.intake.html import Extracted, ExtractionError
 from reader.intake.markdown import (
@@ -118,6 +129,7 @@ class _Book:
     titles: dict[str, str] = field(default_factory=dict)  # file -> its first entry's title
     # Where the book's own links lead, (file, fragment; "" for a file's start): anchors.
     targets: set[tuple[str, str]] = field(default_factory=set)
+    title: str = ""  # the book's: a picture labelled with it only repeats it
 
 
 def extract_epub(path: Path) -> Extracted:
@@ -135,7 +147,7 @@ def extract_epub(path: Path) -> Extracted:
         raise ExtractionError(f"not a readable EPUB ({_reason(error)})") from None
     title = _first(book, "title") or path.stem
     authors = [one_line(value) for value, _ in book.get_metadata("DC", "creator") if value]
-    toc = _Book()
+    toc = _Book(title=title)
     _read_toc(book.toc, 1, toc)
     chapters: list[tuple[str, bytes]] = []
     for idref, _linear in book.spine:
@@ -150,7 +162,7 @@ def extract_epub(path: Path) -> Extracted:
             raise ExtractionError(f"a damaged EPUB ({_reason(error)})") from None
         chapters.append((item.get_name(), content))
     for name, content in chapters:
-        toc.targets.update(_link_targets(name, content))
+        toc.targets.update(link_targets(name, content))
     blocks: list[str] = []
     for name, content in chapters:
         blocks.extend(_chapter(content, name, toc))
@@ -230,63 +242,6 @@ def _read_toc(entries: Iterable[object], depth: int, toc: _Book) -> None:
         _read_toc(children, depth + 1, toc)
 
 
-# --- links within the book -----------------------------------------------------------------
-
-_HREF = re.compile(rb"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-_NOT_AN_ID = re.compile(r"[^\w.-]+")
-_BLOCK_START = re.compile(r"^((?:> ?)*(?:#{1,6} +|[-*+] +|\d{1,9}[.)] +)?)")
-
-
-def _link_targets(name: str, content: bytes) -> Iterator[tuple[str, str]]:
-    """Where the links of one of the book's files lead, in the book's own terms (a quick
-    look at the bytes: the file is parsed once, later)."""
-    for match in _HREF.finditer(content):
-        raw = (match.group(1) or match.group(2) or b"").decode("utf-8", "replace")
-        target = _within(name, raw)
-        if target is not None:
-            yield target
-
-
-def _within(name: str, href: str) -> tuple[str, str] | None:
-    """The (file, fragment) inside the book that ``href``, in file ``name``, names; None
-    for an address outside it."""
-    import html
-
-    href = html.unescape(href.strip())
-    if not href or re.match(r"(?i)[a-z][a-z0-9+.-]*:", href):
-        return None
-    parts = urlsplit(href)
-    if parts.path:
-        file = posixpath.normpath(posixpath.join(posixpath.dirname(name), unquote(parts.path)))
-    else:
-        file = name
-    return file, unquote(parts.fragment)
-
-
-def anchor_id(file: str, fragment: str) -> str:
-    """The anchor written for a place in the book: the file's name and the element's id,
-    made one Markdown-safe id (a book's ids repeat from one file to the next)."""
-    base = _NOT_AN_ID.sub("-", posixpath.splitext(file)[0]).strip("-") or "part"
-    if not fragment:
-        return base
-    return f"{base}-{_NOT_AN_ID.sub('-', fragment).strip('-')}"
-
-
-def _anchor(ident: str) -> str:
-    return f'<a id="{ident}"></a>'
-
-
-def _anchored(block: str, anchors: list[str]) -> str:
-    """``block`` with its anchors just inside its markers (after "## ", "> ", "- ")."""
-    if not anchors or block.startswith(("```", "~~~")):
-        return block  # a code block shows its lines as they are: no place for markup
-    prefix = _BLOCK_START.match(block)
-    at = prefix.end() if prefix else 0
-    if block.startswith("| "):
-        at = 2  # inside a table's first cell: before its first bar, it would be no table
-    return block[:at] + "".join(_anchor(ident) for ident in anchors) + block[at:]
-
-
 # --- one chapter -----------------------------------------------------------------------------
 
 
@@ -310,7 +265,7 @@ def _chapter(content: bytes, name: str, toc: _Book) -> list[str]:
     renderer.anchor_of(body)
     blocks = []
     for block in renderer.blocks(body):
-        blocks.append(_anchored(block, renderer.pending))
+        blocks.append(anchored(block, renderer.pending))
         renderer.pending = []
     if not any(b.startswith("#") for b in blocks) and name in toc.titles:
         level = min(6, toc.depths.get((name, ""), 1) + 1)
@@ -376,7 +331,7 @@ class _Chapter:
             text = _lines(self.inline(element, tail=False)).replace("\\\n", " ")
             if text:
                 yield f"{'#' * self._level(element, int(heading.group(1)))} {text}"
-        elif tag == "table" and not _layout_table(element):
+        elif tag == "table" and not layout_table(element):
             yield from self._table(element)
         elif tag == "tr":
             cells = [_lines(self.inline(cell, tail=False)) for cell in element]
@@ -422,7 +377,7 @@ class _Chapter:
         rows: list[list[str]] = []
         below: dict[int, int] = {}  # column -> rows a cell above still spans
         heads = 0  # the header's rows: those of all <th> at the top
-        for tr in _rows(element):
+        for tr in table_rows(element):
             cells = [cell for cell in tr if _tag(cell) in ("td", "th")]
             if heads == len(rows) and cells and all(_tag(c) == "th" for c in cells):
                 heads += 1
@@ -433,12 +388,14 @@ class _Chapter:
                 while below.get(len(row)):
                     below[len(row)] -= 1
                     row.append("")
-                span = _span(cell.get("rowspan"))
-                for _ in range(_span(cell.get("colspan"))):
-                    if span > 1:
-                        below[len(row)] = span - 1
+                reach = cell_span(cell.get("rowspan"))
+                for _ in range(cell_span(cell.get("colspan"))):
+                    if reach > 1:
+                        below[len(row)] = reach - 1
                     row.append("")
-                row[len(row) - _span(cell.get("colspan"))] = _lines(self.inline(cell, tail=False))
+                row[len(row) - cell_span(cell.get("colspan"))] = _lines(
+                    self.inline(cell, tail=False)
+                )
             while below.get(len(row)):
                 below[len(row)] -= 1
                 row.append("")
@@ -479,7 +436,7 @@ class _Chapter:
         for item in items:
             nested = [c for c in item if _tag(c) in ("ul", "ol")]
             ident = self._target(item)
-            parts = [_anchor(ident) if ident else "", escape(plain(item.text or ""))]
+            parts = [anchor(ident) if ident else "", escape(plain(item.text or ""))]
             for child in item:
                 if child in nested:
                     parts.append(escape(plain(child.tail or "")))
@@ -524,7 +481,7 @@ class _Chapter:
         elif tag in _BLOCKS:
             inner = f" {inner} "
         if ident:
-            inner = _anchor(ident) + inner  # outside the link or emphasis it marks
+            inner = anchor(ident) + inner  # outside the link or emphasis it marks
         return inner + after
 
     def _link(self, element: HtmlElement, inner: str) -> str:
@@ -534,48 +491,30 @@ class _Chapter:
             inner = f"\\[{inner.strip()}\\]"
         if re.match(r"(?i)(https?|mailto):", href):
             return link(inner, href)
-        target = _within(self.name, href)
+        target = within(self.name, href)
         if target is None or not inner.strip() or "](" in inner:
             return inner  # an address reader does not follow, or a link inside a link
         return f"[{inner}](#{anchor_id(*target)})"
 
     def _image(self, element: HtmlElement) -> str:
+        """An image as Markdown's ``![alt](<file in the book>)``, which reader shows as a
+        one-line placeholder (its alt text, or "image" and the file's name) and opens on
+        enter; a cover, or a picture that only repeats the book's title, is left out."""
         label = one_line(element.get("alt") or element.get("title") or "")
-        return f"\\[{escape(label)}\\]" if label else ""
+        if _same_words(label, self.toc.title) or _same_words(label, "cover image"):
+            return ""
+        if _same_words(label, "cover"):
+            return ""
+        target = within(self.name, element.get("src") or "")
+        if target is None:
+            return f"\\[{escape(label)}\\]" if label else ""
+        return f"![{escape(label)}](<{quote(target[0], safe='/')}>)"
 
 
-_LAYOUT = frozenset({"table", "ul", "ol", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6"})
-
-
-def _rows(element: HtmlElement) -> Iterator[HtmlElement]:
-    """A table's rows, in its head, bodies and foot or directly in it (not a nested table's)."""
-    for child in element:
-        tag = _tag(child)
-        if tag == "tr":
-            yield child
-        elif tag in ("thead", "tbody", "tfoot"):
-            yield from (row for row in child if _tag(row) == "tr")
-
-
-def _layout_table(element: HtmlElement) -> bool:
-    """Whether a table lays a page out (a cell holds a list, a heading, another table...)
-    or has a single column: its cells are then read as blocks, not as a table."""
-    columns = 0
-    for row in _rows(element):
-        cells = [cell for cell in row if _tag(cell) in ("td", "th")]
-        columns = max(columns, sum(_span(cell.get("colspan")) for cell in cells))
-        for cell in cells:
-            if any(_tag(inner) in _LAYOUT for inner in cell.iterdescendants()):
-                return True
-    return columns < 2
-
-
-def _span(value: str | None) -> int:
-    """A colspan or rowspan, kept sane (a hostile 10**9 spans no more than 50)."""
-    try:
-        return max(1, min(50, int(value or 1)))
-    except ValueError:
-        return 1
+def _same_words(one: str, other: str) -> bool:
+    """Whether two labels say the same words (case and punctuation forgiven)."""
+    words = re.findall(r"\w+", one.casefold())
+    return bool(words) and words == re.findall(r"\w+", other.casefold())
 
 
 def loose_text(parts: list[str]) -> bool:

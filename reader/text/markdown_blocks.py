@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import functools
 import html
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
 
 from reader.model import BlockKind, Span, SpanKind
 
@@ -179,9 +181,19 @@ def _inline(
         "link_open": SpanKind.LINK,
         "s_open": SpanKind.STRIKE,
     }
-    for child in _flatten(children):
+    for child in children:
         kind = child.type
-        if kind in openers:
+        if kind == "image":
+            # A one-line placeholder: its alt text, or "image" and the file's name; the
+            # span keeps where the picture is, for enter to open it.
+            src = str(child.attrGet("src") or "")
+            alt = " ".join(child.content.split())
+            piece = alt or f"image {unquote(posixpath.basename(urlsplit(src).path)) or src}"
+            piece = piece.strip()
+            spans.append(Span(length, length + len(piece), SpanKind.IMAGE, src))
+            parts.append(piece)
+            length += len(piece)
+        elif kind in openers:
             href = child.attrGet("href") if kind == "link_open" else None
             open_spans.append((openers[kind], length, str(href) if href is not None else None))
         elif kind in closers:
@@ -204,7 +216,7 @@ def _inline(
             elif kind == "code_inline":
                 piece = child.content
                 spans.append(Span(length, length + len(piece), SpanKind.CODE))
-            else:  # text, html_inline, image alt text
+            else:  # text, html_inline
                 piece = child.content
             parts.append(piece)
             length += len(piece)
@@ -221,11 +233,3 @@ def _inline(
         ]
     spans.sort(key=lambda span: (span.start, span.end))
     return text, tuple(spans), tuple(ids)
-
-
-def _flatten(children: list[Token]) -> Iterator[Token]:
-    for child in children:
-        if child.type == "image":
-            yield from _flatten(child.children or [])
-        else:
-            yield child

@@ -9,6 +9,7 @@ whose ends are anchored like highlights and placed again when either text change
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -17,10 +18,11 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.db.storage import StoreError
-from reader.model import Anchor, CrossLink, LinkEnd, now
+from reader.model import Anchor, CrossLink, LinkEnd, SpanKind, now
 from reader.text.anchoring import describe, locate
 from reader.text.display import shorten
 from reader.text.documents import DocumentError, load_article
+from reader.text.images import ImageError, image_file, system_viewer
 from reader.text.links import (
     Place,
     Target,
@@ -184,7 +186,10 @@ class Links:
         found: list[LinkChoice] = []
         folder = reader_app(screen).library_folder
         for span in block.spans:
-            if span.href:
+            if span.kind is SpanKind.IMAGE and span.href:
+                label = block.text[span.start : span.end]
+                found.append(LinkChoice("image", label, span.href, span.href))
+            elif span.href:
                 target = resolve_href(span.href, article, folder)
                 label = block.text[span.start : span.end] or span.href
                 found.append(LinkChoice("markdown", label, span.href, target))
@@ -258,6 +263,9 @@ class Links:
                     go(GoTo(screen.article.meta.path, Place(block=target.block)))
             else:
                 self._leave_reader(target.url, openable=target.kind == "external")
+        elif choice.kind == "image":
+            assert isinstance(choice.payload, str)
+            self._open_image(choice.payload)
         elif choice.kind == "read-more":
             assert isinstance(choice.payload, Path)
             go(GoTo(choice.payload))
@@ -267,6 +275,37 @@ class Links:
         elif choice.kind == "wiki":
             key, wiki = choice.payload  # type: ignore[misc]
             go(GoTo(Path(key), Place(quote=wiki.quote) if wiki.quote else None))
+
+    def _open_image(self, src: str) -> None:
+        """Open an image with the system's viewer: a web address as any other (asked
+        first), a file beside the article, or a picture inside the book it was added from."""
+        screen = self.screen
+        kind = resolve_href(src, screen.article, None).kind
+        if kind in ("external", "unsupported"):
+            self._leave_reader(src, openable=kind == "external")
+            return
+        try:
+            path = image_file(screen.article, src)
+        except ImageError as error:
+            screen.notify(str(error), severity="warning")
+            return
+        viewer = system_viewer()
+        if viewer is None:
+            screen.notify(f"No image viewer here (xdg-open or open): the image is {path}")
+            return
+        try:
+            # A viewer found on PATH, given a file path: no shell, nothing of the text run.
+            subprocess.Popen(
+                [viewer, str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            screen.notify(f"Could not open the image: {error}", severity="warning")
+            return
+        screen.notify(f"Opened {path.name} in the image viewer.")
 
     def _show_note(self, mark: str, block: int) -> None:
         """Show the note a footnote mark leads to; enter there goes to it."""

@@ -82,6 +82,8 @@ def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
             text.stylize(Style(strike=True), span.start, span.end)
         elif span.kind is SpanKind.LINK:
             text.stylize(ink(style("article-view--link")), span.start, span.end)
+        elif span.kind is SpanKind.IMAGE:
+            text.stylize(ink(style("article-view--image")), span.start, span.end)
     for start, end, colour, _note, highlight_id in decor.marks:
         low, high = max(0, start - block.start), min(len(block.text), end - block.start)
         text.stylize(style(f"article-view--hl-{colour}"), low, high)

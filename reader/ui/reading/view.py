@@ -105,6 +105,7 @@ class ArticleView(ColumnView, can_focus=True):
         "article-view--marker",
         "article-view--code",
         "article-view--table-header",
+        "article-view--image",
         "article-view--table-rule",
         "article-view--link",
         "article-view--match",
@@ -136,6 +137,7 @@ class ArticleView(ColumnView, can_focus=True):
         & > .article-view--marker { color: $accent; }
         & > .article-view--code { background: $boost; color: $text; }
         & > .article-view--table-header { color: $text-primary; text-style: bold; }
+        & > .article-view--image { color: $text-secondary; text-style: italic reverse; }
         & > .article-view--table-rule { color: $primary-muted; }
         & > .article-view--link { color: $text-primary; text-style: underline; }
         & > .article-view--match { background: $warning 40%; }
