@@ -120,3 +120,15 @@ def test_table(snap_compare, tmp_path) -> None:
     path = tmp_path / "budget.md"
     path.write_text(TABLE, encoding="utf-8")
     assert snap_compare(make_app(article=path), press=["j", "j"], terminal_size=(70, 20))
+
+
+def test_right_to_left(snap_compare, tmp_path) -> None:
+    """An Arabic paragraph (al-Fatiha, with a number and a Latin name) and a Hebrew one
+    (Genesis 1:1-2) right-aligned, each line in visual order: the first word of each at
+    the right end, "2024", "Ahmed" and "(Genesis 1:1-2)" reading left to right; the
+    English line below them left-aligned as ever."""
+    from tests.unit.test_direction import ARABIC, HEBREW
+
+    path = tmp_path / "verses.md"
+    path.write_text(f"# Verses\n\n{ARABIC}\n\n{HEBREW}\n\nAn English line.\n", encoding="utf-8")
+    assert snap_compare(make_app(article=path), terminal_size=(80, 20))

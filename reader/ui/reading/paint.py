@@ -22,6 +22,7 @@ from textual.strip import Strip
 
 from reader.model import Block, BlockKind, SpanKind
 from reader.text.column import GUTTER, Column, shape_of
+from reader.text.direction import has_rtl, is_rtl, visual
 from reader.text.display import visible
 
 CURSOR_MARK = "▌"
@@ -125,8 +126,12 @@ def paint_block(
     base: Style,
     style: Callable[[str], Style],
     console: Console,
+    reorder: bool = True,
 ) -> Rows:
-    """Block ``index``'s rows, ``width`` cells wide, each drawn when first asked for."""
+    """Block ``index``'s rows, ``width`` cells wide, each drawn when first asked for.
+
+    ``reorder``: a right-to-left paragraph's lines are shown in visual order, right-aligned
+    (False: the terminal reorders them itself, and gets them in logical order)."""
     block = column.article.blocks[index]
     lines = column.wrapped(index)
     is_cursor = decor.cursor
@@ -182,9 +187,41 @@ def paint_block(
             used += max(cells, piece.cell_len)
         return used
 
+    bidi = reorder and block.kind in _RTL_KINDS and has_rtl(block.text)
+    rtl = bidi and is_rtl(block.text)
+
+    def rtl_row(number: int, segments: list[Segment]) -> int:
+        """A line holding right-to-left words, in visual order; a right-to-left
+        paragraph's against the right edge (its quote bar or list marker at the right too)."""
+        start, end = lines[number]
+        piece = _slice(text, start, end)
+        piece.stylize_before(line_style)
+        shown = Text(end="")
+        marks = _styles_of(piece)
+        for place, char in visual(block.text[start:end], rtl):
+            shown.append(visible(char), marks[place])
+        prefix = shape.first if number == 0 else shape.rest
+        if not rtl:
+            segments.append(Segment(prefix, prefix_style))
+            segments.extend(shown.render(console))
+            return len(prefix) + shown.cell_len
+        after = Text(prefix[::-1], prefix_style)
+        fill = max(0, column.text_width - shown.cell_len - after.cell_len)
+        segments.append(Segment(" " * fill, line_style))
+        segments.extend(shown.render(console))
+        segments.extend(after.render(console))
+        return fill + shown.cell_len + after.cell_len
+
     def render_row(number: int) -> Strip:
         if number >= len(lines):
             return Strip.blank(width, base)
+        if bidi:
+            gutter = note_gutter if number in noted else blank_gutter
+            segments = [left, mark, gutter]
+            used = left_cells + GUTTER + rtl_row(number, segments)
+            if width > used:
+                segments.append(Segment(" " * (width - used), base))
+            return Strip(segments).crop_extend(0, width, base)
         if table is not None:
             segments = [left, mark, blank_gutter]
             used = left_cells + GUTTER + table_row(number, segments)
@@ -243,6 +280,19 @@ class Rows(Sequence[Strip]):
         if strip is None:
             strip = self._done[row] = self._render(row)
         return strip
+
+
+_RTL_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE, BlockKind.ITEM})
+
+
+def _styles_of(text: Text) -> list[Style]:
+    """The style of each character of ``text`` (its spans combined, in order)."""
+    styles = [Style()] * len(text.plain)
+    for span in text.spans:
+        extra = Style.parse(span.style) if isinstance(span.style, str) else span.style
+        for place in range(max(0, span.start), min(len(styles), span.end)):
+            styles[place] = styles[place] + extra
+    return styles
 
 
 def _slice(text: Text, start: int, end: int) -> Text:

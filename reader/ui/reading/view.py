@@ -173,6 +173,9 @@ class ArticleView(ColumnView, can_focus=True):
         self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
         self._mouse_from: int | None = None
         self._dragged = False
+        # Whether reader shows right-to-left lines in visual order (the settings' bidi =
+        # "terminal": the terminal does, and is given them in logical order).
+        self.reorder = True
 
     # --- highlights -------------------------------------------------------------------
 
@@ -381,6 +384,7 @@ class ArticleView(ColumnView, can_focus=True):
             base=base,
             style=self.get_component_rich_style,
             console=self.app.console,
+            reorder=self.reorder,
         )
         self._strips[index] = (key, strips)
         return strips
