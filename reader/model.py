@@ -43,6 +43,7 @@ class SpanKind(StrEnum):
     LINK = "link"
     STRIKE = "strike"
     IMAGE = "image"  # an image's placeholder (its alt text); href: where the picture is
+    NOTE = "note"  # a link to a footnote (the Markdown link's title is "note"); href: to it
 
 
 @dataclass(frozen=True, slots=True)

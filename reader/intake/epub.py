@@ -487,6 +487,7 @@ class _Chapter:
     def _link(self, element: HtmlElement, inner: str) -> str:
         kind = element.get("{http://www.idpf.org/2007/ops}type") or element.get("epub:type") or ""
         href = element.get("href") or ""
+        note = any(word in kind for word in ("noteref", "annoref", "biblioref", "glossref"))
         if "noteref" in kind and inner.strip() and not inner.strip().startswith("\\["):
             inner = f"\\[{inner.strip()}\\]"
         if re.match(r"(?i)(https?|mailto):", href):
@@ -494,7 +495,9 @@ class _Chapter:
         target = within(self.name, href)
         if target is None or not inner.strip() or "](" in inner:
             return inner  # an address reader does not follow, or a link inside a link
-        return f"[{inner}](#{anchor_id(*target)})"
+        # A footnote's link says so ("note", its title), so that it opens in a box.
+        title = ' "note"' if note else ""
+        return f"[{inner}](#{anchor_id(*target)}{title})"
 
     def _image(self, element: HtmlElement) -> str:
         """An image as Markdown's ``![alt](<file in the book>)``, which reader shows as a

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader.files import safe_filename
-from reader.model import Article, BlockKind
+from reader.model import Article, BlockKind, SpanKind
 from reader.notes.escaping import (
     clean,
     escape_inline,
@@ -243,8 +243,6 @@ def _with_notes(article: Article, start: int, end: int, footnotes: list[tuple[in
     text = article.text
     pieces: list[str] = []
     at = start
-    if text.find("[", start, end) < 0 and not any(c in text[start:end] for c in "*†‡§"):
-        return text[start:end]  # no mark can be there: most quotes
     for index in range(article.block_at(start), article.block_at(max(start, end - 1)) + 1):
         block = article.blocks[index]
         for span in block.spans:
@@ -254,7 +252,7 @@ def _with_notes(article: Article, start: int, end: int, footnotes: list[tuple[in
                 continue
             label = text[begin:finish]
             target = heading_block(article, href[1:])
-            if target is None or not is_note_ref(label):
+            if target is None or not (span.kind is SpanKind.NOTE or is_note_ref(label)):
                 continue
             note = note_text(article, target)
             if note.startswith(label.strip()):

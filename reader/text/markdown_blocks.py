@@ -195,7 +195,10 @@ def _inline(
             length += len(piece)
         elif kind in openers:
             href = child.attrGet("href") if kind == "link_open" else None
-            open_spans.append((openers[kind], length, str(href) if href is not None else None))
+            span_kind = openers[kind]
+            if kind == "link_open" and child.attrGet("title") == "note":
+                span_kind = SpanKind.NOTE  # as reader add marks a book's footnote links
+            open_spans.append((span_kind, length, str(href) if href is not None else None))
         elif kind in closers:
             if open_spans:
                 span_kind, start, href = open_spans.pop()

@@ -79,3 +79,18 @@ def test_an_export_keeps_a_quoted_footnote_as_a_markdown_footnote(tmp_path: Path
 
     html = MarkdownIt("commonmark").use(footnote_plugin).render(text)
     assert 'class="footnote-ref"' in html and "Readium 0.19 update adds MathML support" in html
+
+
+def test_a_book_s_annotation_links_are_notes_whatever_their_words(tmp_path: Path) -> None:
+    from reader.model import SpanKind
+
+    result = add_source(str(DATA / "epub" / "childrens-literature.epub"), tmp_path)
+    assert result.path is not None
+    article = load_article(result.path)
+    assert '[Emperor\'s](#s04-s04-a01 "note")' in result.path.read_text(encoding="utf-8")
+    block = next(b for b in article.blocks if "shows in detail how" in b.text)
+    (note,) = [s for s in block.spans if s.kind is SpanKind.NOTE]
+    assert block.text[note.start : note.end] == "Emperor's"
+    target = resolve_href(note.href or "", article, tmp_path).block
+    assert target is not None
+    assert note_text(article, target) == "Transcriber's Note: original reads 'Emporer's'"

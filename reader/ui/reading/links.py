@@ -192,7 +192,10 @@ class Links:
             elif span.href:
                 target = resolve_href(span.href, article, folder)
                 label = block.text[span.start : span.end] or span.href
-                found.append(LinkChoice("markdown", label, span.href, target))
+                note = target.kind == "heading" and (
+                    span.kind is SpanKind.NOTE or is_note_ref(label)
+                )
+                found.append(LinkChoice("note" if note else "markdown", label, span.href, target))
         if index in self._read_more():
             key = match_title(block.text, self._library_titles())
             if key is not None:
@@ -257,12 +260,17 @@ class Links:
             elif target.kind == "heading":
                 if target.block is None:
                     screen.notify(f"No heading “{target.fragment}” in this article.")
-                elif is_note_ref(choice.label):
-                    self._show_note(choice.label, target.block)
                 else:
                     go(GoTo(screen.article.meta.path, Place(block=target.block)))
             else:
                 self._leave_reader(target.url, openable=target.kind == "external")
+        elif choice.kind == "note":
+            target = choice.payload
+            assert isinstance(target, Target)
+            if target.block is None:
+                screen.notify(f"No note “{target.fragment}” in this article.")
+            else:
+                self._show_note(choice.label, target.block)
         elif choice.kind == "image":
             assert isinstance(choice.payload, str)
             self._open_image(choice.payload)

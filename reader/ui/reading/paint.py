@@ -81,7 +81,7 @@ def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
             text.stylize(style("article-view--code"), span.start, span.end)
         elif span.kind is SpanKind.STRIKE:
             text.stylize(Style(strike=True), span.start, span.end)
-        elif span.kind is SpanKind.LINK:
+        elif span.kind in (SpanKind.LINK, SpanKind.NOTE):
             text.stylize(ink(style("article-view--link")), span.start, span.end)
         elif span.kind is SpanKind.IMAGE:
             text.stylize(ink(style("article-view--image")), span.start, span.end)
