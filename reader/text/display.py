@@ -178,6 +178,17 @@ _NO_START = frozenset(
     "?!‼⁇⁈⁉.,:;)]}%"
 )
 _NO_END = frozenset("（〔［｛〈《「『【〘〖〝｟«‘“([{")
+# Where a line may break inside a word: beside a Chinese or Japanese character, not before
+# a closing mark nor a combining one (an accent, a variation selector), not after an
+# opening mark. Found by the regex engine: a book's paragraph may be long.
+_BREAK = re.compile(
+    "(?:(?<={cjk})|(?={cjk}))(?<![{no_end}])(?![{no_start}\u0300-\u036f\u3099\u309a"
+    "\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f])".format(
+        cjk=_CJK.pattern,
+        no_end=re.escape("".join(sorted(_NO_END))),
+        no_start=re.escape("".join(sorted(_NO_START))),
+    )
+)
 
 
 def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -187,16 +198,9 @@ def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     units = []
     unit = start
-    for index in range(start + 1, end):
-        before, here = text[index - 1], text[index]
-        if (
-            (_CJK.match(before) or _CJK.match(here))
-            and here not in _NO_START
-            and before not in _NO_END
-            and not unicodedata.combining(here)
-        ):
-            units.append((unit, index))
-            unit = index
+    for found in _BREAK.finditer(text, start + 1, end):
+        units.append((unit, found.start()))
+        unit = found.start()
     units.append((unit, end))
     return units
 
