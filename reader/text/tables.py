@@ -13,7 +13,7 @@ No Textual here; Rich only for cell widths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
@@ -42,6 +42,7 @@ class TableLayout:
     lines: list[tuple[int, int]]
     header: int
     widths: list[int]
+    labels: dict[int, str] = field(default_factory=dict)  # stacked: line -> its label
 
 
 def cells_of(text: str) -> list[list[tuple[int, int]]]:
@@ -94,6 +95,7 @@ def layout(text: str, header: int, aligns: str, room: int) -> TableLayout:
     rows = cells_of(text)
     widths = column_widths(text, rows, room)
     pieces: list[list[Piece] | None] = []
+    labels: dict[int, str] = {}
     header_lines = 0
     for number, row in enumerate(rows):
         if number == header and header and widths:
@@ -103,12 +105,33 @@ def layout(text: str, header: int, aligns: str, room: int) -> TableLayout:
         else:
             if number:
                 pieces.append(None)  # stacked: a rule between rows
-            for start, end in row:
-                for line_start, line_end in wrap(text[start:end], max(1, room)):
-                    pieces.append([(start + line_start, start + line_end, room, "l")])
+            for column, (start, end) in enumerate(row):
+                # A row's cell says which column it is in: the header's words before it.
+                label = _label(text, rows[0], column, room) if header and number >= header else ""
+                cells = max(1, room - len(label))
+                for line, (a, b) in enumerate(wrap(text[start:end], cells)):
+                    if label:
+                        labels[len(pieces)] = label if not line else " " * len(label)
+                    pieces.append([(start + a, start + b, cells, "l")])
         if number + 1 == header:
             header_lines = len(pieces)
-    return TableLayout(pieces, _spans(pieces, len(text)), header_lines, widths)
+    return TableLayout(pieces, _spans(pieces, len(text)), header_lines, widths, labels)
+
+
+def _label(text: str, names: list[tuple[int, int]], column: int, room: int) -> str:
+    """What a stacked cell is labelled with: its column's header (at most a third of the
+    room, made safe to draw), and ": "."""
+    if column >= len(names):
+        return ""
+    name = " ".join(visible(text[slice(*names[column])]).split())
+    if not name:
+        return ""
+    limit = max(1, room // 3)
+    if cell_len(name) > limit:
+        name = name[: max(1, limit - 1)] + "…"
+        while cell_len(name) > limit and len(name) > 1:
+            name = name[:-2] + "…"
+    return f"{name}: "
 
 
 def _side_by_side(
@@ -158,7 +181,7 @@ def offset_in(layout: TableLayout, line: int, x: int) -> int:
     pieces = layout.pieces[line] if 0 <= line < len(layout.pieces) else None
     if not pieces:
         return layout.lines[line][0] if 0 <= line < len(layout.lines) else 0
-    left = 0
+    left = cell_len(layout.labels.get(line, ""))
     for start, end, width, _align in pieces:
         if x < left + width + GAP:
             return min(end, start + max(0, x - left))

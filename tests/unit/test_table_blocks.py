@@ -68,6 +68,12 @@ def test_a_table_too_wide_for_any_share_is_stacked() -> None:
     assert laid.widths == []
     cells = [table.text[line[0][0] : line[0][1]] for line in laid.pieces if line]
     assert cells[:2] == ["c0", "c1"] and "value 11" in cells
+    labelled = {
+        laid.labels.get(n, "") + table.text[slice(*line[0][:2])]
+        for n, line in enumerate(laid.pieces)
+        if line
+    }
+    assert "c11: value 11" in labelled and "c0" in labelled  # not the header's own cells
 
 
 def test_an_export_writes_a_highlighted_row_as_a_markdown_table(tmp_path: Path) -> None:

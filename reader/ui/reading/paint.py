@@ -171,6 +171,10 @@ def paint_block(
             rule = rule or "─" * column.text_width
             segments.append(Segment(rule, border))
             return cell_len(rule)
+        label = table.labels.get(number, "")
+        if label:
+            segments.append(Segment(label, line_style + ink(style("article-view--table-header"))))
+            used += cell_len(label)
         for place, (start, end, cells, align) in enumerate(pieces):
             if place:
                 segments.append(Segment(" │ ", border))
