@@ -18,12 +18,17 @@ from operator import itemgetter
 from rich.cells import cell_len
 
 from reader.model import Article, Block, BlockKind
+from reader.text.direction import has_rtl, is_rtl, visual
 from reader.text.display import HeightIndex, estimate_lines, visible, wrap
 from reader.text.tables import TableLayout, layout, offset_in
 
 MAX_COLUMN = 84  # cells of the column, gutter included
 GUTTER = 3  # cells left of the text: the cursor bar and a mark (✎ or ⇄)
 UNLAID_WIDTH = 72  # the text width heights are estimated for before the view has a size
+
+
+BIDI_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE, BlockKind.ITEM})
+"""The blocks whose lines are shown in visual order when they hold right-to-left text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +71,9 @@ class Column:
         self.article = article
         self.resized = resized
         self.text_width = 0  # 0 until laid out for a width (fit)
+        # Whether right-to-left lines are drawn in visual order (the settings' bidi), which
+        # the mouse's cells are mapped back through.
+        self.reorder = True
         self.left = 0  # cells from the view's left edge to the column
         self.heights = HeightIndex()
         self._exact = bytearray()
@@ -237,6 +245,22 @@ class Column:
             return max(0, min(target, block_top - 1 if index else 0))
         return None
 
+    def _bidi_offset(self, text: str, start: int, end: int, x: int, prefix: int) -> int:
+        """The offset of ``text`` drawn at cell ``x`` (from the text's left edge) of the line
+        ``start``-``end``, shown in visual order (right-aligned when right-to-left)."""
+        rtl = is_rtl(text)
+        shown = visual(text[start:end], rtl)
+        widths = [cell_len(visible(char)) for _place, char in shown]
+        left = self.text_width - sum(widths) - prefix if rtl else prefix
+        if x < left:
+            return end if rtl else start  # before the line's left end
+        used = left
+        for (place, _char), width in zip(shown, widths, strict=True):
+            used += width
+            if used > x:
+                return start + place
+        return start if rtl else end
+
     def offset_at(self, line: int, x: int) -> int | None:
         """The text offset drawn at cell ``x`` of document line ``line``, or None past the
         end (the end of the block past the end of its line)."""
@@ -256,6 +280,9 @@ class Column:
         table = self.table(index)
         if table is not None:
             return block.start + offset_in(table, row, max(0, column))
+        if self.reorder and block.kind in BIDI_KINDS and has_rtl(block.text):
+            prefix = len(shape.first if row == 0 else shape.rest)
+            return block.start + self._bidi_offset(block.text, start, end, column + prefix, prefix)
         if column <= 0:
             return block.start + start
         used = 0

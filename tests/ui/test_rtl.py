@@ -78,3 +78,23 @@ async def test_bidi_terminal_leaves_the_order_to_the_terminal(verses: Path) -> N
         text = "\n".join(article_rows(app))
         assert "الحمد لله رب العالمين" in text  # logical order, as written
         assert "دمحلا" not in text
+
+
+async def test_the_mouse_finds_the_character_drawn_under_it(verses: Path) -> None:
+    app = make_app(article=verses)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.screen.view
+        article = app.screen.article
+        lines = screen_lines(app)
+        y = next(n for n, line in enumerate(lines) if "هلل دمحلا" in line)
+        x = lines[y].index("دمحلا")  # the last letter of الحمد, drawn leftmost of it
+        block = article.blocks[1]
+        offset = view.offset_at(x - view.region.x, y - view.region.y)
+        assert offset == block.start + 4 and article.text[offset] == "د"
+        # A drag from there to the line's right end selects the first word, as drawn.
+        await pilot.mouse_down(view, offset=(x - view.region.x, y - view.region.y))
+        right = x + len("دمحلا") - 1
+        await pilot.mouse_up(view, offset=(right - view.region.x, y - view.region.y))
+        await pilot.pause()
+        assert view.selection is not None
+        assert article.text[slice(*view.selection)].startswith("الحم")

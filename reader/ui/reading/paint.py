@@ -21,7 +21,7 @@ from rich.text import Text
 from textual.strip import Strip
 
 from reader.model import Block, BlockKind, SpanKind
-from reader.text.column import GUTTER, Column, shape_of
+from reader.text.column import BIDI_KINDS, GUTTER, Column, shape_of
 from reader.text.direction import has_rtl, is_rtl, visual
 from reader.text.display import visible
 
@@ -191,7 +191,7 @@ def paint_block(
             used += max(cells, piece.cell_len)
         return used
 
-    bidi = reorder and block.kind in _RTL_KINDS and has_rtl(block.text)
+    bidi = reorder and block.kind in BIDI_KINDS and has_rtl(block.text)
     rtl = bidi and is_rtl(block.text)
 
     def rtl_row(number: int, segments: list[Segment]) -> int:
@@ -284,9 +284,6 @@ class Rows(Sequence[Strip]):
         if strip is None:
             strip = self._done[row] = self._render(row)
         return strip
-
-
-_RTL_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE, BlockKind.ITEM})
 
 
 def _styles_of(text: Text) -> list[Style]:

@@ -136,7 +136,7 @@ class ReadingScreen(ReadingHost):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.view.reorder = reader_app(self).reorders_rtl
+        self.view.reorder = self.view.column.reorder = reader_app(self).reorders_rtl
         self.view.focus()
         self._fit_pane(self.app.size.width)
         self.life.restore()
