@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.containers import Vertical
+
 from reader.intake import add_source
 from reader.ui.dialogs.footnote import FootnoteScreen
 from reader.ui.dialogs.link_picker import LinkList
 from reader.ui.reading.screen import ReadingScreen
 from tests.conftest import DATA
-from tests.ui.helpers import make_app, screen_text
+from tests.ui.helpers import make_app, screen_lines, screen_text
 
 SIZE = (120, 40)
 
@@ -54,8 +56,14 @@ async def test_a_footnote_shows_in_a_box_and_enter_goes_to_it(tmp_path: Path) ->
         await pilot.press("1")
         await pilot.pause()
         assert isinstance(app.screen, FootnoteScreen)
+        await pilot.pause()
         text = screen_text(app)
         assert "Note [1]" in text and "Readium 0.19 update adds MathML support" in text
+        # At the reference: just below the paragraph that cites it, not over it.
+        lines = screen_lines(app)
+        cited = max(n for n, line in enumerate(lines) if "Readium" in line and "▌" in line)
+        box = app.screen.query_one(Vertical)
+        assert cited < box.region.y <= cited + 3
         await pilot.press("escape")
         assert isinstance(app.screen, ReadingScreen) and app.screen.view.cursor == here
         await pilot.press("o", "1", "enter")

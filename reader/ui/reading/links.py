@@ -327,7 +327,12 @@ class Links:
                 screen.app.post_message(GoTo(path, Place(block=block)))
 
         text = note_text(screen.article, block)
-        screen.app.push_screen(FootnoteScreen(mark.strip(), text), answered)
+        view = screen.view
+        # Just below the paragraph that cites it (above it, near the screen's foot).
+        cited = view.column.top_of(view.cursor) - int(view.scroll_offset.y)
+        below = view.column.top_of(view.cursor + 1) - int(view.scroll_offset.y)
+        rows = (view.region.y + max(0, cited), view.region.y + min(below, view.size.height))
+        screen.app.push_screen(FootnoteScreen(mark.strip(), text, rows), answered)
 
     def _leave_reader(self, url: str, *, openable: bool) -> None:
         from reader.ui.dialogs.link_picker import UrlScreen
