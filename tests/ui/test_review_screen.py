@@ -90,3 +90,15 @@ async def test_enter_opens_the_article_at_the_passage_and_q_comes_back(noted: Pa
         await pilot.press("q")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen))
         assert app.screen.card == card  # not rated by being opened
+
+
+async def test_the_library_says_how_many_are_left_today_and_the_streak(noted: Path) -> None:
+    app = make_app(library=noted)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_read(pilot)
+        await wait_for(pilot, lambda: "· 2 to review today (R)" in screen_text(app))
+        assert "streak" not in screen_text(app)
+        await open_review(pilot, app)
+        await pilot.press("3", "escape")  # one seen today; the other left
+        await wait_for(pilot, lambda: "· 1 to review today (R)" in screen_text(app))
+        assert "· 1-day review streak" in screen_text(app)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.events import Key
@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from reader.services.library import Library, LibraryEntry, sort_entries
+from reader.services.review import streak
 from reader.ui.host import reader_app
 from reader.ui.keynames import is_typed, normalize
 from reader.ui.library.articles import LibraryList
@@ -106,6 +107,7 @@ class LibraryScreen(Screen[None]):
         self._query = ""  # what the filter holds
         self._progress = (0, 0)  # files read of all, while the folder is read
         self.watch = LibraryWatch(self, lambda: self.library, self.read_again)
+        self._review = (0, 0)  # highlights left to review today, and the days in a row
 
     def compose(self) -> ComposeResult:
         yield Static("", id="library-title")
@@ -140,6 +142,11 @@ class LibraryScreen(Screen[None]):
             label += " · reading…"
         if self.sort != "title":
             label += f" · by {self.sort}"
+        due, days = self._review
+        if due:
+            label += f" · {due:,} to review today (R)"
+        if days:
+            label += f" · {days}-day review streak"
         self.query_one("#library-title", Static).update(plain(label))
 
     def show_known(self, entries: list[LibraryEntry]) -> None:
@@ -191,6 +198,7 @@ class LibraryScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.watch.start()
+        self.count_review()  # shown, or back from the review or an article
         # The first resume is the screen being shown at all; later ones are returns from
         # an article, whose progress and counts the app reads again.
         if self._resumed:
@@ -199,6 +207,24 @@ class LibraryScreen(Screen[None]):
             # filter keeps what it holds, and escape clears it).
             self.set_focus(self.query_one(LibraryList))
         self._resumed = True
+
+    @work(thread=True, exclusive=True, group="review-count", exit_on_error=False)
+    def count_review(self) -> None:
+        """Count today's review (in a thread: every highlight is looked at), for the title
+        line. A failure leaves the count out: the review itself says why."""
+        from reader.ui.review.screen import review_days, today
+
+        day = today()
+        try:
+            due = reader_app(self).review_day(day)[0].due
+        except Exception:  # a damaged database is reported by whoever reads it first
+            return
+        self.app.call_from_thread(self._counted, due, streak(review_days(), day))
+
+    def _counted(self, due: int, days: int) -> None:
+        if self.is_attached:
+            self._review = (due, days)
+            self._show_title()
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

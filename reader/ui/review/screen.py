@@ -108,7 +108,7 @@ class ReviewScreen(Screen[None]):
     def _show(self) -> None:
         title = self.query_one("#review-title", Static)
         body = self.query_one("#review-card", Static)
-        days = streak(_review_days(), self.today)
+        days = streak(review_days(), self.today)
         run = f" · {days} day{'s' * (days != 1)} in a row" if days else ""
         card = self.card
         if card is None:
@@ -210,7 +210,7 @@ def _card(highlight: Highlight, known: tuple[Path, str] | None) -> Card:
     return Card(highlight, title or article.title, path, before, blocks[index].text, after, index)
 
 
-def _review_days() -> list[str]:
+def review_days() -> list[str]:
     """The days the reader reviewed on (kept in the data folder's state)."""
     from reader.paths import resolve
     from reader.state import load
@@ -224,6 +224,6 @@ def _remember_day(day: date) -> None:
     from reader.paths import resolve
     from reader.state import StateError, remember
 
-    days = sorted({*_review_days(), day.isoformat()})[-400:]
+    days = sorted({*review_days(), day.isoformat()})[-400:]
     with contextlib.suppress(StateError):  # the streak is a nicety: the rating is saved
         remember(resolve().data_dir, review_days=days)
