@@ -127,7 +127,7 @@ class ReaderApp(LibraryApp):
 
     def on_mount(self) -> None:
         # The command line turns garbage collection off while the first screen is built;
-        # from then on it runs between keys (reader/ui/collector.py).
+        # from then on it runs between keys (reader/memory.py).
         self.call_after_refresh(self.collector.start)
         self.notices.start()
         # A big database is checked whole (and backed up) once the first screen shows, or,
@@ -275,8 +275,8 @@ class ReaderApp(LibraryApp):
         """Every highlight and note in the store, newest first (slow: for a worker thread;
         none, and the reader told why, when the database cannot be read)."""
         from reader.config import COLOURS
+        from reader.memory import paused
         from reader.services.notes_index import NotesIndex, build
-        from reader.ui.terminal.collector import paused
 
         names = {colour: self.colour_name(colour) for colour in COLOURS}
         # Every object made here is kept (or dropped whole by reference counting): the
