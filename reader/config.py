@@ -26,7 +26,6 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 COLOURS = ("yellow", "green", "blue", "pink", "purple")
 DEFAULT_COLOURS = {
@@ -116,7 +115,7 @@ def load(path: Path | None = None) -> Settings:
     return settings
 
 
-def _read(data: dict[str, Any], text: str, settings: Settings) -> None:
+def _read(data: dict[str, object], text: str, settings: Settings) -> None:
     def problem(key: str, what: str, section: str = "") -> None:
         line = _line_of(text, key, section)
         where = f"line {line}: " if line else ""

@@ -12,6 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 BLOCK_SEPARATOR = "\n\n"
 
@@ -84,6 +85,7 @@ class ArticleMeta:
     source: str = ""
     published: str = ""
     export: bool = False  # notes that reader's export wrote (exported_by: "reader"), not an article
+    author: str = ""  # as the front matter names them (a book's authors, a page's)
 
 
 @dataclass
@@ -212,6 +214,20 @@ class Colour(StrEnum):
     PURPLE = "purple"
 
 
+class HighlightEdit(TypedDict, total=False):
+    """What the reader changes of a highlight: its colour, tags or note."""
+
+    colour: Colour
+    tags: tuple[str, ...]
+    note: str
+
+
+class HighlightChanges(HighlightEdit, total=False):
+    """What changes of a highlight besides where it lies: an edit, and when it was made."""
+
+    modified: str
+
+
 @dataclass(frozen=True, slots=True)
 class Highlight:
     """A highlighted passage of an article, with the reader's colour, tags and note.
@@ -238,7 +254,9 @@ class Highlight:
     check: bool = False
     orphan_in: str = ""
 
-    def moved_to(self, anchor: Anchor, *, check: bool = False, **changes: object) -> Highlight:
+    def moved_to(
+        self, anchor: Anchor, *, check: bool = False, **changes: Unpack[HighlightChanges]
+    ) -> Highlight:
         """This highlight on ``anchor`` (``check``: where the words around it disagree),
         keeping the selectors it was first made with whenever the new ones differ."""
         original = self.original
@@ -250,7 +268,7 @@ class Highlight:
             original=original,
             check=check,
             orphan_in="",
-            **changes,  # type: ignore[arg-type]
+            **changes,
         )
 
     def orphaned_in(self, fingerprint: str) -> Highlight:

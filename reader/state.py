@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TypeGuard
 
 from reader.atomic import atomic_write
 
@@ -29,8 +29,9 @@ def state_path(data_dir: Path) -> Path:
     return data_dir / STATE_NAME
 
 
-def load(data_dir: Path) -> dict[str, Any]:
-    """What was remembered (nothing, when there is no file, or one that is not reader's)."""
+def load(data_dir: Path) -> dict[str, object]:
+    """What was remembered (nothing, when there is no file, or one that is not reader's):
+    JSON values as the file holds them, to be checked by who reads them."""
     try:
         data = json.loads(state_path(data_dir).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
@@ -38,7 +39,7 @@ def load(data_dir: Path) -> dict[str, Any]:
     return data if _ours(data) else {}
 
 
-def remember(data_dir: Path, **values: Any) -> None:
+def remember(data_dir: Path, **values: object) -> None:
     """Remember ``values`` besides what is remembered already.
 
     Raises StateError when the file cannot be written, or is not reader's.
@@ -47,16 +48,17 @@ def remember(data_dir: Path, **values: Any) -> None:
     try:
         raw = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        data: dict[str, Any] = dict(MARK)
+        data: dict[str, object] = dict(MARK)
     except (OSError, UnicodeDecodeError) as error:
         raise StateError(f"{path} cannot be read ({_why(error)}); it was left as it is") from None
     else:
         try:
-            data = json.loads(raw)
+            found = json.loads(raw)
         except ValueError:
-            data = None
-        if not _ours(data):
+            found = None
+        if not _ours(found):
             raise StateError(f"{path} is not reader's; it was left as it is")
+        data = found
     data.update(values)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -65,7 +67,7 @@ def remember(data_dir: Path, **values: Any) -> None:
         raise StateError(f"{path} cannot be written ({_why(error)})") from None
 
 
-def _ours(data: object) -> bool:
+def _ours(data: object) -> TypeGuard[dict[str, object]]:
     return isinstance(data, dict) and data.get("written_by") == MARK["written_by"]
 
 

@@ -75,3 +75,21 @@ def book(tmp_path: Path) -> Path:
     path = tmp_path / "book.md"
     path.write_text(book_text(), encoding="utf-8")
     return path
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Start mypy as soon as its test is known to run: it then checks reader/ on the core the
+    tests leave idle, and its test only reads the result (see tests/tools.py)."""
+    from tests import tools
+
+    if session.config.option.collectonly:
+        return
+    if any(getattr(item, "originalname", "") == tools.MYPY_TEST for item in session.items):
+        tools.start_mypy()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """End the checkers started in the background, should the run have stopped before them."""
+    from tests import tools
+
+    tools.stop()

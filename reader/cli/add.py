@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty, SimpleQueue
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from reader.intake import AddResult, AddStatus, SourceIndex, add_source
@@ -27,6 +28,9 @@ from reader.intake.shelf import WriteError
 from reader.intake.sources import SourceListError, read_sources
 from reader.text.addresses import is_web_address, normalise_url
 from reader.text.display import visible
+
+if TYPE_CHECKING:  # rich's progress bar is imported when it is shown
+    from rich.progress import Progress, TaskID
 
 JOBS = 4
 """Sources added at the same time."""
@@ -180,7 +184,9 @@ def _summary(
                 err(f"  failed: {result.message()}")
 
 
-def _start(work: Callable[[str], AddResult], sources: list[str], count: int) -> set[Future]:
+def _start(
+    work: Callable[[str], AddResult], sources: list[str], count: int
+) -> set[Future[AddResult]]:
     """``work`` on every source, ``count`` at a time, in daemon threads.
 
     Not a ThreadPoolExecutor: its threads are joined as Python exits, so that Ctrl+C among
@@ -263,7 +269,7 @@ class _HostLimits:
 class _Progress:
     """A rich progress bar on standard error; lines printed above it."""
 
-    def __init__(self, progress, task) -> None:  # rich objects, imported lazily
+    def __init__(self, progress: Progress, task: TaskID) -> None:
         self.progress = progress
         self.task = task
 

@@ -34,7 +34,7 @@ from reader.services.notes_index import (
     colour_names,
     tag_needle,
 )
-from reader.text.display import shorten, visible
+from reader.text.display import as_cell, shorten, visible
 
 # What a terminal shows for each colour: its own hue among the sixteen every terminal has.
 SWATCHES = {"yellow": "33", "green": "32", "blue": "34", "pink": "91", "purple": "35"}
@@ -143,10 +143,11 @@ def _tab_separated(found: list[NoteItem]) -> Iterator[str]:
     for item in found:
         paragraph = "" if item.paragraph is None else str(item.paragraph)
         path = "" if item.path is None else str(item.path)
-        fields = (item.title, paragraph, item.colour, ",".join(item.tags))
-        fields += (item.quote, item.note, item.when, path)
-        # Each field made safe on its own: the tabs between them are the only ones.
-        yield "\t".join(_one_line(field) for field in fields)
+        tags = ",".join(item.tags)
+        fields = (item.title, paragraph, item.colour, tags, item.quote, item.note, item.when, path)
+        # Each field made safe on its own: the tabs between them are the only ones, and
+        # none is a formula to a spreadsheet that opens the file.
+        yield "\t".join(as_cell(_one_line(field)) for field in fields)
 
 
 def _write_json(found: list[NoteItem]) -> None:

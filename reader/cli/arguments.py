@@ -11,7 +11,8 @@ from reader import __version__
 COMMANDS = {
     "list": "the library as a table (tab-separated when piped; --json; --sort)",
     "export": "an article's notes as Markdown or W3C JSON (--all: every annotated one)",
-    "import": "annotations from reader, other W3C tools or Hypothesis into the library",
+    "import": "highlights from reader, W3C tools, Hypothesis, Kindle, KOReader, Readwise, "
+    "Instapaper, Pocket or Omnivore into the library",
     "notes": "every highlight and note, newest first (tab-separated when piped; --json)",
     "add": "web pages, HTML files and EPUB books as articles of the library",
     "recover": "merge changes put aside while the database was damaged",
@@ -89,7 +90,19 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument("--force", action="store_true", help="replace earlier exports")
         parser.add_argument("--library", metavar="DIR", help="library folder")
     elif command == "import":
-        parser.add_argument("file", metavar="FILE.json", help="annotations to import")
+        from reader.notes.formats import FORMATS
+
+        parser.add_argument(
+            "file",
+            metavar="FILE",
+            help="annotations to import; its format is told by what it holds: "
+            + "; ".join(FORMATS.values()),
+        )
+        parser.add_argument(
+            "--format",
+            choices=list(FORMATS),
+            help="read the file as this format, whatever it seems to be",
+        )
         parser.add_argument("--library", metavar="DIR", help="library folder")
     elif command == "notes":
         from reader.cli.all_notes import add_arguments

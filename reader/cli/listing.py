@@ -8,6 +8,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.cli.common import (
     EXIT_USAGE,
@@ -23,8 +24,11 @@ from reader.db.storage import StoreError, recovery_files
 from reader.db.store import Store, parse_database
 from reader.services.library import Library, LibraryEntry, scan_batches, sort_entries
 from reader.services.moves import Move
-from reader.text.display import visible
+from reader.text.display import as_cell, visible
 from reader.text.documents import DocumentError
+
+if TYPE_CHECKING:  # rich's progress bar is imported when it is shown
+    from rich.progress import Progress, TaskID
 
 
 def run_list(options: argparse.Namespace) -> int:
@@ -65,8 +69,9 @@ def run_list(options: argparse.Namespace) -> int:
         for e in entries:
             progress = "" if e.progress is None else f"{e.progress * 100:.0f}"
             fields = (e.id, e.title, e.words, progress, e.highlights, e.notes, e.path)
-            # Each field made safe on its own: the tabs between them are the only ones.
-            print("\t".join(visible(" ".join(str(f).split())) for f in fields))
+            # Each field made safe on its own: the tabs between them are the only ones, and
+            # none is a formula to a spreadsheet that opens the file.
+            print("\t".join(as_cell(visible(" ".join(str(f).split()))) for f in fields))
     else:
         _table(folder, entries)
     say_moves(library.moved)
@@ -94,8 +99,8 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
     entries: list[LibraryEntry] = []
     problems: list[str] = []
     moved: dict[str, Move] = {}
-    progress = None
-    task = None
+    progress: Progress | None = None
+    task: TaskID | None = None
     try:
         for batch, trouble, done, total in scan_batches(folder, store, moved=moved):
             entries.extend(batch)
@@ -107,8 +112,8 @@ def _scan_with_progress(folder: Path, store: Store) -> Library:
                 progress = Progress(console=Console(stderr=True), transient=True)
                 progress.start()
                 task = progress.add_task("Reading the library", total=total)
-            if progress is not None:
-                progress.update(task, completed=done)  # type: ignore[arg-type]
+            if progress is not None and task is not None:
+                progress.update(task, completed=done)
     finally:
         if progress is not None:
             progress.stop()
@@ -157,7 +162,7 @@ def _table(folder: Path, entries: list[LibraryEntry]) -> None:
     fixed = 14 + sum(widths[n] + 2 for n in shown) + 26 * with_file
     title_width = max(12, width - fixed - 1)
     text = Text(no_wrap=True, overflow="ignore")
-    text.append(visible(f"Library: {folder}") + "\n\n", style="bold")
+    text.append(_fit_start(visible(f"Library: {_home(folder)}"), width) + "\n\n", style="bold")
     header = ["Id".ljust(12), "Title".ljust(title_width)]
     header += [numbers[n].rjust(widths[n]) for n in shown]
     header += ["File"] if with_file else []
@@ -173,6 +178,29 @@ def _table(folder: Path, entries: list[LibraryEntry]) -> None:
             text.append(_fit(visible(name), 24).rstrip(), style="dim")
         text.append("\n")
     console.print(text, soft_wrap=True, end="")
+
+
+def _home(folder: Path) -> str:
+    """``folder`` as people write it: ``~/...`` inside the home folder."""
+    home = os.path.expanduser("~")
+    path = str(folder)
+    if home not in ("", "/") and (path == home or path.startswith(home + os.sep)):
+        return "~" + path[len(home) :]
+    return path
+
+
+def _fit_start(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut at its start with an ellipsis (a path's
+    end says most: the library's own folder)."""
+    from rich.cells import cell_len
+
+    if cell_len(text) <= width:
+        return text
+    head, _, rest = text.partition(": ")
+    keep = rest
+    while keep and cell_len(f"{head}: …{keep}") > width:
+        keep = keep[1:]
+    return f"{head}: …{keep}"
 
 
 def _fit(text: str, width: int) -> str:

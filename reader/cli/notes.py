@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,12 +16,14 @@ from reader.cli.common import UserError, library_of, open_store, paths_of, say, 
 from reader.cli.finding import Found, find_article
 from reader.db.storage import StoreError
 from reader.db.store import Store
+from reader.services.books import is_kept_book
 from reader.services.moves import former_ids
 from reader.text.documents import DocumentError, article_id
 
 if TYPE_CHECKING:
     from reader.notes.export import Notes
-    from reader.services.importer import Report
+    from reader.notes.incoming import Incoming
+    from reader.services.import_report import Report
 
 
 def run_export(options: argparse.Namespace) -> int:
@@ -140,9 +142,7 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
     noted = {i for i, (count, notes) in store.highlight_counts().items() if count or notes}
     known = store.known_articles()
     left = sorted(
-        str(known[i][0]) + ("" if known[i][0].exists() else " (its file is gone)")
-        for i in (noted | set(store.article_notes())) - listed
-        if i in known
+        _left_out(*known[i]) for i in (noted | set(store.article_notes())) - listed if i in known
     )
     if left:
         more = f" and {len(left) - 3} more" if len(left) > 3 else ""
@@ -152,6 +152,13 @@ def _say_left_out(store: Store, folder: Path, listed: set[str]) -> None:
             "(--library DIR exports another folder; `reader notes` lists every note)",
             sys.stderr,
         )
+
+
+def _left_out(path: Path, title: str) -> str:
+    """An annotated article an export leaves out, as the user knows it."""
+    if is_kept_book(path):
+        return f"{title or path.name} (a book not in the library)"
+    return str(path) + ("" if path.exists() else " (its file is gone)")
 
 
 def _gather(store: Store, path: Path) -> Notes:
@@ -181,8 +188,14 @@ def _gather_gone(store: Store, found: Found) -> Notes:
     from reader.model import Article, ArticleMeta
     from reader.notes import export
 
+    what = (
+        f"{found.title or found.path.name} is a book kept without its text (its highlights "
+        "came from another tool, and it is not in the library)"
+        if is_kept_book(found.path)
+        else f"{found.path} is gone"
+    )
     say(
-        f"reader: {found.path} is gone; its notes are exported with the words each was made "
+        f"reader: {what}; its notes are exported with the words each was made "
         "on, none placed in a text",
         sys.stderr,
     )
@@ -203,7 +216,7 @@ PARALLEL_FROM = 64  # articles: fewer are made faster in this process alone
 
 def render_all(
     store: Store, paths: list[Path], today: str, wikilinks: bool, names: dict[str, str]
-) -> Iterator[Made]:
+) -> Generator[Made, None, None]:
     """Each article's notes as Markdown, in order, as they are made; by one process per
     core on Linux (forked, so each has the store as read, with nothing to send but file
     names)."""
@@ -347,31 +360,39 @@ def emit(text: str, output: str | None, force: bool) -> int:
 
 
 def run_import(options: argparse.Namespace) -> int:
-    """Import annotations, and report what was not imported and why."""
-    from reader.notes.w3c import ShapeError, annotations_in, loads
-    from reader.services.importer import Report, import_annotations
+    """Import annotations, and report what was added, kept, skipped, and not imported and
+    why."""
+    from reader.notes import formats
+    from reader.services.import_report import Report
+    from reader.services.importer import import_items
 
     path = Path(options.file).expanduser()
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
     try:
-        document = loads(path.read_bytes())
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise UserError(f"{path} is a folder: give the file of annotations to import") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path} is not a JSON file of annotations (not UTF-8 text)") from None
-    except (OSError, ValueError, RecursionError) as error:
-        raise UserError(f"{path} is not readable JSON: {error}") from None
-    try:
-        annotations_in(document)  # the shape checked before the database is opened
-    except ShapeError as error:
-        raise UserError(f"{path}: nothing to import: {error}") from None
+        name = options.format or formats.detect(path)
+    except formats.FormatError as error:
+        if path.suffix.lower() != ".json" or path.is_dir():
+            raise UserError(str(error)) from None
+        name = "w3c"  # a .json file of no shape reader knows: the W3C reader says why
+    kind, skips = "", formats.Skips()
+    if name == "w3c":
+        items = _w3c_items(path)
+    else:
+        try:
+            reading = formats.read(path, name)
+        except formats.FormatError as error:
+            raise UserError(str(error)) from None
+        kind, items, skips = reading.kind, reading.items, reading.skips
+        if not items and not skips.total:
+            raise UserError(f"{path}: nothing to import: it holds no highlights ({kind})")
     paths = paths_of(options)
     folder = library_of(options, paths)
     store = open_store(paths)
-    report = Report()
+    report = Report(left_out=skips.lines(), left_out_count=skips.total)
     try:
-        import_annotations(document, store, folder, report)
+        # Another tool's highlights of a book not in the library are kept for the book.
+        import_items(items, store, folder, report, keep=name != "w3c")
     except StoreError as error:
         raise UserError(f"{error}{_stopped(report)}") from None
     except KeyboardInterrupt:
@@ -382,9 +403,32 @@ def run_import(options: argparse.Namespace) -> int:
         store.close()
     for line in report.problem_lines():
         say(f"reader: not imported: {line}", sys.stderr)
-    say(f"{path.name}: {report.summary()}")
+    say(f"{path.name}{f' ({kind})' if kind else ''}: {report.summary()}")
+    for line in report.kept_lines():
+        say(f"kept: {line}")
+    for line in report.left_out:
+        say(f"skipped: {line}")
     # Something the file holds is not in the database: a script (or a person) must see it.
     return 1 if report.problems else 0
+
+
+def _w3c_items(path: Path) -> list[Incoming]:
+    """The annotations of a W3C or Hypothesis JSON file, or a UserError saying why not (before
+    any database is opened)."""
+    from reader.notes.w3c import ShapeError, annotations_in, incoming_all, loads, unique
+
+    try:
+        document = loads(path.read_bytes())
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder: give the file of annotations to import") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not a JSON file of annotations (not UTF-8 text)") from None
+    except (OSError, ValueError, RecursionError) as error:
+        raise UserError(f"{path} is not readable JSON: {error}") from None
+    try:
+        return unique(incoming_all(annotations_in(document)))
+    except ShapeError as error:
+        raise UserError(f"{path}: nothing to import: {error}") from None
 
 
 def _stopped(report: Report) -> str:

@@ -26,7 +26,7 @@ import threading
 from collections.abc import Iterator, MutableMapping
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from reader.errors import DamagedError
 
@@ -130,7 +130,7 @@ def _parse_table(path: Path, name: str, text: str) -> Table:
     return table
 
 
-def is_table(table: object) -> bool:
+def is_table(table: object) -> TypeGuard[Table]:
     """Whether ``table`` has the shape TinyDB needs: documents keyed by number."""
     if not isinstance(table, dict):
         return False
@@ -219,7 +219,7 @@ def table_text(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def grown_text(table: dict, before: tuple[dict, str] | None) -> str:
+def grown_text(table: Table, before: tuple[Table, str] | None) -> str:
     """``table_text(table)``; for a table that is ``before``'s with documents added at its end
     (the very same documents first, as a batch of an import leaves it), ``before``'s text
     with only the new ones serialised: an import's batches then cost what they add, not

@@ -25,15 +25,17 @@ class ArticleInfo:
 
 def info_from(info: object, size: int, mtime_ns: int) -> ArticleInfo | None:
     """The cached facts in ``info``, if they are for a file of this size and mtime."""
+    if not isinstance(info, dict):
+        return None  # none cached, or a damaged entry: the article is read again
     try:
-        if info["size"] != size or info["mtime_ns"] != mtime_ns:  # type: ignore[index]
+        if info["size"] != size or info["mtime_ns"] != mtime_ns:
             return None
         return ArticleInfo(
-            str(info["title"]),  # type: ignore[index]
-            int(info["words"]),  # type: ignore[index]
+            str(info["title"]),
+            int(info["words"]),
             size,
             mtime_ns,
-            bool(info.get("export", False)),  # type: ignore[union-attr]
+            bool(info.get("export", False)),
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # none cached, or a damaged entry: the article is read again
@@ -112,16 +114,24 @@ def highlight_doc(highlight: Highlight) -> dict[str, Any]:
     }
 
 
+_COLOURS = frozenset(colour.value for colour in Colour)
+
+
+def colour_from(value: object) -> Colour:
+    """The colour of this name; yellow for any other value (a name reader does not know,
+    or no name at all: the highlight is shown, whatever a hand edit left there)."""
+    return Colour(value) if isinstance(value, str) and value in _COLOURS else Colour.YELLOW
+
+
 def highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
     """A highlight from its document, or None if the document is not one (kept on disk)."""
     try:
         anchor = _anchor_from(doc["anchor"])
-        colour = doc.get("colour", Colour.YELLOW.value)
         return Highlight(
             id=str(doc["id"]),
             article_id=str(doc.get("article", article_id)),
             anchor=anchor,
-            colour=Colour._value2member_map_.get(colour, Colour.YELLOW),
+            colour=colour_from(doc.get("colour")),
             tags=tuple(map(str, doc.get("tags") or ())),
             note=str(doc.get("note", "")),
             created=str(doc.get("created", "")),

@@ -12,9 +12,9 @@ one table, not every article's highlights.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from reader.db.frames import Table, Tables
 from reader.db.storage import Data, is_database, load_file
@@ -25,7 +25,15 @@ HIGHLIGHTS = "highlights/"
 """Highlights live in one table per article: adding one rewrites only that table's text."""
 
 
-def summary_of(table: Table) -> dict[str, Any]:
+class Summary(TypedDict):
+    """What the library shows of an article's highlights (kept in its articles document)."""
+
+    highlights: int
+    notes: int
+    tags: dict[str, int]  # how often each tag is used
+
+
+def summary_of(table: Table) -> Summary:
     """What the library shows of an article's highlights: how many, how many with a note,
     and how often each tag is used."""
     notes = 0
@@ -37,7 +45,7 @@ def summary_of(table: Table) -> dict[str, Any]:
         for tag in found if isinstance(found, list) else ():
             if isinstance(tag, str):
                 tags[tag] = tags.get(tag, 0) + 1
-    return {"highlights": len(table), "notes": notes, "tags": tags}
+    return Summary(highlights=len(table), notes=notes, tags=tags)
 
 
 def _migrate_to_1(data: Data) -> None:
@@ -86,9 +94,9 @@ def parse_database(path: Path, *, whole: bool = True) -> Data:
     if not isinstance(data, Tables):  # the one-line layout reader wrote before
         if isinstance(data, dict) and not has_meta(data):
             raise ForeignError(f"{path} is not a reader database (it has no reader meta table)")
-        if not is_database(data) or schema_of(data) is None:  # type: ignore[arg-type]
+        if not is_database(data) or schema_of(data) is None:
             raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
-        return Tables.parsed(path, data)  # type: ignore[arg-type]
+        return Tables.parsed(path, data)
     tables = data
     if "meta" not in tables or not has_meta({"meta": tables["meta"]}):
         raise ForeignError(f"{path} is not a reader database (it has no reader meta table)")
@@ -108,14 +116,14 @@ def holds_data(path: Path) -> bool:
         return False
 
 
-def has_meta(data: dict[str, Any]) -> bool:
+def has_meta(data: Mapping[str, object]) -> bool:
     """Whether ``data`` has reader's meta table, with a schema (valid or not)."""
     meta = data.get("meta")
     record = meta.get("1") if isinstance(meta, dict) else None
     return isinstance(record, dict) and "schema" in record
 
 
-def schema_of(data: dict[str, Any]) -> int | None:
+def schema_of(data: Mapping[str, object]) -> int | None:
     """The schema version recorded in reader's meta table, or None when there is none."""
     meta = data.get("meta")
     record = meta.get("1") if isinstance(meta, dict) else None

@@ -20,15 +20,15 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeGuard
 
 from tinydb.storages import Storage
 
 from reader.atomic import atomic_write, glob_escape
 from reader.db import frames as layout
-from reader.db.frames import Tables
+from reader.db.frames import Table, Tables
 from reader.errors import BusyError, DamagedError, ForeignError, StoreError
 from reader.files import read_regular
 
@@ -41,7 +41,8 @@ LOCK_POLL = 0.01
 a moment between its batches, and a writer waiting must see that moment."""
 BACKUP_EVERY = 15 * 60.0
 
-Data = dict[str, dict[str, Any]]
+Data = MutableMapping[str, Table]
+"""A database's tables by name: a dict, or :class:`Tables`, which parses each on first use."""
 
 
 __all__ = ["BusyError", "DamagedError", "ForeignError", "StoreError"]
@@ -85,7 +86,7 @@ class AtomicJSONStorage(Storage):
         # the table is the very same dict: TinyDB replaces a table's dict whenever it
         # changes it, so an untouched table (say 10,000 highlights of other articles) is
         # not serialised again when a reading position is saved.
-        self._serialised: dict[str, tuple[dict, str]] = {}
+        self._serialised: dict[str, tuple[Table, str]] = {}
         # Why the file, readable when last read, no longer is ("" while it is fine), and
         # where changes go meanwhile (named at the first one).
         self.damage = ""
@@ -107,7 +108,9 @@ class AtomicJSONStorage(Storage):
             raise StoreError(f"cannot read {self.path}: {error.strerror or error}") from None
         return (info.st_mtime_ns, info.st_size, info.st_ino)
 
-    def read(self) -> Data | None:
+    # TinyDB types what read() returns as a dict but uses it only as a mapping (get, set,
+    # delete, iterate), which Tables is: each table parsed on first use.
+    def read(self) -> Data | None:  # type: ignore[override]
         stamp = self._current_stamp()
         if stamp is not None:
             self._kept_backup = False  # there (again): the next loss keeps its backup too
@@ -229,7 +232,7 @@ class AtomicJSONStorage(Storage):
 
     def _payload(self, data: Data) -> bytes:
         texts: dict[str, str] = {}
-        serialised: dict[str, tuple[dict, str]] = {}
+        serialised: dict[str, tuple[Table, str]] = {}
         for name in data:
             # A table never parsed is written back as it was read.
             text = data.text(name) if isinstance(data, Tables) else None
@@ -419,7 +422,7 @@ def read_database(path: Path) -> Data:
         return data
     if not is_database(data):
         raise DamagedError(f"{path} is damaged: it is not in the shape reader writes")
-    return Tables.parsed(path, data)  # type: ignore[arg-type]
+    return Tables.parsed(path, data)
 
 
 def _checked_database(path: Path) -> Data:
@@ -430,7 +433,7 @@ def _checked_database(path: Path) -> Data:
     return data
 
 
-def is_database(data: object) -> bool:
+def is_database(data: object) -> TypeGuard[dict[str, Table]]:
     """Whether ``data`` has the shape TinyDB needs: tables of documents keyed by number.
 
     Anything else (a list, a table that is a list, a document that is a string, an id that

@@ -395,7 +395,8 @@ class Store(ArticlesTable):
                 ) -> None:
                     pending = dict(docs)
                     for key, doc in [] if new_only else list(table.items()):
-                        new = pending.pop(doc.get("id"), None)
+                        ident = doc.get("id")
+                        new = pending.pop(ident, None) if isinstance(ident, str) else None
                         if new is not None:
                             table[key] = merged_doc(doc, (bases or {}).get(doc["id"]), new)
                             if table[key] is not new:

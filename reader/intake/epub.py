@@ -12,10 +12,10 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from reader.intake.fetch import decode_html
@@ -32,6 +32,7 @@ from reader.intake.markdown import (
 )
 
 if TYPE_CHECKING:
+    from ebooklib.epub import EpubBook, EpubItem
     from lxml.html import HtmlElement
 
 # Font obfuscation (IDPF and Adobe) hides fonts, not text: such a book is readable.
@@ -121,7 +122,7 @@ def extract_epub(path: Path) -> Extracted:
     except ImportError as error:  # pragma: no cover - a broken install
         raise ExtractionError(f"EPUB support is not installed ({error})") from None
     try:
-        book: Any = epub.read_epub(str(path), options={"ignore_ncx": True})
+        book = epub.read_epub(str(path), options={"ignore_ncx": True})
     except (epub.EpubException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise ExtractionError(f"not a readable EPUB ({_reason(error)})") from None
     except Exception as error:
@@ -192,19 +193,19 @@ def _reason(error: BaseException) -> str:
     return one_line(str(error)) or type(error).__name__
 
 
-def _first(book: Any, name: str) -> str:
+def _first(book: EpubBook, name: str) -> str:
     values = book.get_metadata("DC", name)
     return one_line(values[0][0]) if values and values[0][0] else ""
 
 
-def _is_document(item: Any) -> bool:
+def _is_document(item: EpubItem) -> bool:
     return (getattr(item, "media_type", "") or "") in ("application/xhtml+xml", "text/html")
 
 
-def _read_toc(entries: Any, depth: int, toc: _Book) -> None:
+def _read_toc(entries: Iterable[object], depth: int, toc: _Book) -> None:
     """Record every entry's target and depth; sections may hold entries of their own."""
     for entry in entries:
-        children: Any = ()
+        children: Iterable[object] = ()
         if isinstance(entry, tuple | list) and len(entry) == 2:
             entry, children = entry
         href = getattr(entry, "href", "") or ""
@@ -408,13 +409,13 @@ def loose_text(parts: list[str]) -> bool:
     return any(part.strip() for part in parts)
 
 
-def _page_break(element: Any) -> bool:
+def _page_break(element: HtmlElement) -> bool:
     """A printed page's number, marked in the text: not words of the book."""
     kind = element.get("epub:type") or element.get("role") or ""
     return "pagebreak" in kind
 
 
-def _tag(element: Any) -> str:
+def _tag(element: HtmlElement) -> str:
     tag = element.tag if isinstance(element.tag, str) else ""
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
 

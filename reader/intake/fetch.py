@@ -7,6 +7,7 @@ connection pool, and no dependency is added for it.
 from __future__ import annotations
 
 import codecs
+import http.client
 import re
 import socket
 import time
@@ -15,6 +16,7 @@ import urllib.request
 import zlib
 from dataclasses import dataclass
 from email.message import Message
+from typing import IO, Protocol
 
 from reader import __version__
 
@@ -63,7 +65,15 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
     max_redirections = MAX_REDIRECTS
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[override]
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
         if not re.match(r"(?i)https?://", newurl):
             raise FetchError(f"redirected to an address that is not a web page ({newurl})")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -113,7 +123,14 @@ def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES) -> 
     return Page(final, html, content_type or "text/html", charset)
 
 
-def _read(response, deadline: float, timeout: float, max_bytes: int) -> bytes:
+class _Response(Protocol):
+    """What is read of an answer: its bytes (and, when it has them, ``read1``, ``length``
+    and its socket, found with getattr)."""
+
+    def read(self, amount: int, /) -> bytes: ...
+
+
+def _read(response: _Response, deadline: float, timeout: float, max_bytes: int) -> bytes:
     """The body, read in pieces so that the time and size limits hold for the whole of it.
 
     Each piece is what one read of the socket gives (``read1``): ``read(n)`` would wait for
@@ -141,7 +158,7 @@ def _read(response, deadline: float, timeout: float, max_bytes: int) -> bytes:
         chunks.append(chunk)
 
 
-def _wait_at_most(response, seconds: float) -> None:
+def _wait_at_most(response: _Response, seconds: float) -> None:
     """Make the response's socket give up a read after ``seconds`` (when it can be found:
     an HTTP(S) response over a socket, as urllib makes them)."""
     sock = getattr(getattr(getattr(response, "fp", None), "raw", None), "_sock", None)

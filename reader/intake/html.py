@@ -3,7 +3,7 @@ general rules take out what is not the article's own, and the result is Markdown
 
 trafilatura (and lxml under it) is imported only here and in the modules this one calls,
 and only when a page is added: reader's start-up never pays for it. The steps, each
-measured on the extraction benchmark (see the README and ``benchmarks/extraction.py``):
+measured on the extraction benchmark (see docs/adding.md and ``benchmarks/extraction.py``):
 
 1. The page is parsed once; its metadata is read (:mod:`reader.intake.metadata`) and its
    links made absolute against its own address (its ``<base href>``, canonical address or
@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from reader.intake.markdown import one_line
 from reader.intake.metadata import Metadata, clean_person, read_metadata
@@ -37,6 +37,7 @@ from reader.intake.rules import RULES, Rules, apply
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+    from trafilatura.settings import Document as Extraction
 
 # Fewer words than this is not an article: a cookie wall, a login page, an error page.
 MIN_WORDS = 25
@@ -103,7 +104,7 @@ def find(html: str, url: str = "", rules: Rules = RULES) -> Found:
         raise ExtractionError("no article text found")
     layout = rules.layout_words
     blocks = render(document.body, meta.base, layout) if document.body is not None else []
-    content: Any = tree
+    content: HtmlElement | str = tree
     other = _readability(_serialise(tree), url)
     found = sum(block.words for block in blocks)
     if other and _word_count(_text_of(other)) > rules.fallback_ratio * found:
@@ -174,12 +175,14 @@ def _serialise(tree: HtmlElement) -> str:
     return lxml.html.tostring(tree, encoding="unicode")
 
 
-def _trafilatura(html: Any, url: str, *, with_metadata: bool, images: bool = False) -> Any:
+def _trafilatura(
+    html: HtmlElement | str, url: str, *, with_metadata: bool, images: bool = False
+) -> Extraction | None:
     """trafilatura's Document for ``html`` (a string or a tree; None when it finds nothing)."""
     import trafilatura  # heavy: imported only when a page is added
 
     try:
-        return trafilatura.bare_extraction(
+        found = trafilatura.bare_extraction(
             html,
             url=url or None,
             with_metadata=with_metadata,
@@ -194,6 +197,8 @@ def _trafilatura(html: Any, url: str, *, with_metadata: bool, images: bool = Fal
         )
     except (ValueError, TypeError) as error:  # its way of saying the page did not parse
         raise ExtractionError(f"not a readable HTML page ({error or 'no text'})") from None
+    # A Document, as_dict being left False (the type allows for the dict it gives then).
+    return None if isinstance(found, dict) else found
 
 
 def _readability(html: str, url: str) -> str:
@@ -232,7 +237,7 @@ def _word_count(text: str) -> int:
 
 def _with_images(
     blocks: list[Block],
-    content: Any,
+    content: HtmlElement | str,
     url: str,
     base: str,
     pictures: dict[str, Picture],
@@ -292,7 +297,7 @@ def _key(block: Block) -> str:
     return " ".join(words_of(block.text))
 
 
-def _byline(document: Any, meta: Metadata) -> tuple[str, ...]:
+def _byline(document: Extraction, meta: Metadata) -> tuple[str, ...]:
     """The people trafilatura found in the page's byline, for a page that declares none."""
     people = (clean_person(name, list(meta.names)) for name in (document.author or "").split(";"))
     return tuple(dict.fromkeys(person for person in people if person))

@@ -13,7 +13,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 from urllib.parse import unquote, urljoin, urlsplit
 
 from reader.intake.markdown import one_line
@@ -52,6 +52,9 @@ _SCRIPTS = (
     (re.compile(r"[\u10a0-\u10ff]"), "ka"),
     (re.compile(r"[\u0530-\u058f]"), "hy"),
 )
+
+Node: TypeAlias = dict[str, object]
+"""A JSON-LD object of the page: anything may be in it, so each value is checked first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +124,7 @@ def _meta_tags(tree: HtmlElement) -> dict[str, str]:
     return found
 
 
-def _json_ld(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+def _json_ld(tree: HtmlElement) -> Iterator[Node]:
     """Every object in the page's JSON-LD scripts (``@graph`` and lists opened)."""
     for script in tree.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
@@ -133,7 +136,7 @@ def _json_ld(tree: HtmlElement) -> Iterator[dict[str, Any]]:
         yield from _objects(data, 0)
 
 
-def _objects(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+def _objects(data: object, depth: int) -> Iterator[Node]:
     if depth > 4:
         return
     if isinstance(data, list):
@@ -145,16 +148,16 @@ def _objects(data: Any, depth: int) -> Iterator[dict[str, Any]]:
             yield from _objects(data["@graph"], depth + 1)
 
 
-def _types(node: dict[str, Any]) -> list[str]:
+def _types(node: Node) -> list[str]:
     kind = node.get("@type")
     return [str(k) for k in kind] if isinstance(kind, list) else [str(kind or "")]
 
 
-def _is_article(node: dict[str, Any]) -> bool:
+def _is_article(node: Node) -> bool:
     return any(_ARTICLE_TYPES.search(kind) for kind in _types(node)) or "headline" in node
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     return one_line(value) if isinstance(value, str) else ""
 
 
@@ -162,7 +165,7 @@ def _first(values: Iterable[str]) -> str:
     return next((value for value in values if value), "")
 
 
-def _by_id(nodes: list[dict[str, Any]], value: Any) -> dict[str, Any] | None:
+def _by_id(nodes: list[Node], value: object) -> Node | None:
     """An object, or the object a ``{"@id": ...}`` reference names."""
     if not isinstance(value, dict):
         return None
@@ -223,9 +226,7 @@ def _base(tree: HtmlElement, address: str) -> str:
 # --- the site -----------------------------------------------------------------------------------
 
 
-def _site_name(
-    metas: dict[str, str], articles: list[dict[str, Any]], nodes: list[dict[str, Any]]
-) -> str:
+def _site_name(metas: dict[str, str], articles: list[Node], nodes: list[Node]) -> str:
     """The name the page declares for its site: og:site_name, else its JSON-LD publisher's."""
     for name in (metas.get("og:site_name", ""), *_publishers(articles, nodes)):
         cleaned = _clean_site(name)
@@ -242,7 +243,7 @@ def _host(address: str) -> str:
     return host.removeprefix("www.")
 
 
-def _publishers(articles: list[dict[str, Any]], nodes: list[dict[str, Any]]) -> list[str]:
+def _publishers(articles: list[Node], nodes: list[Node]) -> list[str]:
     found = []
     for article in articles:
         publisher = article.get("publisher")
@@ -268,8 +269,8 @@ def _clean_site(name: str) -> str:
 def _site_names(
     site: str,
     metas: dict[str, str],
-    articles: list[dict[str, Any]],
-    nodes: list[dict[str, Any]],
+    articles: list[Node],
+    nodes: list[Node],
     address: str,
 ) -> list[str]:
     """Every name the site goes by here, squeezed to letters and digits, and its host's
@@ -317,7 +318,7 @@ def _names_site(part: str, names: list[str], *, loose: bool = False) -> bool:
 def _title(
     tree: HtmlElement,
     metas: dict[str, str],
-    articles: list[dict[str, Any]],
+    articles: list[Node],
     names: list[str],
     address: str,
 ) -> tuple[str, str]:
@@ -414,8 +415,8 @@ def _rejoin(title: str, kept: list[str]) -> str:
 
 def _authors(
     metas: dict[str, str],
-    articles: list[dict[str, Any]],
-    nodes: list[dict[str, Any]],
+    articles: list[Node],
+    nodes: list[Node],
     names: list[str],
 ) -> tuple[str, ...]:
     """The people the page names as its authors, in its order: JSON-LD's if it names

@@ -21,6 +21,8 @@ from urllib.parse import urljoin
 from reader.intake.markdown import one_line
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from lxml.html import HtmlElement
 
 # Where a page keeps a picture's address, besides src (lazy loading).
@@ -201,7 +203,11 @@ def _blank(item: HtmlElement | str) -> bool:
     return item.tag == "br"
 
 
-def _append_group(container: HtmlElement, group: list, element_factory) -> None:
+def _append_group(
+    container: HtmlElement,
+    group: list[HtmlElement | str],
+    element_factory: Callable[[str], HtmlElement],
+) -> None:
     """Put one group back into ``container``: a block as it was, inline content as a
     ``<p>`` (without line breaks or white space at either end)."""
     while group and _blank(group[0]):
@@ -229,7 +235,7 @@ def _append_group(container: HtmlElement, group: list, element_factory) -> None:
 def pictures(tree: HtmlElement) -> dict[str, Picture]:
     """Each image's caption and the page it links to, by every address it goes by."""
     found: dict[str, Picture] = {}
-    ids = {element.get("id"): element for element in tree.iter() if element.get("id")}
+    ids = {ident: element for element in tree.iter() if (ident := element.get("id"))}
     for image in tree.iter("img"):
         caption = caption_of(image, ids)
         link = next(image.iterancestors("a"), None)

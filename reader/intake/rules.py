@@ -3,7 +3,7 @@
 Each rule is general (it names no site and no page) and can be turned off in
 :class:`Rules`, so that ``benchmarks/extraction.py`` can measure what it buys; its
 thresholds were chosen by cross-validation on the benchmark's pages (tuned on one half,
-scored on the other, and the reverse), and the README says what each bought.
+scored on the other, and the reverse), and docs/adding.md says what each bought.
 
 The rules look at the article's **main run**: from its first to its last body paragraph
 (a paragraph of some length that is not mostly links). Around the run sit a page's
@@ -81,8 +81,8 @@ def apply(
     """``blocks`` without what the rules find is not the article's own (and without the
     headline: reader shows the title already)."""
     blocks = _without_headline(blocks, title, rules)
-    blocks = [_image(block, rules, title, address) for block in blocks]
-    blocks = [block for block in blocks if block is not None]
+    images = [_image(block, rules, title, address) for block in blocks]
+    blocks = [block for block in images if block is not None]
     if rules.repeated_captions:
         blocks = _captions_once(blocks)
     start, end = main_run(blocks, rules)

@@ -20,7 +20,7 @@ from reader.atomic import sweep_left
 from reader.files import Found, read_regular, walk
 from reader.intake.markdown import front_matter
 from reader.text.addresses import normalise_url
-from reader.text.documents import split_front_matter
+from reader.text.front_matter import split_front_matter
 
 HEAD_BYTES = 16 * 1024
 """How much of each article is read to find its front matter's ``source``."""

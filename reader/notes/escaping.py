@@ -15,8 +15,12 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from reader.text.display import visible
+
+if TYPE_CHECKING:  # imported on first use
+    from markdown_it import MarkdownIt
 
 # Escapes that every renderer reads alike: a backslash before what Python-Markdown can
 # escape too (\\ ` * _ { } [ ] # + - . !), a character reference for the rest (= : < & $ ~
@@ -250,8 +254,8 @@ def _contained(text: str) -> bool:
 
 
 @functools.cache
-def _commonmark():  # -> MarkdownIt, imported on first use
-    from markdown_it import MarkdownIt
+def _commonmark() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on first use
 
     return MarkdownIt("commonmark")
 

@@ -8,6 +8,8 @@ writes atomically and never writes over a file it did not write. One module per 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from reader.files import _RESERVED, NAME_BYTES, safe_filename
 from reader.notes import w3c
 from reader.notes.escaping import (
@@ -41,6 +43,9 @@ from reader.notes.markdown import (
     open_uri,
     to_markdown,
 )
+
+if TYPE_CHECKING:
+    from reader.notes.w3c import JSONObject
 
 __all__ = [
     "EXPORT_KEY",
@@ -83,19 +88,19 @@ __all__ = [
 # --- W3C Web Annotation ----------------------------------------------------------------------
 
 
-def to_annotations(notes: Notes) -> list[dict]:
+def to_annotations(notes: Notes) -> list[JSONObject]:
     """Each highlight, the article note and each link from this article, as W3C annotations
     (see :mod:`reader.notes.w3c`)."""
     return w3c.to_annotations(notes)
 
 
-def to_collection(all_notes: list[Notes], *, exported: str | None = None, label: str) -> dict:
+def to_collection(all_notes: list[Notes], *, exported: str | None = None, label: str) -> JSONObject:
     """An AnnotationCollection of several articles' annotations (see :mod:`reader.notes.w3c`);
     ``exported``, a date or time, becomes its ``generated`` time."""
     generated = w3c.xsd_datetime(exported) if exported else None
     return w3c.to_collection(all_notes, label=label, generated=generated)
 
 
-def dumps(document: dict) -> str:
+def dumps(document: JSONObject) -> str:
     """JSON as reader writes it: stable, readable, valid UTF-8."""
     return w3c.dumps(document)

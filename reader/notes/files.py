@@ -150,8 +150,9 @@ def _exports_in(folder: Path) -> list[_Export]:
     found = []
     for name in names:
         front = _front_matter(folder / name)
-        if front is not None and isinstance(front.get(ARTICLE_KEY), str):
-            found.append(_Export(name, front[ARTICLE_KEY]))
+        article = front.get(ARTICLE_KEY) if front is not None else None
+        if isinstance(article, str):
+            found.append(_Export(name, article))
     return found
 
 

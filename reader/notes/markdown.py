@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from reader.files import safe_filename
 from reader.model import Article
 from reader.notes.escaping import (
     clean,
@@ -17,7 +18,7 @@ from reader.notes.escaping import (
     tag_text,
     tag_texts,
 )
-from reader.notes.files import ARTICLE_KEY, EXPORT_KEY, EXPORT_MARK, FILE_KEY, safe_filename
+from reader.notes.files import ARTICLE_KEY, EXPORT_KEY, EXPORT_MARK, FILE_KEY
 from reader.notes.gather import Entry, LinkMark, Notes
 from reader.text.display import shorten
 

@@ -16,12 +16,13 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
+from reader.notes.incoming import Incoming, Passage, reader_id
 from reader.text.addresses import is_web_address
 from reader.text.display import editable, note_text
 
@@ -29,10 +30,18 @@ if TYPE_CHECKING:
     from reader.model import Anchor, LinkEnd
     from reader.notes.gather import Notes
 
+JSON: TypeAlias = "str | int | float | bool | Sequence[JSON] | Mapping[str, JSON] | None"
+"""A JSON value, as reader writes it."""
+JSONObject: TypeAlias = dict[str, JSON]
+"""A JSON object, as reader writes it (an annotation, a target, a selector...)."""
+Raw: TypeAlias = dict[str, object]
+"""An annotation as read from a file: anything may be in it, so each value is checked
+before it is used."""
+
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 TERMS = "tag:reader.invalid,2026:terms/"
 """reader's own vocabulary: a tag URI (RFC 4151), which names without resolving."""
-CONTEXT: list[Any] = [
+CONTEXT: list[JSON] = [
     ANNO,
     {
         "reader": TERMS,
@@ -98,8 +107,8 @@ def where_of(path: Path, title: str, address: str = "") -> Where:
     return Where(source or f"urn:reader:title:{title}", file, title)
 
 
-def _target(where: Where, selectors: list[dict] | None) -> dict:
-    target: dict[str, Any] = {"type": "SpecificResource", "source": where.source}
+def _target(where: Where, selectors: list[JSONObject] | None) -> JSONObject:
+    target: JSONObject = {"type": "SpecificResource", "source": where.source}
     if selectors is not None:
         target["selector"] = selectors
     if where.file and where.file != where.source:
@@ -109,9 +118,9 @@ def _target(where: Where, selectors: list[dict] | None) -> dict:
     return target
 
 
-def selectors(anchor: Anchor, start: int | None, end: int | None) -> list[dict]:
+def selectors(anchor: Anchor, start: int | None, end: int | None) -> list[JSONObject]:
     """A TextQuoteSelector, and a TextPositionSelector when the passage is placed."""
-    found: list[dict] = [
+    found: list[JSONObject] = [
         {
             "type": "TextQuoteSelector",
             "exact": anchor.exact,
@@ -124,32 +133,32 @@ def selectors(anchor: Anchor, start: int | None, end: int | None) -> list[dict]:
     return found
 
 
-def _textual(value: str, purpose: str, markdown: bool = True) -> dict:
-    body = {"type": "TextualBody", "value": value, "purpose": purpose}
+def _textual(value: str, purpose: str, markdown: bool = True) -> JSONObject:
+    body: JSONObject = {"type": "TextualBody", "value": value, "purpose": purpose}
     if markdown:
         body["format"] = "text/markdown"
     return body
 
 
-def _compact(item: dict) -> dict:
+def _compact(item: JSONObject) -> JSONObject:
     return {key: value for key, value in item.items() if value not in (None, "", [])}
 
 
-def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list[dict]:
+def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list[JSONObject]:
     """Each highlight, the article note and each link from this article, as annotations.
 
     ``places`` names other articles (by id) for the far ends of links.
     """
     article = notes.article
     here = where_of(article.meta.path, article.title, article.meta.source)
-    items = []
+    items: list[JSONObject] = []
     for entry in notes.entries:
         highlight = entry.highlight
-        bodies = []
+        bodies: list[JSONObject] = []
         if highlight.note:  # kept byte for byte, even a blank one, so import gives it back
             bodies.append(_textual(highlight.note, "commenting"))
         bodies += [_textual(tag, "tagging", markdown=False) for tag in highlight.tags]
-        item = {
+        item: JSONObject = {
             "id": f"urn:uuid:{highlight.id}",
             "type": "Annotation",
             "motivation": "commenting" if highlight.note.strip() else "highlighting",
@@ -195,7 +204,9 @@ def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list
     return items
 
 
-def _link_end(end: LinkEnd, places: dict[str, Where] | None, here: Where, here_id: str) -> dict:
+def _link_end(
+    end: LinkEnd, places: dict[str, Where] | None, here: Where, here_id: str
+) -> JSONObject:
     if end.article_id == here_id:
         where = here
     elif places and end.article_id in places:
@@ -206,7 +217,9 @@ def _link_end(end: LinkEnd, places: dict[str, Where] | None, here: Where, here_i
     return _target(where, selectors(anchor, anchor.start, anchor.end))
 
 
-def to_collection(all_notes: list[Notes], *, label: str, generated: str | None = None) -> dict:
+def to_collection(
+    all_notes: list[Notes], *, label: str, generated: str | None = None
+) -> JSONObject:
     """An AnnotationCollection of several articles' annotations, in one page."""
     places = {
         notes.article.id: where_of(
@@ -234,7 +247,7 @@ def to_collection(all_notes: list[Notes], *, label: str, generated: str | None =
     }
 
 
-def dumps(document: dict) -> str:
+def dumps(document: JSONObject) -> str:
     """JSON as reader writes it: stable, readable, valid UTF-8.
 
     A lone surrogate (possible in a note) cannot be written as UTF-8; then the whole file is
@@ -264,47 +277,7 @@ def loads(raw: bytes) -> object:
     return json.loads(raw.decode("utf-8-sig"))
 
 
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """Where an annotation points: an article (by its names) and, for a passage, selectors."""
-
-    source: str
-    file: str = ""
-    title: str = ""
-    quote: dict[str, Any] = field(default_factory=dict)
-    position: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def whole(self) -> bool:
-        """Whether the target is the article as a whole (no selector)."""
-        return not self.quote and not self.position
-
-
-@dataclass(slots=True)
-class Incoming:
-    """One annotation read from a file, whatever its shape."""
-
-    id: str  # reader's id for it (a UUID)
-    label: str  # how the report names it
-    canonical: str = ""  # its id in the tool that made it, kept
-    motivation: str = "highlighting"
-    target: Passage = field(default_factory=lambda: Passage(""))
-    body_target: Passage | None = None  # a link's far end
-    note: str = ""
-    tags: list[str] = field(default_factory=list)
-    created: str = ""
-    modified: str = ""
-    colour: str = ""
-    link_label: str = ""
-    original: Passage | None = None
-    check: bool = False  # reader's "moved: check": placed where its context changed
-    replies_to: str = ""  # the canonical id of the annotation this one answers
-    author: str = ""
-    reference: str = ""  # the id other annotations of the file use for it (a reply's parent)
-    anonymous: bool = False  # it has no id of its own: reader made one from its content
-
-
-def annotations_in(document: object) -> list[dict]:
+def annotations_in(document: object) -> list[Raw]:
     """The raw annotations of a document, of any shape reader knows; ShapeError otherwise."""
     if isinstance(document, list):
         found = [item for item in document if isinstance(item, dict)]
@@ -336,19 +309,19 @@ def annotations_in(document: object) -> list[dict]:
     raise ShapeError("it holds no annotations (no collection, page, list or annotation)")
 
 
-def _page_items(page: dict) -> list[dict]:
+def _page_items(page: Raw) -> list[Raw]:
     items = page.get("items", [])
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def _is_hypothesis(item: dict) -> bool:
+def _is_hypothesis(item: Raw) -> bool:
     """Hypothesis's API form: a list of targets, ``text`` and ``tags`` beside them."""
     return isinstance(item.get("target"), list) and (
         "uri" in item or "text" in item or "user" in item or "document" in item
     )
 
 
-def incoming(item: dict) -> Incoming:
+def incoming(item: Raw) -> Incoming:
     """One raw annotation, read into reader's terms (W3C or Hypothesis API form).
 
     Its note, tags and label are kept as reader keeps what is typed or pasted: line ends as
@@ -362,12 +335,13 @@ def incoming(item: dict) -> Incoming:
     return found
 
 
-def incoming_all(items: Iterable[dict]) -> list[Incoming]:
+def incoming_all(items: Iterable[Raw]) -> list[Incoming]:
     """Each raw annotation read (see :func:`incoming`). One without an id of its own is
     given one made from its content and how many identical ones came before it in the
     file: the same at every import of the file (a second import adds nothing), and two
     identical annotations stay two."""
-    found, seen = [], {}
+    found: list[Incoming] = []
+    seen: dict[str, int] = {}
     for item in items:
         one = incoming(item)
         if not one.id:
@@ -379,21 +353,12 @@ def incoming_all(items: Iterable[dict]) -> list[Incoming]:
     return found
 
 
-def reader_id(raw: str) -> str:
-    """A stable UUID for an annotation's id (``urn:uuid:`` ids keep theirs; "" for none)."""
-    if raw.startswith("urn:uuid:"):
-        return raw[len("urn:uuid:") :]
-    if not raw:
-        return ""
-    # A lone surrogate (JSON allows "\ud800") is not UTF-8: spelt out, each its own id.
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, raw.encode("utf-8", "backslashreplace").decode()))
-
-
-def _from_w3c(item: dict) -> Incoming:
+def _from_w3c(item: Raw) -> Incoming:
     raw = str(item.get("id", "") or "")
     note, tags = _bodies(item.get("body", []))
-    if isinstance(item.get("bodyValue"), str):
-        note = note or item["bodyValue"]
+    body_value = item.get("bodyValue")
+    if isinstance(body_value, str):
+        note = note or body_value
     motivation = item.get("motivation", "")
     motivation = motivation[0] if isinstance(motivation, list) and motivation else motivation
     canonical = str(item.get("canonical", "") or "")
@@ -422,21 +387,22 @@ def _from_w3c(item: dict) -> Incoming:
     return found
 
 
-def _from_hypothesis(item: dict) -> Incoming:
+def _from_hypothesis(item: Raw) -> Incoming:
     raw = str(item.get("id", "") or "")
-    links = item.get("links") if isinstance(item.get("links"), dict) else {}
-    canonical = str(links.get("html") or (f"https://hypothes.is/a/{raw}" if raw else ""))
-    targets = item.get("target") or [{}]
-    target = _passage(targets[0] if isinstance(targets[0], dict) else {})
-    title = _first(
-        item.get("document", {}).get("title") if isinstance(item.get("document"), dict) else None
-    )
+    links = item.get("links")
+    html = links.get("html") if isinstance(links, dict) else None
+    canonical = str(html or (f"https://hypothes.is/a/{raw}" if raw else ""))
+    targets = item.get("target")  # a list: that is how a Hypothesis annotation is told
+    first = targets[0] if isinstance(targets, list) and targets else {}
+    target = _passage(first if isinstance(first, dict) else {})
+    document = item.get("document")
+    title = _first(document.get("title") if isinstance(document, dict) else None)
     uri = str(item.get("uri", "") or "")
     # Positions are counted in the browser's text of the page, not in reader's: only the
     # quote (with its context) can place the passage.
     target = Passage(target.source or uri, title=title, quote=target.quote)
     references = item.get("references")
-    tags = [str(tag) for tag in item.get("tags", []) or [] if str(tag).strip()]
+    tags = [str(tag) for tag in _listed(item.get("tags")) if str(tag).strip()]
     user = str(item.get("user", "") or "")
     return Incoming(
         id=reader_id(canonical),
@@ -452,6 +418,13 @@ def _from_hypothesis(item: dict) -> Incoming:
         author=user.removeprefix("acct:").split("@", 1)[0],
         reference=raw,
     )
+
+
+def _listed(value: object) -> list[object]:
+    """A list's items, a lone string as one item, and nothing of any other value."""
+    if isinstance(value, list):
+        return value
+    return [value] if isinstance(value, str) else []
 
 
 def _first(value: object) -> str:

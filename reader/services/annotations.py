@@ -14,10 +14,11 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Unpack
 
 from reader.db.records import both_notes, highlight_doc
 from reader.db.store import Store
-from reader.model import Article, Colour, CrossLink, Highlight, now
+from reader.model import Anchor, Article, Colour, CrossLink, Highlight, HighlightEdit, now
 from reader.text.anchoring import Budget, Placement, describe, fits, locate
 
 UNDO_DEPTH = 100
@@ -248,7 +249,7 @@ class Annotations:
                 return highlight.id
         return None
 
-    def _describe(self, text: str, start: int, end: int):
+    def _describe(self, text: str, start: int, end: int) -> Anchor:
         return describe(
             text,
             start,
@@ -259,10 +260,10 @@ class Annotations:
 
     def _reorder(self) -> None:
         pending = self._pending
-        placed = [
-            Placed(h, *(self._places.get(h.id) or (None, None)), h.id in pending)
-            for h in self._highlights.values()
-        ]
+        placed: list[Placed] = []
+        for h in self._highlights.values():
+            start, end = self._places.get(h.id) or (None, None)
+            placed.append(Placed(h, start, end, h.id in pending))
         placed.sort(key=lambda p: (p.orphan, p.start or 0, p.end or 0, p.highlight.created))
         self._order = placed
         self._starts = [p.start for p in placed if p.start is not None]
@@ -339,11 +340,11 @@ class Annotations:
         self._commit(Change(None, highlight, "highlight", None, (start, end)))
         return highlight
 
-    def update(self, highlight_id: str, what: str, **changes: object) -> Highlight:
+    def update(self, highlight_id: str, what: str, **changes: Unpack[HighlightEdit]) -> Highlight:
         """Change a highlight's colour, tags or note; returns it as saved (with what another
         window changed meanwhile: its note too, beside this one)."""
         before = self._highlights[highlight_id]
-        after = dataclasses.replace(before, modified=now(), **changes)  # type: ignore[arg-type]
+        after = dataclasses.replace(before, modified=now(), **changes)
         place = self._places.get(highlight_id)
         self._commit(Change(before, after, what, place, place))
         return self._highlights.get(highlight_id, after)

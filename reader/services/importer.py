@@ -24,17 +24,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.db.records import ArticleInfo
+from reader.db.records import ArticleInfo, colour_from
 from reader.db.store import Store
-from reader.model import Anchor, Article, ArticleNote, Colour, CrossLink, Highlight, LinkEnd, now
-from reader.notes.w3c import Incoming, Passage, annotations_in, incoming_all, unique
-from reader.services.targets import Articles
-from reader.text.anchoring import describe, locate
+from reader.model import Anchor, Article, ArticleNote, CrossLink, Highlight, LinkEnd, now
+from reader.notes.incoming import Incoming, Passage
+from reader.notes.w3c import annotations_in, incoming_all, unique
+from reader.services import books
+from reader.services.books import work_of
+from reader.services.import_report import Report
+from reader.services.quotes import Quotes, anchor_of, place
+from reader.services.targets import NO_ARTICLE, Articles
 from reader.text.documents import DocumentError, article_id
 from reader.text.documents import describe as describe_file
 
-SHOWN_PROBLEMS = 20
-"""Problems listed one by one before "and N more"."""
 BATCH_SECONDS = 0.25
 """Seconds of work (reading and placing annotations, with the lock free) in a batch at the
 least; more when saving the last batch held the lock longer (:data:`BATCH_WORK` times as
@@ -55,134 +57,6 @@ for it tries every 10 ms (:data:`reader.db.storage.LOCK_POLL`)."""
 
 
 @dataclass(slots=True)
-class Report:
-    """What an import did (only what was saved: a batch that failed is not counted)."""
-
-    imported: int = 0
-    placed: int = 0
-    orphaned: int = 0
-    skipped: int = 0  # already there
-    links: int = 0
-    article_notes: int = 0
-    replies: int = 0
-    problems: list[str] = dataclasses.field(default_factory=list)  # not imported, and why
-    total: int = 0  # annotations in the file
-    done: int = 0  # of them, saved (or found there, or refused) so far
-
-    def summary(self) -> str:
-        """One line for the user."""
-        text = f"imported {self.imported} (placed {self.placed}, orphaned {self.orphaned})"
-        for count, what in (
-            (self.article_notes, "article notes"),
-            (self.replies, "replies"),
-            (self.links, "links"),
-            (self.skipped, "already there"),
-            (len(self.problems), "not imported"),
-        ):
-            if count:
-                text += f", {what} {count}"
-        return text
-
-    def problem_lines(self, limit: int = SHOWN_PROBLEMS) -> list[str]:
-        """Each problem, up to ``limit``, then how many more there are."""
-        lines = self.problems[:limit]
-        if len(self.problems) > limit:
-            lines.append(f"and {len(self.problems) - limit} more")
-        return lines
-
-    def add(self, other: Report) -> None:
-        """Count what another report counted too."""
-        for name in ("imported", "placed", "orphaned", "skipped", "links", "article_notes"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.replies += other.replies
-        self.done += other.done
-        self.problems += other.problems
-
-
-def _anchor(passage: Passage) -> Anchor | None:
-    exact = passage.quote.get("exact")
-    if not isinstance(exact, str) or not exact:
-        return None
-    start, end = passage.position.get("start", -1), passage.position.get("end", -1)
-    if not (isinstance(start, int) and isinstance(end, int) and 0 <= start <= end):
-        start = end = -1
-    quote = passage.quote
-    return Anchor(
-        start, end, exact, str(quote.get("prefix", "") or ""), str(quote.get("suffix", "") or "")
-    )
-
-
-class _Quotes:
-    """Where words stand in an article's text, found without reading all of it each time:
-    the text's pieces of :data:`PIECE` characters that start every :data:`STEP` characters,
-    by their words. Every place a longer string stands holds one of them, at one of the
-    first :data:`STEP` offsets of the string."""
-
-    PIECE = 16
-    STEP = 16
-    CROWDED = 64  # places of one piece past which reading the text is quicker
-    LONG = 200_000  # characters of text from which an index is worth its making
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.places: dict[str, list[int]] = {}
-        piece, places = self.PIECE, self.places
-        for at in range(0, len(text) - piece + 1, self.STEP):
-            places.setdefault(text[at : at + piece], []).append(at)
-
-    def first(self, words: str) -> int:
-        """Where ``words`` first stand in the text (-1: nowhere), as ``str.find`` says."""
-        if len(words) < self.PIECE + self.STEP - 1:
-            return self.text.find(words)
-        found = -1
-        for offset in range(self.STEP):
-            places = self.places.get(words[offset : offset + self.PIECE], ())
-            if len(places) > self.CROWDED:
-                return self.text.find(words)
-            for at in places:
-                start = at - offset
-                if (
-                    start >= 0
-                    and (found == -1 or start < found)
-                    and self.text.startswith(words, start)
-                ):
-                    found = start
-        return found
-
-
-def _place(
-    article: Article, anchor: Anchor, quotes: _Quotes | None = None
-) -> tuple[Anchor, bool, bool]:
-    """The anchor re-described where it lands in the article, or as it was (orphan); and
-    whether it was placed, and whether where the words around it disagree (to check)."""
-    text, hinted = article.text, anchor
-    if anchor.start < 0:
-        # A quote with no position (another tool's): where its words stand with all their
-        # context is where the quote search would place it (the first such place), found
-        # without reading the whole text (thousands of annotations on one long article
-        # were thousands of searches of all of it).
-        context = anchor.prefix + anchor.exact + anchor.suffix
-        at = quotes.first(context) if quotes is not None else text.find(context)
-        if at != -1:
-            start = at + len(anchor.prefix)
-            hinted = dataclasses.replace(anchor, start=start, end=start + len(anchor.exact))
-    found = locate(text, hinted, fingerprint=article.fingerprint)
-    if found is None:
-        return anchor, False, False
-    return (
-        describe(
-            text,
-            found.start,
-            found.end,
-            block=article.block_at(found.start),
-            fingerprint=article.fingerprint,
-        ),
-        True,
-        found.check,
-    )
-
-
-@dataclass(slots=True)
 class _Ready:
     """An annotation made ready with the lock free: what to save, once it is known, under
     the lock, not to be there already."""
@@ -193,6 +67,7 @@ class _Ready:
     highlight: Highlight | None = None
     placed: bool = False
     link: CrossLink | None = None
+    kept: str = ""  # why it is kept for its book, not in the library
 
 
 class _Batch:
@@ -209,6 +84,8 @@ class _Batch:
         self._ids: dict[str, set[str]] = {}
         self._current: dict[str, dict[str, Highlight]] = {}
         self._link_ids: set[str] | None = None
+        self.dropped: list[tuple[str, str]] = []  # (article id, highlight id) to delete
+        self.works: dict[str, Article] = {}  # books without their text that got something
 
     def ids(self, article_id: str) -> set[str]:
         """The ids of an article's highlights: stored, and new in this batch."""
@@ -229,6 +106,11 @@ class _Batch:
         """Save ``highlight`` (new, or changed) with this batch."""
         self.highlights.setdefault(highlight.article_id, {})[highlight.id] = highlight
         self.ids(highlight.article_id).add(highlight.id)
+
+    def drop(self, article_id: str, highlight_id: str) -> None:
+        """Delete a highlight with this batch."""
+        self.dropped.append((article_id, highlight_id))
+        self.ids(article_id).discard(highlight_id)
 
     def note(self, article: Article) -> ArticleNote:
         """The note on ``article`` as this batch leaves it."""
@@ -256,15 +138,26 @@ class _Batch:
                     modified=record.modified,
                 )
         self.store.save_links(self.links)
+        for ident, highlight_id in self.dropped:
+            self.store.delete_highlight(ident, highlight_id)
+        if self.works:
+            books.remember(self.store, list(self.works.values()))
 
 
 class _Import:
     """One import: the library's articles, and where each annotation went."""
 
-    def __init__(self, store: Store, folder: Path | None, report: Report) -> None:
+    def __init__(
+        self, store: Store, folder: Path | None, report: Report, *, keep: bool = False
+    ) -> None:
         self.store = store
+        self.folder = folder
         self.articles = Articles(folder)
         self.report = report
+        # Keep what finds no article under the book it names (another tool's file), rather
+        # than report it not imported (a W3C file names articles, never books).
+        self.keep = keep
+        self.works: dict[str, Article] = {}  # the books kept without their text, by id
         # An annotation's id in the file -> where it went (article id, highlight id or ""
         # for the article note), so that a reply finds the note it answers.
         self.landed: dict[str, tuple[str, str]] = {}
@@ -274,15 +167,15 @@ class _Import:
         # quote, note, tags and creation time (one imported by an older reader has an id
         # of its own making).
         self.alike: dict[str, dict[tuple[str, str, tuple[str, ...], str], list[str]]] = {}
-        self.quotes: dict[str, _Quotes] = {}  # by article id (a long one), for quotes alone
+        self.quotes: dict[str, Quotes] = {}  # by article id (a long one), for quotes alone
 
     def place(self, article: Article, anchor: Anchor) -> tuple[Anchor, bool, bool]:
         quotes = None
-        if anchor.start < 0 and len(article.text) >= _Quotes.LONG:
+        if anchor.start < 0 and len(article.text) >= Quotes.LONG:
             quotes = self.quotes.get(article.id)
             if quotes is None:
-                quotes = self.quotes[article.id] = _Quotes(article.text)
-        return _place(article, anchor, quotes)
+                quotes = self.quotes[article.id] = Quotes(article.text)
+        return place(article, anchor, quotes)
 
     # --- with the lock free: read, find and place -------------------------------------------
 
@@ -296,29 +189,54 @@ class _Import:
                 return _Ready(item, "a note on the whole article, but with no words")
             article = self.articles.find(item.target)
             if article is None:
-                return _Ready(item, self.articles.why_not(item.target))
+                return self._unplaced(item, None)
             return _Ready(item, article=article)
-        anchor = _anchor(item.target)
+        anchor = anchor_of(item.target)
         if anchor is None:
             return _Ready(item, "its target has no quote (TextQuoteSelector) to find it by")
         article = self.articles.find(item.target)
         if article is None:
-            return _Ready(item, self.articles.why_not(item.target))
-        placed_anchor, placed, check = self.place(article, anchor)
+            return self._unplaced(item, anchor)
+        highlight, placed = self._made(item, article, anchor)
+        return _Ready(item, article=article, highlight=highlight, placed=placed)
+
+    def _unplaced(self, item: Incoming, anchor: Anchor | None) -> _Ready:
+        """An annotation whose article is not in the library: kept for its book (when this
+        import keeps them, and it names one), else not imported, with the reason."""
+        why = self.articles.why_not(item.target)
+        work = work_of(item.target) if self.keep else None
+        if work is None:
+            return _Ready(item, why)
+        if why.startswith(NO_ARTICLE):
+            why = f"{NO_ARTICLE} {work.name}"  # "The Salt Road (Ada Quill)"
+        article = self.works.get(work.id)
+        if article is None:
+            article = self.works[work.id] = books.placeholder(work, self.folder)
+        if anchor is None:
+            return _Ready(item, article=article, kept=why)
+        highlight, placed = self._made(item, article, anchor, placed=False)
+        return _Ready(item, article=article, kept=why, highlight=highlight, placed=placed)
+
+    def _made(
+        self, item: Incoming, article: Article, anchor: Anchor, *, placed: bool | None = None
+    ) -> tuple[Highlight, bool]:
+        """The highlight an annotation makes on ``article``, and whether it is placed in its
+        text (``placed=False``: not looked for, a book without its text)."""
+        if placed is None:
+            placed_anchor, placed, check = self.place(article, anchor)
+        else:
+            placed_anchor, check = anchor, False
         # The selectors it was made with, kept whenever they are not those it now lies on:
         # from reader's own export, or those the file gives (another tool's prefix and
         # suffix, counted in a browser's text, often differ from the article's).
-        original = (_anchor(item.original) if item.original else None) or anchor
-        if _selectors(original) == _selectors(placed_anchor):
-            original = None
+        made_with = (anchor_of(item.original) if item.original else None) or anchor
+        original = None if _selectors(made_with) == _selectors(placed_anchor) else made_with
         stamp = now()
         highlight = Highlight(
             id=item.id,
             article_id=article.id,
             anchor=placed_anchor,
-            colour=Colour(item.colour)
-            if item.colour in Colour._value2member_map_
-            else Colour.YELLOW,
+            colour=colour_from(item.colour),
             tags=tuple(t for t in item.tags if t),
             note=item.note,
             created=item.created or stamp,
@@ -330,12 +248,12 @@ class _Import:
             check=placed and (check or item.check),
             orphan_in="" if placed else article.fingerprint,
         )
-        return _Ready(item, article=article, highlight=highlight, placed=placed)
+        return highlight, placed
 
     def _prepare_link(self, item: Incoming) -> _Ready:
         ends = []
         for passage in (item.target, item.body_target or Passage("")):
-            anchor = _anchor(passage)
+            anchor = anchor_of(passage)
             article = self.articles.find(passage)
             if anchor is None or article is None:
                 where = self.articles.why_not(passage) if anchor is not None else "no quote"
@@ -360,7 +278,7 @@ class _Import:
                 elif one.highlight is not None:
                     self._highlight(batch, one)
                 elif one.article is not None:
-                    self._article_note(batch, one.article, one.item)
+                    self._article_note(batch, one)
                 else:
                     self._reply(batch, one.item)
             batch.save()
@@ -382,14 +300,46 @@ class _Import:
             batch.report.skipped += 1
             self.landed[item.reference] = (article.id, there)
             return
+        if self.keep and not ready.kept and self._moved(batch, ready):
+            return
         batch.keep(highlight)
         batch.added.add(highlight.id)
         self.landed[item.reference] = (article.id, highlight.id)
+        if ready.kept:
+            batch.works[article.id] = article
+            batch.report.kept += 1
+            batch.report.books.setdefault(ready.kept, [0, 0])[0] += 1
+            return
         batch.report.imported += 1
         if ready.placed:
             batch.report.placed += 1
         else:
             batch.report.orphaned += 1
+
+    def _moved(self, batch: _Batch, ready: _Ready) -> bool:
+        """Whether the highlight was kept by an earlier import for its book, then not in the
+        library: it then moves onto the article, keeping what was changed on it since."""
+        highlight, article = ready.highlight, ready.article
+        assert highlight is not None and article is not None
+        work = work_of(ready.item.target)
+        if work is None or highlight.id not in batch.ids(work.id):
+            return False
+        kept = batch.highlight(work.id, highlight.id)
+        if kept is None:
+            return False
+        batch.keep(
+            dataclasses.replace(
+                kept,
+                article_id=article.id,
+                anchor=highlight.anchor,
+                original=highlight.original,
+                check=highlight.check,
+                orphan_in=highlight.orphan_in,
+            )
+        )
+        batch.drop(work.id, highlight.id)
+        batch.report.moved += 1
+        return True
 
     def _alike(self, article_id: str, highlight: Highlight) -> str | None:
         """A highlight stored before this import with the same quote, note, tags and
@@ -405,14 +355,43 @@ class _Import:
         same = self.alike[article_id].get(key)
         return same.pop(0) if same else None
 
-    def _article_note(self, batch: _Batch, article: Article, item: Incoming) -> None:
+    def _article_note(self, batch: _Batch, ready: _Ready) -> None:
+        article, item = ready.article, ready.item
+        assert article is not None
         self.landed[item.reference] = (article.id, "")
         joined = _joined(batch.note(article), item.note, item.tags, item.created, item.modified)
         if joined is None:
             batch.report.skipped += 1
             return
         batch.notes[article.id] = (article, joined)
-        batch.report.article_notes += 1
+        if ready.kept:
+            batch.works[article.id] = article
+            batch.report.kept += 1
+            batch.report.books.setdefault(ready.kept, [0, 0])[1] += 1
+        elif self.keep and self._note_moved(batch, item):
+            batch.report.moved += 1
+        else:
+            batch.report.article_notes += 1
+
+    def _note_moved(self, batch: _Batch, item: Incoming) -> bool:
+        """Whether an earlier import kept this note on its book, then not in the library:
+        it is then taken from there (it is now on the article)."""
+        work = work_of(item.target)
+        if work is None:
+            return False
+        kept = books.placeholder(work, self.folder)
+        before = batch.note(kept)
+        words = item.note.strip()
+        if not words or words not in before.text:
+            return False
+        rest = "\n\n".join(
+            part for part in before.text.replace(words, "").split("\n\n") if part.strip()
+        )
+        if rest.strip():
+            batch.notes[kept.id] = (kept, dataclasses.replace(before, text=rest))
+        else:
+            batch.notes[kept.id] = (kept, ArticleNote())
+        return True
 
     def _reply(self, batch: _Batch, item: Incoming) -> None:
         parent = self.landed.get(item.replies_to)
@@ -496,13 +475,27 @@ def import_annotations(
     reader can read), in batches; ``report``, when given, is kept up to date as each batch
     is saved, so that an import stopped part of the way (an exception) can say how far it
     got."""
-    job = _Import(store, folder, report if report is not None else Report())
     items = unique(incoming_all(annotations_in(document)))
+    return import_items(items, store, folder, report)
+
+
+def import_items(
+    items: list[Incoming],
+    store: Store,
+    folder: Path | None,
+    report: Report | None = None,
+    *,
+    keep: bool = False,
+) -> Report:
+    """Import ``items`` (read from a file of any format) as :func:`import_annotations` does;
+    ``keep``: those whose article is not in the library are kept for the book they name
+    (:mod:`reader.services.books`), not refused."""
+    job = _Import(store, folder, report if report is not None else Report(), keep=keep)
     job.report.total = len(items)
     budget, position, freed = BATCH_SECONDS, 0, None
     while position < len(items):
         started = time.monotonic()
-        ready = []
+        ready: list[_Ready] = []
         most = max(BATCH_MOST, _size(store.path) // BATCH_BYTES)
         while position < len(items) and len(ready) < most:
             ready.append(job.prepare(items[position]))

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader.db.articles_table import CACHE_WAIT
+from reader.db.articles_table import CACHE_WAIT, Doc
 from reader.db.records import ArticleInfo, info_from
 from reader.db.store import Store, StoreError
 from reader.files import Found, walk
@@ -136,7 +136,7 @@ def read_library(folder: Path, known: Known) -> Library:
 
 
 Progress = tuple[list[LibraryEntry], list[str], int, int]
-Known = tuple[dict[str, tuple[dict, dict | None]], dict[str, tuple[int, int]]]
+Known = tuple[dict[str, tuple[Doc, Doc | None]], dict[str, tuple[int, int]]]
 
 
 def known_facts(store: Store) -> Known:
@@ -183,9 +183,11 @@ def known_entries(folder: Path, known: Known) -> list[LibraryEntry]:
     return entries
 
 
-def _facts_of(info: dict | None) -> tuple[int, int]:
+def _facts_of(info: Doc | None) -> tuple[int, int]:
+    if info is None:
+        return -1, -1
     try:
-        return int(info["size"]), int(info["mtime_ns"])  # type: ignore[index]
+        return int(info["size"]), int(info["mtime_ns"])
     except (KeyError, TypeError, ValueError):
         return -1, -1
 
@@ -292,7 +294,7 @@ def _entry(
     file: _Found,
     info: ArticleInfo,
     mtime: float,
-    doc: dict | None,
+    doc: Doc | None,
     counts: dict[str, tuple[int, int]],
     was: str | None = None,
 ) -> LibraryEntry:

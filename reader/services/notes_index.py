@@ -373,8 +373,8 @@ def build(
     titles = {ident: title for ident, (_path, title) in known.items() if title.strip()}
     if library is not None:
         with contextlib.suppress(DocumentError):
-            for path in article_files(library):
-                paths.setdefault(article_id(path), path)
+            for file in article_files(library):
+                paths.setdefault(article_id(file), file)
 
     def title_of(ident: str) -> str:
         title = titles.get(ident)

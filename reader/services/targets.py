@@ -3,10 +3,15 @@
 No Textual here. An article is found by the file the target names (reader's own exports
 name it beside the web address), then its web address (compared after normalising, against
 the ``source`` in the articles' front matter), then its file name in the library (a library
-moved to another folder or machine), then its title. Never by guess: when several articles
-answer to the same name (two copies of a page with one address, ``sub1/a.md`` and
-``sub2/a.md``), the folders the target names tell them apart, or the annotation is placed
-in none of them, and the report says which they are.
+moved to another folder or machine), or the book file it was added from (a KOReader
+sidecar names ``the-salt-road.epub``, which ``reader add`` wrote as the article's
+``source``), then its title and author: the title the same after normalising, and the
+authors not disagreeing (:mod:`reader.text.works`); or, for a book whose title a tool
+wrote with its subtitle, edition or series, the title without them when the authors
+agree name for name. Never by guess: when several articles answer to the same name (two
+copies of a page with one address, ``sub1/a.md`` and ``sub2/a.md``, two books of one
+title by unknown authors), the folders the target names tell them apart, or the
+annotation is placed in none of them, and the report says which they are.
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 from reader.model import Article
-from reader.notes.w3c import Passage
+from reader.notes.incoming import Passage
 from reader.services.library import article_files
 from reader.text.addresses import normalise_url
 from reader.text.documents import DocumentError, article_id, load_article
 from reader.text.documents import describe as describe_file
 from reader.text.links import normalise_title
+from reader.text.works import authors_agree, short_title
 
 SHOWN_NAMES = 3
 """Articles named one by one when several answer to one name."""
+NO_ARTICLE = "no article in the library for"
+"""How the reason begins when no article answers to the target's names."""
 
 
 class Articles:
@@ -36,10 +44,13 @@ class Articles:
         self._by_name: dict[str, list[Path]] = {}
         self._by_source: dict[str, list[Path]] | None = None  # read on first need
         self._by_title: dict[str, list[Path]] | None = None
+        self._by_short: dict[str, list[Path]] = {}  # titles without their subtitles
+        self._by_book: dict[str, list[Path]] = {}  # the file names of file sources (EPUBs)
+        self._authors: dict[Path, str] = {}
         self._loaded: dict[Path, Article] = {}
         # Where each target led, or why nowhere: a file's annotations name it thousands of
         # times.
-        self._found: dict[tuple[str, str, str], tuple[Path | None, str]] = {}
+        self._found: dict[tuple[str, str, str, str], tuple[Path | None, str]] = {}
         if folder is not None:
             try:
                 files = article_files(folder)
@@ -64,7 +75,12 @@ class Articles:
                     continue
                 if meta.source.strip():
                     self._by_source.setdefault(normalise_url(meta.source), []).append(path)
+                    book = _file_name(meta.source)
+                    if book:
+                        self._by_book.setdefault(book.casefold(), []).append(path)
                 self._by_title.setdefault(normalise_title(meta.title), []).append(path)
+                self._by_short.setdefault(short_title(meta.title), []).append(path)
+                self._authors[path] = meta.author
         return self._by_source, self._by_title
 
     def loaded(self) -> list[Article]:
@@ -91,7 +107,7 @@ class Articles:
         return why
 
     def _lookup(self, passage: Passage) -> tuple[Path | None, str]:
-        key = (passage.source, passage.file, passage.title)
+        key = (passage.source, passage.file, passage.title, passage.author)
         if key not in self._found:
             self._found[key] = self._path_for(passage)
         return self._found[key]
@@ -125,14 +141,39 @@ class Articles:
                 if told is not None:
                     return told, ""
                 return None, self._several(same, f"are named {name}")
-        if passage.title.strip():
-            _, titles = self._heads()
-            same = titles.get(normalise_title(passage.title), [])
+        # The book file it was added from: an EPUB that a sidecar names.
+        book = _file_name(file)
+        if book and not _is_article_name(book):
+            self._heads()
+            same = self._by_book.get(book.casefold(), [])
             if len(same) == 1:
                 return same[0], ""
-            if same:
-                return None, self._several(same, f"have the title “{passage.title.strip()}”")
-        return None, f"no article in the library for {names(passage)}"
+        if passage.title.strip():
+            return self._by_title_and_author(passage)
+        return None, f"{NO_ARTICLE} {names(passage)}"
+
+    def _by_title_and_author(self, passage: Passage) -> tuple[Path | None, str]:
+        """The one article with the target's title whose authors do not disagree (those
+        whose authors agree first); else the one whose title without its subtitle is the
+        target's, by the same authors name for name."""
+        _, titles = self._heads()
+        title, author = passage.title.strip(), passage.author.strip()
+        same = titles.get(normalise_title(title), [])
+        if author and same:
+            agreeing = [p for p in same if self._authors.get(p) and self._agree(p, author)]
+            unknown = [p for p in same if not self._authors.get(p)]
+            same = agreeing or unknown
+        if not same and author:
+            short = self._by_short.get(short_title(title), [])
+            same = [p for p in short if self._agree(p, author, strictly=True)]
+        if len(same) == 1:
+            return same[0], ""
+        if same:
+            return None, self._several(same, f"have the title “{title}”")
+        return None, f"{NO_ARTICLE} {names(passage)}"
+
+    def _agree(self, path: Path, author: str, *, strictly: bool = False) -> bool:
+        return authors_agree(self._authors.get(path, ""), author, strictly=strictly)
 
     def _exactly(self, source: str) -> Path | None:
         """The article ``source`` names exactly: by reader's id, or by its file."""
@@ -233,6 +274,14 @@ def _by_folders(same: list[Path], named: str) -> Path | None:
     return next(path for path in same if str(path) == scores[0][1])
 
 
+def _is_article_name(name: str) -> bool:
+    return PurePath(name).suffix.lower() in (".md", ".txt")
+
+
 def names(passage: Passage) -> str:
-    """How the report names the article a target names."""
-    return " / ".join(n for n in (passage.source, passage.title) if n) or "no address"
+    """How the report names the article a target names: its address and its title, with
+    its authors ("The Salt Road (Ada Quill)")."""
+    title = passage.title.strip()
+    if title and passage.author.strip():
+        title = f"{title} ({passage.author.strip()})"
+    return " / ".join(n for n in (passage.source, title) if n) or "no address"

@@ -48,6 +48,18 @@ def visible(text: str) -> str:
     return text.translate(_PLACEHOLDERS)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@")
+"""What a spreadsheet takes a cell for a formula by, when it begins with it (``=cmd|...``)."""
+
+
+def as_cell(text: str) -> str:
+    """``text`` as a field of a tab-separated line that a spreadsheet may open: one that
+    would begin a formula (``=cmd|' /C calc'!A0``, from a note or an imported highlight)
+    gets a ``'`` before it, which spreadsheets take as "this is text" (OWASP's advice on
+    CSV injection); any other field is as it was."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def editable(text: str) -> str:
     """``text`` as :func:`visible` makes it, but with its newlines and tabs kept.
 

@@ -1,4 +1,5 @@
-"""Files into articles: reading, decoding, front matter, Markdown and plain text.
+"""Files into articles: reading, decoding, Markdown and plain text (front matter:
+:mod:`reader.text.front_matter`).
 
 Never imports Textual. Large files load progressively: :func:`open_article` parses enough
 to show the first screen and returns an iterator that yields the remaining blocks in
@@ -15,9 +16,16 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.files import NotAFileError, open_regular
 from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind, Span, SpanKind
+from reader.text.front_matter import split_front_matter
+
+if TYPE_CHECKING:  # markdown-it is imported on first parse, to keep `reader list` light
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
+    from markdown_it.utils import EnvType
 
 ARTICLE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -39,7 +47,6 @@ _BINARY_SIGNATURES = (
     b"RIFF",
     b"BM",
 )
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 # A link reference definition, also inside quotes and list items ("> [x]: /u").
@@ -207,73 +214,6 @@ def read_source(path: Path) -> Source:
     return Source(path, text, notice, stamp, steady)
 
 
-def split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split YAML-style front matter (simple ``key: value`` lines) from the body."""
-    match = _FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    fields: dict[str, str] = {}
-    for line in (match.group(1) or "").splitlines():
-        key, sep, value = line.partition(":")
-        if not sep or not key.strip() or key.startswith((" ", "\t", "-", "#")):
-            continue
-        fields[key.strip().lower()] = _unquote(value.strip())
-    return fields, text[match.end() :]
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1].replace("''", "'")
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        return _double_quoted(value[1:-1])
-    return value
-
-
-# YAML 1.2's escapes in a double-quoted scalar (section 5.7), each to what it stands for.
-_ESCAPES = {
-    "0": "\x00",
-    "a": "\x07",
-    "b": "\x08",
-    "t": "\t",
-    "\t": "\t",
-    "n": "\n",
-    "v": "\x0b",
-    "f": "\x0c",
-    "r": "\r",
-    "e": "\x1b",
-    " ": " ",
-    '"': '"',
-    "/": "/",
-    "\\": "\\",
-    "N": "\x85",
-    "_": "\xa0",
-    "L": "\u2028",
-    "P": "\u2029",
-}
-_HEX_ESCAPES = frozenset("xuU")  # \xXX, \uXXXX, \UXXXXXXXX
-_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
-
-
-def _double_quoted(inner: str) -> str:
-    """The text of a one-line YAML double-quoted scalar, its escapes read as YAML reads
-    them (``\\u00e9`` is é). A pair of ``\\u`` surrogates is one character, as JSON (which
-    reader's own front matter is) means it; a backslash that escapes nothing YAML knows is
-    kept as written, since a title is better shown than lost."""
-
-    def one(match: re.Match[str]) -> str:
-        escape = match.group()[1:]
-        if escape[0] in _HEX_ESCAPES and len(escape) > 1:
-            code = int(escape[1:], 16)
-            return chr(code) if code <= 0x10FFFF else match.group()
-        return _ESCAPES.get(escape, match.group())
-
-    text = _ESCAPE.sub(one, inner)
-    if any("\ud800" <= c <= "\udfff" for c in text):
-        # Surrogate pairs joined; one left alone is no character at all.
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return text
-
-
 def title_from_name(path: Path) -> str:
     """A readable title made from a file name."""
     stem = path.stem.replace("_", " ").replace("-", " ").strip()
@@ -295,6 +235,7 @@ def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> Arti
         source=fields.get("source", ""),
         published=fields.get("published", ""),
         export=fields.get("exported_by", "").strip("'\"") == "reader",
+        author=fields.get("author", ""),
     )
 
 
@@ -412,7 +353,7 @@ def _text_batches(body: str) -> Iterator[list[_Draft]]:
 
 
 @functools.cache
-def _markdown_parser():  # -> MarkdownIt, imported lazily to keep `reader list` light
+def _markdown_parser() -> MarkdownIt:  # imported lazily to keep `reader list` light
     # One for all: building it costs more than parsing an article (each parse keeps its
     # state apart, so threads may share it).
     from markdown_it import MarkdownIt
@@ -489,16 +430,24 @@ def _has_reference_definitions(body: str) -> bool:
 def _markdown_batches(body: str) -> Iterator[list[_Draft]]:
     md = _markdown_parser()
     for chunk in _chunks(body):
-        env: dict = {}
-        tokens: list = []
+        env: EnvType = {}
+        tokens: list[Token] = []
         md.block.parse(chunk, md, env, tokens)
         yield list(_drafts(tokens, md, env))
 
 
-def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
+@dataclass(slots=True)
+class _OpenList:
+    """A list being read: whether it is numbered, and the number its next item gets."""
+
+    ordered: bool
+    number: int
+
+
+def _drafts(tokens: list[Token], md: MarkdownIt, env: EnvType) -> Iterator[_Draft]:
     """Turn markdown-it block tokens into drafts (one per heading, paragraph, code...)."""
     quote_depth = 0
-    lists: list[list] = []  # [ordered, next number]
+    lists: list[_OpenList] = []
     item_marker: str | None = None
     heading_level = 0
     for token in tokens:
@@ -510,13 +459,13 @@ def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
         elif kind in ("bullet_list_open", "ordered_list_open"):
             ordered = kind == "ordered_list_open"
             first = int(token.attrGet("start") or 1) if ordered else 0
-            lists.append([ordered, first])
+            lists.append(_OpenList(ordered, first))
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists.pop()
         elif kind == "list_item_open":
-            ordered, number = lists[-1]
-            item_marker = f"{number}{token.markup or '.'}" if ordered else "•"
-            lists[-1][1] = number + 1
+            current = lists[-1]
+            item_marker = f"{current.number}{token.markup or '.'}" if current.ordered else "•"
+            current.number += 1
         elif kind == "heading_open":
             heading_level = int(token.tag[1:])
         elif kind == "inline":
@@ -541,11 +490,11 @@ def _drafts(tokens: list, md, env: dict) -> Iterator[_Draft]:
                 yield _Draft(BlockKind.CODE, text, quote_depth or len(lists))
 
 
-def _inline(content: str, md, env: dict) -> tuple[str, tuple[Span, ...]]:
+def _inline(content: str, md: MarkdownIt, env: EnvType) -> tuple[str, tuple[Span, ...]]:
     """Plain text and spans of one inline run; skips the inline parser for plain prose."""
     if not _INLINE_SPECIAL.search(content):
         return content.replace("\n", " "), ()
-    children: list = []
+    children: list[Token] = []
     md.inline.parse(content, md, env, children)
     parts: list[str] = []
     spans: list[Span] = []
@@ -595,7 +544,7 @@ def _inline(content: str, md, env: dict) -> tuple[str, tuple[Span, ...]]:
     return text, tuple(spans)
 
 
-def _flatten(children: list) -> Iterator:
+def _flatten(children: list[Token]) -> Iterator[Token]:
     for child in children:
         if child.type == "image":
             yield from _flatten(child.children or [])

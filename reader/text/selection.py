@@ -12,8 +12,12 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING
 
 from reader.model import Article
+
+if TYPE_CHECKING:  # pysbd is imported on the first `s`
+    import pysbd
 
 Selection = tuple[int, int]
 
@@ -156,8 +160,8 @@ def _language(text: str) -> str:
 
 
 @functools.cache
-def _segmenter(language: str):  # -> pysbd.Segmenter, imported on first use
-    import pysbd
+def _segmenter(language: str) -> pysbd.Segmenter:
+    import pysbd  # imported on first use (the first `s`)
 
     return pysbd.Segmenter(language=language, clean=False, char_span=True)
 

@@ -92,7 +92,9 @@ async def wait_for(pilot: Pilot, condition: Callable[[], object], limit: float =
     """
     deadline = time.monotonic() + limit
     while not condition():
-        assert time.monotonic() < deadline, "the condition never came true"
+        assert time.monotonic() < deadline, "the condition never came true:\n" + "\n".join(
+            screen_lines(pilot.app)  # type: ignore[arg-type]
+        )
         await pilot.pause(0.02)
 
 

@@ -94,7 +94,7 @@ QUOTE = "the budget for schools rose by four percent"  # 43 characters
     ],
 )
 def test_reader_s_own_similarity_floor_without_context(errors: int, placed: bool) -> None:
-    assert GOOD_QUOTE == 0.75 and GOOD_CONTEXT == 0.8  # the floors the README promises
+    assert GOOD_QUOTE == 0.75 and GOOD_CONTEXT == 0.8  # the floors docs/notes.md promises
     assert 1 - 10 / len(QUOTE) >= GOOD_QUOTE > 1 - 11 / len(QUOTE)  # the premise
     text = "Unrelated words first. " + fuzzy_text(errors, QUOTE) + " And more words after."
     placement = locate(text, Anchor(-1, -1, QUOTE))
@@ -279,7 +279,7 @@ def _changed(text: str, count: int) -> str:
 def test_the_context_floor(errors: int, placed: bool) -> None:
     prefix, suffix = "the spring report on the budget ", " rose four percent in this year."
     assert len(prefix) == len(suffix) == CONTEXT
-    assert CONTEXT_FLOOR == 0.5  # the floor the README promises
+    assert CONTEXT_FLOOR == 0.5  # the floor docs/notes.md promises
     assert (1 - errors / CONTEXT >= CONTEXT_FLOOR) is placed  # the premise
     # The suffix is all changed (no character of it left), so the prefix decides: the
     # changed characters are nearest the quote, where an edit would be.

@@ -17,8 +17,8 @@ from reader.text.documents import (
     load_article,
     load_text,
     open_article,
-    split_front_matter,
 )
+from reader.text.front_matter import split_front_matter
 from tests.conftest import DATA, SAMPLE, book_text
 
 

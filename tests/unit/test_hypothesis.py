@@ -44,7 +44,7 @@ def test_each_shape_imports_notes_tags_times_page_notes_and_replies(
 ) -> None:
     assert main(["import", str(FIXTURES / shape), "--library", str(library)]) == 1
     out, err = capsys.readouterr()
-    assert "imported 2 (placed 2, orphaned 0), article notes 1, replies 1, not imported 2" in out
+    assert "added 2 (placed 2, kept unplaced 0), article notes 1, replies 1, not imported 2" in out
     article, highlights, store = imported(library)
     assert set(highlights) == {"Hl1aaaaaaaaaaaaaaaaaaa", "Hl2bbbbbbbbbbbbbbbbbbb"}
 
@@ -80,7 +80,7 @@ def test_importing_the_same_file_again_doubles_nothing(
     for shape in SHAPES:  # the same annotations, three times over
         main(["import", str(FIXTURES / shape), "--library", str(library)])
     out = capsys.readouterr().out.splitlines()
-    assert out[-1].endswith("imported 0 (placed 0, orphaned 0), already there 4, not imported 2")
+    assert out[-1].endswith("added 0 (placed 0, kept unplaced 0), already there 4, not imported 2")
     article, highlights, store = imported(library)
     assert len(highlights) == 2
     assert highlights["Hl1aaaaaaaaaaaaaaaaaaa"].note.count("**Reply**") == 1

@@ -158,7 +158,7 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
     file.write_text(json.dumps([annotation, missing]), encoding="utf-8")
     assert main(["import", str(file), "--library", str(folder)]) == 1  # one not imported
     captured = capsys.readouterr()
-    assert "imported 1 (placed 1, orphaned 0), not imported 1" in captured.out
+    assert "added 1 (placed 1, kept unplaced 0), not imported 1" in captured.out
     assert "no article in the library for https://nowhere.example/x" in captured.err
     article = load_article(folder / SAMPLE.name)
     from reader.paths import resolve
@@ -369,7 +369,7 @@ def test_an_export_imports_whole_into_a_library_moved_elsewhere(
     (moved / "three.md").rename(moved / "renamed.md")  # found by its title then
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "other-machine"))
     assert main(["import", str(document), "--library", str(moved)]) == 0
-    assert "imported 3 (placed 3, orphaned 0)" in capsys.readouterr().out
+    assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
     fresh = Store(resolve().db, read_only=True)
     for name in ("one.md", "two.md", "renamed.md"):
         (highlight,) = fresh.highlights(load_article(moved / name).id)
@@ -391,7 +391,7 @@ def test_import_takes_a_lone_page_a_byte_order_mark_and_refuses_a_remote_first_p
     file = tmp_path / "page.json"
     file.write_bytes(b"\xef\xbb\xbf" + json.dumps(page).encode("utf-8"))  # BOM, as some tools
     assert main(["import", str(file), "--library", str(folder)]) == 0
-    assert "imported 1" in capsys.readouterr().out
+    assert "added 1" in capsys.readouterr().out
     remote = dict(collection, first="https://annotations.example/collection?page=1")
     file.write_text(json.dumps(remote), encoding="utf-8")
     assert main(["import", str(file), "--library", str(folder)]) == 2
@@ -437,3 +437,39 @@ def test_an_imported_annotation_keeps_the_selectors_it_came_with(tmp_path: Path)
     assert highlight.original is not None
     assert (highlight.original.prefix, highlight.original.suffix) == (prefix, suffix)
     assert highlight.was == ""  # the same words: nothing to show as "was"
+
+
+def test_hypothesis_tags_that_are_not_a_list_import_without_a_traceback(
+    tmp_path: Path, capsys
+) -> None:
+    """A Hypothesis API annotation whose ``tags`` is a number once stopped the import with
+    a traceback, and a lone string was split into one tag per character."""
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / SAMPLE.name)
+    source = load_article(SAMPLE).meta.source
+
+    def api(ident: str, exact: str, tags: object) -> dict:
+        quote = {"type": "TextQuoteSelector", "exact": exact}
+        return {
+            "id": ident,
+            "uri": source,
+            "text": f"note {ident}",
+            "tags": tags,
+            "target": [{"source": source, "selector": [quote]}],
+        }
+
+    file = tmp_path / "hypothesis.json"
+    annotations = [
+        api("n1", "Canada quickly retreated", 5),
+        api("n2", "On Sunday", "one tag"),
+        api("n3", "Stung by Trump", {"not": "a tag"}),
+    ]
+    file.write_text(json.dumps(annotations), encoding="utf-8")
+    assert main(["import", str(file), "--library", str(folder)]) == 0
+    assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
+    from reader.paths import resolve
+
+    article = load_article(folder / SAMPLE.name)
+    tags = {h.note: h.tags for h in Store(resolve().db).highlights(article.id)}
+    assert tags == {"note n1": (), "note n2": ("one tag",), "note n3": ()}

@@ -27,6 +27,7 @@ from reader.notes import export
 from reader.paths import resolve
 from reader.services import importer
 from reader.services.importer import import_annotations
+from reader.services.quotes import Quotes
 from reader.text.anchoring import describe
 from reader.text.documents import load_article
 
@@ -101,7 +102,7 @@ def test_another_window_saves_while_a_long_import_runs_and_neither_loses_anythin
     )
     monkeypatch.setattr(storage, "LOCK_TIMEOUT", 1.0)  # the app would wait 10 s
     calls: list[int] = []
-    real = importer._place
+    real = importer.place
 
     def place(*args):
         calls.append(len(calls) + 1)
@@ -113,7 +114,7 @@ def test_another_window_saves_while_a_long_import_runs_and_neither_loses_anythin
             assert window.save_position(article.id, article.meta.path, "f", position)
         return real(*args)
 
-    monkeypatch.setattr(importer, "_place", place)
+    monkeypatch.setattr(importer, "place", place)
     report = import_annotations(document, Store(db), library)
     assert report.imported == COUNT
     assert -min(calls) == 3 * small_batches  # the import was saving as it went
@@ -202,7 +203,7 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     monkeypatch.setattr(storage, "atomic_write", real_write)
     assert main(["import", str(file), "--library", str(library)]) == 0
     said = capsys.readouterr().out
-    assert "imported 202 (placed 202, orphaned 0), article notes 4, already there 100" in said
+    assert "added 202 (placed 202, kept unplaced 0), article notes 4, already there 100" in said
     finished = Store(db, read_only=True)
     assert {h.id: h for h in finished.highlights(article.id)} == expected
     assert finished.article_note_record(article.id) == whole.article_note_record(article.id)
@@ -267,6 +268,6 @@ def test_quotes_are_found_where_a_search_of_the_whole_text_finds_them(
 ) -> None:
     # The index an import keeps of a long article's text (so that thousands of quotes are
     # not thousands of searches of all of it) finds what str.find finds, crowded or not.
-    quotes = importer._Quotes(text)
+    quotes = Quotes(text)
     words = text[start : start + length] + tail
     assert quotes.first(words) == text.find(words)

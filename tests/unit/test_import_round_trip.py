@@ -241,14 +241,14 @@ def test_export_then_import_into_an_empty_database_brings_back_everything(
     file.write_text(exported, encoding="utf-8")
     assert main(["import", str(file), "--library", str(library)]) == 0
     said = capsys.readouterr().out
-    assert "already there" not in said and "orphaned 0" in said, said
+    assert "already there" not in said and "kept unplaced 0" in said, said
     fresh = Store(resolve().db, read_only=True)
     assert everything(fresh, articles) == expected
     # And out again, byte for byte the same file.
     assert export_json(library, capsys) == exported
     # A second import adds nothing.
     assert main(["import", str(file), "--library", str(library)]) == 0
-    assert "imported 0 (placed 0, orphaned 0), already there" in capsys.readouterr().out
+    assert "added 0 (placed 0, kept unplaced 0), already there" in capsys.readouterr().out
     assert everything(Store(resolve().db, read_only=True), articles) == expected
 
 

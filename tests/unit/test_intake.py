@@ -19,7 +19,8 @@ import pytest
 from reader.intake import AddStatus, SourceIndex, add_source
 from reader.intake.fetch import decode_html
 from reader.model import BlockKind, SpanKind
-from reader.text.documents import load_article, split_front_matter
+from reader.text.documents import load_article
+from reader.text.front_matter import split_front_matter
 from tests.conftest import DATA
 
 EXTRACTION = DATA / "extraction"

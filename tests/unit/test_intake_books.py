@@ -16,7 +16,8 @@ from reader.intake import AddStatus, add_source
 from reader.intake.sources import parse_sources
 from reader.model import BlockKind
 from reader.text.addresses import normalise_url
-from reader.text.documents import load_article, open_article, split_front_matter
+from reader.text.documents import load_article, open_article
+from reader.text.front_matter import split_front_matter
 from tests.conftest import DATA
 from tests.extraction_metric import score, score_page, shingles
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from reader.intake import AddStatus, add_source
 from reader.model import Article, BlockKind, SpanKind
-from reader.text.documents import load_article, split_front_matter
+from reader.text.documents import load_article
+from reader.text.front_matter import split_front_matter
 from tests.conftest import DATA
 
 PAGES = DATA / "pages"

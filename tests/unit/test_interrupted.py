@@ -22,7 +22,8 @@ import pytest
 
 from reader.db.store import Store
 from reader.paths import resolve
-from reader.text.documents import load_article, split_front_matter
+from reader.text.documents import load_article
+from reader.text.front_matter import split_front_matter
 from tests.conftest import ROOT
 from tests.unit.test_export import make_highlight
 

@@ -113,7 +113,7 @@ def test_import_matching_by_title_skips_a_pipe(
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "other"))
     result = run("import", str(tmp_path / "notes.json"), "--library", str(odd_library))
     assert result.returncode == 0, result.stderr
-    assert "imported 1 (placed 1" in result.stdout
+    assert "added 1 (placed 1" in result.stdout
 
 
 def test_a_library_read_in_this_process_never_opens_a_pipe(odd_library: Path) -> None:

@@ -298,6 +298,26 @@ def test_a_malformed_highlight_is_skipped_but_kept_on_disk(tmp_path: Path) -> No
     assert "odd" in path.read_text()
 
 
+def test_a_highlight_of_an_unknown_colour_is_shown_yellow_whatever_its_colour_is(
+    tmp_path: Path,
+) -> None:
+    """A colour reader does not know, even a list or an object (a hand-edited file), no
+    longer hides the highlight and its note."""
+    path = tmp_path / "reader.json"
+    store = Store(path)
+    for number in range(3):
+        store.save_highlight(make_highlight(number=number, note=f"note {number}"))
+    data = json.loads(path.read_text())
+    colours = iter(["mauve", ["green"], {"name": "blue"}])
+    for doc in data["highlights/art1"].values():
+        doc["colour"] = next(colours)
+    path.write_text(json.dumps(data))
+    found = Store(path).highlights("art1")
+    assert sorted((h.note, h.colour) for h in found) == [
+        (f"note {number}", Colour.YELLOW) for number in range(3)
+    ]
+
+
 def test_every_highlight_of_every_article_and_every_known_article(tmp_path: Path) -> None:
     store = Store(tmp_path / "reader.json")
     for article in ("a", "b"):

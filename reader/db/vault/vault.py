@@ -1,0 +1,466 @@
+"""The notes vault: a folder of small files that any sync tool can carry, merged on read.
+
+Layout (``ROOT`` is ``LIBRARY/.reader``, or ``DATA/vault`` for articles outside every
+library)::
+
+    ROOT/README.md                      what this folder is (written once, never again)
+    ROOT/devices/<device>/device.json   the device's name, and the moves it made
+    ROOT/devices/<device>/notes/<key>.json   its copy of one article's notes
+
+Only the device ``<device>`` ever writes in its folder, so no sync tool ever has two
+versions of one file to choose between. Each device's article file holds the whole merged
+state of the article as that device last saw it, so any one of them is enough, and a save
+writes one file whose size is the article's, never the library's.
+
+Reading an article (:meth:`Vault.article`) merges every device's file of it, with what sync
+tools left beside them (:mod:`.files`), and the files of keys moved to it. Saving
+(:meth:`Vault.save`) does that under the article's lock (kept in the data folder: locks
+never travel), applies the changes with fresh clock times, and writes this device's file
+once. A file that cannot be read is skipped with a note (:meth:`Vault.take_notices`),
+never a crash and never a block; this device's own file, when damaged, is never written
+over: the change, with everything else of the article, goes to a recovery file beside it
+(``KEY.json.recovered-DATE``, read as one more copy by every device until ``reader
+recover`` merges it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.atomic import alive, sync_folder_of, write_beside
+from reader.db.vault import merge as m
+from reader.db.vault.clock import Clock, iso
+from reader.db.vault.device import Device
+from reader.db.vault.files import (
+    DEVICE_KIND,
+    NOTES_KIND,
+    Stamp,
+    VaultFile,
+    meta_doc,
+    settled,
+    stamp_of,
+    write_file,
+)
+from reader.db.vault.folder import DEVICE_FILE, KEEP_FILES, Source, VaultFolder
+from reader.db.vault.merge import Tables, merge_tables
+from reader.db.vault.records import (
+    Change,
+    DeleteLink,
+    Facts,
+    PutLink,
+    SetFacts,
+    UnknownRecord,
+    apply,
+)
+from reader.db.vault.summary import SourceStamp, Summary, SummaryCache, summarise
+from reader.db.vault.views import ArticleNotes, build
+from reader.errors import BusyError, StoreError
+from reader.model import CrossLink
+
+if TYPE_CHECKING:
+    from filelock import FileLock
+
+LOCK_TIMEOUT = 10.0
+LOCK_POLL = 0.01
+README = """\
+# reader's notes
+
+This folder holds the notes (highlights, notes, tags, links, reading places) that reader
+keeps on the articles of this library. Sync it with the library, with Syncthing, Dropbox,
+git or any tool: each device writes only its own folder under `devices/`, so no sync tool
+ever has two versions of one file to choose between, and every device reads them all.
+
+Do not edit these files by hand. `reader devices` lists the devices that wrote here.
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceInfo:
+    """A device seen in the vault (for ``reader devices``)."""
+
+    id: str
+    name: str
+    own: bool
+    last_change: str  # ISO 8601 UTC ("" when it changed nothing yet)
+    articles: int  # articles it changed something in
+    conflicts: int  # note versions it wrote that wait for the reader to keep one
+
+
+class Vault(VaultFolder):
+    """A vault folder (``root``) as this ``device`` reads and writes it; ``data_dir`` holds
+    what must not travel (locks, caches, snapshots)."""
+
+    def __init__(
+        self,
+        root: Path,
+        device: Device,
+        data_dir: Path,
+        *,
+        clock: Clock | None = None,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__(root, device, data_dir, clock)
+        self.read_only = read_only
+        # Told, instead of a StoreError, of a change written to a recovery file because
+        # this device's own file is damaged (the app sets it; a command fails).
+        self.on_aside: Callable[[Path], None] | None = None
+        self.recovered: list[Path] = []  # recovery files written in this session
+        self._merged: OrderedDict[str, tuple[tuple[tuple[Path, Stamp | None], ...], Tables]]
+        self._merged = OrderedDict()
+        self._locks: dict[str, FileLock] = {}
+        self._own_ready = False
+        self._summaries = SummaryCache(
+            self.data_dir / "cache" / f"vault-{self.ident}.json", self.root
+        )
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def _tables(
+        self, key: str, sources: Sequence[Source] | None = None, *, keep: bool = True
+    ) -> tuple[Tables, list[VaultFile], list[Source]]:
+        """Article ``key``'s notes merged from all its files (``sources``, found now when
+        not given), with the files read and the sources."""
+        sources = self.sources(key) if sources is None else list(sources)
+        files = [self._read(s.path, keep=keep) for s in sources]
+        signature = tuple((f.path, f.stamp) for f in files)
+        cached = self._merged.get(key)
+        if cached is not None and cached[0] == signature:
+            self._merged.move_to_end(key)
+            return cached[1], files, list(sources)
+        tables = merge_tables(f.tables for f in files if f.ok)
+        if keep and all(f.trusted for f in files):
+            self._merged[key] = (signature, tables)
+            while len(self._merged) > KEEP_FILES:
+                self._merged.popitem(last=False)
+        return tables, files, list(sources)
+
+    def article(self, key: str) -> ArticleNotes:
+        """An article's notes, merged from every device."""
+        with self._guard:
+            return build(key, self._tables(key)[0])
+
+    def all_articles(self) -> Iterator[ArticleNotes]:
+        """Every article's notes (for the notes screen, ``reader notes`` and exports)."""
+        with self._guard:
+            index = self._index()
+        for key, sources in sorted(index.items()):
+            with self._guard:
+                tables = self._tables(key, sources, keep=False)[0]
+            yield build(key, tables)
+
+    def summaries(self) -> dict[str, Summary]:
+        """Every article's summary, by key: from the cache in the data folder for each
+        article none of whose files changed since, else read and counted now."""
+        with self._guard:
+            self._summaries.load()
+            now = time.time_ns()
+            index = self._index()
+            result: dict[str, Summary] = {}
+            for key, sources in sorted(index.items()):
+                stamps = self._source_stamps(sources)
+                summary = self._summaries.get(key, stamps)
+                if summary is None:
+                    tables = self._tables(key, sources, keep=False)[0]
+                    summary = summarise(key, tables)
+                    if all(settled((s[1], s[2], s[3]), now) for s in stamps):
+                        self._summaries.put(key, stamps, summary)
+                result[key] = summary
+            self._summaries.keep_only(index)
+            self._summaries.save()
+            return result
+
+    def _source_stamps(self, sources: Sequence[Source]) -> tuple[SourceStamp, ...]:
+        stamps = []
+        for source in sources:
+            stamp = stamp_of(source.path)
+            if stamp is not None:
+                relative = str(source.path.relative_to(self.devices_dir))
+                stamps.append((relative, *stamp))
+        return tuple(sorted(stamps))
+
+    def devices(self) -> list[DeviceInfo]:
+        """Every device seen in the vault: its name, when it last changed something, in how
+        many articles, and how many of its notes wait for the reader to keep one."""
+        summaries = self.summaries().values()
+        names = self.device_names()
+        seen = set(self.device_ids()) | {d for s in summaries for d in s.latest}
+        infos = []
+        for device in sorted(seen):
+            last = max((s.latest[device] for s in summaries if device in s.latest), default="")
+            infos.append(
+                DeviceInfo(
+                    device,
+                    names.get(device, device[:8]),
+                    device == self.device.id,
+                    iso(last) if last else "",
+                    sum(1 for s in summaries if device in s.latest),
+                    sum(s.conflict_devices.get(device, 0) for s in summaries),
+                )
+            )
+        infos.sort(key=lambda d: (not d.own, d.name.casefold(), d.id))
+        return infos
+
+    # --- writing ------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def locked(self, key: str, wait: float | None = None) -> Iterator[None]:
+        """Hold article ``key``'s lock (kept in the data folder); :class:`BusyError` when
+        another process holds it longer than ``wait`` seconds."""
+        from filelock import FileLock, Timeout
+
+        lock = self._locks.get(key)
+        if lock is None:
+            own = str(self.own_notes / f"{key}.json").encode("utf-8", "surrogateescape")
+            name = hashlib.sha1(own).hexdigest()[:20]
+            folder = self.data_dir / "locks"
+            folder.mkdir(parents=True, exist_ok=True)
+            lock = self._locks[key] = FileLock(str(folder / f"{name}.lock"))
+        try:
+            with lock.acquire(
+                timeout=LOCK_TIMEOUT if wait is None else wait, poll_interval=LOCK_POLL
+            ):
+                yield
+        except Timeout:
+            raise BusyError(
+                f"the notes of this article are being saved by another reader ({self.root}); "
+                "try again"
+            ) from None
+
+    def save(
+        self, key: str, changes: Sequence[Change], *, wait: float | None = None
+    ) -> ArticleNotes:
+        """Make ``changes`` to article ``key`` and write this device's file of it, once.
+        :class:`~reader.records.UnknownRecord` (nothing written) when a change names a
+        record the article does not have; :class:`BusyError`, :class:`StoreError`."""
+
+        def edit(tables: Tables, tick: Callable[[], str]) -> Tables:
+            for change in changes:
+                tables = apply(tables, change, key=key, device=self.device.id, clock=tick())
+            return tables
+
+        return self.edit(key, edit, wait=wait)
+
+    def edit(
+        self,
+        key: str,
+        edit: Callable[[Tables, Callable[[], str]], Tables],
+        *,
+        extra: Sequence[Tables] = (),
+        wait: float | None = None,
+    ) -> ArticleNotes:
+        """Article ``key``'s merged tables (with ``extra`` copies merged in) changed by
+        ``edit`` (given the tables and a clock to tick), written to this device's file."""
+        self._writable()
+        with self._guard, self.locked(key, wait):
+            self._ensure_own()
+            tables, files, sources = self._own_included(key, *self._tables(key))
+            if extra:
+                tables = merge_tables([tables, *extra])
+            new = edit(tables, self.clock.tick)
+            return build(key, self._commit(key, new, files, sources))
+
+    def _own_included(
+        self, key: str, tables: Tables, files: list[VaultFile], sources: list[Source]
+    ) -> tuple[Tables, list[VaultFile], list[Source]]:
+        """The merged tables with this device's own file of ``key`` in them for certain
+        (a listing of the folder a moment old might not have it yet): what is written over
+        it must hold all of it."""
+        own_path = self.own_notes / f"{key}.json"
+        if any(f.path == own_path for f in files):
+            return tables, files, sources
+        own = self._read(own_path)
+        if own.state == "missing":
+            return tables, files, sources
+        source = Source(own_path, self.device.id, key, "main")
+        if own.ok:
+            tables = merge_tables([tables, own.tables])
+        return tables, [*files, own], [*sources, source]
+
+    def save_link(self, link: CrossLink, *, wait: float | None = None) -> None:
+        """Add or change a cross-link, in the files of both its articles (one write each):
+        each article's links are then read from its own files only."""
+        for key in dict.fromkeys((link.source.article_id, link.target.article_id)):
+            self.save(key, [PutLink(link)], wait=wait)
+
+    def delete_link(self, link: CrossLink, *, wait: float | None = None) -> None:
+        """Delete a cross-link from both its articles' files."""
+        for key in dict.fromkeys((link.source.article_id, link.target.article_id)):
+            with contextlib.suppress(UnknownRecord):  # an end that never had it
+                self.save(key, [DeleteLink(link.id)], wait=wait)
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"the notes vault {self.root} is open read-only")
+
+    def _commit(
+        self, key: str, tables: Tables, files: Sequence[VaultFile], sources: Sequence[Source]
+    ) -> Tables:
+        """Write ``tables`` as this device's file of ``key`` (or, when that file is damaged,
+        as a recovery file beside it), then clean up what its write made needless."""
+        own_path = self.own_notes / f"{key}.json"
+        own = next((f for f in files if f.path == own_path), None)
+        own = own or self._read(own_path)
+        meta = meta_doc(NOTES_KIND, self.device.id, key)
+        if own.state == "missing" or (own.ok and own.device == self.device.id):
+            if not (own.ok and own.tables == tables):
+                self._remember(write_file(own_path, meta, tables, own if own.ok else None))
+            self._clean(key, files, sources)
+            return tables
+        target = self._recovery_path(key, sources)
+        previous = self._read(target)
+        written = write_file(target, meta, tables, previous if previous.ok else None)
+        self._remember(written)
+        if target not in self.recovered:
+            self.recovered.append(target)
+        told = self._damage_report(own, target)
+        self._note(str(own.path), told)
+        if self.on_aside is not None:
+            self.on_aside(target)
+            return tables
+        raise StoreError(told)
+
+    def _damage_report(self, own: VaultFile, target: Path) -> str:
+        why = own.problem or f"{own.path} was written by another device"
+        return (
+            f"{why}. It was left as it is; this change and all of this article's notes "
+            f"were saved to {target} instead. Run `reader recover` to merge them"
+        )
+
+    def _recovery_path(self, key: str, sources: Sequence[Source]) -> Path:
+        """This device's recovery file for ``key``: the latest already there (it is read as
+        one more copy, so writing over it loses nothing), else a new one."""
+        mine = sorted(
+            s.path
+            for s in sources
+            if s.device == self.device.id and s.kind == "recovered" and s.key == key
+        )
+        if mine:
+            return mine[-1]
+        name = f"{key}.json.recovered-{time.strftime('%Y%m%d-%H%M%S')}"
+        path, number = self.own_notes / name, 1
+        while path.exists():
+            number += 1
+            path = self.own_notes / f"{name}-{number}"
+        return path
+
+    def _clean(self, key: str, files: Sequence[VaultFile], sources: Sequence[Source]) -> None:
+        """Once this device's file of ``key`` holds them: take away the sync tools' copies
+        in this device's folder that were read, and this device's files of keys moved to
+        ``key``; and the temporary files of this device's writers that died."""
+        read = {f.path for f in files if f.ok}
+        for source in sources:
+            if source.device != self.device.id or source.path not in read:
+                continue
+            if source.kind == "conflict" or (source.kind == "main" and source.key != key):
+                with contextlib.suppress(OSError):
+                    source.path.unlink()
+                self._files.pop(source.path, None)
+        prefix = f".{key}.json."
+        for name in self._names(self.own_notes):
+            if name.startswith(prefix) and name.endswith(".tmp"):
+                with contextlib.suppress(ValueError, OSError):
+                    pid = int(name[len(prefix) :].split(".")[0])
+                    if pid != os.getpid() and not alive(pid):
+                        (self.own_notes / name).unlink()
+
+    def _ensure_own(self) -> None:
+        """This device's folder, with its ``device.json``, and the vault's README."""
+        if self._own_ready and self.own_notes.is_dir():
+            return
+        self.own_notes.mkdir(parents=True, exist_ok=True)
+        _create_once(self.root / "README.md", README.encode("utf-8"))
+        path = self.own_dir / DEVICE_FILE
+        own = self._read(path, DEVICE_KIND)
+        record = own.tables.get("device", {}).get("device") if own.ok else None
+        if own.state == "missing" or (
+            own.ok and (record is None or m.field(record, "name") != self.device.name)
+        ):
+            self._write_device(lambda tables, tick: tables)
+        self._own_ready = True
+
+    def _write_device(self, edit: Callable[[Tables, Callable[[], str]], Tables]) -> None:
+        """Write this device's ``device.json`` (its name, its moves) changed by ``edit``;
+        a damaged one is left as it is (moves then wait; notes are never at stake)."""
+        path = self.own_dir / DEVICE_FILE
+        own = self._read(path, DEVICE_KIND)
+        if not (own.state == "missing" or own.ok):
+            return
+        tables = dict(own.tables) if own.ok else {}
+        record = tables.get("device", {}).get("device") or m.new_record("device")
+        if m.field(record, "name") != self.device.name:
+            record = m.set_field(record, "name", self.device.name, self.clock.tick())
+        tables["device"] = {"device": record}
+        tables = edit(tables, self.clock.tick)
+        meta = meta_doc(DEVICE_KIND, self.device.id)
+        self._remember(write_file(path, meta, tables, own if own.ok else None))
+
+    # --- moves --------------------------------------------------------------------------------
+
+    def move(self, old: str, new: str, facts: Facts, *, wait: float | None = None) -> ArticleNotes:
+        """Article ``old`` is now ``new`` (its file moved to ``facts.path``): its notes go to
+        this device's file of ``new``, the move is recorded in this device's
+        ``device.json`` (so every device reads ``old``'s files as ``new``'s), and this
+        device's file of ``old`` is taken away, in that order (a kill at any point loses
+        nothing: the notes are in one of the files, and the move can be made again)."""
+        self._writable()
+        if old == new:
+            return self.save(new, [SetFacts(facts)], wait=wait)
+        first, second = sorted((old, new))
+        with self._guard, self.locked(first, wait), self.locked(second, wait):
+            self._ensure_own()
+            old_tables = self._own_included(old, *self._tables(old))[0]
+            tables, files, sources = self._own_included(new, *self._tables(new))
+            tables = merge_tables([old_tables, tables])
+            tables = apply(
+                tables, SetFacts(facts), key=new, device=self.device.id, clock=self.clock.tick()
+            )
+            written = self._commit(new, tables, files, sources)
+
+            def record_move(device_tables: Tables, tick: Callable[[], str]) -> Tables:
+                moves = dict(device_tables.get("moves", {}))
+                clock = tick()
+                moves[old] = m.set_field(moves.get(old) or m.new_record(old), "to", new, clock)
+                if new in moves:  # moved back: new is an article of its own again
+                    moves[new] = m.set_field(moves[new], "to", "", clock)
+                return {**device_tables, "moves": moves}
+
+            self._write_device(record_move)
+            with contextlib.suppress(OSError):
+                (self.own_notes / f"{old}.json").unlink()
+            self._merged.pop(old, None)
+            return build(new, written)
+
+
+def _create_once(path: Path, payload: bytes) -> bool:
+    """Put ``payload`` at ``path`` if nothing is there (written whole beside it, then linked
+    into place: never over a file); whether it was put."""
+    if path.exists():
+        return False
+    try:
+        temp = write_beside(path, payload, tag=f".{threading.get_ident()}")
+    except StoreError:
+        return False
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if path.exists():
+            return False
+        with contextlib.suppress(OSError):
+            os.replace(temp, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    sync_folder_of(path.parent)
+    return True
