@@ -9,10 +9,10 @@ positions, help. Screens ask it through :mod:`reader.ui.host`, never by importin
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -40,7 +40,9 @@ from reader.ui.reading.screen import ReadingScreen
 from reader.ui.terminal.collector import Collector
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
     from textual.driver import Driver
+    from textual.filter import LineFilter
 
     from reader.db.moves import Move
     from reader.services.notes_index import NotesIndex
@@ -101,7 +103,7 @@ class ReaderApp(LibraryApp):
             self.collector.input()
         await super().on_event(event)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The first screen: the article opened directly, or the library."""
         # The first screen is the default one, not one pushed from on_mount: the default
         # screen is painted in the app's first frame, while a screen pushed during start-up
@@ -155,7 +157,7 @@ class ReaderApp(LibraryApp):
                 lasting=True,
             )
 
-    def get_line_filters(self):  # type: ignore[override]
+    def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's line filters; in 256 colours, reader's in place of its colours' own."""
         return self._filters_in_force(super().get_line_filters())
 
@@ -379,7 +381,7 @@ class ReaderApp(LibraryApp):
         """Forward again, after going back."""
         self._travel(self.history.forward, "Nothing to go forward to.")
 
-    def _travel(self, step, empty: str) -> None:
+    def _travel(self, step: Callable[[Location], Location | None], empty: str) -> None:
         screen = self.screen
         if not isinstance(screen, ReadingScreen):
             return
@@ -430,7 +432,7 @@ class ReaderApp(LibraryApp):
 
         self.push_screen(HelpScreen(help_sections(self, self.screen)))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of the current screen's keys, generated from its bindings as the
         help screen is (so ``ctrl+p`` then "export", "note" or "highl" finds it)."""
         from reader.ui.dialogs.help import key_entries
@@ -461,12 +463,17 @@ class ReaderApp(LibraryApp):
         self.open_notes.keep_drafts()
         self.save_positions()
 
-    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
         """Save each note being written (or keep it as a draft) and where the reader is in
         every open article, then exit."""
         self.open_notes.keep()
         self.save_positions()
-        super().exit(*args, **kwargs)
+        super().exit(result, return_code, message)
 
     def terminal_lost(self) -> None:
         """The terminal hung up: save, write nothing more to it, and quit."""
