@@ -24,6 +24,7 @@ from reader.text.documents import DocumentError, load_article
 from reader.text.links import (
     Place,
     Target,
+    WikiLink,
     match_title,
     read_more_items,
     resolve_href,
@@ -258,10 +259,14 @@ class Links:
             assert isinstance(choice.payload, Path)
             go(GoTo(choice.payload))
         elif choice.kind in ("outgoing", "backlink"):
-            _link, other = choice.payload  # type: ignore[misc]
+            assert isinstance(choice.payload, tuple)  # (the link, its other end)
+            _link, other = choice.payload
+            assert isinstance(other, LinkEnd)
             go(GoTo(Path(other.path), Place(anchor=other.anchor)))
         elif choice.kind == "wiki":
-            key, wiki = choice.payload  # type: ignore[misc]
+            assert isinstance(choice.payload, tuple)  # (the article's key, the wiki link)
+            key, wiki = choice.payload
+            assert isinstance(key, str) and isinstance(wiki, WikiLink)
             go(GoTo(Path(key), Place(quote=wiki.quote) if wiki.quote else None))
 
     def _leave_reader(self, url: str, *, openable: bool) -> None:
