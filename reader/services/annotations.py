@@ -412,11 +412,6 @@ class Annotations:
         self._undo.pop()
         return change
 
-    @property
-    def can_undo(self) -> bool:
-        """Whether there is a change to undo."""
-        return bool(self._undo)
-
     def _commit(self, change: Change) -> None:
         if change.before is not None or change.after is not None:
             self._apply(change.before, change.after, change.after_place)
