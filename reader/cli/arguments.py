@@ -87,6 +87,12 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument(
             "--wikilinks", action="store_true", help="write links as [[file name]] (Obsidian)"
         )
+        parser.add_argument(
+            "--template",
+            metavar="NAME|FILE",
+            help="shape the Markdown with a Jinja2 template: obsidian (the default export), "
+            "logseq, quotes, or a template file",
+        )
         parser.add_argument("--force", action="store_true", help="replace earlier exports")
         parser.add_argument("--library", metavar="DIR", help="library folder")
     elif command == "import":

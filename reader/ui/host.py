@@ -49,6 +49,12 @@ class ReaderHost(Protocol):
         """Where ``e`` writes."""
         ...
 
+    @property
+    def reorders_rtl(self) -> bool:
+        """Whether reader shows right-to-left lines in visual order (False: the terminal
+        does, as the settings say)."""
+        ...
+
     def colour_name(self, colour: str) -> str:
         """What a highlight colour is called (the settings may rename it)."""
         ...

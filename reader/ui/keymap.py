@@ -82,6 +82,8 @@ def scopes() -> list[Scope]:
     from textual.containers import VerticalScroll
     from textual.widgets import Button, Input, OptionList
 
+    from reader.ui.dialogs.contents import ContentsFilter, ContentsList, ContentsScreen
+    from reader.ui.dialogs.footnote import FootnoteScreen
     from reader.ui.dialogs.help import HelpScreen
     from reader.ui.dialogs.link_picker import (
         KeepLinksScreen,
@@ -133,7 +135,10 @@ def scopes() -> list[Scope]:
         modal("in the library's filter", LibraryScreen, LibraryFilter, typing=True),
         modal("in every note", NotesScreen, NotesList),
         modal("in the filter of every note", NotesScreen, NotesFilter, typing=True),
+        modal("in the contents", ContentsScreen, ContentsList),
+        modal("in the filter of the contents", ContentsScreen, ContentsFilter, typing=True),
         modal("in the help", HelpScreen, VerticalScroll),
+        modal("in a footnote", FootnoteScreen),
         modal("in the list of links", LinkList, OptionList),
         modal("when asked to open an address", UrlScreen),
         modal("when asked to keep links", KeepLinksScreen),

@@ -183,6 +183,11 @@ class ReaderApp(LibraryApp):
 
         return self.settings.export_folder or resolve().exports
 
+    @property
+    def reorders_rtl(self) -> bool:
+        """Whether reader shows right-to-left lines in visual order (the settings' bidi)."""
+        return self.settings.bidi != "terminal"
+
     # --- opening articles ----------------------------------------------------------------
 
     def open_article(self, path: Path) -> None:
