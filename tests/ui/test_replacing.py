@@ -298,9 +298,8 @@ async def test_a_file_changed_just_before_it_was_read_keeps_its_places_unsaved_u
 
     app = make_app(article=sample)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert app.screen.annotations.place_of(made.id) is not None  # shown where it is
+        # Shown where it is (once the worker's finds have reached the screen)...
+        await wait_for(pilot, lambda: app.screen.annotations.place_of(made.id) is not None)
         (kept,) = saved(sample)
         assert kept.anchor == made.anchor  # but not saved while the file may be changing
         # It changes again (the writer was not done): what was found is never saved.
