@@ -237,6 +237,19 @@ class HighlightChanges(HighlightEdit, total=False):
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """Where a highlight stands in the daily review (:mod:`reader.services.review`): next
+    shown on ``due`` (a date, YYYY-MM-DD), ``interval`` days after it was last seen on
+    ``last``, seen ``seen`` times; ``stopped``: never shown again."""
+
+    due: str
+    interval: int = 0
+    seen: int = 0
+    last: str = ""
+    stopped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Highlight:
     """A highlighted passage of an article, with the reader's colour, tags and note.
 
@@ -247,6 +260,7 @@ class Highlight:
     where the words around it changed, and the reader has not yet confirmed the place
     ("moved: check"). ``orphan_in``: the fingerprint of the text it could not be placed
     in ("" when it is placed, or was not looked for since); its anchor is left as it was.
+    ``review``: where it stands in the daily review (None: never reviewed).
     """
 
     id: str
@@ -261,6 +275,7 @@ class Highlight:
     canonical: str = ""  # its id in the tool it was imported from (W3C canonical)
     check: bool = False
     orphan_in: str = ""
+    review: Review | None = None  # never reviewed: None
 
     def moved_to(
         self, anchor: Anchor, *, check: bool = False, **changes: Unpack[HighlightChanges]

@@ -14,6 +14,7 @@ COMMANDS = {
     "import": "highlights from reader, W3C tools, Hypothesis, Kindle, KOReader, Readwise, "
     "Instapaper, Pocket or Omnivore into the library",
     "notes": "every highlight and note, newest first (tab-separated when piped; --json)",
+    "review": "today's highlights to read again: --due counts them, --print prints them",
     "add": "web pages, HTML files and EPUB books as articles of the library",
     "recover": "merge changes put aside while the database was damaged",
     "locate": "where the database, its backup, the library, exports and settings are",
@@ -114,6 +115,10 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         from reader.cli.all_notes import add_arguments
 
         add_arguments(parser)
+    elif command == "review":
+        from reader.cli.review import add_arguments as review_arguments
+
+        review_arguments(parser)
     elif command == "add":
         from reader.cli.add import add_arguments
 

@@ -105,6 +105,7 @@ def scopes() -> list[Scope]:
     from reader.ui.reading.notes_pane import HighlightList
     from reader.ui.reading.screen import ReadingScreen
     from reader.ui.reading.view import ArticleView
+    from reader.ui.review.screen import ReviewScreen
     from reader.ui.widgets.fields import SafeInput
     from reader.ui.widgets.search_bar import SearchBar
 
@@ -137,6 +138,7 @@ def scopes() -> list[Scope]:
         modal("in the filter of every note", NotesScreen, NotesFilter, typing=True),
         modal("in the contents", ContentsScreen, ContentsList),
         modal("in the filter of the contents", ContentsScreen, ContentsFilter, typing=True),
+        modal("in the review", ReviewScreen),
         modal("in the help", HelpScreen, VerticalScroll),
         modal("in a footnote", FootnoteScreen),
         modal("in the list of links", LinkList, OptionList),

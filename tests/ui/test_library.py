@@ -499,7 +499,7 @@ async def test_letters_typed_at_once_after_slash_land_in_the_filter(tmp_path: Pa
             app.post_message(events.Key(key, character))  # as the driver posts them
         await wait_for(pilot, lambda: app.screen.query_one("#filter").value == "qui")
         assert app.is_running
-        assert "· 1 of 2 articles" in screen_text(app)
+        await wait_for(pilot, lambda: "· 1 of 2 articles" in screen_text(app))  # drawn next
 
 
 async def test_the_filter_s_own_key_from_the_settings_opens_it_and_is_named(

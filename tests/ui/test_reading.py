@@ -545,7 +545,7 @@ async def test_a_bad_key_binding_is_named_and_loses_no_action(tmp_path: Path) ->
     )
     app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
-        await pilot.pause()
+        await wait_for(pilot, lambda: "Highlight" in screen_text(app).splitlines()[-1])
         assert notified(
             app,
             f'{path}: line 2: keys.highlight = "j": j is already next-paragraph\'s (Next) key '
