@@ -50,7 +50,7 @@ _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
 @dataclass(frozen=True, slots=True)
-class Colour:
+class ColourSetting:
     """What one of the five highlight colours is called and looks like (None: default)."""
 
     name: str | None = None
@@ -68,7 +68,7 @@ class Settings:
     review_per_day: int = 5  # highlights the daily review shows (reader.services.review)
     keys: dict[str, str] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # the line of each of ``keys``
-    colours: dict[str, Colour] = field(default_factory=dict)
+    colours: dict[str, ColourSetting] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     def colour_name(self, colour: str) -> str:
@@ -195,7 +195,7 @@ def _read(data: dict[str, object], text: str, settings: Settings) -> None:
                 f"colours.{colour}",
             )
             hex_value = None
-        settings.colours[colour] = Colour(name.strip() if name else None, hex_value)
+        settings.colours[colour] = ColourSetting(name.strip() if name else None, hex_value)
 
 
 def _line_of(text: str, key: str, section: str = "") -> int | None:

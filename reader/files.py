@@ -86,14 +86,6 @@ def read_regular(path: str | os.PathLike[str], limit: int = -1) -> bytes:
         return handle.read(limit)
 
 
-def is_regular(path: str | os.PathLike[str]) -> bool:
-    """Whether ``path`` is a regular file (or a link to one), without opening it."""
-    try:
-        return stat.S_ISREG(os.stat(path).st_mode)
-    except (OSError, ValueError):
-        return False
-
-
 @dataclass(frozen=True, slots=True)
 class Found:
     """A file a walk found: its path from the top, its subfolder, its resolved path."""

@@ -192,11 +192,6 @@ class Article:
             return 0
         return max(0, bisect_right(self._starts, offset) - 1)
 
-    @property
-    def word_count(self) -> int:
-        """Number of words in the loaded text."""
-        return sum(len(block.text.split()) for block in self.blocks)
-
 
 @dataclass(frozen=True, slots=True)
 class Anchor:

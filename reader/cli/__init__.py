@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader import memory
 from reader.cli.arguments import command_parser, split, top_parser
 from reader.cli.common import (
     EXIT_USAGE,
@@ -181,20 +181,15 @@ def _run(options: argparse.Namespace) -> int:
     # Collecting while Textual is imported and the first screen built frees nothing (all
     # of it is kept) and cost 20 ms of the first paint (measured): the app turns the
     # collector back on once that screen is painted.
-    gc.disable()
-    try:
+    with memory.building():
         from reader.ui.app import ReaderApp  # Textual is imported only to run the app
 
-        # The modules just imported live as long as the app: keep the collector from
-        # walking them again and again.
-        gc.freeze()
+        memory.imported()
         start = options.at - 1 if options.at and article is not None else None
         from reader.config import load
 
         app = ReaderApp(store, library=library, article=article, start=start, settings=load())
         _run_until_signalled(app)
-    finally:
-        gc.enable()
     if store.unsaved_positions and not store.save_unsaved():
         # Quitting never waits for another reader holding the database (an import, say).
         names = ", ".join(path.name for path in store.unsaved_positions)

@@ -257,12 +257,16 @@ def render_all(
         if workers < 2 or len(paths) < PARALLEL_FROM or sys.platform != "linux":
             yield from map(_render, paths)
             return
-        import gc
         import multiprocessing
 
-        gc.freeze()  # the store's objects stay shared with the workers, not copied
-        with multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool:
-            yield from pool.imap(_render, paths, chunksize=max(1, len(paths) // (workers * 16)))
+        from reader.memory import shared_with_forks
+
+        chunks = max(1, len(paths) // (workers * 16))
+        with (
+            shared_with_forks(),  # the store's objects stay shared with the workers
+            multiprocessing.get_context("fork").Pool(workers, _quiet_worker) as pool,
+        ):
+            yield from pool.imap(_render, paths, chunksize=chunks)
     finally:
         _job = None
 

@@ -68,7 +68,9 @@ class Placing:
         self.changed += other.changed
 
 
-Place = tuple[int, int] | None
+Span = tuple[int, int] | None
+"""Where a highlight lies in the current text (start, end), or None: not placed. (Not
+:class:`reader.text.links.Place`, where an article is opened.)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +80,8 @@ class Change:
     before: Highlight | None
     after: Highlight | None
     what: str
-    before_place: Place = None
-    after_place: Place = None
+    before_place: Span = None
+    after_place: Span = None
     # Links the change made or removed (a new link; a highlight deleted with its links).
     links_added: tuple[CrossLink, ...] = ()
     links_removed: tuple[CrossLink, ...] = ()
@@ -412,11 +414,6 @@ class Annotations:
         self._undo.pop()
         return change
 
-    @property
-    def can_undo(self) -> bool:
-        """Whether there is a change to undo."""
-        return bool(self._undo)
-
     def _commit(self, change: Change) -> None:
         if change.before is not None or change.after is not None:
             self._apply(change.before, change.after, change.after_place)
@@ -430,7 +427,7 @@ class Annotations:
         for link in added:
             self.store.save_link(link)
 
-    def _apply(self, before: Highlight | None, after: Highlight | None, place: Place) -> None:
+    def _apply(self, before: Highlight | None, after: Highlight | None, place: Span) -> None:
         """Write the change to the store first; only then update what is shown. (A place
         found in a provisional text is saved with the reader's change: the reader saw it.)"""
         changed = after or before

@@ -34,8 +34,7 @@ from reader.services.books import work_of
 from reader.services.import_report import Report
 from reader.services.quotes import Quotes, anchor_of, place
 from reader.services.targets import NO_ARTICLE, Articles
-from reader.text.documents import DocumentError, article_id
-from reader.text.documents import describe as describe_file
+from reader.text.documents import DocumentError, article_id, describe_file
 
 BATCH_SECONDS = 0.25
 """Seconds of work (reading and placing annotations, with the lock free) in a batch at the

@@ -22,7 +22,7 @@ from reader.db.records import ArticleInfo, info_from
 from reader.db.store import Store, StoreError
 from reader.files import Found, walk
 from reader.services.moves import Move, MoveFinder
-from reader.text.documents import ARTICLE_SUFFIXES, DocumentError, describe, id_of_resolved
+from reader.text.documents import ARTICLE_SUFFIXES, DocumentError, describe_file, id_of_resolved
 
 BATCH = 200
 """Files read between two reports of a scan's progress."""
@@ -257,7 +257,7 @@ def scan_batches(
         for file, stat in unread[start : start + batch]:
             path, ident = file.path, file.id
             try:
-                meta, words = describe(path)
+                meta, words = describe_file(path)
             except (DocumentError, OSError) as error:
                 trouble.append(str(error))
                 continue

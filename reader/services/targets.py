@@ -23,8 +23,7 @@ from reader.model import Article
 from reader.notes.incoming import Passage
 from reader.services.library import article_files
 from reader.text.addresses import normalise_url
-from reader.text.documents import DocumentError, article_id, load_article
-from reader.text.documents import describe as describe_file
+from reader.text.documents import DocumentError, article_id, describe_file, load_article
 from reader.text.links import normalise_title
 from reader.text.works import authors_agree, short_title
 

@@ -243,7 +243,7 @@ def _strip_inline_markup(text: str) -> str:
     return re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text).strip()
 
 
-def describe(path: Path) -> tuple[ArticleMeta, int]:
+def describe_file(path: Path) -> tuple[ArticleMeta, int]:
     """An article's id, title, source and date, and its word count, without parsing it."""
     source = read_source(path)
     fields, body = split_front_matter(source.text)

@@ -265,13 +265,3 @@ class History:
             return None
         self._back.append(here)
         return self._forward.pop()
-
-    @property
-    def can_go_back(self) -> bool:
-        """Whether there is somewhere to go back to."""
-        return bool(self._back)
-
-    @property
-    def can_go_forward(self) -> bool:
-        """Whether there is somewhere to go forward to."""
-        return bool(self._forward)

@@ -19,13 +19,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual.app import App
-from textual.binding import Binding, BindingType
+from textual.binding import Binding, BindingsMap, BindingType, Keymap
+from textual.dom import DOMNode
 
 from reader.ui.bindings import APP_BINDINGS
 from reader.ui.keynames import is_typed, key_problem, normalize
+
+if TYPE_CHECKING:
+    from reader.config import Settings
 
 # While a selection is being made (after v), the view's own keys j, k and b belong to it;
 # of the screen's keys, link (l) and re-attach (r) act on the selection.
@@ -39,8 +43,18 @@ class Scope:
     with which of its bindings count there."""
 
     name: str  # "in the article": where, for a message
-    classes: tuple[tuple[type, Callable[[Binding], bool]], ...]
+    classes: tuple[tuple[type[DOMNode], Callable[[Binding], bool]], ...]
     typing: bool = False  # a text field has the keys: printable ones are text there
+
+
+class KeyedApp(Protocol):
+    """What :func:`apply_settings_keys` needs of the app (reader.ui.app.ReaderApp)."""
+
+    settings: Settings
+    problems: list[str]
+    keys_in_force: dict[str, str]
+
+    def set_keymap(self, keymap: Keymap) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +168,20 @@ class _Bound:
         return f"{self.id}'s{what}" if self.id else f"Textual's {self.action}{what}"
 
 
+def _merged(cls: type[DOMNode]) -> BindingsMap:
+    """The bindings of ``cls`` and its bases, as Textual merges them (it sets them on each
+    subclass as the class is made: only DOMNode's own are None)."""
+    merged = cls._merged_bindings
+    assert merged is not None, cls
+    return merged
+
+
 def default_keys(scope_list: Iterable[Scope]) -> dict[str, tuple[str, ...]]:
     """Each binding id's keys as reader ships them, in Textual's names."""
     keys: dict[str, list[str]] = {}
     for scope in scope_list:
         for cls, counts in scope.classes:
-            for key, bindings in cls._merged_bindings.key_to_bindings.items():
+            for key, bindings in _merged(cls).key_to_bindings.items():
                 for binding in bindings:
                     if binding.id and counts(binding):
                         found = keys.setdefault(binding.id, [])
@@ -172,12 +194,12 @@ def _bound(scope: Scope, keymap: Mapping[str, tuple[str, ...]]) -> list[_Bound]:
     """The bindings of ``scope``, each with the keys ``keymap`` gives its id."""
     found: dict[tuple[str | None, str], _Bound] = {}
     for cls, counts in scope.classes:
-        for key, bindings in cls._merged_bindings.key_to_bindings.items():
+        for key, bindings in _merged(cls).key_to_bindings.items():
             for binding in bindings:
                 if not counts(binding):
                     continue
                 ident = (binding.id, binding.action)
-                keys = keymap.get(binding.id, ()) if binding.id in keymap else (key,)
+                keys = keymap[binding.id] if binding.id and binding.id in keymap else (key,)
                 known = found.get(ident)
                 merged = keys if known is None else tuple(dict.fromkeys(known.keys + keys))
                 description = binding.tooltip or binding.description
@@ -205,9 +227,9 @@ def check_keys(
             )
             continue
         named = [part.strip() for part in value.split(",") if part.strip()]
-        wrong = next(((key, key_problem(key)) for key in named if key_problem(key)), None)
+        wrong = next((problem for key in named if (problem := key_problem(key))), None)
         if wrong is not None:
-            problems[binding_id] = _said(where, binding_id, value, wrong[1], defaults)
+            problems[binding_id] = _said(where, binding_id, value, wrong, defaults)
             continue
         wanted[binding_id] = tuple(dict.fromkeys(normalize(key) for key in named))
     # A line given up gives its keys back to its binding, which may then meet another
@@ -267,7 +289,7 @@ def _said(
     return f'{where(binding_id)}keys.{binding_id} = "{value}": {what}; it keeps {kept}'
 
 
-def settings_keys(settings) -> KeyCheck:  # settings: reader.config.Settings
+def settings_keys(settings: Settings) -> KeyCheck:
     """The settings' keymap, checked (every binding id of reader's screens known)."""
     from reader.ui.bindings import binding_ids
 
@@ -280,7 +302,7 @@ def settings_keys(settings) -> KeyCheck:  # settings: reader.config.Settings
     return check_keys(settings.keys, binding_ids(), where=where)
 
 
-def apply_settings_keys(app) -> None:  # app: reader.ui.app.ReaderApp
+def apply_settings_keys(app: KeyedApp) -> None:
     """Give ``app`` the settings' keys, checked: a line that would bind nothing, or take a
     key another action has, is added to what the app tells at start, and its binding keeps
     its own keys."""
@@ -290,7 +312,7 @@ def apply_settings_keys(app) -> None:  # app: reader.ui.app.ReaderApp
     app.set_keymap(checked.keymap)
 
 
-def settings_problems(settings) -> list[str]:  # settings: reader.config.Settings
+def settings_problems(settings: Settings) -> list[str]:
     """Every problem of ``settings`` the app would name at start: the file's own, a theme
     Textual does not have, and the keys (for ``reader config --check``)."""
     from textual.theme import BUILTIN_THEMES

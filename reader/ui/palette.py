@@ -19,8 +19,9 @@ the last moment. Two roundings went wrong:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich._palettes import EIGHT_BIT_PALETTE
 from rich.color import Color, ColorType
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 SIXTEEN = ("standard", "windows")
 
 
-def colour_system(app: App) -> str | None:
+def colour_system(app: App[Any]) -> str | None:
     """The terminal's colours as Rich detected them ("truecolor", "256", "standard"...).
 
     None for a headless app (tests), whose console would guess from the environment, unless
@@ -102,7 +103,7 @@ class Filters:
         self.on = False
         self._made: tuple[LineFilter, LineFilter] | None = None
 
-    def __call__(self, filters: list[LineFilter]) -> list[LineFilter]:
+    def __call__(self, filters: Sequence[LineFilter]) -> Sequence[LineFilter]:
         if not self.on:
             return filters
         return [self._ours(f) if type(f) is ANSIToTruecolor else f for f in filters]
@@ -114,7 +115,7 @@ class Filters:
         return self._made[1]
 
 
-def fit_colours(app: App, filters: Filters) -> None:
+def fit_colours(app: App[Any], filters: Filters) -> None:
     """Draw for a terminal of 16 or 256 colours, if the app's is one."""
     system = colour_system(app)
     if system in SIXTEEN:

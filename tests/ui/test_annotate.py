@@ -638,8 +638,9 @@ async def test_an_empty_article_does_not_invite_a_highlight(tmp_path: Path) -> N
     empty.write_text("", encoding="utf-8")
     app = make_app(article=empty)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await pilot.pause()
-        assert "This article is empty: there is nothing" in pane_text(app)
+        # The pane is filled once the article has loaded: on a loaded machine, after more
+        # than one pause.
+        await wait_for(pilot, lambda: "This article is empty: there is nothing" in pane_text(app))
         assert "Press h" not in pane_text(app)
 
 

@@ -552,3 +552,22 @@ async def test_a_pipe_and_a_folder_that_cannot_be_read_are_named_and_the_rest_li
         assert notified(
             app, f"Skipped: {library / 'private'}: a folder that cannot be read (Permission denied)"
         )
+
+
+async def test_the_library_screen_keeps_textual_s_watch_for_reactives(library: Path) -> None:
+    # The folder watcher once took the screen's `watch` attribute, which Textual's own
+    # data binding calls: watching a reactive from the library screen raised a TypeError.
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_read(pilot)
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        themes: list[str] = []
+
+        def changed(theme: str) -> None:
+            themes.append(theme)
+
+        screen.watch(app, "theme", changed, init=False)
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await pilot.pause()
+        assert themes == [app.theme]

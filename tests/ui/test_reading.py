@@ -429,6 +429,7 @@ async def test_garbage_collection_is_back_on_once_the_first_screen_is_painted() 
 async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
     import gc
 
+    from reader import memory
     from reader.ui.terminal import collector
 
     collections: list[int] = []
@@ -442,7 +443,7 @@ async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await pilot.pause()
-            assert gc.get_threshold()[0] == collector.YOUNG
+            assert gc.get_threshold()[0] == memory.YOUNG
             gc.callbacks.append(heard)
             try:
                 await pilot.press("j")

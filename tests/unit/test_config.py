@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.config import Colour, config_path, load
+from reader.config import ColourSetting, config_path, load
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -49,7 +49,7 @@ name = "question"
     assert settings.theme == "gruvbox"
     assert settings.export_folder == Path("~/notes/reading").expanduser()
     assert settings.keys == {"highlight": "h,x", "search": "slash,ctrl+f"}
-    assert settings.colours["yellow"] == Colour("important", "#e5c07b")
+    assert settings.colours["yellow"] == ColourSetting("important", "#e5c07b")
     assert settings.colour_name("purple") == "question"
     assert settings.colour_name("green") == "green"
 

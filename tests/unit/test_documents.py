@@ -13,7 +13,7 @@ from reader.text.documents import (
     DocumentError,
     article_id,
     decode,
-    describe,
+    describe_file,
     load_article,
     load_text,
     open_article,
@@ -106,7 +106,7 @@ def test_title_comes_from_front_matter_then_heading_then_file_name(tmp_path: Pat
     assert load_article(front).title == "It's here"
     assert load_article(heading).title == "The Real Title"
     assert load_article(name).title == "My long read"
-    assert describe(front)[0].title == "It's here"
+    assert describe_file(front)[0].title == "It's here"
 
 
 def test_front_matter_is_not_part_of_the_text() -> None:

@@ -349,6 +349,26 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
     assert list(out.iterdir()) == []  # no export, no temporary file
 
 
+def test_export_all_in_forked_workers_leaves_the_collector_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The workers share the parent's objects, frozen for them: once they are done, the
+    # objects are the collector's again (they once stayed frozen for good, garbage too).
+    import gc
+
+    from reader.cli import notes as notes_command
+
+    monkeypatch.setattr(notes_command, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0, 1}, raising=False)
+    gc.unfreeze()
+    try:
+        exported_three(tmp_path)  # three articles, in two workers
+        assert gc.get_freeze_count() == 0
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+
+
 def exported_three(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
     """Three annotated articles exported with --all, then one export removed (to be new at
     the next): the command, the folder, and what it holds, byte for byte."""

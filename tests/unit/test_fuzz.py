@@ -39,12 +39,12 @@ from reader.text.anchoring import _text_match_score, describe, locate
 from reader.text.documents import (
     DocumentError,
     article_from_text,
+    describe_file,
     load_article,
     load_text,
     open_article,
     read_source,
 )
-from reader.text.documents import describe as describe_file
 from tests.conftest import DATA
 
 FUZZ = settings(

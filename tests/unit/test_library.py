@@ -87,13 +87,13 @@ def test_a_first_scan_reports_batches_then_later_scans_read_no_file(
     assert sum(len(entries) for entries, *_ in batches) == 10
 
     read: list[Path] = []
-    real = library_module.describe
+    real = library_module.describe_file
 
     def counting(path: Path):  # type: ignore[no-untyped-def]
         read.append(path)
         return real(path)
 
-    monkeypatch.setattr(library_module, "describe", counting)
+    monkeypatch.setattr(library_module, "describe_file", counting)
     again = list(scan_batches(nested, Store(tmp_path / "reader.json")))
     assert read == []  # every fact came from the store, the export's too
     assert [(done, total) for _, _, done, total in again] == [(11, 11)]

@@ -147,8 +147,9 @@ def test_history_goes_back_and_forward_across_articles() -> None:
     assert history.forward(b5) == c2
     assert history.forward(c2) is None
     history.back(c2)
-    history.jumped(Location(Path("b.md"), 9))  # a new jump clears forward
-    assert not history.can_go_forward
+    b9 = Location(Path("b.md"), 9)
+    history.jumped(b9)  # a new jump clears forward
+    assert history.forward(b9) is None
 
 
 def test_links_are_stored_with_both_ends(tmp_path: Path) -> None:

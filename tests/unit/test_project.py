@@ -196,3 +196,32 @@ print(loaded())
     started, adding = result.stdout.strip().splitlines()[-2:]
     assert started == "[]"
     assert "'trafilatura'" in adding and "'lxml'" in adding and "'reader.intake.html'" in adding
+
+
+def test_requires_python_is_what_the_code_and_its_tools_are_set_for() -> None:
+    # requires-python says which Pythons reader runs on; mypy, ruff and every module's
+    # syntax must agree with its lower bound, and the code must need that bound (tomllib,
+    # datetime.UTC are 3.11's), so that the bound is neither too low nor too high.
+    import ast
+    import sys
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    requires = project["project"]["requires-python"]
+    match = re.fullmatch(r">=3\.(\d+)", requires)
+    assert match, (
+        f"requires-python {requires!r}: a lower bound only (an upper one makes pip"
+        " backtrack to old releases instead of saying why)"
+    )
+    lowest = (3, int(match[1]))
+    assert sys.version_info[:2] >= lowest
+    assert project["tool"]["mypy"]["python_version"] == f"3.{lowest[1]}"
+    assert project["tool"]["ruff"]["target-version"] == f"py3{lowest[1]}"
+    for path in sorted((ROOT / "reader").rglob("*.py")):
+        ast.parse(path.read_text(encoding="utf-8"), str(path), feature_version=lowest)
+    uses_311 = [name for _, name in _imports() if name in ("tomllib", "datetime.UTC")]
+    assert uses_311 and lowest == (3, 11), "the code needs 3.11: the bound says so"
+    classifiers = [c for c in project["project"]["classifiers"] if "Python :: 3." in c]
+    listed = sorted(int(c.rsplit(".", 1)[1]) for c in classifiers if c.count(".") == 1)
+    # The versions listed are those reader/memory.py's policy was checked against.
+    assert listed[0] == lowest[1] and listed == list(range(listed[0], listed[-1] + 1))

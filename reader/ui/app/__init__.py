@@ -9,10 +9,10 @@ positions, help. Screens ask it through :mod:`reader.ui.host`, never by importin
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -42,7 +42,9 @@ from reader.ui.terminal.collector import Collector
 if TYPE_CHECKING:
     from datetime import date
 
+    from rich.console import RenderableType
     from textual.driver import Driver
+    from textual.filter import LineFilter
 
     from reader.db.moves import Move
     from reader.services.notes_index import NotesIndex
@@ -104,7 +106,7 @@ class ReaderApp(LibraryApp):
             self.collector.input()
         await super().on_event(event)
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         """The first screen: the article opened directly, or the library."""
         # The first screen is the default one, not one pushed from on_mount: the default
         # screen is painted in the app's first frame, while a screen pushed during start-up
@@ -130,7 +132,7 @@ class ReaderApp(LibraryApp):
 
     def on_mount(self) -> None:
         # The command line turns garbage collection off while the first screen is built;
-        # from then on it runs between keys (reader/ui/collector.py).
+        # from then on it runs between keys (reader/memory.py).
         self.call_after_refresh(self.collector.start)
         self.notices.start()
         # A big database is checked whole (and backed up) once the first screen shows, or,
@@ -158,7 +160,7 @@ class ReaderApp(LibraryApp):
                 lasting=True,
             )
 
-    def get_line_filters(self):  # type: ignore[override]
+    def get_line_filters(self) -> Sequence[LineFilter]:
         """Textual's line filters; in 256 colours, reader's in place of its colours' own."""
         return self._filters_in_force(super().get_line_filters())
 
@@ -283,8 +285,8 @@ class ReaderApp(LibraryApp):
         """Every highlight and note in the store, newest first (slow: for a worker thread;
         none, and the reader told why, when the database cannot be read)."""
         from reader.config import COLOURS
+        from reader.memory import paused
         from reader.services.notes_index import NotesIndex, build
-        from reader.ui.terminal.collector import paused
 
         names = {colour: self.colour_name(colour) for colour in COLOURS}
         # Every object made here is kept (or dropped whole by reference counting): the
@@ -405,7 +407,7 @@ class ReaderApp(LibraryApp):
         """Forward again, after going back."""
         self._travel(self.history.forward, "Nothing to go forward to.")
 
-    def _travel(self, step, empty: str) -> None:
+    def _travel(self, step: Callable[[Location], Location | None], empty: str) -> None:
         screen = self.screen
         if not isinstance(screen, ReadingScreen):
             return
@@ -456,7 +458,7 @@ class ReaderApp(LibraryApp):
 
         self.push_screen(HelpScreen(help_sections(self, self.screen)))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every action of the current screen's keys, generated from its bindings as the
         help screen is (so ``ctrl+p`` then "export", "note" or "highl" finds it)."""
         from reader.ui.dialogs.help import key_entries
@@ -487,12 +489,17 @@ class ReaderApp(LibraryApp):
         self.open_notes.keep_drafts()
         self.save_positions()
 
-    def exit(self, *args, **kwargs) -> None:  # type: ignore[override]
+    def exit(
+        self,
+        result: None = None,
+        return_code: int = 0,
+        message: RenderableType | None = None,
+    ) -> None:
         """Save each note being written (or keep it as a draft) and where the reader is in
         every open article, then exit."""
         self.open_notes.keep()
         self.save_positions()
-        super().exit(*args, **kwargs)
+        super().exit(result, return_code, message)
 
     def terminal_lost(self) -> None:
         """The terminal hung up: save, write nothing more to it, and quit."""

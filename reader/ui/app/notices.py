@@ -12,7 +12,7 @@ shown wherever the reader goes, for its time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.notifications import Notification, Notify, SeverityLevel
@@ -33,7 +33,7 @@ class Notices:
     def __init__(self, app: NoticingApp) -> None:
         self.app = app
         self._lasting: set[str] = set()  # identities of notices about reader as a whole
-        self._owners: dict[str, Screen] = {}  # identity -> the screen it belongs to
+        self._owners: dict[str, Screen[Any]] = {}  # identity -> the screen it belongs to
         self._told_aside: set[Path] = set()  # recovery files the reader has been told of
 
     def start(self) -> None:
@@ -86,7 +86,7 @@ class Notices:
                 self._take_away(shown)
         self.app._refresh_notifications()
 
-    def _screen_changed(self, _screen: Screen) -> None:
+    def _screen_changed(self, _screen: Screen[Any]) -> None:
         base = self._base()
         for shown in self._shown():
             owner = self._owners.get(shown.identity)
@@ -104,11 +104,13 @@ class Notices:
         if notification in self.app._notifications:
             self.app._unnotify(notification, refresh=False)
 
-    def _base(self) -> Screen | None:
+    def _base(self) -> Screen[Any] | None:
         """The screen the reader is on, under any dialog."""
-        for screen in reversed(self.app.screen_stack):
+        stack: list[Screen[Any]] = self.app.screen_stack
+        for screen in reversed(stack):
             if not isinstance(screen, ModalScreen):
-                return screen
+                base: Screen[Any] = screen
+                return base
         return None
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.console import Group
@@ -12,10 +12,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from reader.ui.host import reader_app
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.dom import DOMNode
 
 
 class HelpScreen(ModalScreen[None]):
@@ -68,10 +72,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Group(*parts))
 
-    def action_dismiss(self) -> None:
-        """Close the help."""
-        self.dismiss()
-
 
 def _key_rank(key: str) -> int:
     """Letters first (``j, ↓``), then ``space``, then named keys."""
@@ -85,14 +85,14 @@ class KeyEntry:
     """One action of the keys in force: where it is listed, what runs it, its keys."""
 
     section: str
-    node: object  # the widget, screen or app whose binding it is
+    node: DOMNode  # the widget, screen or app whose binding it is
     action: str
     keys: str
     description: str
     ids: str = ""  # the binding id (or ids) that a keymap names
 
 
-def key_entries(app, screen) -> list[KeyEntry]:
+def key_entries(app: App[Any], screen: Screen[Any]) -> list[KeyEntry]:
     """Every action of the bindings from the focused widget up to the app, in order.
 
     Bindings sharing an action are one entry (``j, ↓``), so what is listed stays true to
@@ -136,7 +136,9 @@ def key_entries(app, screen) -> list[KeyEntry]:
     return entries
 
 
-def help_sections(app, screen) -> list[tuple[str, list[tuple[str, str, str]]]]:
+def help_sections(
+    app: App[Any], screen: Screen[Any]
+) -> list[tuple[str, list[tuple[str, str, str]]]]:
     """Sections of (keys, description, binding id), as the help screen lists them."""
     sections: dict[str, list[tuple[str, str, str]]] = {}
     for entry in key_entries(app, screen):

@@ -75,7 +75,7 @@ class LibraryList(CursorList):
         self._entries: Sequence[LibraryEntry] = ()
         self._folders = False
         self._widths: dict[str, int] = {}
-        self._strips: dict[tuple, Strip] = {}
+        self._strips: dict[tuple[object, ...], Strip] = {}
 
     # --- what is shown ------------------------------------------------------------------
 

@@ -106,7 +106,7 @@ class LibraryScreen(Screen[None]):
         self._known = False  # showing the database's list, not yet the folder's
         self._query = ""  # what the filter holds
         self._progress = (0, 0)  # files read of all, while the folder is read
-        self.watch = LibraryWatch(self, lambda: self.library, self.read_again)
+        self.folder_watch = LibraryWatch(self, lambda: self.library, self.read_again)
         self._review = (0, 0)  # highlights left to review today, and the days in a row
 
     def compose(self) -> ComposeResult:
@@ -194,10 +194,10 @@ class LibraryScreen(Screen[None]):
             self.notify(f"Skipped: {problem}", severity="warning", timeout=8)
 
     def on_screen_suspend(self) -> None:
-        self.watch.stop()  # an article, or every note, is on top
+        self.folder_watch.stop()  # an article, or every note, is on top
 
     def on_screen_resume(self) -> None:
-        self.watch.start()
+        self.folder_watch.start()
         self.count_review()  # shown, or back from the review or an article
         # The first resume is the screen being shown at all; later ones are returns from
         # an article, whose progress and counts the app reads again.

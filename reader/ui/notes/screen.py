@@ -94,7 +94,7 @@ class NotesList(CursorList):
         super().__init__(id=id)
         self._index = NotesIndex()
         self._rows: Sequence[int] = ()  # positions in the index, ascending: newest first
-        self._strips: dict[tuple, list[Strip]] = {}
+        self._strips: dict[tuple[object, ...], list[Strip]] = {}
 
     @property
     def _width(self) -> int:

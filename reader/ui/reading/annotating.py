@@ -8,7 +8,7 @@ writes it to the store before anything is shown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Unpack
 
 from textual.binding import Binding, BindingType
 
@@ -23,6 +23,7 @@ from reader.ui.reading.notes_pane import CHECK, Entry, NotesPane
 from reader.ui.reading.placing import Placer
 
 if TYPE_CHECKING:
+    from reader.model import HighlightEdit
     from reader.ui.reading.host import ReadingHost
 
 
@@ -186,7 +187,7 @@ class Annotating:
             return
         self._update(current, "colour", colour=chosen)
 
-    def _update(self, highlight_id: str, what: str, **changes: object) -> None:
+    def _update(self, highlight_id: str, what: str, **changes: Unpack[HighlightEdit]) -> None:
         screen = self.screen
         assert screen.annotations is not None
         try:

@@ -50,7 +50,9 @@ class ColumnView(ScrollView):
         self.cursor = 0
         self.column = Column(article, self._height_changed)
         # Each block's rows as last drawn, with the key they were drawn for.
-        self._strips: LRUCache[int, tuple[tuple, Sequence[Strip]]] = LRUCache(DRAWN_BLOCKS)
+        self._strips: LRUCache[int, tuple[tuple[object, ...], Sequence[Strip]]] = LRUCache(
+            DRAWN_BLOCKS
+        )
         self._laid_out_width = -1  # the widget width the column was last computed for
         self._pending_end = False
         self._pending_cursor: int | None = None

@@ -21,8 +21,10 @@ from reader.ui.reading.notes_pane import NotesPane
 from reader.ui.reading.view import ArticleView
 
 if TYPE_CHECKING:
+    from textual.worker import Worker
+
     from reader.db.storage import StoreError
-    from reader.model import Article, CrossLink
+    from reader.model import Anchor, Article, CrossLink, Highlight
     from reader.services.annotations import Annotations
     from reader.services.library import Library
 
@@ -100,4 +102,20 @@ class ReadingHost(Screen[None]):
 
     def save_position(self) -> None:
         """Ask the app to save the reading position now."""
+        raise NotImplementedError
+
+    # --- the screen's workers (``@work`` methods: each call starts one) ------------------
+
+    def find_places(self, text: str, fingerprint: str, highlights: list[Highlight]) -> Worker[None]:
+        """Look for highlights made on an earlier version of the text, in a thread."""
+        raise NotImplementedError
+
+    def place_links(
+        self, text: str, fingerprint: str, pending: list[tuple[str, str, Anchor]]
+    ) -> Worker[None]:
+        """Look for the ends of cross-links made on an earlier version, in a thread."""
+        raise NotImplementedError
+
+    def load_rest(self) -> Worker[None]:
+        """Append the rest of a long article in small batches."""
         raise NotImplementedError

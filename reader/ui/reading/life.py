@@ -5,7 +5,6 @@ and saved."""
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.db.storage import StoreError
+from reader.memory import settle_loaded
 from reader.model import Article, Block, ReadingPosition
 from reader.text.documents import file_stamp as _file_state
 from reader.ui.reading.messages import LookForMove, PositionChanged, Reload
@@ -137,18 +137,9 @@ class ArticleLife:
             view.restore(block)
 
     def _settle_memory(self) -> None:
-        """Exempt the loaded article from garbage collection.
-
-        A book is hundreds of thousands of long-lived objects; without this every full
-        collection walks them all, a 40-60 ms pause every couple of seconds (measured).
-        One full collection now, once the article has loaded, costs that pause once.
-        """
-        if ArticleLife._opened > 1:
-            # Collect first: frozen garbage (a screen and article left behind) is never
-            # freed. Not for the first article, where it would only delay the first paint.
-            gc.unfreeze()
-            gc.collect()
-        gc.freeze()
+        """Exempt the loaded article from garbage collection (see
+        :func:`~reader.memory.settle_loaded`)."""
+        settle_loaded(first=ArticleLife._opened <= 1)
 
     # --- the file on disk -------------------------------------------------------------------
 

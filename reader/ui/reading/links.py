@@ -26,6 +26,7 @@ from reader.text.images import ImageError, image_file, system_viewer
 from reader.text.links import (
     Place,
     Target,
+    WikiLink,
     is_note_ref,
     match_title,
     note_text,
@@ -278,10 +279,14 @@ class Links:
             assert isinstance(choice.payload, Path)
             go(GoTo(choice.payload))
         elif choice.kind in ("outgoing", "backlink"):
-            _link, other = choice.payload  # type: ignore[misc]
+            assert isinstance(choice.payload, tuple)  # (the link, its other end)
+            _link, other = choice.payload
+            assert isinstance(other, LinkEnd)
             go(GoTo(Path(other.path), Place(anchor=other.anchor)))
         elif choice.kind == "wiki":
-            key, wiki = choice.payload  # type: ignore[misc]
+            assert isinstance(choice.payload, tuple)  # (the article's key, the wiki link)
+            key, wiki = choice.payload
+            assert isinstance(key, str) and isinstance(wiki, WikiLink)
             go(GoTo(Path(key), Place(quote=wiki.quote) if wiki.quote else None))
 
     def _open_image(self, src: str) -> None:

@@ -5,7 +5,7 @@ and screen changes)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.message import Message
 
@@ -52,10 +52,9 @@ class HighlightStep(Message):
 
 @dataclass
 class PaneRequest(Message):
-    """The reader asked to do something with the pane's highlighted entry (``what``:
-    annotate, delete, confirm, filter)."""
+    """The reader asked to do something with the pane's highlighted entry."""
 
-    what: str
+    what: Literal["annotate", "delete", "confirm", "filter"]
     highlight_id: str
 
 

@@ -130,7 +130,7 @@ class HighlightList(ScrollView, can_focus=True):
         self._tops: list[int] = [0]
         self._index: dict[str, int] = {}
         self._cursor: int | None = None
-        self._strips: dict[tuple, list[Strip]] = {}
+        self._strips: dict[tuple[object, ...], list[Strip]] = {}
 
     # --- content ------------------------------------------------------------------------
 

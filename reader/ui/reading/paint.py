@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import overload
 
 from rich.cells import cell_len
 from rich.console import Console
@@ -273,7 +274,11 @@ class Rows(Sequence[Strip]):
     def __len__(self) -> int:
         return self._length
 
-    def __getitem__(self, row):  # type: ignore[override]
+    @overload
+    def __getitem__(self, row: int) -> Strip: ...
+    @overload
+    def __getitem__(self, row: slice) -> list[Strip]: ...
+    def __getitem__(self, row: int | slice) -> Strip | list[Strip]:
         if isinstance(row, slice):
             return [self[i] for i in range(*row.indices(self._length))]
         if row < 0:

@@ -14,6 +14,7 @@ from reader.services.annotations import Annotations, Placing
 from reader.text.anchoring import Budget, Placement, found_exactly
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     from textual.worker import Worker
 
     from reader.ui.reading.host import ReadingHost
@@ -88,7 +89,7 @@ class Placer:
                 )
             else:
                 message += "."
-            severity = "warning" if checked else "information"
+            severity: SeverityLevel = "warning" if checked else "information"
             screen.notify(message, severity=severity)
         if orphans:
             where = "the changed article" if placing.changed == orphans else "this article"
@@ -123,7 +124,8 @@ def search_places(
     # book cut short is searched, against 10 ms when the worker only yields it every
     # 5 ms as the interpreter makes it (benchmarks/replacing.py).
     budget = Budget(cancelled=lambda: worker.is_cancelled, pause=lambda: time.sleep(0.001))
-    quick, slow = [], []
+    quick: list[Highlight] = []
+    slow: list[Highlight] = []
     for highlight in highlights:
         exact = found_exactly(text, highlight.anchor, fingerprint=fingerprint)
         (quick if exact else slow).append(highlight)

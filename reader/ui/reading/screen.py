@@ -75,7 +75,9 @@ SELECTING = (
 
 def _declared(binding_id: str) -> str:
     """The keys the view's binding ``binding_id`` is declared with ("enter,h")."""
-    return next((b.key for b in ArticleView.BINDINGS if getattr(b, "id", None) == binding_id), "")
+    return next(
+        (b.key for b in ArticleView.BINDINGS if isinstance(b, Binding) and b.id == binding_id), ""
+    )
 
 
 PANE_MIN_WIDTH = 110

@@ -55,8 +55,10 @@ class Search:
 
     def open_now(self) -> None:
         """Open the search field, mounted already."""
+        from reader.ui.widgets.search_bar import SearchBar
+
         screen = self.screen
-        bar = screen.query_one("#search")
+        bar = screen.query_one("#search", SearchBar)
         bar.add_class("-active")
         bar.display = True
         bar.value = self.query

@@ -18,6 +18,7 @@ short steps while the terminal is there, and is dropped once it is known to be g
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import threading
 import time
@@ -29,6 +30,7 @@ from textual._xterm_parser import XTermParser
 from textual.drivers import linux_driver
 from textual.drivers._writer_thread import WriterThread
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 STEP = 0.2
 """Seconds a write waits for room before looking again whether the terminal is gone."""
@@ -92,7 +94,7 @@ class PasteParser(XTermParser):
         self._held = ""  # the start of a bracket split between two reads
         self._held_at = 0.0
 
-    def tick(self) -> Iterator[events.Event]:  # type: ignore[override]
+    def tick(self) -> Iterator[Message]:
         """Let go of a held start of a bracket once no more of it has come in time."""
         waited = time.monotonic() - self._held_at >= constants.ESCAPE_DELAY
         if self._held and self._pasted is None and waited:
@@ -103,7 +105,7 @@ class PasteParser(XTermParser):
                 yield from super().feed(held)
         yield from super().tick()
 
-    def feed(self, data: str) -> Iterator[events.Event]:  # type: ignore[override]
+    def feed(self, data: str) -> Iterator[Message]:
         """Parse ``data`` (``""``: the input has ended)."""
         if not data:
             if self._pasted is not None:  # the input ended inside a paste: keep what came
@@ -149,6 +151,19 @@ def _hold_back(data: str, bracket: str) -> tuple[str, str]:
     return data, ""
 
 
+@contextlib.contextmanager
+def _swapped(name: str, ours: type) -> Iterator[None]:
+    """Textual's linux driver module's global ``name`` (a class it imported, which the
+    module does not export) pointing at ``ours`` while the block runs (its canary is in
+    tests/unit/test_textual_canaries.py)."""
+    stock = getattr(linux_driver, name)
+    setattr(linux_driver, name, ours)
+    try:
+        yield
+    finally:
+        setattr(linux_driver, name, stock)
+
+
 class ReaderDriver(LinuxDriver):
     """The Linux driver, resumed only after its own suspension, with a safe writer."""
 
@@ -166,12 +181,8 @@ class ReaderDriver(LinuxDriver):
         """Start application mode, writing through a :class:`TerminalWriter`."""
         # The driver makes its writer thread from the module's name for the class: point
         # that name at ours while it does (nothing else runs meanwhile).
-        stock = linux_driver.WriterThread
-        linux_driver.WriterThread = TerminalWriter  # type: ignore[misc]
-        try:
-            super().start_application_mode()
-        finally:
-            linux_driver.WriterThread = stock  # type: ignore[misc]
+        with _swapped("WriterThread", TerminalWriter):
+            super().start_application_mode()  # type: ignore[no-untyped-call]  # Textual's, unannotated
 
     def _sigtstp_application(self, *args: Any) -> None:
         self._suspended = True
@@ -190,12 +201,8 @@ class ReaderDriver(LinuxDriver):
         """Read the terminal's input, with a parser that takes a paste whole."""
         # The stock method makes its parser from the module's name for the class, once,
         # at its start (as start_application_mode makes its writer).
-        stock = linux_driver.XTermParser
-        linux_driver.XTermParser = PasteParser  # type: ignore[misc]
-        try:
+        with _swapped("XTermParser", PasteParser):
             super().run_input_thread()
-        finally:
-            linux_driver.XTermParser = stock  # type: ignore[misc]
 
     def _run_input_thread(self) -> None:
         try:
