@@ -288,8 +288,19 @@ def put_highlight(record: Record | None, change: PutHighlight, key: str, clock: 
 
 def note_conflicts(record: Record, name: str = "note") -> tuple[tuple[str, str], ...]:
     """The versions of a note written apart and not shown (all but the latest), as
-    (text, clock), oldest first."""
-    return tuple((str(value), clock) for value, clock in m.versions(record, name)[:-1])
+    (text, clock), oldest first. A text the same as the one shown, or as a later one, is
+    no choice to make (a database copied to two machines and moved into the vault on
+    each writes the same notes twice): it is not among them, though kept in the files."""
+    versions = [(str(value), clock) for value, clock in m.versions(record, name)]
+    if not versions:
+        return ()
+    seen = {versions[-1][0]}
+    others: list[tuple[str, str]] = []
+    for text, clock in reversed(versions[:-1]):
+        if text not in seen:
+            seen.add(text)
+            others.append((text, clock))
+    return tuple(reversed(others))
 
 
 # --- the article note ----------------------------------------------------------------------
