@@ -100,8 +100,9 @@ def old(tmp_path: Path) -> tuple[Path, Path, Path]:
     return database, library, outside
 
 
-def _markdown(store_or_vault: Store | Vault, path: Path, key: str | None) -> str:
-    """The Markdown export of the article at ``path``, from the old store or the vault."""
+def _exports(store_or_vault: Store | Vault, path: Path, key: str | None) -> tuple[str, str]:
+    """The Markdown and W3C exports of the article at ``path``, from the old store or the
+    vault."""
     article = load_article(path)
     if isinstance(store_or_vault, Store):
         store = store_or_vault
@@ -127,11 +128,13 @@ def _markdown(store_or_vault: Store | Vault, path: Path, key: str | None) -> str
             found.note.modified,
             article_note_created=found.note.created,
             article_note_tags=found.note.tags,
+            article_note_ref=found.note_ref,
         )
     text = export.to_markdown(notes, exported="2026-12-04")
     # The front matter names the article by its id, which is what changes (a hash of its
     # absolute path before, its key in the library after): everything else must not.
-    return re.sub(r'(?m)^article_id: ".*"$', 'article_id: "ID"', text, count=1)
+    markdown = re.sub(r'(?m)^article_id: ".*"$', 'article_id: "ID"', text, count=1)
+    return markdown, export.dumps({"items": export.to_annotations(notes)})
 
 
 def _vaults(tmp_path: Path, library: Path) -> tuple[Vault, Vault]:
@@ -144,25 +147,21 @@ def test_every_article_exports_the_same_before_and_after(tmp_path, old) -> None:
     store = Store(database, read_only=True)
     paths = {library / name: library_key(name) for name in ARTICLES}
     paths[outside] = file_key(outside)
-    before = {path: _markdown(store, path, None) for path in paths}
+    before = {path: _exports(store, path, None) for path in paths}
     store.close()
-    assert (
-        "Why \\*first\\*?" in before[library / "essay.md"]
-        or "Why *first*?" in before[library / "essay.md"]
-    )
+    assert "urn:reader:article-note:" in before[library / "essay.md"][1]
 
     done = migrate(database, LAPTOP, tmp_path / "data", [library])
 
     in_library, in_data = _vaults(tmp_path, library)
     after = {
-        path: _markdown(in_library if path != outside else in_data, path, key)
+        path: _exports(in_library if path != outside else in_data, path, key)
         for path, key in paths.items()
     }
     for path in paths:
-        diff = difflib.unified_diff(
-            before[path].splitlines(), after[path].splitlines(), lineterm=""
-        )
-        assert after[path] == before[path], "\n".join(diff)
+        for was, now in zip(before[path], after[path], strict=True):
+            diff = difflib.unified_diff(was.splitlines(), now.splitlines(), lineterm="")
+            assert now == was, "\n".join(diff)
     assert done.summary() == (
         f"Moved 4 highlights of 4 articles into the notes vault in {in_data.root}, "
         f"{in_library.root}; reader.json was left as it was"
