@@ -174,6 +174,17 @@ class Migration:
         keys: dict[str, ArticleKey] = {
             old_id: self._key(path) for old_id, (path, _) in known.items()
         }
+        links = store.all_links()
+        # Notes of articles the old file has no path of (a highlight imported for an
+        # article never opened, a link to a file since gone): kept, never left behind.
+        hints: dict[str, str] = {}
+        for link in links:
+            for end in (link.source, link.target):
+                hints.setdefault(end.article_id, end.path)
+        noted = {h.article_id for h in store.all_highlights()} | set(store.article_notes())
+        for old_id in sorted((noted | set(hints)) - set(keys)):
+            hint = hints.get(old_id, "")
+            keys[old_id] = self._key(Path(hint)) if hint else _unknown_key(old_id)
         infos = store.article_infos()
         positions = store.positions()
         opened = store.opened_times()
@@ -188,7 +199,7 @@ class Migration:
         for old_id, key in keys.items():
             changes = changes_of(key)
             doc = infos.get(old_id, ({}, None))[0]
-            title = known[old_id][1]
+            title = known.get(old_id, (None, ""))[1]
             facts = Facts(key.path, title, "", str(doc.get("fingerprint", "") or ""))
             changes.append((SetFacts(facts), self._clock(counter=0)))
             for number, highlight in enumerate(store.highlights(old_id), start=1):
@@ -206,7 +217,7 @@ class Migration:
                 at = opened.get(old_id, 0.0)
                 where = SetPosition(position.block, position.offset, position.progress, at)
                 changes.append((where, hlc.make(max(int(at * 1000), 1), 0, self.device.id)))
-        for link in store.all_links():
+        for link in links:
             relinked = _link_moved(link, keys)
             if relinked is None:
                 continue
@@ -230,6 +241,13 @@ def _merged_with(built: Tables) -> Callable[[Tables, Callable[[], str]], Tables]
         return merge_tables([tables, built])
 
     return edit
+
+
+def _unknown_key(old_id: str) -> ArticleKey:
+    """The key of an article known only by its old id (no file ever recorded): in the data
+    folder's vault, where a later move can find it by its notes' anchors."""
+    digest = hashlib.sha1(f"reader-id:{old_id}".encode(), usedforsecurity=False).hexdigest()
+    return ArticleKey(digest[:16], None, "")
 
 
 def _link_moved(link: CrossLink, keys: dict[str, ArticleKey]) -> CrossLink | None:

@@ -23,6 +23,7 @@ from reader.db.store import Store
 from reader.db.vault.device import Device
 from reader.db.vault.keys import file_key, library_key, vault_root
 from reader.db.vault.vault import Vault
+from reader.errors import StoreError
 from reader.model import Colour, CrossLink, Highlight, LinkEnd, ReadingPosition
 from reader.notes import export
 from reader.text.anchoring import describe
@@ -259,3 +260,39 @@ def test_a_run_killed_at_random_points_finishes_on_the_next_with_the_same_vault(
         vaults = (Vault(vault_root(library), LAPTOP, data), Vault(data / "vault", LAPTOP, data))
         got = {key: shown(v.article(key)) for v in vaults for key in v.keys()}  # noqa: SIM118 (not a dict)
         assert got == expected, at
+
+
+def test_notes_of_an_article_whose_file_reader_never_knew_come_across_too(tmp_path, old) -> None:
+    """A highlight saved for an article the old file has no path of (an import's, say),
+    and a link to one: nothing of them is left behind."""
+    database, library, _ = old
+    store = Store(database)
+    essay = load_article(library / "essay.md")
+    unknown = dataclasses.replace(_highlight(essay, 1, 5, note="kept anyway"), article_id="ab12")
+    store.save_highlight(unknown)
+    gone = LinkEnd("cd34", str(tmp_path / "gone.md"), "Gone", unknown.anchor)
+    store.save_link(CrossLink("22222222-0000-4000-8000-000000000002", _end(essay, 2), gone))
+    before = {h.id: h.note for h in store.all_highlights()}
+    links = {link.id for link in store.all_links()}
+    store.close()
+
+    done = migrate(database, LAPTOP, tmp_path / "data", [library])
+
+    vaults = _vaults(tmp_path, library)
+    notes = [v.article(key) for v in vaults for key in v.keys()]  # noqa: SIM118 (not a dict)
+    assert {h.id: h.note for n in notes for h in n.highlights} == before
+    assert {link.id for n in notes for link in n.links} == links
+    assert done.highlights == len(before)
+
+
+def test_a_file_that_is_not_readers_is_refused_and_nothing_is_written(tmp_path) -> None:
+    database = tmp_path / "data" / "reader.json"
+    database.parent.mkdir()
+    database.write_text('{"_default": {"1": {"someone": "else"}}}', encoding="utf-8")
+    library = tmp_path / "library"
+    library.mkdir()
+    with pytest.raises(StoreError, match="not a reader database"):
+        migrate(database, LAPTOP, tmp_path / "data", [library])
+    assert not is_migrated(database, tmp_path / "data")
+    assert list(library.iterdir()) == []
+    assert database.read_text(encoding="utf-8") == '{"_default": {"1": {"someone": "else"}}}'
