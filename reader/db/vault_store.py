@@ -17,6 +17,8 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
+from reader.db.file_facts import Doc, FileFacts
+from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
 from reader.db.vault.keys import ArticleKey, key_for, vault_root
 from reader.db.vault.records import (
@@ -59,6 +61,8 @@ class VaultStore:
             for library in self.libraries
         }
         self._where: dict[str, Vault] = {}
+        # Derived, per device: what the library's scan read of each file (title, words).
+        self.file_facts = FileFacts(data_dir / "cache" / "files.json")
 
     # --- which vault ------------------------------------------------------------------------
 
@@ -312,6 +316,24 @@ class VaultStore:
         except BusyError:
             return False
         return True
+
+    # --- what the library's scan read of each file ------------------------------------------
+
+    def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
+        """Every article file with its cached facts, by id (for the library's scan)."""
+        return self.file_facts.article_infos()
+
+    def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
+        """Cached title and word count of an article file, if still valid."""
+        return self.file_facts.article_info(article_id, size, mtime_ns)
+
+    def save_article_infos(
+        self, infos: dict[str, tuple[Path, ArticleInfo]], *, wait: float | None = None
+    ) -> None:
+        """Cache several articles' titles and word counts (in the data folder, one write;
+        nothing waits: the cache is this device's alone)."""
+        if not self.read_only:
+            self.file_facts.save(infos)
 
     # --- notes written apart -----------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
 from reader.db.vault.keys import file_key, library_key, vault_root
 from reader.db.vault_store import VaultStore
@@ -133,3 +134,20 @@ def test_each_device_keeps_its_own_reading_position(tmp_path, library) -> None:
     assert laptop.last_read_elsewhere(essay) is None
     assert set(desktop.positions()) == {essay}
     assert desktop.known_articles()[essay][0] == path
+
+
+def test_file_facts_are_cached_in_the_data_folder_not_the_vault(tmp_path, library) -> None:
+    laptop, _ = stores(tmp_path, library)
+    path = library / "essay.md"
+    essay = laptop.register(path)
+    status = path.stat()
+    info = ArticleInfo("An essay", 3, status.st_size, status.st_mtime_ns)
+    laptop.save_article_infos({essay: (path, info)})
+    again = VaultStore(tmp_path / "laptop-data", LAPTOP, [library])
+    assert again.article_info(essay, status.st_size, status.st_mtime_ns) == info
+    assert again.article_info(essay, status.st_size + 1, status.st_mtime_ns) is None
+    assert again.article_infos()[essay][0] == {"id": essay, "path": str(path)}
+    assert (tmp_path / "laptop-data" / "cache" / "files.json").is_file()
+    assert not vault_root(library).exists()  # nothing of it travels with the library
+    (tmp_path / "laptop-data" / "cache" / "files.json").write_text("{not json")
+    assert VaultStore(tmp_path / "laptop-data", LAPTOP, [library]).article_infos() == {}
