@@ -13,11 +13,13 @@ transaction to batch (:meth:`VaultStore.batch` is there for callers of the Store
 from __future__ import annotations
 
 import contextlib
+import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from reader.db.file_facts import Doc, FileFacts
+from reader.db.moves import Move
 from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
 from reader.db.vault.keys import ArticleKey, key_for, vault_root
@@ -88,7 +90,9 @@ class VaultStore:
 
     def vault_for(self, article_id: str) -> Vault:
         """The vault that holds (or will hold) the notes of ``article_id``: the one its
-        path said, else the one that has it, else the data folder's."""
+        path said, else the one that has it, else the data folder's. A key says nothing of
+        its library: an article must be registered (opening it does) before its first note,
+        or that note goes to the data folder's vault."""
         vault = self._where.get(article_id)
         if vault is None:
             holding = (v for v in self.vaults if article_id in v.keys())  # noqa: SIM118
@@ -316,6 +320,69 @@ class VaultStore:
         except BusyError:
             return False
         return True
+
+    # --- articles moved outside reader ------------------------------------------------------
+
+    def follow_moves(self, moves: dict[str, Move], *, wait: float | None = None) -> list[str]:
+        """Give moved articles' notes to their new ids (keyed by new id, as
+        :mod:`reader.services.moves` finds them): each written to this device's file of the
+        new key, the move recorded for every device; the new ids whose moves were made.
+        Not made (as the Store's): a move whose old file came back, or whose new article
+        has notes of its own; nor, yet, one between two vaults (into or out of a library)."""
+        if not moves or self.read_only:
+            return []
+        made = []
+        for new_id, move in moves.items():
+            if new_id == move.old_id or os.path.lexists(move.old_path):
+                continue
+            found = key_for(Path(move.path), self.libraries)
+            if found.key != new_id:
+                continue  # not the key its path gives: another scheme of ids
+            vault = self._vault_of(found)
+            if self.vault_for(move.old_id) is not vault:
+                continue
+            there = vault.article(new_id)
+            if there.highlights or there.note.text.strip():
+                continue
+            vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
+            self._where[new_id] = vault
+            made.append(new_id)
+        return made
+
+    # --- what was put aside -------------------------------------------------------------------
+
+    @property
+    def pending_recovery(self) -> list[Path]:
+        """Recovery files of this device (changes put aside because its own file of an
+        article was damaged) that ``reader recover`` has not merged yet."""
+        found = []
+        for vault in self.vaults:
+            with contextlib.suppress(OSError):
+                for name in sorted(os.listdir(vault.own_notes)):
+                    if ".json.recovered-" in name:
+                        found.append(vault.own_notes / name)
+        return found
+
+    def recovery_hint(self) -> str:
+        """What to do first about changes put aside ("" when there are none)."""
+        pending = self.pending_recovery
+        if not pending:
+            return ""
+        files = ", ".join(str(p) for p in pending)
+        return (
+            f"Notes that could not be written to their files were put aside in {files} "
+            "(the files were damaged): run `reader recover` to merge them. "
+        )
+
+    @property
+    def recovered(self) -> list[Path]:
+        """Recovery files written in this session."""
+        return [path for vault in self.vaults for path in vault.recovered]
+
+    def set_on_aside(self, told: Callable[[Path], None] | None) -> None:
+        """Be told (instead of a StoreError) of a change put aside in a recovery file."""
+        for vault in self.vaults:
+            vault.on_aside = told
 
     # --- what the library's scan read of each file ------------------------------------------
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.db.moves import Move
 from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
 from reader.db.vault.keys import file_key, library_key, vault_root
@@ -151,3 +152,40 @@ def test_file_facts_are_cached_in_the_data_folder_not_the_vault(tmp_path, librar
     assert not vault_root(library).exists()  # nothing of it travels with the library
     (tmp_path / "laptop-data" / "cache" / "files.json").write_text("{not json")
     assert VaultStore(tmp_path / "laptop-data", LAPTOP, [library]).article_infos() == {}
+
+
+def test_an_article_moved_in_the_library_keeps_its_notes_on_every_device(tmp_path, library) -> None:
+    laptop, desktop = stores(tmp_path, library)
+    old_path, new_path = library / "essay.md", library / "news" / "essay.md"
+    old = laptop.register(old_path)
+    assert desktop.register(old_path) == old  # the desktop opened it too
+    desktop.save_highlight(mark(old, 1, note="from the desktop"))
+    laptop.save_highlight(mark(old, 2, note="from the laptop"))
+    old_path.rename(new_path)
+    new = library_key("news/essay.md")
+
+    made = laptop.follow_moves({new: Move(old, str(old_path), str(new_path))})
+
+    assert made == [new]
+    for store in (laptop, desktop):
+        assert sorted(h.note for h in store.highlights(new)) == [
+            "from the desktop",
+            "from the laptop",
+        ]
+        assert {h.article_id for h in store.highlights(new)} == {new}
+    assert laptop.known_articles()[new][0] == new_path
+    assert laptop.follow_moves({new: Move(old, str(old_path), str(new_path))}) == []
+
+
+def test_a_change_put_aside_is_named_until_recovered(tmp_path, library) -> None:
+    laptop, _ = stores(tmp_path, library)
+    essay = laptop.register(library / "essay.md")
+    laptop.save_highlight(mark(essay, 1))
+    own = vault_root(library) / "devices" / A / "notes" / f"{essay}.json"
+    own.write_text("{ damaged", encoding="utf-8")
+    told: list[Path] = []
+    laptop.set_on_aside(told.append)
+    laptop.save_highlight(mark(essay, 2, note="not lost"))
+    assert told and told == laptop.recovered == laptop.pending_recovery
+    assert own.read_text(encoding="utf-8") == "{ damaged"  # never written over
+    assert "run `reader recover`" in laptop.recovery_hint()
