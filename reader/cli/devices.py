@@ -35,8 +35,8 @@ def run_devices(options: argparse.Namespace) -> int:
     if found.waiting:
         notes = found.waiting
         say(
-            f"{notes:,} note{' was' if notes == 1 else 's were'} written on two devices apart: "
-            "the notes pane shows both texts until you keep one."
+            f"{notes:,} note{' was' if notes == 1 else 's were'} written on two devices apart; "
+            "both texts are kept until you keep one."
         )
     return 0
 

@@ -42,8 +42,7 @@ def test_devices_names_each_device_its_last_change_and_the_notes_waiting(
     assert "last change " in lines[1] and "1 article" in lines[1]
     assert lines[2].startswith("  DESKTOP") and "last change 2027-01-15" in lines[2]
     assert lines[-1] == (
-        "1 note was written on two devices apart: the notes pane shows both texts "
-        "until you keep one."
+        "1 note was written on two devices apart; both texts are kept until you keep one."
     )
 
 
