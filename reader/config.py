@@ -5,6 +5,7 @@ shows where; ``READER_CONFIG`` names another). Everything in it is optional::
 
     theme = "gruvbox"
     export_folder = "~/notes/reading"
+    bidi = "terminal"       # the terminal reorders right-to-left text (VTE, Konsole, mlterm)
 
     [keys]                  # binding id = keys, as `?` lists them
     highlight = "h,x"
@@ -38,7 +39,11 @@ DEFAULT_COLOURS = {
 """The five colours' values: blended over the dark and the light theme they stay five
 different colours in 256-colour terminals too (tests/ui check), where the blue and the
 purple of old were one."""
-KNOWN = {"theme", "export_folder", "keys", "colours"}
+KNOWN = {"theme", "export_folder", "bidi", "review_per_day", "keys", "colours"}
+BIDI = ("reader", "terminal")
+"""Who shows right-to-left lines in visual order: reader (the default: most terminals,
+tmux among them, do not), or the terminal itself (given them in logical order, so that
+text is never reversed twice)."""
 # "h", "ctrl+s", "slash,ctrl+f", "/": whether each is a key is for reader.ui.keynames to say.
 _KEY = re.compile(r"^[^,\s]+(?:,[^,\s]+)*$")
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
@@ -59,6 +64,8 @@ class Settings:
     path: Path | None = None
     theme: str | None = None
     export_folder: Path | None = None
+    bidi: str = "reader"
+    review_per_day: int = 5  # highlights the daily review shows (reader.services.review)
     keys: dict[str, str] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # the line of each of ``keys``
     colours: dict[str, Colour] = field(default_factory=dict)
@@ -136,6 +143,18 @@ def _read(data: dict[str, object], text: str, settings: Settings) -> None:
             settings.export_folder = Path(folder).expanduser()
         else:
             problem("export_folder", "export_folder must be a folder's path, in quotes")
+    bidi = data.get("bidi")
+    if bidi is not None:
+        if bidi in BIDI:
+            settings.bidi = str(bidi)
+        else:
+            problem("bidi", 'bidi must be "reader" or "terminal" (who reorders right-to-left text)')
+    per_day = data.get("review_per_day")
+    if per_day is not None:
+        if isinstance(per_day, int) and not isinstance(per_day, bool) and 1 <= per_day <= 500:
+            settings.review_per_day = per_day
+        else:
+            problem("review_per_day", "review_per_day must be a number from 1 to 500")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         problem("keys", 'keys must be a table: [keys] then lines like highlight = "h"')

@@ -31,6 +31,7 @@ class BlockKind(StrEnum):
     QUOTE = "quote"
     ITEM = "item"
     CODE = "code"
+    TABLE = "table"  # rows a line, cells separated by tabs; level: header rows; marker: aligns
 
 
 class SpanKind(StrEnum):
@@ -41,6 +42,8 @@ class SpanKind(StrEnum):
     CODE = "code"
     LINK = "link"
     STRIKE = "strike"
+    IMAGE = "image"  # an image's placeholder (its alt text); href: where the picture is
+    NOTE = "note"  # a link to a footnote (the Markdown link's title is "note"); href: to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +62,8 @@ class Block:
 
     ``start`` is the offset of the block's first character in the article's canonical
     text. ``level`` is the heading level (1-6) for headings, the nesting depth for quotes
-    and list items. ``marker`` is a list item's bullet or number.
+    and list items. ``marker`` is a list item's bullet or number. ``ids`` are the anchors
+    (``<a id="...">`` in the Markdown) in it, which ``#id`` links lead to.
     """
 
     kind: BlockKind
@@ -68,6 +72,7 @@ class Block:
     level: int = 0
     marker: str = ""
     spans: tuple[Span, ...] = ()
+    ids: tuple[str, ...] = ()
 
     @property
     def end(self) -> int:
@@ -108,6 +113,7 @@ class Article:
     steady: bool = True
     _starts: list[int] = field(default_factory=list, repr=False)
     _headings: list[int] = field(default_factory=list, repr=False)
+    _anchors: dict[str, int] = field(default_factory=dict, repr=False)
     _text: str | None = field(default=None, repr=False)
     _text_blocks: int = field(default=-1, repr=False)
 
@@ -133,6 +139,9 @@ class Article:
         self._headings.extend(
             base + index for index, block in enumerate(blocks) if block.kind is BlockKind.HEADING
         )
+        for index, block in enumerate(blocks, base):
+            for ident in block.ids:
+                self._anchors.setdefault(ident, index)  # the first, as a browser takes it
 
     @property
     def text(self) -> str:
@@ -146,6 +155,10 @@ class Article:
     def headings(self) -> list[int]:
         """Indices of the heading blocks, in order."""
         return self._headings
+
+    def anchor(self, ident: str) -> int | None:
+        """The block holding the anchor ``ident`` (``<a id="ident">``), if any."""
+        return self._anchors.get(ident)
 
     def heading_before(self, index: int, *, min_level: int = 1) -> int | None:
         """The last heading above block ``index`` (never the block itself) whose level is
@@ -229,6 +242,19 @@ class HighlightChanges(HighlightEdit, total=False):
 
 
 @dataclass(frozen=True, slots=True)
+class Review:
+    """Where a highlight stands in the daily review (:mod:`reader.services.review`): next
+    shown on ``due`` (a date, YYYY-MM-DD), ``interval`` days after it was last seen on
+    ``last``, seen ``seen`` times; ``stopped``: never shown again."""
+
+    due: str
+    interval: int = 0
+    seen: int = 0
+    last: str = ""
+    stopped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Highlight:
     """A highlighted passage of an article, with the reader's colour, tags and note.
 
@@ -239,6 +265,7 @@ class Highlight:
     where the words around it changed, and the reader has not yet confirmed the place
     ("moved: check"). ``orphan_in``: the fingerprint of the text it could not be placed
     in ("" when it is placed, or was not looked for since); its anchor is left as it was.
+    ``review``: where it stands in the daily review (None: never reviewed).
     """
 
     id: str
@@ -253,6 +280,7 @@ class Highlight:
     canonical: str = ""  # its id in the tool it was imported from (W3C canonical)
     check: bool = False
     orphan_in: str = ""
+    review: Review | None = None  # never reviewed: None
 
     def moved_to(
         self, anchor: Anchor, *, check: bool = False, **changes: Unpack[HighlightChanges]

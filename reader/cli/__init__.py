@@ -102,6 +102,10 @@ def _command(argv: Sequence[str] | None) -> int:
             from reader.cli.all_notes import run_notes
 
             return run_notes(options)
+        if command == "review":
+            from reader.cli.review import run_review
+
+            return run_review(options)
         if command == "recover":
             from reader.cli.listing import run_recover
 

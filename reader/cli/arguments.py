@@ -14,6 +14,7 @@ COMMANDS = {
     "import": "highlights from reader, W3C tools, Hypothesis, Kindle, KOReader, Readwise, "
     "Instapaper, Pocket or Omnivore into the library",
     "notes": "every highlight and note, newest first (tab-separated when piped; --json)",
+    "review": "today's highlights to read again: --due counts them, --print prints them",
     "add": "web pages, HTML files and EPUB books as articles of the library",
     "recover": "merge changes put aside while the database was damaged",
     "devices": "the devices that keep notes in the library's vault, and notes waiting on them",
@@ -88,6 +89,12 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         parser.add_argument(
             "--wikilinks", action="store_true", help="write links as [[file name]] (Obsidian)"
         )
+        parser.add_argument(
+            "--template",
+            metavar="NAME|FILE",
+            help="shape the Markdown with a Jinja2 template: obsidian (the default export), "
+            "logseq, quotes, or a template file",
+        )
         parser.add_argument("--force", action="store_true", help="replace earlier exports")
         parser.add_argument("--library", metavar="DIR", help="library folder")
     elif command == "import":
@@ -109,6 +116,10 @@ def command_parser(command: str) -> argparse.ArgumentParser:
         from reader.cli.all_notes import add_arguments
 
         add_arguments(parser)
+    elif command == "review":
+        from reader.cli.review import add_arguments as review_arguments
+
+        review_arguments(parser)
     elif command == "add":
         from reader.cli.add import add_arguments
 

@@ -23,6 +23,7 @@ from reader.text.documents import DocumentError, article_id
 if TYPE_CHECKING:
     from reader.notes.export import Notes
     from reader.notes.incoming import Incoming
+    from reader.notes.templates import ExportTemplate
     from reader.services.import_report import Report
 
 
@@ -30,8 +31,10 @@ def run_export(options: argparse.Namespace) -> int:
     """Export one article's notes, or every annotated article's (``--all``)."""
     from reader.notes import export
     from reader.notes.placing import recover
+    from reader.notes.templates import TemplateError
 
     _check_options(options)
+    template = _template(options)
     paths = paths_of(options)
     folder = library_of(options, paths)
     store = open_store(paths, create=False)  # no notes yet: nothing is made to say so
@@ -45,6 +48,8 @@ def run_export(options: argparse.Namespace) -> int:
             if options.format == "json":
                 document = export.to_collection([notes], exported=today, label=notes.article.title)
                 return emit(export.dumps(document), options.output, options.force)
+            if template is not None:
+                return emit(template.render(notes, exported=today), options.output, options.force)
             # One article: its links name the files an export of the others would have.
             text = export.to_markdown(notes, exported=today, wikilinks=options.wikilinks)
             return emit(text, options.output, options.force)
@@ -88,8 +93,9 @@ def run_export(options: argparse.Namespace) -> int:
             today,
             options,
             notes=paths.data_dir,
+            template=template,
         )
-    except export.ExportError as error:
+    except (export.ExportError, TemplateError) as error:
         raise UserError(str(error)) from None
     finally:
         store.close()
@@ -110,8 +116,26 @@ def _check_options(options: argparse.Namespace) -> None:
             )
     if options.wikilinks and options.format == "json":
         raise UserError("--wikilinks is for Markdown: JSON (--format json) has no links to write")
+    template = getattr(options, "template", None)
+    if template and options.format == "json":
+        raise UserError("--template shapes Markdown: JSON (--format json) is W3C's own shape")
+    if template and options.wikilinks:
+        raise UserError("--wikilinks is for the default export: a template writes its own links")
     if options.force and not options.output:
         raise UserError("--force replaces the files -o writes: without -o, nothing is replaced")
+
+
+def _template(options: argparse.Namespace) -> ExportTemplate | None:
+    """The template ``--template`` names, ready (None: the default export)."""
+    from reader.notes.templates import TemplateError, load
+
+    spec = getattr(options, "template", None)
+    if not spec:
+        return None
+    try:
+        return load(spec)
+    except TemplateError as error:
+        raise UserError(str(error)) from None
 
 
 def _annotated(folder: Path, store: Store, *, must_exist: bool) -> list[tuple[Path, str]]:
@@ -210,18 +234,24 @@ def _gather_gone(store: Store, found: Found) -> Notes:
 
 
 Made = tuple[str, str, str]  # article id, title, Markdown
-_job: tuple[Store, str, bool, dict[str, str]] | None = None  # what forked workers render with
+# What forked workers render with: the store, today, wikilinks, file names, a template.
+_job: tuple[Store, str, bool, dict[str, str], ExportTemplate | None] | None = None
 PARALLEL_FROM = 64  # articles: fewer are made faster in this process alone
 
 
 def render_all(
-    store: Store, paths: list[Path], today: str, wikilinks: bool, names: dict[str, str]
+    store: Store,
+    paths: list[Path],
+    today: str,
+    wikilinks: bool,
+    names: dict[str, str],
+    template: ExportTemplate | None = None,
 ) -> Generator[Made, None, None]:
     """Each article's notes as Markdown, in order, as they are made; by one process per
     core on Linux (forked, so each has the store as read, with nothing to send but file
     names)."""
     global _job
-    _job = (store, today, wikilinks, names)
+    _job = (store, today, wikilinks, names, template)
     try:
         workers = min(len(os.sched_getaffinity(0)), 8) if hasattr(os, "sched_getaffinity") else 1
         if workers < 2 or len(paths) < PARALLEL_FROM or sys.platform != "linux":
@@ -249,8 +279,10 @@ def _render(path: Path) -> Made:
     from reader.notes import export
 
     assert _job is not None
-    store, today, wikilinks, names = _job
+    store, today, wikilinks, names, template = _job
     notes = _gather(store, path)
+    if template is not None:
+        return notes.article.id, notes.article.title, template.render(notes, exported=today)
     markdown = export.to_markdown(notes, exported=today, wikilinks=wikilinks, file_names=names)
     return notes.article.id, notes.article.title, markdown
 
@@ -264,6 +296,7 @@ def export_all(
     today: str,
     options: argparse.Namespace,
     notes: Path | None = None,
+    template: ExportTemplate | None = None,
 ) -> int:
     """Write each article's notes into ``out``, then the index; the number written.
 
@@ -292,7 +325,9 @@ def export_all(
         with _signals_interrupt(), ThreadPoolExecutor(max_workers=8) as pool:
             try:
                 # Closed on the way out: the worker processes stop at once on a failure.
-                with closing(render_all(store, paths, today, options.wikilinks, names)) as made:
+                with closing(
+                    render_all(store, paths, today, options.wikilinks, names, template)
+                ) as made:
                     for number, (ident, title, body) in enumerate(made):
                         path = out / names[ident]
                         tag = f".{number}"

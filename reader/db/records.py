@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, ReadingPosition
+from reader.model import Anchor, Colour, CrossLink, Highlight, LinkEnd, ReadingPosition, Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,7 @@ def highlight_doc(highlight: Highlight) -> dict[str, Any]:
         **({"canonical": highlight.canonical} if highlight.canonical else {}),
         **({"check": True} if highlight.check else {}),
         **({"orphan_in": highlight.orphan_in} if highlight.orphan_in else {}),
+        **({"review": _review_doc(highlight.review)} if highlight.review else {}),
     }
 
 
@@ -140,6 +141,33 @@ def highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             canonical=str(doc.get("canonical", "") or ""),
             check=doc.get("check") is True,
             orphan_in=str(doc.get("orphan_in", "") or ""),
+            review=_review_from(doc.get("review")),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _review_doc(review: Review) -> dict[str, Any]:
+    return {
+        "due": review.due,
+        "interval": review.interval,
+        "seen": review.seen,
+        "last": review.last,
+        **({"stopped": True} if review.stopped else {}),
+    }
+
+
+def _review_from(raw: object) -> Review | None:
+    """The highlight's review state, or None (never reviewed, or damaged: it is shown as new)."""
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return Review(
+            due=str(raw["due"]),
+            interval=int(raw.get("interval", 0)),
+            seen=int(raw.get("seen", 0)),
+            last=str(raw.get("last", "")),
+            stopped=raw.get("stopped") is True,
         )
     except (KeyError, TypeError, ValueError):
         return None

@@ -4,7 +4,11 @@ ebooklib reads the container and the package (title, authors, language, spine, t
 contents); each chapter's XHTML is rendered here. The table of contents decides heading
 levels where it points at a heading (or the section holding it); elsewhere a chapter's
 own ``h1``-``h6`` are kept relative to each other. Footnotes stay, as text where they are;
-images become their alt text. Imported only by ``reader add``.
+images become ``![alt](<file in the book>)``. Links between the book's own files (a "Brief
+Contents", a cross-reference, a footnote's number) stay links: every place some link of the
+book leads to is kept as an anchor (``<a id="chapter-id"></a>``, which Markdown tools keep
+and reader reads back), and the link becomes ``[words](#chapter-id)``. Imported only by
+``reader add``.
 """
 
 from __future__ import annotations
@@ -16,8 +20,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
+from reader.intake.book_markup import (
+    anchor,
+    anchor_id,
+    anchored,
+    cell_span,
+    layout_table,
+    link_targets,
+    table_rows,
+    within,
+)
 from reader.intake.fetch import decode_html
 from reader.intake.html import Extracted, ExtractionError
 from reader.intake.markdown import (
@@ -29,6 +43,7 @@ from reader.intake.markdown import (
     link,
     one_line,
     plain,
+    table,
 )
 
 if TYPE_CHECKING:
@@ -112,6 +127,9 @@ class _Book:
 
     depths: dict[tuple[str, str], int] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # file -> its first entry's title
+    # Where the book's own links lead, (file, fragment; "" for a file's start): anchors.
+    targets: set[tuple[str, str]] = field(default_factory=set)
+    title: str = ""  # the book's: a picture labelled with it only repeats it
 
 
 def extract_epub(path: Path) -> Extracted:
@@ -129,9 +147,9 @@ def extract_epub(path: Path) -> Extracted:
         raise ExtractionError(f"not a readable EPUB ({_reason(error)})") from None
     title = _first(book, "title") or path.stem
     authors = [one_line(value) for value, _ in book.get_metadata("DC", "creator") if value]
-    toc = _Book()
+    toc = _Book(title=title)
     _read_toc(book.toc, 1, toc)
-    blocks: list[str] = []
+    chapters: list[tuple[str, bytes]] = []
     for idref, _linear in book.spine:
         item = book.get_item_with_id(idref)
         if item is None or not _is_document(item):
@@ -142,7 +160,12 @@ def extract_epub(path: Path) -> Extracted:
             content = item.get_content()
         except (KeyError, OSError, zipfile.BadZipFile) as error:
             raise ExtractionError(f"a damaged EPUB ({_reason(error)})") from None
-        blocks.extend(_chapter(content, item.get_name(), toc))
+        chapters.append((item.get_name(), content))
+    for name, content in chapters:
+        toc.targets.update(link_targets(name, content))
+    blocks: list[str] = []
+    for name, content in chapters:
+        blocks.extend(_chapter(content, name, toc))
     markdown = "\n\n".join(blocks)
     words = len(re.findall(r"\w+", markdown))
     if not words:
@@ -237,7 +260,13 @@ def _chapter(content: bytes, name: str, toc: _Book) -> list[str]:
     if body is None:
         body = root
     renderer = _Chapter(name, toc, body)
-    blocks = list(renderer.blocks(body))
+    if (name, "") in toc.targets:
+        renderer.pending.append(anchor_id(name, ""))
+    renderer.anchor_of(body)
+    blocks = []
+    for block in renderer.blocks(body):
+        blocks.append(anchored(block, renderer.pending))
+        renderer.pending = []
     if not any(b.startswith("#") for b in blocks) and name in toc.titles:
         level = min(6, toc.depths.get((name, ""), 1) + 1)
         blocks.insert(0, f"{'#' * level} {escape(toc.titles[name])}")
@@ -255,6 +284,21 @@ class _Chapter:
         self.top = min(levels, default=1)
         entries = [d for (file, _), d in toc.depths.items() if file == name]
         self.base = toc.depths.get((name, ""), min(entries, default=1))
+        self.pending: list[str] = []  # anchors for the next block written
+
+    def anchor_of(self, element: HtmlElement) -> None:
+        """Keep the element's id for the next block, if a link leads to it."""
+        ident = self._target(element)
+        if ident:
+            self.pending.append(ident)
+
+    def _target(self, element: HtmlElement) -> str:
+        """The anchor id of ``element``, if some link of the book leads to it ("" if not)."""
+        ident = element.get("id") or element.get("name") if _tag(element) == "a" else None
+        ident = ident or element.get("id")
+        if ident and (self.name, ident) in self.toc.targets:
+            return anchor_id(self.name, ident)
+        return ""
 
     # --- blocks ---
 
@@ -281,11 +325,14 @@ class _Chapter:
         tag = _tag(element)
         if tag in _SKIP or _page_break(element):
             return
+        self.anchor_of(element)
         heading = _HEADING.fullmatch(tag)
         if heading:
             text = _lines(self.inline(element, tail=False)).replace("\\\n", " ")
             if text:
                 yield f"{'#' * self._level(element, int(heading.group(1)))} {text}"
+        elif tag == "table" and not layout_table(element):
+            yield from self._table(element)
         elif tag == "tr":
             cells = [_lines(self.inline(cell, tail=False)) for cell in element]
             text = " | ".join(cell.replace("\\\n", " ") for cell in cells if cell)
@@ -321,6 +368,49 @@ class _Chapter:
         else:  # a container: section, div, aside (a footnote), figure...
             yield from self.blocks(element)
 
+    def _table(self, element: HtmlElement) -> Iterator[str]:
+        """A data table as a GFM table (its caption a paragraph before it); a cell that
+        spans columns or rows leaves empty cells where it reaches, so none is out of place."""
+        caption = next((c for c in element if _tag(c) == "caption"), None)
+        if caption is not None:
+            yield from self._paragraph([self.inline(caption, tail=False)])
+        rows: list[list[str]] = []
+        below: dict[int, int] = {}  # column -> rows a cell above still spans
+        heads = 0  # the header's rows: those of all <th> at the top
+        for tr in table_rows(element):
+            cells = [cell for cell in tr if _tag(cell) in ("td", "th")]
+            if heads == len(rows) and cells and all(_tag(c) == "th" for c in cells):
+                heads += 1
+            row: list[str] = []
+            for cell in tr:
+                if _tag(cell) not in ("td", "th"):
+                    continue
+                while below.get(len(row)):
+                    below[len(row)] -= 1
+                    row.append("")
+                reach = cell_span(cell.get("rowspan"))
+                for _ in range(cell_span(cell.get("colspan"))):
+                    if reach > 1:
+                        below[len(row)] = reach - 1
+                    row.append("")
+                row[len(row) - cell_span(cell.get("colspan"))] = _lines(
+                    self.inline(cell, tail=False)
+                )
+            while below.get(len(row)):
+                below[len(row)] -= 1
+                row.append("")
+            rows.append(row)
+        if heads > 1:  # GFM has one header row: the header's rows as one, column by column
+            width = max(len(row) for row in rows[:heads])
+            merged = [
+                " ".join(row[n] for row in rows[:heads] if n < len(row) and row[n])
+                for n in range(width)
+            ]
+            rows[:heads] = [merged]
+        text = table(rows)
+        if text:
+            yield text
+
     def _level(self, element: HtmlElement, number: int) -> int:
         """A heading's level: from the table of contents where it points at the heading
         or at a section holding it, else from the chapter's own heading numbers."""
@@ -345,7 +435,8 @@ class _Chapter:
         number = 1
         for item in items:
             nested = [c for c in item if _tag(c) in ("ul", "ol")]
-            parts = [escape(plain(item.text or ""))]
+            ident = self._target(item)
+            parts = [anchor(ident) if ident else "", escape(plain(item.text or ""))]
             for child in item:
                 if child in nested:
                     parts.append(escape(plain(child.tail or "")))
@@ -375,6 +466,7 @@ class _Chapter:
             return "\n" + after
         if tag == "img":
             return self._image(element) + after
+        ident = self._target(element)
         parts = [escape(plain(element.text or ""))]
         parts.extend(self.inline(child) for child in element)
         inner = join_inline(parts)
@@ -388,20 +480,44 @@ class _Chapter:
             inner = self._link(element, inner)
         elif tag in _BLOCKS:
             inner = f" {inner} "
+        if ident:
+            inner = anchor(ident) + inner  # outside the link or emphasis it marks
         return inner + after
 
     def _link(self, element: HtmlElement, inner: str) -> str:
         kind = element.get("{http://www.idpf.org/2007/ops}type") or element.get("epub:type") or ""
         href = element.get("href") or ""
-        if "noteref" in kind:
-            return f"\\[{inner.strip()}\\]" if inner.strip() else inner
+        note = any(word in kind for word in ("noteref", "annoref", "biblioref", "glossref"))
+        if "noteref" in kind and inner.strip() and not inner.strip().startswith("\\["):
+            inner = f"\\[{inner.strip()}\\]"
         if re.match(r"(?i)(https?|mailto):", href):
             return link(inner, href)
-        return inner  # a link inside the book: its words stay, the jump does not
+        target = within(self.name, href)
+        if target is None or not inner.strip() or "](" in inner:
+            return inner  # an address reader does not follow, or a link inside a link
+        # A footnote's link says so ("note", its title), so that it opens in a box.
+        title = ' "note"' if note else ""
+        return f"[{inner}](#{anchor_id(*target)}{title})"
 
     def _image(self, element: HtmlElement) -> str:
+        """An image as Markdown's ``![alt](<file in the book>)``, which reader shows as a
+        one-line placeholder (its alt text, or "image" and the file's name) and opens on
+        enter; a cover, or a picture that only repeats the book's title, is left out."""
         label = one_line(element.get("alt") or element.get("title") or "")
-        return f"\\[{escape(label)}\\]" if label else ""
+        if _same_words(label, self.toc.title) or _same_words(label, "cover image"):
+            return ""
+        if _same_words(label, "cover"):
+            return ""
+        target = within(self.name, element.get("src") or "")
+        if target is None:
+            return f"\\[{escape(label)}\\]" if label else ""
+        return f"![{escape(label)}](<{quote(target[0], safe='/')}>)"
+
+
+def _same_words(one: str, other: str) -> bool:
+    """Whether two labels say the same words (case and punctuation forgiven)."""
+    words = re.findall(r"\w+", one.casefold())
+    return bool(words) and words == re.findall(r"\w+", other.casefold())
 
 
 def loose_text(parts: list[str]) -> bool:

@@ -37,10 +37,12 @@ _ORDERED = re.compile(r"^(\s*\d{1,9})([.)])(?=\s|$)")
 # May anything in the piece need a backslash or a reference? (Most prose needs none.)
 _MAY_ESCAPE = re.compile(r"[\\`*\[\]_<&#^{=%$~]")
 # C0 and C1 controls (tab and newline are whitespace here), and the invisible bidi
-# controls: a page's markup has no business steering the reader's terminal.
-_CONTROLS = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
-)
+# embeddings, overrides and isolates: a page's markup has no business steering the reader's
+# terminal. The direction marks (left-to-right, right-to-left, Arabic letter) are kept in
+# running text: they only say which way a neutral character goes, and reader's own
+# reordering reads them (never the terminal: they are not drawn).
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]")
+_MARKS = re.compile("[\u061c\u200e\u200f]")
 _SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u2028\u2029\u200b]+")
 _LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
@@ -53,8 +55,8 @@ def plain(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` as one clean line: a title, an author, a name."""
-    return plain(text).strip()
+    """``text`` as one clean line: a title, an author, a name (no direction marks)."""
+    return _MARKS.sub("", plain(text)).strip()
 
 
 def escape(text: str) -> str:
@@ -217,3 +219,24 @@ def front_matter(fields: dict[str, str]) -> str:
         lines.append(f"{key}: {json.dumps(one_line(value), ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def table(rows: list[list[str]]) -> str:
+    """Rows of cells (inline Markdown, already escaped) as a GFM pipe table, the first row
+    its header; a "|" in a cell is escaped, a line break made a space, short rows filled."""
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        return ""
+    count = max(len(row) for row in rows)
+
+    def line(cells: list[str]) -> str:
+        cells = [" ".join(c.replace("\\\n", " ").split()) for c in cells]
+        cells += [""] * (count - len(cells))
+        return "| " + " | ".join(_pipes(cell) for cell in cells) + " |"
+
+    return "\n".join([line(rows[0]), "|" + " --- |" * count, *(line(row) for row in rows[1:])])
+
+
+def _pipes(cell: str) -> str:
+    """A cell's "|" escaped (one already escaped, after an odd run of backslashes, stays)."""
+    return re.sub(r"(\\*)\|", lambda m: m.group(1) + ("|" if len(m.group(1)) % 2 else "\\|"), cell)

@@ -31,6 +31,7 @@ from reader.intake.markdown import (
     link_target,
     one_line,
     plain,
+    table,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class Kind(enum.Enum):
     LIST = "list"
     QUOTE = "quote"
     CODE = "code"
-    ROW = "row"  # a row of a data table, its cells separated by bars
+    TABLE = "table"  # a data table, as a GFM table
     IMAGE = "image"
 
 
@@ -425,8 +426,8 @@ def _list(
 
 
 def _table(element: _Element, context: _Context) -> Iterator[Block]:
-    """A data table as one paragraph per row, its cells separated by a bar; a table that
-    lays out a page as the blocks in its cells."""
+    """A data table as one GFM table, its first row the header; a table that lays out a
+    page as the blocks in its cells."""
     rows = [row for row in element.iter("row")]
     if _is_layout(element, context.layout_words):
         for row in rows:
@@ -434,18 +435,17 @@ def _table(element: _Element, context: _Context) -> Iterator[Block]:
                 if cell.tag == "cell":
                     yield from _blocks(cell, context)
         return
-    for row in rows:
-        cells = [_inline_run(cell, context) for cell in row]
-        texts = [_one_paragraph(run) for run in cells]
-        kept = [(text, run) for text, run in zip(texts, cells, strict=True) if text]
-        if kept:
-            yield Block(
-                Kind.ROW,
-                guard_line_start(" | ".join(text for text, _ in kept)),
-                " | ".join(_seen(run) for _, run in kept),
-                sum(run.link_words for _, run in kept),
-                [target for _, run in kept for target in run.links],
-            )
+    runs = [[_inline_run(cell, context) for cell in row if cell.tag == "cell"] for row in rows]
+    markdown = table([[_one_paragraph(run) for run in row] for row in runs])
+    if markdown:
+        every = [run for row in runs for run in row]
+        yield Block(
+            Kind.TABLE,
+            markdown,
+            "\n".join(" | ".join(_seen(run) for run in row) for row in runs if row),
+            sum(run.link_words for run in every),
+            [target for run in every for target in run.links],
+        )
 
 
 def _is_layout(table: _Element, layout_words: int) -> bool:

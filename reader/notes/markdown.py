@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from reader.files import safe_filename
-from reader.model import Article
+from reader.model import Article, BlockKind, SpanKind
 from reader.notes.escaping import (
     clean,
     escape_inline,
@@ -21,6 +22,7 @@ from reader.notes.escaping import (
 from reader.notes.files import ARTICLE_KEY, EXPORT_KEY, EXPORT_MARK, FILE_KEY
 from reader.notes.gather import Entry, LinkMark, Notes
 from reader.text.display import shorten
+from reader.text.links import heading_block, is_note_ref, note_text
 
 # Characters YAML reads as line breaks (1.1) or will not take unescaped.
 _YAML_UNSAFE = re.compile("[\x85\u2028\u2029\ufffe\uffff]")
@@ -131,6 +133,8 @@ def to_markdown(
         out += ["## Could not be placed", ""]
         for item in orphans:
             out += _item(item, "could not be placed", notes, links)
+    # The notes that the quotes' footnote marks lead to, as Markdown footnotes.
+    out += [f"[^{number}]: {escape_text(text)}" for number, text in links.footnotes]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -138,7 +142,10 @@ class _Links:
     """The link ends of an article, each written once: under the highlight it lies in, or
     on its own."""
 
+    footnotes: list[tuple[int, str]]  # the notes of footnote marks quoted, numbered
+
     def __init__(self, notes: Notes, wikilinks: bool, file_names: dict[str, str] | None) -> None:
+        self.footnotes = []
         self.marks = notes.marks
         self.wikilinks = wikilinks
         self.file_names = file_names
@@ -194,13 +201,66 @@ def open_uri(path: Path, paragraph: int) -> str:
     return f"reader:open?file={quote(str(path.resolve()), safe='/')}&paragraph={paragraph}"
 
 
-def _quote(text: str) -> list[str]:
+# Where a footnote's mark stood in a quote, until the quote is escaped (private-use
+# characters: no article's text means anything by them, and escaping leaves them be).
+_NOTE_OPEN, _NOTE_CLOSE = "\ue000", "\ue001"
+_NOTE_MARK = re.compile(f"{_NOTE_OPEN}([0-9]+){_NOTE_CLOSE}")
+
+
+def _quote(text: str, tables: Sequence[bool] = ()) -> list[str]:
+    """A quote as a Markdown blockquote; ``tables`` says which of its paragraphs (blocks)
+    are (part of) a table."""
     out: list[str] = []
-    for paragraph in [p for p in text.split("\n\n") if p.strip()] or [text]:
+    paragraphs = text.split("\n\n")
+    kept = [(p, n < len(tables) and tables[n]) for n, p in enumerate(paragraphs) if p.strip()]
+    for paragraph, table in kept or [(text, False)]:
         if out:
             out.append(">")
-        out.append("> " + escape_text(" ".join(paragraph.split())))
+        if table and "\t" in paragraph:  # its cells are separated by tabs
+            out += ["> " + _NOTE_MARK.sub(r"[^\1]", row) for row in _table(paragraph)]
+            continue
+        line = escape_text(" ".join(paragraph.split()))
+        out.append("> " + _NOTE_MARK.sub(r"[^\1]", line))
     return [*out, ""]
+
+
+def _table(text: str) -> list[str]:
+    """Rows of a table's text (cells separated by tabs) as a GFM table, the first row its
+    header, each cell escaped, a "|" in it too."""
+    rows = [[" ".join(cell.split()) for cell in row.split("\t")] for row in text.split("\n")]
+    count = max(len(row) for row in rows)
+
+    def line(cells: list[str]) -> str:
+        cells = cells + [""] * (count - len(cells))
+        return "| " + " | ".join(escape_text(cell).replace("|", "\\|") for cell in cells) + " |"
+
+    return [line(rows[0]), "|" + " --- |" * count, *(line(row) for row in rows[1:])]
+
+
+def _with_notes(article: Article, start: int, end: int, footnotes: list[tuple[int, str]]) -> str:
+    """The text from ``start`` to ``end``, each footnote mark in it (a link to the note in
+    the same article) made a reference to a Markdown footnote, which ``footnotes`` gets."""
+    text = article.text
+    pieces: list[str] = []
+    at = start
+    for index in range(article.block_at(start), article.block_at(max(start, end - 1)) + 1):
+        block = article.blocks[index]
+        for span in block.spans:
+            begin, finish = block.start + span.start, block.start + span.end
+            href = span.href or ""
+            if begin < at or finish > end or not href.startswith("#"):
+                continue
+            label = text[begin:finish]
+            target = heading_block(article, href[1:])
+            if target is None or not (span.kind is SpanKind.NOTE or is_note_ref(label)):
+                continue
+            note = note_text(article, target)
+            if note.startswith(label.strip()):
+                note = note[len(label.strip()) :].strip()  # the note's own mark
+            footnotes.append((len(footnotes) + 1, " ".join(note.split())))
+            pieces += [text[at:begin], f"{_NOTE_OPEN}{len(footnotes)}{_NOTE_CLOSE}"]
+            at = finish
+    return "".join(pieces) + text[at:end]
 
 
 def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> list[str]:
@@ -209,8 +269,15 @@ def _item(item: Entry | LinkMark, where: str, notes: Notes, links: _Links) -> li
         quote = item.mine.anchor.exact if item.start is None else text[item.start : item.end]
         return [*_quote(quote), where, "", links.line(item), ""]
     highlight = item.highlight
-    quote = highlight.anchor.exact if item.start is None else text[item.start : item.end]
-    out = _quote(quote)
+    quote = highlight.anchor.exact
+    tables: list[bool] = []
+    if item.start is not None:
+        article = notes.article
+        end = item.end or item.start
+        quote = _with_notes(article, item.start, end, links.footnotes)
+        first, last = article.block_at(item.start), article.block_at(max(item.start, end - 1))
+        tables = [article.blocks[i].kind is BlockKind.TABLE for i in range(first, last + 1)]
+    out = _quote(quote, tables)
     if highlight.was:
         out += [f"was: “{escape_inline(highlight.was)}”", ""]
     if highlight.note.strip():

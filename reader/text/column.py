@@ -18,11 +18,17 @@ from operator import itemgetter
 from rich.cells import cell_len
 
 from reader.model import Article, Block, BlockKind
+from reader.text.direction import has_rtl, is_rtl, visual
 from reader.text.display import HeightIndex, estimate_lines, visible, wrap
+from reader.text.tables import TableLayout, layout, offset_in
 
 MAX_COLUMN = 84  # cells of the column, gutter included
 GUTTER = 3  # cells left of the text: the cursor bar and a mark (✎ or ⇄)
 UNLAID_WIDTH = 72  # the text width heights are estimated for before the view has a size
+
+
+BIDI_KINDS = frozenset({BlockKind.PARAGRAPH, BlockKind.HEADING, BlockKind.QUOTE, BlockKind.ITEM})
+"""The blocks whose lines are shown in visual order when they hold right-to-left text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +71,14 @@ class Column:
         self.article = article
         self.resized = resized
         self.text_width = 0  # 0 until laid out for a width (fit)
+        # Whether right-to-left lines are drawn in visual order (the settings' bidi), which
+        # the mouse's cells are mapped back through.
+        self.reorder = True
         self.left = 0  # cells from the view's left edge to the column
         self.heights = HeightIndex()
         self._exact = bytearray()
         self._lines: dict[int, list[tuple[int, int]]] = {}
+        self._tables: dict[int, TableLayout] = {}
         for index in range(len(article.blocks)):
             self._add(index)
 
@@ -103,7 +113,12 @@ class Column:
         if lines is None:
             block = self.article.blocks[index]
             shape = shape_of(block)
-            lines = wrap(block.text, self.block_width(block), words=shape.words)
+            if block.kind is BlockKind.TABLE:
+                table = layout(block.text, block.level, block.marker, self.block_width(block))
+                self._tables[index] = table
+                lines = table.lines
+            else:
+                lines = wrap(block.text, self.block_width(block), words=shape.words)
             self._lines[index] = lines
             height = len(lines) + self.gap(index)
             top = self.heights.prefix(index)
@@ -112,6 +127,13 @@ class Column:
             if delta:
                 self.resized(top, delta)
         return lines
+
+    def table(self, index: int) -> TableLayout | None:
+        """How table block ``index`` is drawn (None for any other block)."""
+        if self.article.blocks[index].kind is not BlockKind.TABLE:
+            return None
+        self.wrapped(index)
+        return self._tables.get(index)
 
     def fit(self, width: int) -> bool:
         """Centre the column in a view ``width`` cells wide, at most MAX_COLUMN and never
@@ -129,6 +151,7 @@ class Column:
             return False
         self.text_width = text_width
         self._lines.clear()
+        self._tables.clear()
         heights = HeightIndex()
         for index in range(len(self.article.blocks)):
             heights.append(self._estimate(index))
@@ -165,6 +188,7 @@ class Column:
         if first > 0:
             # The gap after the previous last block depends on what follows it.
             self._lines.pop(first - 1, None)
+            self._tables.pop(first - 1, None)
             self._exact[first - 1] = 0
             self.heights.set(first - 1, self._estimate(first - 1))
         for index in range(first, len(self.article.blocks)):
@@ -221,6 +245,22 @@ class Column:
             return max(0, min(target, block_top - 1 if index else 0))
         return None
 
+    def _bidi_offset(self, text: str, start: int, end: int, x: int, prefix: int) -> int:
+        """The offset of ``text`` drawn at cell ``x`` (from the text's left edge) of the line
+        ``start``-``end``, shown in visual order (right-aligned when right-to-left)."""
+        rtl = is_rtl(text)
+        shown = visual(text[start:end], rtl)
+        widths = [cell_len(visible(char)) for _place, char in shown]
+        left = self.text_width - sum(widths) - prefix if rtl else prefix
+        if x < left:
+            return end if rtl else start  # before the line's left end
+        used = left
+        for (place, _char), width in zip(shown, widths, strict=True):
+            used += width
+            if used > x:
+                return start + place
+        return start if rtl else end
+
     def offset_at(self, line: int, x: int) -> int | None:
         """The text offset drawn at cell ``x`` of document line ``line``, or None past the
         end (the end of the block past the end of its line)."""
@@ -237,6 +277,12 @@ class Column:
         start, end = lines[row]
         shape = shape_of(block)
         column = x - self.left - GUTTER - len(shape.first if row == 0 else shape.rest)
+        table = self.table(index)
+        if table is not None:
+            return block.start + offset_in(table, row, max(0, column))
+        if self.reorder and block.kind in BIDI_KINDS and has_rtl(block.text):
+            prefix = len(shape.first if row == 0 else shape.rest)
+            return block.start + self._bidi_offset(block.text, start, end, column + prefix, prefix)
         if column <= 0:
             return block.start + start
         used = 0

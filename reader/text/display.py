@@ -164,13 +164,64 @@ def _wrap_chars(text: str, start: int, stop: int, width: int, out: list[tuple[in
         start = cut
 
 
+# Chinese and Japanese: a line may break between any two of their characters (kana,
+# ideographs, full-width forms; not Hangul, as Korean puts spaces between words), except
+# by kinsoku shori: never before a closing mark, a small kana or a prolonged sound mark,
+# never after an opening mark.
+_CJK = re.compile(
+    "[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u31c0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f]"
+)
+_NO_START = frozenset(
+    "、。，．・：；？！゛゜ヽヾゝゞ々ー’”）〕］｝〉》」』】〙〗〟｠»‐゠–〜～…‥"
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿ"
+    "?!‼⁇⁈⁉.,:;)]}%"
+)
+_NO_END = frozenset("（〔［｛〈《「『【〘〖〝｟«‘“([{")
+# Where a line may break inside a word: beside a Chinese or Japanese character, not before
+# a closing mark nor a combining one (an accent, a variation selector), not after an
+# opening mark. Found by the regex engine: a book's paragraph may be long.
+_BREAK = re.compile(
+    "(?:(?<={cjk})|(?={cjk}))(?<![{no_end}])(?![{no_start}\u0300-\u036f\u3099\u309a"
+    "\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f])".format(
+        cjk=_CJK.pattern,
+        no_end=re.escape("".join(sorted(_NO_END))),
+        no_start=re.escape("".join(sorted(_NO_START))),
+    )
+)
+
+
+def _units(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The places a line may break inside the word ``text[start:end]``: the word itself
+    unless it holds Chinese or Japanese, which break between characters (kinsoku kept)."""
+    if _CJK.search(text, start, end) is None:
+        return [(start, end)]
+    units = []
+    unit = start
+    for found in _BREAK.finditer(text, start + 1, end):
+        units.append((unit, found.start()))
+        unit = found.start()
+    units.append((unit, end))
+    return units
+
+
+def _words(text: str, start: int, stop: int, ascii_text: bool) -> list[tuple[int, int]]:
+    """The unbreakable runs of ``text[start:stop]``, in order (words, and single Chinese or
+    Japanese characters with the marks that hold on to them)."""
+    if ascii_text:
+        return [match.span() for match in _WORD.finditer(text, start, stop)]
+    found: list[tuple[int, int]] = []
+    for match in _WORD.finditer(text, start, stop):
+        found.extend(_units(text, *match.span()))
+    return found
+
+
 def _wrap_words(text: str, start: int, stop: int, width: int, out: list[tuple[int, int]]) -> None:
     ascii_text = text.isascii()
     line_start = -1
     line_end = start
     used = 0
-    for match in _WORD.finditer(text, start, stop):
-        word_start, word_end = match.span()
+    for word_start, word_end in _words(text, start, stop, ascii_text):
         word_width = word_end - word_start if ascii_text else cell_len(text[word_start:word_end])
         if line_start < 0:
             line_start = start

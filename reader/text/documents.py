@@ -8,7 +8,6 @@ batches, so a 5 MB book paints as fast as a short article.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
@@ -19,11 +18,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.files import NotAFileError, open_regular
-from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind, Span, SpanKind
+from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind
 from reader.text.front_matter import split_front_matter
+from reader.text.markdown_blocks import Draft, drafts, markdown_parser
 
 if TYPE_CHECKING:  # markdown-it is imported on first parse, to keep `reader list` light
-    from markdown_it import MarkdownIt
     from markdown_it.token import Token
     from markdown_it.utils import EnvType
 
@@ -73,10 +72,10 @@ _CUT_BEFORE = re.compile(r"[^ \t\n<>\-+*0-9\[]")
 # quadratic time (12 s) on a hostile 80 KB line of " #".
 _ATX_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+(.+)$", re.MULTILINE)
 _CLOSING_HASHES = re.compile(r"[ \t]+#+$")
-_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&!~]| \n|\n ")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n\s*")
 
 
+# An anchor, <a id="x"> or <a name="x">: only the attribute, so no markup rides along.
 class DocumentError(Exception):
     """A file that cannot be read as an article; the message is for the user."""
 
@@ -240,6 +239,7 @@ def _meta(path: Path, fields: dict[str, str], body: str, markdown: bool) -> Arti
 
 
 def _strip_inline_markup(text: str) -> str:
+    text = re.sub(r"<a\s[^<>]*>|</a>", "", text, flags=re.IGNORECASE)  # anchors kept by add
     return re.sub(r"[*_`]+|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or "", text).strip()
 
 
@@ -280,7 +280,7 @@ def article_from_text(
     return article, _placed(article, batches)
 
 
-def _placed(article: Article, batches: Iterator[list[_Draft]]) -> Iterator[list[Block]]:
+def _placed(article: Article, batches: Iterator[list[Draft]]) -> Iterator[list[Block]]:
     for batch in batches:
         yield _place(batch, article.next_start)
     article.complete = True
@@ -307,20 +307,13 @@ def load_text(text: str, path: Path = Path("untitled.md")) -> Article:
 # --- Drafts: blocks before their offsets are known -------------------------------------
 
 
-@dataclass(slots=True)
-class _Draft:
-    kind: BlockKind
-    text: str
-    level: int = 0
-    marker: str = ""
-    spans: tuple[Span, ...] = ()
-
-
-def _place(drafts: Iterable[_Draft], start: int) -> list[Block]:
+def _place(drafts: Iterable[Draft], start: int) -> list[Block]:
     blocks = []
     sep = len(BLOCK_SEPARATOR)
     for draft in drafts:
-        blocks.append(Block(draft.kind, draft.text, start, draft.level, draft.marker, draft.spans))
+        blocks.append(
+            Block(draft.kind, draft.text, start, draft.level, draft.marker, draft.spans, draft.ids)
+        )
         start += len(draft.text) + sep
     return blocks
 
@@ -328,7 +321,7 @@ def _place(drafts: Iterable[_Draft], start: int) -> list[Block]:
 # --- Plain text ---------------------------------------------------------------------------
 
 
-def _text_batches(body: str) -> Iterator[list[_Draft]]:
+def _text_batches(body: str) -> Iterator[list[Draft]]:
     """Paragraphs split at blank lines, or one per line when there are no blank lines."""
     stripped = body.strip("\n")
     if not stripped.strip():
@@ -338,10 +331,10 @@ def _text_batches(body: str) -> Iterator[list[_Draft]]:
         paragraphs = (" ".join(line.strip() for line in chunk.split("\n")) for chunk in raw)
     else:
         paragraphs = (line.strip() for line in stripped.split("\n"))
-    batch: list[_Draft] = []
+    batch: list[Draft] = []
     for paragraph in paragraphs:
         if paragraph:
-            batch.append(_Draft(BlockKind.PARAGRAPH, paragraph))
+            batch.append(Draft(BlockKind.PARAGRAPH, paragraph))
             if len(batch) >= TXT_BATCH:
                 yield batch
                 batch = []
@@ -350,15 +343,6 @@ def _text_batches(body: str) -> Iterator[list[_Draft]]:
 
 
 # --- Markdown -----------------------------------------------------------------------------
-
-
-@functools.cache
-def _markdown_parser() -> MarkdownIt:  # imported lazily to keep `reader list` light
-    # One for all: building it costs more than parsing an article (each parse keeps its
-    # state apart, so threads may share it).
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": True}).enable("strikethrough")
 
 
 def _chunks(body: str) -> Iterator[str]:
@@ -427,126 +411,10 @@ def _has_reference_definitions(body: str) -> bool:
     return False
 
 
-def _markdown_batches(body: str) -> Iterator[list[_Draft]]:
-    md = _markdown_parser()
+def _markdown_batches(body: str) -> Iterator[list[Draft]]:
+    md = markdown_parser()
     for chunk in _chunks(body):
         env: EnvType = {}
         tokens: list[Token] = []
         md.block.parse(chunk, md, env, tokens)
-        yield list(_drafts(tokens, md, env))
-
-
-@dataclass(slots=True)
-class _OpenList:
-    """A list being read: whether it is numbered, and the number its next item gets."""
-
-    ordered: bool
-    number: int
-
-
-def _drafts(tokens: list[Token], md: MarkdownIt, env: EnvType) -> Iterator[_Draft]:
-    """Turn markdown-it block tokens into drafts (one per heading, paragraph, code...)."""
-    quote_depth = 0
-    lists: list[_OpenList] = []
-    item_marker: str | None = None
-    heading_level = 0
-    for token in tokens:
-        kind = token.type
-        if kind == "blockquote_open":
-            quote_depth += 1
-        elif kind == "blockquote_close":
-            quote_depth -= 1
-        elif kind in ("bullet_list_open", "ordered_list_open"):
-            ordered = kind == "ordered_list_open"
-            first = int(token.attrGet("start") or 1) if ordered else 0
-            lists.append(_OpenList(ordered, first))
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            lists.pop()
-        elif kind == "list_item_open":
-            current = lists[-1]
-            item_marker = f"{current.number}{token.markup or '.'}" if current.ordered else "•"
-            current.number += 1
-        elif kind == "heading_open":
-            heading_level = int(token.tag[1:])
-        elif kind == "inline":
-            text, spans = _inline(token.content, md, env)
-            if not text.strip():
-                heading_level = 0
-                continue
-            if heading_level:
-                yield _Draft(BlockKind.HEADING, text, heading_level, "", spans)
-                heading_level = 0
-            elif lists:
-                marker = item_marker or ""
-                item_marker = None
-                yield _Draft(BlockKind.ITEM, text, len(lists), marker, spans)
-            elif quote_depth:
-                yield _Draft(BlockKind.QUOTE, text, quote_depth, "", spans)
-            else:
-                yield _Draft(BlockKind.PARAGRAPH, text, 0, "", spans)
-        elif kind in ("fence", "code_block", "html_block"):
-            text = token.content.rstrip("\n")
-            if text.strip():
-                yield _Draft(BlockKind.CODE, text, quote_depth or len(lists))
-
-
-def _inline(content: str, md: MarkdownIt, env: EnvType) -> tuple[str, tuple[Span, ...]]:
-    """Plain text and spans of one inline run; skips the inline parser for plain prose."""
-    if not _INLINE_SPECIAL.search(content):
-        return content.replace("\n", " "), ()
-    children: list[Token] = []
-    md.inline.parse(content, md, env, children)
-    parts: list[str] = []
-    spans: list[Span] = []
-    length = 0
-    open_spans: list[tuple[SpanKind, int, str | None]] = []
-    closers = {"em_close", "strong_close", "link_close", "s_close"}
-    openers = {
-        "em_open": SpanKind.EMPHASIS,
-        "strong_open": SpanKind.STRONG,
-        "link_open": SpanKind.LINK,
-        "s_open": SpanKind.STRIKE,
-    }
-    for child in _flatten(children):
-        kind = child.type
-        if kind in openers:
-            href = child.attrGet("href") if kind == "link_open" else None
-            open_spans.append((openers[kind], length, str(href) if href is not None else None))
-        elif kind in closers:
-            if open_spans:
-                span_kind, start, href = open_spans.pop()
-                if length > start:
-                    spans.append(Span(start, length, span_kind, href))
-        else:
-            if kind == "softbreak":
-                piece = " "
-            elif kind == "hardbreak":
-                piece = "\n"
-            elif kind == "code_inline":
-                piece = child.content
-                spans.append(Span(length, length + len(piece), SpanKind.CODE))
-            else:  # text, html_inline, image alt text
-                piece = child.content
-            parts.append(piece)
-            length += len(piece)
-    text = "".join(parts)
-    stripped = text.strip()
-    if stripped != text:
-        # Trim, keeping spans inside the text.
-        lead = len(text) - len(text.lstrip())
-        text = stripped
-        spans = [
-            Span(max(0, s.start - lead), min(len(text), s.end - lead), s.kind, s.href)
-            for s in spans
-            if min(len(text), s.end - lead) > max(0, s.start - lead)
-        ]
-    spans.sort(key=lambda span: (span.start, span.end))
-    return text, tuple(spans)
-
-
-def _flatten(children: list[Token]) -> Iterator[Token]:
-    for child in children:
-        if child.type == "image":
-            yield from _flatten(child.children or [])
-        else:
-            yield child
+        yield list(drafts(tokens, md, env))

@@ -45,12 +45,40 @@ def slug(text: str) -> str:
 
 
 def heading_block(article: Article, fragment: str) -> int | None:
-    """The block of the heading that ``#fragment`` names, if any."""
+    """The block that ``#fragment`` names, if any: the one holding the anchor of that id
+    (``<a id>``, as ``reader add`` keeps a book's), else the heading of that slug."""
+    anchored = article.anchor(unquote(fragment))
+    if anchored is not None:
+        return anchored
     wanted = slug(unquote(fragment))
     for index in article.headings:
         if slug(article.blocks[index].text) == wanted:
             return index
     return None
+
+
+_NOTE_MARKS = frozenset("*†‡§¶‖#")
+
+
+def is_note_ref(label: str) -> bool:
+    """Whether a link's words are a footnote's mark ("1", "[12]", "*", "†", "iv", "a"),
+    so that following it shows the note where the reader is."""
+    mark = label.strip().strip("[]()^ \u00a0")
+    if not mark or len(mark) > 4:
+        return False
+    if mark.isdigit() or all(char in _NOTE_MARKS for char in mark):
+        return True
+    return mark.isalpha() and mark.isascii() and mark.islower() and len(mark) <= 3
+
+
+def note_text(article: Article, block: int, limit: int = 1200) -> str:
+    """The text of the note at ``block``: the block (and the paragraph after it, when the
+    block is only a heading or a bare mark), at most ``limit`` characters."""
+    blocks = article.blocks
+    text = blocks[block].text
+    if (blocks[block].kind is BlockKind.HEADING or is_note_ref(text)) and block + 1 < len(blocks):
+        text = f"{text} {blocks[block + 1].text}"
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def resolve_href(href: str, article: Article, library: Path | None) -> Target:

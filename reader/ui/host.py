@@ -17,15 +17,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
+    from datetime import date
     from pathlib import Path
 
     from textual.dom import DOMNode
 
-    from reader.model import Article
+    from reader.model import Article, Highlight
     from reader.services.drafts import Draft, DraftFile
     from reader.services.library import Library
     from reader.services.link_index import Candidate
     from reader.services.notes_index import NotesIndex
+    from reader.services.review import Day
     from reader.text.links import Location
     from reader.ui.open_notes import OpenNotes
 
@@ -47,6 +49,12 @@ class ReaderHost(Protocol):
     @property
     def export_folder(self) -> Path:
         """Where ``e`` writes."""
+        ...
+
+    @property
+    def reorders_rtl(self) -> bool:
+        """Whether reader shows right-to-left lines in visual order (False: the terminal
+        does, as the settings say)."""
         ...
 
     def colour_name(self, colour: str) -> str:
@@ -80,6 +88,15 @@ class ReaderHost(Protocol):
 
     def draft_file(self, draft: Draft) -> DraftFile | None:
         """Where a note editor keeps what is typed until it is saved (None: read-only)."""
+        ...
+
+    def review_day(self, today: date) -> tuple[Day, dict[str, tuple[Path, str]]]:
+        """Today's highlights to review, and the articles the store knows (slow: for a
+        worker thread). Raises StoreError."""
+        ...
+
+    def save_review(self, highlight: Highlight, was: Highlight) -> None:
+        """Save a highlight's new review state (``was``: as it was shown). Raises StoreError."""
         ...
 
     def save_article_note(self, article: Article, note: str, base: str) -> str:

@@ -68,6 +68,8 @@ def scopes() -> list[Scope]:
     from textual.containers import VerticalScroll
     from textual.widgets import Button, Input, OptionList
 
+    from reader.ui.dialogs.contents import ContentsFilter, ContentsList, ContentsScreen
+    from reader.ui.dialogs.footnote import FootnoteScreen
     from reader.ui.dialogs.help import HelpScreen
     from reader.ui.dialogs.link_picker import (
         KeepLinksScreen,
@@ -89,6 +91,7 @@ def scopes() -> list[Scope]:
     from reader.ui.reading.notes_pane import HighlightList
     from reader.ui.reading.screen import ReadingScreen
     from reader.ui.reading.view import ArticleView
+    from reader.ui.review.screen import ReviewScreen
     from reader.ui.widgets.fields import SafeInput
     from reader.ui.widgets.search_bar import SearchBar
 
@@ -119,7 +122,11 @@ def scopes() -> list[Scope]:
         modal("in the library's filter", LibraryScreen, LibraryFilter, typing=True),
         modal("in every note", NotesScreen, NotesList),
         modal("in the filter of every note", NotesScreen, NotesFilter, typing=True),
+        modal("in the contents", ContentsScreen, ContentsList),
+        modal("in the filter of the contents", ContentsScreen, ContentsFilter, typing=True),
+        modal("in the review", ReviewScreen),
         modal("in the help", HelpScreen, VerticalScroll),
+        modal("in a footnote", FootnoteScreen),
         modal("in the list of links", LinkList, OptionList),
         modal("when asked to open an address", UrlScreen),
         modal("when asked to keep links", KeepLinksScreen),

@@ -99,3 +99,36 @@ def test_notes_screen(snap_compare) -> None:
 
     app = make_app(library=ARTICLES)
     assert snap_compare(app, run_before=open_notes, terminal_size=SIZE)
+
+
+def test_contents(snap_compare) -> None:
+    """The contents of the formatting sample, its cursor on the third paragraph: the title
+    bar ("Contents · … · N headings"), the filter field, then the headings as a tree, each
+    level indented two cells more, the reader's section marked ▶ and under the cursor,
+    each heading's % at the right end."""
+    app = make_app(article=DATA / "formatting.md")
+    assert snap_compare(app, press=["j", "j", "j", "c"], terminal_size=SIZE)
+
+
+def test_table(snap_compare, tmp_path) -> None:
+    """A budget table under an intro paragraph, the cursor on it: three columns side by
+    side under a bold header row ("Item", "Cost (€m)", "Share") and a ─┼─ rule; the long
+    "Roads and bridges…" cell wrapped on two lines inside the first column, the costs
+    right-aligned, the shares centred, the columns parted by │."""
+    from tests.unit.test_table_blocks import TABLE
+
+    path = tmp_path / "budget.md"
+    path.write_text(TABLE, encoding="utf-8")
+    assert snap_compare(make_app(article=path), press=["j", "j"], terminal_size=(70, 20))
+
+
+def test_right_to_left(snap_compare, tmp_path) -> None:
+    """An Arabic paragraph (al-Fatiha, with a number and a Latin name) and a Hebrew one
+    (Genesis 1:1-2) right-aligned, each line in visual order: the first word of each at
+    the right end, "2024", "Ahmed" and "(Genesis 1:1-2)" reading left to right; the
+    English line below them left-aligned as ever."""
+    from tests.unit.test_direction import ARABIC, HEBREW
+
+    path = tmp_path / "verses.md"
+    path.write_text(f"# Verses\n\n{ARABIC}\n\n{HEBREW}\n\nAn English line.\n", encoding="utf-8")
+    assert snap_compare(make_app(article=path), terminal_size=(80, 20))

@@ -57,6 +57,7 @@ def test_a_book_keeps_its_metadata_and_its_contents_decide_heading_levels(tmp_pa
     assert any(s.kind.name == "EMPHASIS" for b in items for s in b.spans)
     # The annotations (the book's notes, in <aside>) are kept as text.
     assert "Transcriber's Note: original reads 'Emporer's'" in texts
+    assert "[Cover Image]" not in texts and "Cover Image" not in texts  # the cover: left out
     assert len(" ".join(texts).split()) > 40_000
     for block in article.blocks:
         assert "**" not in block.text and "</" not in block.text
@@ -71,8 +72,22 @@ def test_a_japanese_book_with_tables_and_images(tmp_path: Path) -> None:
     article = load_article(result.path)  # type: ignore[arg-type]
     texts = [b.text for b in article.blocks]
     assert any(t.startswith("1 EPUBリーダの数式サポート") for t in texts)
-    assert "[iBooksMath1.png]" in texts  # an image as its alt text
-    assert any(t.startswith("項目 | iBooks3.0 (iOS6)") for t in texts)  # a table row
+    # An image is a one-line placeholder (its alt text) that knows where the picture is;
+    # the cover, which only repeats the title, is left out.
+    image = next(b for b in article.blocks if b.text == "iBooksMath1.png")
+    assert [(s.kind.name, s.href) for s in image.spans] == [("IMAGE", "images/iBooksMath1.png")]
+    assert (
+        "IDに漢字などを使用したサンプル" not in texts
+        and "[IDに漢字などを使用したサンプル]" not in texts
+    )
+    # A table is a table (it was a paragraph a row); its two header rows are one, the cell
+    # that spans them (rowspan) above no stray cell.
+    (first, *_) = [b for b in article.blocks if b.kind is BlockKind.TABLE]
+    assert first.text.split("\n") == [
+        "項目\tiBooks3.0 (iOS6)\tAdobe Digita Editions 2.0\tReadium 0.5.3 MS明朝"
+        "\tKindle Previewer 2.7 (Kindle Paperwhite モード）",
+        "MathMLサポート\tMathML直接描画\t未サポート\tMathJaxによる\t未サポート",
+    ]
     assert add_source(str(INTERNAL), tmp_path).status is AddStatus.EXISTS
 
 

@@ -148,6 +148,7 @@ def test_opening_an_article_does_not_import_the_screens_it_does_not_show() -> No
         "'reader.ui.dialogs.note_editor', 'reader.ui.dialogs.link_picker', "
         "'reader.ui.library.screen', "
         "'reader.ui.dialogs.help', 'reader.ui.notes.screen', 'reader.services.notes_index', "
+        "'reader.ui.dialogs.contents', 'reader.ui.dialogs.footnote', "
         "'textual.widgets._text_area', 'textual.widgets._data_table', "
         "'rapidfuzz', 'pysbd'}))"
     )

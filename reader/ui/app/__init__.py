@@ -22,7 +22,7 @@ from textual.screen import Screen
 
 from reader.config import DEFAULT_COLOURS, Settings
 from reader.db.store import Store, StoreError
-from reader.model import Article, ReadingPosition
+from reader.model import Article, Highlight, ReadingPosition
 from reader.services.annotations import Annotations
 from reader.services.library import Library, move_of
 from reader.services.moves import report
@@ -40,10 +40,13 @@ from reader.ui.reading.screen import ReadingScreen
 from reader.ui.terminal.collector import Collector
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from textual.driver import Driver
 
     from reader.db.moves import Move
     from reader.services.notes_index import NotesIndex
+    from reader.services.review import Day
     from reader.ui.host import ReaderHost
 
 # The library, help and editor screens are imported when first shown: opening an article
@@ -181,6 +184,11 @@ class ReaderApp(LibraryApp):
 
         return self.settings.export_folder or resolve().exports
 
+    @property
+    def reorders_rtl(self) -> bool:
+        """Whether reader shows right-to-left lines in visual order (the settings' bidi)."""
+        return self.settings.bidi != "terminal"
+
     # --- opening articles ----------------------------------------------------------------
 
     def open_article(self, path: Path) -> None:
@@ -290,6 +298,24 @@ class ReaderApp(LibraryApp):
                 self.notify, f"Could not read the notes: {error}", severity="error"
             )
             return NotesIndex([])
+
+    def review_day(self, today: date) -> tuple[Day, dict[str, tuple[Path, str]]]:
+        """Today's highlights to review, and the articles the store knows (for a worker)."""
+        from reader.services.review import today_of
+
+        day = today_of(self.store.all_highlights(), today, self.settings.review_per_day)
+        return day, self.store.known_articles()
+
+    def save_review(self, highlight: Highlight, was: Highlight) -> None:
+        """Save a highlight's new review state. Raises StoreError."""
+        self.store.save_highlight(highlight, was)
+
+    def action_review(self) -> None:
+        """Show today's highlights to review."""
+        from reader.ui.review.screen import ReviewScreen
+
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
 
     @on(OpenNote)
     def _open_note(self, event: OpenNote) -> None:

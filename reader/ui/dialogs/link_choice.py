@@ -13,7 +13,8 @@ from reader.text.display import visible
 class LinkChoice:
     """One link that can be followed from the paragraph under the cursor.
 
-    ``kind``: "markdown", "read-more", "outgoing", "backlink", "wiki" or "unresolved".
+    ``kind``: "markdown", "note" (a footnote), "image", "read-more", "outgoing",
+    "backlink", "wiki" or "unresolved".
     ``payload`` is what following needs (a Target, a Location, a CrossLink...).
     """
 
@@ -30,6 +31,8 @@ class LinkChoice:
 
 ARROWS = {
     "markdown": "↗",
+    "note": "*",
+    "image": "▣",
     "read-more": "↗",
     "outgoing": "→",
     "backlink": "←",

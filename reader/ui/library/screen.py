@@ -89,6 +89,7 @@ class LibraryScreen(Screen[None]):
             id="library-refresh",
         ),
         Binding("number_sign", "app.notes", "All notes", id="notes-screen"),
+        Binding("R", "app.review", "Review", id="review"),
         Binding("question_mark", "app.help", "Help", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
     ]

@@ -1,4 +1,5 @@
-"""The reading screen's header: the article's title, and where the reader is in it."""
+"""The reading screen's header: the article's title, the chapter the reader is in, and
+where the reader is in it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from reader.text.display import visible
 
 
 class ArticleHeader(Widget):
-    """Title on the left, where the reader is on the right.
+    """Title and chapter on the left, where the reader is on the right.
 
     One widget that draws both, rather than a title and a position side by side: a position
     that grows or shrinks by a digit (``g``, ``G``) would resize both, and a layout of the
@@ -30,15 +31,28 @@ class ArticleHeader(Widget):
         color: $foreground;
         & > .article-header--title { text-style: bold; }
         & > .article-header--where { color: $text-muted; }
+        & > .article-header--chapter { color: $text-muted; }
     }
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"article-header--title", "article-header--where"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "article-header--title",
+        "article-header--where",
+        "article-header--chapter",
+    }
 
     def __init__(self, title: str) -> None:
         super().__init__()
         self._title = visible(title)
         self._where = ""
+        self._chapter = ""
+
+    def show_chapter(self, text: str) -> None:
+        """Show the chapter (the heading of the section) the reader is in ("": none)."""
+        chapter = " ".join(visible(text).split())
+        if chapter != self._chapter:
+            self._chapter = chapter
+            self.refresh()
 
     def show_position(self, text: str) -> None:
         """Show the reading position (plain text)."""
@@ -57,13 +71,27 @@ class ArticleHeader(Widget):
         where_style = self.get_component_rich_style("article-header--where")
         room = max(0, width - cell_len(self._where) - 4)
         title = self._title
-        if cell_len(title) > room:
-            title = set_cell_size(title, room - 1) + "…" if room else ""
+        chapter = f" › {self._chapter}" if self._chapter else ""
+        if cell_len(title) + cell_len(chapter) > room:
+            # Both cut where they do not fit: the chapter keeps up to two thirds of the room
+            # (it is what changes as the reader goes on), the title the rest.
+            keep = min(cell_len(chapter), max(room * 2 // 3, room - cell_len(title)))
+            chapter = _cut(chapter, keep)
+            title = _cut(title, room - cell_len(chapter))
+        used = cell_len(title) + cell_len(chapter)
         segments = [
             Segment(" ", blank),
             Segment(title, title_style),
-            Segment(" " * (room - cell_len(title) + 2), blank),
+            Segment(chapter, self.get_component_rich_style("article-header--chapter")),
+            Segment(" " * (room - used + 2), blank),
             Segment(self._where, where_style),
             Segment(" ", blank),
         ]
         return Strip(segments).crop_extend(0, width, blank)
+
+
+def _cut(text: str, room: int) -> str:
+    """``text`` in ``room`` cells, ending in "…" when cut."""
+    if cell_len(text) <= room:
+        return text
+    return set_cell_size(text, room - 1) + "…" if room > 0 else ""

@@ -9,6 +9,7 @@ whose ends are anchored like highlights and placed again when either text change
 
 from __future__ import annotations
 
+import subprocess
 import uuid
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -17,14 +18,17 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.binding import Binding, BindingType
 
 from reader.db.storage import StoreError
-from reader.model import Anchor, CrossLink, LinkEnd, now
+from reader.model import Anchor, CrossLink, LinkEnd, SpanKind, now
 from reader.text.anchoring import describe, locate
 from reader.text.display import shorten
 from reader.text.documents import DocumentError, load_article
+from reader.text.images import ImageError, image_file, system_viewer
 from reader.text.links import (
     Place,
     Target,
+    is_note_ref,
     match_title,
+    note_text,
     read_more_items,
     resolve_href,
     same_file,
@@ -182,10 +186,16 @@ class Links:
         found: list[LinkChoice] = []
         folder = reader_app(screen).library_folder
         for span in block.spans:
-            if span.href:
+            if span.kind is SpanKind.IMAGE and span.href:
+                label = block.text[span.start : span.end]
+                found.append(LinkChoice("image", label, span.href, span.href))
+            elif span.href:
                 target = resolve_href(span.href, article, folder)
                 label = block.text[span.start : span.end] or span.href
-                found.append(LinkChoice("markdown", label, span.href, target))
+                note = target.kind == "heading" and (
+                    span.kind is SpanKind.NOTE or is_note_ref(label)
+                )
+                found.append(LinkChoice("note" if note else "markdown", label, span.href, target))
         if index in self._read_more():
             key = match_title(block.text, self._library_titles())
             if key is not None:
@@ -254,6 +264,16 @@ class Links:
                     go(GoTo(screen.article.meta.path, Place(block=target.block)))
             else:
                 self._leave_reader(target.url, openable=target.kind == "external")
+        elif choice.kind == "note":
+            target = choice.payload
+            assert isinstance(target, Target)
+            if target.block is None:
+                screen.notify(f"No note “{target.fragment}” in this article.")
+            else:
+                self._show_note(choice.label, target.block)
+        elif choice.kind == "image":
+            assert isinstance(choice.payload, str)
+            self._open_image(choice.payload)
         elif choice.kind == "read-more":
             assert isinstance(choice.payload, Path)
             go(GoTo(choice.payload))
@@ -263,6 +283,56 @@ class Links:
         elif choice.kind == "wiki":
             key, wiki = choice.payload  # type: ignore[misc]
             go(GoTo(Path(key), Place(quote=wiki.quote) if wiki.quote else None))
+
+    def _open_image(self, src: str) -> None:
+        """Open an image with the system's viewer: a web address as any other (asked
+        first), a file beside the article, or a picture inside the book it was added from."""
+        screen = self.screen
+        kind = resolve_href(src, screen.article, None).kind
+        if kind in ("external", "unsupported"):
+            self._leave_reader(src, openable=kind == "external")
+            return
+        try:
+            path = image_file(screen.article, src)
+        except ImageError as error:
+            screen.notify(str(error), severity="warning")
+            return
+        viewer = system_viewer()
+        if viewer is None:
+            screen.notify(f"No image viewer here (xdg-open or open): the image is {path}")
+            return
+        try:
+            # A viewer found on PATH, given a file path: no shell, nothing of the text run.
+            subprocess.Popen(
+                [viewer, str(path)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        except OSError as error:
+            screen.notify(f"Could not open the image: {error}", severity="warning")
+            return
+        screen.notify(f"Opened {path.name} in the image viewer.")
+
+    def _show_note(self, mark: str, block: int) -> None:
+        """Show the note a footnote mark leads to; enter there goes to it."""
+        from reader.ui.dialogs.footnote import FootnoteScreen
+
+        screen = self.screen
+        path = screen.article.meta.path
+
+        def answered(go: bool | None) -> None:
+            if go:
+                screen.app.post_message(GoTo(path, Place(block=block)))
+
+        text = note_text(screen.article, block)
+        view = screen.view
+        # Just below the paragraph that cites it (above it, near the screen's foot).
+        cited = view.column.top_of(view.cursor) - int(view.scroll_offset.y)
+        below = view.column.top_of(view.cursor + 1) - int(view.scroll_offset.y)
+        rows = (view.region.y + max(0, cited), view.region.y + min(below, view.size.height))
+        screen.app.push_screen(FootnoteScreen(mark.strip(), text, rows), answered)
 
     def _leave_reader(self, url: str, *, openable: bool) -> None:
         from reader.ui.dialogs.link_picker import UrlScreen

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -20,7 +21,8 @@ from rich.text import Text
 from textual.strip import Strip
 
 from reader.model import Block, BlockKind, SpanKind
-from reader.text.column import GUTTER, Column, shape_of
+from reader.text.column import BIDI_KINDS, GUTTER, Column, shape_of
+from reader.text.direction import has_rtl, is_rtl, visual
 from reader.text.display import visible
 
 CURSOR_MARK = "▌"
@@ -63,6 +65,13 @@ def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
         text.stylize(ink(style("article-view--quote")))
     elif block.kind is BlockKind.CODE:
         text.stylize(style("article-view--code"))
+    elif block.kind is BlockKind.TABLE and block.level:
+        header_end = block.text.find("\n")
+        text.stylize(
+            ink(style("article-view--table-header")),
+            0,
+            len(block.text) if header_end < 0 else header_end,
+        )
     for span in block.spans:
         if span.kind is SpanKind.EMPHASIS:
             text.stylize(Style(italic=True), span.start, span.end)
@@ -72,8 +81,10 @@ def styled(block: Block, decor: Decor, style: Callable[[str], Style]) -> Text:
             text.stylize(style("article-view--code"), span.start, span.end)
         elif span.kind is SpanKind.STRIKE:
             text.stylize(Style(strike=True), span.start, span.end)
-        elif span.kind is SpanKind.LINK:
+        elif span.kind in (SpanKind.LINK, SpanKind.NOTE):
             text.stylize(ink(style("article-view--link")), span.start, span.end)
+        elif span.kind is SpanKind.IMAGE:
+            text.stylize(ink(style("article-view--image")), span.start, span.end)
     for start, end, colour, _note, highlight_id in decor.marks:
         low, high = max(0, start - block.start), min(len(block.text), end - block.start)
         text.stylize(style(f"article-view--hl-{colour}"), low, high)
@@ -115,8 +126,12 @@ def paint_block(
     base: Style,
     style: Callable[[str], Style],
     console: Console,
+    reorder: bool = True,
 ) -> Rows:
-    """Block ``index``'s rows, ``width`` cells wide, each drawn when first asked for."""
+    """Block ``index``'s rows, ``width`` cells wide, each drawn when first asked for.
+
+    ``reorder``: a right-to-left paragraph's lines are shown in visual order, right-aligned
+    (False: the terminal reorders them itself, and gets them in logical order)."""
     block = column.article.blocks[index]
     lines = column.wrapped(index)
     is_cursor = decor.cursor
@@ -143,9 +158,84 @@ def paint_block(
         )
     )
 
+    table = column.table(index)
+    border = line_style + ink(style("article-view--table-rule"))
+
+    def table_row(number: int, segments: list[Segment]) -> int:
+        """A table's line: its cells' pieces side by side, or the rule under the header."""
+        assert table is not None
+        pieces = table.pieces[number]
+        used = 0
+        if pieces is None:
+            rule = "─┼─".join("─" * w for w in table.widths) if table.widths else ""
+            rule = rule or "─" * column.text_width
+            segments.append(Segment(rule, border))
+            return cell_len(rule)
+        label = table.labels.get(number, "")
+        if label:
+            segments.append(Segment(label, line_style + ink(style("article-view--table-header"))))
+            used += cell_len(label)
+        for place, (start, end, cells, align) in enumerate(pieces):
+            if place:
+                segments.append(Segment(" │ ", border))
+                used += 3
+            piece = _slice(text, start, end)
+            piece.stylize_before(line_style)
+            room = max(0, cells - piece.cell_len)
+            before = room if align == "r" else room // 2 if align == "c" else 0
+            if before:
+                segments.append(Segment(" " * before, line_style))
+            segments.extend(piece.render(console))
+            if room - before:
+                segments.append(Segment(" " * (room - before), line_style))
+            used += max(cells, piece.cell_len)
+        return used
+
+    bidi = reorder and block.kind in BIDI_KINDS and has_rtl(block.text)
+    rtl = bidi and is_rtl(block.text)
+
+    def rtl_row(number: int, segments: list[Segment]) -> int:
+        """A line holding right-to-left words, in visual order; a right-to-left
+        paragraph's against the right edge (its quote bar or list marker at the right too)."""
+        start, end = lines[number]
+        piece = _slice(text, start, end)
+        piece.stylize_before(line_style)
+        shown = Text(end="")
+        marks = _styles_of(piece)
+        for place, char in visual(block.text[start:end], rtl):
+            shown.append(visible(char), marks[place])
+        prefix = shape.first if number == 0 else shape.rest
+        if not rtl:
+            segments.append(Segment(prefix, prefix_style))
+            segments.extend(shown.render(console))
+            return len(prefix) + shown.cell_len
+        after = Text(prefix[::-1], prefix_style)
+        fill = max(0, column.text_width - shown.cell_len - after.cell_len)
+        segments.append(Segment(" " * fill, line_style))
+        segments.extend(shown.render(console))
+        segments.extend(after.render(console))
+        return fill + shown.cell_len + after.cell_len
+
     def render_row(number: int) -> Strip:
         if number >= len(lines):
             return Strip.blank(width, base)
+        if bidi:
+            gutter = note_gutter if number in noted else blank_gutter
+            segments = [left, mark, gutter]
+            used = left_cells + GUTTER + rtl_row(number, segments)
+            if width > used:
+                segments.append(Segment(" " * (width - used), base))
+            return Strip(segments).crop_extend(0, width, base)
+        if table is not None:
+            segments = [left, mark, blank_gutter]
+            used = left_cells + GUTTER + table_row(number, segments)
+            fill = left_cells + right - used
+            if fill > 0:
+                segments.append(Segment(" " * fill, line_style))
+                used += fill
+            if width > used:
+                segments.append(Segment(" " * (width - used), base))
+            return Strip(segments).crop_extend(0, width, base)
         start, end = lines[number]
         prefix = shape.first if number == 0 else shape.rest
         if number in noted:
@@ -194,6 +284,16 @@ class Rows(Sequence[Strip]):
         if strip is None:
             strip = self._done[row] = self._render(row)
         return strip
+
+
+def _styles_of(text: Text) -> list[Style]:
+    """The style of each character of ``text`` (its spans combined, in order)."""
+    styles = [Style()] * len(text.plain)
+    for span in text.spans:
+        extra = Style.parse(span.style) if isinstance(span.style, str) else span.style
+        for place in range(max(0, span.start), min(len(styles), span.end)):
+            styles[place] = styles[place] + extra
+    return styles
 
 
 def _slice(text: Text, start: int, end: int) -> Text:

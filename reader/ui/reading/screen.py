@@ -32,6 +32,7 @@ from reader.model import Anchor, Article, Block, CrossLink, Highlight, ReadingPo
 from reader.ui.host import reader_app
 from reader.ui.keynames import normalize
 from reader.ui.reading.annotating import Annotating
+from reader.ui.reading.contents import Contents
 from reader.ui.reading.exporting import Exporting
 from reader.ui.reading.header import ArticleHeader
 from reader.ui.reading.host import ReadingHost
@@ -95,6 +96,7 @@ class ReadingScreen(ReadingHost):
             "tab", "app.focus_next", "To the notes pane and back", show=False, id="switch-pane"
         ),
         Binding("number_sign", "app.notes", "All notes", show=False, id="notes-screen"),
+        *Contents.BINDINGS,
         *Exporting.BINDINGS,
         *Links.BINDINGS,
         *ArticleLife.BINDINGS,
@@ -118,6 +120,7 @@ class ReadingScreen(ReadingHost):
         self.annotating = Annotating(self)
         self.links = Links(self)
         self.exporting = Exporting(self)
+        self.contents = Contents(self)
         self.life = ArticleLife(self, rest, position, landing)
         # Whether the reader wants the pane (p says); it shows only where there is room.
         self._pane_wanted = True
@@ -133,9 +136,11 @@ class ReadingScreen(ReadingHost):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.view.reorder = self.view.column.reorder = reader_app(self).reorders_rtl
         self.view.focus()
         self._fit_pane(self.app.size.width)
         self.life.restore()
+        self.header.show_chapter(self.contents.chapter())
         self.refresh_annotations()
         self.reload_links()
         if self.article.complete:
@@ -290,6 +295,7 @@ class ReadingScreen(ReadingHost):
     def _cursor_moved(self, index: int) -> None:
         """The view's cursor moved (told at once, so all of this is drawn with the view)."""
         self.life.show_position()
+        self.header.show_chapter(self.contents.chapter())
         self.annotating.follow_cursor()
         self.links.show_here()
         self.life.save_soon()
@@ -408,6 +414,10 @@ class ReadingScreen(ReadingHost):
         pane.display = show
         if not show and pane.has_focus_within:
             self.set_focus(self.view)
+
+    def action_contents(self) -> None:
+        """Show the article's headings; enter jumps to one."""
+        self.contents.open()
 
     def action_export(self) -> None:
         """Write this article's notes as Markdown to the export folder."""

@@ -104,6 +104,9 @@ class ArticleView(ColumnView, can_focus=True):
         "article-view--quote-bar",
         "article-view--marker",
         "article-view--code",
+        "article-view--table-header",
+        "article-view--image",
+        "article-view--table-rule",
         "article-view--link",
         "article-view--match",
         "article-view--match-current",
@@ -133,6 +136,9 @@ class ArticleView(ColumnView, can_focus=True):
         & > .article-view--quote-bar { color: $primary-muted; }
         & > .article-view--marker { color: $accent; }
         & > .article-view--code { background: $boost; color: $text; }
+        & > .article-view--table-header { color: $text-primary; text-style: bold; }
+        & > .article-view--image { color: $text-secondary; text-style: italic reverse; }
+        & > .article-view--table-rule { color: $primary-muted; }
         & > .article-view--link { color: $text-primary; text-style: underline; }
         & > .article-view--match { background: $warning 40%; }
         & > .article-view--match-current { background: $warning; color: $background; }
@@ -167,6 +173,9 @@ class ArticleView(ColumnView, can_focus=True):
         self._selection: tuple[int, int] | None = None  # (anchor, head) text offsets
         self._mouse_from: int | None = None
         self._dragged = False
+        # Whether reader shows right-to-left lines in visual order (the settings' bidi =
+        # "terminal": the terminal does, and is given them in logical order).
+        self.reorder = True
 
     # --- highlights -------------------------------------------------------------------
 
@@ -375,6 +384,7 @@ class ArticleView(ColumnView, can_focus=True):
             base=base,
             style=self.get_component_rich_style,
             console=self.app.console,
+            reorder=self.reorder,
         )
         self._strips[index] = (key, strips)
         return strips

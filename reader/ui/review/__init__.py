@@ -1,0 +1,1 @@
+"""The review screen: today's highlights, each in its context."""
