@@ -4,6 +4,7 @@ locks, and the daily snapshot with its restore."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,7 +28,7 @@ from reader.db.vault.files import NOTES_KIND, read_file
 from reader.db.vault.merge import Tables
 from reader.db.vault.records import apply
 from reader.errors import BusyError, StoreError
-from reader.model import Anchor, Colour, CrossLink, LinkEnd
+from reader.model import Anchor, Colour, CrossLink, LinkEnd, Review
 from tests.vault_kit import KEY, OTHER_KEY, A, B, C, FakeWall, age, highlight, shown, vault_of
 
 
@@ -295,3 +296,25 @@ def test_the_same_note_written_on_two_devices_apart_is_no_conflict(
     assert notes.highlights[0].note == "same words" and notes.note.text == "same"
     assert notes.conflicts == {}
     assert {d.name: d.conflicts for d in a.devices()} == {"LAPTOP": 0, "DESKTOP": 0}
+
+
+def test_a_highlights_review_state_is_a_field_like_any_other_latest_wins(
+    root: Path, tmp_path: Path
+) -> None:
+    wall = FakeWall()
+    a = vault_of(root, tmp_path / "da", A, wall)
+    b = vault_of(root, tmp_path / "db", B, wall)
+    base = highlight(0, note="kept")
+    a.save(KEY, [PutHighlight(base)])
+    seen = dataclasses.replace(base, review=Review("2026-12-10", 3, 1, "2026-12-07"))
+    b.save(KEY, [PutHighlight(seen, base=base)])
+    wall.now += 1000
+    a.save(KEY, [PutHighlight(dataclasses.replace(base, colour=Colour.GREEN), base=base)])
+    for device in (a, b):
+        (shown_highlight,) = device.article(KEY).highlights
+        assert shown_highlight.review == Review("2026-12-10", 3, 1, "2026-12-07")
+        assert shown_highlight.colour is Colour.GREEN and shown_highlight.note == "kept"
+    later = Review("2026-12-20", 10, 2, "2026-12-10", stopped=True)
+    wall.now += 1000
+    a.save(KEY, [PutHighlight(dataclasses.replace(seen, review=later), base=seen)])
+    assert b.article(KEY).highlights[0].review == later

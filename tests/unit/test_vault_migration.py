@@ -24,7 +24,7 @@ from reader.db.vault.device import Device
 from reader.db.vault.keys import file_key, library_key, vault_root
 from reader.db.vault.vault import Vault
 from reader.errors import StoreError
-from reader.model import Colour, CrossLink, Highlight, LinkEnd, ReadingPosition
+from reader.model import Colour, CrossLink, Highlight, LinkEnd, ReadingPosition, Review
 from reader.notes import export
 from reader.text.anchoring import describe
 from reader.text.documents import load_article
@@ -268,7 +268,11 @@ def test_notes_of_an_article_whose_file_reader_never_knew_come_across_too(tmp_pa
     database, library, _ = old
     store = Store(database)
     essay = load_article(library / "essay.md")
-    unknown = dataclasses.replace(_highlight(essay, 1, 5, note="kept anyway"), article_id="ab12")
+    unknown = dataclasses.replace(
+        _highlight(essay, 1, 5, note="kept anyway"),
+        article_id="ab12",
+        review=Review("2026-12-10", 3, 1, "2026-12-07"),
+    )
     store.save_highlight(unknown)
     gone = LinkEnd("cd34", str(tmp_path / "gone.md"), "Gone", unknown.anchor)
     store.save_link(CrossLink("22222222-0000-4000-8000-000000000002", _end(essay, 2), gone))
@@ -283,6 +287,8 @@ def test_notes_of_an_article_whose_file_reader_never_knew_come_across_too(tmp_pa
     assert {h.id: h.note for n in notes for h in n.highlights} == before
     assert {link.id for n in notes for link in n.links} == links
     assert done.highlights == len(before)
+    (moved,) = [h for n in notes for h in n.highlights if h.id == unknown.id]
+    assert moved.review == unknown.review
 
 
 def test_a_file_that_is_not_readers_is_refused_and_nothing_is_written(tmp_path) -> None:

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from reader.db.records import review_doc, review_from
 from reader.db.vault import merge as m
 from reader.db.vault.clock import iso
 from reader.db.vault.merge import Record, Tables
@@ -172,6 +173,7 @@ _HIGHLIGHT_DEFAULTS: dict[str, Any] = {
     "canonical": "",
     "check": False,
     "orphan_in": "",
+    "review": None,
 }
 
 
@@ -186,6 +188,7 @@ def highlight_fields(highlight: Highlight) -> dict[str, Any]:
         "canonical": highlight.canonical,
         "check": highlight.check,
         "orphan_in": highlight.orphan_in,
+        "review": review_doc(highlight.review) if highlight.review else None,
     }
 
 
@@ -217,6 +220,7 @@ def highlight_from(record: Record, key: str) -> Highlight | None:
         canonical=str(m.field(record, "canonical", "") or ""),
         check=m.field(record, "check") is True,
         orphan_in=str(m.field(record, "orphan_in", "") or ""),
+        review=review_from(m.field(record, "review")),
     )
 
 
