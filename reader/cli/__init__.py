@@ -112,6 +112,10 @@ def _command(argv: Sequence[str] | None) -> int:
             return run_recover(options)
         if command == "add":
             return _add(options)
+        if command == "devices":
+            from reader.cli.devices import run_devices
+
+            return run_devices(options)
         if command == "config":
             from reader.cli.settings import run_config
 

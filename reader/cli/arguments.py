@@ -17,6 +17,7 @@ COMMANDS = {
     "review": "today's highlights to read again: --due counts them, --print prints them",
     "add": "web pages, HTML files and EPUB books as articles of the library",
     "recover": "merge changes put aside while the database was damaged",
+    "devices": "the devices that keep notes in the library's vault, and notes waiting on them",
     "locate": "where the database, its backup, the library, exports and settings are",
     "config": "the settings file: where it is; --check names each line reader cannot use",
 }
@@ -129,6 +130,8 @@ def command_parser(command: str) -> argparse.ArgumentParser:
             action="store_true",
             help="name each setting reader cannot use (exit status 1 if any)",
         )
+    elif command == "devices":
+        parser.add_argument("--library", metavar="DIR", help="library folder")
     elif command == "recover":
         parser.add_argument(
             "files",

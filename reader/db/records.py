@@ -111,7 +111,7 @@ def highlight_doc(highlight: Highlight) -> dict[str, Any]:
         **({"canonical": highlight.canonical} if highlight.canonical else {}),
         **({"check": True} if highlight.check else {}),
         **({"orphan_in": highlight.orphan_in} if highlight.orphan_in else {}),
-        **({"review": _review_doc(highlight.review)} if highlight.review else {}),
+        **({"review": review_doc(highlight.review)} if highlight.review else {}),
     }
 
 
@@ -141,13 +141,14 @@ def highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
             canonical=str(doc.get("canonical", "") or ""),
             check=doc.get("check") is True,
             orphan_in=str(doc.get("orphan_in", "") or ""),
-            review=_review_from(doc.get("review")),
+            review=review_from(doc.get("review")),
         )
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def _review_doc(review: Review) -> dict[str, Any]:
+def review_doc(review: Review) -> dict[str, Any]:
+    """A highlight's review state as stored (here and in the notes vault)."""
     return {
         "due": review.due,
         "interval": review.interval,
@@ -157,7 +158,7 @@ def _review_doc(review: Review) -> dict[str, Any]:
     }
 
 
-def _review_from(raw: object) -> Review | None:
+def review_from(raw: object) -> Review | None:
     """The highlight's review state, or None (never reviewed, or damaged: it is shown as new)."""
     if not isinstance(raw, dict):
         return None

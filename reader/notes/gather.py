@@ -53,6 +53,10 @@ class Notes:
     article_note_modified: str = ""
     article_note_created: str = ""
     article_note_tags: tuple[str, ...] = ()
+    # The id the W3C export names the article note by ("": the article's id). A note kept
+    # in the notes vault carries the one it was first exported under, so that moving
+    # reader.json into the vault does not rename it.
+    article_note_ref: str = ""
 
 
 def gather(
@@ -64,6 +68,7 @@ def gather(
     *,
     article_note_created: str = "",
     article_note_tags: Iterable[str] = (),
+    article_note_ref: str = "",
 ) -> Notes:
     """Place each highlight and link end in the article's current text (as the app does)
     and order them."""
@@ -105,6 +110,7 @@ def gather(
         article_note_modified,
         article_note_created,
         tuple(article_note_tags),
+        article_note_ref,
     )
 
 

@@ -178,7 +178,7 @@ def to_annotations(notes: Notes, places: dict[str, Where] | None = None) -> list
         # The note on the article as a whole: a comment whose target is the article itself,
         # with no selector (as Hypothesis writes a page note), its tags as tagging bodies.
         item = {
-            "id": f"urn:reader:article-note:{article.id}",
+            "id": f"urn:reader:article-note:{notes.article_note_ref or article.id}",
             "type": "Annotation",
             "motivation": "commenting",
             "created": xsd_datetime(notes.article_note_created),

@@ -4,6 +4,7 @@ locks, and the daily snapshot with its restore."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,8 +25,10 @@ from reader.db.vault import (
 )
 from reader.db.vault import folder as vault_module
 from reader.db.vault.files import NOTES_KIND, read_file
+from reader.db.vault.merge import Tables
+from reader.db.vault.records import apply
 from reader.errors import BusyError, StoreError
-from reader.model import Anchor, Colour, CrossLink, LinkEnd
+from reader.model import Anchor, Colour, CrossLink, LinkEnd, Review
 from tests.vault_kit import KEY, OTHER_KEY, A, B, C, FakeWall, age, highlight, shown, vault_of
 
 
@@ -275,3 +278,43 @@ def test_a_device_with_a_slow_clock_still_changes_what_it_has_read(
     b.save(KEY, [PutHighlight(highlight(0, colour=Colour.GREEN), base=seen)])
     assert a.article(KEY).highlights[0].colour is Colour.GREEN
     assert b.article(KEY).highlights[0].colour is Colour.GREEN
+
+
+def test_the_same_note_written_on_two_devices_apart_is_no_conflict(
+    root: Path, tmp_path: Path
+) -> None:
+    """A reader.json copied to two machines and moved into the vault on each: the same
+    texts from two devices are one note, not two to choose between."""
+    a = vault_of(root, tmp_path / "da", A, FakeWall())
+    b = vault_of(root, tmp_path / "db", B, FakeWall(skew=5))
+    a.save(KEY, [PutHighlight(highlight(0, note="same words")), SetArticleNote("same")])
+    b_tables: Tables = {}  # b's changes, made as if it had not read a's file
+    for change in (PutHighlight(highlight(0, note="same words")), SetArticleNote("same")):
+        b_tables = apply(b_tables, change, key=KEY, device=B, clock=b.clock.tick())
+    b.edit(KEY, lambda tables, tick: tables, extra=[b_tables])
+    notes = a.article(KEY)
+    assert notes.highlights[0].note == "same words" and notes.note.text == "same"
+    assert notes.conflicts == {}
+    assert {d.name: d.conflicts for d in a.devices()} == {"LAPTOP": 0, "DESKTOP": 0}
+
+
+def test_a_highlights_review_state_is_a_field_like_any_other_latest_wins(
+    root: Path, tmp_path: Path
+) -> None:
+    wall = FakeWall()
+    a = vault_of(root, tmp_path / "da", A, wall)
+    b = vault_of(root, tmp_path / "db", B, wall)
+    base = highlight(0, note="kept")
+    a.save(KEY, [PutHighlight(base)])
+    seen = dataclasses.replace(base, review=Review("2026-12-10", 3, 1, "2026-12-07"))
+    b.save(KEY, [PutHighlight(seen, base=base)])
+    wall.now += 1000
+    a.save(KEY, [PutHighlight(dataclasses.replace(base, colour=Colour.GREEN), base=base)])
+    for device in (a, b):
+        (shown_highlight,) = device.article(KEY).highlights
+        assert shown_highlight.review == Review("2026-12-10", 3, 1, "2026-12-07")
+        assert shown_highlight.colour is Colour.GREEN and shown_highlight.note == "kept"
+    later = Review("2026-12-20", 10, 2, "2026-12-10", stopped=True)
+    wall.now += 1000
+    a.save(KEY, [PutHighlight(dataclasses.replace(seen, review=later), base=seen)])
+    assert b.article(KEY).highlights[0].review == later

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from reader.db.records import review_doc, review_from
 from reader.db.vault import merge as m
 from reader.db.vault.clock import iso
 from reader.db.vault.merge import Record, Tables
@@ -172,6 +173,7 @@ _HIGHLIGHT_DEFAULTS: dict[str, Any] = {
     "canonical": "",
     "check": False,
     "orphan_in": "",
+    "review": None,
 }
 
 
@@ -186,6 +188,7 @@ def highlight_fields(highlight: Highlight) -> dict[str, Any]:
         "canonical": highlight.canonical,
         "check": highlight.check,
         "orphan_in": highlight.orphan_in,
+        "review": review_doc(highlight.review) if highlight.review else None,
     }
 
 
@@ -217,6 +220,7 @@ def highlight_from(record: Record, key: str) -> Highlight | None:
         canonical=str(m.field(record, "canonical", "") or ""),
         check=m.field(record, "check") is True,
         orphan_in=str(m.field(record, "orphan_in", "") or ""),
+        review=review_from(m.field(record, "review")),
     )
 
 
@@ -288,8 +292,19 @@ def put_highlight(record: Record | None, change: PutHighlight, key: str, clock: 
 
 def note_conflicts(record: Record, name: str = "note") -> tuple[tuple[str, str], ...]:
     """The versions of a note written apart and not shown (all but the latest), as
-    (text, clock), oldest first."""
-    return tuple((str(value), clock) for value, clock in m.versions(record, name)[:-1])
+    (text, clock), oldest first. A text the same as the one shown, or as a later one, is
+    no choice to make (a database copied to two machines and moved into the vault on
+    each writes the same notes twice): it is not among them, though kept in the files."""
+    versions = [(str(value), clock) for value, clock in m.versions(record, name)]
+    if not versions:
+        return ()
+    seen = {versions[-1][0]}
+    others: list[tuple[str, str]] = []
+    for text, clock in reversed(versions[:-1]):
+        if text not in seen:
+            seen.add(text)
+            others.append((text, clock))
+    return tuple(reversed(others))
 
 
 # --- the article note ----------------------------------------------------------------------

@@ -32,12 +32,13 @@ from reader.db.vault.records import (
     article_note_from,
     facts_of,
     highlight_from,
+    note_conflicts,
 )
 from reader.errors import StoreError
 from reader.files import read_regular
 
 CACHE_FORMAT = "reader-vault-summaries"
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2  # 2: the same text written on two devices is no conflict
 
 SourceStamp = tuple[str, int, int, int]  # (path in the vault, size, mtime_ns, inode)
 
@@ -102,6 +103,17 @@ def summarise(key: str, tables: Tables) -> Summary:
             if clock > latest.get(device, ZERO):
                 latest[device] = clock
 
+    def waiting(record: m.Record, name: str) -> bool:
+        """Whether note ``name`` of ``record`` waits for the reader to keep one of its
+        texts (each device that wrote one of them counted)."""
+        others = note_conflicts(record, name)
+        if not others:
+            return False
+        shown = m.versions(record, name)[-1][1]
+        for clock in (*(c for _, c in others), shown):
+            conflict_devices[device_of(clock)] = conflict_devices.get(device_of(clock), 0) + 1
+        return True
+
     for record in tables.get(HIGHLIGHTS, {}).values():
         saw(record)
         highlight = highlight_from(record, key)
@@ -112,11 +124,8 @@ def summarise(key: str, tables: Tables) -> Summary:
             notes += 1
         for tag in highlight.tags:
             tags[tag] = tags.get(tag, 0) + 1
-        versions = m.versions(record, "note")
-        if len(versions) > 1:
+        if waiting(record, "note"):
             conflicts += 1
-            for _, clock in versions:
-                conflict_devices[device_of(clock)] = conflict_devices.get(device_of(clock), 0) + 1
     for name in (ARTICLE, POSITIONS, "links"):
         for record in tables.get(name, {}).values():
             saw(record)
@@ -125,11 +134,8 @@ def summarise(key: str, tables: Tables) -> Summary:
     if note_record is not None:
         saw(note_record)
         article_note = bool(article_note_from(note_record).text.strip())
-        versions = m.versions(note_record, "text")
-        if len(versions) > 1:
+        if waiting(note_record, "text"):
             conflicts += 1
-            for _, clock in versions:
-                conflict_devices[device_of(clock)] = conflict_devices.get(device_of(clock), 0) + 1
     positions: dict[str, tuple[float, float]] = {}
     for device, record in tables.get(POSITIONS, {}).items():
         at = m.field(record, "at")
