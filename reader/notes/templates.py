@@ -35,7 +35,7 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from reader.files import NotAFileError, read_regular
 from reader.notes.escaping import clean, escape_inline, escape_text, safe_note, tag_text
@@ -134,9 +134,8 @@ def load(spec: str) -> ExportTemplate | None:
 
 def _compile(source: str, name: str) -> ExportTemplate:
     from jinja2 import DictLoader, StrictUndefined, TemplateSyntaxError
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    environment = ImmutableSandboxedEnvironment(
+    environment = _sandbox()(
         autoescape=False,  # Markdown, not HTML: the md filters escape what needs it
         undefined=StrictUndefined,  # a misspelt name is an error, not an empty line
         keep_trailing_newline=True,
@@ -151,6 +150,38 @@ def _compile(source: str, name: str) -> ExportTemplate:
     except TemplateSyntaxError as error:
         raise TemplateError(f"{name}:{error.lineno}: {error.message}") from None
     return ExportTemplate(name, environment.template_class.from_code(environment, code, {}))
+
+
+MAX_MADE = 10_000_000
+"""The most characters or items a template's ``*`` may make: more is a template gone wrong
+(``'x' * 10 ** 9`` would take a gigabyte)."""
+MAX_POWER = 256
+"""The largest exponent a template's ``**`` may take: ``9 ** (9 ** 9)`` would keep a core
+busy for minutes making a number of 370 million digits."""
+
+
+def _sandbox() -> type[Any]:
+    """Jinja2's immutable sandbox (no private attributes, no changing a value; its ranges are
+    already limited), and no string, list or number too big to make."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                big = isinstance(right, int | float) and abs(right) > MAX_POWER
+                if big and isinstance(left, int | float) and abs(left) > 1:
+                    raise SecurityError(f"too big a number to make ({left} ** {right})")
+            else:
+                sized, times = (left, right) if isinstance(right, int) else (right, left)
+                sequence = isinstance(sized, str | list | tuple) and isinstance(times, int)
+                if sequence and len(sized) * times > MAX_MADE:
+                    raise SecurityError("too big a string or list to make")
+            return super().call_binop(context, operator, left, right)
+
+    return Sandbox
 
 
 def context(notes: Notes, *, exported: str) -> dict[str, object]:

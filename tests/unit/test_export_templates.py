@@ -199,3 +199,22 @@ def test_jinja_is_not_imported_by_an_export_without_a_template(
         [sys.executable, "-c", code, str(article)], capture_output=True, text=True, check=True
     )
     assert done.stderr.strip().endswith("False")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ 9 ** (9 ** 9) }}",  # a number of 370 million digits: minutes of one core
+        "{{ ('x' * 1000000000)|length }}",  # a gigabyte of memory
+        "{{ ([1, 2] * 999999999)|length }}",
+    ],
+)
+def test_a_template_cannot_make_a_number_string_or_list_too_big_to_hold(
+    article: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], source: str
+) -> None:
+    template = tmp_path / "big.j2"
+    template.write_text("first line\n" + source + "\n", encoding="utf-8")
+    status, out, err = export(article, "--template", str(template), capsys=capsys)
+    assert status != 0 and out == ""
+    assert err.startswith(f"reader: {template}:2:"), err
+    assert "too big" in err.lower() and len(err.strip().splitlines()) == 1, err
