@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -218,3 +219,16 @@ def test_a_template_cannot_make_a_number_string_or_list_too_big_to_hold(
     assert status != 0 and out == ""
     assert err.startswith(f"reader: {template}:2:"), err
     assert "too big" in err.lower() and len(err.strip().splitlines()) == 1, err
+
+
+def test_a_tag_s_control_characters_never_reach_the_terminal_through_a_template(
+    article: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(resolve().db)
+    (first, *_) = store.highlights(load_article(article).id)
+    store.save_highlight(dataclasses.replace(first, tags=("red\x1b[31m",)), first)
+    store.close()
+    template = tmp_path / "tags.j2"
+    template.write_text("{% for h in highlights %}{{ h.tags | join(' ') }}{% endfor %}\n", "utf-8")
+    status, out, _ = export(article, "--template", str(template), capsys=capsys)
+    assert status == 0 and "\x1b" not in out and "red" in out
