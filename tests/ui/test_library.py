@@ -315,7 +315,7 @@ async def test_an_article_moved_while_the_library_shows_is_found_on_enter(
         (library / "welcome-to-reader.md").rename(library / "news" / "welcome.md")
         await pilot.press("slash", *"welcome", "enter")
         await library_read(pilot)  # told it is gone, and the library is read again
-        assert notified(app, "no such file")
+        await wait_for(pilot, lambda: notified(app, "no such file"))
         await pilot.press("enter")
         assert isinstance(app.screen, ReadingScreen)
         assert app.screen.article.meta.path == library / "news" / "welcome.md"

@@ -124,7 +124,7 @@ async def test_a_highlight_moved_where_its_context_changed_is_marked_until_c_con
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await app.workers.wait_for_complete()
         await wait_for(pilot, lambda: "moved: check" in pane_text(app))
-        assert notified(app, "marked “moved: check” in the notes pane")
+        await wait_for(pilot, lambda: notified(app, "marked “moved: check” in the notes pane"))
         await pilot.press("q")
     (kept,) = saved(sample)
     assert kept.check and kept.original is not None
