@@ -28,7 +28,7 @@ from reader.text.links import heading_block, is_note_ref, note_text
 _YAML_UNSAFE = re.compile("[\x85\u2028\u2029\ufffe\uffff]")
 
 
-def _front_value(value: object) -> str:
+def front_value(value: object) -> str:
     """A front matter value as JSON, which is also YAML, on one line."""
     text = json.dumps(value, ensure_ascii=False)
     return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
@@ -54,8 +54,8 @@ def index_lines(*, exported: str) -> list[str]:
     """The start of ``index.md``: its front matter (which marks it as an export) and title."""
     return [
         "---",
-        f"title: {_front_value('Notes')}",
-        f"exported: {_front_value(exported)}",
+        f"title: {front_value('Notes')}",
+        f"exported: {front_value(exported)}",
         EXPORT_MARK,
         "---",
         "",
@@ -100,7 +100,7 @@ def to_markdown(
     for key, value in front.items():
         if value in ("", []) and key in ("source", "published"):
             continue
-        out.append(f"{key}: {_front_value(value)}")
+        out.append(f"{key}: {front_value(value)}")
     out += ["---", "", f"# {escape_inline(article.title)}", ""]
     if notes.article_note.strip():
         out += [safe_note(scope_references(notes.article_note, "note")), ""]

@@ -29,8 +29,6 @@ value):
 
 from __future__ import annotations
 
-import json
-import re
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -41,7 +39,7 @@ from reader.files import NotAFileError, read_regular
 from reader.notes.escaping import clean, escape_inline, escape_text, safe_note, tag_text
 from reader.notes.files import EXPORT_MARK
 from reader.notes.gather import Notes
-from reader.notes.markdown import block_id, open_uri
+from reader.notes.markdown import block_id, front_value, open_uri
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -143,7 +141,12 @@ def _compile(source: str, name: str) -> ExportTemplate:
         loader=DictLoader({}),
     )
     environment.filters.update(
-        md=escape_inline, md_text=_md_text, note=safe_note, quote=_quote, tag=tag_text, yaml=_yaml
+        md=escape_inline,
+        md_text=_md_text,
+        note=safe_note,
+        quote=_quote,
+        tag=tag_text,
+        yaml=front_value,
     )
     try:
         code = environment.compile(source, name=name, filename=name)
@@ -242,16 +245,6 @@ def context(notes: Notes, *, exported: str) -> dict[str, object]:
         "links": links,
         "mark": EXPORT_MARK,
     }
-
-
-# Characters YAML reads as line breaks (1.1) or will not take unescaped.
-_YAML_UNSAFE = re.compile("[\x85\u2028\u2029\ufffe\uffff]")
-
-
-def _yaml(value: object) -> str:
-    """A value for front matter: JSON (which is also YAML) on one line."""
-    text = json.dumps(value, ensure_ascii=False)
-    return _YAML_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _md_text(text: str) -> str:
