@@ -185,6 +185,7 @@ class ReviewScreen(Screen[None]):
 
 def _card(highlight: Highlight, known: tuple[Path, str] | None) -> Card:
     """What is shown of a highlight: its article's paragraphs before, at and after it."""
+    from reader.text.anchoring import locate
     from reader.text.documents import DocumentError, load_article
 
     path, title = known if known is not None else (None, "")
@@ -197,13 +198,11 @@ def _card(highlight: Highlight, known: tuple[Path, str] | None) -> Card:
         article = load_article(path)
     except (DocumentError, OSError):
         return Card(highlight, title or path.name, path, "", quote, "", None)
-    start = highlight.anchor.start
-    if article.text[start : highlight.anchor.end] != highlight.anchor.exact:
-        found = article.text.find(highlight.anchor.exact)
-        start = found if found >= 0 else -1
-    if start < 0:
+    # Found as the article itself finds its highlights, in the text as it is now.
+    placement = locate(article.text, highlight.anchor, fingerprint=article.fingerprint)
+    if placement is None:
         return Card(highlight, title or article.title, path, "", quote, "", None)
-    index = article.block_at(start)
+    index = article.block_at(placement.start)
     blocks = article.blocks
     before = blocks[index - 1].text if index > 0 else ""
     after = blocks[index + 1].text if index + 1 < len(blocks) else ""
