@@ -212,11 +212,10 @@ async def article_lines(app: ReaderApp, pilot) -> list[str]:
     top = 0
     while top < view.column.total:
         view.scroll_to(y=top, animate=False, immediate=True)
-        await pilot.pause()
-        assert int(view.scroll_offset.y) <= top
         # Each line is its wrapped text whole, every placeholder in the cell it was
-        # measured at.
-        assert whole_lines_on_screen(app) == []
+        # measured at (waited for: a loaded machine draws the scrolled screen a frame later).
+        await wait_for(pilot, lambda: whole_lines_on_screen(app) == [])
+        assert int(view.scroll_offset.y) <= top
         rows = screen_lines(app)[region.y : region.bottom]
         # Near the end the view stops at the last screen (as far as it knows the heights).
         y = int(view.scroll_offset.y)
