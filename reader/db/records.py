@@ -101,13 +101,13 @@ def highlight_doc(highlight: Highlight) -> dict[str, Any]:
     return {
         "id": highlight.id,
         "article": highlight.article_id,
-        "anchor": _anchor_doc(anchor),
+        "anchor": anchor_doc(anchor),
         "colour": highlight.colour.value,
         "tags": list(highlight.tags),
         "note": highlight.note,
         "created": highlight.created,
         "modified": highlight.modified,
-        **({"original": _anchor_doc(highlight.original)} if highlight.original else {}),
+        **({"original": anchor_doc(highlight.original)} if highlight.original else {}),
         **({"canonical": highlight.canonical} if highlight.canonical else {}),
         **({"check": True} if highlight.check else {}),
         **({"orphan_in": highlight.orphan_in} if highlight.orphan_in else {}),
@@ -127,7 +127,7 @@ def colour_from(value: object) -> Colour:
 def highlight_from(doc: dict[str, Any], article_id: str) -> Highlight | None:
     """A highlight from its document, or None if the document is not one (kept on disk)."""
     try:
-        anchor = _anchor_from(doc["anchor"])
+        anchor = anchor_from(doc["anchor"])
         return Highlight(
             id=str(doc["id"]),
             article_id=str(doc.get("article", article_id)),
@@ -177,12 +177,13 @@ def review_from(raw: object) -> Review | None:
 def _original_from(raw: object) -> Anchor | None:
     """The anchor as first made, or None (none kept, or damaged: the highlight stays)."""
     try:
-        return _anchor_from(raw) if isinstance(raw, dict) else None
+        return anchor_from(raw) if isinstance(raw, dict) else None
     except (KeyError, TypeError, ValueError):
         return None
 
 
-def _anchor_doc(anchor: Anchor) -> dict[str, Any]:
+def anchor_doc(anchor: Anchor) -> dict[str, Any]:
+    """An anchor as a document (the database's and the notes vault's)."""
     return {
         "start": anchor.start,
         "end": anchor.end,
@@ -194,7 +195,11 @@ def _anchor_doc(anchor: Anchor) -> dict[str, Any]:
     }
 
 
-def _anchor_from(raw: dict[str, Any]) -> Anchor:
+def anchor_from(raw: object) -> Anchor:
+    """An anchor from its document (:class:`KeyError`, :class:`TypeError` or
+    :class:`ValueError` when it is not one)."""
+    if not isinstance(raw, dict):
+        raise TypeError("not an anchor")
     return Anchor(
         start=int(raw["start"]),
         end=int(raw["end"]),
@@ -206,29 +211,33 @@ def _anchor_from(raw: dict[str, Any]) -> Anchor:
     )
 
 
-def _end_doc(end: LinkEnd) -> dict[str, Any]:
+def end_doc(end: LinkEnd) -> dict[str, Any]:
+    """One end of a link as a document."""
     return {
         "article": end.article_id,
         "path": end.path,
         "title": end.title,
-        "anchor": _anchor_doc(end.anchor),
+        "anchor": anchor_doc(end.anchor),
     }
 
 
-def _end_from(doc: dict[str, Any]) -> LinkEnd:
+def end_from(raw: object) -> LinkEnd:
+    """One end of a link from its document (an error as :func:`anchor_from`'s)."""
+    if not isinstance(raw, dict):
+        raise TypeError("not a link end")
     return LinkEnd(
-        article_id=str(doc["article"]),
-        path=str(doc.get("path", "")),
-        title=str(doc.get("title", "")),
-        anchor=_anchor_from(doc["anchor"]),
+        article_id=str(raw["article"]),
+        path=str(raw.get("path", "")),
+        title=str(raw.get("title", "")),
+        anchor=anchor_from(raw["anchor"]),
     )
 
 
 def link_doc(link: CrossLink) -> dict[str, Any]:
     return {
         "id": link.id,
-        "source": _end_doc(link.source),
-        "target": _end_doc(link.target),
+        "source": end_doc(link.source),
+        "target": end_doc(link.target),
         "label": link.label,
         "created": link.created,
     }
@@ -239,8 +248,8 @@ def link_from(doc: dict[str, Any]) -> CrossLink | None:
     try:
         return CrossLink(
             id=str(doc["id"]),
-            source=_end_from(doc["source"]),
-            target=_end_from(doc["target"]),
+            source=end_from(doc["source"]),
+            target=end_from(doc["target"]),
             label=str(doc.get("label", "")),
             created=str(doc.get("created", "")),
         )

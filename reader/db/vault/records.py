@@ -24,11 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reader.db.records import review_doc, review_from
+from reader.db.records import anchor_doc, anchor_from, end_doc, end_from, review_doc, review_from
 from reader.db.vault import merge as m
 from reader.db.vault.clock import iso
 from reader.db.vault.merge import Record, Tables
-from reader.model import Anchor, ArticleNote, Colour, CrossLink, Highlight, LinkEnd
+from reader.model import ArticleNote, Colour, CrossLink, Highlight
 
 ARTICLE, HIGHLIGHTS, NOTE, LINKS, POSITIONS = "article", "highlights", "note", "links", "positions"
 ARTICLE_ID, NOTE_ID = "article", "note"
@@ -138,34 +138,6 @@ Change = (
 )
 
 # --- highlights ----------------------------------------------------------------------------
-
-
-def anchor_doc(anchor: Anchor) -> dict[str, Any]:
-    return {
-        "start": anchor.start,
-        "end": anchor.end,
-        "exact": anchor.exact,
-        "prefix": anchor.prefix,
-        "suffix": anchor.suffix,
-        "block": anchor.block,
-        "fingerprint": anchor.fingerprint,
-    }
-
-
-def anchor_from(raw: object) -> Anchor:
-    """An anchor from its document (:class:`KeyError`, :class:`TypeError` or
-    :class:`ValueError` when it is not one)."""
-    if not isinstance(raw, dict):
-        raise TypeError("not an anchor")
-    return Anchor(
-        start=int(raw["start"]),
-        end=int(raw["end"]),
-        exact=str(raw["exact"]),
-        prefix=str(raw.get("prefix", "")),
-        suffix=str(raw.get("suffix", "")),
-        block=int(raw.get("block", 0)),
-        fingerprint=str(raw.get("fingerprint", "")),
-    )
 
 
 _HIGHLIGHT_DEFAULTS: dict[str, Any] = {
@@ -358,30 +330,10 @@ def keep_note(record: Record, name: str, text: str, clock: str) -> Record:
 # --- links ------------------------------------------------------------------------------------
 
 
-def _end_doc(end: LinkEnd) -> dict[str, Any]:
-    return {
-        "article": end.article_id,
-        "path": end.path,
-        "title": end.title,
-        "anchor": anchor_doc(end.anchor),
-    }
-
-
-def _end_from(raw: object) -> LinkEnd:
-    if not isinstance(raw, dict):
-        raise TypeError("not a link end")
-    return LinkEnd(
-        article_id=str(raw["article"]),
-        path=str(raw.get("path", "")),
-        title=str(raw.get("title", "")),
-        anchor=anchor_from(raw["anchor"]),
-    )
-
-
 def link_fields(link: CrossLink) -> dict[str, Any]:
     return {
-        "source": _end_doc(link.source),
-        "target": _end_doc(link.target),
+        "source": end_doc(link.source),
+        "target": end_doc(link.target),
         "label": link.label,
         "created": link.created,
     }
@@ -392,8 +344,8 @@ def link_from(record: Record) -> CrossLink | None:
     try:
         return CrossLink(
             id=record["id"],
-            source=_end_from(m.field(record, "source")),
-            target=_end_from(m.field(record, "target")),
+            source=end_from(m.field(record, "source")),
+            target=end_from(m.field(record, "target")),
             label=str(m.field(record, "label", "") or ""),
             created=str(m.field(record, "created", "") or ""),
         )
