@@ -65,6 +65,7 @@ class ReviewScreen(Screen[None]):
         self.cards: list[Card] = []
         self.done = 0  # rated (or stopped) in this sitting
         self.loaded = False
+        self.days: list[str] = []  # the days reviewed on, read once with the highlights
 
     def compose(self) -> ComposeResult:
         yield Static("Review · reading today's highlights…", id="review-title")
@@ -81,22 +82,24 @@ class ReviewScreen(Screen[None]):
         worker = get_current_worker()
         try:
             day, known = reader_app(self).review_day(self.today)
+            days = review_days()
         except StoreError as error:
             self.app.call_from_thread(self._failed, str(error))
             return
         cards = [_card(h, known.get(h.article_id)) for h in day.highlights]
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._loaded, cards)
+            self.app.call_from_thread(self._loaded, cards, days)
 
     def _failed(self, why: str) -> None:
         self.query_one("#review-title", Static).update(
             Text(f"Review · cannot read the notes: {why}")
         )
 
-    def _loaded(self, cards: list[Card]) -> None:
+    def _loaded(self, cards: list[Card], days: list[str]) -> None:
         if not self.is_attached:
             return
         self.cards = cards
+        self.days = days
         self.loaded = True
         self._show()
 
@@ -108,7 +111,7 @@ class ReviewScreen(Screen[None]):
     def _show(self) -> None:
         title = self.query_one("#review-title", Static)
         body = self.query_one("#review-card", Static)
-        days = streak(review_days(), self.today)
+        days = streak(self.days, self.today)
         run = f" · {days} day{'s' * (days != 1)} in a row" if days else ""
         card = self.card
         if card is None:
@@ -155,7 +158,9 @@ class ReviewScreen(Screen[None]):
         except StoreError as error:
             self.notify(f"Not saved: {error}", severity="error", markup=False)
             return
-        _remember_day(self.today)
+        if self.today.isoformat() not in self.days:  # the first today: kept once
+            self.days = sorted({*self.days, self.today.isoformat()})[-400:]
+            _remember_days(self.days)
         self.cards.pop(0)
         self.done += 1
         self._show()
@@ -218,11 +223,10 @@ def review_days() -> list[str]:
     return [str(day) for day in days] if isinstance(days, list) else []
 
 
-def _remember_day(day: date) -> None:
-    """Add ``day`` to the days reviewed on (the last 400 kept; never a failure to say)."""
+def _remember_days(days: list[str]) -> None:
+    """Keep the days reviewed on (never a failure to say)."""
     from reader.paths import resolve
     from reader.state import StateError, remember
 
-    days = sorted({*review_days(), day.isoformat()})[-400:]
     with contextlib.suppress(StateError):  # the streak is a nicety: the rating is saved
         remember(resolve().data_dir, review_days=days)
