@@ -81,8 +81,14 @@ def samples_dir() -> Path | None:
 
 
 def is_first_run(paths: Paths) -> bool:
-    """Whether reader has never kept notes here: no database, nor a backup of one."""
-    return not (paths.db.exists() or paths.db.is_symlink() or paths.backup.exists())
+    """Whether reader has never run here: no device identity in the data folder, nor the
+    database (or its backup) of an older reader."""
+    return not (
+        (paths.data_dir / "device.json").exists()
+        or paths.db.exists()
+        or paths.db.is_symlink()
+        or paths.backup.exists()
+    )
 
 
 def seed_library(library: Path) -> bool:

@@ -181,7 +181,7 @@ def _run(options: argparse.Namespace) -> int:
         article = target
     else:
         raise UserError(f"{target}: no such file or folder")
-    store = open_store(paths)
+    store = open_store(paths, library=library, tell=False)
     # Collecting while Textual is imported and the first screen built frees nothing (all
     # of it is kept) and cost 20 ms of the first paint (measured): the app turns the
     # collector back on once that screen is painted.
@@ -195,24 +195,19 @@ def _run(options: argparse.Namespace) -> int:
         app = ReaderApp(store, library=library, article=article, start=start, settings=load())
         _run_until_signalled(app)
     if store.unsaved_positions and not store.save_unsaved():
-        # Quitting never waits for another reader holding the database (an import, say).
+        # Quitting never waits for another reader holding an article's file (an import).
         names = ", ".join(path.name for path in store.unsaved_positions)
         say(
             f"reader: where you were in {names} was not saved: another reader was writing "
-            f"{paths.db.name} as you quit",
+            "its notes as you quit",
             sys.stderr,
         )
-    if store.vanished:
-        said = "it was written again with everything reader held"
-        if not paths.db.exists():
-            backup = f"the last backup is {store.backup}" if store.backup.exists() else "no backup"
-            said = f"nothing was saved since, and it is gone ({backup})"
-        say(f"reader: {paths.db} disappeared while reader ran: {said}.", sys.stderr)
     for path in store.recovered:
         # A line for each part, so that a terminal's wrapping never cuts the instruction.
-        say(f"reader: {paths.db} was damaged by another program while reader ran;", sys.stderr)
+        damaged = path.name.partition(".recovered-")[0]
+        say(f"reader: {damaged} was damaged by another program while reader ran;", sys.stderr)
         say(f"        what you did is saved in {path}.", sys.stderr)
-        say(f"        Run `reader recover` to merge it into {paths.db.name}.", sys.stderr)
+        say("        Run `reader recover` to merge it back.", sys.stderr)
     return app.return_code or 0
 
 

@@ -16,7 +16,7 @@ COMMANDS = {
     "notes": "every highlight and note, newest first (tab-separated when piped; --json)",
     "review": "today's highlights to read again: --due counts them, --print prints them",
     "add": "web pages, HTML files and EPUB books as articles of the library",
-    "recover": "merge changes put aside while the database was damaged",
+    "recover": "merge notes put aside while a notes file was damaged, or bring back a snapshot",
     "devices": "the devices that keep notes in the library's vault, and notes waiting on them",
     "locate": "where the database, its backup, the library, exports and settings are",
     "config": "the settings file: where it is; --check names each line reader cannot use",
@@ -137,7 +137,15 @@ def command_parser(command: str) -> argparse.ArgumentParser:
             "files",
             nargs="*",
             metavar="FILE",
-            help="recovery files to merge (default: every one beside the database)",
+            help="an older reader's recovery files to merge into its database (then moved "
+            "into the notes vault)",
+        )
+        parser.add_argument("--library", metavar="DIR", help="library folder")
+        parser.add_argument(
+            "--backup",
+            metavar="DAY",
+            help="bring back the notes of the daily snapshot of DAY (YYYY-MM-DD): what was "
+            "deleted or replaced since comes back; nothing made since is taken away",
         )
     return parser
 

@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from reader.db.storage import DamagedError, StoreError, database_file
+from reader.db.migrate_vault import is_migrated, migrate
+from reader.db.storage import DamagedError, ForeignError, StoreError, database_file
 from reader.db.store import Store
+from reader.db.vault.device import FILE as DEVICE_FILE
+from reader.db.vault.device import Device, default_name, load_device
 from reader.files import read_regular
 from reader.paths import Paths, is_first_run, resolve, seed_library
 from reader.services.moves import Move, report
 from reader.text.display import visible
+from reader.text.keys import LIBRARIES
 
 EXIT_USAGE = 2
 
@@ -40,38 +45,95 @@ def paths_of(options: argparse.Namespace) -> Paths:
     return resolve(db=options.db, library=None)
 
 
-def open_store(paths: Paths, *, create: bool = True, writes: bool = True) -> Store:
-    """The database, or a :class:`UserError` saying why it cannot be opened.
+def open_store(
+    paths: Paths,
+    *,
+    create: bool = True,
+    writes: bool = True,
+    library: Path | None = None,
+    tell: bool = True,
+) -> Store:
+    """The notes (the vaults of ``library``, by default the library ``reader`` opens, and
+    of the data folder), or a :class:`UserError` saying why they cannot be read.
 
-    A command that only looks (``create`` False) never makes a database that is not there:
-    it reads an empty one, and writes nothing. ``writes`` False: nothing is written, not
-    even a backup, to a database that is there.
+    The first start after the upgrade moves the old database (``reader.json``, or the
+    file ``--db`` names) into the notes vault, leaving it as it was, and says so in one
+    line (:attr:`Store.news`, printed unless ``tell`` is False: the app shows it).
+    ``writes`` False (a command that only looks): nothing is
+    written, not even this device's identity when it has none yet. ``create`` is kept for
+    the commands that say whether they would make notes: the vault makes a file only when
+    a note is saved.
     """
     if writes:
         _finish_exports(paths.data_dir)
     if paths.db.is_dir():
         raise UserError(
-            f"{paths.db} is a folder, not a database: give --db (or READER_DB) a file, "
-            f"such as {paths.db / 'reader.json'}"
+            f"{paths.db} is a folder, not a database: give --db (or READER_DB) the file of "
+            f"an older reader's notes, such as {paths.db / 'reader.json'}"
         )
+    folder = Path(os.path.abspath(library if library is not None else paths.library))
+    LIBRARIES.register(folder)
+    old = database_file(paths.db)
+    # An older reader's notes are moved into the vault by any command, even one that only
+    # looks: it would find no notes otherwise (and the old file is left as it was).
+    moving = old.is_file() and not is_migrated(old, paths.data_dir)
     try:
-        db = database_file(paths.db)
-        read_only = not writes or (not create and not db.exists())
-        store = Store(db, read_only=read_only)
-    except DamagedError as error:
-        if not _looks_like_json(db) and not db.with_name(f"{db.name}.bak").exists():
-            # Never a database of reader's (no backup beside it, not even JSON): an article
-            # given as --db, say. "Damaged" would send the user to repair it.
-            raise UserError(
-                f"{paths.db} is not a reader database (not JSON); it was left as it is: "
-                "give --db (or READER_DB) reader's database file"
-            ) from None
-        raise UserError(str(error)) from None
-    except StoreError as error:
-        raise UserError(str(error)) from None
+        device = _device(paths.data_dir, writes=writes or moving)
+    except OSError as error:
+        raise UserError(
+            f"cannot keep this device's identity in {paths.data_dir}: {error.strerror}"
+        ) from None
+    news = []
+    if device.notice:
+        news.append(device.notice)
+    moved = _migrate(paths, device, folder) if moving else ""
+    if moved:
+        news.append(moved)
+    store = Store(paths.data_dir, device, [folder], read_only=not writes)
+    store.news = news
+    for line in news if tell else ():
+        say(f"reader: {line}", sys.stderr)
     if store.pending_recovery:
         say(f"reader: {store.recovery_hint().strip()}", sys.stderr)
     return store
+
+
+def _device(data_dir: Path, *, writes: bool) -> Device:
+    """This installation's device (made on first use, but not by a command that only
+    looks: one that writes nothing has no need of an id that lasts)."""
+    if not writes and not (data_dir / DEVICE_FILE).exists():
+        return Device(uuid.uuid4().hex, default_name())
+    return load_device(data_dir)
+
+
+def _migrate(paths: Paths, device: Device, library: Path) -> str:
+    """Move the old database into the vault, once: the line that says so ("" when there
+    was nothing to do). A database that cannot be read stops reader, naming it, and is
+    left as it is."""
+    db = database_file(paths.db)
+    try:
+        done = migrate(db, device, paths.data_dir, [library])
+    except ForeignError as error:
+        raise UserError(
+            f"{error}. It was left as it is: give --db (or READER_DB) the notes file of an "
+            "older reader, or move that file away"
+        ) from None
+    except DamagedError as error:
+        if not _looks_like_json(db) and not db.with_name(f"{db.name}.bak").exists():
+            raise UserError(
+                f"{paths.db} is not a reader database (not JSON); it was left as it is: "
+                "give --db (or READER_DB) the notes file of an older reader"
+            ) from None
+        raise UserError(
+            f"{error}. It was not moved into the notes vault and was left as it is"
+        ) from None
+    except StoreError as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(
+            f"could not move {db} into the notes vault ({error}); it was left as it is"
+        ) from None
+    return done.summary() if not done.already else ""
 
 
 def _finish_exports(data: Path) -> None:

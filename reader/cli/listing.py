@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -14,18 +15,23 @@ from reader.cli.common import (
     EXIT_USAGE,
     UserError,
     library_folder,
+    library_of,
     no_library,
     open_store,
     paths_of,
     say,
     say_moves,
 )
-from reader.db.storage import StoreError, recovery_files
-from reader.db.store import Store, parse_database
+from reader.db.schema import parse_database
+from reader.db.storage import StoreError, database_file, recovery_files
+from reader.db.store import Store
+from reader.db.vault.device import FILE as DEVICE_FILE
+from reader.paths import Paths
 from reader.services.library import Library, LibraryEntry, scan_batches, sort_entries
 from reader.services.moves import Move
 from reader.text.display import as_cell, visible
 from reader.text.documents import DocumentError
+from reader.text.keys import vault_root
 
 if TYPE_CHECKING:  # rich's progress bar is imported when it is shown
     from rich.progress import Progress, TaskID
@@ -42,7 +48,7 @@ def run_list(options: argparse.Namespace) -> int:
     else:
         # A database that is not there is not made either; one that is keeps what the
         # scan learns (titles, articles moved), so that the next look is quick.
-        store = open_store(paths, create=False)
+        store = open_store(paths, create=False, library=folder if folder.is_dir() else None)
         try:
             library = _scan_with_progress(folder, store)
         except DocumentError as error:
@@ -213,49 +219,103 @@ def _fit(text: str, width: int) -> str:
 
 
 def run_locate(options: argparse.Namespace) -> int:
-    """Where everything is; a database that is not reader's is named, and left alone."""
+    """Where everything is; an older reader's database that is not reader's is named, and
+    left alone."""
     from reader.config import config_path
     from reader.state import state_path
 
     paths = paths_of(options)
-    database: object = paths.db
-    backup = paths.backup
-    if paths.db.is_symlink():  # everything is beside the file the link leads to
-        target = Path(os.path.realpath(paths.db))
-        there = "" if target.exists() else " (which is not there)"
-        database = f"{paths.db} -> {target}{there}"
-        backup = target.with_name(target.name + ".bak")
-    rows = (
+    library = library_of(options, paths)
+    rows: list[tuple[str, object]] = [
         ("data", paths.data_dir),
-        ("database", database),
-        ("backup", backup),
-        ("library", paths.library),
+        ("notes", f"{vault_root(library)}  (sync it with the library)"),
+        ("elsewhere", f"{paths.data_dir / 'vault'}  (notes of articles outside the library)"),
+        ("device", paths.data_dir / DEVICE_FILE),
+        ("backups", paths.data_dir / "backups"),
+        ("library", library),
         ("exports", paths.exports),
         ("settings", config_path()),
         ("state", state_path(paths.data_dir)),
-    )
+    ]
+    old = paths.db
+    if old.exists() or old.is_symlink():
+        target = Path(os.path.realpath(old))
+        there = "" if target.exists() else " (which is not there)"
+        shown = f"{old} -> {target}{there}" if old.is_symlink() else str(old)
+        rows.append(("old notes", f"{shown}  (an older reader's, moved into the vault)"))
     for name, path in rows:
         say(f"{name + ':':<10} {path}")
-    for path in recovery_files(backup.with_name(backup.name.removesuffix(".bak"))):
+    for path in recovery_files(database_file(old)):
         say(f"{'recovery:':<10} {path}  (run `reader recover` to merge it)")
-    if paths.db.exists():
+    for vault_path in (vault_root(library), paths.data_dir / "vault"):
+        for path in _recovery_in(vault_path):
+            say(f"{'recovery:':<10} {path}  (run `reader recover` to merge it)")
+    if old.exists():
         try:
-            parse_database(paths.db)  # reads only: whatever it is, it is left as it is
+            parse_database(old)  # reads only: whatever it is, it is left as it is
         except StoreError as error:
             say(f"reader: {error}; it was left as it is", sys.stderr)
             return EXIT_USAGE
     return 0
 
 
+def _recovery_in(vault: Path) -> list[Path]:
+    """The recovery files in a vault's device folders (written beside a damaged file)."""
+    found: list[Path] = []
+    with contextlib.suppress(OSError):
+        for device in sorted((vault / "devices").iterdir()):
+            with contextlib.suppress(OSError):
+                notes = device / "notes"
+                found += [notes / n for n in sorted(os.listdir(notes)) if ".recovered-" in n]
+    return found
+
+
 def run_recover(options: argparse.Namespace) -> int:
-    """Merge recovery files into the database, and say what was merged."""
-    from reader.db.recovery import recover
+    """Merge recovery files into this device's notes files (and an older reader's into
+    its database, which then moves into the vault), rebuild a damaged one from every copy,
+    or bring a daily snapshot back; say what was done."""
+    from reader.db.vault import care
 
     paths = paths_of(options)
     files = [Path(name).expanduser() for name in options.files]
     for path in files:
         if not path.is_file():
             raise UserError(f"{path}: no such file")
+    said = False
+    if files or recovery_files(database_file(paths.db)):
+        said = _recover_old(paths, files)
+    store = open_store(paths, library=library_of(options, paths))
+    for vault in store.vaults:
+        if options.backup:
+            try:
+                restored = care.restore(vault, options.backup)
+            except StoreError as error:
+                if vault is store.vaults[0]:
+                    raise UserError(f"{vault.root}: {error}") from None
+                continue
+            say(f"{vault.root}: {restored.summary()}.")
+            for skipped in restored.skipped:
+                say(f"reader: {skipped}; it was not read", sys.stderr)
+            said = True
+        try:
+            lines = care.recover(vault)
+        except (OSError, StoreError) as error:
+            raise UserError(f"{vault.root}: {error}") from None
+        for line in lines:
+            say(line)
+            said = True
+    if not said:
+        say(
+            "Nothing to recover: no notes file of this device is damaged, and no change "
+            "was put aside."
+        )
+    return 0
+
+
+def _recover_old(paths: Paths, files: list[Path]) -> bool:
+    """Merge recovery files into an older reader's database (as that reader did)."""
+    from reader.db.recovery import recover
+
     try:
         result = recover(paths.db, files or None)
     except StoreError as error:
@@ -266,10 +326,6 @@ def run_recover(options: argparse.Namespace) -> int:
             f"{paths.db} was damaged: it is kept as {result.damaged_kept}, and the database "
             f"was rebuilt from {origin}."
         )
-    if not result.merged:
-        if result.damaged_kept is None:
-            say(f"Nothing to recover: no {paths.db.name}.recovered-* file beside {paths.db}.")
-        return 0
     for merged in result.merged:
         say(f"Merged {merged.source.name} into {paths.db}: {merged.summary()}.")
         if merged.kept is not None:
@@ -280,4 +336,4 @@ def run_recover(options: argparse.Namespace) -> int:
                 "`reader recover` merges it again (bringing back what you delete meanwhile).",
                 sys.stderr,
             )
-    return 0
+    return bool(result.merged) or result.damaged_kept is not None

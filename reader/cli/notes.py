@@ -37,7 +37,8 @@ def run_export(options: argparse.Namespace) -> int:
     template = _template(options)
     paths = paths_of(options)
     folder = library_of(options, paths)
-    store = open_store(paths, create=False)  # no notes yet: nothing is made to say so
+    # No notes yet: nothing is made to say so.
+    store = open_store(paths, create=False, library=folder)
     try:
         today = export.exported_now()
         if not options.all:
@@ -423,7 +424,7 @@ def run_import(options: argparse.Namespace) -> int:
             raise UserError(f"{path}: nothing to import: it holds no highlights ({kind})")
     paths = paths_of(options)
     folder = library_of(options, paths)
-    store = open_store(paths)
+    store = open_store(paths, library=folder)
     report = Report(left_out=skips.lines(), left_out_count=skips.total)
     try:
         # Another tool's highlights of a book not in the library are kept for the book.

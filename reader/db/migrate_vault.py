@@ -26,10 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.atomic import atomic_write
-from reader.db.store import Store
+from reader.db.single_file import SingleFileStore as Store
 from reader.db.vault import clock as hlc
 from reader.db.vault.device import Device
-from reader.db.vault.keys import ArticleKey, key_for, vault_root
 from reader.db.vault.merge import Tables, merge_tables
 from reader.db.vault.records import (
     Change,
@@ -43,6 +42,7 @@ from reader.db.vault.records import (
 )
 from reader.db.vault.vault import Vault
 from reader.model import CrossLink, LinkEnd
+from reader.text.keys import ArticleKey, key_for, vault_root
 
 MARK = "vault-migrated.json"
 """The completion mark's name in the data folder."""

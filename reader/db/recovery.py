@@ -22,6 +22,7 @@ from typing import Any
 
 from reader.atomic import atomic_write
 from reader.db.schema import holds_data
+from reader.db.single_file import MIGRATIONS, SCHEMA_VERSION, parse_database, schema_of
 from reader.db.storage import (
     DamagedError,
     Data,
@@ -31,7 +32,6 @@ from reader.db.storage import (
     recovery_files,
     serialise,
 )
-from reader.db.store import MIGRATIONS, SCHEMA_VERSION, parse_database, schema_of
 
 HIGHLIGHTS = "highlights/"
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Unpack
 
-from reader.db.records import both_notes, highlight_doc
+from reader.db.records import both_notes
 from reader.db.store import Store
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, HighlightEdit, now
 from reader.text.anchoring import Budget, Placement, describe, fits, locate
@@ -228,7 +228,7 @@ class Annotations:
             return
         # Over what it was made from: a note typed meanwhile (here or in another window)
         # is kept, and only the place and its marks are written.
-        bases = {after.id: highlight_doc(before) for before, after in changed}
+        bases = {after.id: before for before, after in changed}
         merged = self.store.save_highlights([after for _, after in changed], bases)
         for _, after in changed:
             if self._highlights.get(after.id) is not None:

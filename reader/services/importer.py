@@ -46,10 +46,7 @@ BATCH_WORK = 3
 BATCH_LONGEST = 2.0
 """Seconds of work in a batch at the most."""
 BATCH_MOST = 2_000
-"""Annotations in one batch at the most, or one for every :data:`BATCH_BYTES` of the
-database when that is more: every batch writes the whole file, so a bigger file takes
-bigger batches, and the import stays in proportion to its size."""
-BATCH_BYTES = 4_000
+"""Annotations in one batch at the most (a batch writes each article it touches once)."""
 GAP = 0.02
 """Seconds the lock stays free between two batches at the least: another process waiting
 for it tries every 10 ms (:data:`reader.db.storage.LOCK_POLL`)."""
@@ -495,7 +492,7 @@ def import_items(
     while position < len(items):
         started = time.monotonic()
         ready: list[_Ready] = []
-        most = max(BATCH_MOST, _size(store.path) // BATCH_BYTES)
+        most = BATCH_MOST
         while position < len(items) and len(ready) < most:
             ready.append(job.prepare(items[position]))
             position += 1
@@ -509,13 +506,6 @@ def import_items(
     _breathe(freed)
     _remember_titles(store, job.articles.loaded())
     return job.report
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _breathe(freed: float | None) -> None:

@@ -22,7 +22,8 @@ from reader.db.records import ArticleInfo, info_from
 from reader.db.store import Store, StoreError
 from reader.files import Found, walk
 from reader.services.moves import Move, MoveFinder
-from reader.text.documents import ARTICLE_SUFFIXES, DocumentError, describe_file, id_of_resolved
+from reader.text.documents import ARTICLE_SUFFIXES, DocumentError, describe_file
+from reader.text.keys import LIBRARIES
 
 BATCH = 200
 """Files read between two reports of a scan's progress."""
@@ -98,12 +99,13 @@ def _walk(folder: Path) -> tuple[list[_Found], list[str]]:
     _check_folder(folder)
     found: list[_Found] = []
     problems: list[str] = []
-    # Ids come from resolved paths: the walk resolves the folder once, and only linked
-    # files and folders below it (resolving each of 5,000 files took longer than the rest
-    # of the scan).
+    # Ids are keys of paths inside the library: its place is found once for the folder,
+    # not for each of 5,000 files (resolving each took longer than the rest of the scan).
+    key = LIBRARIES.keyer(folder)
     for item in walk(folder, _is_article_name):
         if isinstance(item, Found):
-            found.append(_Found(item.path, item.folder, id_of_resolved(item.real)))
+            relpath = f"{item.folder}/{item.path.name}" if item.folder else item.path.name
+            found.append(_Found(item.path, item.folder, key(relpath, item.path)))
         else:
             problems.append(item)
     found.sort(key=lambda f: (f.folder != "", f.folder, f.path.name))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from reader.files import NotAFileError, open_regular
 from reader.model import BLOCK_SEPARATOR, Article, ArticleMeta, Block, BlockKind
 from reader.text.front_matter import split_front_matter
+from reader.text.keys import article_key
 from reader.text.markdown_blocks import Draft, drafts, markdown_parser
 
 if TYPE_CHECKING:  # markdown-it is imported on first parse, to keep `reader list` light
@@ -102,14 +103,9 @@ def fingerprint(text: str) -> str:
 
 
 def article_id(path: Path) -> str:
-    """A stable id for the article at ``path`` (derived from its absolute path)."""
-    return id_of_resolved(str(path.expanduser().resolve()))
-
-
-def id_of_resolved(resolved: str) -> str:
-    """:func:`article_id` of a path already resolved (a library's scan resolves its folder
-    once, not each of thousands of files)."""
-    return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+    """The id of the article at ``path``: its key in the notes vault, the same on every
+    machine (:mod:`reader.text.keys`)."""
+    return article_key(path.expanduser())
 
 
 def is_article_file(path: Path) -> bool:

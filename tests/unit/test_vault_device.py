@@ -9,7 +9,7 @@ import unicodedata
 from pathlib import Path
 
 from reader.db.vault.device import clean_name, load_device
-from reader.db.vault.keys import VAULT_DIR, Libraries, file_key, find_library, key_for, library_key
+from reader.text.keys import VAULT_DIR, Libraries, file_key, find_library, key_for, library_key
 
 
 def test_a_device_is_made_once_and_kept(private_data: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.vault.keys import library_key, vault_root
+from reader.text.keys import library_key, vault_root
 from reader.db.vault.records import PutHighlight, SetArticleNote
 from reader.db.vault.vault import Vault
 from tests.vault_kit import A, B, highlight, vault_of

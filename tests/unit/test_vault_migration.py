@@ -21,7 +21,7 @@ import pytest
 from reader.db.migrate_vault import MARK, Migration, is_migrated, migrate
 from reader.db.store import Store
 from reader.db.vault.device import Device
-from reader.db.vault.keys import file_key, library_key, vault_root
+from reader.text.keys import file_key, library_key, vault_root
 from reader.db.vault.vault import Vault
 from reader.errors import StoreError
 from reader.model import Colour, CrossLink, Highlight, LinkEnd, ReadingPosition, Review

@@ -12,7 +12,7 @@ import pytest
 from reader.db.moves import Move
 from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
-from reader.db.vault.keys import file_key, library_key, vault_root
+from reader.text.keys import file_key, library_key, vault_root
 from reader.db.vault_store import VaultStore
 from reader.model import Anchor, CrossLink, Highlight, LinkEnd, ReadingPosition
 from tests.vault_kit import A, B, files_in

@@ -14,7 +14,7 @@ import pytest
 
 from reader.db.vault.device import Device
 from reader.db.vault.files import NOTES_KIND, read_file
-from reader.db.vault.keys import library_key
+from reader.text.keys import library_key
 from reader.db.vault_store import VaultStore
 from reader.model import Anchor, Colour, Highlight
 from tests.vault_kit import A, B

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from reader.db.vault.device import load_device
-from reader.db.vault.keys import library_key, vault_root
+from reader.text.keys import library_key, vault_root
 from reader.db.vault.records import (
     Change,
     DeleteHighlight,

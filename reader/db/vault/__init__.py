@@ -16,7 +16,6 @@ either side's work.
 from reader.db.vault.clock import Clock
 from reader.db.vault.device import Device, load_device
 from reader.db.vault.folder import Source
-from reader.db.vault.keys import ArticleKey, Libraries, key_for, vault_root
 from reader.db.vault.records import (
     Change,
     DeleteHighlight,
@@ -34,6 +33,7 @@ from reader.db.vault.records import (
 from reader.db.vault.summary import Summary
 from reader.db.vault.vault import DeviceInfo, Vault
 from reader.db.vault.views import ArticleNotes, DevicePosition, NoteVersion
+from reader.text.keys import ArticleKey, Libraries, key_for, vault_root
 
 __all__ = [
     "ArticleKey",

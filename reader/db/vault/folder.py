@@ -34,8 +34,8 @@ from reader.db.vault.files import (
     settled,
     stamp_of,
 )
-from reader.db.vault.keys import DEVICES_DIR
 from reader.db.vault.merge import merge_tables
+from reader.text.keys import DEVICES_DIR
 
 KEEP_FILES = 256
 """Parsed files kept in memory (an article being read and saved is never parsed twice)."""

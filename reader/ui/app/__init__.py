@@ -95,7 +95,7 @@ class ReaderApp(LibraryApp):
         self._failed_to_open = ""
         self._library_first = False  # the first screen is the library
         self.collector = Collector(self)
-        store.on_aside = lambda recovery: self.notices.put_aside(recovery, store.path)
+        store.on_aside = self.notices.put_aside
         from reader.ui.palette import Filters
 
         self._filters_in_force = Filters()  # Textual's, or reader's in 256 colours
@@ -147,6 +147,8 @@ class ReaderApp(LibraryApp):
             return
         if self.store.problem:
             self.notify(self.store.problem, severity="warning", timeout=10, lasting=True)
+        for news in self.store.news:  # the notes moved into the vault, a new device id
+            self.notify(news, timeout=15, lasting=True)
         from reader.ui.palette import fit_colours
 
         fit_colours(self, self._filters_in_force)

@@ -44,7 +44,7 @@ class NoteKeepingApp(NoticingApp):
         store = self.store
         if store.read_only:
             return None
-        return DraftFile(store.path.parent, store.path.name, draft)
+        return DraftFile(store.drafts_base.parent, store.drafts_base.name, draft)
 
     def save_article_note(self, article: Article, note: str, base: str) -> str:
         """Save the note on a whole article, written from ``base`` (a note another window
@@ -95,7 +95,7 @@ class NoteKeepingApp(NoticingApp):
         store = self.store
         if store.read_only:
             return
-        db = store.path
+        db = store.drafts_base
         mine = {e.draft.path for e in self.open_notes.editors() if e.draft is not None}
         for path, draft in drafts_beside(db):
             if path in mine:
@@ -121,7 +121,7 @@ class NoteKeepingApp(NoticingApp):
     def _offer(self, path: Path, draft: Draft) -> None:
         from reader.ui.dialogs.note_editor import NoteEditor
 
-        db = self.store.path
+        db = self.store.drafts_base
         when = draft.written.replace("T", " ")[:16]  # 2026-12-04 09:33, in UTC
         what = "A note" if draft.highlight_id else "A note on the whole article"
         title = f"{what} not saved when reader closed ({when} UTC), on “{draft.title}”"

@@ -62,10 +62,12 @@ class Notices:
         if base is not None:
             self._owners[notification.identity] = base
 
-    def put_aside(self, recovery: Path, database: Path) -> None:
-        """A change went to ``recovery``, ``database`` being damaged by another program
-        (:attr:`reader.db.store.Store.on_aside`): it is kept, and shown as made. Said once, and
-        left until the reader dismisses it. From any thread."""
+    def put_aside(self, recovery: Path) -> None:
+        """A change went to ``recovery``, beside this device's notes file of the article,
+        which another program damaged (:attr:`reader.db.store.Store.on_aside`): it is kept,
+        and shown as made. Said once, and left until the reader dismisses it. From any
+        thread."""
+        database = recovery.with_name(recovery.name.partition(".recovered-")[0])
         if recovery in self._told_aside:
             return
         self._told_aside.add(recovery)
@@ -73,7 +75,7 @@ class Notices:
             f"{database} was damaged by another program while reader ran, and is "
             f"left as it is. What you change now is saved to {recovery.name} beside it: "
             "after quitting, run `reader recover` to merge it back. (A click dismisses this.)",
-            title="Database damaged",
+            title="Notes file damaged",
             severity="error",
             timeout=UNTIL_READ,
             lasting=True,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -111,6 +111,9 @@ class Libraries:
 
     def __init__(self) -> None:
         self._folders: list[Path] = []
+        # The library of each key worked out in a library (a key says nothing of its
+        # folder): the store finds its vault by it.
+        self._seen: dict[str, Path] = {}
 
     def register(self, library: Path) -> None:
         """Know ``library`` (first registered, first looked in)."""
@@ -121,12 +124,46 @@ class Libraries:
     def clear(self) -> None:
         """Forget every library (for tests)."""
         self._folders.clear()
+        self._seen.clear()
 
     def key(self, path: Path) -> ArticleKey:
         """:func:`key_for` over the registered libraries."""
-        return key_for(path, self._folders)
+        found = key_for(path, self._folders)
+        if found.library is not None:
+            self._seen[found.key] = found.library
+        return found
+
+    def library_of(self, key: str) -> Path | None:
+        """The library of an article whose key this process worked out (None: outside
+        every library, or never worked out here)."""
+        return self._seen.get(key)
 
     @property
     def folders(self) -> tuple[Path, ...]:
         """The registered libraries."""
         return tuple(self._folders)
+
+    def keyer(self, folder: Path) -> Callable[[str, Path], str]:
+        """A fast :func:`key_for` for the files of ``folder`` (a library's scan keys 5,000
+        of them): given a file's "/"-separated path inside ``folder`` and the file, its
+        key, with the library found once for the folder rather than once per file."""
+        found = self.key(folder / "_")
+        if found.library is None:
+            return lambda _relpath, path: key_for(path, self._folders).key
+        prefix, library, seen = found.path[:-1], found.library, self._seen
+
+        def key(relpath: str, _path: Path) -> str:
+            made = library_key(prefix + relpath)
+            seen[made] = library
+            return made
+
+        return key
+
+
+LIBRARIES = Libraries()
+"""The libraries of this process (the composition root registers the one it uses)."""
+
+
+def article_key(path: Path) -> str:
+    """The key (reader's article id) of the article at ``path``."""
+    return LIBRARIES.key(path).key
