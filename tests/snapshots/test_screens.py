@@ -79,14 +79,13 @@ def test_notes_screen(snap_compare) -> None:
     date; the quote; the note in italics ("Try the keys", "Canada gave in at once") and
     the tags (#retreat, #tax #arctic). The filter above says what it understands; the
     title counts "3 in 2 articles"; the newest entry is selected."""
-    from reader.db.store import Store
     from reader.model import Colour
-    from reader.paths import resolve
     from reader.services.library import scan
+    from tests.stores import notes_store
     from tests.ui.helpers import wait_for
     from tests.ui.test_notes_screen import annotate
 
-    scan(ARTICLES, Store(resolve().db))
+    scan(ARTICLES, notes_store())
     annotate(SAMPLE, 2, Colour.GREEN, "Canada gave in at once", ["retreat"])
     annotate(SAMPLE, 5, Colour.YELLOW, tags=["tax", "arctic"])
     annotate(WELCOME, 3, Colour.PINK, "Try the keys")

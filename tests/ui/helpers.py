@@ -8,18 +8,17 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.text.column import GUTTER, shape_of
 from reader.text.display import visible
 from reader.ui.app import ReaderApp
+from tests.stores import notes_store
 
 SIZE = (100, 30)
 
 
 def make_app(*, library: Path | None = None, article: Path | None = None) -> ReaderApp:
     """The app over the test's private database."""
-    return ReaderApp(Store(resolve().db), library=library, article=article)
+    return ReaderApp(notes_store(), library=library, article=article)
 
 
 def screen_lines(app: ReaderApp) -> list[str]:

@@ -8,12 +8,12 @@ import pytest
 from textual import events
 from textual.widgets import Input, TextArea
 
-from reader.db.store import Store
 from reader.model import Colour
 from reader.paths import resolve
 from reader.text.documents import load_article
 from reader.ui.dialogs.note_editor import ConfirmScreen, NoteEditor, TagEditor
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 from tests.ui.helpers import (
     SIZE,
     library_read,
@@ -31,7 +31,7 @@ BLOCKS = load_article(SAMPLE).blocks
 def saved(article: Path = SAMPLE) -> list:
     """The highlights in the test's database, in document order."""
     article_id = load_article(article).id
-    return sorted(Store(resolve().db).highlights(article_id), key=lambda h: h.anchor.start)
+    return sorted(notes_store().highlights(article_id), key=lambda h: h.anchor.start)
 
 
 def pane_text(app) -> str:
@@ -229,7 +229,7 @@ async def test_A_writes_a_note_on_the_whole_article() -> None:
         await pilot.pause()
         assert "Article note: Read with the Globe piece." in flat(pane_text(app))
         article_id = load_article(SAMPLE).id
-        assert Store(resolve().db).article_note(article_id) == "Read with the Globe piece."
+        assert notes_store().article_note(article_id) == "Read with the Globe piece."
 
 
 async def test_p_toggles_the_pane_and_the_cursor_is_followed_in_it() -> None:
@@ -622,7 +622,7 @@ async def test_a_lone_surrogate_in_a_note_shows_as_the_export_writes_it(tmp_path
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("j", "h")
     (highlight,) = saved()
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(dataclasses.replace(highlight, note="half \udcff of a pair"))
     store.close()
     app = make_app(article=SAMPLE)

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from reader.db import storage
-from reader.db.store import Store
 from reader.paths import resolve
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 from tests.ui.helpers import SIZE, make_app
 from tests.unit.test_lock_waits import LockHeldElsewhere
 
@@ -33,7 +33,7 @@ async def test_q_quits_at_once_while_another_reader_holds_the_database(
     # the database is free by then).
     assert app.store.unsaved_positions == [SAMPLE.resolve()]
     assert app.store.save_unsaved()
-    assert Store(resolve().db, read_only=True).position(article.id).block == 3  # type: ignore[union-attr]
+    assert notes_store(read_only=True).position(article.id).block == 3  # type: ignore[union-attr]
 
 
 async def test_a_position_that_could_not_wait_is_saved_with_the_next_change() -> None:
@@ -48,4 +48,4 @@ async def test_a_position_that_could_not_wait_is_saved_with_the_next_change() ->
         await pilot.press("h")  # a highlight: its save writes the position too
         await pilot.pause()
         assert not app.store.unsaved_positions
-        assert Store(resolve().db, read_only=True).position(article.id).block == 2  # type: ignore[union-attr]
+        assert notes_store(read_only=True).position(article.id).block == 2  # type: ignore[union-attr]

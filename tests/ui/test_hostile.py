@@ -15,13 +15,12 @@ import pytest
 from rich.cells import cell_len
 from textual.strip import Strip
 
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.text.column import GUTTER
 from reader.text.direction import has_rtl, is_rtl, visual
 from reader.text.display import visible
 from reader.text.documents import load_article
 from reader.ui.app import ReaderApp
+from tests.stores import notes_store
 from tests.ui.helpers import (
     library_read,
     make_app,
@@ -76,7 +75,7 @@ def copy_fixture(name: str, folder: Path, as_name: str | None = None) -> Path:
 
 def stored(article: Path) -> list:
     article_id = load_article(article).id
-    return sorted(Store(resolve().db).highlights(article_id), key=lambda h: h.anchor.start)
+    return sorted(notes_store().highlights(article_id), key=lambda h: h.anchor.start)
 
 
 @pytest.fixture
@@ -478,7 +477,7 @@ async def test_an_article_deleted_while_open_stays_readable_and_annotatable(
         await pilot.press("e")
         await pilot.pause()
         assert notified(app, "Exported 1 highlight")
-    (highlight,) = Store(resolve().db).highlights(document.id)
+    (highlight,) = notes_store().highlights(document.id)
     assert highlight.anchor.exact == "A paragraph to keep."
 
 

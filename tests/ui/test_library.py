@@ -506,13 +506,12 @@ async def test_the_filter_s_own_key_from_the_settings_opens_it_and_is_named(
     library: Path, tmp_path: Path
 ) -> None:
     from reader.config import load
-    from reader.db.store import Store
-    from reader.paths import resolve
     from reader.ui.app import ReaderApp
+    from tests.stores import notes_store
 
     config = tmp_path / "config.toml"
     config.write_text('[keys]\nfilter = "f"\n', encoding="utf-8")
-    app = ReaderApp(Store(resolve().db), library=library, settings=load(config))
+    app = ReaderApp(notes_store(), library=library, settings=load(config))
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await library_read(pilot)
         assert "Press f to filter by title or folder" in screen_text(app)

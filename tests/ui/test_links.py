@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import TextArea
 
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.text.documents import load_article
 from reader.ui.dialogs.link_picker import LinkList, LinkPicker, TextPrompt, UrlScreen
 from reader.ui.reading.screen import ReadingScreen
 from tests.conftest import DATA
+from tests.stores import notes_store
 from tests.ui.helpers import library_read, make_app, screen_lines, screen_text
 
 SIZE = (150, 40)
@@ -139,7 +138,7 @@ async def test_link_a_selection_to_a_paragraph_of_another_article_and_follow_the
         await library_read(pilot)
         await pilot.press("j", "v", "w", "w")
         await make_link(pilot, "spring tides")
-        (link,) = Store(resolve().db).all_links()
+        (link,) = notes_store().all_links()
         assert (link.source.anchor.exact, link.label) == ("Twice a day", "same rhythm")
         assert link.target.anchor.exact.startswith("At spring tides")
         # Issue 22.9: the pane titled this paragraph's own links "Links here".
@@ -202,7 +201,7 @@ async def test_deleting_a_highlight_with_links_asks_what_to_do_with_them(linked:
         await pilot.press("j", "j", "h")  # highlight ¶ 3, then link from it
         await make_link(pilot, "spring tides")
         await make_link(pilot, "young fish")
-        store = Store(resolve().db)
+        store = notes_store()
         assert len(store.all_links()) == 2
         await pilot.press("d")
         assert isinstance(app.screen, KeepLinksScreen)
@@ -226,7 +225,7 @@ async def test_u_undoes_a_link_and_only_that(linked: Path) -> None:
         await library_read(pilot)
         await pilot.press("j", "j", "h")
         await make_link(pilot, "spring tides")
-        store = Store(resolve().db)
+        store = notes_store()
         assert len(store.all_links()) == 1 and "⇄" in screen_text(app)
         await pilot.press("u")
         await pilot.pause()
@@ -246,7 +245,7 @@ async def test_deleting_and_keeping_the_links(linked: Path) -> None:
         await make_link(pilot, "spring tides")
         await pilot.press("d", "k")
         await pilot.pause()
-        store = Store(resolve().db)
+        store = notes_store()
         assert store.highlights(app.screen.article.id) == []
         assert len(store.all_links()) == 1
         await pilot.press("o")

@@ -16,13 +16,13 @@ from filelock import FileLock
 from textual.widgets import TextArea
 
 from reader.db.records import highlight_doc
-from reader.db.store import Store
 from reader.model import now
 from reader.paths import resolve
 from reader.services.drafts import Draft, DraftFile, drafts_beside
 from reader.text.documents import load_article
 from reader.ui.dialogs.note_editor import ConfirmScreen, NoteEditor, QuitQuestion
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 from tests.ui.helpers import make_app, notified, screen_text, wait_for
 
 WIDE = (150, 40)
@@ -31,7 +31,7 @@ ARTICLE_ID = load_article(SAMPLE).id
 
 def saved() -> list:
     """The sample article's highlights in the test's database, in document order."""
-    return sorted(Store(resolve().db).highlights(ARTICLE_ID), key=lambda h: h.anchor.start)
+    return sorted(notes_store().highlights(ARTICLE_ID), key=lambda h: h.anchor.start)
 
 
 async def type_text(pilot, text: str) -> None:
@@ -87,7 +87,7 @@ async def test_ctrl_c_quits_as_ctrl_q_does_and_saves_the_place() -> None:
         await pilot.pause()
         assert app._exit
         assert not notified(app, "to quit the app")  # Textual's own notice, no more
-    position = Store(resolve().db).position(ARTICLE_ID)
+    position = notes_store().position(ARTICLE_ID)
     assert position is not None and position.block == 3
 
 
@@ -198,7 +198,7 @@ async def test_a_note_saved_in_another_window_meanwhile_is_kept_and_said() -> No
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("j", "h", "a")
         # Window 2 writes its note on the same highlight while this editor is open.
-        other = Store(resolve().db)
+        other = notes_store()
         (theirs,) = other.highlights(ARTICLE_ID)
         other.save_highlight(
             dataclasses.replace(theirs, note="written in window two", modified=now()), base=theirs
@@ -218,11 +218,11 @@ async def test_a_note_on_the_article_saved_in_another_window_is_kept_too() -> No
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("A")
-        Store(resolve().db).set_article_note(ARTICLE_ID, SAMPLE, "theirs")
+        notes_store().set_article_note(ARTICLE_ID, SAMPLE, "theirs")
         await type_text(pilot, "mine")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        note = Store(resolve().db).article_note(ARTICLE_ID)
+        note = notes_store().article_note(ARTICLE_ID)
         assert note.startswith("mine\n\n**Also written") and note.endswith("theirs")
         assert notified(app, "also changed in another window")
 
@@ -302,7 +302,7 @@ async def test_a_draft_of_a_highlight_deleted_since_makes_it_again() -> None:
         await pilot.press("j", "h", "q")
     (highlight,) = saved()
     leave_draft("the note outlives its highlight", highlight=highlight)
-    Store(resolve().db).delete_highlight(ARTICLE_ID, highlight.id)
+    notes_store().delete_highlight(ARTICLE_ID, highlight.id)
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, NoteEditor))
@@ -321,7 +321,7 @@ async def test_a_draft_can_be_discarded_and_is_not_offered_again() -> None:
         await pilot.pause()
         assert not isinstance(app.screen, NoteEditor)
     assert drafts_beside(resolve().db) == []
-    assert Store(resolve().db).article_note(ARTICLE_ID) == ""
+    assert notes_store().article_note(ARTICLE_ID) == ""
 
 
 async def test_a_draft_of_an_editor_open_in_another_window_is_not_offered() -> None:

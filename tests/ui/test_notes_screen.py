@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.model import Colour
-from reader.paths import resolve
 from reader.services.annotations import Annotations
 from reader.services.library import scan
 from reader.text.documents import load_article
@@ -17,6 +15,7 @@ from reader.ui.library.screen import LibraryScreen
 from reader.ui.notes.screen import NotesList, NotesScreen
 from reader.ui.reading.screen import ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
+from tests.stores import notes_store
 from tests.ui.helpers import library_read, make_app, notified, screen_text, wait_for
 
 SIZE = (120, 40)
@@ -26,7 +25,7 @@ TAX = "Canada-US talks resume after Carney withdraws digital services tax under 
 def annotate(path: Path, block: int, colour: Colour, note: str = "", tags=()) -> None:
     """A highlight on a whole paragraph, saved as the app saves one, a minute after the
     one before (times are kept to the second)."""
-    store = Store(resolve().db)
+    store = notes_store()
     annotations = Annotations(store, load_article(path))
     annotations.load()
     text = annotations.article.blocks[block]
@@ -41,7 +40,7 @@ def annotate(path: Path, block: int, colour: Colour, note: str = "", tags=()) ->
 @pytest.fixture
 def noted(library: Path) -> Path:
     """The sample library with four highlights, made in this order."""
-    scan(library, Store(resolve().db))  # the titles, as the library screen caches them
+    scan(library, notes_store())  # the titles, as the library screen caches them
     annotate(library / SAMPLE.name, 2, Colour.GREEN, "Canada gave in at once", ["retreat"])
     annotate(library / SAMPLE.name, 5, Colour.YELLOW, tags=["tax", "arctic"])
     annotate(library / WELCOME.name, 3, Colour.PINK, "Try the keys")
@@ -279,7 +278,7 @@ async def test_a_long_quote_is_cut_after_a_whole_word_with_an_ellipsis(noted: Pa
 
 
 async def test_notes_that_could_not_be_placed_or_moved_say_so(noted: Path) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     highlights = sorted(store.all_highlights(), key=lambda h: h.created)
     store.save_highlights(
         [

@@ -339,10 +339,8 @@ async def test_a_two_megabyte_paragraph_opens_scrolls_searches_and_highlights(
         assert "Match 1 of 1" in screen_text(app)
         assert "UNIQUEEND" in screen_text(app)
         await pilot.press("v", "h")
-        from reader.db.store import Store
-        from reader.paths import resolve
 
-        (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
+        (highlight,) = notes_store().highlights(app.screen.article.id)
         assert highlight.anchor.exact == "alpha"
 
 
@@ -362,10 +360,8 @@ async def test_fifty_thousand_one_word_paragraphs_open_reach_the_end_and_highlig
         await pilot.pause()
         assert app.screen.view.cursor == 25_000
         await pilot.press("h")
-        from reader.db.store import Store
-        from reader.paths import resolve
 
-        (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
+        (highlight,) = notes_store().highlights(app.screen.article.id)
         assert highlight.anchor.exact == "word25000"
 
 
@@ -464,12 +460,11 @@ async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
 
 
 async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
-    from reader.db.store import Store
-    from reader.paths import resolve
     from reader.ui.app import ReaderApp
+    from tests.stores import notes_store
 
     for start, cursor in ((5, 5), (10_000, len(SAMPLE_BLOCKS) - 1)):
-        app = ReaderApp(Store(resolve().db), article=SAMPLE, start=start)
+        app = ReaderApp(notes_store(), article=SAMPLE, start=start)
         async with app.run_test(size=SIZE) as pilot:
             await pilot.pause()
             assert app.screen.view.cursor == cursor
@@ -477,8 +472,6 @@ async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
 
 async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path: Path) -> None:
     from reader.config import load
-    from reader.db.store import Store
-    from reader.paths import resolve
     from reader.ui.app import ReaderApp
 
     path = tmp_path / "config.toml"
@@ -489,7 +482,7 @@ async def test_settings_change_keys_colours_theme_and_the_help_follows(tmp_path:
         '[colours.yellow]\nname = "important"\nvalue = "#ff8800"\n',
         encoding="utf-8",
     )
-    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    app = ReaderApp(notes_store(), article=SAMPLE, settings=load(path))
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await pilot.pause()
         assert app.theme == "nord"
@@ -513,13 +506,11 @@ async def test_a_broken_settings_file_is_named_and_reader_starts_with_its_defaul
     tmp_path: Path,
 ) -> None:
     from reader.config import load
-    from reader.db.store import Store
-    from reader.paths import resolve
     from reader.ui.app import ReaderApp
 
     path = tmp_path / "config.toml"
     path.write_text('theme = "nord"\n[keys\nhighlight = "x"\n', encoding="utf-8")
-    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    app = ReaderApp(notes_store(), article=SAMPLE, settings=load(path))
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await pilot.pause()
         text = " ".join(screen_text(app).split())
@@ -534,8 +525,6 @@ async def test_a_bad_key_binding_is_named_and_loses_no_action(tmp_path: Path) ->
     # search were taken without a word: h no longer highlighted, Highlight left the footer
     # and the help, the footer showed a banana, and / no longer searched.
     from reader.config import load
-    from reader.db.store import Store
-    from reader.paths import resolve
     from reader.ui.app import ReaderApp
 
     path = tmp_path / "config.toml"
@@ -543,7 +532,7 @@ async def test_a_bad_key_binding_is_named_and_loses_no_action(tmp_path: Path) ->
         '[keys]\nhighlight = "j"\nsearch = "ctrl+shift+meta+banana"\ntags = "y"\n',
         encoding="utf-8",
     )
-    app = ReaderApp(Store(resolve().db), article=SAMPLE, settings=load(path))
+    app = ReaderApp(notes_store(), article=SAMPLE, settings=load(path))
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await wait_for(pilot, lambda: "Highlight" in screen_text(app).splitlines()[-1])
         assert notified(
@@ -714,11 +703,9 @@ async def test_the_cursor_bar_covers_a_heading_s_words_as_well(theme: str) -> No
     # page's colour behind the title's words and the bar's only after them: a heading's
     # style carried the page's background over the cursor's.
     from reader.config import Settings
-    from reader.db.store import Store
-    from reader.paths import resolve
     from reader.ui.app import ReaderApp
 
-    app = ReaderApp(Store(resolve().db), article=WELCOME, settings=Settings(theme=theme))
+    app = ReaderApp(notes_store(), article=WELCOME, settings=Settings(theme=theme))
     async with app.run_test(size=(100, 20)) as pilot:
         await pilot.pause()
         runs = _backgrounds(app, 1)  # the title, with the cursor on it

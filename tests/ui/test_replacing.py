@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.services.importer import import_annotations
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 from tests.ui.helpers import make_app, notified, screen_lines, wait_for
 
 WIDE = (150, 40)  # wide enough for the notes pane to show beside the article
@@ -29,7 +28,7 @@ def pane_text(app) -> str:
 
 def saved(article: Path) -> list:
     """The highlights in the test's database."""
-    return Store(resolve().db).highlights(load_article(article).id)
+    return notes_store().highlights(load_article(article).id)
 
 
 def the_tax_annotation(article: Path) -> dict:
@@ -82,7 +81,7 @@ def sample(tmp_path: Path) -> Path:
 async def test_an_imported_phrase_whose_paragraph_was_deleted_is_not_moved_onto_another(
     sample: Path,
 ) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     report = import_annotations([the_tax_annotation(sample)], store, sample.parent)
     assert report.placed == 1
     (made,) = store.highlights(load_article(sample).id)
@@ -152,7 +151,7 @@ async def test_an_import_into_an_article_that_never_changed_does_not_say_it_chan
             "selector": [{"type": "TextQuoteSelector", "exact": "words never in this article"}],
         },
     }
-    store = Store(resolve().db)
+    store = notes_store()
     assert import_annotations([lost], store, sample.parent).orphaned == 1
     store.close()
     app = make_app(article=sample)

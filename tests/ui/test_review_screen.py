@@ -7,15 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.model import Anchor, Highlight
-from reader.paths import resolve
 from reader.services.library import scan
 from reader.text.documents import load_article
 from reader.ui.reading.screen import ReadingScreen
 from reader.ui.review import screen as review_screen
 from reader.ui.review.screen import ReviewScreen
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 from tests.ui.helpers import library_read, make_app, screen_text, wait_for
 
 SIZE = (120, 40)
@@ -28,7 +27,7 @@ def noted(library: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setattr(review_screen, "today", lambda: DAY)
     path = library / SAMPLE.name
     article = load_article(path)
-    store = Store(resolve().db)
+    store = notes_store()
     scan(library, store)
     for n in (3, 5):
         block = article.blocks[n]
@@ -40,7 +39,7 @@ def noted(library: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def reviews() -> dict[str, object]:
-    store = Store(resolve().db)
+    store = notes_store()
     try:
         return {h.id: h.review for h in store.all_highlights()}
     finally:

@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from reader.config import Settings
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.ui.app import ReaderApp
+from tests.stores import notes_store
 from tests.ui.helpers import make_app, raw_frame, screen_lines, sgr_cells
 from tests.unit.test_direction import ARABIC, HEBREW
 
@@ -61,7 +60,7 @@ async def test_a_highlight_of_the_first_word_is_coloured_at_the_right_end(
     app = make_app(article=verses)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "v", "h", "k")
-        (highlight,) = Store(resolve().db).highlights(app.screen.article.id)
+        (highlight,) = notes_store().highlights(app.screen.article.id)
         assert highlight.anchor.exact == "الحمد"
         await pilot.pause()
         cells = sgr_cells(raw_frame(app))
@@ -73,7 +72,7 @@ async def test_a_highlight_of_the_first_word_is_coloured_at_the_right_end(
 
 
 async def test_bidi_terminal_leaves_the_order_to_the_terminal(verses: Path) -> None:
-    app = ReaderApp(Store(resolve().db), article=verses, settings=Settings(bidi="terminal"))
+    app = ReaderApp(notes_store(), article=verses, settings=Settings(bidi="terminal"))
     async with app.run_test(size=SIZE):
         text = "\n".join(article_rows(app))
         assert "الحمد لله رب العالمين" in text  # logical order, as written

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.paths import resolve
 from reader.text.documents import load_article
 from reader.ui.app import ReaderApp
 from reader.ui.dialogs.note_editor import NoteEditor
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 from tests.ui.helpers import make_app, screen_text, toasts
 from tests.unit.test_storage_faults import permissions, read_only, snapshot
 
@@ -41,7 +41,7 @@ async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
     messages = told(app)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("h")
-        assert len(Store(db, read_only=True).highlights(ARTICLE_ID)) == 1
+        assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 1
         damaged = db.read_bytes()[:200]  # another program cut the file short
         db.write_bytes(damaged)
         before = snapshot(db.parent)
@@ -56,9 +56,9 @@ async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
         after = snapshot(db.parent)
         assert {name: after[name] for name in before} == before  # the file and its backup
         # The highlight just made is kept, with the first, in the recovery file.
-        assert len(Store(recovery, read_only=True).highlights(ARTICLE_ID)) == 2
+        assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 2
         await pilot.press("q")  # quitting saves the reading position: there too
-    assert Store(recovery, read_only=True).position(ARTICLE_ID) is not None
+    assert notes_store(read_only=True).position(ARTICLE_ID) is not None
     assert db.read_bytes() == damaged
 
 
@@ -75,13 +75,13 @@ async def test_after_another_program_damages_the_database_every_key_works_as_alw
         await pilot.press("j", "h", "h", "h")
         await pilot.pause()
         (recovery,) = db.parent.glob("reader.json.recovered-*")
-        assert len(Store(recovery, read_only=True).highlights(ARTICLE_ID)) == 2
+        assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 2
         await pilot.press("j", "j", "a")
         assert isinstance(app.screen, NoteEditor)
         await pilot.press("q", "u", "i", "t", "ctrl+s")
         await pilot.pause()
         assert app.is_running and not isinstance(app.screen, NoteEditor)
-        highlights = Store(recovery, read_only=True).highlights(ARTICLE_ID)
+        highlights = notes_store(read_only=True).highlights(ARTICLE_ID)
         assert sorted(h.note for h in highlights) == ["", "", "quit"]
         warnings = [toast for toast in toasts(app) if "damaged" in toast]
         assert len(warnings) == 1 and "Not saved" not in warnings[0]
@@ -133,7 +133,7 @@ async def test_a_read_only_database_is_not_complained_about_at_every_move(
 
 async def test_changes_put_aside_in_an_earlier_session_are_announced_at_start() -> None:
     db = resolve().db
-    Store(db).close()
+    notes_store().close()
     recovery = db.with_name("reader.json.recovered-20261130-101500")
     recovery.write_bytes(db.read_bytes())
     app = make_app(article=SAMPLE)

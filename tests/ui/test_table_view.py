@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.text.documents import load_article
+from tests.stores import notes_store
 from tests.ui.helpers import make_app, screen_lines
 from tests.unit.test_table_blocks import TABLE
 
@@ -52,7 +51,7 @@ async def test_search_finds_a_cell_and_a_highlight_lands_on_its_words(budget: Pa
         assert app.screen.article.blocks[view.cursor].text.startswith("Item\tCost")
         await pilot.press("v", "w", "h")
         article = load_article(budget)
-        (highlight,) = Store(resolve().db).highlights(article.id)
+        (highlight,) = notes_store().highlights(article.id)
         assert highlight.anchor.exact == "Item\tCost"
 
 

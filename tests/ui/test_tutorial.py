@@ -7,11 +7,10 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from reader.db.store import Store
 from reader.model import Colour
-from reader.paths import resolve
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE, WELCOME
+from tests.stores import notes_store
 from tests.ui.helpers import library_read, make_app, screen_text, wait_for
 
 WIDE = (150, 45)
@@ -86,7 +85,7 @@ async def test_every_instruction_of_the_tutorial_works_as_written(tmp_path: Path
         app.screen.query_one(TextArea).insert("my first note")
         await pilot.press("ctrl+s")
         article = load_article(welcome)
-        (made,) = Store(resolve().db, read_only=True).highlights(article.id)
+        (made,) = notes_store(read_only=True).highlights(article.id)
         assert made.anchor.exact == blocks[paragraph("Press h now")].text
         assert (made.colour, made.tags, made.note) == (Colour.GREEN, ("tutorial",), "my first note")
         assert "✎" in screen_text(app)
@@ -103,7 +102,7 @@ async def test_every_instruction_of_the_tutorial_works_as_written(tmp_path: Path
         await pilot.press("b")
         assert app.screen.article.text[slice(*view.selection)] == "To"
         await pilot.press("s", "enter")
-        highlights = Store(resolve().db, read_only=True).highlights(article.id)
+        highlights = notes_store(read_only=True).highlights(article.id)
         assert any(
             h.anchor.exact == "To highlight part of a paragraph, press v: the first word is "
             "selected."

@@ -10,6 +10,7 @@ from reader.db.store import Store
 from reader.model import Colour
 from reader.services.annotations import Annotations, clean_tags
 from reader.text.documents import load_text
+from tests.stores import notes_store
 
 TEXT = """# Title
 
@@ -28,7 +29,7 @@ def article(text: str = TEXT):
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "reader.json")
+    return notes_store()
 
 
 def span_of(words: str, text: str | None = None) -> tuple[int, int]:
@@ -170,17 +171,17 @@ def test_a_change_in_one_window_keeps_what_another_window_changed(store: Store) 
     first = Annotations(store, article())
     first.load()
     made = first.create(*span_of("digital services tax"))
-    second = Store(store.path)
+    second = notes_store()
     (theirs,) = second.highlights(made.article_id)
     second.save_highlight(dataclasses.replace(theirs, note="typed in the other window"))
     second.close()
     after = first.update(made.id, "colour", colour=Colour.PINK)
-    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    (saved,) = notes_store(read_only=True).highlights(made.article_id)
     assert (saved.colour, saved.note) == (Colour.PINK, "typed in the other window")
     assert first.get(made.id).note == "typed in the other window"
     assert after.colour == Colour.PINK
     first.undo()
-    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    (saved,) = notes_store(read_only=True).highlights(made.article_id)
     assert (saved.colour, saved.note) == (made.colour, "typed in the other window")
 
 
@@ -193,7 +194,7 @@ def test_a_note_written_in_two_windows_at_once_keeps_both_texts(store: Store) ->
     first = Annotations(store, article())
     first.load()
     made = first.create(*span_of("digital services tax"))
-    second = Store(store.path)
+    second = notes_store()
     (theirs,) = second.highlights(made.article_id)
     second.save_highlight(
         dataclasses.replace(theirs, note="typed in the other window", modified=theirs.modified),
@@ -201,13 +202,13 @@ def test_a_note_written_in_two_windows_at_once_keeps_both_texts(store: Store) ->
     )
     second.close()
     after = first.update(made.id, "note", note="typed in this window")
-    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    (saved,) = notes_store(read_only=True).highlights(made.article_id)
     assert saved.note.startswith("typed in this window\n\n**Also written at the same time")
     assert saved.note.endswith(":**\n\ntyped in the other window")
     assert after.note == saved.note == first.get(made.id).note  # shown as saved
     # Once merged, the next change is an ordinary one.
     first.update(made.id, "note", note="one text again")
-    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    (saved,) = notes_store(read_only=True).highlights(made.article_id)
     assert saved.note == "one text again"
 
 
@@ -228,12 +229,12 @@ def test_two_windows_that_agree_or_clear_the_note_leave_one_text(
     first.load()
     made = first.create(*span_of("digital services tax"))
     first.update(made.id, "note", note="the note both windows began from")
-    second = Store(store.path)
+    second = notes_store()
     (other,) = second.highlights(made.article_id)
     second.save_highlight(dataclasses.replace(other, note=theirs), base=other)
     second.close()
     first.update(made.id, "note", note=mine)
-    (saved,) = Store(store.path, read_only=True).highlights(made.article_id)
+    (saved,) = notes_store(read_only=True).highlights(made.article_id)
     assert saved.note == kept
 
 
@@ -244,10 +245,10 @@ def test_a_note_on_the_article_written_in_two_windows_keeps_both_texts(store: St
 
     where = Path("/x/a.md")
     store.set_article_note("a", where, "begun")
-    save_article_note(Store(store.path), "a", where, "theirs", base="begun")
+    save_article_note(notes_store(), "a", where, "theirs", base="begun")
     saved = save_article_note(store, "a", where, "mine", base="begun")
     assert saved.startswith("mine\n\n**Also written at the same time") and saved.endswith("theirs")
-    assert Store(store.path).article_note("a") == saved
+    assert notes_store().article_note("a") == saved
     # Written from what is there now: the text given is the note.
     assert save_article_note(store, "a", where, "plain", base=saved) == "plain"
 

@@ -11,9 +11,9 @@ import pytest
 
 from reader import __version__
 from reader.cli import main
-from reader.db.store import Store
 from reader.paths import resolve, seed_library
 from tests.conftest import ROOT
+from tests.stores import notes_store
 
 
 def run(*args: str, cwd: Path | None = None, env: dict | None = None):
@@ -100,8 +100,8 @@ def test_an_article_given_as_the_database_is_not_called_damaged(
     assert article.read_bytes() == before
     # A database of reader's overwritten with something else still names its backup.
     db = tmp_path / "reader.json"
-    Store(db).close()
-    Store(db).close()  # a second start: a backup beside it
+    notes_store().close()
+    notes_store().close()  # a second start: a backup beside it
     db.write_text("not json at all", encoding="utf-8")
     assert main(["list", "--db", str(db)]) == 2
     assert f"The last good copy is {db}.bak" in capsys.readouterr().err
@@ -155,10 +155,10 @@ def test_list_shows_titles_and_words_without_importing_textual(
 def test_list_shows_reading_progress(
     library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.db.store import ReadingPosition, Store
+    from reader.db.store import ReadingPosition
     from reader.text.documents import article_id
 
-    store = Store(resolve().db)
+    store = notes_store()
     welcome = library / "welcome-to-reader.md"
     store.save_position(article_id(welcome), welcome, "x", ReadingPosition(3, 0, 0.42))
     store.close()
@@ -251,11 +251,10 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
 def test_list_shows_highlight_and_note_counts(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from reader.db.store import Store
     from reader.services.annotations import Annotations
     from reader.text.documents import load_article
 
-    store = Store(resolve().db)
+    store = notes_store()
     article = load_article(library / "welcome-to-reader.md")
     notes = Annotations(store, article)
     notes.load()
@@ -290,10 +289,10 @@ def test_list_for_people_and_for_programs(
 ) -> None:
     import json
 
-    from reader.db.store import ReadingPosition, Store
+    from reader.db.store import ReadingPosition
     from reader.text.documents import article_id
 
-    store = Store(resolve().db)
+    store = notes_store()
     canada = library / "canada-us-talks-digital-services-tax.md"
     store.save_position(article_id(canada), canada, "x", ReadingPosition(3, 0, 0.5))
     store.close()

@@ -12,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Anchor, Highlight
-from reader.paths import resolve
 from reader.text.documents import article_id, load_article
 from tests.conftest import DATA, SAMPLE, WELCOME
+from tests.stores import notes_store
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +49,7 @@ def annotate(path: Path, note: str = "my own thought") -> None:
 
     article = load_article(path)
     block = article.blocks[1]
-    store = Store(resolve().db)
+    store = notes_store()
     scan(path.parent, store)
     store.save_highlight(
         Highlight(

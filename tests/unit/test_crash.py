@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight
+from tests.stores import notes_store
 
 ARTICLE = "crash-article"
 
@@ -40,7 +40,7 @@ def fork_writer(path: Path, name: str, count: int, ack: int | None) -> int:
     if pid == 0:  # the child: never returns into pytest
         code = 0
         try:
-            store = Store(path)
+            store = notes_store()
             for number in range(count):
                 store.save_highlight(highlight(name, number))
                 if ack is not None:
@@ -69,7 +69,7 @@ def read_all(fd: int) -> str:
 @pytest.mark.slow
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_highlight(tmp_path: Path) -> None:
     path = tmp_path / "reader.json"
-    Store(path).save_highlight(highlight("seed", 0))
+    notes_store().save_highlight(highlight("seed", 0))
     acknowledged = {"seed-0"}
     chance = random.Random(20261125)
     for round_number in range(200):
@@ -87,21 +87,21 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_highlight(tmp_pat
         os.close(read_end)
         acknowledged.update(line for line in lines[:-1] if line)  # the last may be partial
         json.loads(path.read_text(encoding="utf-8"))  # never half-written
-        stored = {h.id for h in Store(path).highlights(ARTICLE)}
+        stored = {h.id for h in notes_store().highlights(ARTICLE)}
         missing = acknowledged - stored
         assert not missing, f"round {round_number}: lost {sorted(missing)[:5]}"
     assert len(acknowledged) > 50  # the kills did land in the middle of real work
-    Store(path)  # a new start sweeps the temporary files of killed writers
+    notes_store()  # a new start sweeps the temporary files of killed writers
     assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
 
 
 @pytest.mark.slow
 def test_two_processes_adding_highlights_at_once_lose_none(tmp_path: Path) -> None:
     path = tmp_path / "reader.json"
-    Store(path)
+    notes_store()
     pids = [fork_writer(path, name, 40, None) for name in ("left", "right")]
     for pid in pids:
         _, status = os.waitpid(pid, 0)
         assert os.waitstatus_to_exitcode(status) == 0
-    stored = {h.id for h in Store(path).highlights(ARTICLE)}
+    stored = {h.id for h in notes_store().highlights(ARTICLE)}
     assert stored == {f"{name}-{n}" for name in ("left", "right") for n in range(40)}

@@ -18,10 +18,10 @@ from reader.cli import main
 from reader.db.store import Store
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
 from reader.notes import export
-from reader.paths import resolve
 from reader.text.anchoring import describe
 from reader.text.documents import load_text
 from tests.conftest import DATA
+from tests.stores import notes_store
 
 HOSTILE = "# [bold]Title[/] <b>x</b> | a | *not* `code` ---"
 TEXT = f"""---
@@ -217,7 +217,7 @@ def test_cli_exports_by_title_to_stdout_and_to_a_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     article = make_article(tmp_path)
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(make_highlight(article, 1, "a note"))
     store.close()
     args = ["export", "--library", str(tmp_path)]
@@ -289,7 +289,7 @@ def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_
 
     library = tmp_path / "library"
     library.mkdir()
-    store = Store(resolve().db)
+    store = notes_store()
     for name, title in (("one.md", "Notes"), ("two.md", "Notes"), ("three.md", "index")):
         path = library / name
         path.write_text(f"# {title}\n\nA paragraph of {name}.\n", encoding="utf-8")
@@ -328,7 +328,7 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
 
     library = tmp_path / "library"
     library.mkdir()
-    store = Store(resolve().db)
+    store = notes_store()
     for number in range(6):
         path = library / f"a{number}.md"
         path.write_text(f"# Article {number}\n\nA paragraph.\n", encoding="utf-8")
@@ -376,7 +376,7 @@ def exported_three(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
 
     library = tmp_path / "library"
     library.mkdir()
-    store = Store(resolve().db)
+    store = notes_store()
     for number in range(3):
         path = library / f"a{number}.md"
         path.write_text(f"# Article {number}\n\nA paragraph.\n", encoding="utf-8")
@@ -486,7 +486,7 @@ def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
         "---\ntitle: Digital tax retreat\n---\n\nCanada dropped the tax.\n", encoding="utf-8"
     )
     (vault / "index.md").write_text("# My vault's own index\n", encoding="utf-8")
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(make_highlight(load_article(article_path), 0, "my note"))
     store.close()
     return vault, article_path, article_path.read_bytes()
@@ -566,7 +566,7 @@ def test_exports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> No
     # Sets and dicts keyed by strings iterate in a per-process order: an export that
     # depends on it differs between two runs, though not within one.
     article = make_article(tmp_path)
-    store = Store(resolve().db)
+    store = notes_store()
     tags = ("zeta", "Alpha", "mu", "beta", "Ωmega", "c++", "c")
     for number in range(4):
         store.save_highlight(
@@ -621,7 +621,7 @@ def test_a_changed_highlight_carries_the_words_first_highlighted_through_export_
         "prefix": original.prefix,
         "suffix": original.suffix,
     }
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     import_annotations(document, fresh, tmp_path)
     (back,) = fresh.highlights(article.id)
     assert back.was == "Plain wordes" and back.anchor.exact == "Plain words"
@@ -712,7 +712,7 @@ def test_wikilinks_name_the_files_the_export_writes_and_the_index_uses_them(
         path.write_text(f"# {title}\n\nWords of {name}.\n", encoding="utf-8")
         paths.append(path)
     a, b = (load_article(p) for p in paths)
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(make_highlight(a, 1, "note"))
     end_a = LinkEnd(a.id, str(paths[0]), a.title, make_highlight(a, 1).anchor)
     end_b = LinkEnd(b.id, str(paths[1]), b.title, make_highlight(b, 1).anchor)
@@ -761,7 +761,7 @@ def test_a_highlight_moved_where_its_context_changed_says_so_in_both_exports_and
     assert item["reader:check"] is True
     assert item["reader:original"][0]["prefix"] == earlier.prefix  # the same words, moved
     assert validate(tmp_path, document).returncode == 0
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     import_annotations(document, fresh, tmp_path)
     (back,) = fresh.highlights(article.id)
     assert back.check and back.original is not None and back.original.prefix == earlier.prefix

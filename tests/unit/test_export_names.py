@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.notes.export import block_id
-from reader.paths import resolve
 from reader.text.documents import load_article
+from tests.stores import notes_store
 
 
 def annotate(path: Path, note: str) -> Highlight:
@@ -26,7 +25,7 @@ def annotate(path: Path, note: str) -> Highlight:
         anchor=Anchor(block.start, block.end, block.text, "", "", 1, article.fingerprint),
         note=note,
     )
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(highlight)
     store.close()
     return highlight

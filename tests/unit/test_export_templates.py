@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.notes.templates import TemplateError, load
-from reader.paths import resolve
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 
 
 @pytest.fixture
@@ -26,7 +25,7 @@ def article(tmp_path: Path) -> Path:
     path = library / SAMPLE.name
     shutil.copy(SAMPLE, path)
     loaded = load_article(path)
-    store = Store(resolve().db)
+    store = notes_store()
     for number, (index, note, tags) in enumerate(
         [(1, "A *note* with [a link](https://example.org)", ("tax", "C++")), (3, "", ())]
     ):
@@ -98,7 +97,7 @@ def test_untrusted_text_stays_text_through_the_built_in_templates(
     path.write_text("# Not a heading\n\n[not a link](evil) *x*\n", encoding="utf-8")
     loaded = load_article(path)
     block = loaded.blocks[-1]
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(
         Highlight(
             id="h",
@@ -224,7 +223,7 @@ def test_a_template_cannot_make_a_number_string_or_list_too_big_to_hold(
 def test_a_tag_s_control_characters_never_reach_the_terminal_through_a_template(
     article: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     (first, *_) = store.highlights(load_article(article).id)
     store.save_highlight(dataclasses.replace(first, tags=("red\x1b[31m",)), first)
     store.close()

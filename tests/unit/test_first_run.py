@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.paths import resolve, seed_library
 from reader.text.documents import article_id, load_article
 from tests.conftest import WELCOME
+from tests.stores import notes_store
 
 SAMPLES = ("canada-us-talks-digital-services-tax.md", "welcome-to-reader.md")
 
@@ -45,7 +45,7 @@ def annotate(path: Path, db: Path) -> None:
 
     article = load_article(path)
     block = article.blocks[1]
-    store = Store(db)
+    store = notes_store()
     scan(path.parent, store)  # as reader does when it shows the library
     store.save_highlight(
         Highlight(

@@ -29,7 +29,6 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from reader.db.store import Store
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
 from reader.notes import export
 from reader.notes.w3c import annotations_in
@@ -46,6 +45,7 @@ from reader.text.documents import (
     read_source,
 )
 from tests.conftest import DATA
+from tests.stores import notes_store
 
 FUZZ = settings(
     max_examples=150,
@@ -1040,7 +1040,7 @@ def check_import(document: object, folder: Path) -> None:
     except ShapeError:
         count = None  # nothing to import: said so, as the import itself must say
     with tempfile.TemporaryDirectory() as db:
-        store = Store(Path(db) / "reader.json")
+        store = notes_store()
         try:
             report = import_annotations(document, store, folder)
         except ShapeError:

@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.text.documents import load_article
 from tests.conftest import DATA
+from tests.stores import notes_store
 
 FIXTURES = DATA / "hypothesis"
 SHAPES = ["client-export.json", "api-search.json", "api-list.json"]
@@ -34,7 +33,7 @@ def library(tmp_path: Path) -> Path:
 
 def imported(library: Path):
     article = load_article(library / "digital-tax.md")
-    store = Store(resolve().db, read_only=True)
+    store = notes_store(read_only=True)
     return article, {h.canonical.rsplit("/", 1)[1]: h for h in store.highlights(article.id)}, store
 
 

@@ -10,7 +10,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
 from reader.notes import export
 from reader.services.importer import import_annotations
@@ -18,6 +17,7 @@ from reader.text.anchoring import describe
 from reader.text.display import note_text
 from reader.text.documents import load_article
 from tests.conftest import DATA, SAMPLE
+from tests.stores import notes_store
 
 # Notes as reader keeps them: typed or pasted through the editor, which turns a control
 # character into its placeholder (an imported note is kept the same way).
@@ -79,7 +79,7 @@ def test_export_then_import_into_an_empty_store_gives_back_every_highlight(
     highlights = [highlight_on(article, b, n, t, c, i) for i, (b, n, t, c) in enumerate(specs)]
     notes = export.gather(article, highlights)
     document = json.loads(export.dumps(export.to_collection([notes], exported="x", label="x")))
-    fresh = Store(tmp_path_factory.mktemp("db") / "reader.json")
+    fresh = notes_store()
     report = import_annotations(document, fresh, folder)
     assert (report.imported, report.orphaned) == (len(highlights), 0)
     assert essentials(fresh.highlights(article.id)) == essentials(highlights)
@@ -108,7 +108,7 @@ def test_links_survive_the_round_trip(tmp_path: Path) -> None:
     )
     notes = export.gather(marsh, [], links=[link])
     document = json.loads(export.dumps(export.to_collection([notes], exported="x", label="x")))
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     assert import_annotations(document, fresh, folder).links == 1
     (back,) = fresh.all_links()
     assert (back.id, back.label, back.source.anchor.exact, back.target.anchor.exact) == (
@@ -161,9 +161,8 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
     assert "added 1 (placed 1, kept unplaced 0), not imported 1" in captured.out
     assert "no article in the library for https://nowhere.example/x" in captured.err
     article = load_article(folder / SAMPLE.name)
-    from reader.paths import resolve
 
-    (highlight,) = Store(resolve().db).highlights(article.id)
+    (highlight,) = notes_store().highlights(article.id)
     assert (highlight.note, highlight.tags) == ("From Hypothesis", ("imported",))
     assert article.text[highlight.anchor.start : highlight.anchor.end] == "Canada quickly retreated"
     # Named by its title in `reader notes` at once, before any library scan has run.
@@ -210,7 +209,7 @@ def test_an_annotation_that_cannot_be_placed_is_kept_as_an_orphan(tmp_path: Path
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
     lost = "words that were in an earlier version of the article and are gone now"
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     report = import_annotations(
         [quote_annotation(article.meta.source, lost, "urn:uuid:lost-1", "my note")], store, folder
     )
@@ -232,20 +231,20 @@ def test_an_annotation_is_already_there_by_its_id_and_without_one_by_its_content
     folder.mkdir()
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     first = quote_annotation(article.meta.source, "Canada quickly retreated", "https://tool/a/1")
     again = dict(first, id="https://tool/a/2")
     report = import_annotations([first, again], store, folder)
     assert (report.imported, report.skipped) == (2, 0)
 
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     anonymous = {key: value for key, value in first.items() if key != "id"}
     report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
     assert (report.imported, report.skipped) == (2, 0)  # two alike in one file stay two
     report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
     assert (report.imported, report.skipped) == (0, 2)
 
-    older = Store(tmp_path / "older.json")
+    older = notes_store()
     older.save_highlight(
         Highlight(
             "made-by-an-older-reader",
@@ -270,7 +269,6 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
 
-    from reader.paths import resolve
 
     library = tmp_path / "lib"
     library.mkdir()
@@ -278,7 +276,7 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     first.write_text("# First\n\nAlpha paragraph.\n\nBeta paragraph here.\n", encoding="utf-8")
     second.write_text("# Second\n\nGamma paragraph.\n\nDelta words.\n", encoding="utf-8")
     a, b = load_article(first), load_article(second)
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(highlight_on(a, 1, "alpha *note*", ("t1", "C++"), Colour.BLUE, 1))
     store.save_highlight(highlight_on(b, 2, "", ("t2",), Colour.PINK, 2))
     store.set_article_note(a.id, first, "The whole of *First*.")
@@ -314,7 +312,7 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     document = tmp_path / "all.json"
     assert main(["export", "--all", "--library", str(library), "--format", "json"]) == 0
     document.write_text(capsys.readouterr().out, encoding="utf-8")
-    before = Store(resolve().db, read_only=True)
+    before = notes_store(read_only=True)
     expected = (
         essentials(before.highlights(a.id) + before.highlights(b.id)),
         sorted(
@@ -326,7 +324,7 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "elsewhere"))
     assert main(["import", str(document), "--library", str(library)]) == 0
     assert "article notes 1" in capsys.readouterr().out
-    after = Store(resolve().db, read_only=True)
+    after = notes_store(read_only=True)
     got = (
         essentials(after.highlights(a.id) + after.highlights(b.id)),
         sorted(
@@ -340,13 +338,12 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     assert sorted(colours.values()) == sorted([Colour.BLUE, Colour.PINK])
     # Imported twice: nothing doubles, the article note included.
     assert main(["import", str(document), "--library", str(library)]) == 0
-    assert Store(resolve().db, read_only=True).article_note(a.id) == "The whole of *First*."
+    assert notes_store(read_only=True).article_note(a.id) == "The whole of *First*."
 
 
 def test_an_export_imports_whole_into_a_library_moved_elsewhere(
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
-    from reader.paths import resolve
 
     library = tmp_path / "old" / "lib"
     library.mkdir(parents=True)
@@ -355,7 +352,7 @@ def test_an_export_imports_whole_into_a_library_moved_elsewhere(
             f"# Title {name}\n\nFirst words of {name}.\n\nSecond words of {name}.\n",
             encoding="utf-8",
         )
-    store = Store(resolve().db)
+    store = notes_store()
     for number, name in enumerate(("one.md", "two.md", "three.md")):
         article = load_article(library / name)
         store.save_highlight(highlight_on(article, 1, f"note {name}", (), Colour.GREEN, number))
@@ -370,7 +367,7 @@ def test_an_export_imports_whole_into_a_library_moved_elsewhere(
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "other-machine"))
     assert main(["import", str(document), "--library", str(moved)]) == 0
     assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
-    fresh = Store(resolve().db, read_only=True)
+    fresh = notes_store(read_only=True)
     for name in ("one.md", "two.md", "renamed.md"):
         (highlight,) = fresh.highlights(load_article(moved / name).id)
         assert highlight.note.startswith("note ")
@@ -410,7 +407,7 @@ def test_imported_notes_tags_and_labels_are_kept_as_reader_keeps_typed_ones(
         article.meta.source, "Canada quickly retreated", "urn:uuid:n1", "red \x1b[31mtext\r\nnext"
     )
     annotation["body"].append({"type": "TextualBody", "value": "a\x07b", "purpose": "tagging"})
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     import_annotations([annotation], store, folder)
     (highlight,) = store.highlights(article.id)
     assert highlight.note == "red ␛[31mtext\nnext"
@@ -430,7 +427,7 @@ def test_an_imported_annotation_keeps_the_selectors_it_came_with(tmp_path: Path)
     prefix, suffix = text[at - 32 : at].replace(" ", "\n", 1), text[at + 7 : at + 39]
     annotation = quote_annotation(article.meta.source, "the tax", "urn:uuid:tax-1", "")
     annotation["target"]["selector"][0].update(prefix=prefix, suffix=suffix)
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     assert import_annotations([annotation], store, folder).placed == 1
     (highlight,) = store.highlights(article.id)
     assert highlight.anchor.start == at and highlight.anchor.prefix == text[at - 32 : at]
@@ -468,8 +465,7 @@ def test_hypothesis_tags_that_are_not_a_list_import_without_a_traceback(
     file.write_text(json.dumps(annotations), encoding="utf-8")
     assert main(["import", str(file), "--library", str(folder)]) == 0
     assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
-    from reader.paths import resolve
 
     article = load_article(folder / SAMPLE.name)
-    tags = {h.note: h.tags for h in Store(resolve().db).highlights(article.id)}
+    tags = {h.note: h.tags for h in notes_store().highlights(article.id)}
     assert tags == {"note n1": (), "note n2": ("one tag",), "note n3": ()}

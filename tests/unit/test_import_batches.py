@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from reader.cli import main
 from reader.db import storage
 from reader.db.storage import StoreError
-from reader.db.store import Store
 from reader.model import Colour, Highlight, ReadingPosition
 from reader.notes import export
 from reader.paths import resolve
@@ -30,6 +29,7 @@ from reader.services.importer import import_annotations
 from reader.services.quotes import Quotes
 from reader.text.anchoring import describe
 from reader.text.documents import load_article
+from tests.stores import notes_store
 
 COUNT = 300
 
@@ -91,8 +91,8 @@ def test_another_window_saves_while_a_long_import_runs_and_neither_loses_anythin
     library = tmp_path / "lib"
     document = annotations(long_article(library))
     db = tmp_path / "reader.json"
-    Store(db).close()
-    window = Store(db)  # the app in another window: its own store, its own lock
+    notes_store().close()
+    window = notes_store()  # the app in another window: its own store, its own lock
     article = load_article(library / "long.md")
     mine = Highlight(
         "ffffffff-0000-4000-8000-000000000000",
@@ -108,17 +108,17 @@ def test_another_window_saves_while_a_long_import_runs_and_neither_loses_anythin
         calls.append(len(calls) + 1)
         if len(calls) == 3 * small_batches + 1:
             # Well into the import: three batches of it are saved, and the rest to come.
-            calls.append(-len(Store(db, read_only=True).highlights(article.id)))
+            calls.append(-len(notes_store(read_only=True).highlights(article.id)))
             window.save_highlight(mine)  # StoreError: "locked by another reader"
             position = ReadingPosition(3, 0, 0.5)
             assert window.save_position(article.id, article.meta.path, "f", position)
         return real(*args)
 
     monkeypatch.setattr(importer, "place", place)
-    report = import_annotations(document, Store(db), library)
+    report = import_annotations(document, notes_store(), library)
     assert report.imported == COUNT
     assert -min(calls) == 3 * small_batches  # the import was saving as it went
-    after = Store(db, read_only=True)
+    after = notes_store(read_only=True)
     saved = {h.id: h for h in after.highlights(article.id)}
     assert len(saved) == COUNT + 1 and saved[mine.id].note == mine.note
     assert after.position(article.id) == ReadingPosition(3, 0, 0.5)
@@ -178,12 +178,12 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     file = tmp_path / "export.json"
     document = with_page_notes(annotations(article.meta.path), article.meta.path, small_batches)
     file.write_text(json.dumps(document), encoding="utf-8")
-    whole = Store(tmp_path / "whole.json")  # the same import, never stopped
+    whole = notes_store()  # the same import, never stopped
     import_annotations(json.loads(file.read_text()), whole, library)
     expected = {h.id: h for h in whole.highlights(article.id)}
 
     db = resolve().db
-    Store(db).close()
+    notes_store().close()
     real_write = storage.atomic_write
     fail_on_write(monkeypatch, db, 3, error)
     code = main(["import", str(file), "--library", str(library)])
@@ -193,7 +193,7 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     assert "run the same import again to finish it" in err
     # The two batches written before the failure, whole: never half an annotation, never
     # the highlights of a batch without its article note.
-    stopped = Store(db, read_only=True)
+    stopped = notes_store(read_only=True)
     saved = stopped.highlights(article.id)
     assert len(saved) == 2 * (small_batches - 1)
     for highlight in saved:
@@ -204,7 +204,7 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     assert main(["import", str(file), "--library", str(library)]) == 0
     said = capsys.readouterr().out
     assert "added 202 (placed 202, kept unplaced 0), article notes 4, already there 100" in said
-    finished = Store(db, read_only=True)
+    finished = notes_store(read_only=True)
     assert {h.id: h for h in finished.highlights(article.id)} == expected
     assert finished.article_note_record(article.id) == whole.article_note_record(article.id)
 
@@ -247,11 +247,11 @@ def test_an_import_killed_at_any_moment_is_finished_by_the_next_without_doubles(
         process.wait()
         db = data / "reader.json"
         if db.exists():
-            ids = [h.id for h in Store(db, read_only=True).highlights(article.id)]
+            ids = [h.id for h in notes_store(read_only=True).highlights(article.id)]
             assert len(ids) == len(set(ids))
         finished = run(data)
         assert finished.wait() == 0, finished.stderr.read() if finished.stderr else ""
-        highlights = Store(db, read_only=True).highlights(article.id)
+        highlights = notes_store(read_only=True).highlights(article.id)
         assert len(highlights) == len({h.id for h in highlights}) == 10_000
         assert len({(h.anchor.start, h.anchor.end, h.note) for h in highlights}) == 10_000
 

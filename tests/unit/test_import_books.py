@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.paths import resolve
 from reader.text.documents import load_article
 from tests.conftest import DATA
+from tests.stores import notes_store
 
 IMPORTS = DATA / "imports"
 CLIPPINGS = IMPORTS / "kindle" / "My Clippings.txt"
@@ -62,7 +62,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, list[str],
 def placed(folder: Path, name: str) -> list[str]:
     """The words each highlight of an article lies on, in its text, in order."""
     article = load_article(folder / name)
-    store = Store(resolve().db, read_only=True)
+    store = notes_store(read_only=True)
     marks = sorted(store.highlights(article.id), key=lambda h: h.anchor.start)
     return [article.text[h.anchor.start : h.anchor.end] for h in marks if not h.orphan_in]
 
@@ -148,7 +148,7 @@ def test_a_book_added_later_takes_the_highlights_kept_for_it_at_the_next_import(
     books: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, str(CLIPPINGS), "--library", str(books))
-    store = Store(resolve().db)
+    store = notes_store()
     (kept,) = [h for h in store.all_highlights() if "promise" in h.anchor.exact]
     # Meanwhile the reader gave it a note, in the notes screen.
     store.save_highlight(dataclasses.replace(kept, note="mine"), kept)
@@ -169,7 +169,7 @@ def test_a_book_added_later_takes_the_highlights_kept_for_it_at_the_next_import(
         "Glass remembers every hand that shaped it, and forgives none of them.",
         "An orchard is a promise made to people you will never meet.",
     ]
-    store = Store(resolve().db, read_only=True)
+    store = notes_store(read_only=True)
     article = load_article(books / "the-glass-orchard.md")
     notes = {h.anchor.exact: h.note for h in store.highlights(article.id)}
     assert notes["An orchard is a promise made to people you will never meet."] == "mine"

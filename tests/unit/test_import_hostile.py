@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.notes import formats
 from reader.notes.formats import kindle, lua
 from reader.paths import resolve
 from tests.conftest import DATA
+from tests.stores import notes_store
 
 IMPORTS = DATA / "imports"
 MB = 1024 * 1024
@@ -86,7 +86,7 @@ def test_a_50_mb_clippings_file_is_read_a_line_at_a_time_and_imported_whole(
         f"My Clippings.txt (Kindle clippings): added 0 (placed 0, kept unplaced 0), books not "
         f"in the library 30 ({distinct} kept), skipped "
     )
-    assert sum(1 for _ in Store(resolve().db, read_only=True).all_highlights()) == distinct
+    assert sum(1 for _ in notes_store(read_only=True).all_highlights()) == distinct
 
 
 def test_a_clipping_longer_than_any_a_kindle_writes_is_skipped_and_never_held_whole(
@@ -223,7 +223,7 @@ def test_a_formula_in_a_csv_cell_is_kept_as_words_and_never_written_as_a_formula
     assert "kept: no article in the library for =cmd|' /C notepad'!A0" not in out  # a quote
     assert "kept: no article in the library for Spreadsheet Tricks (@Mallory)" in out
     # Kept as the words they are, in the database and in every JSON reader writes.
-    notes = {h.note for h in Store(resolve().db, read_only=True).all_highlights()}
+    notes = {h.note for h in notes_store(read_only=True).all_highlights()}
     assert {"=cmd|' /C calc'!A0", "+SUM(1,2)"} <= notes
     assert main(["notes", "--json", "--library", str(library)]) == 0
     listed = json.loads(capsys.readouterr().out)

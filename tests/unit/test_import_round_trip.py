@@ -17,12 +17,12 @@ from hypothesis import strategies as st
 from reader.cli import main
 from reader.db.store import Store
 from reader.model import Anchor, Article, Colour, CrossLink, Highlight, LinkEnd
-from reader.paths import resolve
 from reader.services.importer import import_annotations
 from reader.text.anchoring import describe
 from reader.text.display import note_text
 from reader.text.documents import load_article
 from tests.conftest import DATA
+from tests.stores import notes_store
 
 SOURCE = "https://example.org/the-same-story"
 PARAGRAPHS = [
@@ -230,7 +230,7 @@ def test_export_then_import_into_an_empty_database_brings_back_everything(
     monkeypatch.setenv("READER_DATA_DIR", str(root / "before"))
     library = root / "lib"
     articles = [load_article(path) for path in make_library(library)]
-    store = Store(resolve().db)
+    store = notes_store()
     fill(store, articles, data)
     expected = everything(store, articles)
     store.close()
@@ -242,20 +242,20 @@ def test_export_then_import_into_an_empty_database_brings_back_everything(
     assert main(["import", str(file), "--library", str(library)]) == 0
     said = capsys.readouterr().out
     assert "already there" not in said and "kept unplaced 0" in said, said
-    fresh = Store(resolve().db, read_only=True)
+    fresh = notes_store(read_only=True)
     assert everything(fresh, articles) == expected
     # And out again, byte for byte the same file.
     assert export_json(library, capsys) == exported
     # A second import adds nothing.
     assert main(["import", str(file), "--library", str(library)]) == 0
     assert "added 0 (placed 0, kept unplaced 0), already there" in capsys.readouterr().out
-    assert everything(Store(resolve().db, read_only=True), articles) == expected
+    assert everything(notes_store(read_only=True), articles) == expected
 
 
 def exported_document(library: Path, capsys, fill_store) -> dict:
     """``fill_store(store, articles)``'s notes, exported with ``export --all`` as JSON."""
     articles = [load_article(path) for path in make_library(library)]
-    store = Store(resolve().db)
+    store = notes_store()
     fill_store(store, articles)
     store.close()
     return json.loads(export_json(library, capsys))
@@ -279,7 +279,7 @@ def test_two_highlights_on_one_span_are_two_after_the_round_trip(tmp_path: Path,
             )
 
     document = exported_document(library, capsys, two_on_one_span)
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     report = import_annotations(document, fresh, library)
     assert (report.imported, report.skipped) == (2, 0)
     colours = sorted(h.colour for h in fresh.highlights(load_article(library / "first.md").id))
@@ -304,7 +304,7 @@ def test_one_passage_in_two_copies_of_a_page_goes_back_to_each(tmp_path: Path, c
             )
 
     document = exported_document(library, capsys, both_copies)
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     assert import_annotations(document, fresh, library).imported == 2
     for number, sub in enumerate(("sub1", "sub2")):
         (highlight,) = fresh.highlights(load_article(library / sub / "copy.md").id)
@@ -314,7 +314,7 @@ def test_one_passage_in_two_copies_of_a_page_goes_back_to_each(tmp_path: Path, c
     moved = tmp_path / "moved"
     shutil.copytree(library, moved)
     shutil.rmtree(library)
-    again = Store(tmp_path / "again.json")
+    again = notes_store()
     assert import_annotations(document, again, moved).imported == 2
     for number, sub in enumerate(("sub1", "sub2")):
         (highlight,) = again.highlights(load_article(moved / sub / "copy.md").id)
@@ -350,7 +350,7 @@ def test_an_article_note_keeps_its_times_and_tags(tmp_path: Path, capsys) -> Non
         )
 
     document = exported_document(library, capsys, noted)
-    fresh = Store(tmp_path / "fresh.json")
+    fresh = notes_store()
     assert import_annotations(document, fresh, library).article_notes == 1
     record = fresh.article_note_record(load_article(library / "first.md").id)
     assert (record.text, record.tags, record.created, record.modified) == (
@@ -368,7 +368,7 @@ def test_a_hypothesis_page_note_keeps_its_tag_and_times(tmp_path: Path, capsys) 
     file = DATA / "hypothesis" / "api-list.json"
     assert main(["import", str(file), "--library", str(library)]) == 1  # two not imported
     article = load_article(library / "digital-tax.md")
-    record = Store(resolve().db, read_only=True).article_note_record(article.id)
+    record = notes_store(read_only=True).article_note_record(article.id)
     assert (record.text, record.tags, record.created, record.modified) == (
         "Read the follow-up piece next week.",
         ("follow-up",),
@@ -417,7 +417,7 @@ def test_a_file_name_that_two_articles_share_places_the_annotation_in_neither(
             "selector": [{"type": "TextQuoteSelector", "exact": "Shared words"}],
         },
     }
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     report = import_annotations([annotation], store, library)
     assert report.imported == 0
     (problem,) = report.problems

@@ -20,11 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
-from reader.paths import resolve
 from reader.text.documents import load_article
 from reader.text.front_matter import split_front_matter
 from tests.conftest import ROOT
+from tests.stores import notes_store
 from tests.unit.test_export import make_highlight
 
 
@@ -81,7 +80,7 @@ def test_export_all_force_killed_at_any_step_is_undone_or_finished(
         path = library / f"a{number}.md"
         path.write_text(f"# Article {number}\n\nA paragraph.\n\nAnother.\n", encoding="utf-8")
         articles.append(load_article(path))
-    store = Store(resolve().db)
+    store = notes_store()
     for article in articles:
         store.save_highlight(make_highlight(article, 1, "the first note"))
     store.close()
@@ -90,7 +89,7 @@ def test_export_all_force_killed_at_any_step_is_undone_or_finished(
     assert reader(*args).returncode == 0
     sorted(path for path in out.iterdir() if path.name != "index.md")[1].unlink()  # new next
     before = snapshot(out)
-    store = Store(resolve().db)
+    store = notes_store()
     for number, article in enumerate(articles):  # every export changes
         store.save_highlight(make_highlight(article, 2, "a later note", number=number + 10))
     store.close()
@@ -130,7 +129,7 @@ def test_export_all_killed_then_run_again_at_once_finishes_without_a_start_betwe
     library.mkdir()
     path = library / "a.md"
     path.write_text("# Article\n\nA paragraph.\n", encoding="utf-8")
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(make_highlight(load_article(path), 1, "a note"))
     store.close()
     out = tmp_path / "out"
@@ -208,7 +207,7 @@ def test_what_an_older_reader_left_in_an_export_folder_is_put_right_and_swept(
     library.mkdir()
     path = library / "a.md"
     path.write_text("# Article\n\nA paragraph.\n", encoding="utf-8")
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(make_highlight(load_article(path), 1, "a note"))
     store.close()
     out = tmp_path / "out"

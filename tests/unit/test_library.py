@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.services import library as library_module
 from reader.services.library import article_files, known_facts, scan, scan_batches, sort_entries
+from tests.stores import notes_store
 
 
 def _write(path: Path, title: str, words: int = 3) -> Path:
@@ -73,7 +73,7 @@ def test_a_first_scan_reports_batches_then_later_scans_read_no_file(
 ) -> None:
     for number in range(7):
         _write(nested / "many" / f"{number}.md", f"Many {number}")
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     batches = list(scan_batches(nested, store, batch=3))
     # First what is cached (nothing), then three files at a time, counting all files read
     # (the export too: it is read to learn it is one).
@@ -94,7 +94,7 @@ def test_a_first_scan_reports_batches_then_later_scans_read_no_file(
         return real(path)
 
     monkeypatch.setattr(library_module, "describe_file", counting)
-    again = list(scan_batches(nested, Store(tmp_path / "reader.json")))
+    again = list(scan_batches(nested, notes_store()))
     assert read == []  # every fact came from the store, the export's too
     assert [(done, total) for _, _, done, total in again] == [(11, 11)]
     assert len(again[0][0]) == 10
@@ -103,14 +103,14 @@ def test_a_first_scan_reports_batches_then_later_scans_read_no_file(
     changed = nested / "many" / "3.md"
     _write(changed, "Renamed")
     os.utime(changed, ns=(0, 10**18))
-    titles = {entry.title for entry in scan(nested, Store(tmp_path / "reader.json")).entries}
+    titles = {entry.title for entry in scan(nested, notes_store()).entries}
     assert read == [changed] and "Renamed" in titles and "Many 3" not in titles
 
 
 def test_a_scan_in_a_thread_leaves_what_it_read_for_the_caller_to_save(
     nested: Path, tmp_path: Path
 ) -> None:
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     fresh: dict = {}
     list(scan_batches(nested, known=known_facts(store), fresh=fresh))
     assert len(fresh) == 4  # three articles and the export

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.model import Anchor, CrossLink, LinkEnd
 from reader.text.documents import load_text
 from reader.text.links import (
@@ -20,6 +19,7 @@ from reader.text.links import (
     slug,
     wiki_links,
 )
+from tests.stores import notes_store
 
 DOC = """# Main title
 
@@ -153,15 +153,15 @@ def test_history_goes_back_and_forward_across_articles() -> None:
 
 
 def test_links_are_stored_with_both_ends(tmp_path: Path) -> None:
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     end_a = LinkEnd("a", "/x/a.md", "A", Anchor(0, 5, "hello", "", " world", 0, "fa"))
     end_b = LinkEnd("b", "/x/b.md", "B", Anchor(10, 20, "other text", "", "", 1, "fb"))
     link = CrossLink("link-1", end_a, end_b, "answers", "2026-01-01T00:00:00Z")
     store.save_link(link)
-    again = Store(tmp_path / "reader.json")
+    again = notes_store()
     assert again.links_of("a") == [link] and again.links_of("b") == [link]
     assert again.links_of("c") == []
-    assert again.delete_link("link-1") and Store(tmp_path / "reader.json").all_links() == []
+    assert again.delete_link("link-1") and notes_store().all_links() == []
 
 
 def test_odd_paths_are_unsupported_not_a_crash(tmp_path: Path) -> None:

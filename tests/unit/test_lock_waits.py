@@ -13,8 +13,8 @@ from filelock import FileLock
 
 from reader.cli import main
 from reader.db import storage
+from reader.db.single_file import SingleFileStore as Store
 from reader.db.storage import lock_for
-from reader.db.store import Store
 from reader.paths import resolve
 
 

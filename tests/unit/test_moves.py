@@ -13,6 +13,7 @@ from reader.db.store import Store
 from reader.model import Anchor, CrossLink, LinkEnd, ReadingPosition
 from reader.services.library import scan
 from reader.text.documents import article_id
+from tests.stores import notes_store
 from tests.unit.test_store import make_highlight
 
 
@@ -33,7 +34,7 @@ def library(tmp_path: Path) -> tuple[Path, Store]:
     folder = tmp_path / "library"
     first = _article(folder / "first.md", "The first")
     second = _article(folder / "second.md", "The second")
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     ident = article_id(first)
     store.save_highlight(make_highlight(article=ident, number=1))
     store.set_article_note(ident, first, "about the whole of it")
@@ -139,7 +140,7 @@ def test_a_read_only_database_says_nothing_moved(
     folder, store = library
     store.close()
     os.rename(folder / "first.md", folder / "moved.md")
-    reading = Store(tmp_path / "data" / "reader.json", read_only=True)
+    reading = notes_store(read_only=True)
     assert scan(folder, reading).moved == ()
     # Listed with its notes all the same: they are found, only not yet moved.
     assert _counts(folder, reading)["moved.md"] == (1, 2)
@@ -168,7 +169,7 @@ def test_a_whole_library_moved_follows_every_article_and_says_so_briefly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     old, new = tmp_path / "old", tmp_path / "new"
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     for number in range(5):
         path = _article(old / f"a{number}.md", f"Article {number}")
         store.save_highlight(make_highlight(article=article_id(path), number=number))
@@ -179,7 +180,7 @@ def test_a_whole_library_moved_follows_every_article_and_says_so_briefly(
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 4 and all("its notes went with it" in line for line in err[:3])
     assert err[3] == "reader: and 2 more moved articles; their notes went with them"
-    assert set(_counts(new, Store(store.path)).values()) == {(1, 1)}  # a highlight, a note
+    assert set(_counts(new, notes_store()).values()) == {(1, 1)}  # a highlight, a note
 
 
 def test_a_path_saved_as_typed_is_never_taken_for_gone(
@@ -190,7 +191,7 @@ def test_a_path_saved_as_typed_is_never_taken_for_gone(
     monkeypatch.chdir(tmp_path)
     folder = tmp_path / "lib"
     first = _article(folder / "a.md", "The same title")
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     store.save_highlight(make_highlight(article=article_id(first), number=1))
     scan(Path("lib"), store)  # saved as "lib/a.md"... by older versions; now absolute
     with store.batch():  # as an older version left it
@@ -206,7 +207,7 @@ def test_paths_are_saved_absolute_whatever_was_typed(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     _article(tmp_path / "lib" / "a.md", "A")
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     scan(Path("lib"), store)
     assert [str(path) for path, _title in store.known_articles().values()] == [
         str(tmp_path / "lib" / "a.md")
@@ -251,10 +252,10 @@ def test_a_known_file_is_found_again_by_a_database_that_knew_it_elsewhere(
     scan(folder, store)  # followed...
     store.close()
     store.path.write_bytes(saved)  # ...and then the database went back to before it
-    store = Store(store.path)
+    store = notes_store()
     scan(folder, store)  # the file is cached under its new name now
     store.close()
-    store = Store(store.path)
+    store = notes_store()
     assert _counts(folder, store)["first.md"] == (1, 2)
     assert len(store.highlights(article_id(folder / "sub" / "first.md"))) == 1
 
@@ -287,7 +288,7 @@ def test_a_path_saved_as_typed_is_not_gone_when_another_folder_holds_a_copy(
     time and title) must not take the copy for the article moved."""
     monkeypatch.chdir(tmp_path)
     first = _article(tmp_path / "lib" / "a.md", "The same title")
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     store.save_highlight(make_highlight(article=article_id(first), number=1))
     scan(Path("lib"), store)
     with store.batch():  # as an older version left it
@@ -305,7 +306,7 @@ def test_one_file_like_two_gone_articles_is_neither(tmp_path: Path) -> None:
     """moves.py:144: two articles gone alike (size, time and title) and one new file like
     both: which one it is cannot be told, so nothing moves."""
     folder = tmp_path / "library"
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     twins = [_article(folder / name, "Twins") for name in ("one.md", "two.md")]
     for number, path in enumerate(twins):
         os.utime(path, ns=(10**18, 10**18))

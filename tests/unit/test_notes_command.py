@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight
 from reader.paths import resolve
 from reader.services.library import scan
 from reader.text.documents import article_id
 from tests.conftest import SAMPLE, WELCOME
+from tests.stores import notes_store
 
 TAX = "Canada-US talks resume after Carney withdraws digital services tax under Trump's pressure"
 
@@ -40,7 +40,7 @@ def highlight(path: Path, number: int, quote: str, **fields: object) -> Highligh
 def noted(library: Path) -> Path:
     """Three highlights and an article note in the sample library; the newest has an escape
     sequence and a C1 control in its note, as an imported one might."""
-    store = Store(resolve().db)
+    store = notes_store()
     scan(library, store)
     sample, welcome = library / SAMPLE.name, library / WELCOME.name
     store.save_highlights(
@@ -185,7 +185,7 @@ def test_on_a_terminal_three_lines_a_note_cut_to_its_width(
 
 
 def test_piped_into_head_it_stops_quietly(library: Path) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     path = library / SAMPLE.name
     made = [highlight(path, n % 60, f"Quote {n} " * 40) for n in range(400)]
     store.save_highlights([dataclasses.replace(h, id=f"x{n}") for n, h in enumerate(made)])
@@ -233,7 +233,7 @@ def test_a_damaged_table_is_one_line_and_status_2(
 def test_on_a_terminal_a_long_note_leaves_its_tags_room(
     library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     sample = library / SAMPLE.name
     store.save_highlight(highlight(sample, 4, "Leavitt", tags=("press",), note="Long. " * 30))
     store.close()
@@ -264,7 +264,7 @@ def test_a_setting_it_cannot_use_is_named_on_stderr(
 def placed_or_not(library: Path) -> Path:
     """Three highlights of the sample: one placed, one that could not be placed, one moved
     where the words around it changed (not yet confirmed)."""
-    store = Store(resolve().db)
+    store = notes_store()
     scan(library, store)
     sample = library / SAMPLE.name
     store.save_highlights(
@@ -303,7 +303,7 @@ def test_an_imported_orphan_has_no_paragraph(
             "selector": [{"type": "TextQuoteSelector", "exact": "words never in this article"}],
         },
     }
-    store = Store(resolve().db)
+    store = notes_store()
     import_annotations([lost], store, library)
     store.close()
     assert main(["notes", "--json", "--library", str(library)]) == 0
@@ -329,7 +329,7 @@ def test_on_a_terminal_a_mark_says_not_placed_or_moved_check(
 def test_on_a_terminal_a_long_quote_is_cut_after_a_whole_word(
     library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     quote = "Carney announced the tax was being withdrawn and the White House gloated " * 3
     store.save_highlight(highlight(library / SAMPLE.name, 1, quote))
     store.close()

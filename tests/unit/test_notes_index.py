@@ -19,6 +19,7 @@ from reader.services.notes_index import (
     parse,
 )
 from reader.text.documents import article_id
+from tests.stores import notes_store
 
 
 def highlight(
@@ -47,7 +48,7 @@ def highlight(
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     """Two titled articles and one the database knows no title for."""
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     store.save_article_infos(
         {
             "tax": (tmp_path / "tax.md", ArticleInfo("Digital Tax Retreat", 100, 1, 1)),
@@ -105,7 +106,7 @@ def test_an_article_the_database_has_no_file_for_is_found_in_the_library(
     library.mkdir()
     essay = library / "essay.md"
     essay.write_text("# Essay\n\nText.\n", encoding="utf-8")
-    store = Store(tmp_path / "reader.json")
+    store = notes_store()
     store.save_highlight(highlight(0, article_id(essay), "Text."))
     store.save_highlight(highlight(1, "gone", "Elsewhere"))
     items = {item.id: item for item in build(store, library).items}

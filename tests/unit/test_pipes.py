@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.text.documents import article_id
 from tests.conftest import WELCOME
+from tests.stores import notes_store
 
 CLOSED = 141  # 128 + SIGPIPE
 
@@ -58,7 +58,7 @@ def into_closed_pipe(
 @pytest.fixture
 def annotated(library: Path, tmp_path: Path) -> Path:
     """The sample library, with a highlight on the welcome article."""
-    store = Store(tmp_path / "data" / "reader.json")
+    store = notes_store()
     welcome = library / WELCOME.name
     quote = "Welcome to reader"
     store.save_highlight(

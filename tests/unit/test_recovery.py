@@ -16,7 +16,8 @@ import pytest
 
 from reader.cli import main
 from reader.db.recovery import Merged, merge, recover
-from reader.db.store import Store, StoreError, recovery_files
+from reader.db.single_file import SingleFileStore as Store
+from reader.db.single_file import StoreError, recovery_files
 from reader.model import CrossLink, LinkEnd
 from tests.unit.test_store import make_highlight, memory_store
 

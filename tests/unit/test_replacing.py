@@ -13,6 +13,7 @@ from reader.db.store import Store
 from reader.services.annotations import Annotations
 from reader.text.anchoring import Budget
 from reader.text.documents import load_text
+from tests.stores import notes_store
 
 REPEATED = "And the LORD spake unto Moses, saying,"
 
@@ -36,7 +37,7 @@ def book(paragraphs: int) -> str:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "reader.json")
+    return notes_store()
 
 
 def test_a_book_cut_short_moves_no_highlight_onto_other_text_without_a_word(

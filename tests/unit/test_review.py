@@ -11,13 +11,13 @@ import pytest
 from reader.cli import main
 from reader.cli.arguments import command_parser
 from reader.cli.review import run_review
-from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight, Review
 from reader.paths import resolve
 from reader.services.library import scan
 from reader.services.review import Rating, rated, schedule, streak, today_of
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE
+from tests.stores import notes_store
 
 DAY = date(2026, 12, 4)
 
@@ -76,10 +76,10 @@ def test_a_streak_counts_days_in_a_row_ending_today_or_yesterday() -> None:
 
 
 def test_review_state_is_kept_with_the_highlight(tmp_path: Path) -> None:
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(rated(highlight(1), Rating.LATER, DAY))
     store.close()
-    (back,) = Store(resolve().db).highlights("a")
+    (back,) = notes_store().highlights("a")
     assert back.review == Review(due="2026-12-11", interval=7, seen=1, last="2026-12-04")
 
 
@@ -89,7 +89,7 @@ def noted(tmp_path: Path) -> Path:
     path = tmp_path / SAMPLE.name
     path.write_bytes(SAMPLE.read_bytes())
     article = load_article(path)
-    store = Store(resolve().db)
+    store = notes_store()
     scan(tmp_path, store)  # the title, as the library keeps it
     for n in (1, 3, 5):
         block = article.blocks[n]

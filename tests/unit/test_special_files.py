@@ -18,11 +18,10 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store
 from reader.model import Anchor, Colour, Highlight
-from reader.paths import resolve
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE, WELCOME
+from tests.stores import notes_store
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 
@@ -61,7 +60,7 @@ def annotate(path: Path, note: str) -> None:
     highlight = Highlight(
         id=f"h-{path.stem}", article_id=article.id, anchor=anchor, colour=Colour.YELLOW, note=note
     )
-    store = Store(resolve().db)
+    store = notes_store()
     store.save_highlight(highlight)
     store.close()
 
@@ -120,7 +119,7 @@ def test_a_library_read_in_this_process_never_opens_a_pipe(odd_library: Path) ->
     """`export ARTICLE` by title scans the library here: the pipe is named and skipped."""
     from reader.services.library import article_files, has_articles, scan
 
-    library = scan(odd_library, Store(resolve().db))
+    library = scan(odd_library, notes_store())
     assert len(library.entries) == 2
     assert sorted(problem.split(": ", 1)[1] for problem in library.problems) == [
         "a named pipe (FIFO), not a file",

@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import SCHEMA_VERSION, Store, StoreError
+from reader.db.single_file import SCHEMA_VERSION, StoreError
+from reader.db.single_file import SingleFileStore as Store
 from reader.model import ReadingPosition
 from reader.text.documents import load_article
 from tests.conftest import DATA, SAMPLE, WELCOME
@@ -748,7 +749,8 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
 
 
 def test_saving_keeps_the_permissions_of_the_database_and_its_backup(tmp_path: Path) -> None:
-    from reader.db.store import ReadingPosition, Store
+    from reader.db.single_file import ReadingPosition
+    from reader.db.single_file import SingleFileStore as Store
 
     path = tmp_path / "reader.json"
     Store(path).save_position("a1", tmp_path / "a.md", "f", ReadingPosition(1, 0, 0.5))

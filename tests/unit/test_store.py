@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.db.store import SCHEMA_VERSION, ArticleInfo, ReadingPosition, Store, StoreError
+from reader.db.single_file import SCHEMA_VERSION, ArticleInfo, ReadingPosition, StoreError
+from reader.db.single_file import SingleFileStore as Store
 from reader.model import Anchor, Colour, Highlight
 
 

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from reader.db import frames as tables
 from reader.db import storage
-from reader.db.store import SCHEMA_VERSION, Store, StoreError
+from reader.db.single_file import SCHEMA_VERSION, StoreError
+from reader.db.single_file import SingleFileStore as Store
 from tests.unit.test_store import make_highlight, save
 
 
@@ -124,7 +125,7 @@ def test_a_damaged_table_nobody_needs_yet_never_reaches_a_write(
 ) -> None:
     # A big file is opened without reading every table; its tables are all checked before
     # the first write, and a damaged one sends the change aside, as a damaged file does.
-    monkeypatch.setattr("reader.db.store.CHECK_AT_OPEN", 0)
+    monkeypatch.setattr("reader.db.single_file.CHECK_AT_OPEN", 0)
     path = tmp_path / "reader.json"
     store = Store(path)
     for article in ("a", "b"):

@@ -7,7 +7,8 @@ import sys
 import threading
 from pathlib import Path
 
-from reader.db.store import ReadingPosition, Store
+from reader.db.single_file import ReadingPosition
+from reader.db.single_file import SingleFileStore as Store
 from tests.unit.test_store import make_highlight
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.db.store import Store, StoreError
+from reader.db.single_file import SingleFileStore as Store
+from reader.db.single_file import StoreError
 from reader.model import Anchor, Highlight
 from reader.paths import resolve
 from tests.conftest import SAMPLE

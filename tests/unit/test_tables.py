@@ -80,7 +80,7 @@ def test_what_is_written_is_read_back_as_it_was(data: dict) -> None:
 def test_a_table_whose_document_is_not_an_object_is_damaged(tmp_path: Path) -> None:
     """tables.py:113: ``"articles":{"1":5}`` parses as JSON, yet TinyDB would fail on it
     later with a traceback: opening the database says it is damaged and changes nothing."""
-    from reader.db.store import Store
+    from reader.db.single_file import SingleFileStore as Store
 
     db = tmp_path / "reader.json"
     Store(db).close()

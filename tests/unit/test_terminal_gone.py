@@ -21,6 +21,7 @@ from reader.db.store import Store
 from reader.model import Anchor, Highlight
 from reader.text.documents import load_article
 from tests.conftest import SAMPLE, book_text
+from tests.stores import notes_store
 from tests.unit.test_storage_faults import Terminal
 
 LIMIT = 3.0  # seconds from the hang-up to the process being gone
@@ -52,7 +53,7 @@ def check_saved(data: Path) -> Store:
     db = data / "reader.json"
     json.loads(db.read_bytes())
     assert not [p.name for p in data.iterdir() if p.name.endswith(".tmp")]
-    return Store(db, read_only=True)
+    return notes_store(read_only=True)
 
 
 def run(data: Path, article: Path, state: str, then_sigterm: bool = False) -> Terminal:
@@ -110,7 +111,7 @@ def test_closing_the_terminal_ends_reader_within_three_seconds(
     elif state == "worker":
         article = tmp_path / "changed.md"
         article.write_text(book_text(chapters=30, verses=40), encoding="utf-8")
-        store = Store(private_data / "reader.json")
+        store = notes_store()
         store.save_highlights(unplaceable(load_article(article).id, 60))
         store.close()
     article_id = load_article(article).id

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.text.keys import library_key, vault_root
 from reader.db.vault.records import PutHighlight, SetArticleNote
 from reader.db.vault.vault import Vault
+from reader.text.keys import library_key, vault_root
 from tests.vault_kit import A, B, highlight, vault_of
 
 pytestmark = pytest.mark.skipif(

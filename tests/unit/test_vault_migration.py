@@ -19,15 +19,15 @@ from pathlib import Path
 import pytest
 
 from reader.db.migrate_vault import MARK, Migration, is_migrated, migrate
-from reader.db.store import Store
+from reader.db.single_file import SingleFileStore as Store
 from reader.db.vault.device import Device
-from reader.text.keys import file_key, library_key, vault_root
 from reader.db.vault.vault import Vault
 from reader.errors import StoreError
 from reader.model import Colour, CrossLink, Highlight, LinkEnd, ReadingPosition, Review
 from reader.notes import export
 from reader.text.anchoring import describe
 from reader.text.documents import load_article
+from reader.text.keys import file_key, library_key, vault_root
 from tests.vault_kit import files_in, shown
 
 LAPTOP = Device("a" * 32, "LAPTOP")

@@ -11,10 +11,10 @@ import pytest
 
 from reader.db.moves import Move
 from reader.db.records import ArticleInfo
+from reader.db.store import Store as VaultStore
 from reader.db.vault.device import Device
-from reader.text.keys import file_key, library_key, vault_root
-from reader.db.vault_store import VaultStore
 from reader.model import Anchor, CrossLink, Highlight, LinkEnd, ReadingPosition
+from reader.text.keys import file_key, library_key, vault_root
 from tests.vault_kit import A, B, files_in
 
 LAPTOP, DESKTOP = Device(A, "LAPTOP"), Device(B, "DESKTOP")

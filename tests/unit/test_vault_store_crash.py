@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from reader.db.store import Store as VaultStore
 from reader.db.vault.device import Device
 from reader.db.vault.files import NOTES_KIND, read_file
-from reader.text.keys import library_key
-from reader.db.vault_store import VaultStore
 from reader.model import Anchor, Colour, Highlight
+from reader.text.keys import library_key
 from tests.vault_kit import A, B
 
 KEY = library_key("crash.md")

@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 from reader.db.vault.device import load_device
-from reader.text.keys import library_key, vault_root
 from reader.db.vault.records import (
     Change,
     DeleteHighlight,
@@ -30,6 +29,7 @@ from reader.db.vault.records import (
 )
 from reader.db.vault.vault import Vault
 from reader.model import Highlight
+from reader.text.keys import library_key, vault_root
 from tests.syncthing_pair import INSTALL, Pair, available
 from tests.vault_kit import highlight, shown
 

@@ -28,6 +28,7 @@ from reader.services.library import Library, move_of
 from reader.services.moves import report
 from reader.text.display import editable
 from reader.text.documents import DocumentError, open_article
+from reader.text.keys import LIBRARIES
 from reader.text.links import History, Location, Place, same_file
 from reader.ui.app.library import LibraryApp
 from reader.ui.bindings import APP_BINDINGS
@@ -90,6 +91,8 @@ class ReaderApp(LibraryApp):
         self.store = store
         self.start = start  # the paragraph (0-based) to open the article at
         self.library_path = library
+        if library is not None:  # its articles' notes are kept in its vault
+            LIBRARIES.register(library)
         self.article_path = article
         self.history = History()
         self._failed_to_open = ""

@@ -13,7 +13,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from reader.db.store import ReadingPosition, Store
+from reader.db.single_file import ReadingPosition
+from reader.db.single_file import SingleFileStore as Store
 from reader.model import Colour, CrossLink, LinkEnd
 from reader.notes import export
 from reader.services.annotations import Annotations
