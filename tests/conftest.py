@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from reader.text.keys import LIBRARIES
+
 # Property tests draw the same examples on every run ("repeatable"), so that a red CI is a
 # regression, never a new draw; `pytest --hypothesis-profile=explore` draws new ones, more
 # of them, to look for what the repeatable draws miss (a find becomes an @example).
@@ -45,6 +47,10 @@ def private_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("READER_CONFIG", str(tmp_path / "config.toml"))  # not the user's
     monkeypatch.delenv("READER_DB", raising=False)
     monkeypatch.delenv("READER_LIBRARY", raising=False)
+    # Not the checkout: there `articles/` would be the library, and its notes vault would be
+    # made in the project's own folder. And no library of an earlier test is known.
+    monkeypatch.chdir(tmp_path)
+    LIBRARIES.clear()
     return data
 
 
