@@ -61,6 +61,9 @@ def library(tmp_path: Path) -> Path:
     folder.mkdir()
     for sample in (SAMPLE, WELCOME):
         (folder / sample.name).write_bytes(sample.read_bytes())
+    # The library reader is started on, as the command line registers it: its articles'
+    # notes are kept in its vault, whether a test makes them before or after.
+    LIBRARIES.register(folder)
     return folder
 
 
