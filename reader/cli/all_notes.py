@@ -92,7 +92,8 @@ def run_notes(options: argparse.Namespace) -> int:
         say(f"reader: {problem}", sys.stderr)
     names = {colour: settings.colour_name(colour) for colour in COLOURS}
     library = Path(options.library).expanduser() if options.library else paths.library
-    store = open_store(paths, writes=False)  # looks, and never writes (nor makes) a file
+    # Looks, and never writes (nor makes) a file.
+    store = open_store(paths, writes=False, library=library)
     try:
         index = build(store, library, names)
     except StoreError as error:  # a table found damaged as it is read

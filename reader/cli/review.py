@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 
-from reader.cli.common import UserError, open_store, paths_of, say
+from reader.cli.common import UserError, library_of, open_store, paths_of, say
 from reader.config import load
 from reader.model import Highlight
 from reader.services.review import Day, today_of
@@ -54,7 +54,7 @@ def run_review(options: argparse.Namespace, today: date | None = None) -> int:
     settings = load()
     _, keep = keeper(options.tag, options.colour)
     paths = paths_of(options)
-    store = open_store(paths, create=False, writes=False)
+    store = open_store(paths, create=False, writes=False, library=library_of(options, paths))
     try:
         day = today_of(store.all_highlights(), today, settings.review_per_day, keep)
         titles = {ident: title for ident, (_path, title) in store.known_articles().items()}
