@@ -51,8 +51,9 @@ def test_files_at_the_top_come_first_then_by_folder(nested: Path) -> None:
     assert names[1:3] == ["politics/vote.md", "politics/2026/budget.txt"]
 
 
-def test_ids_are_those_of_the_resolved_paths_linked_files_too(tmp_path: Path) -> None:
+def test_ids_are_paths_inside_the_library_reached_through_links_too(tmp_path: Path) -> None:
     from reader.text.documents import article_id
+    from reader.text.keys import LIBRARIES, library_key
 
     real = tmp_path / "real"
     _write(real / "a.md", "A")
@@ -61,11 +62,20 @@ def test_ids_are_those_of_the_resolved_paths_linked_files_too(tmp_path: Path) ->
     (real / "sub" / "c.md").symlink_to(elsewhere)
     link = tmp_path / "link"
     link.symlink_to(real)  # the library reached through a linked folder
+    LIBRARIES.register(link)
     entries = scan(link).entries
     assert len(entries) == 3
     for entry in entries:
-        assert entry.id == article_id(entry.path)
-    assert {e.path.name: e.id for e in entries}["c.md"] == article_id(elsewhere)
+        assert entry.id == article_id(entry.path)  # the scan and the app agree
+    ids = {e.path.name: e.id for e in entries}
+    # A file linked in is the library's, known by its place there (the same on a machine
+    # where it is a copy); the library reached by its real path gives the same ids.
+    assert ids == {
+        "a.md": library_key("a.md"),
+        "b.md": library_key("sub/b.md"),
+        "c.md": library_key("sub/c.md"),
+    }
+    assert article_id(real / "sub" / "b.md") == ids["b.md"]
 
 
 def test_a_first_scan_reports_batches_then_later_scans_read_no_file(

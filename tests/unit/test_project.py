@@ -172,11 +172,11 @@ import asyncio, sys
 from pathlib import Path
 import reader.cli
 from reader.paths import resolve
-from reader.db.store import Store
+from reader.cli.common import open_store
 from reader.ui.app import ReaderApp
 
 async def main() -> None:
-    app = ReaderApp(Store(resolve().db), article=Path({str(SAMPLE)!r}))
+    app = ReaderApp(open_store(resolve()), article=Path({str(SAMPLE)!r}))
     async with app.run_test() as pilot:
         await pilot.pause()
 

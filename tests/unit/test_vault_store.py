@@ -184,7 +184,7 @@ def test_a_change_put_aside_is_named_until_recovered(tmp_path, library) -> None:
     own = vault_root(library) / "devices" / A / "notes" / f"{essay}.json"
     own.write_text("{ damaged", encoding="utf-8")
     told: list[Path] = []
-    laptop.set_on_aside(told.append)
+    laptop.on_aside = told.append
     laptop.save_highlight(mark(essay, 2, note="not lost"))
     assert told and told == laptop.recovered == laptop.pending_recovery
     assert own.read_text(encoding="utf-8") == "{ damaged"  # never written over
