@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
+from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -268,16 +269,19 @@ class Store:
     ) -> None:
         """Write (or clear, with "") the note on an article as a whole."""
         self.register(path)
+        if not note and tags is None and not self.article_note_record(article_id).text:
+            return  # nothing to clear: no version of "" is written over nothing
         change = SetArticleNote(
             note, tuple(tags) if tags is not None else None, None, created, modified
         )
-        self.vault_for(article_id).save(article_id, [change])
+        where = SetFacts(Facts(LIBRARIES.key(path).path))  # what the article is, kept with it
+        self.vault_for(article_id).save(article_id, [where, change])
 
     # --- cross-links ------------------------------------------------------------------------
 
     def links_of(self, article_id: str) -> list[CrossLink]:
         """Every cross-link with an end in this article (read from its files only)."""
-        return list(self.article(article_id).links)
+        return [self._current(link) for link in self.article(article_id).links]
 
     def all_links(self) -> list[CrossLink]:
         """Every cross-link (each once)."""
@@ -286,7 +290,31 @@ class Store:
             for notes in vault.all_articles():
                 for link in notes.links:
                     found.setdefault(link.id, link)
-        return list(found.values())
+        return [self._current(link) for link in found.values()]
+
+    def _current(self, link: CrossLink) -> CrossLink:
+        """``link`` with an end in an article moved since it was made named as the article
+        is now (its key and file): a move writes the article's own records anew, never
+        the links' ends in every other article's files."""
+        ends = []
+        for end in (link.source, link.target):
+            vault = self.vault_for(end.article_id)
+            key = vault.resolve(end.article_id)
+            if key != end.article_id:
+                path = self._path_of(vault, key)
+                end = replace(end, article_id=key, path=str(path) if path else end.path)
+            ends.append(end)
+        if ends == [link.source, link.target]:
+            return link
+        return replace(link, source=ends[0], target=ends[1])
+
+    def _path_of(self, vault: Vault, key: str) -> Path | None:
+        """The file of article ``key`` of ``vault``, as this machine names it, if known."""
+        summary = vault.summaries().get(key)
+        if summary is None or not summary.path:
+            return None
+        library = next((lib for lib, v in self._vaults.items() if v is vault), None)
+        return library / summary.path if library is not None else Path(summary.path)
 
     def save_link(self, link: CrossLink) -> None:
         """Add or change a cross-link, in the files of both its articles."""
@@ -397,7 +425,16 @@ class Store:
             there = vault.article(new_id)
             if there.highlights or there.note.text.strip():
                 continue
+            # The place read in the old file is the reader's, over one saved as the file
+            # was opened under its new name before the move was made.
+            place = vault.article(move.old_id).position_of(self.device.id)
             vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
+            if place is not None and place != there.position_of(self.device.id):
+                vault.save(
+                    new_id,
+                    [SetPosition(place.block, place.offset, place.progress, time.time())],
+                    wait=wait,
+                )
             self._where[new_id] = vault
             made.append(new_id)
         return made

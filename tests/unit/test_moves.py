@@ -34,7 +34,7 @@ def library(tmp_path: Path) -> tuple[Path, Store]:
     folder = tmp_path / "library"
     first = _article(folder / "first.md", "The first")
     second = _article(folder / "second.md", "The second")
-    store = notes_store()
+    store = notes_store(library=folder)  # the library reader is started on
     ident = article_id(first)
     store.save_highlight(make_highlight(article=ident, number=1))
     store.set_article_note(ident, first, "about the whole of it")
@@ -43,6 +43,12 @@ def library(tmp_path: Path) -> tuple[Path, Store]:
     store.save_link(link)
     scan(folder, store)
     return folder, store
+
+
+def _notes_files(folder: Path) -> dict[str, bytes]:
+    """Every file of the library's notes vault, and what it holds."""
+    vault = folder / ".reader"
+    return {str(p.relative_to(vault)): p.read_bytes() for p in vault.rglob("*") if p.is_file()}
 
 
 def _counts(folder: Path, store: Store) -> dict[str, tuple[int, int]]:
@@ -165,41 +171,22 @@ def test_export_all_names_the_annotated_articles_it_leaves_out(
     assert f"1 annotated article not in {folder}, not exported: {gone}" in err
 
 
-def test_a_whole_library_moved_follows_every_article_and_says_so_briefly(
+def test_a_whole_library_moved_takes_its_notes_with_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The notes of a library are in it (``.reader/``): moved or synced elsewhere whole, it
+    has every note, and there is no move to follow."""
     old, new = tmp_path / "old", tmp_path / "new"
-    store = notes_store()
+    store = notes_store(library=old)
     for number in range(5):
         path = _article(old / f"a{number}.md", f"Article {number}")
         store.save_highlight(make_highlight(article=article_id(path), number=number))
     scan(old, store)
     store.close()
     os.rename(old, new)
-    assert main(["list", str(new), "--db", str(tmp_path / "data" / "reader.json")]) == 0
-    err = capsys.readouterr().err.splitlines()
-    assert len(err) == 4 and all("its notes went with it" in line for line in err[:3])
-    assert err[3] == "reader: and 2 more moved articles; their notes went with them"
-    assert set(_counts(new, notes_store()).values()) == {(1, 1)}  # a highlight, a note
-
-
-def test_a_path_saved_as_typed_is_never_taken_for_gone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Older versions saved paths as typed (``reader lib``): run from elsewhere, such a path
-    does not exist, yet its file is there. Its notes stay with it."""
-    monkeypatch.chdir(tmp_path)
-    folder = tmp_path / "lib"
-    first = _article(folder / "a.md", "The same title")
-    store = notes_store()
-    store.save_highlight(make_highlight(article=article_id(first), number=1))
-    scan(Path("lib"), store)  # saved as "lib/a.md"... by older versions; now absolute
-    with store.batch():  # as an older version left it
-        store._set_article(article_id(first), {"path": "lib/a.md"})
-    monkeypatch.chdir(tmp_path / "data")
-    os.utime(_article(folder / "copy.md", "The same title"), ns=(1, 1))
-    assert scan(folder, store).moved == ()
-    assert len(store.highlights(article_id(first))) == 1
+    assert main(["list", str(new)]) == 0
+    assert capsys.readouterr().err == ""
+    assert set(_counts(new, notes_store(library=new)).values()) == {(1, 1)}  # highlight, note
 
 
 def test_paths_are_saved_absolute_whatever_was_typed(
@@ -208,7 +195,8 @@ def test_paths_are_saved_absolute_whatever_was_typed(
     monkeypatch.chdir(tmp_path)
     _article(tmp_path / "lib" / "a.md", "A")
     store = notes_store()
-    scan(Path("lib"), store)
+    typed = Path("lib") / "a.md"
+    store.set_article_note(article_id(typed), typed, "a note")
     assert [str(path) for path, _title in store.known_articles().values()] == [
         str(tmp_path / "lib" / "a.md")
     ]
@@ -240,26 +228,6 @@ def test_copies_that_look_alike_are_not_taken_for_a_move(library: tuple[Path, St
     assert scan(folder, store).moved == ()
 
 
-def test_a_known_file_is_found_again_by_a_database_that_knew_it_elsewhere(
-    library: tuple[Path, Store],
-) -> None:
-    """A database restored from a backup made before a move: the file is no longer new
-    (a later scan cached it), yet its notes are under the old name."""
-    folder, store = library
-    (folder / "sub").mkdir()
-    saved = store.path.read_bytes()
-    os.rename(folder / "first.md", folder / "sub" / "first.md")
-    scan(folder, store)  # followed...
-    store.close()
-    store.path.write_bytes(saved)  # ...and then the database went back to before it
-    store = notes_store()
-    scan(folder, store)  # the file is cached under its new name now
-    store.close()
-    store = notes_store()
-    assert _counts(folder, store)["first.md"] == (1, 2)
-    assert len(store.highlights(article_id(folder / "sub" / "first.md"))) == 1
-
-
 def test_a_move_keeps_the_old_article_s_place_and_note_over_the_new_file_s(
     library: tuple[Path, Store],
 ) -> None:
@@ -278,28 +246,6 @@ def test_a_move_keeps_the_old_article_s_place_and_note_over_the_new_file_s(
     assert store.follow_moves(moved) == [article_id(new)]
     assert store.position(article_id(new)) == ReadingPosition(3, 0, 0.5)
     assert store.article_note(article_id(new)) == "about the whole of it"
-
-
-def test_a_path_saved_as_typed_is_not_gone_when_another_folder_holds_a_copy(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The mutation audit's case (moves.py:109): run from elsewhere, a relative path from an
-    older version does not exist; a scan of another folder with a `cp -p` copy (same size,
-    time and title) must not take the copy for the article moved."""
-    monkeypatch.chdir(tmp_path)
-    first = _article(tmp_path / "lib" / "a.md", "The same title")
-    store = notes_store()
-    store.save_highlight(make_highlight(article=article_id(first), number=1))
-    scan(Path("lib"), store)
-    with store.batch():  # as an older version left it
-        store._set_article(article_id(first), {"path": "lib/a.md"})
-    monkeypatch.chdir(tmp_path / "data")  # where "lib/a.md" is not
-    other = tmp_path / "other"
-    other.mkdir()
-    shutil.copy2(first, other / "a copy.md")  # cp -p
-    assert scan(other, store).moved == ()
-    assert len(store.highlights(article_id(first))) == 1
-    assert store.highlights(article_id(other / "a copy.md")) == []
 
 
 def test_one_file_like_two_gone_articles_is_neither(tmp_path: Path) -> None:
@@ -328,9 +274,9 @@ def test_a_move_is_not_made_when_its_old_file_came_back(library: tuple[Path, Sto
     folder, store = library
     old, new = folder / "first.md", folder / "moved.md"
     shutil.copy2(old, new)
-    before = store.path.read_bytes()
+    before = _notes_files(folder)
     assert store.follow_moves({article_id(new): Move(article_id(old), str(old), str(new))}) == []
-    assert store.path.read_bytes() == before
+    assert _notes_files(folder) == before
     assert len(store.highlights(article_id(old))) == 1
 
 
@@ -345,8 +291,8 @@ def test_a_move_is_not_made_onto_an_article_that_has_notes_of_its_own(
     old, new = folder / "first.md", folder / "moved.md"
     os.rename(old, new)
     store.save_highlight(make_highlight(article=article_id(new), number=7))
-    before = store.path.read_bytes()
+    before = _notes_files(folder)
     assert store.follow_moves({article_id(new): Move(article_id(old), str(old), str(new))}) == []
-    assert store.path.read_bytes() == before
+    assert _notes_files(folder) == before
     assert [h.id for h in store.highlights(article_id(new))] == [f"id-{article_id(new)}-7"]
     assert len(store.highlights(article_id(old))) == 1
