@@ -33,6 +33,9 @@ from reader.text.display import as_cell, visible
 from reader.text.documents import DocumentError
 from reader.text.keys import vault_root
 
+ID = 16
+"""Characters of an article's id (its key in the notes vault)."""
+
 if TYPE_CHECKING:  # rich's progress bar is imported when it is shown
     from rich.progress import Progress, TaskID
 
@@ -161,20 +164,20 @@ def _table(folder: Path, entries: list[LibraryEntry]) -> None:
     with_file = width >= 120
     shown = list(range(len(numbers)))
     for column in GIVE_WAY:
-        fixed = 14 + sum(widths[n] + 2 for n in shown) + 26 * with_file
+        fixed = ID + 2 + sum(widths[n] + 2 for n in shown) + 26 * with_file
         if width - fixed - 1 >= MIN_TITLE:
             break
         shown.remove(column)
-    fixed = 14 + sum(widths[n] + 2 for n in shown) + 26 * with_file
+    fixed = ID + 2 + sum(widths[n] + 2 for n in shown) + 26 * with_file
     title_width = max(12, width - fixed - 1)
     text = Text(no_wrap=True, overflow="ignore")
     text.append(_fit_start(visible(f"Library: {_home(folder)}"), width) + "\n\n", style="bold")
-    header = ["Id".ljust(12), "Title".ljust(title_width)]
+    header = ["Id".ljust(ID), "Title".ljust(title_width)]
     header += [numbers[n].rjust(widths[n]) for n in shown]
     header += ["File"] if with_file else []
     text.append("  ".join(header).rstrip() + "\n", style="bold underline")
     for entry, row in zip(entries, cells, strict=True):
-        text.append(entry.id.ljust(12), style="dim")
+        text.append(entry.id.ljust(ID), style="dim")
         text.append("  ")
         text.append(_fit(visible(entry.title), title_width))
         text.append("".join(f"  {row[n].rjust(widths[n])}" for n in shown))
@@ -243,6 +246,8 @@ def run_locate(options: argparse.Namespace) -> int:
         there = "" if target.exists() else " (which is not there)"
         shown = f"{old} -> {target}{there}" if old.is_symlink() else str(old)
         rows.append(("old notes", f"{shown}  (an older reader's, moved into the vault)"))
+    elif options.db or os.environ.get("READER_DB"):
+        rows.append(("old notes", f"{old}  (not there)"))
     for name, path in rows:
         say(f"{name + ':':<10} {path}")
     for path in recovery_files(database_file(old)):

@@ -501,8 +501,21 @@ class Store:
     # --- what the library's scan read of each file ------------------------------------------
 
     def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
-        """Every article file with its cached facts, by id (for the library's scan)."""
-        return self.file_facts.article_infos()
+        """Every article file with its cached facts, by id (for the library's scan), with
+        where this device is in it and when it last read it."""
+        infos = self.file_facts.article_infos()
+        mine = self.device.id
+        for vault, key, summary in self._summaries():
+            if mine not in summary.positions:
+                continue
+            progress, opened = summary.positions[mine]
+            if key in infos:
+                doc, info = infos[key]
+            else:  # read here, never scanned here
+                path = self._path_of(vault, key)
+                doc, info = {"id": key, "path": str(path) if path else ""}, None
+            infos[key] = ({**doc, "position": {"progress": progress}, "opened": opened}, info)
+        return infos
 
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
         """Cached title and word count of an article file, if still valid."""

@@ -92,19 +92,12 @@ def test_an_article_given_as_the_database_is_not_called_damaged(
 ) -> None:
     article = library / "welcome-to-reader.md"
     before = article.read_bytes()
-    assert main(["list", "--db", str(article)]) == 2
+    assert main(["list", str(library), "--db", str(article)]) == 2
     assert capsys.readouterr().err == (
         f"reader: {article} is not a reader database (not JSON); it was left as it is: "
-        "give --db (or READER_DB) reader's database file\n"
+        "give --db (or READER_DB) the notes file of an older reader\n"
     )
     assert article.read_bytes() == before
-    # A database of reader's overwritten with something else still names its backup.
-    db = tmp_path / "reader.json"
-    notes_store().close()
-    notes_store().close()  # a second start: a backup beside it
-    db.write_text("not json at all", encoding="utf-8")
-    assert main(["list", "--db", str(db)]) == 2
-    assert f"The last good copy is {db}.bak" in capsys.readouterr().err
 
 
 def test_export_of_a_folder_says_how_to_export_all_of_it(
@@ -121,12 +114,12 @@ def test_a_folder_given_as_the_database_is_named_as_such_and_left_alone(
     library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = sorted(p.name for p in library.iterdir())
-    for command in (["list"], ["notes"], [str(library)]):
+    for command in (["list", str(library)], ["notes", "--library", str(library)], [str(library)]):
         assert main([*command, "--db", str(library)]) == 2
         err = capsys.readouterr().err
         assert err == (
-            f"reader: {library} is a folder, not a database: give --db (or READER_DB) a "
-            f"file, such as {library / 'reader.json'}\n"
+            f"reader: {library} is a folder, not a database: give --db (or READER_DB) the "
+            f"file of an older reader's notes, such as {library / 'reader.json'}\n"
         )
     assert sorted(p.name for p in library.iterdir()) == before
 
@@ -172,7 +165,7 @@ def test_locate_follows_the_environment(
 ) -> None:
     assert main(["locate"]) == 0
     out = capsys.readouterr().out
-    assert f"database:  {private_data / 'reader.json'}" in out
+    assert f"notes:     {private_data / 'library' / '.reader'}" in out
     custom = tmp_path / "elsewhere.json"
     assert main(["locate", "--db", str(custom)]) == 0
     assert str(custom) in capsys.readouterr().out
@@ -242,7 +235,7 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     result = run("locate", env=_env(tmp_path))
-    assert result.returncode == 0 and "database:" in result.stdout
+    assert result.returncode == 0 and "notes:" in result.stdout
     result = run(str(tmp_path / "nothing.md"), env=_env(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == f"reader: {tmp_path / 'nothing.md'}: no such file or folder"
@@ -330,7 +323,7 @@ def test_global_options_before_or_after_the_command(
         assert main(args) == 0, capsys.readouterr().err
         capsys.readouterr()
     assert main(["--db", str(db), "locate"]) == 0
-    assert f"database:  {db}" in capsys.readouterr().out
+    assert f"old notes: {db}" in capsys.readouterr().out
 
 
 def test_help_lists_every_command_with_one_line(capsys: pytest.CaptureFixture[str]) -> None:
