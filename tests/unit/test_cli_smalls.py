@@ -71,7 +71,7 @@ def test_a_deleted_articles_notes_export_by_the_id_reader_notes_shows(
     annotate(welcome)
     quote = load_article(welcome).blocks[1].text
     welcome.unlink()
-    assert main(["notes", "--json"]) == 0
+    assert main(["notes", "--json", "--library", str(library)]) == 0
     (record,) = json.loads(capsys.readouterr().out)
     ident = record["article_id"]
     assert main(["export", "--library", str(library), ident]) == 0
