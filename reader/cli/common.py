@@ -77,6 +77,10 @@ def open_store(
     # An older reader's notes are moved into the vault by any command, even one that only
     # looks: it would find no notes otherwise (and the old file is left as it was).
     moving = old.is_file() and not is_migrated(old, paths.data_dir)
+    # Never run here, and asked only to look or not to make notes: nothing is written, not
+    # even this device's identity or a cache.
+    fresh = not (paths.data_dir / DEVICE_FILE).exists() and not moving
+    writes = writes and not (fresh and not create)
     try:
         device = _device(paths.data_dir, writes=writes or moving)
     except OSError as error:
