@@ -341,3 +341,12 @@ def test_after_any_changes_the_cached_notes_are_the_merged_notes(
             fresh = vault_of(root, base / device[:1], device)
             assert list(fresh.all_articles()) == merged(fresh)
             assert list(vault_of(root, base / device[:1], device).all_articles()) == merged(fresh)
+
+
+def test_what_a_killed_writer_of_the_cache_left_is_taken_away(root: Path, tmp_path: Path) -> None:
+    a, _ = two_devices(root, tmp_path)
+    left = cache_folder(a) / f".{shard_of(KEY):02d}.json.99999999.tmp"  # no such process
+    left.parent.mkdir(parents=True)
+    left.write_text("half written")
+    assert list(a.all_articles()) == merged(a)
+    assert not left.exists()

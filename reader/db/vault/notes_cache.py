@@ -7,7 +7,14 @@ stamps (size, modification time, inode) of the files it was merged from, in
 ``DATA/cache/notes-<vault hash>/NN.json``: the articles spread over :data:`SHARDS` files by
 a hash of their key, so that a change to one article rewrites one small file, not the
 whole cache. An article is read and merged again when one of its files changed, appeared
-or went (a stamp differs); its cached notes are used only when every stamp is the same.
+or went (a stamp differs); its cached notes are used only when every stamp is the same
+(and only stamps of files that had settled are kept: see :func:`.files.settled`).
+
+A file of the cache is a line saying what it is (format, version, the vault's folder, the
+file's number), then one line per article: its key, stamps and latest clock time as JSON,
+a tab, and its notes as JSON. The notes are kept as text until an article is asked for:
+reading the cache then makes a few thousand strings, not millions of objects for the
+garbage collector to go through again and again.
 
 The cache is this device's alone, never synced, and safe to delete. A file of it that
 cannot be read, is cut short, was made for another vault or by another version of the
@@ -24,7 +31,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, cast
 
-from reader.atomic import put_in_place, temp_beside
+from reader.atomic import put_in_place, sweep_temp_files, temp_beside
 from reader.db.vault.records import Facts
 from reader.db.vault.summary import SourceStamp
 from reader.db.vault.views import ArticleNotes, DevicePosition, NoteVersion
@@ -211,9 +218,7 @@ class NotesCache:
     def __init__(self, folder: Path, root: Path) -> None:
         self.folder = folder
         self.root = str(root)
-        # key -> (stamps, latest clock, the notes as JSON text: kept as text until asked
-        # for, so that the cache read holds a few thousand strings, not millions of objects
-        # for the garbage collector to go through again and again)
+        # key -> (stamps, latest clock time, the notes as JSON text)
         self.entries: dict[str, tuple[Stamps, str, str]] = {}
         self.dirty: set[int] = set()
 
@@ -299,6 +304,7 @@ class NotesCache:
             with contextlib.suppress(OSError, StoreError):
                 _replace(self._path(shard), payload)
                 self.dirty.discard(shard)
+            sweep_temp_files(self.folder, self._path(shard).name)  # of writers killed
 
 
 def _dumps(value: object) -> str:
