@@ -52,6 +52,7 @@ from reader.db.vault.files import (
 )
 from reader.db.vault.folder import DEVICE_FILE, KEEP_FILES, Source, VaultFolder
 from reader.db.vault.merge import Tables, merge_tables
+from reader.db.vault.notes_cache import NotesCache
 from reader.db.vault.records import (
     Change,
     DeleteLink,
@@ -149,13 +150,51 @@ class Vault(VaultFolder):
             return build(key, self._tables(key)[0])
 
     def all_articles(self) -> Iterator[ArticleNotes]:
-        """Every article's notes (for the notes screen, ``reader notes`` and exports)."""
+        """Every article's notes (for the notes screen, ``reader notes`` and exports): from
+        the cache in the data folder for each article none of whose files changed since it
+        was merged, else read and merged now (and the cache brought up to date once every
+        article was given)."""
+        cache = NotesCache(self.data_dir / "cache" / f"notes-{self.ident}", self.root)
         with self._guard:
             index = self._index()
+            cache.load()
         for key, sources in sorted(index.items()):
             with self._guard:
-                tables = self._tables(key, sources, keep=False)[0]
-            yield build(key, tables)
+                now = time.time_ns()
+                stamps = self._source_stamps(sources)
+                cached = cache.get(key, stamps)
+                if cached is not None:
+                    notes, latest = cached
+                    self.clock.observe(latest)
+                else:
+                    tables, files, _ = self._tables(key, sources, keep=False)
+                    notes = build(key, tables)
+                    if self._cacheable(files, stamps, now):
+                        latest = max((f.latest for f in files), default="")
+                        cache.put(key, stamps, latest, notes)
+            yield notes
+        cache.keep_only(index)
+        cache.save()
+
+    def _cacheable(
+        self, files: Sequence[VaultFile], stamps: tuple[SourceStamp, ...], now: int
+    ) -> bool:
+        """Whether an article merged from ``files`` may be cached under ``stamps``: every
+        file was read whole (a file skipped is read, and told of, again next time), is the
+        very file the stamps were taken of, and had settled (its stamp stands for its
+        content)."""
+        if not all(f.ok and not f.problem and f.stamp is not None for f in files):
+            return False
+        if not all(settled(s[1:], now) for s in stamps):
+            return False
+        read = tuple(
+            sorted(
+                (str(f.path.relative_to(self.devices_dir)), *f.stamp)
+                for f in files
+                if f.stamp is not None
+            )
+        )
+        return read == stamps
 
     def summaries(self) -> dict[str, Summary]:
         """Every article's summary, by key: from the cache in the data folder for each
