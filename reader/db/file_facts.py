@@ -58,6 +58,15 @@ class FileFacts:
             for info in (doc.get("info"),)
         }
 
+    def known(self) -> dict[str, tuple[Path, str]]:
+        """Every file the scan read, by id: its path and title ("" when none was read)."""
+        found: dict[str, tuple[Path, str]] = {}
+        for ident, doc in self._load().items():
+            info = doc.get("info")
+            title = info.get("title", "") if isinstance(info, dict) else ""
+            found[ident] = (Path(doc["path"]), title if isinstance(title, str) else "")
+        return found
+
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
         """The cached title and word count of an article file, if still valid."""
         doc = self._load().get(article_id)

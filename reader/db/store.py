@@ -203,15 +203,19 @@ class Store:
                 yield from notes.highlights
 
     def known_articles(self) -> dict[str, tuple[Path, str]]:
-        """Every article with notes, by id: its file (as this machine names it) and title."""
-        found: dict[str, tuple[Path, str]] = {}
+        """Every article reader knows, by id: its file (as this machine names it) and title
+        ("" when none is known). Those with notes say where their notes put them; the
+        library's scan says the rest, and the title the notes do not keep."""
+        found = self.file_facts.known()
         libraries = {vault.root: library for library, vault in self._vaults.items()}
         for vault, key, summary in self._summaries():
             if not summary.path:
                 continue
             library = libraries.get(vault.root)
             path = library / summary.path if library is not None else Path(summary.path)
-            found[key] = (path, summary.title)
+            scanned = found.get(key)
+            title = summary.title or (scanned[1] if scanned is not None else "")
+            found[key] = (path, title)
         return found
 
     def highlight_counts(self) -> dict[str, tuple[int, int]]:
