@@ -20,6 +20,7 @@ from reader.model import Colour, CrossLink, Highlight, LinkEnd
 from reader.notes import export
 from reader.text.anchoring import describe
 from reader.text.documents import load_text
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
 from tests.stores import notes_store
 
@@ -45,6 +46,7 @@ Last paragraph with a tab\there and an escape \x1b[31m red.
 def make_article(tmp_path: Path):
     path = tmp_path / "hostile.md"
     path.write_text(TEXT, encoding="utf-8")
+    LIBRARIES.register(tmp_path)  # the tests' `--library`, registered before its notes
     return load_text(TEXT, path)
 
 
@@ -289,6 +291,7 @@ def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     store = notes_store()
     for name, title in (("one.md", "Notes"), ("two.md", "Notes"), ("three.md", "index")):
         path = library / name
@@ -328,6 +331,7 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     store = notes_store()
     for number in range(6):
         path = library / f"a{number}.md"
@@ -376,6 +380,7 @@ def exported_three(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     store = notes_store()
     for number in range(3):
         path = library / f"a{number}.md"
@@ -481,6 +486,7 @@ def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
 
     vault = tmp_path / "vault" / "Clippings"
     vault.mkdir(parents=True)
+    LIBRARIES.register(vault)  # as `--library` registers it, before its notes
     article_path = vault / "Digital tax retreat.md"
     article_path.write_text(
         "---\ntitle: Digital tax retreat\n---\n\nCanada dropped the tax.\n", encoding="utf-8"
@@ -706,6 +712,7 @@ def test_wikilinks_name_the_files_the_export_writes_and_the_index_uses_them(
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     paths = []
     for name, title in (("a.md", "C# [draft] | part #1 ^x"), ("b.md", "Second")):
         path = library / name

@@ -19,6 +19,7 @@ from reader.cli import main
 from reader.notes import formats
 from reader.notes.formats import kindle, lua
 from reader.paths import resolve
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
 from tests.stores import notes_store
 
@@ -80,6 +81,7 @@ def test_a_50_mb_clippings_file_is_read_a_line_at_a_time_and_imported_whole(
     # And as a user imports it: each book kept (none is in the library), in one go.
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     assert main(["import", str(pile), "--library", str(library)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(

@@ -21,6 +21,7 @@ from reader.services.importer import import_annotations
 from reader.text.anchoring import describe
 from reader.text.display import note_text
 from reader.text.documents import load_article
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
 from tests.stores import notes_store
 
@@ -53,6 +54,7 @@ def make_library(folder: Path) -> list[Path]:
     """Three articles: one of its own, and two copies of one web page (the same address in
     their front matter) in two subfolders under the same file name."""
     folder.mkdir(parents=True, exist_ok=True)
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     body = "\n\n".join(PARAGRAPHS) + "\n"
     first = folder / "first.md"
     first.write_text(f"# First\n\n{body}", encoding="utf-8")
@@ -364,6 +366,7 @@ def test_an_article_note_keeps_its_times_and_tags(tmp_path: Path, capsys) -> Non
 def test_a_hypothesis_page_note_keeps_its_tag_and_times(tmp_path: Path, capsys) -> None:
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     shutil.copy(DATA / "hypothesis" / "article.md", library / "digital-tax.md")
     file = DATA / "hypothesis" / "api-list.json"
     assert main(["import", str(file), "--library", str(library)]) == 1  # two not imported
