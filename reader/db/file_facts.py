@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,19 @@ class FileFacts:
                     **({"export": True} if info.export else {}),
                 },
             }
+        self._write(entries)
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Drop the entries of ``article_ids`` (articles moved to a new id: their old
+        file is gone, and what the scan read of it now belongs to the new one)."""
+        entries = self._load()
+        gone = [ident for ident in article_ids if ident in entries]
+        for ident in gone:
+            del entries[ident]
+        if gone:
+            self._write(entries)
+
+    def _write(self, entries: dict[str, Doc]) -> None:
         payload = {"format": FORMAT, "schema": SCHEMA, "files": entries}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))

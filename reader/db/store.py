@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from reader.db.file_facts import Doc, FileFacts
-from reader.db.moves import Move
+from reader.db.moves import WAS, Move
 from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
 from reader.db.vault.records import (
@@ -404,6 +404,9 @@ class Store:
             vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
             self._where[new_id] = vault
             made.append(new_id)
+        # As the single-file store moved an article's record: the old id names no file now.
+        with contextlib.suppress(OSError):
+            self.file_facts.forget(moves[new_id].old_id for new_id in made)
         return made
 
     # --- what was put aside -------------------------------------------------------------------
@@ -468,8 +471,18 @@ class Store:
     # --- what the library's scan read of each file ------------------------------------------
 
     def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
-        """Every article file with its cached facts, by id (for the library's scan)."""
-        return self.file_facts.article_infos()
+        """Every article file with its cached facts, by id (for the library's scan); an
+        article that moved says the ids it had (``was``, as the vaults record its moves:
+        an export that names it by an old id is still its)."""
+        infos = self.file_facts.article_infos()
+        for vault in self.vaults:
+            with contextlib.suppress(OSError):
+                redirects = vault.redirects()
+                for old in redirects:
+                    entry = infos.get(vault.resolve(old, redirects))
+                    if entry is not None:
+                        entry[0].setdefault(WAS, []).append(old)
+        return infos
 
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
         """Cached title and word count of an article file, if still valid."""
