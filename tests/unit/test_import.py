@@ -18,7 +18,7 @@ from reader.text.display import note_text
 from reader.text.documents import load_article
 from reader.text.keys import LIBRARIES
 from tests.conftest import DATA, SAMPLE
-from tests.stores import notes_store
+from tests.stores import empty_notes_store, forget_notes, notes_store
 
 # Notes as reader keeps them: typed or pasted through the editor, which turns a control
 # character into its placeholder (an imported note is kept the same way).
@@ -242,14 +242,14 @@ def test_an_annotation_is_already_there_by_its_id_and_without_one_by_its_content
     report = import_annotations([first, again], store, folder)
     assert (report.imported, report.skipped) == (2, 0)
 
-    fresh = notes_store()
+    fresh = empty_notes_store()  # the same annotations, into no notes at all
     anonymous = {key: value for key, value in first.items() if key != "id"}
     report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
     assert (report.imported, report.skipped) == (2, 0)  # two alike in one file stay two
     report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
     assert (report.imported, report.skipped) == (0, 2)
 
-    older = notes_store()
+    older = empty_notes_store()
     older.save_highlight(
         Highlight(
             "made-by-an-older-reader",
@@ -327,6 +327,7 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
         before.article_note(a.id),
     )
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "elsewhere"))
+    forget_notes(library)  # the library, on a machine without its notes
     assert main(["import", str(document), "--library", str(library)]) == 0
     assert "article notes 1" in capsys.readouterr().out
     after = notes_store(read_only=True)
@@ -371,6 +372,7 @@ def test_an_export_imports_whole_into_a_library_moved_elsewhere(
     shutil.move(str(library), str(moved))
     (moved / "three.md").rename(moved / "renamed.md")  # found by its title then
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "other-machine"))
+    forget_notes(moved)  # the library copied without its notes vault
     assert main(["import", str(document), "--library", str(moved)]) == 0
     assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
     fresh = notes_store(read_only=True)

@@ -23,7 +23,7 @@ from reader.text.display import note_text
 from reader.text.documents import load_article
 from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
-from tests.stores import notes_store
+from tests.stores import empty_notes_store, forget_notes, notes_store
 
 SOURCE = "https://example.org/the-same-story"
 PARAGRAPHS = [
@@ -239,6 +239,7 @@ def test_export_then_import_into_an_empty_database_brings_back_everything(
     exported = export_json(library, capsys)
 
     monkeypatch.setenv("READER_DATA_DIR", str(root / "after"))
+    forget_notes(library)  # the library, on a machine without its notes
     file = root / "export.json"
     file.write_text(exported, encoding="utf-8")
     assert main(["import", str(file), "--library", str(library)]) == 0
@@ -281,7 +282,7 @@ def test_two_highlights_on_one_span_are_two_after_the_round_trip(tmp_path: Path,
             )
 
     document = exported_document(library, capsys, two_on_one_span)
-    fresh = notes_store()
+    fresh = empty_notes_store()
     report = import_annotations(document, fresh, library)
     assert (report.imported, report.skipped) == (2, 0)
     colours = sorted(h.colour for h in fresh.highlights(load_article(library / "first.md").id))
@@ -306,7 +307,7 @@ def test_one_passage_in_two_copies_of_a_page_goes_back_to_each(tmp_path: Path, c
             )
 
     document = exported_document(library, capsys, both_copies)
-    fresh = notes_store()
+    fresh = empty_notes_store()
     assert import_annotations(document, fresh, library).imported == 2
     for number, sub in enumerate(("sub1", "sub2")):
         (highlight,) = fresh.highlights(load_article(library / sub / "copy.md").id)
@@ -352,7 +353,7 @@ def test_an_article_note_keeps_its_times_and_tags(tmp_path: Path, capsys) -> Non
         )
 
     document = exported_document(library, capsys, noted)
-    fresh = notes_store()
+    fresh = empty_notes_store()
     assert import_annotations(document, fresh, library).article_notes == 1
     record = fresh.article_note_record(load_article(library / "first.md").id)
     assert (record.text, record.tags, record.created, record.modified) == (
