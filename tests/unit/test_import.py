@@ -163,13 +163,13 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
     assert "added 1 (placed 1, kept unplaced 0), not imported 1" in captured.out
     assert "no article in the library for https://nowhere.example/x" in captured.err
     article = load_article(folder / SAMPLE.name)
-
     (highlight,) = notes_store().highlights(article.id)
     assert (highlight.note, highlight.tags) == ("From Hypothesis", ("imported",))
     assert article.text[highlight.anchor.start : highlight.anchor.end] == "Canada quickly retreated"
     # Named by its title in `reader notes` at once, before any library scan has run.
     capsys.readouterr()
-    assert main(["notes", "--json"]) == 0
+    # (The notes are the library's: kept in its vault, listed with it.)
+    assert main(["notes", "--json", "--library", str(folder)]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
     assert listed["title"] == article.title
 
