@@ -191,7 +191,7 @@ def test_piped_into_head_it_stops_quietly(library: Path) -> None:
     store.save_highlights([dataclasses.replace(h, id=f"x{n}") for n, h in enumerate(made)])
     store.close()
     process = subprocess.Popen(
-        [sys.executable, "-m", "reader", "notes"],
+        [sys.executable, "-m", "reader", "notes", "--library", str(library)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
