@@ -434,6 +434,11 @@ class Store:
             "(the files were damaged): run `reader recover` to merge them. "
         )
 
+    def take_notices(self) -> list[str]:
+        """What the reader has not been told yet of vault files that could not be read
+        (skipped: their notes are not shown until they can be), each said once."""
+        return [notice for vault in self.vaults for notice in vault.take_notices()]
+
     @property
     def recovered(self) -> list[Path]:
         """Recovery files written in this session."""
