@@ -185,6 +185,21 @@ class Store:
                     merged[saved.id] = saved
         return merged
 
+    def save_together(
+        self, highlights: Iterable[Highlight], notes: dict[str, tuple[Path, ArticleNote]]
+    ) -> None:
+        """Add or change highlights and notes on whole articles, one write per article: an
+        article gets all of them or none (an import's batch is never half saved)."""
+        changes: dict[str, list[Change]] = {}
+        for highlight in highlights:
+            changes.setdefault(highlight.article_id, []).append(PutHighlight(highlight))
+        for article_id, (path, note) in notes.items():
+            self.register(path)
+            change = SetArticleNote(note.text, tuple(note.tags), None, note.created, note.modified)
+            changes.setdefault(article_id, []).append(change)
+        for article_id, made in changes.items():
+            self.vault_for(article_id).save(article_id, made)
+
     def delete_highlight(self, article_id: str, highlight_id: str) -> bool:
         """Delete a highlight (a tombstone: an undo brings it back); False when there was
         none with that id."""
