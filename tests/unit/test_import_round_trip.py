@@ -227,6 +227,7 @@ def export_json(library: Path, capsys) -> str:
 def test_export_then_import_into_an_empty_database_brings_back_everything(
     data, tmp_path_factory, monkeypatch, capsys
 ) -> None:
+    LIBRARIES.clear()  # each example a process of its own: no library of the last one
     root = tmp_path_factory.mktemp("round")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     monkeypatch.setenv("READER_DATA_DIR", str(root / "before"))
