@@ -130,7 +130,9 @@ def test_review_without_an_option_says_what_it_takes(capsys: pytest.CaptureFixtu
 def test_review_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert review("--due") == 0
     assert capsys.readouterr().out == "0\n"
-    assert not resolve().db.exists()
+    # Not a file written: no database, no notes vault, not even this device's id.
+    assert not resolve().data_dir.exists()
+    assert not list(tmp_path.rglob(".reader"))  # nor a library's notes vault
 
 
 def test_a_bad_review_per_day_setting_is_named(
