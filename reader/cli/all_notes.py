@@ -96,6 +96,7 @@ def run_notes(options: argparse.Namespace) -> int:
     store = open_store(paths, writes=False, library=library)
     try:
         index = build(store, library, names)
+        skipped = store.take_notices()
     except StoreError as error:  # a table found damaged as it is read
         raise UserError(str(error)) from None
     finally:
@@ -108,7 +109,10 @@ def run_notes(options: argparse.Namespace) -> int:
         _write(_tab_separated(found))
     else:
         _write(_readable(found, index, bool(query)))
-    return 0
+    # A notes file that cannot be read is never left unsaid: its notes are missing above.
+    for notice in skipped:
+        say(f"reader: {notice}", sys.stderr)
+    return 2 if skipped else 0
 
 
 def _query(options: argparse.Namespace, index: NotesIndex) -> Query:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,15 @@ class FileFacts:
             for info in (doc.get("info"),)
         }
 
+    def known(self) -> dict[str, tuple[Path, str]]:
+        """Every file the scan read, by id: its path and title ("" when none was read)."""
+        found: dict[str, tuple[Path, str]] = {}
+        for ident, doc in self._load().items():
+            info = doc.get("info")
+            title = info.get("title", "") if isinstance(info, dict) else ""
+            found[ident] = (Path(doc["path"]), title if isinstance(title, str) else "")
+        return found
+
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
         """The cached title and word count of an article file, if still valid."""
         doc = self._load().get(article_id)
@@ -79,6 +89,19 @@ class FileFacts:
                     **({"export": True} if info.export else {}),
                 },
             }
+        self._write(entries)
+
+    def forget(self, article_ids: Iterable[str]) -> None:
+        """Drop the entries of ``article_ids`` (articles moved to a new id: their old
+        file is gone, and what the scan read of it now belongs to the new one)."""
+        entries = self._load()
+        gone = [ident for ident in article_ids if ident in entries]
+        for ident in gone:
+            del entries[ident]
+        if gone:
+            self._write(entries)
+
+    def _write(self, entries: dict[str, Doc]) -> None:
         payload = {"format": FORMAT, "schema": SCHEMA, "files": entries}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(self.path, json.dumps(payload, ensure_ascii=False).encode("utf-8"))

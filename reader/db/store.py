@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from reader.db.file_facts import Doc, FileFacts
-from reader.db.moves import Move
+from reader.db.moves import WAS, Move
 from reader.db.records import ArticleInfo
 from reader.db.vault.device import Device
 from reader.db.vault.records import (
@@ -186,6 +186,21 @@ class Store:
                     merged[saved.id] = saved
         return merged
 
+    def save_together(
+        self, highlights: Iterable[Highlight], notes: dict[str, tuple[Path, ArticleNote]]
+    ) -> None:
+        """Add or change highlights and notes on whole articles, one write per article: an
+        article gets all of them or none (an import's batch is never half saved)."""
+        changes: dict[str, list[Change]] = {}
+        for highlight in highlights:
+            changes.setdefault(highlight.article_id, []).append(PutHighlight(highlight))
+        for article_id, (path, note) in notes.items():
+            self.register(path)
+            change = SetArticleNote(note.text, tuple(note.tags), None, note.created, note.modified)
+            changes.setdefault(article_id, []).append(change)
+        for article_id, made in changes.items():
+            self.vault_for(article_id).save(article_id, made)
+
     def delete_highlight(self, article_id: str, highlight_id: str) -> bool:
         """Delete a highlight (a tombstone: an undo brings it back); False when there was
         none with that id."""
@@ -204,15 +219,19 @@ class Store:
                 yield from notes.highlights
 
     def known_articles(self) -> dict[str, tuple[Path, str]]:
-        """Every article with notes, by id: its file (as this machine names it) and title."""
-        found: dict[str, tuple[Path, str]] = {}
+        """Every article reader knows, by id: its file (as this machine names it) and title
+        ("" when none is known). Those with notes say where their notes put them; the
+        library's scan says the rest, and the title the notes do not keep."""
+        found = self.file_facts.known()
         libraries = {vault.root: library for library, vault in self._vaults.items()}
         for vault, key, summary in self._summaries():
             if not summary.path:
                 continue
             library = libraries.get(vault.root)
             path = library / summary.path if library is not None else Path(summary.path)
-            found[key] = (path, summary.title)
+            scanned = found.get(key)
+            title = summary.title or (scanned[1] if scanned is not None else "")
+            found[key] = (path, title)
         return found
 
     def highlight_counts(self) -> dict[str, tuple[int, int]]:
@@ -437,6 +456,9 @@ class Store:
                 )
             self._where[new_id] = vault
             made.append(new_id)
+        # As the single-file store moved an article's record: the old id names no file now.
+        with contextlib.suppress(OSError):
+            self.file_facts.forget(moves[new_id].old_id for new_id in made)
         return made
 
     # --- what was put aside -------------------------------------------------------------------
@@ -463,6 +485,11 @@ class Store:
             f"Notes that could not be written to their files were put aside in {files} "
             "(the files were damaged): run `reader recover` to merge them. "
         )
+
+    def take_notices(self) -> list[str]:
+        """What the reader has not been told yet of vault files that could not be read
+        (skipped: their notes are not shown until they can be), each said once."""
+        return [notice for vault in self.vaults for notice in vault.take_notices()]
 
     @property
     def recovered(self) -> list[Path]:
@@ -502,7 +529,9 @@ class Store:
 
     def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
         """Every article file with its cached facts, by id (for the library's scan), with
-        where this device is in it and when it last read it."""
+        where this device is in it and when it last read it; an article that moved says
+        the ids it had (``was``, as the vaults record its moves: an export that names it by
+        an old id is still its)."""
         infos = self.file_facts.article_infos()
         mine = self.device.id
         for vault, key, summary in self._summaries():
@@ -515,6 +544,13 @@ class Store:
                 path = self._path_of(vault, key)
                 doc, info = {"id": key, "path": str(path) if path else ""}, None
             infos[key] = ({**doc, "position": {"progress": progress}, "opened": opened}, info)
+        for vault in self.vaults:
+            with contextlib.suppress(OSError):
+                redirects = vault.redirects()
+                for old in redirects:
+                    entry = infos.get(vault.resolve(old, redirects))
+                    if entry is not None:
+                        entry[0].setdefault(WAS, []).append(old)
         return infos
 
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:

@@ -27,6 +27,7 @@ from reader.db.store import Store
 from reader.model import Article, ArticleMeta
 from reader.notes.incoming import Passage
 from reader.text.addresses import is_web_address, normalise_url
+from reader.text.keys import KEY_LENGTH
 from reader.text.links import normalise_title
 from reader.text.works import author_words
 
@@ -55,10 +56,10 @@ class Work:
 
     @property
     def id(self) -> str:
-        """The article id its highlights are kept under (the same at every import)."""
-        return hashlib.sha1(f"reader:work:{self.key}".encode("utf-8", "surrogatepass")).hexdigest()[
-            :12
-        ]
+        """The article id its highlights are kept under (the same at every import): a
+        vault key (:mod:`reader.text.keys`), or the notes vault would never read them."""
+        data = f"reader:work:{self.key}".encode("utf-8", "surrogatepass")
+        return hashlib.sha1(data).hexdigest()[:KEY_LENGTH]
 
     @property
     def name(self) -> str:

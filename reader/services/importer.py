@@ -122,17 +122,15 @@ class _Batch:
 
     def save(self) -> None:
         """Write what the batch changed (within the batch's transaction)."""
-        self.store.save_highlights(h for new in self.highlights.values() for h in new.values())
-        for article, record in self.notes.values():
-            if record != self._notes_before[article.id]:
-                self.store.set_article_note(
-                    article.id,
-                    article.meta.path,
-                    record.text,
-                    tags=record.tags,
-                    created=record.created,
-                    modified=record.modified,
-                )
+        # An article's highlights and note in one write: never the one without the other.
+        self.store.save_together(
+            (h for new in self.highlights.values() for h in new.values()),
+            {
+                article.id: (article.meta.path, record)
+                for article, record in self.notes.values()
+                if record != self._notes_before[article.id]
+            },
+        )
         self.store.save_links(self.links)
         for ident, highlight_id in self.dropped:
             self.store.delete_highlight(ident, highlight_id)

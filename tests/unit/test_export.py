@@ -20,6 +20,7 @@ from reader.model import Colour, CrossLink, Highlight, LinkEnd
 from reader.notes import export
 from reader.text.anchoring import describe
 from reader.text.documents import load_text
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
 from tests.stores import notes_store
 
@@ -45,6 +46,7 @@ Last paragraph with a tab\there and an escape \x1b[31m red.
 def make_article(tmp_path: Path):
     path = tmp_path / "hostile.md"
     path.write_text(TEXT, encoding="utf-8")
+    LIBRARIES.register(tmp_path)  # the tests' `--library`, registered before its notes
     return load_text(TEXT, path)
 
 
@@ -289,6 +291,7 @@ def test_export_all_gives_articles_with_one_title_distinct_files_and_writes_all_
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     store = notes_store()
     for name, title in (("one.md", "Notes"), ("two.md", "Notes"), ("three.md", "index")):
         path = library / name
@@ -328,6 +331,7 @@ def test_export_all_that_fails_midway_leaves_nothing_behind(
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     store = notes_store()
     for number in range(6):
         path = library / f"a{number}.md"
@@ -376,6 +380,7 @@ def exported_three(tmp_path: Path) -> tuple[list[str], Path, dict[str, bytes]]:
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     store = notes_store()
     for number in range(3):
         path = library / f"a{number}.md"
@@ -427,9 +432,9 @@ def test_export_all_interrupted_just_after_any_rename_puts_the_folder_back(
 
     args, out, before = exported_three(tmp_path)
     replace = os.replace
-    # 2 earlier exports, an index (2 renames each), 1 new file; and before them the database's
-    # backup, the note of the export under way and its journal.
-    for moment in range(1, 11):
+    # 2 earlier exports, an index (2 renames each), 1 new file; and before them the note of
+    # the export under way and its journal (the notes vault keeps no backup of a database).
+    for moment in range(1, 10):
         renames = 0
 
         def interrupted(source: str | Path, target: str | Path, moment: int = moment) -> None:
@@ -481,6 +486,7 @@ def clipped_vault(tmp_path: Path) -> tuple[Path, Path, bytes]:
 
     vault = tmp_path / "vault" / "Clippings"
     vault.mkdir(parents=True)
+    LIBRARIES.register(vault)  # as `--library` registers it, before its notes
     article_path = vault / "Digital tax retreat.md"
     article_path.write_text(
         "---\ntitle: Digital tax retreat\n---\n\nCanada dropped the tax.\n", encoding="utf-8"
@@ -505,7 +511,8 @@ def test_export_all_into_the_library_never_replaces_an_article(
     notes = vault / "Digital tax retreat (notes).md"
     assert "my note" in notes.read_text(encoding="utf-8")
     assert "(<Digital tax retreat (notes).md>)" in (vault / "index (notes).md").read_text("utf-8")
-    assert sorted(p.name for p in vault.iterdir()) == [
+    # `.reader` is the library's notes vault, which reader keeps there (not the export's).
+    assert sorted(p.name for p in vault.iterdir() if p.name != ".reader") == [
         "Digital tax retreat (notes).md",
         "Digital tax retreat.md",
         "index (notes).md",
@@ -706,6 +713,7 @@ def test_wikilinks_name_the_files_the_export_writes_and_the_index_uses_them(
 
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     paths = []
     for name, title in (("a.md", "C# [draft] | part #1 ^x"), ("b.md", "Second")):
         path = library / name

@@ -12,6 +12,7 @@ from reader.cli import main
 from reader.model import Anchor, Highlight
 from reader.notes.export import block_id
 from reader.text.documents import load_article
+from reader.text.keys import LIBRARIES
 from tests.stores import notes_store
 
 
@@ -36,6 +37,7 @@ def twins(tmp_path: Path) -> Path:
     """A library of two articles of one title, a.md and b.md (b sorts last)."""
     library = tmp_path / "lib"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     for name in ("a.md", "b.md"):
         (library / name).write_text(
             f"# Same title\n\nThe words of {name}, which differ.\n", encoding="utf-8"

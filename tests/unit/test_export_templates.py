@@ -12,6 +12,7 @@ from reader.cli import main
 from reader.model import Anchor, Highlight
 from reader.notes.templates import TemplateError, load
 from reader.text.documents import load_article
+from reader.text.keys import LIBRARIES
 from tests.conftest import SAMPLE
 from tests.stores import notes_store
 
@@ -22,6 +23,7 @@ def article(tmp_path: Path) -> Path:
     tagged, on the first paragraph; one plain, on the third."""
     library = tmp_path / "lib"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     path = library / SAMPLE.name
     shutil.copy(SAMPLE, path)
     loaded = load_article(path)
@@ -93,6 +95,7 @@ def test_untrusted_text_stays_text_through_the_built_in_templates(
 ) -> None:
     library = tmp_path / "lib"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     path = library / "x.txt"  # plain text: its Markdown signs are the article's words
     path.write_text("# Not a heading\n\n[not a link](evil) *x*\n", encoding="utf-8")
     loaded = load_article(path)

@@ -16,8 +16,9 @@ from reader.services.importer import import_annotations
 from reader.text.anchoring import describe
 from reader.text.display import note_text
 from reader.text.documents import load_article
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA, SAMPLE
-from tests.stores import notes_store
+from tests.stores import empty_notes_store, forget_notes, notes_store
 
 # Notes as reader keeps them: typed or pasted through the editor, which turns a control
 # character into its placeholder (an imported note is kept the same way).
@@ -124,6 +125,7 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
 ) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     source = load_article(SAMPLE).meta.source
     annotation = {
@@ -161,13 +163,13 @@ def test_a_hypothesis_style_annotation_finds_its_article_by_front_matter_source(
     assert "added 1 (placed 1, kept unplaced 0), not imported 1" in captured.out
     assert "no article in the library for https://nowhere.example/x" in captured.err
     article = load_article(folder / SAMPLE.name)
-
     (highlight,) = notes_store().highlights(article.id)
     assert (highlight.note, highlight.tags) == ("From Hypothesis", ("imported",))
     assert article.text[highlight.anchor.start : highlight.anchor.end] == "Canada quickly retreated"
     # Named by its title in `reader notes` at once, before any library scan has run.
     capsys.readouterr()
-    assert main(["notes", "--json"]) == 0
+    # (The notes are the library's: kept in its vault, listed with it.)
+    assert main(["notes", "--json", "--library", str(folder)]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
     assert listed["title"] == article.title
 
@@ -181,6 +183,7 @@ def test_import_of_a_file_that_is_not_json_is_one_clear_line(tmp_path: Path, cap
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\xc3\x28")
     folder = tmp_path / "folder"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     values = tmp_path / "values.json"
     values.write_text('[1, 2, "x"]', encoding="utf-8")
     for offered, said in [
@@ -206,6 +209,7 @@ def quote_annotation(source: str, exact: str, ident: str, note: str = "kept") ->
 def test_an_annotation_that_cannot_be_placed_is_kept_as_an_orphan(tmp_path: Path) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
     lost = "words that were in an earlier version of the article and are gone now"
@@ -229,6 +233,7 @@ def test_an_annotation_is_already_there_by_its_id_and_without_one_by_its_content
     # and creation time.
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
     store = notes_store()
@@ -237,14 +242,14 @@ def test_an_annotation_is_already_there_by_its_id_and_without_one_by_its_content
     report = import_annotations([first, again], store, folder)
     assert (report.imported, report.skipped) == (2, 0)
 
-    fresh = notes_store()
+    fresh = empty_notes_store()  # the same annotations, into no notes at all
     anonymous = {key: value for key, value in first.items() if key != "id"}
     report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
     assert (report.imported, report.skipped) == (2, 0)  # two alike in one file stay two
     report = import_annotations([anonymous, dict(anonymous)], fresh, folder)
     assert (report.imported, report.skipped) == (0, 2)
 
-    older = notes_store()
+    older = empty_notes_store()
     older.save_highlight(
         Highlight(
             "made-by-an-older-reader",
@@ -269,9 +274,9 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
     tmp_path: Path, monkeypatch, capsys
 ) -> None:
 
-
     library = tmp_path / "lib"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     first, second = library / "first.md", library / "second.md"
     first.write_text("# First\n\nAlpha paragraph.\n\nBeta paragraph here.\n", encoding="utf-8")
     second.write_text("# Second\n\nGamma paragraph.\n\nDelta words.\n", encoding="utf-8")
@@ -322,6 +327,7 @@ def test_markdown_and_json_round_trips_keep_every_note_tag_colour_link_and_artic
         before.article_note(a.id),
     )
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "elsewhere"))
+    forget_notes(library)  # the library, on a machine without its notes
     assert main(["import", str(document), "--library", str(library)]) == 0
     assert "article notes 1" in capsys.readouterr().out
     after = notes_store(read_only=True)
@@ -347,6 +353,7 @@ def test_an_export_imports_whole_into_a_library_moved_elsewhere(
 
     library = tmp_path / "old" / "lib"
     library.mkdir(parents=True)
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     for name in ("one.md", "two.md", "three.md"):
         (library / name).write_text(
             f"# Title {name}\n\nFirst words of {name}.\n\nSecond words of {name}.\n",
@@ -365,6 +372,7 @@ def test_an_export_imports_whole_into_a_library_moved_elsewhere(
     shutil.move(str(library), str(moved))
     (moved / "three.md").rename(moved / "renamed.md")  # found by its title then
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "other-machine"))
+    forget_notes(moved)  # the library copied without its notes vault
     assert main(["import", str(document), "--library", str(moved)]) == 0
     assert "added 3 (placed 3, kept unplaced 0)" in capsys.readouterr().out
     fresh = notes_store(read_only=True)
@@ -378,6 +386,7 @@ def test_import_takes_a_lone_page_a_byte_order_mark_and_refuses_a_remote_first_p
 ) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
     highlight = highlight_on(article, 2, "on a page", (), Colour.YELLOW, 1)
@@ -401,6 +410,7 @@ def test_imported_notes_tags_and_labels_are_kept_as_reader_keeps_typed_ones(
 ) -> None:
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
     annotation = quote_annotation(
@@ -420,6 +430,7 @@ def test_an_imported_annotation_keeps_the_selectors_it_came_with(tmp_path: Path)
     # article has a space): placed by its quote, it keeps them as they came.
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     article = load_article(folder / SAMPLE.name)
     text = article.text
@@ -443,6 +454,7 @@ def test_hypothesis_tags_that_are_not_a_list_import_without_a_traceback(
     a traceback, and a lone string was split into one tag per character."""
     folder = tmp_path / "lib"
     folder.mkdir()
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     shutil.copy(SAMPLE, folder / SAMPLE.name)
     source = load_article(SAMPLE).meta.source
 

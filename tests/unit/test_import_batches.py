@@ -21,15 +21,16 @@ from hypothesis import strategies as st
 from reader.cli import main
 from reader.db import storage
 from reader.db.storage import StoreError
+from reader.db.vault import files as vault_files
 from reader.model import Colour, Highlight, ReadingPosition
 from reader.notes import export
-from reader.paths import resolve
 from reader.services import importer
 from reader.services.importer import import_annotations
 from reader.services.quotes import Quotes
 from reader.text.anchoring import describe
 from reader.text.documents import load_article
-from tests.stores import notes_store
+from reader.text.keys import LIBRARIES
+from tests.stores import forget_notes, notes_store
 
 COUNT = 300
 
@@ -90,7 +91,6 @@ def test_another_window_saves_while_a_long_import_runs_and_neither_loses_anythin
 ) -> None:
     library = tmp_path / "lib"
     document = annotations(long_article(library))
-    db = tmp_path / "reader.json"
     notes_store().close()
     window = notes_store()  # the app in another window: its own store, its own lock
     article = load_article(library / "long.md")
@@ -124,19 +124,20 @@ def test_another_window_saves_while_a_long_import_runs_and_neither_loses_anythin
     assert after.position(article.id) == ReadingPosition(3, 0, 0.5)
 
 
-def fail_on_write(monkeypatch: pytest.MonkeyPatch, db: Path, number: int, error: BaseException):
-    """Make the ``number``-th write of the database fail with ``error``."""
-    real = storage.atomic_write
+def fail_on_write(monkeypatch: pytest.MonkeyPatch, name: str, number: int, error: BaseException):
+    """Make the ``number``-th write of the notes file ``name`` (an article's, in the notes
+    vault) fail with ``error``."""
+    real = vault_files.atomic_write
     writes = [0]
 
     def write(path: Path, payload: bytes, **options) -> None:
-        if path == db:
+        if Path(path).name == name:
             writes[0] += 1
             if writes[0] == number:
                 raise error
         real(path, payload, **options)
 
-    monkeypatch.setattr(storage, "atomic_write", write)
+    monkeypatch.setattr(vault_files, "atomic_write", write)
 
 
 def with_page_notes(document: dict, article: Path, every: int) -> dict:
@@ -174,6 +175,7 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     error: BaseException,
 ) -> None:
     library = tmp_path / "lib"
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     article = load_article(long_article(library))
     file = tmp_path / "export.json"
     document = with_page_notes(annotations(article.meta.path), article.meta.path, small_batches)
@@ -181,11 +183,11 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
     whole = notes_store()  # the same import, never stopped
     import_annotations(json.loads(file.read_text()), whole, library)
     expected = {h.id: h for h in whole.highlights(article.id)}
+    whole_note = whole.article_note_record(article.id)
+    forget_notes(library)  # and the stopped one, into no notes
 
-    db = resolve().db
-    notes_store().close()
-    real_write = storage.atomic_write
-    fail_on_write(monkeypatch, db, 3, error)
+    real_write = vault_files.atomic_write
+    fail_on_write(monkeypatch, f"{article.id}.json", 3, error)
     code = main(["import", str(file), "--library", str(library)])
     err = capsys.readouterr().err
     assert code == (130 if isinstance(error, KeyboardInterrupt) else 2)
@@ -200,13 +202,13 @@ def test_an_import_stopped_part_way_leaves_whole_batches_and_a_second_run_finish
         assert highlight == expected[highlight.id]
     assert stopped.article_note(article.id) == "Page note 0.\n\nPage note 1."
 
-    monkeypatch.setattr(storage, "atomic_write", real_write)
+    monkeypatch.setattr(vault_files, "atomic_write", real_write)
     assert main(["import", str(file), "--library", str(library)]) == 0
     said = capsys.readouterr().out
     assert "added 202 (placed 202, kept unplaced 0), article notes 4, already there 100" in said
     finished = notes_store(read_only=True)
     assert {h.id: h for h in finished.highlights(article.id)} == expected
-    assert finished.article_note_record(article.id) == whole.article_note_record(article.id)
+    assert finished.article_note_record(article.id) == whole_note
 
 
 @pytest.mark.slow

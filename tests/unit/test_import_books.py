@@ -105,7 +105,7 @@ def test_a_clippings_file_places_each_book_of_the_library_and_keeps_the_book_tha
     }.items():
         assert placed(books, name) == [words], name
     # The book not in the library is listed with its highlights, by its title.
-    assert main(["notes", "--json", "in:orchard"]) == 0
+    assert main(["notes", "--json", "in:orchard", "--library", str(books)]) == 0
     kept = json.loads(capsys.readouterr().out)
     assert sorted((n["title"], n["quote"], n["placed"]) for n in kept if n["quote"]) == [
         ("The Glass Orchard", "An orchard is a promise made to people you will never meet.", False),

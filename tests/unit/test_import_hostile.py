@@ -19,6 +19,7 @@ from reader.cli import main
 from reader.notes import formats
 from reader.notes.formats import kindle, lua
 from reader.paths import resolve
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
 from tests.stores import notes_store
 
@@ -80,6 +81,7 @@ def test_a_50_mb_clippings_file_is_read_a_line_at_a_time_and_imported_whole(
     # And as a user imports it: each book kept (none is in the library), in one go.
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     assert main(["import", str(pile), "--library", str(library)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(
@@ -223,7 +225,8 @@ def test_a_formula_in_a_csv_cell_is_kept_as_words_and_never_written_as_a_formula
     assert "kept: no article in the library for =cmd|' /C notepad'!A0" not in out  # a quote
     assert "kept: no article in the library for Spreadsheet Tricks (@Mallory)" in out
     # Kept as the words they are, in the database and in every JSON reader writes.
-    notes = {h.note for h in notes_store(read_only=True).all_highlights()}
+    # (The store reader opens on the library: its notes are kept in its vault.)
+    notes = {h.note for h in notes_store(read_only=True, library=library).all_highlights()}
     assert {"=cmd|' /C calc'!A0", "+SUM(1,2)"} <= notes
     assert main(["notes", "--json", "--library", str(library)]) == 0
     listed = json.loads(capsys.readouterr().out)

@@ -21,8 +21,9 @@ from reader.services.importer import import_annotations
 from reader.text.anchoring import describe
 from reader.text.display import note_text
 from reader.text.documents import load_article
+from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
-from tests.stores import notes_store
+from tests.stores import empty_notes_store, forget_notes, notes_store
 
 SOURCE = "https://example.org/the-same-story"
 PARAGRAPHS = [
@@ -53,6 +54,7 @@ def make_library(folder: Path) -> list[Path]:
     """Three articles: one of its own, and two copies of one web page (the same address in
     their front matter) in two subfolders under the same file name."""
     folder.mkdir(parents=True, exist_ok=True)
+    LIBRARIES.register(folder)  # as `--library` registers it, before its notes
     body = "\n\n".join(PARAGRAPHS) + "\n"
     first = folder / "first.md"
     first.write_text(f"# First\n\n{body}", encoding="utf-8")
@@ -225,6 +227,7 @@ def export_json(library: Path, capsys) -> str:
 def test_export_then_import_into_an_empty_database_brings_back_everything(
     data, tmp_path_factory, monkeypatch, capsys
 ) -> None:
+    LIBRARIES.clear()  # each example a process of its own: no library of the last one
     root = tmp_path_factory.mktemp("round")
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
     monkeypatch.setenv("READER_DATA_DIR", str(root / "before"))
@@ -237,6 +240,7 @@ def test_export_then_import_into_an_empty_database_brings_back_everything(
     exported = export_json(library, capsys)
 
     monkeypatch.setenv("READER_DATA_DIR", str(root / "after"))
+    forget_notes(library)  # the library, on a machine without its notes
     file = root / "export.json"
     file.write_text(exported, encoding="utf-8")
     assert main(["import", str(file), "--library", str(library)]) == 0
@@ -279,7 +283,7 @@ def test_two_highlights_on_one_span_are_two_after_the_round_trip(tmp_path: Path,
             )
 
     document = exported_document(library, capsys, two_on_one_span)
-    fresh = notes_store()
+    fresh = empty_notes_store()
     report = import_annotations(document, fresh, library)
     assert (report.imported, report.skipped) == (2, 0)
     colours = sorted(h.colour for h in fresh.highlights(load_article(library / "first.md").id))
@@ -304,7 +308,7 @@ def test_one_passage_in_two_copies_of_a_page_goes_back_to_each(tmp_path: Path, c
             )
 
     document = exported_document(library, capsys, both_copies)
-    fresh = notes_store()
+    fresh = empty_notes_store()
     assert import_annotations(document, fresh, library).imported == 2
     for number, sub in enumerate(("sub1", "sub2")):
         (highlight,) = fresh.highlights(load_article(library / sub / "copy.md").id)
@@ -312,9 +316,11 @@ def test_one_passage_in_two_copies_of_a_page_goes_back_to_each(tmp_path: Path, c
 
     # In a library moved elsewhere the two files are told apart by their folders.
     moved = tmp_path / "moved"
-    shutil.copytree(library, moved)
+    # (Copied without its notes vault, which would carry the notes along.)
+    shutil.copytree(library, moved, ignore=shutil.ignore_patterns(".reader"))
     shutil.rmtree(library)
-    again = notes_store()
+    again = empty_notes_store()
+    LIBRARIES.register(moved)
     assert import_annotations(document, again, moved).imported == 2
     for number, sub in enumerate(("sub1", "sub2")):
         (highlight,) = again.highlights(load_article(moved / sub / "copy.md").id)
@@ -350,7 +356,7 @@ def test_an_article_note_keeps_its_times_and_tags(tmp_path: Path, capsys) -> Non
         )
 
     document = exported_document(library, capsys, noted)
-    fresh = notes_store()
+    fresh = empty_notes_store()
     assert import_annotations(document, fresh, library).article_notes == 1
     record = fresh.article_note_record(load_article(library / "first.md").id)
     assert (record.text, record.tags, record.created, record.modified) == (
@@ -364,6 +370,7 @@ def test_an_article_note_keeps_its_times_and_tags(tmp_path: Path, capsys) -> Non
 def test_a_hypothesis_page_note_keeps_its_tag_and_times(tmp_path: Path, capsys) -> None:
     library = tmp_path / "library"
     library.mkdir()
+    LIBRARIES.register(library)  # as `--library` registers it, before its notes
     shutil.copy(DATA / "hypothesis" / "article.md", library / "digital-tax.md")
     file = DATA / "hypothesis" / "api-list.json"
     assert main(["import", str(file), "--library", str(library)]) == 1  # two not imported
@@ -386,7 +393,7 @@ def test_a_hypothesis_page_note_keeps_its_tag_and_times(tmp_path: Path, capsys) 
     # In the Markdown export and in `reader notes --tag` too.
     assert main(["export", "--library", str(library), path]) == 0
     assert "Read the follow-up piece next week.\n\ntags: #follow-up\n" in capsys.readouterr().out
-    assert main(["notes", "--tag", "follow-up", "--json"]) == 0
+    assert main(["notes", "--tag", "follow-up", "--json", "--library", str(library)]) == 0
     (listed,) = json.loads(capsys.readouterr().out)
     assert (listed["kind"], listed["tags"], listed["created"]) == (
         "article-note",

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from reader.model import Anchor, CrossLink, LinkEnd
-from reader.text.documents import load_text
+from reader.text.documents import article_id, load_text
 from reader.text.links import (
     History,
     Location,
@@ -154,13 +154,15 @@ def test_history_goes_back_and_forward_across_articles() -> None:
 
 def test_links_are_stored_with_both_ends(tmp_path: Path) -> None:
     store = notes_store()
-    end_a = LinkEnd("a", "/x/a.md", "A", Anchor(0, 5, "hello", "", " world", 0, "fa"))
-    end_b = LinkEnd("b", "/x/b.md", "B", Anchor(10, 20, "other text", "", "", 1, "fb"))
+    # Each end names its article by id: the vault key of its file.
+    a, b, c = (article_id(Path(f"/x/{name}.md")) for name in "abc")
+    end_a = LinkEnd(a, "/x/a.md", "A", Anchor(0, 5, "hello", "", " world", 0, "fa"))
+    end_b = LinkEnd(b, "/x/b.md", "B", Anchor(10, 20, "other text", "", "", 1, "fb"))
     link = CrossLink("link-1", end_a, end_b, "answers", "2026-01-01T00:00:00Z")
     store.save_link(link)
     again = notes_store()
-    assert again.links_of("a") == [link] and again.links_of("b") == [link]
-    assert again.links_of("c") == []
+    assert again.links_of(a) == [link] and again.links_of(b) == [link]
+    assert again.links_of(c) == []
     assert again.delete_link("link-1") and notes_store().all_links() == []
 
 

@@ -15,7 +15,6 @@ import pytest
 
 from reader.cli import main
 from reader.model import Anchor, Colour, Highlight
-from reader.paths import resolve
 from reader.services.library import scan
 from reader.text.documents import article_id
 from tests.conftest import SAMPLE, WELCOME
@@ -191,7 +190,7 @@ def test_piped_into_head_it_stops_quietly(library: Path) -> None:
     store.save_highlights([dataclasses.replace(h, id=f"x{n}") for n, h in enumerate(made)])
     store.close()
     process = subprocess.Popen(
-        [sys.executable, "-m", "reader", "notes"],
+        [sys.executable, "-m", "reader", "notes", "--library", str(library)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
@@ -213,21 +212,22 @@ def test_notes_does_not_import_textual(noted: Path) -> None:
     assert result.stdout.splitlines()[-1] == "CLEAN", result.stderr
 
 
-def test_a_damaged_table_is_one_line_and_status_2(
-    noted: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_a_damaged_notes_file_is_one_line_and_status_2(
+    noted: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tests.unit.test_store_scale import damage_a_table
-
-    monkeypatch.setattr("reader.db.store.CHECK_AT_OPEN", 0)  # opened as a big database is
-    db = resolve().db
-    name = next(
-        line.split('"')[1] for line in db.read_text("utf-8").split("\n") if '"highlights/' in line
-    )
-    damaged = damage_a_table(db, name)
-    assert main(["notes"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("reader: ") and "is damaged" in err and err.count("\n") == 1
-    assert db.read_bytes() == damaged
+    """One article's notes file damaged (in the library's notes vault): the other notes
+    are listed, the file is named in one line, the status is 2, and it is left as it was."""
+    files = sorted((noted / ".reader").rglob("notes/*.json"))
+    assert len(files) == 2  # the two articles' notes
+    damaged = b'{"meta": {"1": cut short'
+    files[0].write_bytes(damaged)
+    assert main(["notes", "--library", str(noted)]) == 2
+    captured = capsys.readouterr()
+    err = captured.err
+    assert err.startswith("reader: ") and str(files[0]) in err and "damaged" in err
+    assert err.count("\n") == 1
+    assert captured.out  # the other article's notes are still listed
+    assert files[0].read_bytes() == damaged
 
 
 def test_on_a_terminal_a_long_note_leaves_its_tags_room(

@@ -21,6 +21,15 @@ from reader.services.notes_index import (
 from reader.text.documents import article_id
 from tests.stores import notes_store
 
+# The articles' files, in the test's folder (its working directory): an article's id is the
+# vault key of its file.
+FILES = {"tax": "tax.md", "sea": "sea.md", "nameless": "nameless-essay.md"}
+
+
+def key(name: str) -> str:
+    """The id of the article named ``name`` in :data:`FILES` (else of the file ``name``)."""
+    return article_id(Path.cwd() / FILES.get(name, name))
+
 
 def highlight(
     number: int,
@@ -35,7 +44,7 @@ def highlight(
 ) -> Highlight:
     return Highlight(
         id=f"h{number}",
-        article_id=article,
+        article_id=article if len(article) == 16 else key(article),
         anchor=Anchor(0, len(quote), quote, block=block),
         colour=colour,
         tags=tags,
@@ -51,8 +60,8 @@ def store(tmp_path: Path) -> Store:
     store = notes_store()
     store.save_article_infos(
         {
-            "tax": (tmp_path / "tax.md", ArticleInfo("Digital Tax Retreat", 100, 1, 1)),
-            "sea": (tmp_path / "sea.md", ArticleInfo("The Salt Marsh", 100, 1, 1)),
+            key("tax"): (tmp_path / "tax.md", ArticleInfo("Digital Tax Retreat", 100, 1, 1)),
+            key("sea"): (tmp_path / "sea.md", ArticleInfo("The Salt Marsh", 100, 1, 1)),
         }
     )
     store.save_highlights(
@@ -67,9 +76,9 @@ def store(tmp_path: Path) -> Store:
             highlight(3, "sea", "Green water\n\nand mud", modified="2026-02-01T00:00:00Z"),
         ]
     )
-    store.save_position("nameless", tmp_path / "nameless-essay.md", "f", _position())
+    store.save_position(key("nameless"), tmp_path / "nameless-essay.md", "f", _position())
     store.save_highlight(highlight(4, "nameless", "Untitled words"))
-    store.set_article_note("sea", tmp_path / "sea.md", "The marsh, overall")
+    store.set_article_note(key("sea"), tmp_path / "sea.md", "The marsh, overall")
     return store
 
 
@@ -89,7 +98,7 @@ def test_every_highlight_and_article_note_newest_first_with_titles_and_files(
     index = build(store)
     ids = [item.id for item in index.items]
     # The article note was written just now, h3 was modified in February, then by creation.
-    assert ids == ["note-sea", "h3", "h4", "h2", "h1", "h0"]
+    assert ids == [f"note-{key('sea')}", "h3", "h4", "h2", "h1", "h0"]
     note, changed, nameless, tide = index.items[0], index.items[1], index.items[2], index.items[3]
     assert note.kind == ARTICLE_NOTE and note.title == "The Salt Marsh" and note.block is None
     assert changed.kind == HIGHLIGHT and changed.path == tmp_path / "sea.md"
@@ -111,7 +120,8 @@ def test_an_article_the_database_has_no_file_for_is_found_in_the_library(
     store.save_highlight(highlight(1, "gone", "Elsewhere"))
     items = {item.id: item for item in build(store, library).items}
     assert items["h0"].path == essay and items["h0"].title == "essay"
-    assert items["h1"].path is None and items["h1"].title == "gone"
+    # No file known: the article is shown by its id.
+    assert items["h1"].path is None and items["h1"].title == key("gone")
 
 
 def test_what_the_filter_searches_is_made_once_when_first_needed(store: Store) -> None:
@@ -130,7 +140,7 @@ def test_words_find_the_quote_the_note_the_tags_and_the_title(store: Store) -> N
     assert found(index, "WHY") == ["h1"]  # case is ignored
     assert found(index, "second") == ["h1"]  # not only the note's first line
     assert found(index, "canada") == ["h0"]  # the quote and the tag
-    assert found(index, "marsh") == ["note-sea", "h3", "h2"]  # the title, and the note
+    assert found(index, "marsh") == [f"note-{key('sea')}", "h3", "h2"]  # the title, and the note
     assert found(index, "salt tide") == ["h2"]  # every word must be there
     assert found(index, "") == [item.id for item in index.items]
 
@@ -161,7 +171,7 @@ def test_a_colour_by_its_name_and_the_name_the_settings_give_it(store: Store) ->
 
 def test_an_article_by_its_title_file_or_id(store: Store) -> None:
     index = build(store)
-    assert found(index, "in:salt") == ["note-sea", "h3", "h2"]
+    assert found(index, "in:salt") == [f"note-{key('sea')}", "h3", "h2"]
     assert found(index, 'in:"digital tax"') == ["h1", "h0"]
     assert found(index, "in:nameless-essay.md") == ["h4"]
     assert found(index, "in:tax talks") == ["h1"]
@@ -176,7 +186,7 @@ def test_typing_narrows_the_last_answer_and_gives_the_same_answers(store: Store)
         fresh = NotesIndex(index.items)
         assert found(index, typed[:end]) == found(fresh, typed[:end])
     # Deleting goes back to the wider answer.
-    assert found(index, "in:salt") == ["note-sea", "h3", "h2"]
+    assert found(index, "in:salt") == [f"note-{key('sea')}", "h3", "h2"]
 
 
 def test_narrowing_is_only_used_when_the_new_query_implies_the_old() -> None:

@@ -15,17 +15,19 @@ from reader.model import Anchor, Colour, Highlight, Review
 from reader.paths import resolve
 from reader.services.library import scan
 from reader.services.review import Rating, rated, schedule, streak, today_of
-from reader.text.documents import load_article
+from reader.text.documents import article_id, load_article
 from tests.conftest import SAMPLE
 from tests.stores import notes_store
 
 DAY = date(2026, 12, 4)
+# An article's id is the vault key of its file (one outside every library here).
+ARTICLE = article_id(Path("/nowhere/a.md"))
 
 
 def highlight(number: int, **fields: object) -> Highlight:
     anchor = Anchor(0, 5, f"words {number}", "", "", 0, "")
     return dataclasses.replace(
-        Highlight(id=f"id-{number}", article_id="a", anchor=anchor), **fields
+        Highlight(id=f"id-{number}", article_id=ARTICLE, anchor=anchor), **fields
     )
 
 
@@ -79,17 +81,19 @@ def test_review_state_is_kept_with_the_highlight(tmp_path: Path) -> None:
     store = notes_store()
     store.save_highlight(rated(highlight(1), Rating.LATER, DAY))
     store.close()
-    (back,) = notes_store().highlights("a")
+    (back,) = notes_store().highlights(ARTICLE)
     assert back.review == Review(due="2026-12-11", interval=7, seen=1, last="2026-12-04")
 
 
 @pytest.fixture
-def noted(tmp_path: Path) -> Path:
-    """The sample article with three highlights, one of them noted."""
+def noted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The sample article with three highlights, one of them noted, in the library
+    ``reader`` opens (its notes are kept in that library's vault)."""
+    monkeypatch.setenv("READER_LIBRARY", str(tmp_path))
     path = tmp_path / SAMPLE.name
     path.write_bytes(SAMPLE.read_bytes())
+    store = notes_store(library=tmp_path)  # registered before its notes, as reader does
     article = load_article(path)
-    store = notes_store()
     scan(tmp_path, store)  # the title, as the library keeps it
     for n in (1, 3, 5):
         block = article.blocks[n]
@@ -126,7 +130,9 @@ def test_review_without_an_option_says_what_it_takes(capsys: pytest.CaptureFixtu
 def test_review_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert review("--due") == 0
     assert capsys.readouterr().out == "0\n"
-    assert not resolve().db.exists()
+    # Not a file written: no database, no notes vault, not even this device's id.
+    assert not resolve().data_dir.exists()
+    assert not list(tmp_path.rglob(".reader"))  # nor a library's notes vault
 
 
 def test_a_bad_review_per_day_setting_is_named(

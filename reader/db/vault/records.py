@@ -226,8 +226,10 @@ def _write_note(record: Record, name: str, text: str, base: str, clock: str) -> 
     """``record`` with a new version of its note ``name``, replacing the versions whose
     text the editor began from (``base``): a version written meanwhile elsewhere stays."""
     replaces = [c for value, c in m.versions(record, name) if value == base]
-    if not replaces and not text and not m.versions(record, name):
-        return record  # no note, and none written
+    if not replaces and not text:
+        # No note, and none written; or the text cleared was replaced meanwhile elsewhere:
+        # the text written there stays the note (an empty version would hide it).
+        return record
     return m.write_version(record, name, text, clock, replaces)
 
 
