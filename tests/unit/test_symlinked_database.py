@@ -62,31 +62,17 @@ def test_a_save_is_written_through_the_link_into_the_file_it_leads_to(
     assert {h.id for h in Store(target).highlights("art1")} == {"h0", "h1"}
 
 
-def test_a_command_writes_through_the_link(
+def test_an_older_database_through_a_link_is_moved_into_the_vault_and_left_as_it_is(
     linked: tuple[Path, Path], library: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`reader import`, a writer of the command line, into the linked database."""
-    from reader.text.documents import load_article
-
+    """The first start reads the older database through its link, moves its notes into
+    the vault, and changes neither the link nor the file it leads to."""
     link, target = linked
-    article = load_article(library / SAMPLE.name)
-    block = article.blocks[2]
-    other = library.parent / "other.json"
-    Store(other).save_highlight(
-        Highlight(
-            id="on-sample",
-            article_id=article.id,
-            anchor=Anchor(block.start, block.end, block.text, "", "", 2, article.fingerprint),
-            note="imported through the link",
-        )
-    )
-    argv = ["--db", str(other), "export", "--library", str(library), "--format", "json"]
-    assert main([*argv, SAMPLE.name]) == 0
-    exported = library.parent / "one.json"
-    exported.write_text(capsys.readouterr().out, encoding="utf-8")
-    assert main(["import", str(exported), "--library", str(library)]) == 0
-    assert link.is_symlink()
-    assert "imported through the link" in target.read_text(encoding="utf-8")
+    before = target.read_bytes()
+    assert main(["list", str(library)]) == 0
+    assert "Moved 1 highlight of 1 article into the notes vault" in capsys.readouterr().err
+    assert link.is_symlink() and link.resolve() == target
+    assert target.read_bytes() == before
 
 
 @pytest.mark.parametrize("command", [["list"], ["notes"], ["export", "--all", "-o", "x"]])
@@ -105,7 +91,7 @@ def test_a_link_that_leads_nowhere_is_refused_and_left_as_it_is(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(f"reader: {link} is a symbolic link to ")
-    assert "which is not there" in err and "will not make a new database" in err
+    assert "which is not there" in err and "were not moved into the notes vault" in err
     assert link.is_symlink() and not link.exists()  # still the link, leading nowhere
     assert sorted(p.name for p in private_data.iterdir()) == ["reader.json"]  # nothing new
 
@@ -138,5 +124,4 @@ def test_locate_shows_where_the_link_leads(
     link, target = linked
     assert main(["locate"]) == 0
     out = capsys.readouterr().out
-    assert f"database:  {link} -> {target}\n" in out
-    assert f"backup:    {target}.bak\n" in out
+    assert f"old notes: {link} -> {target}  (an older reader's" in out
