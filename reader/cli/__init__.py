@@ -204,7 +204,7 @@ def _run(options: argparse.Namespace) -> int:
         )
     for path in store.recovered:
         # A line for each part, so that a terminal's wrapping never cuts the instruction.
-        damaged = path.name.partition(".recovered-")[0]
+        damaged = path.with_name(path.name.partition(".recovered-")[0])
         say(f"reader: {damaged} was damaged by another program while reader ran;", sys.stderr)
         say(f"        what you did is saved in {path}.", sys.stderr)
         say("        Run `reader recover` to merge it back.", sys.stderr)

@@ -79,9 +79,9 @@ def annotated(library: Path, tmp_path: Path) -> Path:
 COMMANDS = [
     ["list", "{library}"],
     ["list", "--json", "{library}"],
-    ["notes"],
-    ["notes", "--json"],
-    ["notes", "tutorial"],
+    ["notes", "--library", "{library}"],
+    ["notes", "--json", "--library", "{library}"],
+    ["notes", "tutorial", "--library", "{library}"],
     ["export", "--library", "{library}", "welcome-to-reader"],
     ["export", "--library", "{library}", "--format", "json", "welcome-to-reader"],
     ["export", "--library", "{library}", "--all", "--format", "json"],

@@ -20,6 +20,7 @@ import pytest
 from reader.cli import main
 from reader.model import Anchor, Colour, Highlight
 from reader.text.documents import load_article
+from reader.text.keys import LIBRARIES
 from tests.conftest import SAMPLE, WELCOME
 from tests.stores import notes_store
 
@@ -45,6 +46,7 @@ def odd_library(tmp_path: Path) -> Iterator[Path]:
     for sample in (SAMPLE, WELCOME):
         (library / sample.name).write_bytes(sample.read_bytes())
     os.mkfifo(library / "pipe.md")
+    LIBRARIES.register(library)  # the library the commands are given
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(library / "sock.md"))
     try:
