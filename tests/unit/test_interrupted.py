@@ -207,7 +207,7 @@ def test_what_an_older_reader_left_in_an_export_folder_is_put_right_and_swept(
     library.mkdir()
     path = library / "a.md"
     path.write_text("# Article\n\nA paragraph.\n", encoding="utf-8")
-    store = notes_store()
+    store = notes_store(library=library)
     store.save_highlight(make_highlight(load_article(path), 1, "a note"))
     store.close()
     out = tmp_path / "out"
