@@ -13,6 +13,7 @@ from reader.ui.dialogs.help import HelpScreen
 from reader.ui.library.screen import LibraryScreen
 from reader.ui.reading.screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
+from tests.stores import notes_store
 from tests.ui.helpers import (
     SIZE,
     colours_of,
@@ -461,7 +462,6 @@ async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
 
 async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
     from reader.ui.app import ReaderApp
-    from tests.stores import notes_store
 
     for start, cursor in ((5, 5), (10_000, len(SAMPLE_BLOCKS) - 1)):
         app = ReaderApp(notes_store(), article=SAMPLE, start=start)
