@@ -813,6 +813,7 @@ async def test_e_never_writes_over_the_export_of_another_article_of_the_same_tit
     a, which sorts first, writes a file of its own."""
     from reader.cli import main
     from reader.paths import resolve
+    from reader.text.keys import LIBRARIES
     from tests.ui.helpers import make_app
     from tests.unit.test_export_names import annotate
 
@@ -822,6 +823,7 @@ async def test_e_never_writes_over_the_export_of_another_article_of_the_same_tit
         (library / name).write_text(
             f"# Same title\n\nThe words of {name}, which differ.\n", encoding="utf-8"
         )
+    LIBRARIES.register(library)  # as the command line does: b's notes go to its vault
     annotate(library / "b.md", "note on b")
     exports = resolve().exports
     assert main(["export", "--all", "--library", str(library), "-o", str(exports)]) == 0
