@@ -464,8 +464,21 @@ class Store:
     # --- what the library's scan read of each file ------------------------------------------
 
     def article_infos(self) -> dict[str, tuple[Doc, Doc | None]]:
-        """Every article file with its cached facts, by id (for the library's scan)."""
-        return self.file_facts.article_infos()
+        """Every article file with its cached facts, by id (for the library's scan), and
+        this device's progress in it and when it last read it, from the notes' summaries
+        (the library shows them)."""
+        infos = self.file_facts.article_infos()
+        mine = self.device.id
+        for _, key, summary in self._summaries():
+            known = infos.get(key)
+            if known is None or mine not in summary.positions:
+                continue
+            progress, opened = summary.positions[mine]
+            doc = dict(known[0])
+            doc["position"] = {"progress": progress}
+            doc["opened"] = opened
+            infos[key] = (doc, known[1])
+        return infos
 
     def article_info(self, article_id: str, size: int, mtime_ns: int) -> ArticleInfo | None:
         """Cached title and word count of an article file, if still valid."""
