@@ -203,15 +203,28 @@ class Store:
                 yield from notes.highlights
 
     def known_articles(self) -> dict[str, tuple[Path, str]]:
-        """Every article with notes, by id: its file (as this machine names it) and title."""
+        """Every article with notes, by id: its file (as this machine names it) and title.
+        What its notes do not say (a highlight saved without them) is taken from what this
+        device's library scans read of the file."""
         found: dict[str, tuple[Path, str]] = {}
         libraries = {vault.root: library for library, vault in self._vaults.items()}
+        facts: dict[str, tuple[Doc, Doc | None]] | None = None
         for vault, key, summary in self._summaries():
-            if not summary.path:
-                continue
-            library = libraries.get(vault.root)
-            path = library / summary.path if library is not None else Path(summary.path)
-            found[key] = (path, summary.title)
+            path: Path | None = None
+            if summary.path:
+                library = libraries.get(vault.root)
+                path = library / summary.path if library is not None else Path(summary.path)
+            title = summary.title
+            if path is None or not title:
+                if facts is None:
+                    facts = self.file_facts.article_infos()
+                doc, info = facts.get(key, ({}, None))
+                if path is None and isinstance(doc.get("path"), str):
+                    path = Path(doc["path"])
+                if not title and info is not None and isinstance(info.get("title"), str):
+                    title = info["title"]
+            if path is not None:
+                found[key] = (path, title)
         return found
 
     def highlight_counts(self) -> dict[str, tuple[int, int]]:
