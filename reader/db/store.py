@@ -149,6 +149,16 @@ class Store:
                 self._where.setdefault(key, vault)
                 yield vault, key, summary
 
+    def _save(self, article_id: str, changes: list[Change]) -> ArticleNotes:
+        """Write ``changes`` to an article's notes, with its reading position when that one
+        could not wait (another window held the file): saved with the next change."""
+        unsaved = self._unsaved.get(article_id)
+        if unsaved is not None:
+            changes = [*changes, *_position_changes(*unsaved)]
+        notes = self.vault_for(article_id).save(article_id, changes)
+        self._unsaved.pop(article_id, None)
+        return notes
+
     # --- highlights -------------------------------------------------------------------------
 
     def highlights(self, article_id: str) -> list[Highlight]:
@@ -162,9 +172,7 @@ class Store:
     def save_highlight(self, highlight: Highlight, base: Highlight | None = None) -> Highlight:
         """Add or change a highlight; with ``base`` (what the change was made from), what
         another device or window changed since stays. Returns it as saved (merged)."""
-        notes = self.vault_for(highlight.article_id).save(
-            highlight.article_id, [PutHighlight(highlight, base)]
-        )
+        notes = self._save(highlight.article_id, [PutHighlight(highlight, base)])
         return notes.highlight(highlight.id) or highlight
 
     def save_highlights(
@@ -178,7 +186,7 @@ class Store:
         merged: dict[str, Highlight] = {}
         for article_id, group in by_article.items():
             changes = [PutHighlight(h, (bases or {}).get(h.id)) for h in group]
-            notes = self.vault_for(article_id).save(article_id, changes)
+            notes = self._save(article_id, list(changes))
             for highlight in group:
                 saved = notes.highlight(highlight.id)
                 if saved is not None and saved != highlight:
@@ -191,7 +199,7 @@ class Store:
         if highlight_id not in self.highlight_ids(article_id):
             return False
         try:
-            self.vault_for(article_id).save(article_id, [DeleteHighlight(highlight_id)])
+            self._save(article_id, [DeleteHighlight(highlight_id)])
         except UnknownRecord:
             return False
         return True
@@ -284,7 +292,7 @@ class Store:
         change = SetArticleNote(
             note, tuple(tags) if tags is not None else None, None, created, modified
         )
-        self.vault_for(article_id).save(article_id, [change])
+        self._save(article_id, [change])
 
     # --- cross-links ------------------------------------------------------------------------
 
@@ -304,7 +312,7 @@ class Store:
     def save_link(self, link: CrossLink) -> None:
         """Add or change a cross-link, in the files of both its articles."""
         for key in dict.fromkeys((link.source.article_id, link.target.article_id)):
-            self.vault_for(key).save(key, [PutLink(link)])
+            self._save(key, [PutLink(link)])
 
     def save_links(self, links: Iterable[CrossLink]) -> None:
         """Add or change several cross-links."""
@@ -318,7 +326,7 @@ class Store:
             return False
         for key in dict.fromkeys((link.source.article_id, link.target.article_id)):
             with contextlib.suppress(UnknownRecord):  # an end that never had it
-                self.vault_for(key).save(key, [DeleteLink(link_id)])
+                self._save(key, [DeleteLink(link_id)])
         return True
 
     # --- reading positions (each device its own) ---------------------------------------------
@@ -361,12 +369,8 @@ class Store:
     ) -> bool:
         """Remember where this device is in an article (and what the article is); False
         when another window held the article's file longer than ``wait`` seconds."""
-        found = LIBRARIES.key(path)
         self.register(path)
-        changes: list[Change] = [
-            SetFacts(Facts(found.path, "", "", fingerprint)),
-            SetPosition(position.block, position.offset, position.progress, time.time()),
-        ]
+        changes = _position_changes(path, fingerprint, position)
         try:
             self.vault_for(article_id).save(article_id, changes, wait=wait)
         except BusyError:
@@ -528,3 +532,13 @@ class Store:
 
 
 __all__ = ["BusyError", "Store", "StoreError"]
+
+
+def _position_changes(path: Path, fingerprint: str, position: ReadingPosition) -> list[Change]:
+    """The changes that record this device's reading position in the article at ``path``
+    (and what the article is)."""
+    found = LIBRARIES.key(path)
+    return [
+        SetFacts(Facts(found.path, "", "", fingerprint)),
+        SetPosition(position.block, position.offset, position.progress, time.time()),
+    ]
