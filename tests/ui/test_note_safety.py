@@ -213,8 +213,7 @@ async def test_a_note_saved_in_another_window_meanwhile_is_kept_and_said() -> No
         other.close()
         await type_text(pilot, "written in window one")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert notified(app, "also changed in another window")
+        await wait_for(pilot, lambda: notified(app, "also changed in another window"))
         (highlight,) = saved()
         mine, marker, rest = highlight.note.partition("\n\n**Also written at the same time")
         assert mine == "written in window one" and marker
