@@ -35,7 +35,7 @@ from reader.db.vault.records import (
     UnknownRecord,
 )
 from reader.db.vault.vault import Vault
-from reader.db.vault.views import DevicePosition, NoteVersion
+from reader.db.vault.views import ArticleNotes, DevicePosition, NoteVersion
 from reader.db.vaults import Vaults
 from reader.errors import BusyError, StoreError
 from reader.model import ArticleNote, CrossLink, Highlight, ReadingPosition
@@ -96,6 +96,16 @@ class Store(Vaults):
         (``notes.draft-PID-N.json``: :mod:`reader.services.drafts`)."""
         return self.data_dir / "notes"
 
+    def _save(self, article_id: str, changes: list[Change]) -> ArticleNotes:
+        """Write ``changes`` to an article's notes, with its reading position when that one
+        could not wait (another window held the file): saved with the next change."""
+        unsaved = self._unsaved.get(article_id)
+        if unsaved is not None:
+            changes = [*changes, *_position_changes(*unsaved)]
+        notes = self.vault_for(article_id).save(article_id, changes)
+        self._unsaved.pop(article_id, None)
+        return notes
+
     # --- highlights -------------------------------------------------------------------------
 
     def highlights(self, article_id: str) -> list[Highlight]:
@@ -109,9 +119,7 @@ class Store(Vaults):
     def save_highlight(self, highlight: Highlight, base: Highlight | None = None) -> Highlight:
         """Add or change a highlight; with ``base`` (what the change was made from), what
         another device or window changed since stays. Returns it as saved (merged)."""
-        notes = self.vault_for(highlight.article_id).save(
-            highlight.article_id, [PutHighlight(highlight, base)]
-        )
+        notes = self._save(highlight.article_id, [PutHighlight(highlight, base)])
         return notes.highlight(highlight.id) or highlight
 
     def save_highlights(
@@ -125,7 +133,7 @@ class Store(Vaults):
         merged: dict[str, Highlight] = {}
         for article_id, group in by_article.items():
             changes = [PutHighlight(h, (bases or {}).get(h.id)) for h in group]
-            notes = self.vault_for(article_id).save(article_id, changes)
+            notes = self._save(article_id, list(changes))
             for highlight in group:
                 saved = notes.highlight(highlight.id)
                 if saved is not None and saved != highlight:
@@ -153,7 +161,7 @@ class Store(Vaults):
         if highlight_id not in self.highlight_ids(article_id):
             return False
         try:
-            self.vault_for(article_id).save(article_id, [DeleteHighlight(highlight_id)])
+            self._save(article_id, [DeleteHighlight(highlight_id)])
         except UnknownRecord:
             return False
         return True
@@ -276,7 +284,7 @@ class Store(Vaults):
     def save_link(self, link: CrossLink) -> None:
         """Add or change a cross-link, in the files of both its articles."""
         for key in dict.fromkeys((link.source.article_id, link.target.article_id)):
-            self.vault_for(key).save(key, [PutLink(link)])
+            self._save(key, [PutLink(link)])
 
     def save_links(self, links: Iterable[CrossLink]) -> None:
         """Add or change several cross-links."""
@@ -290,7 +298,7 @@ class Store(Vaults):
             return False
         for key in dict.fromkeys((link.source.article_id, link.target.article_id)):
             with contextlib.suppress(UnknownRecord):  # an end that never had it
-                self.vault_for(key).save(key, [DeleteLink(link_id)])
+                self._save(key, [DeleteLink(link_id)])
         return True
 
     # --- reading positions (each device its own) ---------------------------------------------
@@ -333,12 +341,8 @@ class Store(Vaults):
     ) -> bool:
         """Remember where this device is in an article (and what the article is); False
         when another window held the article's file longer than ``wait`` seconds."""
-        found = LIBRARIES.key(path)
         self.register(path)
-        changes: list[Change] = [
-            SetFacts(Facts(found.path, "", "", fingerprint)),
-            SetPosition(position.block, position.offset, position.progress, time.time()),
-        ]
+        changes = _position_changes(path, fingerprint, position)
         try:
             self.vault_for(article_id).save(article_id, changes, wait=wait)
         except BusyError:
@@ -462,3 +466,13 @@ class Store(Vaults):
 
 
 __all__ = ["BusyError", "Store", "StoreError"]
+
+
+def _position_changes(path: Path, fingerprint: str, position: ReadingPosition) -> list[Change]:
+    """The changes that record this device's reading position in the article at ``path``
+    (and what the article is)."""
+    found = LIBRARIES.key(path)
+    return [
+        SetFacts(Facts(found.path, "", "", fingerprint)),
+        SetPosition(position.block, position.offset, position.progress, time.time()),
+    ]

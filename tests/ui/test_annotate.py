@@ -521,7 +521,9 @@ async def test_a_full_disk_is_reported_and_nothing_is_shown_as_saved(
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("h")  # one highlight saved before the disk fills
-        before = resolve().db.read_bytes()
+        key = app.screen.article.id
+        notes = notes_store().vault_for(key).own_notes / f"{key}.json"
+        before = notes.read_bytes()
 
         def full(fd: int) -> None:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
@@ -529,12 +531,12 @@ async def test_a_full_disk_is_reported_and_nothing_is_shown_as_saved(
         with monkeypatch.context() as patch:  # not undo(): that would drop the data folder
             patch.setattr(os, "fsync", full)
             await pilot.press("j", "h")
-            # The toast wraps the path of the database, whose length varies with the run.
+            # The toast wraps the path of the notes file, whose length varies with the run.
             await wait_for(pilot, lambda: notified(app, "Not saved"))
             assert notified(app, "No space left on device")
             assert "Highlights · 1" in pane_text(app)
-        assert resolve().db.read_bytes() == before
-        assert not [p for p in resolve().db.parent.iterdir() if p.name.endswith(".tmp")]
+        assert notes.read_bytes() == before
+        assert not [p for p in notes.parent.iterdir() if p.name.endswith(".tmp")]
         await pilot.press("h")  # space again: saving works
         assert len(saved()) == 2
 

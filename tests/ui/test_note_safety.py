@@ -12,12 +12,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
-from textual.widgets import TextArea
+from textual.widgets import Static, TextArea
 
 from reader.db.records import highlight_doc
 from reader.model import now
-from reader.paths import resolve
 from reader.services.drafts import Draft, DraftFile, drafts_beside
 from reader.text.documents import load_article
 from reader.ui.dialogs.note_editor import ConfirmScreen, NoteEditor, QuitQuestion
@@ -27,6 +25,11 @@ from tests.ui.helpers import make_app, notified, screen_text, wait_for
 
 WIDE = (150, 40)
 ARTICLE_ID = load_article(SAMPLE).id
+
+
+def drafts_base() -> Path:
+    """What the app names its drafts after (they are kept in the data folder)."""
+    return notes_store().drafts_base
 
 
 def saved() -> list:
@@ -64,7 +67,7 @@ async def test_quitting_with_a_note_being_written_asks_and_saves_it(key: str) ->
         assert app._exit  # quitting
     (highlight,) = saved()
     assert highlight.note == "kept on quitting too"
-    assert drafts_beside(resolve().db) == []  # nothing left over for the next start
+    assert drafts_beside(drafts_base()) == []  # nothing left over for the next start
 
 
 async def test_discarding_on_quitting_leaves_neither_the_note_nor_its_new_highlight() -> None:
@@ -77,7 +80,7 @@ async def test_discarding_on_quitting_leaves_neither_the_note_nor_its_new_highli
         assert app._exit
     (highlight,) = saved()  # the one made with h, not the one a made for the note
     assert highlight.anchor.block == 1 and highlight.note == ""
-    assert drafts_beside(resolve().db) == []
+    assert drafts_beside(drafts_base()) == []
 
 
 async def test_ctrl_c_quits_as_ctrl_q_does_and_saves_the_place() -> None:
@@ -123,8 +126,13 @@ async def test_a_note_the_full_disk_refuses_stays_in_the_open_editor(
             await pilot.pause()
             assert isinstance(app.screen, NoteEditor)
             assert editor_text(app) == "three paragraphs of thought"
-            said = "".join(screen_text(app).split())  # the message wraps with the path's length
-            assert "Notsaved" in said and "Nospaceleftondevice" in said
+
+            def said() -> str:  # what the editor says (on screen it wraps with the path)
+                error = app.screen.query_one("#note-error", Static)
+                return str(error.content) if error.display else ""
+
+            await wait_for(pilot, lambda: "Not saved" in said())
+            assert "No space left on device" in said()
             assert saved()[0].note == ""
         await pilot.press("ctrl+s")  # room again: saved
         await pilot.pause()
@@ -135,18 +143,17 @@ async def test_a_note_the_full_disk_refuses_stays_in_the_open_editor(
 async def test_a_note_the_lock_refuses_stays_in_the_open_editor(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from reader.db.storage import lock_for
-
-    monkeypatch.setattr("reader.db.storage.LOCK_TIMEOUT", 0.2)
+    monkeypatch.setattr("reader.db.vault.vault.LOCK_TIMEOUT", 0.2)
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("h", "a")
         await type_text(pilot, "while another reader holds the lock")
-        with FileLock(str(lock_for(resolve().db))):  # another process, writing for long
+        # Another reader (a store of its own) writing this article's notes for long.
+        with notes_store().vault_for(ARTICLE_ID).locked(ARTICLE_ID):
             await pilot.press("ctrl+s")
             await pilot.pause()
             assert isinstance(app.screen, NoteEditor)
-            assert "locked by another reader" in screen_text(app)
+            assert "being saved by another reader" in screen_text(app)
             assert editor_text(app) == "while another reader holds the lock"
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -206,8 +213,7 @@ async def test_a_note_saved_in_another_window_meanwhile_is_kept_and_said() -> No
         other.close()
         await type_text(pilot, "written in window one")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert notified(app, "also changed in another window")
+        await wait_for(pilot, lambda: notified(app, "also changed in another window"))
         (highlight,) = saved()
         mine, marker, rest = highlight.note.partition("\n\n**Also written at the same time")
         assert mine == "written in window one" and marker
@@ -242,12 +248,12 @@ async def test_what_the_lifeline_saves_of_a_note_is_a_draft_of_it() -> None:
         saver = threading.Thread(target=app.last_resort_save)
         saver.start()
         saver.join(10)
-        (draft,) = [d for _path, d in drafts_beside(resolve().db)]
+        (draft,) = [d for _path, d in drafts_beside(drafts_base())]
         assert draft.text == "typed as the app froze"
         assert draft.article_id == ARTICLE_ID and draft.quote.startswith("In a brief social")
         await pilot.press("ctrl+s")  # the app was only slow after all: saved, draft gone
         await pilot.pause()
-        assert drafts_beside(resolve().db) == []
+        assert drafts_beside(drafts_base()) == []
 
 
 def dead_pid() -> int:
@@ -259,7 +265,7 @@ def dead_pid() -> int:
 
 def leave_draft(text: str, *, highlight=None, base: str = "") -> Path:
     """A draft as a process killed while its editor was open leaves it."""
-    db = resolve().db
+    db = drafts_base()
     article = load_article(SAMPLE)
     draft = Draft(
         article_id=ARTICLE_ID,
@@ -293,7 +299,7 @@ async def test_a_draft_left_by_a_killed_reader_is_offered_back_and_saved() -> No
         assert not isinstance(app.screen, NoteEditor)
         assert "typed before the kill" in screen_text(app)  # in the pane at once
     assert saved()[0].note == "typed before the kill"
-    assert not left.exists() and drafts_beside(resolve().db) == []
+    assert not left.exists() and drafts_beside(drafts_base()) == []
 
 
 async def test_a_draft_of_a_highlight_deleted_since_makes_it_again() -> None:
@@ -320,12 +326,12 @@ async def test_a_draft_can_be_discarded_and_is_not_offered_again() -> None:
         await pilot.press("escape", "y")
         await pilot.pause()
         assert not isinstance(app.screen, NoteEditor)
-    assert drafts_beside(resolve().db) == []
+    assert drafts_beside(drafts_base()) == []
     assert notes_store().article_note(ARTICLE_ID) == ""
 
 
 async def test_a_draft_of_an_editor_open_in_another_window_is_not_offered() -> None:
-    db = resolve().db
+    db = drafts_base()
     db.parent.mkdir(parents=True, exist_ok=True)
     live = db.with_name(f"{db.name}.draft-{os.getppid()}-1.json")  # a process that runs
     live.write_bytes(Draft(ARTICLE_ID, "", "t", str(SAMPLE), "", "", text="x").to_json())

@@ -13,6 +13,7 @@ from reader.ui.dialogs.help import HelpScreen
 from reader.ui.library.screen import LibraryScreen
 from reader.ui.reading.screen import PANE_MIN_WIDTH, ReadingScreen
 from tests.conftest import SAMPLE, WELCOME
+from tests.stores import notes_store
 from tests.ui.helpers import (
     SIZE,
     colours_of,
@@ -461,7 +462,6 @@ async def test_garbage_is_collected_once_keys_pause_not_during_them() -> None:
 
 async def test_the_app_opens_an_article_at_the_paragraph_asked_for() -> None:
     from reader.ui.app import ReaderApp
-    from tests.stores import notes_store
 
     for start, cursor in ((5, 5), (10_000, len(SAMPLE_BLOCKS) - 1)):
         app = ReaderApp(notes_store(), article=SAMPLE, start=start)
@@ -813,6 +813,7 @@ async def test_e_never_writes_over_the_export_of_another_article_of_the_same_tit
     a, which sorts first, writes a file of its own."""
     from reader.cli import main
     from reader.paths import resolve
+    from reader.text.keys import LIBRARIES
     from tests.ui.helpers import make_app
     from tests.unit.test_export_names import annotate
 
@@ -822,6 +823,7 @@ async def test_e_never_writes_over_the_export_of_another_article_of_the_same_tit
         (library / name).write_text(
             f"# Same title\n\nThe words of {name}, which differ.\n", encoding="utf-8"
         )
+    LIBRARIES.register(library)  # as the command line does: b's notes go to its vault
     annotate(library / "b.md", "note on b")
     exports = resolve().exports
     assert main(["export", "--all", "--library", str(library), "-o", str(exports)]) == 0

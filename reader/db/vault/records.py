@@ -24,9 +24,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from reader.db.records import anchor_doc, anchor_from, end_doc, end_from, review_doc, review_from
+from reader.db.records import (
+    anchor_doc,
+    anchor_from,
+    both_notes,
+    end_doc,
+    end_from,
+    review_doc,
+    review_from,
+)
 from reader.db.vault import merge as m
-from reader.db.vault.clock import iso
+from reader.db.vault.clock import device_of, iso
 from reader.db.vault.merge import Record, Tables
 from reader.model import ArticleNote, Colour, CrossLink, Highlight
 
@@ -233,6 +241,23 @@ def _write_note(record: Record, name: str, text: str, base: str, clock: str) -> 
     return m.write_version(record, name, text, clock, replaces)
 
 
+def _write_note_from(
+    record: Record, text: str, base: str, clock: str, current: Highlight | None
+) -> Record:
+    """``record`` with the note ``text`` written from ``base``. When another window of this
+    device saved the note meanwhile, both texts become the one note (``text`` first, the
+    other under a marked line: :func:`~reader.db.records.both_notes`), as the editor says;
+    a text written on another device stays a version of its own (a conflict to resolve)."""
+    shown = m.versions(record, "note")
+    if shown and current is not None:
+        theirs, at = str(shown[-1][0]), shown[-1][1]
+        if theirs != base and device_of(at) == device_of(clock):
+            both = both_notes(base, theirs, text, current.modified)
+            replaces = [c for value, c in shown if value in (base, theirs)]
+            return m.write_version(record, "note", both, clock, replaces)
+    return _write_note(record, "note", text, base, clock)
+
+
 def put_highlight(record: Record | None, change: PutHighlight, key: str, clock: str) -> Record:
     """``record`` (None: a new highlight) with ``change`` made at ``clock``."""
     highlight = change.highlight
@@ -258,7 +283,7 @@ def put_highlight(record: Record | None, change: PutHighlight, key: str, clock: 
         if highlight.tags != reference.tags:
             record = _set_tags(record, highlight.tags, reference.tags, clock)
         if highlight.note != reference.note:
-            record = _write_note(record, "note", highlight.note, reference.note, clock)
+            record = _write_note_from(record, highlight.note, reference.note, clock, current)
     if was_deleted:
         record = m.undelete(record, clock)
     return record
