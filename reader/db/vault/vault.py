@@ -136,7 +136,11 @@ class Vault(VaultFolder):
         if cached is not None and cached[0] == signature:
             self._merged.move_to_end(key)
             return cached[1], files, list(sources)
-        tables = merge_tables(f.tables for f in files if f.ok)
+        tables = merge_tables(
+            f.tables if f.ok else self._before_damage[f.path].tables
+            for f in files
+            if f.ok or f.path in self._before_damage
+        )
         if keep and all(f.trusted for f in files):
             self._merged[key] = (signature, tables)
             while len(self._merged) > KEEP_FILES:
@@ -283,6 +287,8 @@ class Vault(VaultFolder):
         source = Source(own_path, self.device.id, key, "main")
         if own.ok:
             tables = merge_tables([tables, own.tables])
+        elif own_path in self._before_damage:
+            tables = merge_tables([tables, self._before_damage[own_path].tables])
         return tables, [*files, own], [*sources, source]
 
     def save_link(self, link: CrossLink, *, wait: float | None = None) -> None:
