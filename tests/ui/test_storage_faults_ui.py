@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.cli import main
 from reader.paths import resolve
 from reader.text.documents import load_article
 from reader.ui.app import ReaderApp
@@ -35,46 +36,61 @@ def told(app: ReaderApp) -> list[str]:
     return messages
 
 
-async def test_a_database_damaged_while_reading_is_never_written_over() -> None:
-    db = resolve().db
+def notes_file() -> Path:
+    """This device's notes file of the sample article (in the data folder's vault: the
+    article is opened on its own)."""
+    return notes_store().vault_for(ARTICLE_ID).own_notes / f"{ARTICLE_ID}.json"
+
+
+async def test_a_notes_file_damaged_while_reading_is_never_written_over(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    notes = notes_file()
     app = make_app(article=SAMPLE)
     messages = told(app)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("h")
         assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 1
-        damaged = db.read_bytes()[:200]  # another program cut the file short
-        db.write_bytes(damaged)
-        before = snapshot(db.parent)
+        damaged = notes.read_bytes()[:200]  # another program cut the file short
+        notes.write_bytes(damaged)
+        before = snapshot(notes.parent)
         await pilot.press("j", "h")
         await pilot.pause()
         # Saved, to the recovery file: said so, not "Not saved".
-        assert "Database damaged" in screen_text(app) and "Not saved" not in screen_text(app)
-        (recovery,) = db.parent.glob("reader.json.recovered-*")
+        assert "Notes file damaged" in screen_text(app) and "Not saved" not in screen_text(app)
+        (recovery,) = notes.parent.glob(f"{ARTICLE_ID}.json.recovered-*")
         message = messages[-1]
-        assert f"{db} was damaged by another program" in message
+        assert f"{notes} was damaged by another program" in message
         assert recovery.name in message and "run `reader recover` to merge it back" in message
-        after = snapshot(db.parent)
-        assert {name: after[name] for name in before} == before  # the file and its backup
+        after = snapshot(notes.parent)
+        assert {name: after[name] for name in before} == before  # the damaged file
         # The highlight just made is kept, with the first, in the recovery file.
         assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 2
         await pilot.press("q")  # quitting saves the reading position: there too
     assert notes_store(read_only=True).position(ARTICLE_ID) is not None
-    assert db.read_bytes() == damaged
+    assert notes.read_bytes() == damaged
+    # `reader recover` merges what was put aside back into the article's file.
+    assert main(["recover"]) == 0
+    capsys.readouterr()
+    assert not list(notes.parent.glob(f"{ARTICLE_ID}.json.recovered-*"))
+    assert notes.read_bytes() != damaged
+    assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 2
+    assert notes_store(read_only=True).position(ARTICLE_ID) is not None
 
 
-async def test_after_another_program_damages_the_database_every_key_works_as_always() -> None:
-    """``echo GARBAGE > reader.json`` while reader runs: what is made goes to the recovery
+async def test_after_another_program_damages_the_notes_file_every_key_works_as_always() -> None:
+    """``echo GARBAGE > KEY.json`` while reader runs: what is made goes to the recovery
     file, and reader shows it as made: h on a highlighted paragraph adds no second
     highlight, a opens the editor (what is typed is text, never commands), and one
     warning says so, and stays, however many changes follow."""
-    db = resolve().db
+    notes = notes_file()
     app = make_app(article=SAMPLE)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.press("h")
-        db.write_bytes(b"GARBAGE\n")
+        notes.write_bytes(b"GARBAGE\n")
         await pilot.press("j", "h", "h", "h")
         await pilot.pause()
-        (recovery,) = db.parent.glob("reader.json.recovered-*")
+        (recovery,) = notes.parent.glob(f"{ARTICLE_ID}.json.recovered-*")
         assert len(notes_store(read_only=True).highlights(ARTICLE_ID)) == 2
         await pilot.press("j", "j", "a")
         assert isinstance(app.screen, NoteEditor)
@@ -88,7 +104,7 @@ async def test_after_another_program_damages_the_database_every_key_works_as_alw
         assert recovery.name in warnings[0] and "reader recover" in warnings[0]
         (warning,) = [n for n in app._notifications if "damaged" in n.message]
         assert warning.timeout >= 24 * 3600  # until read (a click takes it away)
-    assert db.read_bytes() == b"GARBAGE\n"
+    assert notes.read_bytes() == b"GARBAGE\n"
 
 
 @pytest.fixture(params=["folder", "file"])
