@@ -59,7 +59,9 @@ class Store:
         self.problem = ""  # why nothing is saved (a folder reader cannot write), if so
         self.news: list[str] = []  # what the reader is told once (a migration, a new id)
         if not read_only:
-            read_only = self._cannot_write(data_dir, *libraries)
+            # The library, and its notes vault once there is one (made read-only apart).
+            vaults = [vault_root(lib) for lib in libraries if vault_root(lib).is_dir()]
+            read_only = self._cannot_write(data_dir, *libraries, *vaults)
         self.read_only = read_only
         for library in libraries:
             LIBRARIES.register(library)
