@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,12 +11,14 @@ import pytest
 from reader.cli import main
 from reader.paths import resolve
 from reader.text.documents import load_article
+from reader.text.keys import vault_root
 from reader.ui.app import ReaderApp
 from reader.ui.dialogs.note_editor import NoteEditor
 from tests.conftest import SAMPLE
 from tests.stores import notes_store
 from tests.ui.helpers import make_app, screen_text, toasts
-from tests.unit.test_storage_faults import permissions, read_only, snapshot
+from tests.unit.test_export_names import annotate
+from tests.unit.test_storage_faults import permissions, snapshot
 
 __all__ = ["permissions"]  # a fixture, used by name
 
@@ -107,35 +110,55 @@ async def test_after_another_program_damages_the_notes_file_every_key_works_as_a
     assert notes.read_bytes() == b"GARBAGE\n"
 
 
-@pytest.fixture(params=["folder", "file"])
-def read_only_data(request: pytest.FixtureRequest, permissions: None) -> Iterator[Path]:
-    """The data folder with a database, the folder or only the file read-only."""
-    yield from read_only(request.param, resolve().db.parent)
+@pytest.fixture(params=["library", "vault"])
+def read_only_library(
+    request: pytest.FixtureRequest, permissions: None, library: Path
+) -> Iterator[Path]:
+    """The library with notes on its news article, its folder or its notes vault folder
+    (``.reader``) read-only."""
+    annotate(library / SAMPLE.name, "made before")
+    target = library if request.param == "library" else vault_root(library)
+    mode = target.stat().st_mode
+    target.chmod(0o555)
+    try:
+        yield target
+    finally:
+        target.chmod(mode)
 
 
-async def test_a_read_only_database_is_announced_and_a_highlight_is_refused(
-    read_only_data: Path,
+def every_file(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by its path there, with the SHA-256 of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+async def test_a_read_only_library_is_announced_and_a_highlight_is_refused(
+    read_only_library: Path, library: Path
 ) -> None:
-    db = resolve().db
-    before = snapshot(db.parent)
-    app = make_app(article=SAMPLE)
+    before = every_file(library)
+    app = make_app(library=library, article=library / SAMPLE.name)
     messages = told(app)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         (warning,) = messages
-        assert str(read_only_data) in warning and "will not save changes" in warning
+        assert str(read_only_library) in warning and "will not save changes" in warning
         assert "read-only" in screen_text(app)
-        await pilot.press("h")
+        await pilot.press("h")  # the first paragraph: not highlighted yet
         await pilot.pause()
-        assert messages[-1].startswith("Not saved:") and str(read_only_data) in messages[-1]
+        assert messages[-1].startswith("Not saved:") and str(library) in messages[-1]
         assert "Not saved" in screen_text(app)
-    assert snapshot(db.parent) == before
+    assert every_file(library) == before
+    (kept,) = notes_store(read_only=True).highlights(load_article(library / SAMPLE.name).id)
+    assert kept.note == "made before"
 
 
-async def test_a_read_only_database_is_not_complained_about_at_every_move(
-    read_only_data: Path,
+async def test_a_read_only_library_is_not_complained_about_at_every_move(
+    read_only_library: Path, library: Path
 ) -> None:
-    app = make_app(article=SAMPLE)
+    app = make_app(library=library, article=library / SAMPLE.name)
     messages = told(app)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
