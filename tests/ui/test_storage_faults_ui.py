@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from reader.cli import main
-from reader.paths import resolve
 from reader.text.documents import load_article
 from reader.text.keys import vault_root
 from reader.ui.app import ReaderApp
@@ -171,10 +170,10 @@ async def test_a_read_only_library_is_not_complained_about_at_every_move(
 
 
 async def test_changes_put_aside_in_an_earlier_session_are_announced_at_start() -> None:
-    db = resolve().db
-    notes_store().close()
-    recovery = db.with_name("reader.json.recovered-20261130-101500")
-    recovery.write_bytes(db.read_bytes())
+    annotate(SAMPLE, "made in an earlier session")
+    notes = notes_file()
+    recovery = notes.with_name(f"{notes.name}.recovered-20261130-101500")
+    recovery.write_bytes(notes.read_bytes())
     app = make_app(article=SAMPLE)
     messages = told(app)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
