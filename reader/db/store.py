@@ -400,7 +400,8 @@ class Store:
         :mod:`reader.services.moves` finds them): each written to this device's file of the
         new key, the move recorded for every device; the new ids whose moves were made.
         Not made (as the Store's): a move whose old file came back, or whose new article
-        has notes of its own; nor, yet, one between two vaults (into or out of a library)."""
+        has notes of its own. A move into or out of a library takes the notes from one
+        vault to the other."""
         if not moves or self.read_only:
             return []
         made = []
@@ -411,12 +412,14 @@ class Store:
             if found.key != new_id:
                 continue  # not the key its path gives: another scheme of ids
             vault = self._vault_of(found)
-            if self.vault_for(move.old_id) is not vault:
-                continue
             there = vault.article(new_id)
             if there.highlights or there.note.text.strip():
                 continue
-            vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
+            was = self.vault_for(move.old_id)
+            if was is vault:
+                vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
+            else:  # into or out of a library: from one vault to the other
+                was.move_to(move.old_id, vault, new_id, Facts(found.path), wait=wait)
             self._where[new_id] = vault
             made.append(new_id)
         return made

@@ -445,6 +445,27 @@ class Vault(VaultFolder):
             self._merged.pop(old, None)
             return build(new, written)
 
+    def move_to(
+        self, old: str, other: Vault, new: str, facts: Facts, *, wait: float | None = None
+    ) -> ArticleNotes:
+        """Article ``old`` of this vault is now ``new`` of ``other`` (its file moved into or
+        out of a library): its notes, as every device here wrote them, go to this device's
+        file of ``new`` there; then this device's file of ``old`` here is taken away, in
+        that order (a kill between loses nothing: the notes are in both). Other devices'
+        files here are never written over: they stay as they are."""
+        self._writable()
+        with self._guard, self.locked(old, wait):
+            tables = self._own_included(old, *self._tables(old))[0]
+
+            def arrive(there: Tables, tick: Callable[[], str]) -> Tables:
+                return apply(there, SetFacts(facts), key=new, device=other.device.id, clock=tick())
+
+            notes = other.edit(new, arrive, extra=[tables], wait=wait)
+            with contextlib.suppress(OSError):
+                (self.own_notes / f"{old}.json").unlink()
+            self._merged.pop(old, None)
+        return notes
+
 
 def _create_once(path: Path, payload: bytes) -> bool:
     """Put ``payload`` at ``path`` if nothing is there (written whole beside it, then linked
