@@ -59,7 +59,9 @@ class Store(Vaults):
         self.problem = ""  # why nothing is saved (a folder reader cannot write), if so
         self.news: list[str] = []  # what the reader is told once (a migration, a new id)
         if not read_only:
-            read_only = self._cannot_write(data_dir, *libraries)
+            # The library, and its notes vault once there is one (made read-only apart).
+            vaults = [vault_root(lib) for lib in libraries if vault_root(lib).is_dir()]
+            read_only = self._cannot_write(data_dir, *libraries, *vaults)
         self.read_only = read_only
         for library in libraries:
             LIBRARIES.register(library)
@@ -370,7 +372,8 @@ class Store(Vaults):
         :mod:`reader.services.moves` finds them): each written to this device's file of the
         new key, the move recorded for every device; the new ids whose moves were made.
         Not made (as the Store's): a move whose old file came back, or whose new article
-        has notes of its own; nor, yet, one between two vaults (into or out of a library)."""
+        has notes of its own. A move into or out of a library takes the notes from one
+        vault to the other."""
         if not moves or self.read_only:
             return []
         made = []
@@ -381,15 +384,17 @@ class Store(Vaults):
             if found.key != new_id:
                 continue  # not the key its path gives: another scheme of ids
             vault = self._vault_of(found)
-            if self.vault_for(move.old_id) is not vault:
-                continue
             there = vault.article(new_id)
             if there.highlights or there.note.text.strip():
                 continue
             # The place read in the old file is the reader's, over one saved as the file
             # was opened under its new name before the move was made.
-            place = vault.article(move.old_id).position_of(self.device.id)
-            vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
+            was = self.vault_for(move.old_id)
+            place = was.article(move.old_id).position_of(self.device.id)
+            if was is vault:
+                vault.move(move.old_id, new_id, Facts(found.path), wait=wait)
+            else:  # into or out of a library: from one vault to the other
+                was.move_to(move.old_id, vault, new_id, Facts(found.path), wait=wait)
             if place is not None and place != there.position_of(self.device.id):
                 vault.save(
                     new_id,

@@ -149,7 +149,8 @@ def test_own_damaged_file_is_never_written_over_and_recover_merges(
     (recovery,) = a.recovered
     assert recovery.name.startswith(f"{KEY}.json.recovered-")
     # Every device reads the recovery file as one more copy: nothing waits for recover.
-    assert {h.note for h in b.article(KEY).highlights} == {"after"}
+    # It holds what a had read of its file before the damage too: that is not lost.
+    assert {h.note for h in b.article(KEY).highlights} == {"before", "after"}
     # The app is told instead of failing; the next change goes to the same recovery file.
     told: list[Path] = []
     a.on_aside = told.append
@@ -161,7 +162,7 @@ def test_own_damaged_file_is_never_written_over_and_recover_merges(
     assert not recovery.exists()  # moved out of the synced folder, into the backups
     kept = list((a.data_dir / "backups").rglob("*recovered*"))
     assert [p.name for p in kept if p.parent.name == "recovered"] == [recovery.name]
-    assert {h.note for h in a.article(KEY).highlights} == {"after", "later"}
+    assert {h.note for h in a.article(KEY).highlights} == {"before", "after", "later"}
 
 
 def test_own_file_of_a_newer_reader_is_never_written_over(pair: tuple[Vault, Vault]) -> None:

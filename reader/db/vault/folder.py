@@ -71,6 +71,10 @@ class VaultFolder:
         self.ident = digest[:16]  # names this vault's caches and snapshots in the data folder
         self._guard = threading.RLock()
         self._files: OrderedDict[Path, VaultFile] = OrderedDict()
+        # The last good reading, in this session, of each of this device's files another
+        # program has damaged since: what it held is not lost with it (it goes to the
+        # recovery file with the next change).
+        self._before_damage: dict[Path, VaultFile] = {}
         self._folders: dict[Path, tuple[tuple[int, int], list[str]]] = {}
         self._notices: dict[str, str] = {}
         self._told: set[tuple[str, str]] = set()
@@ -125,6 +129,10 @@ class VaultFolder:
             return cached
         found = read_file(path, kind)
         found.trusted = found.stamp is not None and settled(found.stamp)
+        if cached is not None and cached.ok and not found.ok and found.state != "missing":
+            self._before_damage[path] = cached
+        elif found.ok:
+            self._before_damage.pop(path, None)
         if found.problem:
             self._note(str(path), found.problem)
         else:

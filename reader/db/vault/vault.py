@@ -137,7 +137,11 @@ class Vault(VaultFolder):
         if cached is not None and cached[0] == signature:
             self._merged.move_to_end(key)
             return cached[1], files, list(sources)
-        tables = merge_tables(f.tables for f in files if f.ok)
+        tables = merge_tables(
+            f.tables if f.ok else self._before_damage[f.path].tables
+            for f in files
+            if f.ok or f.path in self._before_damage
+        )
         if keep and all(f.trusted for f in files):
             self._merged[key] = (signature, tables)
             while len(self._merged) > KEEP_FILES:
@@ -322,6 +326,8 @@ class Vault(VaultFolder):
         source = Source(own_path, self.device.id, key, "main")
         if own.ok:
             tables = merge_tables([tables, own.tables])
+        elif own_path in self._before_damage:
+            tables = merge_tables([tables, self._before_damage[own_path].tables])
         return tables, [*files, own], [*sources, source]
 
     def save_link(self, link: CrossLink, *, wait: float | None = None) -> None:
@@ -477,6 +483,27 @@ class Vault(VaultFolder):
                 (self.own_notes / f"{old}.json").unlink()
             self._merged.pop(old, None)
             return build(new, written)
+
+    def move_to(
+        self, old: str, other: Vault, new: str, facts: Facts, *, wait: float | None = None
+    ) -> ArticleNotes:
+        """Article ``old`` of this vault is now ``new`` of ``other`` (its file moved into or
+        out of a library): its notes, as every device here wrote them, go to this device's
+        file of ``new`` there; then this device's file of ``old`` here is taken away, in
+        that order (a kill between loses nothing: the notes are in both). Other devices'
+        files here are never written over: they stay as they are."""
+        self._writable()
+        with self._guard, self.locked(old, wait):
+            tables = self._own_included(old, *self._tables(old))[0]
+
+            def arrive(there: Tables, tick: Callable[[], str]) -> Tables:
+                return apply(there, SetFacts(facts), key=new, device=other.device.id, clock=tick())
+
+            notes = other.edit(new, arrive, extra=[tables], wait=wait)
+            with contextlib.suppress(OSError):
+                (self.own_notes / f"{old}.json").unlink()
+            self._merged.pop(old, None)
+        return notes
 
 
 def _create_once(path: Path, payload: bytes) -> bool:
