@@ -12,10 +12,12 @@ from reader.paths import resolve
 from reader.text.keys import LIBRARIES, vault_root
 
 
-def notes_store(*, read_only: bool = False, library: Path | None = None) -> Store:
-    """The store ``reader`` opens in this test (its data folder; its libraries: ``library``
-    and those registered), as this machine's device."""
-    data = resolve().data_dir
+def notes_store(
+    *, read_only: bool = False, library: Path | None = None, data_dir: Path | None = None
+) -> Store:
+    """The store ``reader`` opens in this test (its data folder, or ``data_dir``; its
+    libraries: ``library`` and those registered), as this machine's device."""
+    data = resolve().data_dir if data_dir is None else data_dir
     if library is not None:
         LIBRARIES.register(library)
     return Store(data, load_device(data), LIBRARIES.folders, read_only=read_only)

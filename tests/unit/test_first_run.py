@@ -84,6 +84,7 @@ def test_notes_writes_nothing_to_a_database_that_is_there(
     private_data: Path, library: Path
 ) -> None:
     annotate(library / WELCOME.name, private_data / "reader.json")
+
     def files() -> dict[str, bytes]:
         return {
             str(path): path.read_bytes()

@@ -1039,8 +1039,9 @@ def check_import(document: object, folder: Path) -> None:
         count = len(annotations_in(document))
     except ShapeError:
         count = None  # nothing to import: said so, as the import itself must say
-    with tempfile.TemporaryDirectory() as db:
-        store = notes_store()
+    with tempfile.TemporaryDirectory() as data:
+        # A data folder of its own for each example: every import starts with no notes.
+        store = notes_store(data_dir=Path(data))
         try:
             report = import_annotations(document, store, folder)
         except ShapeError:

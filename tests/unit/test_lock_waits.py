@@ -40,5 +40,3 @@ class LockHeldElsewhere:
     def __exit__(self, *exc: object) -> None:
         self._go.set()
         self._holder.join()
-
-

@@ -14,7 +14,6 @@ from reader.db.single_file import SingleFileStore as Store
 from reader.db.single_file import StoreError
 from reader.model import Anchor, Highlight
 from reader.paths import resolve
-from tests.conftest import SAMPLE
 
 
 def highlight(number: int) -> Highlight:
