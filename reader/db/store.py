@@ -455,6 +455,30 @@ class Store(Vaults):
         (a highlight's id, or "note" for the article note): "also written on DESKTOP"."""
         return dict(self.article(article_id).conflicts)
 
+    def others_of(self, article_id: str) -> dict[str, tuple[str, tuple[tuple[str, str], ...]]]:
+        """What other devices did to an article's highlights, by id: the name of the device
+        that changed it last when not this one (else ""), and the texts of its note written
+        apart on other devices, kept beside it, as (device name, text)."""
+        notes = self.article(article_id)
+        mine = self.device.id
+        names: dict[str, str] | None = None
+
+        def name(device: str) -> str:
+            nonlocal names
+            if device == mine:
+                return self.device.name
+            if names is None:
+                names = self.vault_for(article_id).device_names()
+            return names.get(device, device[:8])
+
+        found: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+        for highlight in notes.highlights:
+            device = notes.changed_by.get(highlight.id, mine)
+            also = tuple((name(v.device), v.text) for v in notes.conflicts.get(highlight.id, ()))
+            if device != mine or also:
+                found[highlight.id] = (name(device) if device != mine else "", also)
+        return found
+
     def changed_elsewhere(self, article_id: str) -> set[str]:
         """The highlights of an article last changed on another device."""
         changed = self.article(article_id).changed_by

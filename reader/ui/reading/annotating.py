@@ -8,6 +8,7 @@ writes it to the store before anything is shown.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, Unpack
 
 from textual.binding import Binding, BindingType
@@ -92,7 +93,15 @@ class Annotating:
         if screen.annotations is None or pane is None:
             return
         placed = screen.annotations.placed()
-        entries = [Entry.of(p, self._where(p)) for p in placed]
+        # What other devices did: changed a highlight last, or wrote its note apart.
+        others = screen.annotations.store.others_of(screen.article.id)
+        entries = []
+        for p in placed:
+            entry = Entry.of(p, self._where(p))
+            if p.highlight.id in others:
+                name, also = others[p.highlight.id]
+                entry = replace(entry, elsewhere=name, also=also)
+            entries.append(entry)
         pane.show(
             entries,
             screen.article_note,

@@ -46,6 +46,9 @@ class Entry:
     was: str = ""  # the words first highlighted, when the text changed under them
     check: bool = False  # moved where the words around it changed, not yet confirmed
     pending: bool = False  # made on another text, and still being looked for
+    elsewhere: str = ""  # the device that changed it last, when not this one
+    # Texts of its note written apart on other devices, kept beside it: (device, text).
+    also: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, placed: Placed, where: str) -> Entry:
@@ -143,7 +146,13 @@ class HighlightList(ScrollView, can_focus=True):
             return 2
         quote = cell_len(" ".join(visible(row.quote).split())) + 2 <= self._width - 2
         return (
-            (1 if quote else EXCERPT) + 1 + bool(row.was) + bool(row.note.strip()) + bool(row.tags)
+            (1 if quote else EXCERPT)
+            + 1
+            + bool(row.was)
+            + bool(row.elsewhere)
+            + bool(row.note.strip())
+            + len(row.also)
+            + bool(row.tags)
         )
 
     def set_rows(self, rows: list[Entry | str], current: str | None = None) -> None:
@@ -320,9 +329,16 @@ class HighlightList(ScrollView, can_focus=True):
                     was = shorten(was.removesuffix("”"), width - 3) + "”"
                 lines.append(Text.assemble(("  " + was, style("highlight-list--where"))))
             lines.append(Text.assemble(("  " + row.where, style("highlight-list--where"))))
+            if row.elsewhere:
+                said = shorten(f"⇄ changed on {visible(row.elsewhere)}", width - 2)
+                lines.append(Text.assemble(("  " + said, style("highlight-list--where"))))
             if row.note.strip():
                 note = shorten("✎ " + " ".join(visible(row.note).split()), width - 2)
                 lines.append(Text.assemble(("  " + note, style("highlight-list--note"))))
+            for device, written in row.also:  # a note written apart: both texts are kept
+                also = f"also written on {visible(device)}: " + " ".join(visible(written).split())
+                also = shorten(also, width - 2)
+                lines.append(Text.assemble(("  " + also, style("highlight-list--note"))))
             if row.tags:
                 tags = " ".join(f"#{visible(tag)}" for tag in row.tags)
                 lines.append(Text.assemble(("  " + tags, style("highlight-list--tags"))))

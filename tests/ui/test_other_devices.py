@@ -1,0 +1,51 @@
+"""What another device did shows in the notes pane: a highlight it changed last, and a note
+written apart on it (both texts kept, the other beside the note)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from reader.db.store import Store
+from reader.db.vault.device import Device
+from reader.model import Anchor, Highlight
+from reader.text.documents import load_article
+from reader.ui.app import ReaderApp
+from tests.conftest import SAMPLE
+from tests.ui.helpers import screen_text, wait_for
+
+WIDE = (150, 40)
+
+
+def highlight(article_id: str, block: int, text: str, ident: str) -> Highlight:
+    return Highlight(
+        id=ident,
+        article_id=article_id,
+        anchor=Anchor(0, len(text), text, block=block),
+        created="2026-01-01T00:00:00Z",
+        modified="2026-01-01T00:00:00Z",
+    )
+
+
+async def test_the_pane_marks_what_another_device_did(tmp_path: Path, library: Path) -> None:
+    laptop = Store(tmp_path / "laptop", Device("a" * 32, "LAPTOP"), [library])
+    desktop = Store(tmp_path / "desktop", Device("b" * 32, "DESKTOP"), [library])
+    article = load_article(library / SAMPLE.name)
+    first, second = article.blocks[2], article.blocks[4]
+    made = highlight(article.id, 2, first.text, "h-first")
+    tagged = highlight(article.id, 4, second.text, "h-second")
+    laptop.save_highlights([made, tagged])
+    # Both write the first one's note while apart (each from the note as it was: none).
+    desktop.save_highlight(replace(made, note="written on the desktop"), base=made)
+    laptop.save_highlight(replace(made, note="written on the laptop"), base=made)
+    # The desktop tags the second one last.
+    desktop.save_highlight(replace(tagged, tags=("arctic",)), base=tagged)
+
+    app = ReaderApp(laptop, article=library / SAMPLE.name)
+    async with app.run_test(size=WIDE) as pilot:
+        await wait_for(pilot, lambda: "also written on DESKTOP" in screen_text(app))
+        text = screen_text(app)
+        assert "✎ written on the laptop" in text  # the later text is the note
+        assert "also written on DESKTOP: written on" in text  # the other text, kept beside
+        assert "⇄ changed on DESKTOP" in text  # the second highlight, tagged there
+        assert text.count("⇄ changed on") == 1  # the first was changed here last
