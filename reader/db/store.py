@@ -309,6 +309,15 @@ class Store(Vaults):
         """Where this device last was in an article."""
         return self.article(article_id).position_of(self.device.id)
 
+    def read_further_elsewhere(self, article_id: str) -> tuple[str, ReadingPosition] | None:
+        """The name of another device that read further in the article than this one, and
+        where it was ("Last read on LAPTOP at 63%"), or None."""
+        found = self.last_read_elsewhere(article_id)
+        if found is None:
+            return None
+        names = self.vault_for(article_id).device_names()
+        return names.get(found.device, found.device[:8]), found.position
+
     def last_read_elsewhere(self, article_id: str) -> DevicePosition | None:
         """Another device's position further in the article than this one's ("Last read
         on LAPTOP at 63%"), or None."""

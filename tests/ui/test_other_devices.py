@@ -49,3 +49,41 @@ async def test_the_pane_marks_what_another_device_did(tmp_path: Path, library: P
         assert "also written on DESKTOP: written on" in text  # the other text, kept beside
         assert "⇄ changed on DESKTOP" in text  # the second highlight, tagged there
         assert text.count("⇄ changed on") == 1  # the first was changed here last
+
+
+async def test_where_another_device_left_off_is_offered_and_l_goes_there(
+    tmp_path: Path, library: Path
+) -> None:
+    from reader.model import ReadingPosition
+    from tests.ui.helpers import notified
+
+    path = library / SAMPLE.name
+    article = load_article(path)
+    laptop = Store(tmp_path / "laptop", Device("a" * 32, "LAPTOP"), [library])
+    laptop.save_position(article.id, path, article.fingerprint, ReadingPosition(9, 0, 0.63))
+    desktop = Store(tmp_path / "desktop", Device("b" * 32, "DESKTOP"), [library])
+    app = ReaderApp(desktop, article=path)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: notified(app, "Last read on LAPTOP at 63%"))
+        assert notified(app, "press L to go there")
+        assert app.screen.view.cursor == 0  # this device never read it: from the top
+        await pilot.press("L")
+        await wait_for(pilot, lambda: app.screen.view.cursor == 9)
+
+
+async def test_no_offer_when_this_device_read_further(tmp_path: Path, library: Path) -> None:
+    from reader.model import ReadingPosition
+    from tests.ui.helpers import notified, toasts
+
+    path = library / SAMPLE.name
+    article = load_article(path)
+    laptop = Store(tmp_path / "laptop", Device("a" * 32, "LAPTOP"), [library])
+    laptop.save_position(article.id, path, article.fingerprint, ReadingPosition(3, 0, 0.2))
+    desktop = Store(tmp_path / "desktop", Device("b" * 32, "DESKTOP"), [library])
+    desktop.save_position(article.id, path, article.fingerprint, ReadingPosition(9, 0, 0.63))
+    app = ReaderApp(desktop, article=path)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        await wait_for(pilot, lambda: notified(app, "No other device read further"))
+        assert not any("Last read on" in toast for toast in toasts(app))

@@ -5,6 +5,7 @@ and saved."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, ClassVar
@@ -42,6 +43,13 @@ class ArticleLife:
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reload", "Reload from disk", show=False, id="reload"),
+        Binding(
+            "L",
+            "read_elsewhere",
+            "Go where another device left off",
+            show=False,
+            id="last-read-elsewhere",
+        ),
     ]
 
     FILE_CHECK_SECONDS = 2.0  # how often to look whether the article's file has changed
@@ -74,11 +82,36 @@ class ArticleLife:
             self.screen.view.restore(self._start.block)
         self.show_position()
 
+    def _elsewhere(self) -> tuple[str, ReadingPosition] | None:
+        annotations = self.screen.annotations
+        if annotations is None:
+            return None
+        with contextlib.suppress(OSError, StoreError):
+            return annotations.store.read_further_elsewhere(self.screen.article.id)
+        return None
+
+    def go_where_read_elsewhere(self) -> None:
+        """Go where another device left off, when it read further than this one."""
+        found = self._elsewhere()
+        if found is None:
+            self.screen.notify("No other device read further in this article.")
+            return
+        _name, position = found
+        self.screen.view.restore(position.block)
+        self.show_position()
+
     def start(self) -> None:
         """Say what loading noticed, then load the rest of a book in the background and
         watch the file."""
         screen = self.screen
         article = screen.article
+        found = self._elsewhere()
+        if found is not None:
+            name, position = found
+            screen.notify(
+                f"Last read on {name} at {position.progress:.0%}: press L to go there.",
+                timeout=10,
+            )
         if article.notice:
             screen.notify(article.notice, severity="warning")
         if article.complete:

@@ -453,6 +453,10 @@ class ReadingScreen(ReadingHost):
         """Read the article's file again, keeping the place and re-placing highlights."""
         self.life.reload()
 
+    def action_read_elsewhere(self) -> None:
+        """Go where another device left off in this article (L)."""
+        self.life.go_where_read_elsewhere()
+
     def action_close(self) -> None:
         """Back to the library, or quit when the article was opened directly."""
         self.save_position()
