@@ -69,6 +69,8 @@ class Store:
             library: Vault(vault_root(library), device, data_dir, read_only=read_only)
             for library in self.libraries
         }
+        for vault in self.vaults:
+            vault.problem = self.problem
         self._where: dict[str, Vault] = {}
         # Derived, per device: what the library's scan read of each file (title, words).
         self.file_facts = FileFacts(data_dir / "cache" / "files.json")
@@ -120,6 +122,7 @@ class Store:
                 self.data_dir,
                 read_only=self.read_only,
             )
+            vault.problem = self.problem
             vault.on_aside = self._on_aside
             self._vaults[found.library] = vault
         return vault

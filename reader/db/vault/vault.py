@@ -110,6 +110,9 @@ class Vault(VaultFolder):
     ) -> None:
         super().__init__(root, device, data_dir, clock)
         self.read_only = read_only
+        # Why it is read-only, when the store found a folder it cannot write (then the
+        # user is told that, not only that the vault is read-only).
+        self.problem = ""
         # Told, instead of a StoreError, of a change written to a recovery file because
         # this device's own file is damaged (the app sets it; a command fails).
         self.on_aside: Callable[[Path], None] | None = None
@@ -299,7 +302,7 @@ class Vault(VaultFolder):
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"the notes vault {self.root} is open read-only")
+            raise StoreError(self.problem or f"the notes vault {self.root} is open read-only")
 
     def _commit(
         self, key: str, tables: Tables, files: Sequence[VaultFile], sources: Sequence[Source]
