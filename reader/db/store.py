@@ -100,6 +100,11 @@ class Store:
 
     # --- which vault ------------------------------------------------------------------------
 
+    def take_notices(self) -> list[str]:
+        """What the reader has not been told yet of vault files skipped (another device's
+        file damaged, cut short, foreign or newer; this device's own): each said once."""
+        return [notice for vault in self.vaults for notice in vault.take_notices()]
+
     @property
     def vaults(self) -> list[Vault]:
         """Every vault this store reads: the libraries', then the data folder's."""

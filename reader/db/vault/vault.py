@@ -329,6 +329,8 @@ class Vault(VaultFolder):
         if self.on_aside is not None:
             self.on_aside(target)
             return tables
+        with self._guard:  # said by the error: not again among the files skipped
+            self._told.add((str(own.path), told))
         raise StoreError(told)
 
     def _damage_report(self, own: VaultFile, target: Path) -> str:
