@@ -39,7 +39,7 @@ from reader.db.single_file import SCHEMA_VERSION, StoreError
 from reader.db.single_file import SingleFileStore as Store
 from reader.db.vault.device import load_device
 from reader.model import ReadingPosition
-from reader.text.documents import load_article
+from reader.text.documents import article_id, load_article
 from tests.conftest import DATA, SAMPLE, WELCOME
 from tests.stores import notes_store
 from tests.unit.test_crash import ARTICLE, highlight, read_all
@@ -877,3 +877,150 @@ def test_a_database_deleted_while_reader_runs_is_written_again_whole(
     assert stored(db, "art2") == {"id-art2-5"}
     assert store.vanished
     Store(db).close()  # opens: it is reader's
+
+
+# --- damaged files in the notes vault -------------------------------------------------------
+
+
+def _newer(whole: bytes) -> bytes:
+    data = json.loads(whole)
+    data["meta"]["1"]["schema"] = 99
+    return json.dumps(data).encode()
+
+
+# What a sync tool, a crash elsewhere, another program or a newer reader leaves in place of
+# a vault file: each made from the file's own bytes.
+VAULT_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "truncated": lambda whole: whole[: len(whole) // 2],
+    "empty": lambda whole: b"",
+    "trailing-garbage": lambda whole: whole + b"}garbage",
+    "nul-tail": lambda whole: whole[: len(whole) // 2] + b"\0" * 512,
+    "not-utf8": lambda whole: b"\xff\xfe" + whole,
+    "foreign": lambda whole: b'{"_default": {"1": {"title": "a shopping list"}}}',
+    "newer": _newer,
+}
+
+
+def noted(library: Path) -> tuple[str, Path]:
+    """An article of ``library`` with one highlight: its key and this device's file of it."""
+    key = article_id(library / SAMPLE.name)
+    store = notes_store(library=library)
+    store.save_highlight(make_highlight(key, number=0))
+    store.close()
+    (own,) = (library / ".reader" / "devices").glob(f"*/notes/{key}.json")
+    return key, own
+
+
+def _vault_argv(command: str, library: Path, out: Path) -> list[str]:
+    if command == "export":  # the article whose files are damaged
+        return ["export", "--library", str(library), "--all", "-o", str(out)]
+    return _argv(command, library, out)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("damage", VAULT_DAMAGE)
+def test_another_device_s_bad_file_is_skipped_with_a_note(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+    command: str,
+) -> None:
+    """A file of another device that arrived damaged, cut short, foreign or from a newer
+    reader: every command works on the rest, names the file it skipped once, and never
+    changes it (it is not this device's to write)."""
+    monkeypatch.setattr("reader.cli._run_until_signalled", lambda app: None)
+    key, own = noted(library)
+    other = own.parents[2] / "0ther0device" / "notes" / own.name
+    other.parent.mkdir(parents=True)
+    other.write_bytes(VAULT_DAMAGE[damage](own.read_bytes()))
+    before = tree(library / ".reader")
+    assert main(_vault_argv(command, library, tmp_path / "exported")) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    told = [line for line in captured.err.splitlines() if str(other) in line]
+    if command in ("list", "export"):  # these read the article's notes
+        assert len(told) == 1 and told[0].startswith(f"reader: {other} "), captured.err
+        assert "skipped" in told[0]
+    else:
+        assert len(told) <= 1
+    after = tree(library / ".reader")
+    assert {name: after.get(name) for name in before} == before  # nothing written over
+    # This device's notes of the article are all there.
+    assert [h.id for h in notes_store(library=library).highlights(key)] == [f"id-{key}-0"]
+
+
+@pytest.mark.parametrize("damage", VAULT_DAMAGE)
+def test_this_device_s_damaged_file_is_never_written_over(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+) -> None:
+    """This device's own file of an article, damaged by another program: a command that
+    reads says so, one that changes the article puts the change in a recovery file and
+    says so in one line, the damaged file is left as it is, and `reader recover` (as the
+    line says) brings the notes back, keeping the damaged file among the backups."""
+    monkeypatch.setattr("reader.cli._run_until_signalled", lambda app: None)
+    key, own = noted(library)
+    exported = tmp_path / "notes.json"
+    assert main(["export", "--library", str(library), "--format", "json", "-o",
+                 str(exported), str(library / SAMPLE.name)]) == 0  # fmt: skip
+    damaged = VAULT_DAMAGE[damage](own.read_bytes())
+    own.write_bytes(damaged)
+    capsys.readouterr()
+    assert main(["list", str(library)]) == 0
+    captured = capsys.readouterr()
+    assert [line for line in captured.err.splitlines() if str(own) in line] != []
+    # A change to the article: refused in one line, kept in a recovery file.
+    assert main(["import", "--library", str(library), str(exported)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    (recovery,) = own.parent.glob(f"{key}.json.recovered-*")
+    assert len(lines) == 1 and lines[0].startswith(f"reader: {own} "), captured.err
+    assert f"saved to {recovery} instead" in lines[0] and "reader recover" in lines[0]
+    assert own.read_bytes() == damaged
+    # Every command still works (or says what to do), never writing over it.
+    for command in COMMANDS:
+        code = main(_vault_argv(command, library, tmp_path / f"out-{command}"))
+        captured = capsys.readouterr()
+        assert code in (0, 2) and "Traceback" not in captured.err, (command, captured.err)
+        assert own.read_bytes() == damaged, command
+    # What the line says to do brings the notes back.
+    assert main(["recover", "--library", str(library)]) == 0
+    capsys.readouterr()
+    assert f"id-{key}-0" in {h.id for h in notes_store(library=library).highlights(key)}
+    backups = private_data / "backups"
+    assert any(path.read_bytes() == damaged for path in backups.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_half_arrived_sync_files_are_left_alone(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """Syncthing's temporary files, still arriving, beside this device's file and in
+    another device's folder: not notes yet, so read by no command, and never touched."""
+    monkeypatch.setattr("reader.cli._run_until_signalled", lambda app: None)
+    key, own = noted(library)
+    half = own.read_bytes()[:40]
+    other = own.parents[2] / "0ther0device" / "notes"
+    other.mkdir(parents=True)
+    for folder in (own.parent, other):
+        (folder / f"~syncthing~{key}.json.tmp").write_bytes(half)
+        (folder / f".syncthing.{key}.json.tmp").write_bytes(half)
+    before = tree(library / ".reader")
+    assert main(_vault_argv(command, library, tmp_path / "exported")) == 0
+    captured = capsys.readouterr()
+    assert "syncthing" not in captured.err and "Traceback" not in captured.err
+    after = tree(library / ".reader")
+    assert {name: after.get(name) for name in before} == before
+    assert [h.id for h in notes_store(library=library).highlights(key)] == [f"id-{key}-0"]
