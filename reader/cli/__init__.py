@@ -128,6 +128,16 @@ def _command(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    finally:
+        _tell_skipped()
+
+
+def _tell_skipped() -> None:
+    """What the command's stores skipped, said as it ends (the module is loaded only if a
+    command opened the notes)."""
+    common = sys.modules.get("reader.cli.common")
+    if common is not None:
+        common.tell_skipped()
 
 
 def _open_address(options: argparse.Namespace) -> None:

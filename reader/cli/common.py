@@ -102,12 +102,25 @@ def open_store(
     if moved:
         news.append(moved)
     store = Store(paths.data_dir, device, [folder], read_only=not writes)
+    _OPENED.append(store)
     store.news = news
     for line in news if tell else ():
         say(f"reader: {line}", sys.stderr)
     if store.pending_recovery:
         say(f"reader: {store.recovery_hint().strip()}", sys.stderr)
     return store
+
+
+_OPENED: list[Store] = []
+"""The stores a command opened: what they skipped is said as the command ends."""
+
+
+def tell_skipped() -> None:
+    """Say, one line each, the vault files the command's stores skipped (a file another
+    device's sync cut short, or that a newer reader wrote): their notes were left out."""
+    while _OPENED:
+        for notice in _OPENED.pop(0).take_notices():
+            say(f"reader: {notice}", sys.stderr)
 
 
 def _device(data_dir: Path, *, writes: bool) -> Device:

@@ -22,6 +22,7 @@ from reader.cli.common import (
     say,
     say_moves,
 )
+from reader.db.migrate_vault import is_migrated
 from reader.db.schema import parse_database
 from reader.db.storage import StoreError, database_file, recovery_files
 from reader.db.store import Store
@@ -245,7 +246,14 @@ def run_locate(options: argparse.Namespace) -> int:
         target = Path(os.path.realpath(old))
         there = "" if target.exists() else " (which is not there)"
         shown = f"{old} -> {target}{there}" if old.is_symlink() else str(old)
-        rows.append(("old notes", f"{shown}  (an older reader's, moved into the vault)"))
+        # Said only of a file that was: a damaged or foreign one never is.
+        moved = is_migrated(old, paths.data_dir)
+        rows.append(
+            (
+                "old notes",
+                f"{shown}  (an older reader's, {'' if moved else 'not '}moved into the vault)",
+            )
+        )
     elif options.db or os.environ.get("READER_DB"):
         rows.append(("old notes", f"{old}  (not there)"))
     for name, path in rows:

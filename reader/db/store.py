@@ -71,6 +71,8 @@ class Store(Vaults):
             library: Vault(vault_root(library), device, data_dir, read_only=read_only)
             for library in self.libraries
         }
+        for vault in self.vaults:
+            vault.problem = self.problem
         self._where: dict[str, Vault] = {}
         # Derived, per device: what the library's scan read of each file (title, words).
         self.file_facts = FileFacts(data_dir / "cache" / "files.json")

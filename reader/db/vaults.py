@@ -27,6 +27,7 @@ class Vaults:
     device: Device
     data_dir: Path
     read_only: bool
+    problem: str
     _outside: Vault
     _vaults: dict[Path, Vault]
     _where: dict[str, Vault]
@@ -56,6 +57,7 @@ class Vaults:
                 self.data_dir,
                 read_only=self.read_only,
             )
+            vault.problem = self.problem
             vault.on_aside = self._on_aside
             self._vaults[found.library] = vault
         return vault

@@ -1,9 +1,17 @@
 """Storage faults: damaged, newer and read-only databases, a disk that fills, Ctrl+C, signals.
 
-In every case no acknowledged highlight is lost, the database is never left half-written, a
-damaged file (and its backup) stays byte-identical, and the user reads one clear line that
-names the file and says what to do. The damaged databases are in tests/data/hostile/db/
-(see its README.md); the Ctrl+C and signal tests run real processes.
+Since the notes vault, ``reader.json`` is an older reader's database that the first start
+moves into the vault. A damaged, foreign, newer or truncated one is refused by every command
+in one line that names it, stays byte-identical (with its backup), and no vault is half-made
+from it. Files of the vault itself (this device's own ``<key>.json``, another device's, a
+sync tool's half-arrived copy) are checked at the end of this module: other devices' bad
+files are skipped with a note, this device's own damaged file is never written over (the
+change goes to a recovery file), and every command works or says one line.
+
+The single-file store's own tests here (backups, frames, full disk, Ctrl+C mid-write) test
+:class:`reader.db.single_file.SingleFileStore`, which the migration and `reader recover`
+still read. The damaged databases are in tests/data/hostile/db/ (see its README.md); the
+Ctrl+C and signal tests run real processes.
 """
 
 from __future__ import annotations
@@ -29,9 +37,11 @@ import pytest
 from reader.cli import main
 from reader.db.single_file import SCHEMA_VERSION, StoreError
 from reader.db.single_file import SingleFileStore as Store
+from reader.db.vault.device import load_device
 from reader.model import ReadingPosition
-from reader.text.documents import load_article
+from reader.text.documents import article_id, load_article
 from tests.conftest import DATA, SAMPLE, WELCOME
+from tests.stores import notes_store
 from tests.unit.test_crash import ARTICLE, highlight, read_all
 from tests.unit.test_store import make_highlight
 
@@ -84,6 +94,34 @@ def install(data: Path, fixture: str, *, backup: bool) -> Path:
     if backup:
         shutil.copyfile(GOOD, data / "reader.json.bak")
     return db
+
+
+def old_files(data: Path) -> dict[str, str]:
+    """The old database's files (and anything else) in the data folder, by SHA-256, but
+    this device's identity: made by the first start whatever the database holds."""
+    return {name: digest for name, digest in snapshot(data).items() if name != "device.json"}
+
+
+def vault_files(*folders: Path) -> list[Path]:
+    """Every file the notes vault holds under ``folders``: the data folder's vault, a
+    library's ``.reader`` and the completion mark of a migration."""
+    found: list[Path] = []
+    for folder in folders:
+        for place in (folder / "vault", folder / ".reader", folder / "vault-migrated.json"):
+            if place.is_file():
+                found.append(place)
+            elif place.is_dir():
+                found += [path for path in place.rglob("*") if path.is_file()]
+    return found
+
+
+def assert_nothing_moved(data: Path, library: Path, before: dict[str, str]) -> None:
+    """The old database and its backup as they were; no vault half-made from them; the
+    device's identity, if the start made it, whole."""
+    assert old_files(data) == before
+    assert vault_files(data, library) == []
+    if (data / "device.json").exists():
+        load_device(data)  # whole: it loads (and would have raised otherwise)
 
 
 def assert_says_what_to_do(message: str, fixture: str, db: Path, backup: bool) -> None:
@@ -245,7 +283,7 @@ def test_every_command_says_one_line_and_changes_nothing(
 
     monkeypatch.setattr("reader.cli._run_until_signalled", no_app)
     db = install(private_data, fixture, backup=True)
-    before = snapshot(private_data)
+    before = old_files(private_data)
     out = tmp_path / "exported"
     assert main(_argv(command, library, out)) == 2
     captured = capsys.readouterr()
@@ -253,8 +291,11 @@ def test_every_command_says_one_line_and_changes_nothing(
     lines = captured.err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("reader: "), captured.err
     assert_says_what_to_do(lines[0], fixture, db, backup=True)
-    assert snapshot(private_data) == before
+    assert_nothing_moved(private_data, library, before)
     assert not out.exists()
+    # Nothing was half-done: the next command refuses it the same way, as the first time.
+    assert main(_argv(command, library, out)) == 2
+    assert capsys.readouterr().err.splitlines() == lines
 
 
 @pytest.mark.parametrize("command", COMMANDS)
@@ -262,7 +303,7 @@ def test_a_real_process_prints_no_traceback_and_never_imports_textual(
     private_data: Path, library: Path, tmp_path: Path, command: str
 ) -> None:
     db = install(private_data, "truncated.json", backup=False)
-    before = snapshot(private_data)
+    before = old_files(private_data)
     probe = (
         "import sys; from reader.cli import main; code = main(sys.argv[1:]); "
         "print('TEXTUAL' if any(m.startswith('textual') for m in sys.modules) else 'CLEAN'); "
@@ -280,7 +321,7 @@ def test_a_real_process_prints_no_traceback_and_never_imports_textual(
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert result.stderr.startswith(f"reader: {db} is damaged and cannot be read")
     assert "there is no backup" in result.stderr
-    assert snapshot(private_data) == before
+    assert_nothing_moved(private_data, library, before)
 
 
 # --- the database damaged while reader runs -------------------------------------------------
@@ -504,21 +545,64 @@ def test_a_read_only_database_is_opened_read_only_and_never_written(
     assert snapshot(private_data) == before
 
 
-def test_import_into_a_read_only_database_is_one_line(
-    read_only_data: Path,
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` by its path inside it, with the SHA-256 of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_import_into_a_read_only_data_folder_is_one_line(
     private_data: Path,
+    permissions: None,
     library: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    before = snapshot(private_data)
-    assert main(["list", str(library)]) == 0  # listing needs no writing
+    """The data folder (the vault of notes outside the library, this device's identity)
+    made read-only after the old database was moved in: looking works, a change is one
+    line that names the folder, and nothing is written."""
+    db = private_data / "reader.json"
+    Store(db).save_highlight(make_highlight(number=0))
+    assert main(["list", str(library)]) == 0  # the first start moves it in
     capsys.readouterr()
-    assert main(_argv("import", library, tmp_path)) == 2
-    lines = capsys.readouterr().err.splitlines()
-    assert len(lines) == 1 and str(read_only_data) in lines[0], lines
-    assert "will not save changes" in lines[0]
-    assert snapshot(private_data) == before
+    mode = private_data.stat().st_mode
+    private_data.chmod(0o555)
+    try:
+        before = tree(private_data)
+        assert main(["list", str(library)]) == 0  # listing needs no writing
+        capsys.readouterr()
+        assert main(_argv("import", library, tmp_path)) == 2
+        lines = capsys.readouterr().err.splitlines()
+        assert len(lines) == 1 and f"cannot write to {private_data}" in lines[0], lines
+        assert "will not save changes" in lines[0]
+        assert tree(private_data) == before
+        assert vault_files(library) == []
+    finally:
+        private_data.chmod(mode)
+
+
+def test_a_read_only_old_database_is_moved_in_and_left_as_it_is(
+    private_data: Path,
+    permissions: None,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """reader only reads an older reader's database: a read-only one is moved into the
+    vault like any other, and the notes it held and the ones imported are kept there."""
+    db = private_data / "reader.json"
+    Store(db).save_highlight(make_highlight(number=0))
+    db.chmod(0o444)
+    before = old_files(private_data)
+    assert main(_argv("import", library, tmp_path)) == 0
+    assert "Moved 1 highlight of 1 article into the notes vault" in capsys.readouterr().err
+    after = old_files(private_data)
+    assert after.pop("vault-migrated.json") and after == before  # the mark, and as it was
+    saved = {h.id for h in notes_store().all_highlights()}
+    assert "id-art1-0" in saved and len(saved) > 1  # the moved one and the imported
 
 
 # --- Ctrl+C in the middle of a write --------------------------------------------------------
@@ -769,9 +853,12 @@ def test_locate_names_a_file_that_is_not_reader_s_and_leaves_it(
     before = snapshot(private_data)
     assert main(["locate"]) == 2
     captured = capsys.readouterr()
-    assert f"database:  {db}" in captured.out  # where things are is still shown
+    # Where things are is still shown, and the file is not said to be in the vault.
+    (row,) = [line for line in captured.out.splitlines() if line.startswith("old notes:")]
+    assert row.startswith(f"old notes: {db}  ") and "not moved into the vault" in row, row
     assert f"{db} is not a reader database" in captured.err
-    assert snapshot(private_data) == before
+    assert captured.err.count("\n") == 1
+    assert snapshot(private_data) == before  # locate only looks: not even a device made
 
 
 def test_a_database_deleted_while_reader_runs_is_written_again_whole(
@@ -790,3 +877,150 @@ def test_a_database_deleted_while_reader_runs_is_written_again_whole(
     assert stored(db, "art2") == {"id-art2-5"}
     assert store.vanished
     Store(db).close()  # opens: it is reader's
+
+
+# --- damaged files in the notes vault -------------------------------------------------------
+
+
+def _newer(whole: bytes) -> bytes:
+    data = json.loads(whole)
+    data["meta"]["1"]["schema"] = 99
+    return json.dumps(data).encode()
+
+
+# What a sync tool, a crash elsewhere, another program or a newer reader leaves in place of
+# a vault file: each made from the file's own bytes.
+VAULT_DAMAGE: dict[str, Callable[[bytes], bytes]] = {
+    "truncated": lambda whole: whole[: len(whole) // 2],
+    "empty": lambda whole: b"",
+    "trailing-garbage": lambda whole: whole + b"}garbage",
+    "nul-tail": lambda whole: whole[: len(whole) // 2] + b"\0" * 512,
+    "not-utf8": lambda whole: b"\xff\xfe" + whole,
+    "foreign": lambda whole: b'{"_default": {"1": {"title": "a shopping list"}}}',
+    "newer": _newer,
+}
+
+
+def noted(library: Path) -> tuple[str, Path]:
+    """An article of ``library`` with one highlight: its key and this device's file of it."""
+    key = article_id(library / SAMPLE.name)
+    store = notes_store(library=library)
+    store.save_highlight(make_highlight(key, number=0))
+    store.close()
+    (own,) = (library / ".reader" / "devices").glob(f"*/notes/{key}.json")
+    return key, own
+
+
+def _vault_argv(command: str, library: Path, out: Path) -> list[str]:
+    if command == "export":  # the article whose files are damaged
+        return ["export", "--library", str(library), "--all", "-o", str(out)]
+    return _argv(command, library, out)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("damage", VAULT_DAMAGE)
+def test_another_device_s_bad_file_is_skipped_with_a_note(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+    command: str,
+) -> None:
+    """A file of another device that arrived damaged, cut short, foreign or from a newer
+    reader: every command works on the rest, names the file it skipped once, and never
+    changes it (it is not this device's to write)."""
+    monkeypatch.setattr("reader.cli._run_until_signalled", lambda app: None)
+    key, own = noted(library)
+    other = own.parents[2] / "0ther0device" / "notes" / own.name
+    other.parent.mkdir(parents=True)
+    other.write_bytes(VAULT_DAMAGE[damage](own.read_bytes()))
+    before = tree(library / ".reader")
+    assert main(_vault_argv(command, library, tmp_path / "exported")) == 0
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    told = [line for line in captured.err.splitlines() if str(other) in line]
+    if command in ("list", "export"):  # these read the article's notes
+        assert len(told) == 1 and told[0].startswith(f"reader: {other} "), captured.err
+        assert "skipped" in told[0]
+    else:
+        assert len(told) <= 1
+    after = tree(library / ".reader")
+    assert {name: after.get(name) for name in before} == before  # nothing written over
+    # This device's notes of the article are all there.
+    assert [h.id for h in notes_store(library=library).highlights(key)] == [f"id-{key}-0"]
+
+
+@pytest.mark.parametrize("damage", VAULT_DAMAGE)
+def test_this_device_s_damaged_file_is_never_written_over(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    damage: str,
+) -> None:
+    """This device's own file of an article, damaged by another program: a command that
+    reads says so, one that changes the article puts the change in a recovery file and
+    says so in one line, the damaged file is left as it is, and `reader recover` (as the
+    line says) brings the notes back, keeping the damaged file among the backups."""
+    monkeypatch.setattr("reader.cli._run_until_signalled", lambda app: None)
+    key, own = noted(library)
+    exported = tmp_path / "notes.json"
+    assert main(["export", "--library", str(library), "--format", "json", "-o",
+                 str(exported), str(library / SAMPLE.name)]) == 0  # fmt: skip
+    damaged = VAULT_DAMAGE[damage](own.read_bytes())
+    own.write_bytes(damaged)
+    capsys.readouterr()
+    assert main(["list", str(library)]) == 0
+    captured = capsys.readouterr()
+    assert [line for line in captured.err.splitlines() if str(own) in line] != []
+    # A change to the article: refused in one line, kept in a recovery file.
+    assert main(["import", "--library", str(library), str(exported)]) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    (recovery,) = own.parent.glob(f"{key}.json.recovered-*")
+    assert len(lines) == 1 and lines[0].startswith(f"reader: {own} "), captured.err
+    assert f"saved to {recovery} instead" in lines[0] and "reader recover" in lines[0]
+    assert own.read_bytes() == damaged
+    # Every command still works (or says what to do), never writing over it.
+    for command in COMMANDS:
+        code = main(_vault_argv(command, library, tmp_path / f"out-{command}"))
+        captured = capsys.readouterr()
+        assert code in (0, 2) and "Traceback" not in captured.err, (command, captured.err)
+        assert own.read_bytes() == damaged, command
+    # What the line says to do brings the notes back.
+    assert main(["recover", "--library", str(library)]) == 0
+    capsys.readouterr()
+    assert f"id-{key}-0" in {h.id for h in notes_store(library=library).highlights(key)}
+    backups = private_data / "backups"
+    assert any(path.read_bytes() == damaged for path in backups.rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_half_arrived_sync_files_are_left_alone(
+    private_data: Path,
+    library: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    command: str,
+) -> None:
+    """Syncthing's temporary files, still arriving, beside this device's file and in
+    another device's folder: not notes yet, so read by no command, and never touched."""
+    monkeypatch.setattr("reader.cli._run_until_signalled", lambda app: None)
+    key, own = noted(library)
+    half = own.read_bytes()[:40]
+    other = own.parents[2] / "0ther0device" / "notes"
+    other.mkdir(parents=True)
+    for folder in (own.parent, other):
+        (folder / f"~syncthing~{key}.json.tmp").write_bytes(half)
+        (folder / f".syncthing.{key}.json.tmp").write_bytes(half)
+    before = tree(library / ".reader")
+    assert main(_vault_argv(command, library, tmp_path / "exported")) == 0
+    captured = capsys.readouterr()
+    assert "syncthing" not in captured.err and "Traceback" not in captured.err
+    after = tree(library / ".reader")
+    assert {name: after.get(name) for name in before} == before
+    assert [h.id for h in notes_store(library=library).highlights(key)] == [f"id-{key}-0"]

@@ -111,6 +111,9 @@ class Vault(VaultFolder):
     ) -> None:
         super().__init__(root, device, data_dir, clock)
         self.read_only = read_only
+        # Why it is read-only, when the store found a folder it cannot write (then the
+        # user is told that, not only that the vault is read-only).
+        self.problem = ""
         # Told, instead of a StoreError, of a change written to a recovery file because
         # this device's own file is damaged (the app sets it; a command fails).
         self.on_aside: Callable[[Path], None] | None = None
@@ -344,7 +347,7 @@ class Vault(VaultFolder):
 
     def _writable(self) -> None:
         if self.read_only:
-            raise StoreError(f"the notes vault {self.root} is open read-only")
+            raise StoreError(self.problem or f"the notes vault {self.root} is open read-only")
 
     def _commit(
         self, key: str, tables: Tables, files: Sequence[VaultFile], sources: Sequence[Source]
@@ -371,6 +374,8 @@ class Vault(VaultFolder):
         if self.on_aside is not None:
             self.on_aside(target)
             return tables
+        with self._guard:  # said by the error: not again among the files skipped
+            self._told.add((str(own.path), told))
         raise StoreError(told)
 
     def _damage_report(self, own: VaultFile, target: Path) -> str:
