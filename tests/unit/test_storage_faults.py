@@ -990,6 +990,13 @@ def test_this_device_s_damaged_file_is_never_written_over(
         captured = capsys.readouterr()
         assert code in (0, 2) and "Traceback" not in captured.err, (command, captured.err)
         assert own.read_bytes() == damaged, command
+    if damage == "newer":
+        # Written by a newer reader: never rebuilt by this one (its newer notes would go);
+        # recover says so, and the file and the recovery file stay as they are.
+        assert main(["recover", "--library", str(library)]) == 0
+        assert "it was not recovered" in capsys.readouterr().out
+        assert own.read_bytes() == damaged and recovery.exists()
+        return
     # What the line says to do brings the notes back.
     assert main(["recover", "--library", str(library)]) == 0
     capsys.readouterr()
