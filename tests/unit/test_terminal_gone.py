@@ -49,10 +49,13 @@ def unplaceable(article_id: str, count: int) -> list[Highlight]:
 
 
 def check_saved(data: Path) -> Store:
-    """The database parses, no temporary file is left; the store, read-only."""
-    db = data / "reader.json"
-    json.loads(db.read_bytes())
-    assert not [p.name for p in data.iterdir() if p.name.endswith(".tmp")]
+    """Every notes file parses, no temporary file is left; the store, read-only."""
+    files = [p for p in (data / "vault").rglob("*") if p.is_file()]
+    assert [p for p in files if p.suffix == ".json"], "no notes file was written"
+    for path in files:
+        if path.suffix == ".json":
+            json.loads(path.read_bytes())
+    assert not [p.name for p in files if p.name.endswith(".tmp")]
     return notes_store(read_only=True)
 
 
@@ -127,7 +130,7 @@ def test_closing_the_terminal_ends_reader_within_three_seconds(
             # saved as its note (each time the editor opens on it, the words are added).
             (highlight,) = store.highlights(article_id)
             assert highlight.note == "words not yet saved" * (repeat + 1)
-            assert not list(private_data.glob("reader.json.draft-*"))  # nothing left over
+            assert not list(private_data.glob("notes.draft-*"))  # nothing left over
 
 
 @pytest.mark.slow
@@ -164,7 +167,7 @@ def test_sigterm_with_the_note_editor_open_saves_the_note(private_data: Path) ->
         terminal.close()
     (highlight,) = check_saved(private_data).highlights(article_id)
     assert highlight.note == "typed when the system shut down"
-    assert not list(private_data.glob("reader.json.draft-*"))
+    assert not list(private_data.glob("notes.draft-*"))
 
 
 @pytest.mark.slow
@@ -180,7 +183,7 @@ def test_a_note_being_typed_when_reader_is_killed_outright_is_offered_back(
         assert terminal.read_until(
             lambda: any(
                 b"typed before the kill" in p.read_bytes()
-                for p in private_data.glob("reader.json.draft-*.json")
+                for p in private_data.glob("notes.draft-*.json")
             ),
             10,
         ), "no draft was written"
@@ -200,4 +203,4 @@ def test_a_note_being_typed_when_reader_is_killed_outright_is_offered_back(
         terminal.close()
     (highlight,) = check_saved(private_data).highlights(load_article(SAMPLE).id)
     assert highlight.note == "typed before the kill"
-    assert not list(private_data.glob("reader.json.draft-*"))
+    assert not list(private_data.glob("notes.draft-*"))
