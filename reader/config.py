@@ -39,7 +39,7 @@ DEFAULT_COLOURS = {
 """The five colours' values: blended over the dark and the light theme they stay five
 different colours in 256-colour terminals too (tests/ui check), where the blue and the
 purple of old were one."""
-KNOWN = {"theme", "export_folder", "bidi", "review_per_day", "keys", "colours"}
+KNOWN = {"theme", "export_folder", "bidi", "review_per_day", "device_name", "keys", "colours"}
 BIDI = ("reader", "terminal")
 """Who shows right-to-left lines in visual order: reader (the default: most terminals,
 tmux among them, do not), or the terminal itself (given them in logical order, so that
@@ -66,6 +66,7 @@ class Settings:
     export_folder: Path | None = None
     bidi: str = "reader"
     review_per_day: int = 5  # highlights the daily review shows (reader.services.review)
+    device_name: str = ""  # what other devices call this one ("" : the host name)
     keys: dict[str, str] = field(default_factory=dict)
     key_lines: dict[str, int] = field(default_factory=dict)  # the line of each of ``keys``
     colours: dict[str, ColourSetting] = field(default_factory=dict)
@@ -155,6 +156,12 @@ def _read(data: dict[str, object], text: str, settings: Settings) -> None:
             settings.review_per_day = per_day
         else:
             problem("review_per_day", "review_per_day must be a number from 1 to 500")
+    name = data.get("device_name")
+    if name is not None:
+        if isinstance(name, str) and name.strip():
+            settings.device_name = name.strip()
+        else:
+            problem("device_name", 'device_name must be a name in quotes, such as "laptop"')
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         problem("keys", 'keys must be a table: [keys] then lines like highlight = "h"')

@@ -126,9 +126,13 @@ def tell_skipped() -> None:
 def _device(data_dir: Path, *, writes: bool) -> Device:
     """This installation's device (made on first use, but not by a command that only
     looks: one that writes nothing has no need of an id that lasts)."""
+    from reader.config import load
+
+    name = load().device_name  # the setting, when there is one, names this device
     if not writes and not (data_dir / DEVICE_FILE).exists():
-        return Device(uuid.uuid4().hex, default_name())
-    return load_device(data_dir)
+        return Device(uuid.uuid4().hex, name or default_name())
+    # A command that only looks never rewrites the identity for a new name.
+    return load_device(data_dir, name=name if writes else "")
 
 
 def _migrate(paths: Paths, device: Device, library: Path) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from reader.cli import main
 from reader.db.vault import Clock, Device, PutHighlight, Vault, load_device, vault_root
 from tests.vault_kit import KEY, B, FakeWall, highlight
@@ -59,3 +61,19 @@ def test_devices_in_a_library_without_a_vault_says_so_and_writes_nothing_there(
 def test_devices_of_a_library_that_is_not_there_is_one_line(tmp_path: Path, capsys) -> None:
     assert main(["devices", "--library", str(tmp_path / "nowhere")]) == 2
     assert capsys.readouterr().err == f"reader: {tmp_path / 'nowhere'}: no such folder\n"
+
+
+def test_the_device_name_setting_names_this_device_to_the_others(
+    tmp_path: Path, library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from reader.paths import resolve
+
+    load_device(resolve().data_dir)  # made on an earlier run, named after the host
+    (tmp_path / "config.toml").write_text('device_name = "laptop"\n', encoding="utf-8")
+    assert main(["list", str(library)]) == 0
+    capsys.readouterr()
+
+    device = json.loads((resolve().data_dir / "device.json").read_text(encoding="utf-8"))
+    assert device["name"] == "laptop"
