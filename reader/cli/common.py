@@ -119,8 +119,11 @@ def tell_skipped() -> None:
     """Say, one line each, the vault files the command's stores skipped (a file another
     device's sync cut short, or that a newer reader wrote): their notes were left out."""
     while _OPENED:
-        for notice in _OPENED.pop(0).take_notices():
-            say(f"reader: {notice}", sys.stderr)
+        store = _OPENED.pop(0)
+        told = [str(path) for path in store.recovered]  # said already, with what to do
+        for notice in store.take_notices():
+            if not any(path in notice for path in told):
+                say(f"reader: {notice}", sys.stderr)
 
 
 def _device(data_dir: Path, *, writes: bool) -> Device:

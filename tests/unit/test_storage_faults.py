@@ -401,7 +401,7 @@ def test_a_change_refused_by_a_full_disk_is_not_saved_later(
         with pytest.raises(StoreError, match="No space left on device"):
             store.delete_highlight("art1", "id-art1-0")
     assert db.read_bytes() == before
-    assert not [p for p in private_data.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in private_data.rglob("*") if p.name.endswith(".tmp")]
     assert {h.id for h in store.highlights("art1")} == {"id-art1-0", "id-art1-1"}
     store.save_highlight(make_highlight(number=2))
     assert stored(db) == {"id-art1-0", "id-art1-1", "id-art1-2"}
@@ -810,9 +810,8 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
         terminal.quiet_for(0.5, 10)
         os.write(terminal.fd, b"h")  # highlight the first paragraph
         # Signalled once the highlight is saved and shown, however slow the machine.
-        db = private_data / "reader.json"
         assert terminal.read_until(
-            lambda: db.exists() and bool(Store(db, read_only=True).highlights(article.id)), 30
+            lambda: bool(notes_store(read_only=True).highlights(article.id)), 30
         )
         terminal.quiet_for(0.3, 10)
         shown = len(terminal.output)
@@ -820,7 +819,7 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
         status = terminal.wait(15)
     finally:
         terminal.close()
-    store = Store(private_data / "reader.json")
+    store = notes_store(read_only=True)
     assert len(store.highlights(article.id)) == 1
     # It quit as ctrl+q does: the position saved, the terminal given back, no traceback,
     # and the exit status of a program that a signal stopped.
@@ -829,7 +828,7 @@ def test_a_signal_quits_the_app_cleanly_and_keeps_the_highlight(
     after = bytes(terminal.output[shown:])
     assert b"\x1b[?1049l" in after  # left the alternate screen
     assert b"Traceback" not in terminal.output and b"Error" not in after
-    assert not [p for p in private_data.iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in private_data.rglob("*") if p.name.endswith(".tmp")]
 
 
 def test_saving_keeps_the_permissions_of_the_database_and_its_backup(tmp_path: Path) -> None:
