@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from reader.model import Anchor, Colour, Highlight
+from reader.paths import resolve
 from tests.stores import notes_store
 
-ARTICLE = "crash-article"
+ARTICLE = "c0ffee00c0ffee00"  # an article key (outside every library: the data vault)
 
 
 def highlight(name: str, number: int) -> Highlight:
@@ -49,6 +50,11 @@ def fork_writer(path: Path, name: str, count: int, ack: int | None) -> int:
             code = 1
         os._exit(code)
     return pid
+
+
+def notes_files() -> list[Path]:
+    """This device's notes files in the data folder's vault."""
+    return [p for p in (resolve().data_dir / "vault").rglob("*.json") if p.is_file()]
 
 
 def first_line(fd: int) -> bytes:
@@ -86,13 +92,15 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_highlight(tmp_pat
         lines = (first.decode() + read_all(read_end)).split("\n")
         os.close(read_end)
         acknowledged.update(line for line in lines[:-1] if line)  # the last may be partial
-        json.loads(path.read_text(encoding="utf-8"))  # never half-written
+        for written in notes_files():  # never half-written
+            json.loads(written.read_text(encoding="utf-8"))
         stored = {h.id for h in notes_store().highlights(ARTICLE)}
         missing = acknowledged - stored
         assert not missing, f"round {round_number}: lost {sorted(missing)[:5]}"
     assert len(acknowledged) > 50  # the kills did land in the middle of real work
     notes_store()  # a new start sweeps the temporary files of killed writers
-    assert [name for name in os.listdir(tmp_path) if name.endswith(".tmp")] == []
+    vault = resolve().data_dir / "vault"
+    assert [p.name for p in vault.rglob("*") if p.name.endswith(".tmp")] == []
 
 
 @pytest.mark.slow
