@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -218,44 +219,60 @@ def test_an_import_killed_at_any_moment_is_finished_by_the_next_without_doubles(
     import random
 
     library = tmp_path / "lib"
-    article = load_article(long_article(library, paragraphs=2000))
+    long_article(library, paragraphs=2000)
     file = tmp_path / "export.json"
-    file.write_text(json.dumps(annotations(article.meta.path, count=10_000)), encoding="utf-8")
-    command = [sys.executable, "-m", "reader", "import", str(file), "--library", str(library)]
 
-    def run(data: Path) -> subprocess.Popen:
+    def copy(name: str) -> tuple[Path, Path]:
+        """A library of its own (its notes vault is inside it) and a data folder."""
+        folder = tmp_path / name / "lib"
+        shutil.copytree(template, folder)
+        return folder, tmp_path / name / "data"
+
+    article = load_article(library / next(p.name for p in library.glob("*.md")))
+    file.write_text(json.dumps(annotations(article.meta.path, count=10_000)), encoding="utf-8")
+    # Where the annotations were made is gone: each import finds the article in the
+    # library it is given (by its name and title), and keeps its notes in that one's vault.
+    template = library.rename(tmp_path / "template")
+
+    def run(folder: Path, data: Path) -> subprocess.Popen:
+        command = [sys.executable, "-m", "reader", "import", str(file), "--library", str(folder)]
         env = dict(os.environ, READER_DATA_DIR=str(data))
         quiet = subprocess.DEVNULL
         return subprocess.Popen(command, env=env, stdout=quiet, stderr=subprocess.PIPE)
 
-    def first_batch(data: Path) -> float:
-        """When the first batch of the import is saved (its database outgrows a new one)."""
-        db = data / "reader.json"
-        while not db.exists() or db.stat().st_size < 10_000:
+    def first_batch(folder: Path) -> float:
+        """When the first batch of the import is saved (the article's notes file grows)."""
+        while not any(
+            p.stat().st_size >= 10_000 for p in (folder / ".reader").rglob("notes/*.json")
+        ):
             time.sleep(0.005)
         return time.monotonic()
 
-    whole = run(tmp_path / "whole")
-    started = first_batch(tmp_path / "whole")
+    def highlights(folder: Path, data: Path) -> list:
+        store = notes_store(read_only=True, data_dir=data, library=folder)
+        return store.highlights(load_article(folder / article.meta.path.name).id)
+
+    folder, data = copy("whole")
+    whole = run(folder, data)
+    started = first_batch(folder)
     assert whole.wait() == 0
     took = time.monotonic() - started  # from its first batch to its end
+    assert len(highlights(folder, data)) == 10_000
     chance = random.Random(219)
     for number in range(6):
-        data = tmp_path / f"data{number}"
-        process = run(data)
-        first_batch(data)
+        folder, data = copy(f"run{number}")
+        process = run(folder, data)
+        first_batch(folder)
         time.sleep(chance.uniform(0, took))  # at any moment from its first batch on
         process.send_signal(signal.SIGKILL)
         process.wait()
-        db = data / "reader.json"
-        if db.exists():
-            ids = [h.id for h in notes_store(read_only=True).highlights(article.id)]
-            assert len(ids) == len(set(ids))
-        finished = run(data)
+        ids = [h.id for h in highlights(folder, data)]
+        assert len(ids) == len(set(ids))
+        finished = run(folder, data)
         assert finished.wait() == 0, finished.stderr.read() if finished.stderr else ""
-        highlights = notes_store(read_only=True).highlights(article.id)
-        assert len(highlights) == len({h.id for h in highlights}) == 10_000
-        assert len({(h.anchor.start, h.anchor.end, h.note) for h in highlights}) == 10_000
+        found = highlights(folder, data)
+        assert len(found) == len({h.id for h in found}) == 10_000
+        assert len({(h.anchor.start, h.anchor.end, h.note) for h in found}) == 10_000
 
 
 @settings(max_examples=200, deadline=None)
