@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from reader.services.library import Library
-from reader.ui.library.screen import LibraryScreen
+from reader.ui.library.articles import LibraryList
+from reader.ui.library.screen import LibraryFilter, LibraryScreen
 from reader.ui.reading.screen import ReadingScreen
 from tests.ui.helpers import SIZE, library_read, make_app, notified, screen_text, wait_for
 
@@ -21,6 +22,44 @@ async def test_lists_every_article_with_words(library: Path) -> None:
         assert "Welcome to reader" in text
         assert "Canada-US talks resume" in text
         assert "1,738" in text
+
+
+async def test_the_list_has_the_keys_from_the_first_frame(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The filter never takes the focus as the screen comes up: a key pressed then (# for
+    every note) was now and then typed into it instead."""
+    focused: list[str] = []
+    taken = LibraryFilter._on_focus
+
+    def recorded(field: LibraryFilter, event: object) -> object:
+        focused.append("filter")
+        return taken(field, event)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LibraryFilter, "_on_focus", recorded)
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_read(pilot)
+        assert focused == []
+        assert isinstance(app.focused, LibraryList)
+
+
+async def test_a_library_emptied_keeps_the_keys_on_the_list(library: Path) -> None:
+    """With nothing left to list (a folder emptied by a sync, or one being read), keys are
+    still the list's: # opens every note rather than being typed into the filter."""
+    from reader.ui.notes.screen import NotesScreen
+
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await library_read(pilot)
+        for article in library.glob("*.md"):
+            article.unlink()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: "No articles in" in screen_text(app))
+        await library_read(pilot)
+        assert isinstance(app.focused, LibraryList)
+        await pilot.press("number_sign")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotesScreen))
 
 
 async def test_slash_filters_and_enter_opens(library: Path) -> None:
@@ -300,6 +339,11 @@ async def test_an_article_moved_out_of_the_library_and_opened_on_its_own_has_its
     app = make_app(article=elsewhere)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: notified(app, "its notes went with it"))
+        # Said from the folder both are in, however deep it is (the absolute paths, long
+        # on a machine whose temporary folders count past 999, cut the toast short).
+        assert notified(
+            app, "library/canada-us-talks-digital-services-tax.md moved to elsewhere/canada.md"
+        )
         await wait_for(pilot, lambda: "✎ Negotiations between" in screen_text(app))
         notes = [h.note for h in app.store.highlights(app.screen.article.id)]
         assert notes == ["kept through the move"]

@@ -77,6 +77,10 @@ class LibraryScreen(Screen[None]):
     """Lists the articles of a folder (and its subfolders), read in the background."""
 
     HELP_TITLE = "Library"
+    # The list has the keys from the first frame. Textual's own choice (the first field
+    # that takes focus) was the filter, and a key pressed as the screen came up (#, q)
+    # was now and then typed into it, before on_mount gave the list the focus.
+    AUTO_FOCUS = "LibraryList"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "filter", "Filter", id="filter"),
         Binding("plus", "add", "Add", id="add-article"),
@@ -297,7 +301,7 @@ class LibraryScreen(Screen[None]):
             empty.update("")
         # The message takes the empty table's place, where the eye is.
         empty.display = not self._shown
-        table.display = bool(self._shown)
+        table.set_class(not self._shown, "-empty")
         self._show_title()
 
     def _selected(self) -> LibraryEntry | None:
