@@ -41,6 +41,19 @@ def report(moves: Sequence[Move], folder: Path | None = None, shown: int = 3) ->
     return lines
 
 
+def shared_folder(moves: Sequence[Move]) -> Path | None:
+    """The folder every path of ``moves`` is in (None: only the root, or no moves), for
+    saying them short where space is scarce (a toast)."""
+    paths = [path for move in moves for path in (move.old_path, move.path)]
+    if not paths:
+        return None
+    try:
+        shared = os.path.commonpath(paths)
+    except ValueError:  # relative and absolute, or on different drives
+        return None
+    return Path(shared) if os.path.dirname(shared) != shared else None
+
+
 @dataclass(slots=True)
 class _Gone:
     id: str

@@ -25,7 +25,7 @@ from reader.db.store import Store, StoreError
 from reader.model import Article, Highlight, ReadingPosition
 from reader.services.annotations import Annotations
 from reader.services.library import Library, move_of
-from reader.services.moves import report
+from reader.services.moves import report, shared_folder
 from reader.text.display import editable
 from reader.text.documents import DocumentError, open_article
 from reader.text.keys import LIBRARIES
@@ -266,7 +266,10 @@ class ReaderApp(LibraryApp):
         (:mod:`reader.services.moves`): its notes are given to it, and it opens again with them,
         where it was left off."""
         try:
-            said = report([moved[new] for new in self.store.follow_moves(moved)])
+            made = [moved[new] for new in self.store.follow_moves(moved)]
+            # Said from the folder both paths share: two long absolute paths wrapped past
+            # what a toast shows, and cut off the words that say the notes are safe.
+            said = report(made, shared_folder(made))
         except StoreError as error:
             self.notify(str(error), severity="error")
             return
