@@ -102,6 +102,8 @@ def open_store(
     if moved:
         news.append(moved)
     store = Store(paths.data_dir, device, [folder], read_only=not writes)
+    # Notes made of the library's articles before it had a vault, brought into it.
+    news.extend(store.adopt())
     _OPENED.append(store)
     store.news = news
     for line in news if tell else ():

@@ -18,7 +18,7 @@ from reader.db.vault.summary import Summary
 from reader.db.vault.vault import Vault
 from reader.db.vault.views import ArticleNotes
 from reader.errors import StoreError
-from reader.text.keys import LIBRARIES, ArticleKey, vault_root
+from reader.text.keys import LIBRARIES, ArticleKey, file_key, vault_root
 
 
 class Vaults:
@@ -41,10 +41,55 @@ class Vaults:
         return [*self._vaults.values(), self._outside]
 
     def register(self, path: Path) -> str:
-        """The id (key) of the article at ``path``, its vault remembered."""
+        """The id (key) of the article at ``path``, its vault remembered (and, in a
+        library, the notes it had before the library had a vault brought in:
+        :meth:`adopt`)."""
         found = LIBRARIES.key(path)
-        self._where[found.key] = self._vault_of(found)
+        vault = self._vault_of(found)
+        self._where[found.key] = vault
+        if found.library is not None and not self.read_only:
+            old = file_key(path)
+            with contextlib.suppress(OSError, StoreError):  # left where it is: found again
+                if self._outside.sources(old):
+                    self._adopt(old, found, vault)
         return found.key
+
+    def adopt(self, shown: int = 3) -> list[str]:
+        """Bring into each library's vault the notes the data folder's vault keeps of its
+        articles: made when an article was opened by its path before its folder was a
+        library with a vault (``reader ~/reading/a.md``, then ``reader ~/reading``).
+        Keyed by the article's absolute path then, by its path in the library now; without
+        this they would stay under the old key, kept but never shown. Merged with any notes
+        the library has of it (the same file: nothing is dropped). What the reader is told:
+        a line for each of the first ``shown`` articles brought in, then how many more."""
+        if self.read_only:
+            return []
+        brought: list[str] = []
+        for old, summary in self._outside.summaries().items():
+            path = Path(summary.path)
+            if not summary.path or not path.is_absolute() or not path.is_file():
+                continue
+            found = LIBRARIES.key(path)
+            if found.library is None or file_key(path) != old:
+                continue
+            with contextlib.suppress(OSError, StoreError):  # left where it is: found again
+                self._adopt(old, found, self._vault_of(found))
+                brought.append(found.path)
+        brought.sort()
+        said = [
+            f"{path}: the notes made when it was read on its own are now kept in its library"
+            for path in brought[:shown]
+        ]
+        if len(brought) > shown:
+            said.append(f"and {len(brought) - shown:,} more articles' notes")
+        return said
+
+    def _adopt(self, old: str, found: ArticleKey, vault: Vault) -> None:
+        from reader.db.vault.records import Facts
+
+        self._outside.move_to(old, vault, found.key, Facts(found.path))
+        self._where[found.key] = vault
+        self._where.pop(old, None)
 
     def _vault_of(self, found: ArticleKey) -> Vault:
         if found.library is None:

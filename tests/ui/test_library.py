@@ -614,3 +614,39 @@ async def test_the_library_screen_keeps_textual_s_watch_for_reactives(library: P
         app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
         await pilot.pause()
         assert themes == [app.theme]
+
+
+async def test_notes_made_before_the_folder_was_a_library_show_in_it(tmp_path: Path) -> None:
+    """An article read on its own (``reader FOLDER/a.md``) before its folder was opened
+    as a library keeps its notes by its path; opened as a library, they are brought into
+    the library's vault: counted in the list, shown in the article, said once."""
+    from reader.cli.common import open_store
+    from reader.paths import resolve
+    from reader.ui.app import ReaderApp
+    from tests.conftest import SAMPLE
+
+    folder = tmp_path / "reading"
+    folder.mkdir()
+    article = folder / "canada.md"
+    article.write_bytes(SAMPLE.read_bytes())
+    app = make_app(article=article)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("h", "a")
+        app.screen.query_one("#note-text").insert("made before the library")
+        await pilot.press("ctrl+s", "q")
+        await pilot.pause()
+    assert not (folder / ".reader").exists()  # kept in the data folder's vault
+
+    # `reader FOLDER`, as the command line starts it.
+    app = ReaderApp(open_store(resolve(), library=folder, tell=False), library=folder)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await library_read(pilot)
+        await wait_for(pilot, lambda: notified(app, "are now kept in its library"))
+        row = next(line for line in screen_text(app).splitlines() if "Canada-US" in line)
+        assert row.split()[2:4] == ["1", "1"]  # read, words, then highlights and notes
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "✎ Negotiations between" in screen_text(app))
+        assert [h.note for h in app.store.highlights(app.screen.article.id)] == [
+            "made before the library"
+        ]
+    assert list((folder / ".reader" / "devices").glob("*/notes/*.json"))

@@ -189,3 +189,57 @@ def test_a_change_put_aside_is_named_until_recovered(tmp_path, library) -> None:
     assert told and told == laptop.recovered == laptop.pending_recovery
     assert own.read_text(encoding="utf-8") == "{ damaged"  # never written over
     assert "run `reader recover`" in laptop.recovery_hint()
+
+
+def test_notes_made_before_the_folder_had_a_vault_are_brought_into_it(tmp_path, library) -> None:
+    """Read on their own before their folder was a library, two articles' notes are kept
+    by their absolute paths in the data folder's vault; once the folder is a library they
+    come into its vault, merged with what another device wrote there, and not twice."""
+    data = tmp_path / "laptop-data"
+    alone = VaultStore(data, LAPTOP, [])
+    essay, tariffs = library / "essay.md", library / "news" / "tariffs.md"
+    assert alone.register(essay) == file_key(essay)
+    assert alone.register(tariffs) == file_key(tariffs)
+    for path, number, note in ((essay, 1, "read alone"), (tariffs, 2, "also alone")):
+        alone.save_highlight(mark(file_key(path), number, note=note))
+        # Where it was left, as the app saves it, with what the article is (its path).
+        alone.save_position(file_key(path), path, "", ReadingPosition(0, 0, 0.5))
+    desktop = VaultStore(tmp_path / "desktop-data", DESKTOP, [library])
+    desktop.save_highlight(mark(desktop.register(essay), 3, note="from the desktop"))
+
+    laptop = VaultStore(data, LAPTOP, [library])
+    said = laptop.adopt()
+
+    assert said == [
+        f"{name}: the notes made when it was read on its own are now kept in its library"
+        for name in ("essay.md", "news/tariffs.md")
+    ]
+    assert sorted(h.note for h in laptop.highlights(library_key("essay.md"))) == [
+        "from the desktop",
+        "read alone",
+    ]
+    assert [h.note for h in laptop.highlights(library_key("news/tariffs.md"))] == ["also alone"]
+    assert not list((data / "vault").glob("devices/*/notes/*.json"))
+    assert laptop.adopt() == []
+
+
+def test_an_article_opened_from_a_library_by_its_path_brings_its_older_notes(
+    tmp_path, library
+) -> None:
+    """``reader LIBRARY/essay.md`` (its library found by its vault) finds the notes made
+    of it by its path before that folder had a vault."""
+    data = tmp_path / "laptop-data"
+    alone = VaultStore(data, LAPTOP, [])
+    essay = library / "essay.md"
+    alone.save_highlight(mark(alone.register(essay), 1, note="read alone"))
+    desktop = VaultStore(tmp_path / "desktop-data", DESKTOP, [library])
+    desktop.save_highlight(mark(desktop.register(library / "news/tariffs.md"), 2))
+    from reader.text.keys import LIBRARIES
+
+    LIBRARIES.clear()  # a new process, given only the article
+
+    again = VaultStore(data, LAPTOP, [])
+    key = again.register(essay)
+
+    assert key == library_key("essay.md")
+    assert [h.note for h in again.highlights(key)] == ["read alone"]
