@@ -27,6 +27,7 @@ from reader.db.vault.records import (
     DeleteHighlight,
     DeleteLink,
     Facts,
+    KeepNote,
     PutHighlight,
     PutLink,
     SetArticleNote,
@@ -489,6 +490,25 @@ class Store(Vaults):
             if device != mine or also:
                 found[highlight.id] = (name(device) if device != mine else "", also)
         return found
+
+    def note_versions(self, article_id: str, record_id: str) -> tuple[tuple[str, str, str], ...]:
+        """Every text of a note written apart on two devices, as (device name, when it was
+        written in ISO 8601, text), oldest first: the last is the one shown. Empty when the
+        note has one text (``record_id``: a highlight's id, or :data:`NOTE_ID`)."""
+        notes = self.article(article_id)
+        others, shown = notes.conflicts.get(record_id, ()), notes.shown.get(record_id)
+        if not others or shown is None:
+            return ()
+        names = self.vault_for(article_id).device_names()
+        return tuple(
+            (names.get(v.device, v.device[:8]), v.written, v.text) for v in (*others, shown)
+        )
+
+    def keep_note(self, article_id: str, record_id: str, text: str) -> ArticleNotes:
+        """Make ``text`` the one text of a note written apart (``record_id``: a
+        highlight's id, or :data:`NOTE_ID`): the reader chose it, and the other versions
+        are let go on every device (the daily snapshots still hold them)."""
+        return self._save(article_id, [KeepNote(record_id, text)])
 
     def changed_elsewhere(self, article_id: str) -> set[str]:
         """The highlights of an article last changed on another device."""

@@ -378,6 +378,16 @@ class Annotations:
         self._commit(Change(before, None, "delete", place, None, links_removed=tuple(links)))
         return before
 
+    def keep_note(self, highlight_id: str, text: str) -> Highlight:
+        """Keep ``text`` as the one note of a highlight whose note was written apart on
+        two devices (the reader's choice, made in a dialog that says so: not on the undo
+        stack). Returns the highlight as saved."""
+        kept = self.store.keep_note(self.article.id, highlight_id, text).highlight(highlight_id)
+        if kept is not None:
+            self._highlights[highlight_id] = kept
+            self._reorder()
+        return self._highlights[highlight_id]
+
     def withdraw(self, highlight_id: str) -> None:
         """Take back a highlight made for a note that was then not written: gone as if
         never made, its undo entry too. One that another window has given a note or tags

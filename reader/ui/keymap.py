@@ -85,6 +85,7 @@ def scopes() -> list[Scope]:
     from reader.ui.dialogs.contents import ContentsFilter, ContentsList, ContentsScreen
     from reader.ui.dialogs.footnote import FootnoteScreen
     from reader.ui.dialogs.help import HelpScreen
+    from reader.ui.dialogs.keep_note import KeepOneText
     from reader.ui.dialogs.link_picker import (
         KeepLinksScreen,
         LinkList,
@@ -142,6 +143,7 @@ def scopes() -> list[Scope]:
         modal("in the help", HelpScreen, VerticalScroll),
         modal("in a footnote", FootnoteScreen),
         modal("in the list of links", LinkList, OptionList),
+        modal("when keeping one text of a note", KeepOneText, OptionList),
         modal("when asked to open an address", UrlScreen),
         modal("when asked to keep links", KeepLinksScreen),
         modal("when asked a question", ConfirmScreen, Button),

@@ -278,6 +278,7 @@ def test_every_kind_of_note_comes_back_from_the_cache_as_it_went_in() -> None:
         (link,),
         {B: DevicePosition(B, ReadingPosition(1, 2, 0.25), 12.5, "clock")},
         {"note": (NoteVersion("other text", "c1"),)},
+        {"note": NoteVersion("note", "c2")},
         {highlight(1).id: A},
         "latest",
     )

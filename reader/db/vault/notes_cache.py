@@ -49,7 +49,7 @@ from reader.model import (
 )
 
 CACHE_FORMAT = "reader-vault-notes"
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2  # 2: the version of a note written apart that is shown
 SHARDS = 32
 """Files the cache of one vault is spread over (a save rewrites about 1/SHARDS of it)."""
 
@@ -164,6 +164,7 @@ def notes_doc(notes: ArticleNotes) -> list[Any]:
             for p in notes.positions.values()
         ],
         [[rid, [[v.text, v.clock] for v in versions]] for rid, versions in notes.conflicts.items()],
+        [[rid, v.text, v.clock] for rid, v in notes.shown.items()],
         notes.changed_by,
         notes.latest,
     ]
@@ -174,7 +175,7 @@ def notes_from(raw: object) -> ArticleNotes | None:
     :func:`notes_doc` makes."""
     try:
         (key, facts, highlights, deleted, note, note_ref, links, positions, conflicts,
-         changed_by, latest) = cast(list[Any], raw)  # fmt: skip
+         shown, changed_by, latest) = cast(list[Any], raw)  # fmt: skip
         text, created, modified, tags = note
         return ArticleNotes(
             str(key),
@@ -200,6 +201,7 @@ def notes_from(raw: object) -> ArticleNotes | None:
                 str(rid): tuple(NoteVersion(str(text), str(clock)) for text, clock in versions)
                 for rid, versions in conflicts
             },
+            {str(rid): NoteVersion(str(text), str(clock)) for rid, text, clock in shown},
             {str(rid): str(device) for rid, device in changed_by.items()},
             str(latest),
         )

@@ -75,6 +75,8 @@ class ArticleNotes:
     # Notes written apart: for each record (a highlight's id, or "note" for the article
     # note), the versions not shown, oldest first.
     conflicts: dict[str, tuple[NoteVersion, ...]] = field(default_factory=dict)
+    # For each of those records, the version shown (the latest).
+    shown: dict[str, NoteVersion] = field(default_factory=dict)
     # The device that changed each highlight (and link, and "note") last.
     changed_by: dict[str, str] = field(default_factory=dict)
     latest: str = ZERO  # the time of the last change
@@ -107,6 +109,7 @@ def build(key: str, tables: Tables) -> ArticleNotes:
     highlights: list[Highlight] = []
     deleted: list[Highlight] = []
     conflicts: dict[str, tuple[NoteVersion, ...]] = {}
+    shown: dict[str, NoteVersion] = {}
     changed_by: dict[str, str] = {}
     latest = ZERO
     for rid, record in tables.get(HIGHLIGHTS, {}).items():
@@ -120,6 +123,7 @@ def build(key: str, tables: Tables) -> ArticleNotes:
         others = note_conflicts(record)
         if others:
             conflicts[rid] = tuple(NoteVersion(text, clock) for text, clock in others)
+            shown[rid] = _shown(record, "note")
     links: list[CrossLink] = []
     for rid, record in tables.get(LINKS, {}).items():
         latest = max(latest, m.latest(record))
@@ -136,6 +140,7 @@ def build(key: str, tables: Tables) -> ArticleNotes:
         others = note_conflicts(note_record, "text")
         if others:
             conflicts[NOTE_ID] = tuple(NoteVersion(text, clock) for text, clock in others)
+            shown[NOTE_ID] = _shown(note_record, "text")
         changed_by[NOTE_ID] = device_of(m.latest(note_record))
     positions: dict[str, DevicePosition] = {}
     for device, record in tables.get(POSITIONS, {}).items():
@@ -155,9 +160,15 @@ def build(key: str, tables: Tables) -> ArticleNotes:
         tuple(links),
         positions,
         conflicts,
+        shown,
         changed_by,
         latest,
     )
+
+
+def _shown(record: dict[str, Any], name: str) -> NoteVersion:
+    text, clock = m.versions(record, name)[-1]
+    return NoteVersion(str(text), clock)
 
 
 def _position(device: str, record: dict[str, Any]) -> DevicePosition | None:

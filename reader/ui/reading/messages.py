@@ -54,7 +54,7 @@ class HighlightStep(Message):
 class PaneRequest(Message):
     """The reader asked to do something with the pane's highlighted entry."""
 
-    what: Literal["annotate", "delete", "confirm", "filter"]
+    what: Literal["annotate", "delete", "confirm", "keep", "filter"]
     highlight_id: str
 
 

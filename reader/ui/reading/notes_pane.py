@@ -96,6 +96,7 @@ class HighlightList(ScrollView, can_focus=True):
         Binding("a", "annotate", "Note", id="pane-annotate"),
         Binding("d", "delete", "Delete", id="pane-delete"),
         Binding("c", "confirm", "Confirm place", show=False, id="pane-confirm"),
+        Binding("K", "keep", "Keep one text", show=False, id="pane-keep-note"),
         Binding("slash", "filter", "Filter", id="pane-filter"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -152,6 +153,7 @@ class HighlightList(ScrollView, can_focus=True):
             + bool(row.elsewhere)
             + bool(row.note.strip())
             + len(row.also)
+            + bool(row.also)  # the key that keeps one text
             + bool(row.tags)
         )
 
@@ -265,6 +267,11 @@ class HighlightList(ScrollView, can_focus=True):
         if chosen := self.highlighted_id:
             self.post_message(PaneRequest("confirm", chosen))
 
+    def action_keep(self) -> None:
+        """Choose the one text of the highlighted entry's note, written apart."""
+        if chosen := self.highlighted_id:
+            self.post_message(PaneRequest("keep", chosen))
+
     def action_filter(self) -> None:
         """Filter the entries."""
         self.post_message(PaneRequest("filter", ""))
@@ -339,6 +346,9 @@ class HighlightList(ScrollView, can_focus=True):
                 also = f"also written on {visible(device)}: " + " ".join(visible(written).split())
                 also = shorten(also, width - 2)
                 lines.append(Text.assemble(("  " + also, style("highlight-list--note"))))
+            if row.also:
+                keep = shorten("K keeps one text", width - 2)
+                lines.append(Text.assemble(("  " + keep, style("highlight-list--where"))))
             if row.tags:
                 tags = " ".join(f"#{visible(tag)}" for tag in row.tags)
                 lines.append(Text.assemble(("  " + tags, style("highlight-list--tags"))))

@@ -326,6 +326,8 @@ class ReadingScreen(ReadingHost):
             self.annotating.delete(event.highlight_id)
         elif event.what == "confirm":
             self.annotating.confirm(event.highlight_id)
+        elif event.what == "keep":
+            self.annotating.keep_one(event.highlight_id)
 
     def on_key(self, event: events.Key) -> None:
         if self.search.key(event):
@@ -387,6 +389,10 @@ class ReadingScreen(ReadingHost):
     def action_reattach(self) -> None:
         """Attach an orphaned highlight to the selection (or the paragraph)."""
         self.annotating.reattach()
+
+    def action_keep_note(self) -> None:
+        """Choose the one text of a note written apart on two devices."""
+        self.annotating.keep_one_here()
 
     def action_toggle_pane(self) -> None:
         """Show or hide the notes pane (shown below PANE_MIN_WIDTH too, when asked for)."""
