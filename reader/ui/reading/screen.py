@@ -52,6 +52,7 @@ from reader.ui.reading.notes_pane import NotesPane
 from reader.ui.reading.placing import search_places
 from reader.ui.reading.search import Search
 from reader.ui.reading.view import ArticleView
+from reader.ui.reading.written_apart import WrittenApart
 from reader.ui.widgets.messages import SearchCancelled
 
 if TYPE_CHECKING:
@@ -120,6 +121,7 @@ class ReadingScreen(ReadingHost):
         super().__init__(article, annotations=annotations, article_note=article_note, direct=direct)
         self.search = Search(self)
         self.annotating = Annotating(self)
+        self.written_apart = WrittenApart(self, self.annotating.current)
         self.links = Links(self)
         self.exporting = Exporting(self)
         self.contents = Contents(self)
@@ -327,7 +329,7 @@ class ReadingScreen(ReadingHost):
         elif event.what == "confirm":
             self.annotating.confirm(event.highlight_id)
         elif event.what == "keep":
-            self.annotating.keep_one(event.highlight_id)
+            self.written_apart.keep_one(event.highlight_id)
 
     def on_key(self, event: events.Key) -> None:
         if self.search.key(event):
@@ -392,7 +394,7 @@ class ReadingScreen(ReadingHost):
 
     def action_keep_note(self) -> None:
         """Choose the one text of a note written apart on two devices."""
-        self.annotating.keep_one_here()
+        self.written_apart.keep_one_here()
 
     def action_toggle_pane(self) -> None:
         """Show or hide the notes pane (shown below PANE_MIN_WIDTH too, when asked for)."""
