@@ -81,6 +81,7 @@ class Store(Vaults):
         # Positions another window held the article's file too long to save (see
         # save_position): tried again as reader quits.
         self._unsaved: dict[str, tuple[Path, str, ReadingPosition]] = {}
+        self._described: set[str] = set()  # articles whose facts this session wrote
 
     def _cannot_write(self, *folders: Path) -> bool:
         """Whether a folder reader must write in cannot be (then it runs read-only, and
@@ -107,8 +108,14 @@ class Store(Vaults):
         unsaved = self._unsaved.get(article_id)
         if unsaved is not None:
             changes = [*changes, *_position_changes(*unsaved)]
+        if article_id not in self._described and (path := LIBRARIES.path_of(article_id)):
+            # What the article is, kept with its notes once a session (unchanged, it adds
+            # nothing): a highlight saved before any position (an import, a command) would
+            # leave the library's list without the article's path.
+            changes = [SetFacts(Facts(path)), *changes]
         notes = self.vault_for(article_id).save(article_id, changes)
         self._unsaved.pop(article_id, None)
+        self._described.add(article_id)
         return notes
 
     # --- highlights -------------------------------------------------------------------------

@@ -114,6 +114,9 @@ class Libraries:
         # The library of each key worked out in a library (a key says nothing of its
         # folder): the store finds its vault by it.
         self._seen: dict[str, Path] = {}
+        # The path of each key worked out (inside its library, else absolute): the store
+        # keeps it with the article's notes, where the library's list finds it.
+        self._paths: dict[str, str] = {}
 
     def register(self, library: Path) -> None:
         """Know ``library`` (first registered, first looked in)."""
@@ -125,13 +128,20 @@ class Libraries:
         """Forget every library (for tests)."""
         self._folders.clear()
         self._seen.clear()
+        self._paths.clear()
 
     def key(self, path: Path) -> ArticleKey:
         """:func:`key_for` over the registered libraries."""
         found = key_for(path, self._folders)
         if found.library is not None:
             self._seen[found.key] = found.library
+        self._paths[found.key] = found.path
         return found
+
+    def path_of(self, key: str) -> str | None:
+        """The path of an article whose key this process worked out (inside its library,
+        else absolute), or None."""
+        return self._paths.get(key)
 
     def library_of(self, key: str) -> Path | None:
         """The library of an article whose key this process worked out (None: outside
@@ -152,9 +162,12 @@ class Libraries:
             return lambda _relpath, path: key_for(path, self._folders).key
         prefix, library, seen = found.path[:-1], found.library, self._seen
 
+        paths = self._paths
+
         def key(relpath: str, _path: Path) -> str:
             made = library_key(prefix + relpath)
             seen[made] = library
+            paths[made] = prefix + relpath
             return made
 
         return key
