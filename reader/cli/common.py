@@ -15,6 +15,7 @@ from reader.db.storage import DamagedError, ForeignError, StoreError, database_f
 from reader.db.store import Store
 from reader.db.vault.device import FILE as DEVICE_FILE
 from reader.db.vault.device import Device, default_name, load_device
+from reader.db.vaults import remember_library
 from reader.files import read_regular
 from reader.paths import Paths, is_first_run, resolve, seed_library
 from reader.services.moves import Move, report
@@ -104,6 +105,9 @@ def open_store(
     store = Store(paths.data_dir, device, [folder], read_only=not writes)
     # Notes made of the library's articles before it had a vault, brought into it.
     news.extend(store.adopt())
+    if not store.read_only:
+        # Where this device keeps notes, for a command run from another folder to find.
+        remember_library(paths.data_dir, folder)
     _OPENED.append(store)
     store.news = news
     for line in news if tell else ():

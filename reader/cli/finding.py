@@ -9,12 +9,14 @@ of an article (the samples copied into a new library) never hides the annotated 
 from __future__ import annotations
 
 import contextlib
+import os
 import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.cli.common import UserError, say, say_moves
+from reader.db.storage import StoreError
 from reader.db.store import Store
 from reader.files import kind_of
 from reader.text.documents import DocumentError, article_id
@@ -28,6 +30,7 @@ class Found:
     path: Path
     id: str
     title: str = ""
+    library: Path | None = None  # another library than the one given, whose vault holds it
 
     @property
     def gone(self) -> bool:
@@ -60,6 +63,9 @@ def find_article(name: str, folder: Path, store: Store, *, must_exist: bool = Tr
         key=lambda found: str(found.path),
     )
     candidates += elsewhere
+    # Annotated in another library this device keeps notes in (the clone's articles/,
+    # read with `reader` there, named from another folder).
+    candidates += _other_libraries(folder, store, {str(found.path) for found in candidates})
     for found in candidates:
         if found.id == name:
             return found
@@ -105,6 +111,28 @@ def _library(folder: Path, store: Store, must_exist: bool) -> list[Found]:
     return [Found(entry.path, entry.id, entry.title) for entry in library.entries]
 
 
+def _other_libraries(folder: Path, store: Store, listed: set[str]) -> list[Found]:
+    """The annotated articles of the other libraries this device keeps notes in (read
+    from their vaults' summaries: no folder is scanned), each with its library."""
+    from reader.db.vault.vault import Vault
+    from reader.db.vaults import known_libraries
+    from reader.text.keys import vault_root
+
+    here = os.path.abspath(folder)
+    found: list[Found] = []
+    for library in known_libraries(store.data_dir):
+        if os.path.abspath(library) == here:
+            continue
+        vault = Vault(vault_root(library), store.device, store.data_dir, read_only=True)
+        with contextlib.suppress(OSError, StoreError):
+            for key, summary in sorted(vault.summaries().items()):
+                path = library / summary.path
+                noted = summary.highlights or summary.article_note
+                if summary.path and noted and str(path) not in listed:
+                    found.append(Found(path, key, summary.title or path.stem, library))
+    return found
+
+
 def _noted(store: Store) -> set[str]:
     """The ids of the articles with highlights or notes."""
     counts = store.highlight_counts()
@@ -125,7 +153,9 @@ def _one(name: str, matches: list[Found], noted: set[str]) -> Found:
     notes (said, with the others); else the user is asked to say which."""
     if len(matches) == 1:
         return matches[0]
-    annotated = [found for found in matches if found.id in noted]
+    # Two libraries may hold one path (copies), under one id: each library's vault says
+    # whether its own has notes (another library's are listed only when they have).
+    annotated = [found for found in matches if found.library is not None or found.id in noted]
     if len(annotated) == 1:
         others = ", ".join(str(found.path) for found in matches if found is not annotated[0])
         say(

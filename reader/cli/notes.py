@@ -45,6 +45,8 @@ def run_export(options: argparse.Namespace) -> int:
             if not options.article:
                 raise UserError("name an article to export (a file, or an id or title), or --all")
             found = find_article(options.article, folder, store, must_exist=bool(options.library))
+            if found.library is not None:  # annotated in another library: its notes there
+                store = open_store(paths, create=False, library=found.library)
             notes = _gather_gone(store, found) if found.gone else _gather(store, found.path)
             if options.format == "json":
                 document = export.to_collection([notes], exported=today, label=notes.article.title)

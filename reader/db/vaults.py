@@ -18,7 +18,7 @@ from reader.db.vault.summary import Summary
 from reader.db.vault.vault import Vault
 from reader.db.vault.views import ArticleNotes
 from reader.errors import StoreError
-from reader.text.keys import LIBRARIES, ArticleKey, file_key, vault_root
+from reader.text.keys import DEVICES_DIR, LIBRARIES, ArticleKey, file_key, vault_root
 
 
 class Vaults:
@@ -203,3 +203,38 @@ class Vaults:
                     snapshot(vault)
 
         threading.Thread(target=run, name="reader-snapshot", daemon=True).start()
+
+
+# --- the libraries this device keeps notes in -----------------------------------------------
+
+LIBRARIES_KEPT = 200
+"""How many libraries the data folder's state remembers (the latest used first)."""
+
+
+def remember_library(data_dir: Path, library: Path) -> None:
+    """Note in the data folder's state that this device keeps notes in ``library``'s
+    vault, so that a command run with another library (``reader export NAME`` from another
+    folder) can find them. Written only when it is new there; a state file that cannot be
+    written is left as it is (nothing depends on it but that search)."""
+    from reader.state import StateError, remember
+
+    folder = os.path.abspath(library)
+    known = [str(path) for path in known_libraries(data_dir, existing=False)]
+    if folder in known:
+        return
+    with contextlib.suppress(StateError):
+        remember(data_dir, libraries=[folder, *known][:LIBRARIES_KEPT])
+
+
+def known_libraries(data_dir: Path, *, existing: bool = True) -> list[Path]:
+    """The libraries this device kept notes in, latest first (``existing``: only those
+    whose notes vault is there now: a disk not mounted, a folder deleted, are passed by)."""
+    from reader.state import load
+
+    listed = load(data_dir).get("libraries")
+    if not isinstance(listed, list):
+        return []
+    found = [Path(path) for path in listed if isinstance(path, str) and os.path.isabs(path)]
+    if existing:
+        found = [path for path in found if (vault_root(path) / DEVICES_DIR).is_dir()]
+    return found

@@ -145,9 +145,7 @@ async def test_keeping_all_of_them_joins_the_texts_and_escape_keeps_things_as_th
     assert note.endswith("UTC):**\n\nwritten on the desktop")
 
 
-async def test_k_on_a_note_with_one_text_says_what_it_is_for(
-    tmp_path: Path, library: Path
-) -> None:
+async def test_k_on_a_note_with_one_text_says_what_it_is_for(tmp_path: Path, library: Path) -> None:
     from tests.ui.helpers import notified
 
     laptop = Store(tmp_path / "laptop", Device("a" * 32, "LAPTOP"), [library])

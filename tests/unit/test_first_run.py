@@ -171,17 +171,14 @@ def test_only_the_samples_are_copied_whatever_is_beside_them(
     assert [p.name for p in kept.iterdir()] == ["notes.txt"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a command reads the vault of the library it is given (and the data folder's): "
-    "finding an article's notes in another library is an open part of issue 24",
-)
 def test_export_by_name_takes_the_annotated_article_not_an_unannotated_copy(
-    private_data: Path, library: Path, capsys: pytest.CaptureFixture[str]
+    private_data: Path, library: Path, capsys: pytest.CaptureFixture[str], no_app: list[object]
 ) -> None:
     """Copies made by an earlier reader sit in the data folder's library; the annotated
-    article is in the clone's ``articles/`` (``library`` here), where it was read."""
+    article is in the clone's ``articles/`` (``library`` here), where it was read: its notes
+    are in that library's vault, which a command given the other library finds."""
     annotate(library / WELCOME.name, private_data / "reader.json")
+    assert main([str(library)]) == 0  # `reader articles`, as it was read there
     copies = private_data / "library"
     shutil.copytree(library, copies, ignore=shutil.ignore_patterns(".reader"))  # its notes stay
     assert resolve().library == copies
@@ -195,15 +192,12 @@ def test_export_by_name_takes_the_annotated_article_not_an_unannotated_copy(
         )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a command reads the vault of the library it is given (and the data folder's): "
-    "finding an article's notes in another library is an open part of issue 24",
-)
 def test_export_by_name_finds_an_annotated_article_outside_any_library(
-    private_data: Path, library: Path, capsys: pytest.CaptureFixture[str]
+    private_data: Path, library: Path, capsys: pytest.CaptureFixture[str], no_app: list[object]
 ) -> None:
+    """Annotated in another library than the default one (not made yet): found there."""
     annotate(library / WELCOME.name, private_data / "reader.json")
+    assert main([str(library)]) == 0  # `reader articles`, as it was read there
     assert main(["export", "welcome-to-reader.md"]) == 0
     assert "my own thought" in capsys.readouterr().out
     assert not (private_data / "library").exists()
