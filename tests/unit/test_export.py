@@ -19,7 +19,7 @@ from reader.db.store import Store
 from reader.model import Colour, CrossLink, Highlight, LinkEnd
 from reader.notes import export
 from reader.text.anchoring import describe
-from reader.text.documents import load_text
+from reader.text.documents import article_id, load_text
 from reader.text.keys import LIBRARIES
 from tests.conftest import DATA
 from tests.stores import notes_store
@@ -579,7 +579,9 @@ def test_exports_are_the_same_bytes_whatever_the_hash_seed(tmp_path: Path) -> No
         store.save_highlight(
             make_highlight(article, 1 + number % 3, f"note {number}", tags[number:], number)
         )
-    other = LinkEnd("other", str(tmp_path / "other.md"), "Other", make_highlight(article, 1).anchor)
+    other_path = tmp_path / "other.md"
+    anchor = make_highlight(article, 1).anchor
+    other = LinkEnd(article_id(other_path), str(other_path), "Other", anchor)
     here = LinkEnd(article.id, str(article.meta.path), article.title, other.anchor)
     store.save_link(CrossLink("l1", here, other, "see", "2026-01-01T00:00:00Z"))
     store.close()

@@ -243,3 +243,15 @@ def test_an_article_opened_from_a_library_by_its_path_brings_its_older_notes(
 
     assert key == library_key("essay.md")
     assert [h.note for h in again.highlights(key)] == ["read alone"]
+
+
+def test_a_note_for_an_id_that_is_no_key_is_refused_not_written_where_none_reads(
+    tmp_path, library
+) -> None:
+    """An id that is not a key (a caller's mistake) would name a file that no reader reads
+    back: its notes written and never seen again. It is refused, and nothing is written."""
+    laptop, _ = stores(tmp_path, library)
+    with pytest.raises(ValueError, match="not an article key"):
+        laptop.save_highlight(mark("not-a-key", 1, note="lost"))
+    assert not [p for p in files_in(vault_root(library)) if "not-a-key" in p.name]
+    assert not list((tmp_path / "laptop-data").rglob("not-a-key*"))

@@ -45,6 +45,7 @@ from reader.db.vault.files import (
     NOTES_KIND,
     Stamp,
     VaultFile,
+    classify,
     meta_doc,
     settled,
     stamp_of,
@@ -305,6 +306,10 @@ class Vault(VaultFolder):
     ) -> ArticleNotes:
         """Article ``key``'s merged tables (with ``extra`` copies merged in) changed by
         ``edit`` (given the tables and a clock to tick), written to this device's file."""
+        if classify(f"{key}.json") != (key, "main"):
+            # A file named by anything but a key is one no reader would read back: its
+            # notes would be written and never seen again. A caller's mistake, said at once.
+            raise ValueError(f"{key!r} is not an article key (16 hexadecimal digits)")
         self._writable()
         with self._guard, self.locked(key, wait):
             self._ensure_own()
