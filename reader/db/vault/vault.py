@@ -30,6 +30,7 @@ import hashlib
 import os
 import threading
 import time
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -420,8 +421,14 @@ class Vault(VaultFolder):
                     source.path.unlink()
                 self._files.pop(source.path, None)
         prefix = f".{key}.json."
-        for name in self._names(self.own_notes):
-            if name.startswith(prefix) and name.endswith(".tmp"):
+        names = self._names(self.own_notes)
+        # Found by where they sort, not by a pass over every file of the folder (each save
+        # of an import looked at all 2,000 names).
+        at = bisect_left(names, prefix)
+        while at < len(names) and names[at].startswith(prefix):
+            name = names[at]
+            at += 1
+            if name.endswith(".tmp"):
                 with contextlib.suppress(ValueError, OSError):
                     pid = int(name[len(prefix) :].split(".")[0])
                     if pid != os.getpid() and not alive(pid):
