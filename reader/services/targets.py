@@ -86,6 +86,10 @@ class Articles:
         """The articles found so far."""
         return list(self._loaded.values())
 
+    def path_of(self, passage: Passage) -> Path | None:
+        """The file of the article a target names, or None (no article is read)."""
+        return self._lookup(passage)[0]
+
     def find(self, passage: Passage) -> Article | None:
         """The article a target names, or None (:meth:`why_not` says why)."""
         path = self._lookup(passage)[0]

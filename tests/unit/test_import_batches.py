@@ -290,3 +290,38 @@ def test_quotes_are_found_where_a_search_of_the_whole_text_finds_them(
     quotes = Quotes(text)
     words = text[start : start + length] + tail
     assert quotes.first(words) == text.find(words)
+
+
+def test_annotations_of_many_articles_mixed_in_the_file_write_each_article_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tool's export lists annotations by date, the articles mixed: each article's notes
+    file is written once for all of its annotations, not once for nearly each of them."""
+    library = tmp_path / "lib"
+    LIBRARIES.register(library)
+    first = long_article(library / "a", paragraphs=40)
+    second = long_article(library / "b", paragraphs=40)
+    items_a = annotations(first, 30)["first"]["items"]
+    items_b = annotations(second, 30)["first"]["items"]
+    mixed = annotations(first, 0)
+    mixed["first"]["items"] = [item for pair in zip(items_a, items_b, strict=True) for item in pair]
+    mixed["total"] = len(mixed["first"]["items"])
+    # Batches of 30, however slow the machine: the file's order would put 15 of each
+    # article in each, and write each article twice.
+    monkeypatch.setattr(importer, "BATCH_SECONDS", 60.0)
+    monkeypatch.setattr(importer, "BATCH_MOST", 30)
+    written: list[str] = []
+    real_write = vault_files.atomic_write
+
+    def counted(path: Path, data: bytes) -> None:
+        written.append(Path(path).name)
+        real_write(path, data)
+
+    monkeypatch.setattr(vault_files, "atomic_write", counted)
+    store = notes_store()
+    report = import_annotations(mixed, store, library)
+    assert report.imported == 60
+    keys = {load_article(path).id for path in (first, second)}
+    assert sorted(name for name in written if name.removesuffix(".json") in keys) == sorted(
+        f"{key}.json" for key in keys
+    )
