@@ -27,17 +27,20 @@ The database is opened as ``reader`` opens it: what is loaded at start is then f
 * **``reader notes``**: the whole command, in a process of its own, piped to a file and on
   a pseudo-terminal.
 
-The database is written as one JSON file in the store's own format (its documents made by
-``reader.db.store``'s functions): through the Store API, each article's highlights are one
-atomic write of the whole growing file, 2,000 of them, which takes minutes.
+(``reader export --all`` is measured by ``benchmarks/library.py``, whose highlights are
+made on the articles' own text: these are not, and each would be searched for.)
+
+The notes vault is built through the vault's own API (without fsync: the build is not
+measured), as two devices leave it: the desktop made the highlights, this device tagged one
+in each article, so that each article has both devices' files.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
-import json
 import os
 import random
 import statistics
@@ -46,6 +49,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -69,65 +73,72 @@ def sentence(rng: random.Random, low: int, high: int) -> str:
 
 
 def make_database(base: Path, highlights: int, articles: int) -> tuple[Path, Path]:
-    """A library of ``articles`` small files and a database with ``highlights`` over them."""
-    from reader.db.records import highlight_doc
-    from reader.db.schema import SCHEMA_VERSION
+    """A library of ``articles`` small files and its notes vault with ``highlights`` over
+    them, as two devices left it: the desktop made the highlights, this device (the
+    laptop, the data folder's) tagged one in each article, so both have a file of each.
+    The library and the data folder."""
+    from reader.db.file_facts import FileFacts
+    from reader.db.records import ArticleInfo
+    from reader.db.vault.device import Device, load_device
+    from reader.db.vault.records import Facts, PutHighlight, SetFacts
+    from reader.db.vault.vault import Vault
     from reader.model import Anchor, Colour, Highlight
-    from reader.text.documents import article_id
+    from reader.text.keys import LIBRARIES, library_key, vault_root
 
     rng = random.Random(17)
     library = base / "library"
     library.mkdir()
     data = base / "data"
     data.mkdir()
-    tables: dict[str, dict[str, dict]] = {"meta": {"1": {"schema": SCHEMA_VERSION}}}
-    records: dict[str, dict] = {}
+    LIBRARIES.register(library)
+    laptop = Vault(vault_root(library), load_device(data, name="LAPTOP"), data)
+    desktop = Vault(vault_root(library), Device("d" * 32, "DESKTOP"), base / "desktop-data")
     colours = list(Colour)
     start = time.mktime((2023, 1, 1, 0, 0, 0, 0, 0, 0))
     per_article = highlights // articles
-    for number in range(articles):
-        path = library / f"article-{number:04d}.md"
-        title = f"Article {number}: {sentence(rng, 3, 7).capitalize()}"
-        paragraphs = [sentence(rng, 40, 90) + "." for _ in range(30)]
-        path.write_text(f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
-        ident = article_id(path)
-        stat = path.stat()
-        records[str(number + 1)] = {
-            "id": ident,
-            "path": str(path),
+    facts = {}
+    # Built without fsync (not measured); what is measured syncs as reader does.
+    with mock.patch.object(os, "fsync"):
+        for number in range(articles):
+            name = f"article-{number:04d}.md"
+            path = library / name
+            title = f"Article {number}: {sentence(rng, 3, 7).capitalize()}"
+            paragraphs = [sentence(rng, 40, 90) + "." for _ in range(30)]
+            path.write_text(f"# {title}\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+            ident = library_key(name)
+            stat = path.stat()
             # As a scan of the library caches it: the library screen then reads no file.
-            "info": {
-                "title": title,
-                "words": 1800,
-                "size": stat.st_size,
-                "mtime_ns": stat.st_mtime_ns,
-            },
-        }
-        docs = {}
-        for index in range(per_article):
-            made = start + rng.random() * 3 * 365 * 86400
-            changed = made + (rng.random() * 86400 * 30 if rng.random() < 0.3 else 0)
-            quote = sentence(rng, 8, 60)
-            note = sentence(rng, 3, 30) if rng.random() < 0.4 else ""
-            if rng.random() < 0.0005:
-                note += f" {RARE}"
-            block = rng.randrange(1, 31)
-            highlight = Highlight(
-                id=f"{ident}-{index}",
-                article_id=ident,
-                anchor=Anchor(0, len(quote), quote, "", "", block, "bench"),
-                colour=rng.choices(colours, weights=(5, 2, 2, 1, 1))[0],
-                tags=tuple(rng.sample(TAGS, rng.choice((0, 0, 1, 1, 2, 3)))),
-                note=note,
-                created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(made)),
-                modified=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(changed)),
+            facts[ident] = (path, ArticleInfo(title, 1800, stat.st_size, stat.st_mtime_ns))
+            made_ones = []
+            for index in range(per_article):
+                made = start + rng.random() * 3 * 365 * 86400
+                changed = made + (rng.random() * 86400 * 30 if rng.random() < 0.3 else 0)
+                quote = sentence(rng, 8, 60)
+                note = sentence(rng, 3, 30) if rng.random() < 0.4 else ""
+                if rng.random() < 0.0005:
+                    note += f" {RARE}"
+                block = rng.randrange(1, 31)
+                made_ones.append(
+                    Highlight(
+                        id=f"{ident}-{index}",
+                        article_id=ident,
+                        anchor=Anchor(0, len(quote), quote, "", "", block, "bench"),
+                        colour=rng.choices(colours, weights=(5, 2, 2, 1, 1))[0],
+                        tags=tuple(rng.sample(TAGS, rng.choice((0, 0, 1, 1, 2, 3)))),
+                        note=note,
+                        created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(made)),
+                        modified=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(changed)),
+                    )
+                )
+            desktop.save(
+                ident,
+                [SetFacts(Facts(name, title)), *(PutHighlight(h) for h in made_ones)],
             )
-            docs[str(index + 1)] = highlight_doc(highlight)
-        tables[f"highlights/{ident}"] = docs
-    tables["articles"] = records
-    db = data / "reader.json"
-    db.write_text(json.dumps(tables, ensure_ascii=False), encoding="utf-8")
-    return library, db
+            first = made_ones[0]
+            tagged = dataclasses.replace(first, tags=(*first.tags, "seen"))
+            laptop.save(ident, [PutHighlight(tagged, base=first)])
+    FileFacts(data / "cache" / "files.json").save(facts)
+    return library, data
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -135,12 +146,13 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[int(share * (len(ordered) - 1))]
 
 
-def open_store(db: Path):
-    """The database, opened as ``reader`` opens it: what is loaded then is frozen, so the
+def open_store(data: Path, library: Path):
+    """The notes, opened as ``reader`` opens them: what is loaded then is frozen, so the
     collector's passes leave it alone (without this, they take up to 0.1 s each)."""
     from reader.db.store import Store
+    from reader.db.vault.device import load_device
 
-    store = Store(db)
+    store = Store(data, load_device(data), [library])
     gc.freeze()
     return store
 
@@ -149,7 +161,7 @@ def measure_index(db: Path, library: Path, runs: int) -> list[float]:
     """The index built as the app builds it (the collector off meanwhile)."""
     from reader.services.notes_index import build
 
-    store = open_store(db)
+    store = open_store(db, library)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
@@ -166,7 +178,7 @@ def measure_filter(db: Path, library: Path) -> dict[str, list[float]]:
     """The filter alone, on each prefix of each query, as typed."""
     from reader.services.notes_index import build
 
-    index = build(open_store(db), library)
+    index = build(open_store(db, library), library)
     index.prepare()
     times: dict[str, list[float]] = {}
     for query in QUERIES:
@@ -200,7 +212,7 @@ async def measure_screen(
     from reader.ui.reading.screen import ReadingScreen
 
     started = time.perf_counter()
-    app = ReaderApp(open_store(db), library=None if direct else library, article=direct)
+    app = ReaderApp(open_store(db, library), library=None if direct else library, article=direct)
     keys: dict[str, list[float]] = {}
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
@@ -249,7 +261,7 @@ async def measure_screen(
 
 def measure_command(db: Path, library: Path, runs: int) -> tuple[list[float], list[float]]:
     """``reader notes`` piped to a file, and on a pseudo-terminal (output thrown away)."""
-    env = {**os.environ, "READER_DB": str(db), "COLUMNS": "160"}
+    env = {**os.environ, "READER_DATA_DIR": str(db), "COLUMNS": "160"}
     command = [sys.executable, "-m", "reader", "notes", "--library", str(library)]
     piped, terminal = [], []
     for _ in range(runs):
@@ -283,10 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         base = Path(temp)
         os.environ["READER_DATA_DIR"] = str(base / "data")
         os.environ["READER_CONFIG"] = str(base / "config.toml")
-        os.environ.pop("READER_DB", None)
         started = time.perf_counter()
         library, db = make_database(base, options.highlights, options.articles)
-        size = db.stat().st_size / 1e6
+        size = sum(p.stat().st_size for p in (library / ".reader").rglob("*.json")) / 1e6
+        time.sleep(2.5)  # the files settled, as a vault not changed this very moment
         print(f"Built {options.highlights:,} highlights over {options.articles:,} articles")
         print(f"  ({size:.1f} MB) in {time.perf_counter() - started:.1f} s")
         index = measure_index(db, library, options.runs)
@@ -303,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
             keys = keys or typed
             article = library / "article-0000.md"
             direct.append(asyncio.run(measure_screen(db, library, article, typing=False))[3])
+        # The first read of every note on this machine (no cache of merged notes yet),
+        # then the warm runs.
+        cold = measure_command(db, library, 1)[0]
         piped, terminal = measure_command(db, library, options.runs)
 
     print()
@@ -339,7 +354,8 @@ def main(argv: list[str] | None = None) -> int:
             f"| the filter's share of it | {median(alone) * 1000:.1f} ms "
             f"| {max(alone) * 1000:.1f} ms | |"
         )
-    print(f"| `reader notes`, piped to a file | {median(piped) * 1000:.0f} ms | | |")
+    print(f"| `reader notes`, first on this machine (no cache) | {cold[0] * 1000:.0f} ms | | |")
+    print(f"| `reader notes`, piped to a file | {median(piped) * 1000:.0f} ms | | ≤ 2.0 s |")
     print(f"| `reader notes`, on a terminal | {median(terminal) * 1000:.0f} ms | | |")
     return 0
 
