@@ -26,6 +26,7 @@ from reader.db.vault import (
     SetPosition,
 )
 from reader.db.vault import folder as folder_module
+from reader.db.vault import vault as vault_module
 from reader.db.vault.files import read_file
 from reader.db.vault.notes_cache import NotesCache, notes_doc, notes_from, shard_of
 from reader.db.vault.vault import Vault
@@ -351,3 +352,24 @@ def test_what_a_killed_writer_of_the_cache_left_is_taken_away(root: Path, tmp_pa
     left.write_text("half written")
     assert list(a.all_articles()) == merged(a)
     assert not left.exists()
+
+
+def test_summaries_asked_again_are_not_counted_again_until_a_folder_changes(
+    root: Path, tmp_path: Path, parsed: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command asks for the summaries several times: while no folder of the vault
+    changed, no file is looked at again; a file another device adds, or replaces, is
+    counted the next time."""
+    a, b = two_devices(root, tmp_path)
+    first = a.summaries()
+    looked: list[object] = []
+    stamp = vault_module.stamp_of
+    monkeypatch.setattr(vault_module, "stamp_of", lambda path: looked.append(path) or stamp(path))
+    assert a.summaries() == first
+    assert looked == []  # not a file's stamp taken again
+    b.save(OTHER_KEY, [PutHighlight(highlight(3, key=OTHER_KEY, note="new here"))])
+    b.save(KEY, [PutHighlight(highlight(8))])
+    age(b.own_dir)
+    again = a.summaries()
+    assert again[OTHER_KEY].highlights == 1
+    assert again[KEY].highlights == first[KEY].highlights + 1
