@@ -373,3 +373,24 @@ def test_summaries_asked_again_are_not_counted_again_until_a_folder_changes(
     again = a.summaries()
     assert again[OTHER_KEY].highlights == 1
     assert again[KEY].highlights == first[KEY].highlights + 1
+
+
+def test_an_article_asked_for_after_every_note_was_read_is_not_parsed_again_until_it_changes(
+    root: Path, tmp_path: Path, parsed: list[Path]
+) -> None:
+    """An export reads every note, then asks for each article's: the merged notes kept
+    then are given (no file parsed again), and an article another device changed since is
+    read anew."""
+    a, b = two_devices(root, tmp_path)
+    fresh = vault_of(root, tmp_path / "da", A)  # a new process: nothing parsed yet
+    everything = {notes.key: notes for notes in fresh.all_articles()}
+    assert everything[KEY] == a.article(KEY)  # as the files make it
+    parsed.clear()
+    some = sorted(everything)[0]
+    assert fresh.article(KEY) == everything[KEY]
+    assert fresh.article(some) == everything[some]
+    assert parsed == []
+    b.save(KEY, [PutHighlight(highlight(9, note="changed on the desktop"))])
+    age(b.own_dir)
+    changed = fresh.article(KEY).highlight(highlight(9).id)
+    assert changed is not None and changed.note == "changed on the desktop"

@@ -24,9 +24,11 @@ skipped.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -36,9 +38,10 @@ from typing import Any, Literal, cast
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from reader.atomic import atomic_write
+from reader.atomic import atomic_write, sync_folder_of, write_beside
 from reader.db.vault.clock import ZERO
 from reader.db.vault.merge import Record, Tables, all_clocks, clean_record, merge_record
+from reader.errors import StoreError
 from reader.files import read_regular
 
 FORMAT = "reader-vault"
@@ -399,3 +402,29 @@ def sync_temporary(name: str) -> bool:
 def records_of(files: Iterable[VaultFile]) -> list[Tables]:
     """The tables of the files that were read."""
     return [f.tables for f in files if f.ok]
+
+
+def create_once(path: Path, payload: bytes) -> bool:
+    """Put ``payload`` at ``path`` if nothing is there (written whole beside it, then linked
+    into place: never over a file); whether it was put."""
+    if path.exists():
+        return False
+    try:
+        temp = write_beside(path, payload, tag=f".{threading.get_ident()}")
+    except StoreError:
+        return False
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links
+        if path.exists():
+            return False
+        with contextlib.suppress(OSError):
+            os.replace(temp, path)
+        return True
+    finally:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+    sync_folder_of(path.parent)
+    return True

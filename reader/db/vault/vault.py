@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import threading
 import time
 from bisect import bisect_left
 from collections import OrderedDict
@@ -37,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reader.atomic import alive, sync_folder_of, write_beside
+from reader.atomic import alive
 from reader.db.vault import merge as m
 from reader.db.vault.clock import Clock, iso
 from reader.db.vault.device import Device
@@ -47,6 +46,7 @@ from reader.db.vault.files import (
     Stamp,
     VaultFile,
     classify,
+    create_once,
     meta_doc,
     settled,
     stamp_of,
@@ -127,6 +127,10 @@ class Vault(VaultFolder):
         self._summaries = SummaryCache(
             self.data_dir / "cache" / f"vault-{self.ident}.json", self.root
         )
+        # The merged notes of every article, once all were read in this process.
+        self._notes_cache: NotesCache | None = None
+        # Each article's notes as last made, with the merged tables they were made of.
+        self._built: OrderedDict[str, tuple[Tables, ArticleNotes]] = OrderedDict()
         # The folders' listings the last summaries were worked out from, and those.
         self._summaries_seen: tuple[tuple[list[str], ...], dict[str, Summary]] | None = None
 
@@ -156,9 +160,29 @@ class Vault(VaultFolder):
         return tables, files, list(sources)
 
     def article(self, key: str) -> ArticleNotes:
-        """An article's notes, merged from every device."""
+        """An article's notes, merged from every device (made once for as long as its
+        merged tables are the same: an export asks for the highlights, the note and the
+        links of each article, and each time made all of them)."""
         with self._guard:
-            return build(key, self._tables(key)[0])
+            cache = self._notes_cache
+            if cache is not None:
+                # Every note was read here already (an export, the notes screen): the
+                # merged notes kept then stand while the article's files are the same.
+                found = cache.get(key, self._source_stamps(self.sources(key)))
+                if found is not None:
+                    self.clock.observe(found[1])
+                    return found[0]
+            tables = self._tables(key)[0]
+            made = self._built.get(key)
+            if made is not None and made[0] is tables:
+                self._built.move_to_end(key)
+                return made[1]
+            notes = build(key, tables)
+            if self._merged.get(key, (None, None))[1] is tables:  # kept: its files settled
+                self._built[key] = (tables, notes)
+                while len(self._built) > KEEP_FILES:
+                    self._built.popitem(last=False)
+            return notes
 
     def all_articles(self) -> Iterator[ArticleNotes]:
         """Every article's notes (for the notes screen, ``reader notes`` and exports): from
@@ -169,6 +193,7 @@ class Vault(VaultFolder):
         with self._guard:
             index = self._index()
             cache.load()
+            self._notes_cache = cache  # kept: what each article is asked for next
         for key, sources in sorted(index.items()):
             with self._guard:
                 now = time.time_ns()
@@ -461,7 +486,7 @@ class Vault(VaultFolder):
         if self._own_ready and self.own_notes.is_dir():
             return
         self.own_notes.mkdir(parents=True, exist_ok=True)
-        _create_once(self.root / "README.md", README.encode("utf-8"))
+        create_once(self.root / "README.md", README.encode("utf-8"))
         path = self.own_dir / DEVICE_FILE
         own = self._read(path, DEVICE_KIND)
         record = own.tables.get("device", {}).get("device") if own.ok else None
@@ -543,32 +568,6 @@ class Vault(VaultFolder):
                 (self.own_notes / f"{old}.json").unlink()
             self._merged.pop(old, None)
         return notes
-
-
-def _create_once(path: Path, payload: bytes) -> bool:
-    """Put ``payload`` at ``path`` if nothing is there (written whole beside it, then linked
-    into place: never over a file); whether it was put."""
-    if path.exists():
-        return False
-    try:
-        temp = write_beside(path, payload, tag=f".{threading.get_ident()}")
-    except StoreError:
-        return False
-    try:
-        os.link(temp, path)
-    except FileExistsError:
-        return False
-    except OSError:  # a file system without hard links
-        if path.exists():
-            return False
-        with contextlib.suppress(OSError):
-            os.replace(temp, path)
-        return True
-    finally:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-    sync_folder_of(path.parent)
-    return True
 
 
 def _same(seen: tuple[list[str], ...], now: tuple[list[str], ...]) -> bool:
