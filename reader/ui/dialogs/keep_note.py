@@ -6,16 +6,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.text.display import visible
+from reader.ui.dialogs.choices import NumberedChoices
 from reader.ui.dialogs.note_editor import _EDITOR_CSS, _excerpt
 from reader.ui.widgets.text import plain
 
@@ -38,7 +36,7 @@ def _when(written: str) -> str:
     return f"{written[:10]} {written[11:16]} UTC" if len(written) >= 16 else written
 
 
-class KeepOneText(ModalScreen[str | None]):
+class KeepOneText(NumberedChoices[str]):
     """Keep one text of a note written apart: 1-9 or j/k and enter keep it (the others
     are let go), the last choice keeps them all in one note; escape keeps things as they
     are."""
@@ -94,26 +92,6 @@ class KeepOneText(ModalScreen[str | None]):
         options.focus()
         options.highlighted = 0
 
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character in "123456789":
-            number = int(event.character) - 1
-            if number < len(self.choices):
-                event.stop()
-                self.dismiss(self.choices[number])
-
-    def action_down(self) -> None:
-        """Next text."""
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        """Previous text."""
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        """Keep every text, as now."""
-        self.dismiss(None)
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(self.choices[event.option_index])
+    def chosen(self, index: int) -> str:
+        """The text the ``index``-th choice keeps."""
+        return self.choices[index]

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -18,13 +17,14 @@ from textual.widgets.option_list import Option
 from reader.services.link_index import Candidate, rank
 from reader.text.display import visible
 from reader.text.documents import DocumentError
+from reader.ui.dialogs.choices import NumberedChoices
 from reader.ui.dialogs.link_choice import LinkChoice, choice_text
 from reader.ui.dialogs.note_editor import _EDITOR_CSS, _excerpt
 from reader.ui.widgets.fields import SafeInput
 from reader.ui.widgets.text import plain
 
 
-class LinkList(ModalScreen[int | None]):
+class LinkList(NumberedChoices[int]):
     """The links of a paragraph: 1-9 or j/k and enter follow one; escape closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,29 +62,13 @@ class LinkList(ModalScreen[int | None]):
         first = next((n for n, c in enumerate(self.choices) if c.followable), None)
         options.highlighted = first
 
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character in "123456789":
-            number = int(event.character) - 1
-            if number < len(self.choices) and self.choices[number].followable:
-                event.stop()
-                self.dismiss(number)
+    def chosen(self, index: int) -> int:
+        """The link followed: its place in the list."""
+        return index
 
-    def action_down(self) -> None:
-        """Next link."""
-        self.query_one(OptionList).action_cursor_down()
-
-    def action_up(self) -> None:
-        """Previous link."""
-        self.query_one(OptionList).action_cursor_up()
-
-    def action_cancel(self) -> None:
-        """Close without following."""
-        self.dismiss(None)
-
-    @on(OptionList.OptionSelected)
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option_index)
+    def can_choose(self, index: int) -> bool:
+        """Whether the link leads anywhere."""
+        return self.choices[index].followable
 
 
 class UrlScreen(ModalScreen[str | None]):
