@@ -46,8 +46,9 @@ class Vaults:
         :meth:`adopt`)."""
         found = LIBRARIES.key(path)
         vault = self._vault_of(found)
+        first = found.key not in self._where  # looked for once a session, not each save
         self._where[found.key] = vault
-        if found.library is not None and not self.read_only:
+        if first and found.library is not None and not self.read_only:
             old = file_key(path)
             with contextlib.suppress(OSError, StoreError):  # left where it is: found again
                 if self._outside.sources(old):

@@ -165,9 +165,10 @@ class Vault(VaultFolder):
         links of each article, and each time made all of them)."""
         with self._guard:
             cache = self._notes_cache
-            if cache is not None:
+            if cache is not None and key not in self._merged:
                 # Every note was read here already (an export, the notes screen): the
-                # merged notes kept then stand while the article's files are the same.
+                # merged notes kept then stand while the article's files are the same
+                # (an article read from its files since is made from them, as below).
                 found = cache.get(key, self._source_stamps(self.sources(key)))
                 if found is not None:
                     self.clock.observe(found[1])
